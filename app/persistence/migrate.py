@@ -1,0 +1,150 @@
+"""Schema upgrades from code (Alembic on a shared connection) and the start-up version check.
+
+SQLite: back the file up, then upgrade to head before the window opens.
+PostgreSQL: clients only check; `ppda-tracker db upgrade` (an administrator) upgrades.
+A database from a newer program is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from app.domain.errors import DatabaseVersionError
+from app.persistence.database import Database
+from app.resources import migrations_path
+
+log = logging.getLogger(__name__)
+BACKUP_KEEP = 5
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    current: str | None
+    head: str
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+    @property
+    def empty(self) -> bool:
+        return self.current is None
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_path()))
+    return cfg
+
+
+def schema_state(db: Database) -> SchemaState:
+    script = ScriptDirectory.from_config(alembic_config())
+    head = script.get_current_head()
+    assert head is not None
+    with db.engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    if current is not None and current not in {r.revision for r in script.walk_revisions()}:
+        raise DatabaseVersionError(
+            f"This database was made by a newer version of PPDA Tracker (schema {current}); "
+            "this program knows schema versions up to "
+            f"{head}. Install the newer version; the database was not changed."
+        )
+    return SchemaState(current, head)
+
+
+def upgrade(db: Database, *, backup: bool = True) -> Path | None:
+    """Upgrade to head. On SQLite a backup copy is made first; returns its path."""
+    state = schema_state(db)
+    if state.up_to_date:
+        return None
+    backup_file = backup_sqlite(db) if backup and not state.empty else None
+    cfg = alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    log.info("Database schema upgraded from %s to %s", state.current, state.head)
+    return backup_file
+
+
+def downgrade(db: Database, revision: str) -> None:
+    cfg = alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+
+
+def check_ready(db: Database) -> None:
+    """Start-up check: upgrade SQLite (with a backup), only verify PostgreSQL."""
+    state = schema_state(db)
+    if state.up_to_date:
+        return
+    if db.is_sqlite:
+        upgrade(db)
+        return
+    if state.empty:
+        raise DatabaseVersionError(
+            "The PostgreSQL database has not been set up. An administrator runs "
+            "`ppda-tracker --db URL init --force CODE --admin NAME` first."
+        )
+    raise DatabaseVersionError(
+        f"The PostgreSQL database is at schema {state.current} but this program needs {state.head}. "
+        "An administrator runs `ppda-tracker --db URL db upgrade` (after the server's own backup)."
+    )
+
+
+def backup_sqlite(db: Database) -> Path | None:
+    """Copy the SQLite file (consistently, via the backup API) next to it; keep the last few."""
+    path = db.sqlite_path
+    if path is None or not path.exists():
+        return None
+    folder = path.parent / "backups"
+    folder.mkdir(exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = folder / f"{path.stem}-{stamp}{path.suffix}"
+    if db.encrypted:
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(FULL)")
+        shutil.copy2(path, target)
+    else:
+        with sqlite3.connect(path) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)
+    _prune(folder, path)
+    log.info("Backed up the database before upgrading: %s", target.name)
+    return target
+
+
+def _prune(folder: Path, path: Path) -> None:
+    backups = sorted(folder.glob(f"{path.stem}-*{path.suffix}"))
+    for old in backups[:-BACKUP_KEEP]:
+        old.unlink(missing_ok=True)
+
+
+def list_backups(db: Database) -> list[Path]:
+    path = db.sqlite_path
+    if path is None:
+        return []
+    return sorted((path.parent / "backups").glob(f"{path.stem}-*{path.suffix}"))
+
+
+def restore_backup(db: Database, backup: Path) -> None:
+    """Replace the database file with a backup copy (the current file is itself backed up first)."""
+    path = db.sqlite_path
+    if path is None:
+        raise DatabaseVersionError("Only an SQLite database file can be restored from a backup.")
+    if not backup.exists():
+        raise DatabaseVersionError(f"No such backup: {backup}")
+    backup_sqlite(db)
+    db.dispose()
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    shutil.copy2(backup, path)
