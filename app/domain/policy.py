@@ -1,0 +1,395 @@
+"""Force policies as dated data (DOMAIN.md: "policy" means a value with an `effective_from` date).
+
+Every policy has shipped defaults (some of which change on a date, e.g. the 2026 amendment
+regulations) and may be set by the administrator with `policy set NAME VALUE --from DATE`.
+The value in force on a date is the one with the latest `effective_from` on or before that date;
+a force's own value on the same date as a shipped default wins over it.
+
+Values are typed: int, bool, float, `GuidanceCoverage`, `frozenset[ExternalCriterion]` or a rank
+string. `PolicyValue.text` and `parse_policy_value` give a lossless text form for storage.
+Defaults marked "illustrative" are placeholders that a force is expected to set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from app.domain.enums import GuidanceCoverage
+from app.domain.errors import InvalidInput
+
+ALWAYS = date(1900, 1, 1)
+AMENDMENT_2026 = date(2026, 7, 13)  # Police (Conduct and Vetting etc.) (Amendment) Regs 2026
+AMENDMENT_2025 = date(2025, 5, 28)  # SI 2025/558
+
+PolicyScalar = int | bool | float | str | GuidanceCoverage | frozenset["ExternalCriterion"]
+
+
+class ExternalCriterion(StrEnum):
+    """When EXTERNAL_INVESTIGATION_GUIDANCE is SOME, the case features that bring it into play."""
+
+    SUBJECT_AT_OR_ABOVE_RANK = "SUBJECT_AT_OR_ABOVE_RANK"  # see EXTERNAL_INVESTIGATION_MIN_RANK
+    SUBJECT_IN_PSD_OR_DA_ROLE = "SUBJECT_IN_PSD_OR_DA_ROLE"
+    VICTIM_IS_POLICE_WORKFORCE = "VICTIM_IS_POLICE_WORKFORCE"
+    HIGH_RISK_DASH = "HIGH_RISK_DASH"
+    CRIMINAL_ALLEGATION = "CRIMINAL_ALLEGATION"
+
+
+class PolicyName(StrEnum):
+    RESTRICTION_DECISION_DEADLINE_WORKING_DAYS = "RESTRICTION_DECISION_DEADLINE_WORKING_DAYS"
+    RESTRICTION_REVIEW_DAYS = "RESTRICTION_REVIEW_DAYS"
+    SUSPENSION_REVIEW_WEEKS = "SUSPENSION_REVIEW_WEEKS"
+    SUSPEND_ON_CHARGE = "SUSPEND_ON_CHARGE"
+    SUSPEND_ON_ARREST = "SUSPEND_ON_ARREST"
+    SUSPENSION_ON_CHARGE_DEADLINE_WORKING_DAYS = "SUSPENSION_ON_CHARGE_DEADLINE_WORKING_DAYS"
+    IOPC_REFERRAL_DEADLINE_WORKING_DAYS = "IOPC_REFERRAL_DEADLINE_WORKING_DAYS"
+    VICTIM_UPDATE_DAYS = "VICTIM_UPDATE_DAYS"
+    ROLE_RESTRICTION_GUIDANCE = "ROLE_RESTRICTION_GUIDANCE"
+    EXTERNAL_INVESTIGATION_GUIDANCE = "EXTERNAL_INVESTIGATION_GUIDANCE"
+    EXTERNAL_INVESTIGATION_CRITERIA = "EXTERNAL_INVESTIGATION_CRITERIA"
+    EXTERNAL_INVESTIGATION_MIN_RANK = "EXTERNAL_INVESTIGATION_MIN_RANK"
+    TWELVE_MONTH_REPORT_MONTHS = "TWELVE_MONTH_REPORT_MONTHS"
+    TWELVE_MONTH_REPORT_REPEAT_MONTHS = "TWELVE_MONTH_REPORT_REPEAT_MONTHS"
+    INDICTABLE_ONLY_CONVICTION_IS_GROSS_MISCONDUCT = "INDICTABLE_ONLY_CONVICTION_IS_GROSS_MISCONDUCT"
+    ACCELERATED_HEARING_DUE_WORKING_DAYS = "ACCELERATED_HEARING_DUE_WORKING_DAYS"
+    MANAGEMENT_ACTION_ALLOWED = "MANAGEMENT_ACTION_ALLOWED"
+    LIST_NOTIFICATION_DAYS = "LIST_NOTIFICATION_DAYS"
+    VETTING_REVIEW_DAYS = "VETTING_REVIEW_DAYS"
+    NOTICE_TRIAGE_WORKING_DAYS = "NOTICE_TRIAGE_WORKING_DAYS"
+    RETENTION_YEARS = "RETENTION_YEARS"
+    IDLE_LOCK_MINUTES = "IDLE_LOCK_MINUTES"
+    MATCH_AUTO_THRESHOLD = "MATCH_AUTO_THRESHOLD"
+    MATCH_REVIEW_THRESHOLD = "MATCH_REVIEW_THRESHOLD"
+    SERIAL_WINDOW_YEARS = "SERIAL_WINDOW_YEARS"
+    RFGV_WEIGHT_RECENCY = "RFGV_WEIGHT_RECENCY"
+    RFGV_WEIGHT_FREQUENCY = "RFGV_WEIGHT_FREQUENCY"
+    RFGV_WEIGHT_GRAVITY = "RFGV_WEIGHT_GRAVITY"
+    RFGV_WEIGHT_VICTIMS = "RFGV_WEIGHT_VICTIMS"
+
+    @property
+    def cli_name(self) -> str:
+        """The name used on the command line, e.g. `role-restriction-guidance`."""
+        return self.value.lower().replace("_", "-")
+
+    @classmethod
+    def parse(cls, text: str) -> "PolicyName":
+        key = text.strip().upper().replace("-", "_")
+        try:
+            return cls[key]
+        except KeyError:
+            known = ", ".join(sorted(n.cli_name for n in cls))
+            raise InvalidInput(f"Unknown policy '{text.strip()}'. Known policies: {known}.") from None
+
+
+@dataclass(frozen=True)
+class PolicyValue:
+    name: PolicyName
+    value: PolicyScalar | None  # None: the policy is not in force from this date
+    effective_from: date
+
+    @property
+    def text(self) -> str:
+        """Canonical text for storage and display; `parse_policy_value` reads it back."""
+        return format_policy_value(self.value)
+
+
+@dataclass(frozen=True)
+class PolicySpec:
+    """How one policy's values are written, checked and defaulted."""
+
+    kind: str  # "int" | "bool" | "float" | "coverage" | "criteria" | "rank"
+    description: str
+    defaults: tuple[tuple[date, PolicyScalar | None], ...]
+    minimum: float = 0
+    maximum: float = 10_000
+
+    def parse(self, name: PolicyName, text: str) -> PolicyScalar:
+        try:
+            return _PARSERS[self.kind](self, text.strip())
+        except _Wanted as wanted:
+            raise InvalidInput(
+                f"Policy {name.cli_name} ({self.description}) needs {wanted}; "
+                f"'{text.strip()}' is not one."
+            ) from None
+
+
+def parse_policy_value(name: PolicyName, text: str) -> PolicyScalar:
+    """Parse and validate `text` as a value of `name`; InvalidInput says what is accepted."""
+    return SPECS[name].parse(name, text)
+
+
+def parse_policy_input(name_text: str, value_text: str, effective_from: date) -> PolicyValue:
+    """`policy set NAME VALUE --from DATE`: NAME in CLI form (`external-investigation-guidance`)."""
+    name = PolicyName.parse(name_text)
+    return PolicyValue(name, parse_policy_value(name, value_text), effective_from)
+
+
+def describe_policy(name: PolicyName) -> str:
+    return SPECS[name].description
+
+
+class PolicySet:
+    """The policies of one force: shipped defaults overlaid with the force's dated values."""
+
+    def __init__(self, values: Iterable[PolicyValue] = (), *, with_defaults: bool = True) -> None:
+        shipped = default_values() if with_defaults else []
+        # Own values sort after shipped ones on the same date, so they win.
+        ranked = [(v.effective_from, 0, i, v) for i, v in enumerate(shipped)]
+        ranked += [(v.effective_from, 1, i, v) for i, v in enumerate(values)]
+        self._history: dict[PolicyName, list[PolicyValue]] = {n: [] for n in PolicyName}
+        for _, _, _, value in sorted(ranked, key=lambda r: r[:3]):
+            self._history[value.name].append(value)
+
+    def with_value(self, value: PolicyValue) -> "PolicySet":
+        """A new set with one more dated value (for previewing a `policy set`)."""
+        result = PolicySet((), with_defaults=False)
+        result._history = {n: list(h) for n, h in self._history.items()}
+        result._history[value.name].append(value)
+        result._history[value.name].sort(key=lambda v: v.effective_from)
+        return result
+
+    def history(self, name: PolicyName) -> list[PolicyValue]:
+        return list(self._history[name])
+
+    def value_on(self, name: PolicyName, on: date) -> PolicyScalar | None:
+        """The value in force on `on` (latest effective_from <= on), or None if none is."""
+        current: PolicyScalar | None = None
+        for value in self._history[name]:
+            if value.effective_from > on:
+                break
+            current = value.value
+        return current
+
+    def _required(self, name: PolicyName, on: date) -> PolicyScalar:
+        value = self.value_on(name, on)
+        if value is None:
+            raise InvalidInput(f"Policy {name.cli_name} has no value in force on {on.isoformat()}.")
+        return value
+
+    def int_on(self, name: PolicyName, on: date) -> int:
+        value = self._required(name, on)
+        assert isinstance(value, int) and not isinstance(value, bool), name
+        return value
+
+    def optional_int_on(self, name: PolicyName, on: date) -> int | None:
+        return None if self.value_on(name, on) is None else self.int_on(name, on)
+
+    def bool_on(self, name: PolicyName, on: date) -> bool:
+        value = self.value_on(name, on)
+        return bool(value) if value is not None else False
+
+    def float_on(self, name: PolicyName, on: date) -> float:
+        value = self._required(name, on)
+        assert isinstance(value, (int, float)) and not isinstance(value, bool), name
+        return float(value)
+
+    def coverage_on(self, name: PolicyName, on: date) -> GuidanceCoverage:
+        value = self.value_on(name, on)
+        return value if isinstance(value, GuidanceCoverage) else GuidanceCoverage.NONE
+
+    def criteria_on(self, on: date) -> frozenset[ExternalCriterion]:
+        value = self.value_on(PolicyName.EXTERNAL_INVESTIGATION_CRITERIA, on)
+        return value if isinstance(value, frozenset) else frozenset()
+
+    def text_on(self, name: PolicyName, on: date) -> str | None:
+        value = self.value_on(name, on)
+        return None if value is None else str(value)
+
+
+def default_values() -> list[PolicyValue]:
+    """The shipped defaults, each with the date it takes effect."""
+    return [PolicyValue(n, v, d) for n, spec in SPECS.items() for d, v in spec.defaults]
+
+
+def spec_of(name: PolicyName) -> PolicySpec:
+    return SPECS[name]
+
+
+# --- ranks (for the SUBJECT_AT_OR_ABOVE_RANK criterion) -------------------------------------
+
+_RANK_LEVELS: dict[str, int] = {
+    "PC": 1, "CONSTABLE": 1, "DC": 1, "SC": 1, "SPECIAL CONSTABLE": 1,
+    "PS": 2, "SGT": 2, "SERGEANT": 2, "DS": 2,
+    "INSP": 3, "INSPECTOR": 3, "DI": 3,
+    "CI": 4, "CH INSP": 4, "CHINSP": 4, "CHIEF INSPECTOR": 4, "DCI": 4,
+    "SUPT": 5, "SUPERINTENDENT": 5, "DSUPT": 5, "DSU": 5,
+    "CH SUPT": 6, "CHSUPT": 6, "CSUPT": 6, "CHIEF SUPERINTENDENT": 6, "DCS": 6,
+    "ACC": 7, "ASSISTANT CHIEF CONSTABLE": 7, "CMDR": 7, "COMMANDER": 7,
+    "DCC": 8, "DEPUTY CHIEF CONSTABLE": 8, "DAC": 8, "DEPUTY ASSISTANT COMMISSIONER": 8,
+    "CC": 9, "CHIEF CONSTABLE": 9, "AC": 9, "ASSISTANT COMMISSIONER": 9,
+    "DEPUTY COMMISSIONER": 10, "COMMISSIONER": 11,
+}
+
+
+def rank_level(rank: str | None) -> int | None:
+    """The seniority of a police rank written as in the workforce register (`PC`, `DS`,
+    `Insp`, `Ch Supt`...), or None for a staff grade or an unknown rank."""
+    if not rank:
+        return None
+    key = " ".join(rank.replace(".", " ").replace("-", " ").upper().split())
+    return _RANK_LEVELS.get(key)
+
+
+# --- value parsing ------------------------------------------------------------------------
+
+_TRUE = {"ON", "YES", "Y", "TRUE", "1"}
+_FALSE = {"OFF", "NO", "N", "FALSE", "0"}
+
+
+class _Wanted(Exception):
+    """Raised by a parser with the description of what it accepts."""
+
+
+def _refuse(spec: PolicySpec, text: str, wanted: str) -> _Wanted:
+    return _Wanted(wanted)
+
+
+def _parse_int(spec: PolicySpec, text: str) -> PolicyScalar:
+    wanted = f"a whole number from {int(spec.minimum)} to {int(spec.maximum)}"
+    if not text.isdigit() or not spec.minimum <= int(text) <= spec.maximum:
+        raise _refuse(spec, text, wanted)
+    return int(text)
+
+
+def _parse_float(spec: PolicySpec, text: str) -> PolicyScalar:
+    wanted = f"a number from {spec.minimum:g} to {spec.maximum:g}"
+    try:
+        value = float(text)
+    except ValueError:
+        raise _refuse(spec, text, wanted) from None
+    if not spec.minimum <= value <= spec.maximum:
+        raise _refuse(spec, text, wanted)
+    return value
+
+
+def _parse_bool(spec: PolicySpec, text: str) -> PolicyScalar:
+    if text.upper() in _TRUE:
+        return True
+    if text.upper() in _FALSE:
+        return False
+    raise _refuse(spec, text, "ON or OFF")
+
+
+def _parse_coverage(spec: PolicySpec, text: str) -> PolicyScalar:
+    try:
+        return GuidanceCoverage[text.upper()]
+    except KeyError:
+        raise _refuse(spec, text, "NONE, SOME or ALL") from None
+
+
+def _parse_criteria(spec: PolicySpec, text: str) -> PolicyScalar:
+    names = [p.strip().upper().replace("-", "_") for p in text.replace(";", ",").split(",")]
+    allowed = ", ".join(c.value.lower().replace("_", "-") for c in ExternalCriterion)
+    try:
+        criteria = frozenset(ExternalCriterion[n] for n in names if n)
+    except KeyError:
+        raise _refuse(spec, text, f"one or more of {allowed} (comma-separated)") from None
+    if not criteria:
+        raise _refuse(spec, text, f"one or more of {allowed} (comma-separated)")
+    return criteria
+
+
+def _parse_rank(spec: PolicySpec, text: str) -> PolicyScalar:
+    if rank_level(text) is None:
+        raise _refuse(spec, text, "a police rank such as PS, Insp, CI, Supt or ACC")
+    return text
+
+
+_PARSERS = {
+    "int": _parse_int,
+    "float": _parse_float,
+    "bool": _parse_bool,
+    "coverage": _parse_coverage,
+    "criteria": _parse_criteria,
+    "rank": _parse_rank,
+}
+
+
+def format_policy_value(value: PolicyScalar | None) -> str:
+    """Text that `parse_policy_value` reads back (booleans as ON/OFF, criteria comma-separated)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ON" if value else "OFF"
+    if isinstance(value, frozenset):
+        return ",".join(sorted(c.value.lower().replace("_", "-") for c in value))
+    return str(value)
+
+
+# --- the policies and their shipped defaults ------------------------------------------------
+
+_ALL_CRITERIA: frozenset[ExternalCriterion] = frozenset(ExternalCriterion)
+
+
+def _spec(kind: str, description: str, default: PolicyScalar, lo: float = 0, hi: float = 10_000) -> PolicySpec:
+    return PolicySpec(kind, description, ((ALWAYS, default),), lo, hi)
+
+
+SPECS: dict[PolicyName, PolicySpec] = {
+    PolicyName.RESTRICTION_DECISION_DEADLINE_WORKING_DAYS: _spec(
+        "int", "the restriction decision deadline in working days after the threshold is met", 2, 0, 30),
+    PolicyName.RESTRICTION_REVIEW_DAYS: _spec(
+        "int", "the days between reviews of a restriction", 28, 1, 366),
+    PolicyName.SUSPENSION_REVIEW_WEEKS: PolicySpec(
+        "int", "the weeks between reviews of a suspension for conduct from this date",
+        ((ALWAYS, None), (AMENDMENT_2026, 12)), 1, 52),
+    PolicyName.SUSPEND_ON_CHARGE: _spec(
+        "bool", "whether a charge for a domestic-abuse-related offence makes suspension due", True),
+    PolicyName.SUSPEND_ON_ARREST: PolicySpec(
+        "bool", "whether an arrest for a domestic-abuse or sexual offence makes suspension due",
+        ((ALWAYS, False), (AMENDMENT_2026, True))),
+    PolicyName.SUSPENSION_ON_CHARGE_DEADLINE_WORKING_DAYS: _spec(
+        "int", "the suspension deadline in working days after a charge or arrest", 1, 0, 30),
+    PolicyName.IOPC_REFERRAL_DEADLINE_WORKING_DAYS: _spec(
+        "int", "the IOPC referral deadline in working days (1 = end of the next working day)", 1, 0, 30),
+    PolicyName.VICTIM_UPDATE_DAYS: _spec(
+        "int", "the most days between updates to a victim while the case is open", 28, 1, 366),
+    PolicyName.ROLE_RESTRICTION_GUIDANCE: _spec(
+        "coverage", "the force's guidance restricting roles (survey answer)", GuidanceCoverage.NONE),
+    PolicyName.EXTERNAL_INVESTIGATION_GUIDANCE: _spec(
+        "coverage", "the force's guidance requiring external investigation", GuidanceCoverage.NONE),
+    PolicyName.EXTERNAL_INVESTIGATION_CRITERIA: _spec(
+        "criteria", "the criteria that bring SOME external-investigation guidance into play",
+        _ALL_CRITERIA),
+    PolicyName.EXTERNAL_INVESTIGATION_MIN_RANK: _spec(
+        "rank", "the lowest subject rank that brings external investigation into play", "Insp"),
+    PolicyName.TWELVE_MONTH_REPORT_MONTHS: _spec(
+        "int", "the months after receipt when the first report to the PCC is due", 12, 1, 60),
+    PolicyName.TWELVE_MONTH_REPORT_REPEAT_MONTHS: _spec(
+        "int", "the months between further reports to the PCC", 6, 1, 60),
+    PolicyName.INDICTABLE_ONLY_CONVICTION_IS_GROSS_MISCONDUCT: PolicySpec(
+        "bool", "whether a conviction for an indictable-only offence is always gross misconduct",
+        ((ALWAYS, False), (AMENDMENT_2025, True))),
+    PolicyName.ACCELERATED_HEARING_DUE_WORKING_DAYS: _spec(
+        "int", "the working days after a conviction by which an accelerated hearing is expected "
+        "(illustrative)", 15, 1, 100),
+    PolicyName.MANAGEMENT_ACTION_ALLOWED: _spec(
+        "bool", "whether the staff process allows management action", True),
+    PolicyName.LIST_NOTIFICATION_DAYS: _spec(
+        "int", "the days to notify the College of a barred or advisory list entry (illustrative)",
+        7, 1, 366),
+    PolicyName.VETTING_REVIEW_DAYS: _spec(
+        "int", "the days to complete a vetting review once triggered (illustrative)", 28, 1, 366),
+    PolicyName.NOTICE_TRIAGE_WORKING_DAYS: _spec(
+        "int", "the working days to triage a prior notice (illustrative)", 5, 0, 60),
+    PolicyName.RETENTION_YEARS: _spec(
+        "int", "the years after closure when a case is reviewed for disposal", 6, 1, 100),
+    PolicyName.IDLE_LOCK_MINUTES: _spec(
+        "int", "the idle minutes before the window locks", 15, 1, 240),
+    PolicyName.MATCH_AUTO_THRESHOLD: _spec(
+        "float", "the score from which a notice match is proposed (illustrative)", 0.92, 0, 1),
+    PolicyName.MATCH_REVIEW_THRESHOLD: _spec(
+        "float", "the score from which a notice match goes to review (illustrative)", 0.80, 0, 1),
+    PolicyName.SERIAL_WINDOW_YEARS: _spec(
+        "int", "the years within which two victims make a serial perpetrator", 3, 1, 20),
+    PolicyName.RFGV_WEIGHT_RECENCY: _spec(
+        "float", "the RFGV recency weight (illustrative)", 1.0, 0, 100),
+    PolicyName.RFGV_WEIGHT_FREQUENCY: _spec(
+        "float", "the RFGV frequency weight (illustrative)", 1.0, 0, 100),
+    PolicyName.RFGV_WEIGHT_GRAVITY: _spec(
+        "float", "the RFGV gravity weight (illustrative)", 1.5, 0, 100),
+    PolicyName.RFGV_WEIGHT_VICTIMS: _spec(
+        "float", "the RFGV victims weight (illustrative)", 1.5, 0, 100),
+}
