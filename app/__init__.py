@@ -1,0 +1,3 @@
+"""PPDA Tracker."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,230 @@
+"""The subcommands of FORMATS.md ("Command line"). Each handler calls services and prints."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets as pysecrets
+import sys
+from pathlib import Path
+from typing import Any
+
+from app.cli.session import CliSession, new_password
+from app.domain.enums import Role
+from app.domain.errors import InvalidInput, RuleRefused
+from app.persistence import migrate
+from app.persistence.database import ENV_DB_KEY, is_encrypted_file, key_name
+from app.persistence.secrets import SecretStore
+from app.services import audit, installation, users
+from app.services.imports.cases import import_cases
+from app.services.imports.notices import import_notices
+from app.services.imports.workforce import import_workforce
+
+Sub = Any  # argparse's private _SubParsersAction
+
+
+def register(sub: Sub, roles: list[str]) -> None:
+    _init(sub)
+    _user(sub, roles)
+    _db(sub)
+    _import(sub)
+    _headcount(sub)
+    _audit(sub)
+    _demo(sub)
+
+
+def _cmd(sub: Sub, name: str, handler: Any, help: str) -> argparse.ArgumentParser:
+    p = sub.add_parser(name, help=help, description=help)
+    p.set_defaults(handler=handler)
+    return p
+
+
+# ---- init -----------------------------------------------------------------------------------
+
+def _init(sub: Sub) -> None:
+    p = _cmd(sub, "init", cmd_init, "create or upgrade the database, set the home force and the first administrator")
+    p.add_argument("--force", required=True, metavar="CODE", help="the home force's code, e.g. west-yorkshire")
+    p.add_argument("--admin", required=True, metavar="NAME", help="the first administrator's user name")
+    p.add_argument("--encrypt", action="store_true", help="SQLCipher-encrypted SQLite file, key kept in the OS keyring")
+
+
+def cmd_init(s: CliSession, a: argparse.Namespace) -> int:
+    key = _new_encryption_key(s) if a.encrypt else None
+    db = s.database(check=False, encrypt_key=key)
+    migrate.upgrade(db)
+    password = new_password(a.admin)
+    installation.initialise(s.uow(), a.force, a.admin, password)
+    force = installation.home_force(s.uow())
+    print(f"Database ready for {force.name} ({db.describe()}); administrator '{a.admin}' created.")
+    return 0
+
+
+def _new_encryption_key(s: CliSession) -> str:
+    from sqlalchemy import make_url
+
+    url = make_url(s.settings.db_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        raise InvalidInput("--encrypt applies to an SQLite database file only.")
+    path = Path(url.database)
+    if path.exists() and path.stat().st_size > 0:
+        what = "already encrypted" if is_encrypted_file(path) else "not encrypted"
+        raise RuleRefused(f"{path} already exists and is {what}; --encrypt creates a new database file.")
+    key = os.environ.get(ENV_DB_KEY) or pysecrets.token_urlsafe(32)
+    store = SecretStore()
+    if not store.put(key_name(path), key) and not os.environ.get(ENV_DB_KEY):
+        print("WARNING: no OS keyring is available, so the encryption key cannot be stored. Keep this key "
+              "somewhere safe; you will be asked for it each time the database is opened:\n" + key,
+              file=sys.stderr)
+    return key
+
+
+# ---- users ----------------------------------------------------------------------------------
+
+def _user(sub: Sub, roles: list[str]) -> None:
+    p = sub.add_parser("user", help="manage users")
+    us = p.add_subparsers(dest="user_command", required=True)
+    add = _cmd(us, "add", cmd_user_add, "add a user (password from PPDA_NEW_PASSWORD or a prompt)")
+    add.add_argument("name")
+    add.add_argument("--role", action="append", required=True, choices=roles, type=str.upper)
+    add.add_argument("--display-name")
+    add.add_argument("--staff-number", help="link the account to the user's own workforce record")
+    add.add_argument("--team")
+    unlock = _cmd(us, "unlock", cmd_user_unlock, "unlock an account locked after failed sign-ins")
+    unlock.add_argument("name")
+    _cmd(us, "list", cmd_user_list, "list users and their roles")
+
+
+def cmd_user_add(s: CliSession, a: argparse.Namespace) -> int:
+    actor = s.user()
+    password = new_password(a.name)
+    user = users.add_user(s.uow(), actor, a.name, {Role[r] for r in a.role}, password,
+                          a.display_name, a.staff_number, a.team)
+    print(f"User '{user.username}' added with role(s) {', '.join(sorted(r.name for r in user.roles))}.")
+    return 0
+
+
+def cmd_user_unlock(s: CliSession, a: argparse.Namespace) -> int:
+    users.unlock(s.uow(), s.user(), a.name)
+    print(f"User '{a.name}' unlocked.")
+    return 0
+
+
+def cmd_user_list(s: CliSession, a: argparse.Namespace) -> int:
+    for u in users.list_users(s.uow(), s.user()):
+        state = "locked" if u.locked else ("inactive" if not u.active else "active")
+        print(f"{u.username:20} {state:9} {';'.join(u.roles)}")
+    return 0
+
+
+# ---- db -------------------------------------------------------------------------------------
+
+def _db(sub: Sub) -> None:
+    p = sub.add_parser("db", help="database schema and backups")
+    ds = p.add_subparsers(dest="db_command", required=True)
+    _cmd(ds, "upgrade", cmd_db_upgrade, "upgrade the database schema to this program's version")
+    _cmd(ds, "check", cmd_db_check, "check that the database schema matches this program")
+    _cmd(ds, "backups", cmd_db_backups, "list the SQLite backups made before upgrades")
+    r = _cmd(ds, "restore", cmd_db_restore, "replace the SQLite database with a backup copy")
+    r.add_argument("backup", type=Path)
+
+
+def cmd_db_upgrade(s: CliSession, a: argparse.Namespace) -> int:
+    db = s.database(check=False)
+    before = migrate.schema_state(db)
+    backup = migrate.upgrade(db)
+    after = migrate.schema_state(db)
+    if before.up_to_date:
+        print(f"Already at schema {after.head}; nothing to do.")
+    else:
+        print(f"Upgraded from {before.current or 'empty'} to {after.current}." + (f" Backup: {backup}" if backup else ""))
+    return 0
+
+
+def cmd_db_check(s: CliSession, a: argparse.Namespace) -> int:
+    state = migrate.schema_state(s.database(check=False))
+    if state.up_to_date:
+        print(f"Database schema {state.current} matches this program.")
+        return 0
+    print(f"Database schema is {state.current or 'empty'}; this program needs {state.head}. "
+          "Run `ppda-tracker db upgrade`.", file=sys.stderr)
+    return 1
+
+
+def cmd_db_backups(s: CliSession, a: argparse.Namespace) -> int:
+    backups = migrate.list_backups(s.database(check=False))
+    for b in backups:
+        print(b)
+    if not backups:
+        print("No backups yet (one is made before each upgrade).")
+    return 0
+
+
+def cmd_db_restore(s: CliSession, a: argparse.Namespace) -> int:
+    migrate.restore_backup(s.database(check=False), a.backup)
+    print(f"Restored {a.backup.name}; the replaced file was backed up first.")
+    return 0
+
+
+# ---- imports, headcount, audit --------------------------------------------------------------
+
+def _import(sub: Sub) -> None:
+    p = _cmd(sub, "import", cmd_import, "import a workforce register, cases or prior notices (CSV or xlsx)")
+    p.add_argument("kind", choices=["workforce", "cases", "notices"])
+    p.add_argument("file", type=Path)
+
+
+def cmd_import(s: CliSession, a: argparse.Namespace) -> int:
+    if not a.file.exists():
+        raise InvalidInput(f"{a.file}: no such file.")
+    actor = s.user()
+    if a.kind == "workforce":
+        print(import_workforce(s.uow(), actor, a.file))
+    elif a.kind == "cases":
+        print(import_cases(s.uow(), actor, a.file))
+    else:
+        summary, _ids = import_notices(s.uow(), actor, a.file)
+        print(summary)
+    return 0
+
+
+def _headcount(sub: Sub) -> None:
+    p = sub.add_parser("headcount", help="workforce headcount for a survey year")
+    hs = p.add_subparsers(dest="headcount_command", required=True)
+    c = _cmd(hs, "set", cmd_headcount_set, "set the workforce headcount for the period ending 31 March of YEAR")
+    c.add_argument("--year", type=int, required=True)
+    c.add_argument("--total", type=int, required=True)
+
+
+def cmd_headcount_set(s: CliSession, a: argparse.Namespace) -> int:
+    installation.set_headcount(s.uow(), s.user(), a.year, a.total)
+    print(f"Headcount for the year ending 31 March {a.year}: {a.total}.")
+    return 0
+
+
+def _audit(sub: Sub) -> None:
+    p = sub.add_parser("audit", help="the access log")
+    au = p.add_subparsers(dest="audit_command", required=True)
+    _cmd(au, "verify", cmd_audit_verify, "verify the access log's hash chain")
+
+
+def cmd_audit_verify(s: CliSession, a: argparse.Namespace) -> int:
+    result = audit.verify(s.uow(), s.user())
+    print(result.message, file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 1
+
+
+def _demo(sub: Sub) -> None:
+    p = _cmd(sub, "demo", cmd_demo, "make a demonstration database: synthetic workforce, cases, notices, one user per role")
+    p.add_argument("--cases", type=int, default=300)
+    p.add_argument("--seed", type=int, default=2024)
+    p.add_argument("--force", default="west-midlands", metavar="CODE")
+
+
+def cmd_demo(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services.demo import build_demo
+
+    if a.cases < 1 or a.cases > 500_000:
+        raise InvalidInput("--cases must be between 1 and 500000.")
+    report = build_demo(s.database(check=False), a.force, a.cases, a.seed)
+    print(report)
+    return 0

@@ -1,0 +1,1 @@
+"""The three imports of FORMATS.md: workforce, cases, notices (CSV or xlsx, all-or-nothing)."""

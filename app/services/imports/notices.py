@@ -1,0 +1,113 @@
+"""`import notices`: prior notices from other forces, the PND and the College lists.
+
+Natural key: (issuing_force, notice_id). A changed notice gets a new version, so a pair that a
+reviewer rejected is proposed again only when the notice itself changed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.enums import AccessOperation, NoticeRecordType
+from app.domain.errors import ImportRejected, RowError
+from app.domain.permissions import Action, require
+from app.domain.records import User
+from app.persistence.models import ForceRow, NoticeRow
+from app.persistence.uow import UnitOfWork
+from app.services import audit, clock
+from app.services.imports.table import Column, Row, bounded, enum_of, iso_date, read
+from app.services.imports.workforce import ImportSummary
+
+COLUMNS = (
+    Column("notice_id", True, bounded(64)),
+    Column("issuing_force", True, lambda t: t.strip()),
+    Column("notice_date", True, iso_date),
+    Column("record_type", True, enum_of(NoticeRecordType)),
+    Column("surname", True, bounded(100)),
+    Column("forenames", True, bounded(150)),
+    Column("date_of_birth", False, iso_date),
+    Column("staff_number", False, bounded(32)),
+    Column("warrant_number", False, bounded(32)),
+    Column("pnc_id", False, bounded(32)),
+    Column("employing_force", False, lambda t: t.strip()),
+    Column("summary", False, bounded(4000)),
+    Column("handling", False, bounded(1000)),
+)
+FIELDS = ("notice_date", "record_type", "surname", "forenames", "date_of_birth", "staff_number",
+          "warrant_number", "pnc_id", "employing_force", "summary", "handling")
+
+
+def force_codes(session: Session) -> dict[str, str]:
+    """Known force codes, case-insensitively: lower-case → the stored code."""
+    return {c.lower(): c for c in session.scalars(select(ForceRow.code))}
+
+
+def import_notices(uow: UnitOfWork, actor: User, path: Path, *, signature_state: str = "NOT_SIGNED") -> tuple[ImportSummary, list[int]]:
+    """Returns the summary and the ids of notices added or changed (to be matched)."""
+    require(actor, Action.IMPORT_NOTICES)
+    rows = read(path, COLUMNS)
+    with uow:
+        session = uow.session
+        codes = force_codes(session)
+        _validate(path, rows, codes)
+        existing = {(n.issuing_force, n.notice_ref): n for n in session.scalars(select(NoticeRow))}
+        touched, added = _apply(session, rows, codes, existing, path.name, signature_state)
+        if touched:
+            audit.record(session, actor, AccessOperation.COLLECTION, "notice_import", path.name,
+                         detail=f"{added} notices added, {len(touched) - added} updated from {len(rows)} rows")
+        ids = [n.id for n in touched]
+        uow.commit()
+    summary = ImportSummary(path.name, len(rows), added, len(touched) - added, len(rows) - len(touched))
+    return summary, ids
+
+
+def _validate(path: Path, rows: list[Row], codes: dict[str, str]) -> None:
+    errors: list[RowError] = []
+    seen: dict[tuple[str, str], int] = {}
+    for r in rows:
+        for col in ("issuing_force", "employing_force"):
+            if r[col] and r[col].lower() not in codes:
+                errors.append(RowError(r.line, col, f"'{r[col]}' is not a known force code"))
+        key = ((r["issuing_force"] or "").lower(), r["notice_id"])
+        if key in seen:
+            errors.append(RowError(r.line, "notice_id", f"{r['notice_id']} from {r['issuing_force']} is also on line {seen[key]}"))
+        seen.setdefault(key, r.line)
+    if errors:
+        raise ImportRejected(path.name, errors)
+
+
+def _values(r: Row, codes: dict[str, str]) -> dict[str, Any]:
+    return {
+        "notice_date": r["notice_date"], "record_type": r["record_type"].name, "surname": r["surname"],
+        "forenames": r["forenames"], "date_of_birth": r["date_of_birth"], "staff_number": r["staff_number"],
+        "warrant_number": r["warrant_number"], "pnc_id": r["pnc_id"],
+        "employing_force": codes[r["employing_force"].lower()] if r["employing_force"] else None,
+        "summary": r["summary"], "handling": r["handling"],
+    }
+
+
+def _apply(session: Session, rows: list[Row], codes: dict[str, str], existing: dict[tuple[str, str], NoticeRow],
+           source: str, signature_state: str) -> tuple[list[NoticeRow], int]:
+    touched: list[NoticeRow] = []
+    added = 0
+    for r in rows:
+        issuer = codes[r["issuing_force"].lower()]
+        values = _values(r, codes)
+        notice = existing.get((issuer, r["notice_id"]))
+        if notice is None:
+            notice = NoticeRow(issuing_force=issuer, notice_ref=r["notice_id"], source_file=source,
+                               signature_state=signature_state, received_at=clock.now(), **values)
+            session.add(notice)
+            added += 1
+            touched.append(notice)
+        elif any(getattr(notice, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(notice, k, v)
+            notice.version += 1
+            touched.append(notice)
+    session.flush()
+    return touched, added

@@ -1,0 +1,154 @@
+"""`import workforce`: the register of the force's people. Natural key: staff_number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.enums import AccessOperation, EmploymentStatus, Ethnicity, RoleFlag, Sex, WorkforceType
+from app.domain.errors import ImportRejected, RowError
+from app.domain.permissions import Action, require
+from app.domain.records import User
+from app.persistence.models import PersonRow, PreviousNameRow
+from app.persistence.uow import UnitOfWork
+from app.services import audit
+from app.services.imports.table import Column, Row, bounded, enum_of, enum_set, iso_date, name_list, read
+
+COLUMNS = (
+    Column("staff_number", True, bounded(32)),
+    Column("warrant_number", False, bounded(32)),
+    Column("surname", True, bounded(100)),
+    Column("forenames", True, bounded(150)),
+    Column("previous_names", False, name_list),
+    Column("date_of_birth", True, iso_date),
+    Column("sex", False, enum_of(Sex)),
+    Column("ethnicity", False, enum_of(Ethnicity)),
+    Column("workforce_type", True, enum_of(WorkforceType)),
+    Column("rank_or_grade", False, bounded(40)),
+    Column("unit", False, bounded(100)),
+    Column("line_manager_staff_number", False, bounded(32)),
+    Column("role_flags", False, enum_set(RoleFlag)),
+    Column("employment_status", False, enum_of(EmploymentStatus)),
+    Column("start_date", False, iso_date),
+    Column("end_date", False, iso_date),
+)
+
+SIMPLE_FIELDS = ("warrant_number", "surname", "forenames", "date_of_birth", "sex", "ethnicity",
+                 "workforce_type", "rank_or_grade", "unit", "role_flags", "employment_status",
+                 "start_date", "end_date")
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    file: str
+    rows: int
+    added: int
+    updated: int
+    unchanged: int
+
+    def __str__(self) -> str:
+        return (f"{self.file}: {self.rows} rows read; {self.added} added, {self.updated} updated, "
+                f"{self.unchanged} unchanged.")
+
+
+def import_workforce(uow: UnitOfWork, actor: User, path: Path) -> ImportSummary:
+    require(actor, Action.IMPORT_WORKFORCE)
+    rows = read(path, COLUMNS)
+    with uow:
+        session = uow.session
+        existing = {p.staff_number: p for p in session.scalars(select(PersonRow))}
+        _validate(path, rows, existing)
+        added, updated = _apply(session, actor, rows, existing)
+        unchanged = len(rows) - added - updated
+        if added or updated:
+            audit.record(session, actor, AccessOperation.COLLECTION, "workforce_import", path.name,
+                         detail=f"{added} people added, {updated} updated from {len(rows)} rows")
+        uow.commit()
+    return ImportSummary(path.name, len(rows), added, updated, unchanged)
+
+
+def _validate(path: Path, rows: list[Row], existing: dict[str, PersonRow]) -> None:
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    in_file = {r["staff_number"] for r in rows}
+    for r in rows:
+        sn = r["staff_number"]
+        if sn in seen:
+            errors.append(RowError(r.line, "staff_number", f"{sn} is also on line {seen[sn]}"))
+        seen.setdefault(sn, r.line)
+        mgr = r["line_manager_staff_number"]
+        if mgr and mgr not in in_file and mgr not in existing:
+            errors.append(RowError(r.line, "line_manager_staff_number", f"{mgr} is not in the file or the register"))
+        if mgr and mgr == sn:
+            errors.append(RowError(r.line, "line_manager_staff_number", "a person cannot be their own line manager"))
+        if r["start_date"] and r["end_date"] and r["end_date"] < r["start_date"]:
+            errors.append(RowError(r.line, "end_date", "is before start_date"))
+        status = r["employment_status"] or EmploymentStatus.SERVING
+        if r["end_date"] and not status.has_left:
+            errors.append(RowError(r.line, "end_date", f"given but employment_status is {status.name}"))
+    if errors:
+        raise ImportRejected(path.name, errors)
+
+
+def _values(r: Row) -> dict[str, Any]:
+    flags = r["role_flags"] or frozenset()
+    return {
+        "warrant_number": r["warrant_number"], "surname": r["surname"], "forenames": r["forenames"],
+        "date_of_birth": r["date_of_birth"], "sex": _name(r["sex"]), "ethnicity": _name(r["ethnicity"]),
+        "workforce_type": r["workforce_type"].name, "rank_or_grade": r["rank_or_grade"], "unit": r["unit"],
+        "role_flags": ";".join(sorted(f.name for f in flags)),
+        "employment_status": (r["employment_status"] or EmploymentStatus.SERVING).name,
+        "start_date": r["start_date"], "end_date": r["end_date"],
+    }
+
+
+def _name(value: Any) -> str | None:
+    return None if value is None else value.name
+
+
+def _apply(session: Session, actor: User, rows: list[Row], existing: dict[str, PersonRow]) -> tuple[int, int]:
+    new: set[str] = set()
+    changed: set[str] = set()
+    for r in rows:
+        values = _values(r)
+        person = existing.get(r["staff_number"])
+        if person is None:
+            person = PersonRow(staff_number=r["staff_number"], **values)
+            session.add(person)
+            existing[r["staff_number"]] = person
+            new.add(r["staff_number"])
+        elif _changed(person, values, r):
+            for key, value in values.items():
+                setattr(person, key, value)
+            changed.add(r["staff_number"])
+        _set_previous_names(person, r["previous_names"] or ())
+    session.flush()
+    for r in rows:  # line managers once everyone exists
+        mgr = r["line_manager_staff_number"]
+        person = existing[r["staff_number"]]
+        manager_id = existing[mgr].id if mgr else None
+        if person.line_manager_id != manager_id:
+            person.line_manager_id = manager_id
+            if r["staff_number"] not in new:
+                changed.add(r["staff_number"])
+    session.flush()
+    for staff_number in sorted(changed):
+        audit.record(session, actor, AccessOperation.ALTERATION, "person", existing[staff_number].id,
+                     detail="updated by workforce import")
+    return len(new), len(changed)
+
+
+def _changed(person: PersonRow, values: dict[str, Any], r: Row) -> bool:
+    if any(getattr(person, k) != v for k, v in values.items()):
+        return True
+    old_names = tuple(n.full_name for n in person.previous_names)
+    return old_names != tuple(r["previous_names"] or ())
+
+
+def _set_previous_names(person: PersonRow, names: tuple[str, ...]) -> None:
+    if tuple(n.full_name for n in person.previous_names) != names:
+        person.previous_names = [PreviousNameRow(full_name=n) for n in names]
