@@ -133,8 +133,18 @@ class CaseRow(Base):
     imported_from: Mapped[str | None] = mapped_column(String(260))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
-    search_text: Mapped[str] = mapped_column(Text, default="")  # denormalised for list search
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The case list's projection: refreshed in the same transaction as every change to the case
+    # (app.services.case_summary), so a 100,000-case list is searched, sorted and paged in SQL.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    list_subjects: Mapped[str] = mapped_column(String(400), default="")
+    list_abuse_types: Mapped[str] = mapped_column(String(300), default="")
+    list_risk: Mapped[str | None] = mapped_column(String(10), index=True)
+    list_restriction: Mapped[str] = mapped_column(String(200), default="")
+    list_body: Mapped[str] = mapped_column(String(64), default="HOME")
+    list_external: Mapped[bool] = mapped_column(Boolean, default=False)
+    list_flags: Mapped[str] = mapped_column(String(200), default="")
+    next_due_date: Mapped[date | None] = mapped_column(Date, index=True)
 
     victims: Mapped[list[VictimRow]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="VictimRow.id"

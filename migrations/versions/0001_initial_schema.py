@@ -209,13 +209,23 @@ def upgrade() -> None:
     sa.Column('imported_from', sa.String(length=260), nullable=True),
     sa.Column('created_by', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('search_text', sa.Text(), nullable=False),
+    sa.Column('list_subjects', sa.String(length=400), nullable=False),
+    sa.Column('list_abuse_types', sa.String(length=300), nullable=False),
+    sa.Column('list_risk', sa.String(length=10), nullable=True),
+    sa.Column('list_restriction', sa.String(length=200), nullable=False),
+    sa.Column('list_body', sa.String(length=64), nullable=False),
+    sa.Column('list_external', sa.Boolean(), nullable=False),
+    sa.Column('list_flags', sa.String(length=200), nullable=False),
+    sa.Column('next_due_date', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['created_by'], ['user_account.id'], name=op.f('fk_ppda_case_created_by_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ppda_case')),
     sa.UniqueConstraint('reference', name=op.f('uq_ppda_case_reference'))
     )
     with op.batch_alter_table('ppda_case', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ppda_case_list_risk'), ['list_risk'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ppda_case_next_due_date'), ['next_due_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_ppda_case_received_date'), ['received_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_ppda_case_status'), ['status'], unique=False)
 
@@ -359,6 +369,8 @@ def downgrade() -> None:
     with op.batch_alter_table('ppda_case', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ppda_case_status'))
         batch_op.drop_index(batch_op.f('ix_ppda_case_received_date'))
+        batch_op.drop_index(batch_op.f('ix_ppda_case_next_due_date'))
+        batch_op.drop_index(batch_op.f('ix_ppda_case_list_risk'))
 
     op.drop_table('ppda_case')
     op.drop_table('policy_value')

@@ -27,7 +27,7 @@ from app.domain.permissions import Action, require
 from app.domain.records import User
 from app.persistence.models import AllegationRow, CaseRow, DecisionRow, PersonRow, VictimRow
 from app.persistence.uow import UnitOfWork
-from app.services import audit, clock
+from app.services import audit, case_summary, clock
 from app.services.imports.notices import force_codes
 from app.services.imports.table import (
     Column, Row, bounded, enum_of, enum_set, iso_date, one_of, read, yes_no,
@@ -71,8 +71,10 @@ def import_cases(uow: UnitOfWork, actor: User, path: Path) -> ImportSummary:
             select(PersonRow.staff_number, PersonRow.id, PersonRow.surname + " " + PersonRow.forenames))}
         codes = force_codes(session)
         _validate(path, rows, people, codes)
-        added, updated = _Writer(session, actor, path.name, people, codes).write(rows)
+        writer = _Writer(session, actor, path.name, people, codes)
+        added, updated = writer.write(rows)
         if added or updated:
+            case_summary.refresh(session, writer.case_ids.values())
             audit.record(session, actor, AccessOperation.COLLECTION, "case_import", path.name,
                          detail=f"{added} allegations added, {updated} updated from {len(rows)} rows")
         uow.commit()
@@ -144,12 +146,13 @@ class _Writer:
     def __init__(self, session: Session, actor: User, source: str, people: dict[str, Any], codes: dict[str, str]) -> None:
         self.s, self.actor, self.source, self.people, self.codes = session, actor, source, people, codes
         self.now = clock.now()
+        self.case_ids: dict[str, int] = {}
 
     def write(self, rows: list[Row]) -> tuple[int, int]:
         by_case: dict[str, list[Row]] = defaultdict(list)
         for r in rows:
             by_case[r["case_ref"]].append(r)
-        case_ids = self._cases(by_case)
+        case_ids = self.case_ids = self._cases(by_case)
         self._victims(by_case, case_ids)
         allegation_ids, new_keys = self._allegations(by_case, case_ids)
         updated = self._decisions(rows, case_ids, allegation_ids, new_keys)

@@ -1,0 +1,138 @@
+"""Loading case snapshots (plain domain records) from the database, many at a time, and deriving
+the state the lists show from them with the domain's rules."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.enums import (
+    AbuseType, AgeBand, AggravatingFeature, BreachType, CaseStatus, CaseType, DashRisk, DecisionKind,
+    EmploymentStatus, Ethnicity, ListStatus, ReportingRoute, RoleFlag, Sex, VictimRelationship,
+    VictimWorkforce, WorkforceType,
+)
+from app.domain.records import Allegation, Assignment, Case, CaseSnapshot, Decision, Person, Victim
+from app.persistence.models import AllegationRow, CaseMemberRow, CaseRow, DecisionRow, PersonRow, VictimRow
+
+
+def _set(kind: type, text: str | None) -> frozenset:  # type: ignore[type-arg]
+    return frozenset(kind[t] for t in (text or "").split(";") if t)
+
+
+def _opt(kind: type, text: str | None):  # type: ignore[no-untyped-def]
+    return kind[text] if text else None
+
+
+def person_record(row: PersonRow, previous_names: tuple[str, ...] = ()) -> Person:
+    return Person(
+        id=row.id, staff_number=row.staff_number, surname=row.surname, forenames=row.forenames,
+        date_of_birth=row.date_of_birth, workforce_type=WorkforceType[row.workforce_type],
+        warrant_number=row.warrant_number, previous_names=previous_names, sex=_opt(Sex, row.sex),
+        ethnicity=_opt(Ethnicity, row.ethnicity), rank_or_grade=row.rank_or_grade, unit=row.unit,
+        line_manager_id=row.line_manager_id, role_flags=_set(RoleFlag, row.role_flags),
+        employment_status=EmploymentStatus[row.employment_status], start_date=row.start_date,
+        end_date=row.end_date, vetting_level=row.vetting_level, vetting_review_due=row.vetting_review_due,
+        list_status=ListStatus[row.list_status],
+    )
+
+
+def case_record(row: CaseRow) -> Case:
+    return Case(
+        id=row.id, reference=row.reference, received_date=row.received_date,
+        reporting_route=ReportingRoute[row.reporting_route], case_type=CaseType[row.case_type],
+        status=CaseStatus[row.status], crime_refs=tuple(r for r in row.crime_refs.split(";") if r),
+        closed_date=row.closed_date, imported_from=row.imported_from, version=row.version,
+    )
+
+
+def victim_record(row: VictimRow) -> Victim:
+    return Victim(
+        id=row.id, reference=row.reference, relationship=VictimRelationship[row.relationship_to_subject],
+        police_workforce=VictimWorkforce[row.police_workforce], sex=_opt(Sex, row.sex),
+        age_band=_opt(AgeBand, row.age_band), dash_risk=_opt(DashRisk, row.dash_risk), dash_date=row.dash_date,
+        dash_assessor_user_id=row.dash_assessor_user_id, marac_referred=row.marac_referred,
+        advocate_offered=row.advocate_offered, advocate_accepted=row.advocate_accepted,
+        contact_details=row.contact_details,
+    )
+
+
+def allegation_record(row: AllegationRow) -> Allegation:
+    return Allegation(
+        id=row.id, subject_id=row.subject_id, victim_refs=tuple(v for v in row.victim_refs.split(";") if v),
+        abuse_types=_set(AbuseType, row.abuse_types), aggravating_features=_set(AggravatingFeature, row.aggravating_features),
+        breaches=_set(BreachType, row.breaches), conduct_from=row.conduct_from, conduct_to=row.conduct_to,
+        criminal=row.criminal, crime_ref=row.crime_ref, summary=row.summary,
+    )
+
+
+def decision_record(row: DecisionRow) -> Decision:
+    return Decision(
+        id=row.id, kind=DecisionKind[row.kind], payload=dict(row.payload or {}), decided_by=row.decided_by,
+        decided_at=row.decided_at, effective_date=row.effective_date, allegation_id=row.allegation_id,
+        rationale=row.rationale, options_considered=tuple(row.options_considered or ()),
+        approved_by=row.approved_by, approved_at=row.approved_at, imported_from=row.imported_from,
+        supersedes_id=row.supersedes_id,
+    )
+
+
+def load_snapshots(session: Session, case_ids: Sequence[int]) -> dict[int, CaseSnapshot]:
+    """Snapshots of many cases with a fixed number of queries (not one per case)."""
+    ids = list(case_ids)
+    cases = {c.id: c for c in session.scalars(select(CaseRow).where(CaseRow.id.in_(ids)))}
+    allegations: dict[int, list[AllegationRow]] = defaultdict(list)
+    for a in session.scalars(select(AllegationRow).where(AllegationRow.case_id.in_(ids)).order_by(AllegationRow.id)):
+        allegations[a.case_id].append(a)
+    victims: dict[int, list[VictimRow]] = defaultdict(list)
+    for v in session.scalars(select(VictimRow).where(VictimRow.case_id.in_(ids)).order_by(VictimRow.id)):
+        victims[v.case_id].append(v)
+    decisions: dict[int, list[DecisionRow]] = defaultdict(list)
+    for d in session.scalars(select(DecisionRow).where(DecisionRow.case_id.in_(ids)).order_by(DecisionRow.id)):
+        decisions[d.case_id].append(d)
+    members: dict[int, list[CaseMemberRow]] = defaultdict(list)
+    for m in session.scalars(select(CaseMemberRow).where(CaseMemberRow.case_id.in_(ids), CaseMemberRow.ended_at.is_(None))):
+        members[m.case_id].append(m)
+    subject_ids = {a.subject_id for rows in allegations.values() for a in rows}
+    people = {p.id: person_record(p) for p in session.scalars(select(PersonRow).where(PersonRow.id.in_(subject_ids)))} if subject_ids else {}
+    return {
+        cid: CaseSnapshot(
+            case=case_record(c),
+            allegations=tuple(allegation_record(a) for a in allegations[cid]),
+            victims=tuple(victim_record(v) for v in victims[cid]),
+            subjects={a.subject_id: people[a.subject_id] for a in allegations[cid]},
+            decisions=tuple(decision_record(d) for d in decisions[cid]),
+            assignments=tuple(Assignment(m.user_id, m.role, m.declared_no_prior_connection, m.assigned_at) for m in members[cid]),
+        )
+        for cid, c in cases.items()
+    }
+
+
+@dataclass(frozen=True)
+class CaseListState:
+    restriction: str
+    body: str
+    external: bool
+    flags: tuple[str, ...]
+    next_due: date | None
+
+
+def derive_summaries(session: Session, case_ids: Sequence[int]) -> dict[int, CaseListState]:
+    snapshots = load_snapshots(session, case_ids)
+    return {cid: _derive(s) for cid, s in snapshots.items()}
+
+
+def _derive(s: CaseSnapshot) -> CaseListState:
+    restriction = ""
+    body = "HOME"
+    for d in s.decisions:
+        if d.kind == DecisionKind.RESTRICTION:
+            restriction = ", ".join(d.payload.get("options", []))
+        elif d.kind == DecisionKind.RESTRICTION_REVIEW and d.payload.get("outcome") == "LIFT":
+            restriction = ""
+        elif d.kind == DecisionKind.INVESTIGATING_BODY:
+            body = str(d.payload.get("body", "HOME"))
+    return CaseListState(restriction, body, body != "HOME", (), None)

@@ -1,0 +1,78 @@
+"""The case list's projection (subjects, abuse types, risk, restriction, investigating body, flags,
+next due date), recomputed from the records in the same transaction as every change to a case."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
+
+from app.domain.enums import DashRisk
+from app.persistence.models import AllegationRow, CaseRow, PersonRow, VictimRow
+
+RISK_ORDER = {DashRisk.STANDARD.name: 1, DashRisk.MEDIUM.name: 2, DashRisk.HIGH.name: 3}
+CHUNK = 900  # stays under SQLite's bound-parameter limit
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i : i + CHUNK]
+
+
+def refresh(session: Session, case_ids: Iterable[int]) -> None:
+    """Recompute the projection for these cases (call after any write, before commit)."""
+    ids = sorted(set(case_ids))
+    session.flush()
+    for chunk in _chunks(ids):
+        _refresh_chunk(session, chunk)
+
+
+def _refresh_chunk(session: Session, ids: Sequence[int]) -> None:
+    from app.services.case_state import derive_summaries
+
+    cases = {c.id: c for c in session.scalars(select(CaseRow).where(CaseRow.id.in_(ids)))}
+    subjects: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    abuse: dict[int, set[str]] = defaultdict(set)
+    for cid, sn, surname, forenames, types in session.execute(
+        select(AllegationRow.case_id, PersonRow.staff_number, PersonRow.surname, PersonRow.forenames, AllegationRow.abuse_types)
+        .join(PersonRow, PersonRow.id == AllegationRow.subject_id).where(AllegationRow.case_id.in_(ids))
+    ):
+        subjects[cid].append((f"{surname}, {forenames}", sn))
+        abuse[cid].update(t for t in types.split(";") if t)
+    risk: dict[int, str] = {}
+    for cid, level in session.execute(select(VictimRow.case_id, VictimRow.dash_risk).where(VictimRow.case_id.in_(ids))):
+        if level and RISK_ORDER.get(level, 0) > RISK_ORDER.get(risk.get(cid, ""), 0):
+            risk[cid] = level
+    derived = derive_summaries(session, ids)
+    values = []
+    for cid, case in cases.items():
+        names = "; ".join(n for n, _ in subjects[cid])
+        d = derived.get(cid)
+        values.append({
+            "case_id": cid,
+            "list_subjects": names[:400],
+            "list_abuse_types": ";".join(sorted(abuse[cid]))[:300],
+            "list_risk": risk.get(cid),
+            "list_restriction": (d.restriction if d else "")[:200],
+            "list_body": d.body if d else "HOME",
+            "list_external": bool(d and d.external),
+            "list_flags": (";".join(d.flags) if d else "")[:200],
+            "next_due_date": d.next_due if d else None,
+            "search_text": " ".join([case.reference, names, " ".join(sn for _, sn in subjects[cid]),
+                                     case.crime_refs.replace(";", " ")]).lower(),
+        })
+    if values:
+        table = CaseRow.__table__
+        stmt = update(table).where(table.c.id == bindparam("case_id"))
+        session.execute(stmt, values)
+        session.expire_all()
+
+
+def refresh_all(session: Session) -> int:
+    ids = list(session.scalars(select(CaseRow.id)))
+    refresh(session, ids)
+    return len(ids)
+
+
