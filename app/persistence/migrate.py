@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import shutil
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -116,7 +117,7 @@ def backup_sqlite(db: Database) -> Path | None:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(FULL)")
         shutil.copy2(path, target)
     else:
-        with sqlite3.connect(path) as src, sqlite3.connect(target) as dst:
+        with closing(sqlite3.connect(path)) as src, closing(sqlite3.connect(target)) as dst:
             src.backup(dst)
     _prune(folder, path)
     log.info("Backed up the database before upgrading: %s", target.name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -99,14 +99,18 @@ class VerifyResult:
     first_bad_seq: int | None = None
 
 
-def _walk(session: Session) -> Iterator[AccessLogRow]:
-    stmt = select(AccessLogRow).order_by(AccessLogRow.id).execution_options(yield_per=5000)
-    yield from session.scalars(stmt)
-
-
 def verify_chain(session: Session) -> VerifyResult:
+    stmt = select(AccessLogRow).order_by(AccessLogRow.seq).execution_options(yield_per=5000)
+    result = session.scalars(stmt)
+    try:
+        return _check(session, result)
+    finally:
+        result.close()
+
+
+def _check(session: Session, rows: Iterable[AccessLogRow]) -> VerifyResult:
     expected_prev, expected_seq, count = GENESIS, 1, 0
-    for row in _walk(session):
+    for row in rows:
         problem = None
         if row.seq != expected_seq:
             problem = f"has sequence number {row.seq} where {expected_seq} was expected (an entry was removed, inserted or reordered)"

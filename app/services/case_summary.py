@@ -38,6 +38,7 @@ def _refresh_chunk(session: Session, ids: Sequence[int]) -> None:
     for cid, sn, surname, forenames, types in session.execute(
         select(AllegationRow.case_id, PersonRow.staff_number, PersonRow.surname, PersonRow.forenames, AllegationRow.abuse_types)
         .join(PersonRow, PersonRow.id == AllegationRow.subject_id).where(AllegationRow.case_id.in_(ids))
+        .order_by(AllegationRow.id)
     ):
         subjects[cid].append((f"{surname}, {forenames}", sn))
         abuse[cid].update(t for t in types.split(";") if t)

@@ -21,7 +21,7 @@ from app.domain.enums import (
     AbuseType, AccessOperation, AggravatingFeature, CaseType, CriminalOutcome, DashRisk, IopcDecision,
     MisconductOutcome, ReportingRoute, RestrictionOption, VictimRelationship, VictimWorkforce,
 )
-from app.domain.errors import ImportRejected, RowError
+from app.domain.errors import RowError
 from app.domain.imported import imported_decisions
 from app.domain.permissions import Action, require
 from app.domain.records import User
@@ -64,13 +64,14 @@ VICTIM_FIELDS = ("victim_relationship", "victim_is_police_workforce", "dash_risk
 
 def import_cases(uow: UnitOfWork, actor: User, path: Path) -> ImportSummary:
     require(actor, Action.IMPORT_CASES)
-    rows = read(path, COLUMNS)
+    table = read(path, COLUMNS)
+    rows = table.rows
     with uow:
         session = uow.session
         people = {sn: (pid, name) for sn, pid, name in session.execute(
             select(PersonRow.staff_number, PersonRow.id, PersonRow.surname + " " + PersonRow.forenames))}
         codes = force_codes(session)
-        _validate(path, rows, people, codes)
+        table.reject_if_errors(_row_checks(rows, people, codes))
         writer = _Writer(session, actor, path.name, people, codes)
         added, updated = writer.write(rows)
         if added or updated:
@@ -81,7 +82,7 @@ def import_cases(uow: UnitOfWork, actor: User, path: Path) -> ImportSummary:
     return ImportSummary(path.name, len(rows), added, updated, len(rows) - added - updated)
 
 
-def _validate(path: Path, rows: list[Row], people: dict[str, Any], codes: dict[str, str]) -> None:
+def _row_checks(rows: list[Row], people: dict[str, Any], codes: dict[str, str]) -> list[RowError]:
     errors: list[RowError] = []
     first_of_case: dict[str, Row] = {}
     victims: dict[tuple[str, str], Row] = {}
@@ -97,13 +98,12 @@ def _validate(path: Path, rows: list[Row], people: dict[str, Any], codes: dict[s
         errors.extend(_disagreements(r, first, CASE_FIELDS, f"case {r['case_ref']}"))
         vfirst = victims.setdefault((r["case_ref"], r["victim_ref"]), r)
         errors.extend(_disagreements(r, vfirst, VICTIM_FIELDS, f"victim {r['victim_ref']}"))
-    if errors:
-        raise ImportRejected(path.name, errors)
+    return errors
 
 
 def _disagreements(r: Row, first: Row, fields: Iterable[str], what: str) -> list[RowError]:
     return [RowError(r.line, f, f"differs from line {first.line} for the same {what}")
-            for f in fields if r is not first and r[f] != first[f]]
+            for f in fields if r is not first and None not in (r[f], first[f]) and r[f] != first[f]]
 
 
 def _row_errors(r: Row, people: dict[str, Any], codes: dict[str, str]) -> list[RowError]:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.enums import AccessOperation, NoticeRecordType
-from app.domain.errors import ImportRejected, RowError
+from app.domain.errors import RowError
 from app.domain.permissions import Action, require
 from app.domain.records import User
 from app.persistence.models import ForceRow, NoticeRow
@@ -49,11 +49,12 @@ def force_codes(session: Session) -> dict[str, str]:
 def import_notices(uow: UnitOfWork, actor: User, path: Path, *, signature_state: str = "NOT_SIGNED") -> tuple[ImportSummary, list[int]]:
     """Returns the summary and the ids of notices added or changed (to be matched)."""
     require(actor, Action.IMPORT_NOTICES)
-    rows = read(path, COLUMNS)
+    table = read(path, COLUMNS)
+    rows = table.rows
     with uow:
         session = uow.session
         codes = force_codes(session)
-        _validate(path, rows, codes)
+        table.reject_if_errors(_row_checks(rows, codes))
         existing = {(n.issuing_force, n.notice_ref): n for n in session.scalars(select(NoticeRow))}
         touched, added = _apply(session, rows, codes, existing, path.name, signature_state)
         if touched:
@@ -65,7 +66,7 @@ def import_notices(uow: UnitOfWork, actor: User, path: Path, *, signature_state:
     return summary, ids
 
 
-def _validate(path: Path, rows: list[Row], codes: dict[str, str]) -> None:
+def _row_checks(rows: list[Row], codes: dict[str, str]) -> list[RowError]:
     errors: list[RowError] = []
     seen: dict[tuple[str, str], int] = {}
     for r in rows:
@@ -76,8 +77,7 @@ def _validate(path: Path, rows: list[Row], codes: dict[str, str]) -> None:
         if key in seen:
             errors.append(RowError(r.line, "notice_id", f"{r['notice_id']} from {r['issuing_force']} is also on line {seen[key]}"))
         seen.setdefault(key, r.line)
-    if errors:
-        raise ImportRejected(path.name, errors)
+    return errors
 
 
 def _values(r: Row, codes: dict[str, str]) -> dict[str, Any]:

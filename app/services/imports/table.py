@@ -96,8 +96,22 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def read(path: Path, columns: Sequence[Column]) -> list[Row]:
-    """Parse every row; raise ImportRejected listing every bad row (nothing is written)."""
+@dataclass
+class Table:
+    """Parsed rows and the cell errors found so far; importers add their own row checks."""
+
+    name: str
+    rows: list[Row]
+    errors: list[RowError]
+
+    def reject_if_errors(self, more: Sequence[RowError] = ()) -> None:
+        errors = sorted([*self.errors, *more], key=lambda e: e.line)
+        if errors:
+            raise ImportRejected(self.name, errors)
+
+
+def read(path: Path, columns: Sequence[Column]) -> Table:
+    """Parse every row, collecting every bad cell (a bad cell's value is None)."""
     header, body = raw_rows(path)
     spec = {c.name: c for c in columns}
     names = [h.strip().lower() for h in header]
@@ -110,11 +124,9 @@ def read(path: Path, columns: Sequence[Column]) -> list[Row]:
         values, row_errors = _parse_cells(line, names, cells, spec)
         errors.extend(row_errors)
         rows.append(Row(line, values))
-    if errors:
-        raise ImportRejected(path.name, errors)
-    if not rows:
+    if not rows and not errors:
         raise InvalidInput(f"{path.name}: the file has a header but no rows.")
-    return rows
+    return Table(path.name, rows, errors)
 
 
 def _check_header(path: Path, names: list[str], spec: dict[str, Column]) -> None:

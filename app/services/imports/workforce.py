@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.enums import AccessOperation, EmploymentStatus, Ethnicity, RoleFlag, Sex, WorkforceType
-from app.domain.errors import ImportRejected, RowError
+from app.domain.errors import RowError
 from app.domain.permissions import Action, require
 from app.domain.records import User
 from app.persistence.models import PersonRow, PreviousNameRow
@@ -57,11 +57,12 @@ class ImportSummary:
 
 def import_workforce(uow: UnitOfWork, actor: User, path: Path) -> ImportSummary:
     require(actor, Action.IMPORT_WORKFORCE)
-    rows = read(path, COLUMNS)
+    table = read(path, COLUMNS)
+    rows = table.rows
     with uow:
         session = uow.session
         existing = {p.staff_number: p for p in session.scalars(select(PersonRow))}
-        _validate(path, rows, existing)
+        table.reject_if_errors(_row_checks(rows, existing))
         added, updated = _apply(session, actor, rows, existing)
         unchanged = len(rows) - added - updated
         if added or updated:
@@ -71,7 +72,7 @@ def import_workforce(uow: UnitOfWork, actor: User, path: Path) -> ImportSummary:
     return ImportSummary(path.name, len(rows), added, updated, unchanged)
 
 
-def _validate(path: Path, rows: list[Row], existing: dict[str, PersonRow]) -> None:
+def _row_checks(rows: list[Row], existing: dict[str, PersonRow]) -> list[RowError]:
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     in_file = {r["staff_number"] for r in rows}
@@ -90,8 +91,7 @@ def _validate(path: Path, rows: list[Row], existing: dict[str, PersonRow]) -> No
         status = r["employment_status"] or EmploymentStatus.SERVING
         if r["end_date"] and not status.has_left:
             errors.append(RowError(r.line, "end_date", f"given but employment_status is {status.name}"))
-    if errors:
-        raise ImportRejected(path.name, errors)
+    return errors
 
 
 def _values(r: Row) -> dict[str, Any]:
