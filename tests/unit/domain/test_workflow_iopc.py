@@ -1,0 +1,111 @@
+"""IOPC referral grounds, referral, the IOPC's decision and investigation mode (DOMAIN.md §3.3)."""
+
+from datetime import date
+
+import pytest
+
+from app.domain.enums import AbuseType as A
+from app.domain.enums import AggravatingFeature as F
+from app.domain.enums import DecisionKind, DueItemKind, IopcDecision, MandatoryGround as G
+from app.domain.errors import RuleRefused
+from app.domain.workflow.due import due_items
+from app.domain.workflow.investigation import investigating_body
+from app.domain.workflow.iopc import (
+    InvestigationMode,
+    investigation_mode,
+    record_iopc_decision,
+    record_iopc_referral,
+    referral_grounds,
+)
+from app.domain.workflow.recording import record_recording
+from tests.unit.domain.workflow_builders import LIAISON, SUPERVISOR, act, allegation, apply, policies, snapshot
+
+
+def grounds(**changes):  # type: ignore[no-untyped-def]
+    s = snapshot(allegations=[allegation(**changes)])
+    return {g.ground for g in referral_grounds(s, 10)}
+
+
+@pytest.mark.parametrize(("changes", "expected"), [
+    ({"abuse_types": frozenset({A.NON_FATAL_STRANGULATION})}, {G.SERIOUS_ASSAULT}),
+    ({"abuse_types": frozenset({A.PHYSICAL}), "aggravating_features": frozenset({F.WEAPON})},
+     {G.SERIOUS_ASSAULT}),
+    ({"abuse_types": frozenset({A.PHYSICAL})}, set()),
+    ({"abuse_types": frozenset({A.SEXUAL})}, {G.SERIOUS_SEXUAL_OFFENCE}),
+    ({"aggravating_features": frozenset({F.USE_OF_POLICE_POWERS_OR_STATUS})}, {G.SERIOUS_CORRUPTION}),
+    ({"aggravating_features": frozenset({F.MISUSE_OF_POLICE_SYSTEMS})}, {G.SERIOUS_CORRUPTION}),
+    ({"abuse_types": frozenset({A.THREATS}), "criminal": True}, {G.RELEVANT_OFFENCE}),
+    ({"abuse_types": frozenset({A.THREATS})}, set()),
+    ({"abuse_types": frozenset({A.SEXUAL}), "criminal": True},
+     {G.SERIOUS_SEXUAL_OFFENCE, G.RELEVANT_OFFENCE}),
+    ({"abuse_types": frozenset({A.COERCIVE_CONTROL, A.ECONOMIC})}, set()),
+])
+def test_grounds_are_derived_from_the_allegations_features(changes: dict, expected: set) -> None:
+    assert grounds(**changes) == expected
+
+
+def test_grounds_explain_themselves() -> None:
+    s = snapshot(allegations=[allegation(aggravating_features=frozenset({F.MISUSE_OF_POLICE_SYSTEMS}))])
+    assert referral_grounds(s, 10)[0].reason == "abuse of position: misuse of police systems"
+
+
+def test_an_allegation_from_the_same_incident_is_referred_too() -> None:
+    serious = allegation(11, abuse_types=frozenset({A.NON_FATAL_STRANGULATION}))
+    s = snapshot(allegations=[allegation(), serious])
+    assert [(g.ground, g.reason) for g in referral_grounds(s, 10)] == [
+        (G.SAME_INCIDENT, "same incident as allegation 11")]
+    other_victim = allegation(victim_refs=("V2",))
+    assert referral_grounds(snapshot(allegations=[other_victim, serious]), 10) == []
+
+
+def test_mandatory_referral_is_due_by_the_end_of_the_next_working_day() -> None:
+    s = snapshot(allegations=[allegation(abuse_types=frozenset({A.SEXUAL}))])
+    s = apply(s, record_recording(s, act(SUPERVISOR, date(2025, 3, 7)), allegation_id=10))
+    [item] = [i for i in due_items(s, policies(), date(2025, 3, 11)) if i.kind == DueItemKind.IOPC_REFERRAL]
+    assert item.due_date == date(2025, 3, 10) and item.overdue
+    assert item.detail == "Alex Carter: SERIOUS_SEXUAL_OFFENCE"
+    s = apply(s, record_iopc_referral(s, act(LIAISON, date(2025, 3, 11)), allegation_id=10,
+                                      iopc_reference="2025/001234"))
+    assert s.decisions[-1].payload == {"mandatory": True, "grounds": ["SERIOUS_SEXUAL_OFFENCE"],
+                                       "iopc_reference": "2025/001234"}
+    assert not [i for i in due_items(s, policies(), date(2025, 3, 11)) if i.kind == DueItemKind.IOPC_REFERRAL]
+
+
+def test_voluntary_referral_is_always_possible_and_only_once() -> None:
+    s = snapshot()
+    d = record_iopc_referral(s, act(LIAISON, date(2025, 3, 4)), allegation_id=10)
+    assert d.payload["mandatory"] is False and d.payload["grounds"] == []
+    with pytest.raises(RuleRefused, match="already referred to the IOPC on 2025-03-04"):
+        record_iopc_referral(apply(s, d), act(LIAISON, date(2025, 3, 5)), allegation_id=10)
+
+
+def test_the_iopc_decision_needs_the_referral_first() -> None:
+    with pytest.raises(RuleRefused, match="record the referral \\(date sent\\) first"):
+        record_iopc_decision(snapshot(), act(LIAISON, date(2025, 3, 4)),
+                             IopcDecision.LOCAL_INVESTIGATION, allegation_id=10)
+
+
+def test_the_iopc_decision_cannot_predate_the_referral() -> None:
+    s = snapshot()
+    s = apply(s, record_iopc_referral(s, act(LIAISON, date(2025, 3, 6)), allegation_id=10))
+    with pytest.raises(RuleRefused, match="cannot be dated before the referral was sent \\(2025-03-06\\)"):
+        record_iopc_decision(s, act(LIAISON, date(2025, 3, 6)), IopcDecision.LOCAL_INVESTIGATION,
+                             allegation_id=10, on=date(2025, 3, 5))
+
+
+@pytest.mark.parametrize(("decision", "mode"), [
+    (IopcDecision.NOT_NECESSARY_TO_INVESTIGATE, InvestigationMode.FORCE),
+    (IopcDecision.LOCAL_INVESTIGATION, InvestigationMode.LOCAL),
+    (IopcDecision.DIRECTED_INVESTIGATION, InvestigationMode.DIRECTED),
+    (IopcDecision.INDEPENDENT_INVESTIGATION, InvestigationMode.INDEPENDENT),
+])
+def test_investigation_mode_comes_from_the_iopc_decision(decision: IopcDecision, mode: InvestigationMode) -> None:
+    s = snapshot()
+    assert investigation_mode(s, 10) == InvestigationMode.FORCE
+    s = apply(s, record_iopc_referral(s, act(LIAISON, date(2025, 3, 4)), allegation_id=10))
+    made = record_iopc_decision(s, act(LIAISON, date(2025, 3, 20)), decision, allegation_id=10)
+    s = apply(s, made)
+    assert investigation_mode(s, 10) == mode
+    independent = decision == IopcDecision.INDEPENDENT_INVESTIGATION
+    assert (made[-1].kind == DecisionKind.INVESTIGATING_BODY) == independent
+    assert investigating_body(s, 10) == ("IOPC" if independent else None)
