@@ -6,6 +6,7 @@ import argparse
 import os
 import secrets as pysecrets
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from app.domain.errors import InvalidInput, RuleRefused
 from app.persistence import migrate
 from app.persistence.database import ENV_DB_KEY, is_encrypted_file, key_name
 from app.persistence.secrets import SecretStore
-from app.services import audit, installation, users
+from app.services import audit, installation, policies, users
 from app.services.imports.cases import import_cases
 from app.services.imports.notices import import_notices
 from app.services.imports.workforce import import_workforce
@@ -29,6 +30,7 @@ def register(sub: Sub, roles: list[str]) -> None:
     _db(sub)
     _import(sub)
     _headcount(sub)
+    _policy(sub)
     _audit(sub)
     _demo(sub)
 
@@ -198,6 +200,35 @@ def _headcount(sub: Sub) -> None:
 def cmd_headcount_set(s: CliSession, a: argparse.Namespace) -> int:
     installation.set_headcount(s.uow(), s.user(), a.year, a.total)
     print(f"Headcount for the year ending 31 March {a.year}: {a.total}.")
+    return 0
+
+
+def _policy(sub: Sub) -> None:
+    p = sub.add_parser("policy", help="force policies (dated values)")
+    ps = p.add_subparsers(dest="policy_command", required=True)
+    c = _cmd(ps, "set", cmd_policy_set, "set a policy value from a date, e.g. external-investigation-guidance ALL")
+    c.add_argument("name")
+    c.add_argument("value")
+    c.add_argument("--from", dest="effective_from", required=True, type=_iso_date, metavar="DATE")
+    _cmd(ps, "list", cmd_policy_list, "list the policies, their value today and their history")
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+
+
+def cmd_policy_set(s: CliSession, a: argparse.Namespace) -> int:
+    value = policies.set_policy(s.uow(), s.user(), a.name, a.value, a.effective_from)
+    print(f"Policy {value.name.cli_name} = {value.text} from {value.effective_from.isoformat()}.")
+    return 0
+
+
+def cmd_policy_list(s: CliSession, a: argparse.Namespace) -> int:
+    for line in policies.describe_all(s.uow(), s.user()):
+        print(f"{line.name:48} {line.value_today:24} {line.description}")
     return 0
 
 
