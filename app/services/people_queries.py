@@ -1,0 +1,164 @@
+"""Read-side services for the People screens: the workforce register, searched and paged in SQL,
+and a person's page (opening it is logged as a consultation). A person's cases are listed only
+as far as the reader may see them (app.services.case_queries.visible_clause)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.domain.enums import AccessOperation
+from app.domain.errors import NotFound
+from app.domain.permissions import Action, allowed, require
+from app.domain.records import User
+from app.persistence.models import AllegationRow, CaseRow, PersonRow, PreviousForceRow, PreviousNameRow
+from app.persistence.uow import UnitOfWork
+from app.services import audit
+from app.services.case_queries import visible_clause
+
+PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class PersonListRow:
+    id: int
+    staff_number: str
+    surname: str
+    forenames: str
+    previous_names: str
+    workforce_type: str
+    rank_or_grade: str | None
+    unit: str | None
+    employment_status: str
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _search(stmt: Select[Any], text: str) -> Select[Any]:
+    """Every word must appear in the staff or warrant number, a name or a previous name."""
+    for term in text.lower().split():
+        pattern = _like(term)
+        stmt = stmt.where(or_(
+            func.lower(PersonRow.staff_number).like(pattern, escape="\\"),
+            func.lower(PersonRow.warrant_number).like(pattern, escape="\\"),
+            func.lower(PersonRow.surname).like(pattern, escape="\\"),
+            func.lower(PersonRow.forenames).like(pattern, escape="\\"),
+            exists().where(PreviousNameRow.person_id == PersonRow.id,
+                           func.lower(PreviousNameRow.full_name).like(pattern, escape="\\")),
+        ))
+    return stmt
+
+
+def _previous_names(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {}
+    if ids:
+        stmt = select(PreviousNameRow.person_id, PreviousNameRow.full_name).where(
+            PreviousNameRow.person_id.in_(ids)).order_by(PreviousNameRow.id)
+        for pid, name in session.execute(stmt):
+            names.setdefault(pid, []).append(name)
+    return names
+
+
+def search_people(uow: UnitOfWork, actor: User, text: str = "", *, offset: int = 0,
+                  limit: int = PAGE_SIZE) -> list[PersonListRow]:
+    """One page of the workforce register, by surname, forenames and staff number."""
+    require(actor, Action.READ_PEOPLE)
+    stmt = _search(select(PersonRow.id, PersonRow.staff_number, PersonRow.surname, PersonRow.forenames,
+                          PersonRow.workforce_type, PersonRow.rank_or_grade, PersonRow.unit,
+                          PersonRow.employment_status), text)
+    stmt = stmt.order_by(PersonRow.surname, PersonRow.forenames, PersonRow.id).offset(offset).limit(limit)
+    with uow:
+        rows = uow.session.execute(stmt).all()
+        previous = _previous_names(uow.session, [r.id for r in rows])
+    return [PersonListRow(r.id, r.staff_number, r.surname, r.forenames, "; ".join(previous.get(r.id, [])),
+                          r.workforce_type, r.rank_or_grade, r.unit, r.employment_status) for r in rows]
+
+
+def count_people(uow: UnitOfWork, actor: User, text: str = "") -> int:
+    require(actor, Action.READ_PEOPLE)
+    with uow:
+        return int(uow.session.scalar(_search(select(func.count(PersonRow.id)), text)) or 0)
+
+
+@dataclass(frozen=True)
+class PersonCase:
+    case_id: int
+    reference: str
+    received_date: date
+    recorded_date: date
+    status: str
+    abuse_types: tuple[str, ...]
+    restriction: str
+
+
+@dataclass(frozen=True)
+class PersonDetail:
+    id: int
+    staff_number: str
+    warrant_number: str | None
+    surname: str
+    forenames: str
+    previous_names: tuple[str, ...]
+    date_of_birth: date
+    sex: str | None
+    ethnicity: str | None
+    workforce_type: str
+    rank_or_grade: str | None
+    unit: str | None
+    line_manager: str | None
+    role_flags: tuple[str, ...]
+    employment_status: str
+    start_date: date | None
+    end_date: date | None
+    previous_forces: tuple[str, ...]
+    vetting_level: str | None
+    vetting_review_due: date | None
+    list_status: str
+    cases: tuple[PersonCase, ...]
+    cases_shown: bool  # False: the reader may not see case content at all
+
+
+def open_person(uow: UnitOfWork, actor: User, person_id: int) -> PersonDetail:
+    """A person's page: register details and the cases (as subject) the reader may see. Logged."""
+    require(actor, Action.READ_PEOPLE)
+    with uow:
+        p = uow.session.get(PersonRow, person_id)
+        if p is None:
+            raise NotFound(f"There is no person with id {person_id} in the workforce register.")
+        detail = _person_detail(uow.session, actor, p)
+        audit.record(uow.session, actor, AccessOperation.CONSULTATION, "person", p.id, detail="person page opened")
+        uow.commit()
+    return detail
+
+
+def _person_detail(session: Session, actor: User, p: PersonRow) -> PersonDetail:
+    manager = session.get(PersonRow, p.line_manager_id) if p.line_manager_id else None
+    forces = tuple(session.scalars(select(PreviousForceRow.force_code).where(
+        PreviousForceRow.person_id == p.id).order_by(PreviousForceRow.id)))
+    names = tuple(_previous_names(session, [p.id]).get(p.id, []))
+    shown = allowed(actor, Action.READ_CASE)
+    cases = _cases_of(session, actor, p.id) if shown else ()
+    return PersonDetail(
+        p.id, p.staff_number, p.warrant_number, p.surname, p.forenames, names, p.date_of_birth, p.sex,
+        p.ethnicity, p.workforce_type, p.rank_or_grade, p.unit,
+        f"{manager.surname}, {manager.forenames} ({manager.staff_number})" if manager else None,
+        tuple(f for f in p.role_flags.split(";") if f), p.employment_status, p.start_date, p.end_date, forces,
+        p.vetting_level, p.vetting_review_due, p.list_status, cases, shown)
+
+
+def _cases_of(session: Session, actor: User, person_id: int) -> tuple[PersonCase, ...]:
+    stmt = (select(CaseRow.id, CaseRow.reference, CaseRow.received_date, AllegationRow.recorded_date,
+                   CaseRow.status, AllegationRow.abuse_types, CaseRow.list_restriction)
+            .join(AllegationRow, AllegationRow.case_id == CaseRow.id)
+            .where(AllegationRow.subject_id == person_id, visible_clause(actor))
+            .order_by(CaseRow.received_date.desc(), CaseRow.id.desc()))
+    return tuple(PersonCase(r.id, r.reference, r.received_date, r.recorded_date, r.status,
+                            tuple(t for t in r.abuse_types.split(";") if t), r.list_restriction)
+                 for r in session.execute(stmt))
