@@ -16,9 +16,8 @@ from app.domain.errors import InvalidInput, RuleRefused
 from app.persistence import migrate
 from app.persistence.database import ENV_DB_KEY, is_encrypted_file, key_name
 from app.persistence.secrets import SecretStore
-from app.services import audit, installation, policies, users
+from app.services import audit, installation, notice_files, policies, users
 from app.services.imports.cases import import_cases
-from app.services.imports.notices import import_notices
 from app.services.imports.workforce import import_workforce
 
 Sub = Any  # argparse's private _SubParsersAction
@@ -31,6 +30,8 @@ def register(sub: Sub, roles: list[str]) -> None:
     _import(sub)
     _headcount(sub)
     _policy(sub)
+    _keys(sub)
+    _notices(sub)
     _audit(sub)
     _demo(sub)
 
@@ -173,6 +174,8 @@ def _import(sub: Sub) -> None:
     p = _cmd(sub, "import", cmd_import, "import a workforce register, cases or prior notices (CSV or xlsx)")
     p.add_argument("kind", choices=["workforce", "cases", "notices"])
     p.add_argument("file", type=Path)
+    p.add_argument("--accept-unsigned", action="store_true",
+                   help="notices: accept an unsigned file from the PND or the College lists (logged)")
 
 
 def cmd_import(s: CliSession, a: argparse.Namespace) -> int:
@@ -184,7 +187,7 @@ def cmd_import(s: CliSession, a: argparse.Namespace) -> int:
     elif a.kind == "cases":
         print(import_cases(s.uow(), actor, a.file))
     else:
-        summary, _ids = import_notices(s.uow(), actor, a.file)
+        summary, _ids = notice_files.import_notice_file(s.uow(), actor, a.file, accept_unsigned=a.accept_unsigned)
         print(summary)
     return 0
 
@@ -229,6 +232,43 @@ def cmd_policy_set(s: CliSession, a: argparse.Namespace) -> int:
 def cmd_policy_list(s: CliSession, a: argparse.Namespace) -> int:
     for line in policies.describe_all(s.uow(), s.user()):
         print(f"{line.name:48} {line.value_today:24} {line.description}")
+    return 0
+
+
+def _keys(sub: Sub) -> None:
+    p = sub.add_parser("keys", help="the force's notice-signing key and other forces' public keys")
+    ks = p.add_subparsers(dest="keys_command", required=True)
+    _cmd(ks, "create", cmd_keys_create, "create the home force's signing key (private key kept in the OS keyring)")
+    c = _cmd(ks, "set-public", cmd_keys_set_public, "hold another force's public key, to verify its notice files")
+    c.add_argument("--force", required=True, metavar="CODE")
+    c.add_argument("key", help="the force's Ed25519 public key, base64")
+
+
+def cmd_keys_create(s: CliSession, a: argparse.Namespace) -> int:
+    public = notice_files.create_signing_key(s.uow(), s.user())
+    print("Signing key created. Send this public key to the forces that receive your notice files:\n" + public)
+    return 0
+
+
+def cmd_keys_set_public(s: CliSession, a: argparse.Namespace) -> int:
+    notice_files.set_public_key(s.uow(), s.user(), a.force, a.key)
+    print(f"Public key for {a.force} held.")
+    return 0
+
+
+def _notices(sub: Sub) -> None:
+    p = sub.add_parser("notices", help="outbound notice files for other forces")
+    ns = p.add_subparsers(dest="notices_command", required=True)
+    c = _cmd(ns, "export", cmd_notices_export, "write a signed notice file about people who transferred to another force")
+    c.add_argument("--to", required=True, metavar="CODE", dest="recipient")
+    c.add_argument("--staff-number", action="append", required=True, dest="staff_numbers")
+    c.add_argument("--out", required=True, type=Path)
+
+
+def cmd_notices_export(s: CliSession, a: argparse.Namespace) -> int:
+    result = notice_files.export_transferee_notices(s.uow(), s.user(), a.recipient, a.staff_numbers, a.out)
+    print(f"{result.rows} notice(s) written to {result.file} with signed manifest {result.manifest.name} "
+          "(OFFICIAL-SENSITIVE; the disclosure is logged).")
     return 0
 
 

@@ -1,0 +1,258 @@
+"""Signed notice files between forces (DOMAIN.md §4, FORMATS.md "Prior notices").
+
+An outbound file is the notices CSV plus a manifest `<file>.manifest.json`:
+
+    {"format": "ppda-notice-file/1", "issuing_force": "kent", "recipient": "west-midlands",
+     "file": "notices.csv", "rows": 12, "sha256": "<hex of the CSV bytes>",
+     "created_at": "2026-11-25T10:00:00", "signature": "<base64 Ed25519 over the other fields>"}
+
+The signature covers the canonical JSON of every field but `signature`, so neither the CSV nor the
+manifest can be altered unnoticed. The force's private key lives in the OS keyring; other forces'
+public keys are reference data (force.public_key). On import a manifest must verify; a file with
+no manifest is refused unless every row comes from the PND or the College lists and the user says
+to accept it unsigned (that acceptance is logged).
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import io
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+from sqlalchemy import select
+
+from app.domain.enums import AccessOperation, CaseStatus
+from app.domain.errors import InvalidInput, NotFound, RuleRefused, SecretUnavailable
+from app.domain.permissions import Action, require
+from app.domain.records import User
+from app.persistence.models import AllegationRow, CaseRow, DecisionRow, ForceRow, PersonRow, SettingRow
+from app.persistence.secrets import SecretStore
+from app.persistence.uow import UnitOfWork
+from app.services import audit, clock
+from app.services.imports.notices import COLUMNS, import_notices
+from app.services.imports.workforce import ImportSummary
+
+FORMAT = "ppda-notice-file/1"
+UNSIGNED_SOURCES = frozenset({"PND", "COLLEGE_BARRED_LIST", "COLLEGE_ADVISORY_LIST"})
+ENV_SIGNING_KEY = "PPDA_SIGNING_KEY"  # automation only (base64 raw private key); never written anywhere
+HEADER = [c.name for c in COLUMNS]
+
+
+def manifest_path(path: Path) -> Path:
+    return path.with_name(path.name + ".manifest.json")
+
+
+def _canonical(manifest: dict[str, object]) -> bytes:
+    body = {k: v for k, v in manifest.items() if k != "signature"}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+# ---- keys ----------------------------------------------------------------------------------
+
+def _key_name(force: str) -> str:
+    return f"signing:{force}"
+
+
+def _home(uow: UnitOfWork) -> str:
+    row = uow.session.get(SettingRow, "home_force")
+    if row is None:
+        raise RuleRefused("The database has not been set up.")
+    return row.value
+
+
+def create_signing_key(uow: UnitOfWork, actor: User, secrets: SecretStore | None = None) -> str:
+    """Generate the home force's key pair: private key to the keyring, public key to reference data.
+    Returns the public key (base64) to send to other forces."""
+    require(actor, Action.ADMINISTER)
+    secrets = secrets or SecretStore()
+    key = Ed25519PrivateKey.generate()
+    raw = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    public = base64.b64encode(key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)).decode()
+    with uow:
+        home = _home(uow)
+        kept = secrets.put(_key_name(home), base64.b64encode(raw).decode())
+        if not kept:
+            raise SecretUnavailable(
+                "No OS keyring is available, so the force's signing key cannot be kept. Create it on a "
+                "workstation with a keyring.")
+        force = uow.session.get(ForceRow, home)
+        assert force is not None
+        force.public_key = public
+        audit.record(uow.session, actor, AccessOperation.ALTERATION, "force_key", home, detail="signing key created")
+        uow.commit()
+    return public
+
+
+def set_public_key(uow: UnitOfWork, actor: User, force_code: str, public_key: str) -> None:
+    require(actor, Action.ADMINISTER)
+    try:
+        raw = base64.b64decode(public_key.strip(), validate=True)
+        Ed25519PublicKey.from_public_bytes(raw)
+    except ValueError:
+        raise InvalidInput("That is not an Ed25519 public key (32 bytes, base64).") from None
+    with uow:
+        force = uow.session.get(ForceRow, force_code)
+        if force is None:
+            raise NotFound(f"No force with code '{force_code}'.")
+        force.public_key = public_key.strip()
+        audit.record(uow.session, actor, AccessOperation.ALTERATION, "force_key", force_code, detail="public key set")
+        uow.commit()
+
+
+def _private_key(home: str, secrets: SecretStore) -> Ed25519PrivateKey:
+    text = os.environ.get(ENV_SIGNING_KEY) or secrets.get(_key_name(home), question="The force's notice-signing key")
+    if not text:
+        raise SecretUnavailable(
+            "The force's notice-signing key is not in this workstation's keyring. An administrator "
+            "creates it with `ppda-tracker keys create`.")
+    return Ed25519PrivateKey.from_private_bytes(base64.b64decode(text))
+
+
+# ---- outbound ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OutboundResult:
+    file: Path
+    manifest: Path
+    rows: int
+
+
+def export_transferee_notices(uow: UnitOfWork, actor: User, recipient: str, staff_numbers: list[str],
+                              out: Path, secrets: SecretStore | None = None) -> OutboundResult:
+    """A notice file telling `recipient` of the PPDA allegations against people who moved there."""
+    require(actor, Action.EXPORT_NOTICES)
+    with uow:
+        home = _home(uow)
+        if uow.session.get(ForceRow, recipient) is None:
+            raise NotFound(f"No force with code '{recipient}'.")
+        rows = [_transferee_row(uow, home, recipient, sn) for sn in staff_numbers]
+    return write_signed(uow, actor, recipient, rows, out, secrets)
+
+
+def _transferee_row(uow: UnitOfWork, home: str, recipient: str, staff_number: str) -> dict[str, str]:
+    person = uow.session.scalar(select(PersonRow).where(PersonRow.staff_number == staff_number))
+    if person is None:
+        raise NotFound(f"No one with staff number {staff_number} is in the workforce register.")
+    cases = uow.session.execute(
+        select(CaseRow.reference, CaseRow.status, CaseRow.received_date).join(AllegationRow, AllegationRow.case_id == CaseRow.id)
+        .where(AllegationRow.subject_id == person.id).order_by(CaseRow.received_date)).all()
+    if not cases:
+        raise RuleRefused(f"{staff_number} has no PPDA allegations recorded: there is nothing to notify.")
+    outcomes = uow.session.scalars(select(DecisionRow.payload).join(AllegationRow, AllegationRow.id == DecisionRow.allegation_id)
+                                   .where(AllegationRow.subject_id == person.id, DecisionRow.kind == "MISCONDUCT_OUTCOME")).all()
+    summary = (f"{len(cases)} PPDA allegation(s) recorded by {home}: "
+               + ", ".join(f"{r} ({'open' if s == CaseStatus.OPEN.name else 'closed'})" for r, s, _ in cases)
+               + (f"; outcomes: {', '.join(sorted({o.get('outcome', '') for o in outcomes}))}" if outcomes else ""))
+    return {
+        "notice_id": f"{home}-{staff_number}-{cases[-1][0]}", "issuing_force": home,
+        "notice_date": clock.today().isoformat(), "record_type": "MISCONDUCT", "surname": person.surname,
+        "forenames": person.forenames, "date_of_birth": person.date_of_birth.isoformat(),
+        "staff_number": person.staff_number, "warrant_number": person.warrant_number or "", "pnc_id": "",
+        "employing_force": recipient, "summary": summary, "handling": "OFFICIAL-SENSITIVE: PSD to PSD only",
+    }
+
+
+def write_signed(uow: UnitOfWork, actor: User, recipient: str, rows: list[dict[str, str]], out: Path,
+                 secrets: SecretStore | None = None) -> OutboundResult:
+    """Write the CSV and its signed manifest (atomically); logged as a disclosure to `recipient`."""
+    require(actor, Action.EXPORT_NOTICES)
+    secrets = secrets or SecretStore()
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=HEADER, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    data = buffer.getvalue().encode("utf-8")
+    with uow:
+        home = _home(uow)
+        key = _private_key(home, secrets)
+        manifest: dict[str, object] = {
+            "format": FORMAT, "issuing_force": home, "recipient": recipient, "file": out.name, "rows": len(rows),
+            "sha256": hashlib.sha256(data).hexdigest(), "created_at": clock.now().isoformat(timespec="seconds"),
+            "marking": "OFFICIAL-SENSITIVE",
+        }
+        manifest["signature"] = base64.b64encode(key.sign(_canonical(manifest))).decode()
+        _atomic_write(out, data)
+        _atomic_write(manifest_path(out), json.dumps(manifest, indent=2).encode("utf-8"))
+        audit.record(uow.session, actor, AccessOperation.DISCLOSURE, "notice_file", out.name, recipient=recipient,
+                     detail=f"{len(rows)} notice(s) sent")
+        uow.commit()
+    return OutboundResult(out, manifest_path(out), len(rows))
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+# ---- inbound -------------------------------------------------------------------------------
+
+def verify_file(uow: UnitOfWork, path: Path) -> str:
+    """Check the manifest next to `path`; returns the issuing force. Refuses with the reason."""
+    mpath = manifest_path(path)
+    try:
+        manifest = json.loads(mpath.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise RuleRefused(f"{mpath.name} cannot be read as a notice-file manifest.") from None
+    if manifest.get("format") != FORMAT:
+        raise RuleRefused(f"{mpath.name}: unknown manifest format {manifest.get('format')!r}; expected {FORMAT}.")
+    issuer = str(manifest.get("issuing_force"))
+    with uow:
+        force = uow.session.get(ForceRow, issuer)
+        if force is None or not force.public_key:
+            raise RuleRefused(f"{path.name} says it comes from '{issuer}', but no public key for that force is held; "
+                              "an administrator adds it with `ppda-tracker keys set-public`.")
+        public = Ed25519PublicKey.from_public_bytes(base64.b64decode(force.public_key))
+    try:
+        public.verify(base64.b64decode(str(manifest.get("signature", ""))), _canonical(manifest))
+    except (InvalidSignature, ValueError):
+        raise RuleRefused(f"{path.name}: the manifest's signature does not verify with {issuer}'s public key; "
+                          "the file may have been altered. Nothing was imported.") from None
+    if hashlib.sha256(path.read_bytes()).hexdigest() != manifest.get("sha256"):
+        raise RuleRefused(f"{path.name} has been altered since {issuer} signed it (its digest differs from the "
+                          "manifest). Nothing was imported.")
+    return issuer
+
+
+def _issuers(path: Path) -> set[str]:
+    from app.services.imports.table import raw_rows
+
+    header, body = raw_rows(path)
+    names = [h.strip().lower() for h in header]
+    if "issuing_force" not in names:
+        return set()
+    i = names.index("issuing_force")
+    return {cells[i].strip().upper() if cells[i].strip().upper() in UNSIGNED_SOURCES else cells[i].strip().lower()
+            for _, cells in body if i < len(cells) and cells[i].strip()}
+
+
+def import_notice_file(uow: UnitOfWork, actor: User, path: Path, *, accept_unsigned: bool = False) -> tuple[ImportSummary, list[int]]:
+    require(actor, Action.IMPORT_NOTICES)
+    issuers = _issuers(path)
+    if manifest_path(path).exists():
+        signer = verify_file(uow, path)
+        strays = sorted(i for i in issuers if i != signer)
+        if strays:
+            raise RuleRefused(f"{path.name} is signed by {signer} but has rows issued by {', '.join(strays)}.")
+        return import_notices(uow, actor, path, signature_state="VERIFIED")
+    forces = sorted(i for i in issuers if i not in UNSIGNED_SOURCES)
+    if forces:
+        raise RuleRefused(f"{path.name} has no signed manifest ({manifest_path(path).name}) but has notices from "
+                          f"{', '.join(forces)}; notices from a force must come in a signed file. Nothing was imported.")
+    if not accept_unsigned:
+        raise RuleRefused(f"{path.name} is not signed. It comes from {', '.join(sorted(issuers)) or 'an unknown source'}; "
+                          "import it only if you are sure of its origin, and say so (--accept-unsigned).")
+    result = import_notices(uow, actor, path, signature_state="ACCEPTED_UNSIGNED")
+    with uow:
+        audit.record(uow.session, actor, AccessOperation.COLLECTION, "notice_import", path.name,
+                     reason="unsigned file accepted by the user", detail=f"sources: {', '.join(sorted(issuers))}")
+        uow.commit()
+    return result

@@ -1,0 +1,92 @@
+"""Signed notice files: a file signed by one force imports at another; an altered, unsigned or
+wrongly signed file is refused with a clear message and nothing is imported."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.domain.enums import Role
+from app.domain.errors import RuleRefused
+from app.persistence.models import AccessLogRow, NoticeRow
+from app.services import notice_files
+from app.services.imports.workforce import import_workforce
+from tests.helpers import Env, force_env, write_csv
+from tests.integration.test_imports import NOTICE_HEADER, WF_HEADER, WF_ROWS
+
+
+@pytest.fixture
+def env(db_url: str):
+    with force_env(db_url, force="kent") as e:
+        yield e
+
+
+def _notices(env: Env) -> int:
+    with env.uow() as uow:
+        return uow.session.scalar(select(func.count()).select_from(NoticeRow)) or 0
+
+
+def _signed_file(env: Env, tmp_path: Path) -> tuple[Path, str]:
+    public = notice_files.create_signing_key(env.uow(), env.admin)
+    sup = env.user("sup", Role.SUPERVISOR)
+    rows = [dict(zip(notice_files.HEADER, ["K-1", "kent", "2024-01-02", "DOMESTIC_ABUSE_INCIDENT", "Smyth", "Jane",
+                                            "1985-04-03", "", "", "", "west-midlands", "DA incident attended", ""]))]
+    result = notice_files.write_signed(env.uow(), sup, "west-midlands", rows, tmp_path / "to-wm.csv")
+    return result.file, public
+
+
+def test_signed_file_verifies_and_imports(env: Env, tmp_path: Path) -> None:
+    path, public = _signed_file(env, tmp_path)
+    manifest = json.loads(notice_files.manifest_path(path).read_text())
+    assert manifest["issuing_force"] == "kent" and manifest["rows"] == 1 and manifest["marking"] == "OFFICIAL-SENSITIVE"
+    with env.uow() as uow:
+        assert uow.session.scalar(select(AccessLogRow).where(AccessLogRow.operation == "DISCLOSURE")).recipient == "west-midlands"
+    sup = env.user("sup2", Role.SUPERVISOR)
+    summary, ids = notice_files.import_notice_file(env.uow(), sup, path)
+    assert summary.added == 1 and len(ids) == 1
+
+
+def test_altered_file_is_refused(env: Env, tmp_path: Path) -> None:
+    path, _ = _signed_file(env, tmp_path)
+    path.write_text(path.read_text().replace("Smyth", "Smith"))
+    sup = env.user("sup2", Role.SUPERVISOR)
+    with pytest.raises(RuleRefused, match="has been altered since kent signed it"):
+        notice_files.import_notice_file(env.uow(), sup, path)
+    assert _notices(env) == 0
+
+
+def test_altered_manifest_is_refused(env: Env, tmp_path: Path) -> None:
+    path, _ = _signed_file(env, tmp_path)
+    mpath = notice_files.manifest_path(path)
+    manifest = json.loads(mpath.read_text())
+    manifest["rows"] = 99
+    mpath.write_text(json.dumps(manifest))
+    with pytest.raises(RuleRefused, match="signature does not verify"):
+        notice_files.import_notice_file(env.uow(), env.user("sup2", Role.SUPERVISOR), path)
+    assert _notices(env) == 0
+
+
+def test_unsigned_force_file_refused_and_pnd_needs_consent(env: Env, tmp_path: Path) -> None:
+    sup = env.user("sup", Role.SUPERVISOR)
+    force_file = write_csv(tmp_path / "f.csv", NOTICE_HEADER, [["X1", "kent", "2024-01-01", "CRIME", "A", "B", "", "", ""]])
+    with pytest.raises(RuleRefused, match="must come in a signed file"):
+        notice_files.import_notice_file(env.uow(), sup, force_file)
+    pnd = write_csv(tmp_path / "p.csv", NOTICE_HEADER, [["P1", "PND", "2024-01-01", "INTELLIGENCE", "A", "B", "", "", ""]])
+    with pytest.raises(RuleRefused, match="not signed"):
+        notice_files.import_notice_file(env.uow(), sup, pnd)
+    assert _notices(env) == 0
+    summary, _ = notice_files.import_notice_file(env.uow(), sup, pnd, accept_unsigned=True)
+    assert summary.added == 1
+    with env.uow() as uow:
+        assert uow.session.scalar(select(AccessLogRow).where(AccessLogRow.reason == "unsigned file accepted by the user"))
+
+
+def test_transferee_notice_needs_allegations(env: Env, tmp_path: Path) -> None:
+    notice_files.create_signing_key(env.uow(), env.admin)
+    import_workforce(env.uow(), env.admin, write_csv(tmp_path / "wf.csv", WF_HEADER, WF_ROWS))
+    sup = env.user("sup", Role.SUPERVISOR)
+    with pytest.raises(RuleRefused, match="no PPDA allegations recorded"):
+        notice_files.export_transferee_notices(env.uow(), sup, "essex", ["S001"], tmp_path / "out.csv")
