@@ -88,14 +88,12 @@ COUNTING_RULES: tuple[str, ...] = (
     "RESTRICTED_DUTIES: any restriction other than suspension and 'no restriction' imposed in "
     "connection with the allegation.",
     "WRITTEN_WARNING, FINAL_WRITTEN_WARNING, REDUCTION_IN_RANK: that disciplinary action.",
-    "DISMISSED: dismissal without notice, or a finding that a former officer would have been "
-    "dismissed.",
+    "DISMISSED: dismissal without notice, or a finding that a former officer would have been dismissed.",
     "RESIGNED_OR_RETIRED: the subject's employment status is resigned or retired, with an end "
     "date on or after the allegation's recorded date and, where the allegation has an outcome "
     "date, on or before it.",
     "CRIMINAL_CONVICTION: criminal outcome convicted.",
-    "ONGOING: no misconduct-track outcome (determination, proceedings, finding or action) is "
-    "recorded yet.",
+    "ONGOING: no misconduct-track outcome (determination, proceedings, finding or action) is recorded yet.",
     "% of individuals = outcome count / individuals with PPDA allegations x 100, rounded half up "
     "to 1 decimal place.",
     "Individuals as % of workforce = individuals / workforce headcount for the period x 100, "
@@ -197,9 +195,7 @@ class SurveyCount:
 def count_period(facts: Iterable[AllegationFact], period: Period) -> list[CountedAllegation]:
     """The allegations recorded in `period`, each with its buckets, in recorded-date order."""
     start, end = period.start, period.end
-    counted = [
-        CountedAllegation(f, allegation_buckets(f)) for f in facts if start <= f.recorded_date <= end
-    ]
+    counted = [CountedAllegation(f, allegation_buckets(f)) for f in facts if start <= f.recorded_date <= end]
     counted.sort(key=lambda c: (c.fact.recorded_date, c.fact.case_ref, c.fact.allegation_id))
     return counted
 
@@ -218,8 +214,7 @@ def count_survey_return(facts: Iterable[AllegationFact], context: ReturnContext)
     individuals = len({c.fact.subject_id for c in counted})
     by_bucket = individuals_by_bucket(counted)
     outcomes = tuple(
-        OutcomeFigure(b, len(by_bucket[b]), percent(len(by_bucket[b]), individuals, 1))
-        for b in BUCKETS
+        OutcomeFigure(b, len(by_bucket[b]), percent(len(by_bucket[b]), individuals, 1)) for b in BUCKETS
     )
     missing_end = left_without_end_date(counted)
     figures = ReturnFigures(
@@ -236,7 +231,7 @@ def count_survey_return(facts: Iterable[AllegationFact], context: ReturnContext)
         unable_to_provide=" ".join(_unable_to_provide(context, missing_end)),
         outcomes=outcomes,
     )
-    notes = ()
+    notes: tuple[str, ...] = ()
     if missing_end:
         notes = (_missing_end_note(missing_end),)
     return SurveyCount(figures, tuple(counted), notes)
@@ -275,8 +270,7 @@ def _unable_to_provide(context: ReturnContext, missing_end: int) -> list[str]:
         reasons.append(f"Guidance restricting roles: no policy is recorded as in force on {period_end}.")
     if context.external_investigation_guidance is None:
         reasons.append(
-            "Guidance requiring external investigation: no policy is recorded as in force on "
-            f"{period_end}."
+            f"Guidance requiring external investigation: no policy is recorded as in force on {period_end}."
         )
     if missing_end:
         reasons.append(_missing_end_note(missing_end))

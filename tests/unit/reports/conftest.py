@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tests.unit.reports.report_factories import FactFactory, make_context
 
 from app.reports.read_models import ReturnContext
+from tests.unit.reports.report_factories import FactFactory, make_context
 
 
 @pytest.fixture

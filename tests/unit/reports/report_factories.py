@@ -49,5 +49,3 @@ def make_context(**fields: Any) -> ReturnContext:
     }
     values.update(fields)
     return ReturnContext(**values)
-
-

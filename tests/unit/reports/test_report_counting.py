@@ -8,7 +8,6 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.unit.reports.report_factories import PERIOD, FactFactory, make_context
 
 from app.domain.enums import CriminalOutcome, EmploymentStatus, MisconductOutcome, RestrictionOption
 from app.reports.counting import (
@@ -20,6 +19,7 @@ from app.reports.counting import (
     validate_return,
 )
 from app.reports.read_models import AllegationFact, Period
+from tests.unit.reports.report_factories import PERIOD, FactFactory, make_context
 
 M = MisconductOutcome
 R = RestrictionOption
@@ -93,10 +93,16 @@ def test_an_individual_with_several_outcomes_counts_once_in_each(fact: FactFacto
         ({M.REFLECTIVE_PRACTICE}, {Bucket.LEARNING_OUTCOME}),
         ({M.MANAGEMENT_ACTION}, {Bucket.LEARNING_OUTCOME}),
         ({M.MANAGEMENT_ADVICE}, {Bucket.LEARNING_OUTCOME}),
-        ({M.CASE_TO_ANSWER_MISCONDUCT, M.MISCONDUCT_MEETING, M.MISCONDUCT, M.WRITTEN_WARNING}, {Bucket.WRITTEN_WARNING}),
+        (
+            {M.CASE_TO_ANSWER_MISCONDUCT, M.MISCONDUCT_MEETING, M.MISCONDUCT, M.WRITTEN_WARNING},
+            {Bucket.WRITTEN_WARNING},
+        ),
         ({M.MISCONDUCT_HEARING, M.GROSS_MISCONDUCT, M.FINAL_WRITTEN_WARNING}, {Bucket.FINAL_WRITTEN_WARNING}),
         ({M.MISCONDUCT_HEARING, M.GROSS_MISCONDUCT, M.REDUCTION_IN_RANK}, {Bucket.REDUCTION_IN_RANK}),
-        ({M.ACCELERATED_MISCONDUCT_HEARING, M.GROSS_MISCONDUCT, M.DISMISSAL_WITHOUT_NOTICE}, {Bucket.DISMISSED}),
+        (
+            {M.ACCELERATED_MISCONDUCT_HEARING, M.GROSS_MISCONDUCT, M.DISMISSAL_WITHOUT_NOTICE},
+            {Bucket.DISMISSED},
+        ),
         ({M.WOULD_HAVE_BEEN_DISMISSED}, {Bucket.DISMISSED}),
         ({M.NOT_PROVEN}, set()),
         ({M.DISCONTINUED}, set()),
@@ -105,7 +111,9 @@ def test_an_individual_with_several_outcomes_counts_once_in_each(fact: FactFacto
         (set(), {Bucket.ONGOING}),
     ],
 )
-def test_misconduct_outcomes_map_to_buckets(fact: FactFactory, outcomes: set[M], expected: set[Bucket]) -> None:
+def test_misconduct_outcomes_map_to_buckets(
+    fact: FactFactory, outcomes: set[M], expected: set[Bucket]
+) -> None:
     assert allegation_buckets(fact(misconduct_outcomes=frozenset(outcomes))) == expected
 
 
@@ -116,7 +124,10 @@ def test_misconduct_outcomes_map_to_buckets(fact: FactFactory, outcomes: set[M],
         ({R.NO_RESTRICTION}, set()),
         ({R.RESTRICTED_DUTIES}, {Bucket.RESTRICTED_DUTIES}),
         ({R.REDEPLOYED_LOCATION}, {Bucket.RESTRICTED_DUTIES}),
-        ({R.FIREARMS_TASER_AUTHORITY_WITHDRAWN, R.NO_CONTACT_WITH_VICTIMS_OR_WITNESSES}, {Bucket.RESTRICTED_DUTIES}),
+        (
+            {R.FIREARMS_TASER_AUTHORITY_WITHDRAWN, R.NO_CONTACT_WITH_VICTIMS_OR_WITNESSES},
+            {Bucket.RESTRICTED_DUTIES},
+        ),
         ({R.SYSTEMS_ACCESS_RESTRICTED, R.SUSPENDED}, {Bucket.SUSPENSION, Bucket.RESTRICTED_DUTIES}),
         ({R.NO_RESTRICTION, R.SUSPENDED}, {Bucket.SUSPENSION}),
     ],
@@ -130,14 +141,21 @@ def test_restrictions_imposed_map_to_suspension_and_restricted_duties(
 
 @pytest.mark.parametrize(
     ("criminal", "convicted"),
-    [(CriminalOutcome.CONVICTED, True), (CriminalOutcome.CHARGED, False), (CriminalOutcome.ACQUITTED, False), (None, False)],
+    [
+        (CriminalOutcome.CONVICTED, True),
+        (CriminalOutcome.CHARGED, False),
+        (CriminalOutcome.ACQUITTED, False),
+        (None, False),
+    ],
 )
 def test_criminal_conviction(fact: FactFactory, criminal: CriminalOutcome | None, convicted: bool) -> None:
     f = fact(misconduct_outcomes=frozenset({M.NOT_PROVEN}), criminal_outcome=criminal)
     assert (Bucket.CRIMINAL_CONVICTION in allegation_buckets(f)) is convicted
 
 
-def test_a_conviction_with_the_misconduct_track_still_open_is_both_convicted_and_ongoing(fact: FactFactory) -> None:
+def test_a_conviction_with_the_misconduct_track_still_open_is_both_convicted_and_ongoing(
+    fact: FactFactory,
+) -> None:
     f = fact(criminal_outcome=CriminalOutcome.CONVICTED)
     assert allegation_buckets(f) == {Bucket.CRIMINAL_CONVICTION, Bucket.ONGOING}
 
@@ -149,7 +167,12 @@ OUTCOME = date(2023, 12, 1)
 @pytest.mark.parametrize(
     ("status", "end", "outcome_date", "counts"),
     [
-        (EmploymentStatus.RESIGNED, RECORDED - timedelta(days=1), OUTCOME, False),  # left before the allegation
+        (
+            EmploymentStatus.RESIGNED,
+            RECORDED - timedelta(days=1),
+            OUTCOME,
+            False,
+        ),  # left before the allegation
         (EmploymentStatus.RESIGNED, RECORDED, OUTCOME, True),  # left the day it was recorded
         (EmploymentStatus.RESIGNED, date(2023, 9, 1), OUTCOME, True),  # resigned mid-case
         (EmploymentStatus.RESIGNED, OUTCOME, OUTCOME, True),  # left on the outcome date
@@ -174,12 +197,18 @@ def test_resigned_or_retired(
 def test_resigned_without_an_end_date_is_explained(fact: FactFactory) -> None:
     f = fact(subject_employment_status=EmploymentStatus.RESIGNED, subject_end_date=None)
     count = count_survey_return([f], make_context())
-    assert "1 individual(s) recorded as resigned or retired have no end date" in count.figures.unable_to_provide
+    assert (
+        "1 individual(s) recorded as resigned or retired have no end date" in count.figures.unable_to_provide
+    )
     assert count.data_notes
 
 
 def test_ongoing_is_per_individual_across_their_allegations(fact: FactFactory) -> None:
-    facts = [fact(subject=1), fact(subject=1, misconduct_outcomes=frozenset({M.NO_CASE_TO_ANSWER})), fact(subject=2)]
+    facts = [
+        fact(subject=1),
+        fact(subject=1, misconduct_outcomes=frozenset({M.NO_CASE_TO_ANSWER})),
+        fact(subject=2),
+    ]
     assert individuals(facts, Bucket.ONGOING) == 2
     assert individuals(facts, Bucket.NO_CASE_TO_ANSWER) == 1
 
@@ -247,7 +276,9 @@ def test_validation_catches_inconsistent_returns(fact: FactFactory) -> None:
     good = count_survey_return([fact(subject=1), fact(subject=2)], make_context()).figures
     assert validate_return(good) == []
     too_many_people = replace(good, individuals=3)
-    assert "Individuals with PPDA allegations (3) exceeds PPDA allegations recorded (2)." in validate_return(too_many_people)
+    assert "Individuals with PPDA allegations (3) exceeds PPDA allegations recorded (2)." in validate_return(
+        too_many_people
+    )
     outcomes = list(good.outcomes)
     outcomes[0] = replace(outcomes[0], individuals=5)
     bucket_too_big = replace(good, outcomes=tuple(outcomes))
@@ -259,7 +290,9 @@ def test_validation_catches_inconsistent_returns(fact: FactFactory) -> None:
     problems = validate_return(percent_without_headcount)
     assert "Individuals as % of workforce is given without a workforce headcount." in problems
     assert "Workforce headcount is blank and Unable to provide does not say why." in problems
-    assert any("exceeds the workforce headcount (1)" in p for p in validate_return(replace(good, headcount=1)))
+    assert any(
+        "exceeds the workforce headcount (1)" in p for p in validate_return(replace(good, headcount=1))
+    )
 
 
 # --- properties -----------------------------------------------------------------------------------
