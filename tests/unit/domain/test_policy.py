@@ -112,8 +112,8 @@ def test_bad_policy_values_are_refused(name: str, text: str, message: str) -> No
 
 
 def test_rank_levels_order_police_ranks_and_ignore_staff_grades() -> None:
-    levels = [rank_level(r) for r in ("PC", "DS", "Insp", "DCI", "Supt", "Ch Supt", "ACC")]
-    assert levels == sorted(levels)
+    levels = [rank_level(r) or 0 for r in ("PC", "DS", "Insp", "DCI", "Supt", "Ch Supt", "ACC")]
+    assert levels == sorted(levels) and 0 not in levels
     assert rank_level("Band D") is None
     assert rank_level(None) is None
 

@@ -134,3 +134,9 @@ def test_indictable_only_conviction_is_gross_misconduct_from_28_may_2025() -> No
                                      10, CriminalOutcome.CONVICTED, policies(), offence="Rape",
                                      indictable_only=True)
     assert len(before) == 1
+
+
+def test_an_exception_cannot_predate_the_charge() -> None:
+    with pytest.raises(RuleRefused, match="cannot be dated before the charge it answers \\(2025-03-07\\)"):
+        record_suspension_exception(charged(), act(SUPERVISOR, MONDAY), 10, policies(),
+                                    rationale="x", approver=HEAD, on=date(2025, 3, 6))

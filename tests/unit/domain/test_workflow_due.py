@@ -2,7 +2,10 @@
 
 from datetime import date
 
+import pytest
+
 from app.domain.enums import CaseStatus, DecisionKind, DueItemKind, Role
+from app.domain.errors import RuleRefused
 from app.domain.workflow.due import ConfirmedMatch, PendingNotice, due_items, notice_due_items
 from app.domain.workflow.recording import record_threshold
 from app.domain.workflow.timeliness import record_pcc_report, record_victim_update
@@ -117,3 +120,12 @@ def test_notices_to_triage_and_confirmed_matches_to_vet() -> None:
         (DueItemKind.NOTICE_TRIAGE, "N-1", date(2025, 3, 21), False),
         (DueItemKind.VETTING_REVIEW, "N-0", date(2025, 3, 29), False),
     ]
+
+
+def test_pcc_report_and_victim_update_refusals() -> None:
+    finished = snapshot(decisions=[imported(DecisionKind.MISCONDUCT_OUTCOME, {"outcome": "NO_CASE_TO_ANSWER"},
+                                            date(2025, 3, 10))])
+    with pytest.raises(RuleRefused, match="The investigation is finished: no report to the PCC is due"):
+        record_pcc_report(finished, act(HEAD, TODAY), policies())
+    with pytest.raises(RuleRefused, match="There is no victim V9 in case PSD-2025-000001"):
+        record_victim_update(snapshot(), act(INVESTIGATOR, TODAY), "V9")

@@ -15,7 +15,7 @@ MANAGER = person(200, "Lane", unit="Response South", line_manager_id=300)
 SECOND = person(300, "Hill", unit="Command", line_manager_id=400)
 THIRD = person(400, "Ng", unit="Executive")
 STRANGER = person(500, "Okafor", unit="PSD")
-PEOPLE = {p.id: p for p in (SUBJECT, MANAGER, SECOND, THIRD, STRANGER)}
+PEOPLE = {p.id: p for p in (SUBJECT, MANAGER, SECOND, THIRD, STRANGER) if p.id is not None}
 
 
 def conflicts(candidate, associations=(), victim_person_ids=()):  # type: ignore[no-untyped-def]

@@ -137,3 +137,8 @@ def test_external_investigation_dates_are_recorded_in_order() -> None:
     assert ext is not None
     assert (ext.body, ext.requested, ext.accepted, ext.other_reference, ext.handed_over, ext.returned) == (
         "kent", DAY, later, "KNT/PSD/77", later, None)
+
+
+def test_the_body_must_be_named() -> None:
+    with pytest.raises(RuleRefused, match="The investigating body is needed: HOME, IOPC or another force's code"):
+        assign_investigating_body(snapshot(), act(SUPERVISOR, DAY), "  ", policies())

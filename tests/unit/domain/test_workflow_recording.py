@@ -1,5 +1,6 @@
 """Recording, severity, threshold (DOMAIN.md §3.1) and the approval rule (§7)."""
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -101,3 +102,10 @@ def test_threshold_met_is_recorded_once() -> None:
     assert threshold_met_date(s, 10) == DAY
     with pytest.raises(RuleRefused, match="already recorded as met on 2025-03-04"):
         record_threshold(s, act(SUPERVISOR, date(2025, 3, 6)), 10)
+
+
+def test_a_locked_account_cannot_approve() -> None:
+    locked = dataclasses.replace(SUPERVISOR_2, locked=True)
+    with pytest.raises(RuleRefused, match="cannot be approved by Insp Supervisor Two: the account is locked"):
+        record_recording(snapshot(), act(SUPERVISOR, DAY), recordable=False, rationale="x",
+                         approver=locked)
