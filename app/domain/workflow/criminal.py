@@ -88,26 +88,27 @@ def record_criminal_outcome(
     offence = offence.strip() if offence else None
     if outcome in (CriminalOutcome.CHARGED, CriminalOutcome.CONVICTED) and not offence:
         raise RuleRefused(f"Recording {outcome.name} needs the offence.")
+    payload = _payload(outcome, offence, da_related, indictable_only, sentence)
+    decision = make_decision(criminal_kind(outcome), act, payload, on=on, allegation_id=allegation_id)
+    if outcome == CriminalOutcome.CONVICTED and _indictable_rule(decision, policies):
+        return [decision, make_decision(
+            DecisionKind.SEVERITY, act, {"severity": Severity.GROSS_MISCONDUCT.name},
+            on=decision.effective_date, allegation_id=allegation_id,
+            rationale="A conviction for an indictable-only offence is always gross misconduct.",
+        )]
+    return [decision]
+
+
+def _payload(outcome: CriminalOutcome, offence: str | None, da_related: bool,
+             indictable_only: bool, sentence: str | None) -> dict[str, object]:
     payload: dict[str, object] = {"outcome": outcome.name, "offence": offence}
     if outcome == CriminalOutcome.CHARGED:
         payload["da_related"] = da_related
-    elif outcome == CriminalOutcome.CONVICTED:
+        return payload
+    if outcome == CriminalOutcome.CONVICTED:
         payload.update(indictable_only=indictable_only, dismissal_expected=True)
-    if outcome != CriminalOutcome.CHARGED:
-        payload["sentence"] = sentence.strip() if sentence else None
-    decision = make_decision(
-        criminal_kind(outcome), act, dict(payload), on=on, allegation_id=allegation_id
-    )
-    result = [decision]
-    if outcome == CriminalOutcome.CONVICTED and _indictable_rule(decision, policies):
-        result.append(
-            make_decision(
-                DecisionKind.SEVERITY, act, {"severity": Severity.GROSS_MISCONDUCT.name},
-                on=decision.effective_date, allegation_id=allegation_id,
-                rationale="A conviction for an indictable-only offence is always gross misconduct.",
-            )
-        )
-    return result
+    payload["sentence"] = sentence.strip() if sentence else None
+    return payload
 
 
 _IMPLIED = {DecisionKind.CHARGE: CriminalOutcome.CHARGED, DecisionKind.CONVICTION: CriminalOutcome.CONVICTED}
