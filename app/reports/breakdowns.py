@@ -1,0 +1,339 @@
+"""The outcome breakdowns of DOMAIN.md §6, computed from counted allegations.
+
+Breakdown tables count allegations (an allegation has one quarter, one rank at the time, several
+abuse types...), with the distinct individuals alongside; each allegation's outcomes are the survey
+buckets of `counting.allegation_buckets`, so these tables and the survey return agree.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+from app.domain.enums import (
+    AbuseType,
+    AgeBand,
+    Ethnicity,
+    IopcDecision,
+    RestrictionOption,
+    Sex,
+    WorkforceType,
+)
+from app.reports.counting import BUCKETS, Bucket, CountedAllegation, count_period, individuals_by_bucket
+from app.reports.read_models import HOME, IOPC, AllegationFact, Period, ReturnContext
+
+NOT_RECORDED = "Not recorded"
+NOT_REFERRED = "NOT_REFERRED"
+AWAITING_DECISION = "AWAITING_IOPC_DECISION"
+BODY_INTERNAL = "Internal: home force"
+BODY_OTHER_FORCE = "External: another force"
+BODY_IOPC = "External: IOPC"
+BODY_UNDECIDED = "Not yet decided"
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    label: str
+    allegations: int
+    individuals: int
+    outcomes: tuple[int, ...]
+    """Allegations with each bucket, in `BUCKETS` order."""
+
+    def outcome(self, bucket: Bucket) -> int:
+        return self.outcomes[BUCKETS.index(bucket)]
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    key: str
+    title: str
+    dimension: str
+    rows: tuple[BreakdownRow, ...]
+    total: BreakdownRow
+    multi_valued: bool = False
+    """True when an allegation can count in several rows (abuse types): rows sum to more than the total."""
+
+    def row(self, label: str) -> BreakdownRow:
+        return next(r for r in self.rows if r.label == label)
+
+
+Labeller = Callable[[AllegationFact], Iterable[str]]
+
+
+@dataclass(frozen=True)
+class Dimension:
+    key: str
+    title: str
+    dimension: str
+    labels: Labeller
+    fixed: tuple[str, ...] = ()
+    """Categories always listed (in this order), even with no allegations."""
+    multi_valued: bool = False
+
+
+def _one(value: str | None) -> tuple[str, ...]:
+    return (value or NOT_RECORDED,)
+
+
+def investigation_mode_label(f: AllegationFact) -> str:
+    if f.investigation_mode is not None:
+        return f.investigation_mode.name
+    return AWAITING_DECISION if f.iopc_referred else NOT_REFERRED
+
+
+def investigating_body_label(f: AllegationFact) -> str:
+    body = f.investigating_body
+    if body is None:
+        return BODY_UNDECIDED
+    if body == HOME:
+        return BODY_INTERNAL
+    return BODY_IOPC if body == IOPC else BODY_OTHER_FORCE
+
+
+def quarter_start(day: date) -> date:
+    return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
+def quarter_label(start: date) -> str:
+    months = ("Jan–Mar", "Apr–Jun", "Jul–Sep", "Oct–Dec")
+    return f"{months[(start.month - 1) // 3]} {start.year}"
+
+
+def quarters(period: Period) -> tuple[str, ...]:
+    labels = []
+    q = quarter_start(period.start)
+    while q <= period.end:
+        labels.append(quarter_label(q))
+        q = date(q.year + (q.month == 10), (q.month + 2) % 12 + 1, 1)
+    return tuple(labels)
+
+
+def _names(members: Iterable[Enum], extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    return tuple(m.name for m in members) + extra
+
+
+def dimensions(period: Period) -> tuple[Dimension, ...]:
+    """The breakdowns of DOMAIN.md §6, in the order the workbook and report show them."""
+    return (
+        Dimension("workforce_type", "Outcomes by workforce type", "Workforce type",
+                  lambda f: (f.workforce_type.name,), _names(WorkforceType)),
+        Dimension("rank", "Outcomes by rank or grade", "Rank or grade", lambda f: _one(f.rank_or_grade)),
+        Dimension("abuse_type", "Outcomes by abuse type", "Abuse type",
+                  lambda f: sorted(a.name for a in f.abuse_types) or (NOT_RECORDED,), _names(AbuseType),
+                  multi_valued=True),
+        Dimension("investigation_mode", "Outcomes by investigation mode", "Investigation mode",
+                  lambda f: (investigation_mode_label(f),),
+                  (NOT_REFERRED, AWAITING_DECISION) + _names(IopcDecision)),
+        Dimension("investigating_body", "Outcomes by investigating body", "Investigating body",
+                  lambda f: (investigating_body_label(f),),
+                  (BODY_INTERNAL, BODY_OTHER_FORCE, BODY_IOPC, BODY_UNDECIDED)),
+        Dimension("quarter", "Outcomes by quarter recorded", "Quarter recorded",
+                  lambda f: (quarter_label(quarter_start(f.recorded_date)),), quarters(period)),
+        Dimension("sex", "Outcomes by sex of subject", "Sex", lambda f: _one(f.sex and f.sex.name),
+                  _names(Sex, (NOT_RECORDED,))),
+        Dimension("ethnicity", "Outcomes by ethnicity of subject", "Ethnicity",
+                  lambda f: _one(f.ethnicity and f.ethnicity.name), _names(Ethnicity, (NOT_RECORDED,))),
+        Dimension("age_band", "Outcomes by age band of subject", "Age band at recording",
+                  lambda f: (f.age_band.name,), _names(AgeBand)),
+    )  # fmt: skip
+
+
+def breakdown(counted: Sequence[CountedAllegation], dim: Dimension) -> Breakdown:
+    allegations: dict[str, int] = dict.fromkeys(dim.fixed, 0)
+    subjects: dict[str, set[int]] = {k: set() for k in dim.fixed}
+    outcomes: dict[str, list[int]] = {k: [0] * len(BUCKETS) for k in dim.fixed}
+    index = {b: i for i, b in enumerate(BUCKETS)}
+    for c in counted:
+        for label in dim.labels(c.fact):
+            if label not in allegations:
+                allegations[label], subjects[label], outcomes[label] = 0, set(), [0] * len(BUCKETS)
+            allegations[label] += 1
+            subjects[label].add(c.fact.subject_id)
+            row = outcomes[label]
+            for b in c.buckets:
+                row[index[b]] += 1
+    extra = sorted(
+        (k for k in allegations if k not in dim.fixed), key=lambda k: (k == NOT_RECORDED, -allegations[k], k)
+    )
+    rows = tuple(
+        BreakdownRow(k, allegations[k], len(subjects[k]), tuple(outcomes[k])) for k in (*dim.fixed, *extra)
+    )
+    return Breakdown(dim.key, dim.title, dim.dimension, rows, total_row(counted), dim.multi_valued)
+
+
+def total_row(counted: Sequence[CountedAllegation], label: str = "Total") -> BreakdownRow:
+    totals = [0] * len(BUCKETS)
+    for c in counted:
+        for i, b in enumerate(BUCKETS):
+            if b in c.buckets:
+                totals[i] += 1
+    return BreakdownRow(label, len(counted), len({c.fact.subject_id for c in counted}), tuple(totals))
+
+
+def all_breakdowns(counted: Sequence[CountedAllegation], period: Period) -> tuple[Breakdown, ...]:
+    return tuple(breakdown(counted, d) for d in dimensions(period))
+
+
+# --- time from receipt to outcome -------------------------------------------------------------
+
+DURATION_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("Up to 90 days", 0, 90),
+    ("91 to 182 days", 91, 182),
+    ("183 to 365 days", 183, 365),
+    ("Over 365 days", 366, None),
+)
+
+
+@dataclass(frozen=True)
+class TimeToOutcome:
+    with_outcome: int
+    median_days: float | None
+    mean_days: float | None
+    p90_days: float | None
+    bands: tuple[tuple[str, int], ...]
+    open_allegations: int
+    open_over_12_months: int
+
+
+def time_to_outcome(counted: Sequence[CountedAllegation], as_of: date) -> TimeToOutcome:
+    """Days from the case's receipt to the allegation's outcome; open ones aged at `as_of`."""
+    days = sorted(
+        (c.fact.outcome_date - c.fact.received_date).days for c in counted if c.fact.outcome_date is not None
+    )
+    band_counts = [
+        (label, sum(1 for d in days if low <= d and (high is None or d <= high)))
+        for label, low, high in DURATION_BANDS
+    ]
+    open_ = [c for c in counted if c.fact.outcome_date is None]
+    return TimeToOutcome(
+        with_outcome=len(days),
+        median_days=statistics.median(days) if days else None,
+        mean_days=statistics.fmean(days) if days else None,
+        p90_days=statistics.quantiles(days, n=10, method="inclusive")[-1] if len(days) >= 2 else None,
+        bands=tuple(band_counts),
+        open_allegations=len(open_),
+        open_over_12_months=sum(1 for c in open_ if (as_of - c.fact.received_date).days > 365),
+    )
+
+
+# --- restriction and referral compliance ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RestrictionCompliance:
+    threshold_met: int
+    decisions_due: int
+    decided_on_time: int
+    decided_late: int
+    overdue_undecided: int
+    not_yet_due: int
+    no_restriction_decisions: int
+    suspensions: int
+    reviews_due: int
+    reviews_on_time: int
+    suspension_on_charge_exceptions: int
+    external_investigation_exceptions: int
+
+
+def restriction_compliance(counted: Sequence[CountedAllegation], as_of: date) -> RestrictionCompliance:
+    on_time = late = overdue = not_due = 0
+    for c in counted:
+        due, made = c.fact.restriction_decision_due, c.fact.restriction_decision_date
+        if due is None:
+            continue
+        if made is not None:
+            on_time, late = (on_time + 1, late) if made <= due else (on_time, late + 1)
+        elif due < as_of:
+            overdue += 1
+        else:
+            not_due += 1
+    facts = [c.fact for c in counted]
+    return RestrictionCompliance(
+        threshold_met=sum(1 for f in facts if f.threshold_met_date is not None),
+        decisions_due=on_time + late + overdue,
+        decided_on_time=on_time,
+        decided_late=late,
+        overdue_undecided=overdue,
+        not_yet_due=not_due,
+        no_restriction_decisions=sum(
+            1 for f in facts if RestrictionOption.NO_RESTRICTION in f.restrictions_imposed
+        ),
+        suspensions=sum(1 for f in facts if RestrictionOption.SUSPENDED in f.restrictions_imposed),
+        reviews_due=sum(f.restriction_reviews_due for f in facts),
+        reviews_on_time=sum(f.restriction_reviews_on_time for f in facts),
+        suspension_on_charge_exceptions=sum(1 for f in facts if f.suspension_on_charge_exception),
+        external_investigation_exceptions=sum(1 for f in facts if f.external_investigation_exception),
+    )
+
+
+@dataclass(frozen=True)
+class IopcReferrals:
+    allegations: int
+    mandatory: int
+    mandatory_referred: int
+    mandatory_referred_on_time: int
+    mandatory_not_referred: int
+    voluntary_referred: int
+    referred: int
+    decisions: tuple[tuple[str, int], ...]
+    """Referred allegations by the IOPC's decision (or awaiting one)."""
+
+
+def iopc_referrals(counted: Sequence[CountedAllegation]) -> IopcReferrals:
+    facts = [c.fact for c in counted]
+    mandatory = [f for f in facts if f.iopc_mandatory]
+    referred = [f for f in facts if f.iopc_referred]
+    decisions = [(AWAITING_DECISION, sum(1 for f in referred if f.investigation_mode is None))]
+    decisions += [(d.name, sum(1 for f in referred if f.investigation_mode is d)) for d in IopcDecision]
+    return IopcReferrals(
+        allegations=len(facts),
+        mandatory=len(mandatory),
+        mandatory_referred=sum(1 for f in mandatory if f.iopc_referred),
+        mandatory_referred_on_time=sum(1 for f in mandatory if f.iopc_referred and f.iopc_referral_on_time),
+        mandatory_not_referred=sum(1 for f in mandatory if not f.iopc_referred),
+        voluntary_referred=sum(1 for f in referred if not f.iopc_mandatory),
+        referred=len(referred),
+        decisions=tuple(decisions),
+    )
+
+
+# --- everything for one period -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomeBreakdowns:
+    """Everything the outcome workbook and the annual report show for one period."""
+
+    period: Period
+    counted: tuple[CountedAllegation, ...]
+    individuals: int
+    individuals_by_outcome: tuple[int, ...]
+    """Distinct individuals in each bucket (the survey figure), in `BUCKETS` order."""
+    breakdowns: tuple[Breakdown, ...]
+    time_to_outcome: TimeToOutcome
+    restrictions: RestrictionCompliance
+    referrals: IopcReferrals
+
+    def breakdown(self, key: str) -> Breakdown:
+        return next(b for b in self.breakdowns if b.key == key)
+
+
+def compute_outcome_breakdowns(
+    facts: Iterable[AllegationFact], period: Period, context: ReturnContext
+) -> OutcomeBreakdowns:
+    """Count the allegations recorded in `period`; compliance is as at `context.as_of`."""
+    counted = tuple(count_period(facts, period))
+    by_bucket = individuals_by_bucket(counted)
+    return OutcomeBreakdowns(
+        period=period,
+        counted=counted,
+        individuals=len({c.fact.subject_id for c in counted}),
+        individuals_by_outcome=tuple(len(by_bucket[b]) for b in BUCKETS),
+        breakdowns=all_breakdowns(counted, period),
+        time_to_outcome=time_to_outcome(counted, context.as_of),
+        restrictions=restriction_compliance(counted, context.as_of),
+        referrals=iopc_referrals(counted),
+    )

@@ -1,0 +1,273 @@
+"""The outcome breakdowns workbook (DOMAIN.md §6) for the IOPC liaison officer and the force lead."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.worksheet.worksheet import Worksheet
+
+from app.reports.breakdowns import (
+    Breakdown,
+    IopcReferrals,
+    OutcomeBreakdowns,
+    RestrictionCompliance,
+    TimeToOutcome,
+    compute_outcome_breakdowns,
+    total_row,
+)
+from app.reports.counting import BUCKETS, COUNTING_RULES, percent
+from app.reports.files import atomic_path
+from app.reports.marking import MARKING, fit_to_page_width, mark_sheet
+from app.reports.read_models import AllegationFact, ReturnContext
+from app.reports.survey_return import put_text
+
+NAVY = "1F3A5F"
+_TITLE = Font(name="Calibri", bold=True, size=14, color=NAVY)
+_MARK = Font(name="Calibri", bold=True, color="B00020")
+_HEAD = Font(name="Calibri", bold=True, color="FFFFFF")
+_HEAD_FILL = PatternFill("solid", fgColor=NAVY)
+_TOTAL = Font(name="Calibri", bold=True)
+_TOTAL_BORDER = Border(top=Side(style="thin", color=NAVY), bottom=Side(style="double", color=NAVY))
+_WRAP = Alignment(wrap_text=True, vertical="top")
+TABLE_TOP = 5
+"""Row of every table header (rows 1-3: marking, title, subtitle)."""
+
+
+def write_outcome_breakdowns(
+    path: str | os.PathLike[str], facts: Iterable[AllegationFact], context: ReturnContext
+) -> OutcomeBreakdowns:
+    """Write the breakdowns of the allegations recorded in `context.period` to `path` (atomically)."""
+    data = compute_outcome_breakdowns(facts, context.period, context)
+    workbook = Workbook()
+    first = workbook.active
+    assert first is not None
+    workbook.remove(first)
+    _summary_sheet(workbook.create_sheet("Summary"), data, context)
+    for b in data.breakdowns:
+        _breakdown_sheet(workbook.create_sheet(b.dimension[:31]), b, context)
+    _time_sheet(workbook.create_sheet("Time to outcome"), data.time_to_outcome, context)
+    _restriction_sheet(workbook.create_sheet("Restrictions"), data.restrictions, context)
+    _referral_sheet(workbook.create_sheet("IOPC referrals"), data.referrals, context)
+    _notes_sheet(workbook.create_sheet("Notes"), context)
+    for ws in workbook.worksheets:
+        mark_sheet(ws, title=f"PPDA outcome breakdowns {context.force_code}")
+        fit_to_page_width(ws, landscape=ws.max_column > 4, title_rows=f"{TABLE_TOP}:{TABLE_TOP}")
+        ws.sheet_view.showGridLines = False
+    with atomic_path(path) as temp:
+        workbook.save(temp)
+    return data
+
+
+def _heading(ws: Worksheet, title: str, subtitle: str) -> None:
+    ws["A1"] = MARKING
+    ws["A1"].font = _MARK
+    ws["A2"] = title
+    ws["A2"].font = _TITLE
+    put_text(ws, 3, 1, subtitle)
+    ws["A3"].alignment = Alignment(wrap_text=False)
+    ws["A3"].font = Font(name="Calibri", italic=True, color="555555")
+
+
+def _subtitle(context: ReturnContext, unit: str) -> str:
+    return f"{context.force_name}. Allegations recorded {context.period.long_label}. {unit}"
+
+
+def _table(
+    ws: Worksheet,
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[float],
+    formats: Sequence[str | None],
+    total: Sequence[object] | None = None,
+    top: int = TABLE_TOP,
+) -> int:
+    """A table with a styled header, optional bold total row; returns the last row written."""
+    for col, (label, width) in enumerate(zip(header, widths, strict=True), start=1):
+        cell = ws.cell(row=top, column=col, value=label)
+        cell.font, cell.fill, cell.alignment = _HEAD, _HEAD_FILL, Alignment(wrap_text=True, vertical="center")
+        letter = cell.column_letter
+        ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, width)
+    row = top
+    for values in [*rows, *([total] if total is not None else [])]:
+        row += 1
+        for col, value in enumerate(values, start=1):
+            if isinstance(value, str):
+                put_text(ws, row, col, value)
+                cell = ws.cell(row=row, column=col)
+                cell.alignment = Alignment(vertical="top")
+            else:
+                cell = ws.cell(row=row, column=col, value=value)
+                fmt = formats[col - 1]
+                if fmt:
+                    cell.number_format = fmt
+    if total is not None:
+        for col in range(1, len(header) + 1):
+            ws.cell(row=row, column=col).font = _TOTAL
+            ws.cell(row=row, column=col).border = _TOTAL_BORDER
+    ws.row_dimensions[top].height = 32
+    return row
+
+
+def _summary_sheet(ws: Worksheet, data: OutcomeBreakdowns, context: ReturnContext) -> None:
+    _heading(ws, "PPDA outcomes: summary", _subtitle(context, "Individuals count once per outcome."))
+    totals = total_row(data.counted)
+    rows = [
+        [
+            b.value,
+            totals.outcomes[i],
+            data.individuals_by_outcome[i],
+            percent(data.individuals_by_outcome[i], data.individuals, 1),
+        ]
+        for i, b in enumerate(BUCKETS)
+    ]
+    header = ("Outcome", "Allegations", "Individuals", "% of individuals")
+    last = _table(ws, header, rows, (26, 13, 13, 16), (None, "0", "0", "0.0"),
+                  total=["All allegations", len(data.counted), data.individuals, None])  # fmt: skip
+    ws.freeze_panes = ws.cell(row=TABLE_TOP + 1, column=2)
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = "Individuals by outcome"
+    chart.style = 2
+    chart.legend = None
+    chart.y_axis.title = "Individuals"
+    chart.y_axis.majorGridlines = None
+    chart.add_data(Reference(ws, min_col=3, min_row=TABLE_TOP, max_row=last - 1), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=TABLE_TOP + 1, max_row=last - 1))
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.height, chart.width = 9, 16
+    ws.add_chart(chart, "F5")
+
+
+def _breakdown_sheet(ws: Worksheet, b: Breakdown, context: ReturnContext) -> None:
+    unit = "Counts are allegations; an allegation can count under several outcomes."
+    if b.multi_valued:
+        unit += (
+            f" An allegation can have several {b.dimension.lower()}s, so rows add up to more than the total."
+        )
+    _heading(ws, b.title, _subtitle(context, unit))
+    header = (b.dimension, "Allegations", "Individuals", *(x.value for x in BUCKETS))
+    rows: list[list[Any]] = [[r.label, r.allegations, r.individuals, *r.outcomes] for r in b.rows]
+    total: list[Any] = [b.total.label, b.total.allegations, b.total.individuals, *b.total.outcomes]
+    widths = (
+        max(18, min(40, max(len(str(r[0])) for r in [*rows, total]) + 2)),
+        12,
+        12,
+        *(max(11, len(x) * 0.85) for x in BUCKETS),
+    )
+    last = _table(ws, header, rows, widths, (None, *["0"] * (len(header) - 1)), total=total)
+    ws.freeze_panes = ws.cell(row=TABLE_TOP + 1, column=2)
+    if b.key in ("quarter", "workforce_type", "investigating_body", "age_band"):
+        _column_chart(ws, f"Allegations by {b.dimension.lower()}", TABLE_TOP, last - 1, anchor=f"A{last + 3}")
+
+
+def _column_chart(ws: Worksheet, title: str, top: int, bottom: int, anchor: str) -> None:
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = title
+    chart.style = 2
+    chart.legend = None
+    chart.y_axis.title = "Allegations"
+    chart.add_data(Reference(ws, min_col=2, min_row=top, max_row=bottom), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=bottom))
+    chart.height, chart.width = 8, 18
+    ws.add_chart(chart, anchor)
+
+
+def _time_sheet(ws: Worksheet, t: TimeToOutcome, context: ReturnContext) -> None:
+    _heading(
+        ws,
+        "Time from receipt to outcome",
+        _subtitle(context, "Days from the date the case was received to the allegation's outcome date."),
+    )
+    rows: list[list[Any]] = [
+        ["Allegations with an outcome", t.with_outcome],
+        ["Median days to outcome", t.median_days],
+        ["Mean days to outcome", None if t.mean_days is None else round(t.mean_days, 1)],
+        ["90th percentile days to outcome", t.p90_days],
+        ["Allegations without an outcome", t.open_allegations],
+        ["  of which received more than 12 months ago", t.open_over_12_months],
+    ]
+    last = _table(ws, ("Measure", "Value"), rows, (44, 14), (None, "0.0"))
+    top = last + 2
+    band_last = _table(ws, ("Time to outcome", "Allegations"), [list(b) for b in t.bands], (44, 14), (None, "0"),
+                       total=["Total", t.with_outcome], top=top)  # fmt: skip
+    ws.freeze_panes = ws.cell(row=TABLE_TOP + 1, column=1)
+    _column_chart(ws, "Allegations by time to outcome", top, band_last - 1, anchor="D5")
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return percent(part, whole, 1)
+
+
+def _restriction_sheet(ws: Worksheet, r: RestrictionCompliance, context: ReturnContext) -> None:
+    _heading(
+        ws,
+        "Restriction decisions and reviews",
+        _subtitle(context, f"Compliance as at {context.as_of.isoformat()}."),
+    )
+    rows = [
+        ["Threshold for investigation met", r.threshold_met, None],
+        ["Restriction decisions due", r.decisions_due, None],
+        ["  made on time", r.decided_on_time, _rate(r.decided_on_time, r.decisions_due)],
+        ["  made late", r.decided_late, _rate(r.decided_late, r.decisions_due)],
+        ["  overdue, not yet made", r.overdue_undecided, _rate(r.overdue_undecided, r.decisions_due)],
+        ["Restriction decisions not yet due", r.not_yet_due, None],
+        ["Decisions of no restriction (approved)", r.no_restriction_decisions, None],
+        ["Allegations with a suspension", r.suspensions, None],
+        ["Restriction reviews due", r.reviews_due, None],
+        ["  recorded on time", r.reviews_on_time, _rate(r.reviews_on_time, r.reviews_due)],
+        ["Exceptions: no suspension on charge", r.suspension_on_charge_exceptions, None],
+        ["Exceptions: home force investigating against guidance", r.external_investigation_exceptions, None],
+    ]
+    _table(ws, ("Measure", "Allegations", "% of due"), rows, (52, 13, 11), (None, "0", "0.0"))
+    ws.freeze_panes = ws.cell(row=TABLE_TOP + 1, column=1)
+
+
+def _referral_sheet(ws: Worksheet, r: IopcReferrals, context: ReturnContext) -> None:
+    _heading(
+        ws, "IOPC referrals", _subtitle(context, "Referral to the Independent Office for Police Conduct.")
+    )
+    rows = [
+        ["Allegations recorded", r.allegations, None],
+        ["Mandatory referral ground applies", r.mandatory, _rate(r.mandatory, r.allegations)],
+        ["  referred", r.mandatory_referred, _rate(r.mandatory_referred, r.mandatory)],
+        [
+            "  referred on time",
+            r.mandatory_referred_on_time,
+            _rate(r.mandatory_referred_on_time, r.mandatory),
+        ],
+        ["  not referred", r.mandatory_not_referred, _rate(r.mandatory_not_referred, r.mandatory)],
+        ["Voluntary referrals", r.voluntary_referred, _rate(r.voluntary_referred, r.allegations)],
+        ["All referrals", r.referred, _rate(r.referred, r.allegations)],
+    ]
+    last = _table(ws, ("Measure", "Allegations", "%"), rows, (44, 13, 10), (None, "0", "0.0"))
+    decisions = [[label, n, _rate(n, r.referred)] for label, n in r.decisions]
+    _table(ws, ("IOPC decision on referred allegations", "Allegations", "% of referred"), decisions,
+           (44, 13, 10), (None, "0", "0.0"), total=["All referrals", r.referred, None], top=last + 2)  # fmt: skip
+    ws.freeze_panes = ws.cell(row=TABLE_TOP + 1, column=1)
+
+
+def _notes_sheet(ws: Worksheet, context: ReturnContext) -> None:
+    _heading(ws, "Notes", f"{context.force_name} ({context.force_code})")
+    notes = [
+        ["Marking", MARKING],
+        ["Period", context.period.long_label],
+        ["Exported at", context.exported_at.isoformat(timespec="seconds")],
+        ["Exported by", context.exported_by],
+        ["Unit", "Breakdown sheets count allegations recorded in the period; the Summary also gives "
+                 "distinct individuals per outcome, as in the Commissioner's survey return."],
+        ["Outcomes", "Each allegation's outcomes are the survey return's outcome buckets (rules below)."],
+        ["Investigating body", "Internal: the home force; external: another force or the IOPC."],
+        ["Compliance", "Decisions and reviews not made by their due date are overdue as at "
+                       f"{context.as_of.isoformat()}."],
+    ]  # fmt: skip
+    notes += [[f"Counting rule {i}", rule] for i, rule in enumerate(COUNTING_RULES, start=1)]
+    _table(ws, ("Note", "Detail"), notes, (22, 110), (None, None))
+    for row in range(TABLE_TOP + 1, TABLE_TOP + len(notes) + 1):
+        ws.cell(row=row, column=2).alignment = _WRAP
+    ws.freeze_panes = ws.cell(row=TABLE_TOP + 1, column=1)
