@@ -16,7 +16,7 @@ from app.domain.errors import InvalidInput, RuleRefused
 from app.persistence import migrate
 from app.persistence.database import ENV_DB_KEY, is_encrypted_file, key_name
 from app.persistence.secrets import SecretStore
-from app.services import audit, installation, notice_files, policies, users
+from app.services import audit, installation, notice_files, policies, queue, users
 from app.services.imports.cases import import_cases
 from app.services.imports.workforce import import_workforce
 
@@ -32,6 +32,7 @@ def register(sub: Sub, roles: list[str]) -> None:
     _policy(sub)
     _keys(sub)
     _notices(sub)
+    _queue(sub)
     _audit(sub)
     _demo(sub)
 
@@ -269,6 +270,30 @@ def cmd_notices_export(s: CliSession, a: argparse.Namespace) -> int:
     result = notice_files.export_transferee_notices(s.uow(), s.user(), a.recipient, a.staff_numbers, a.out)
     print(f"{result.rows} notice(s) written to {result.file} with signed manifest {result.manifest.name} "
           "(OFFICIAL-SENSITIVE; the disclosure is logged).")
+    return 0
+
+
+def _queue(sub: Sub) -> None:
+    p = _cmd(sub, "queue", cmd_queue, "due items: your own, or the whole force's with --all")
+    p.add_argument("--all", action="store_true", dest="everyone", help="the whole force (supervisors, head of PSD)")
+    p.add_argument("--overdue", action="store_true", help="only overdue items")
+    p.add_argument("--csv", action="store_true", help="CSV on standard output (FORMATS.md 'Work queue')")
+    p.add_argument("--team", help="only items of this team")
+
+
+def cmd_queue(s: CliSession, a: argparse.Namespace) -> int:
+    import csv
+
+    items = queue.work_queue(s.uow(), s.user(), everyone=a.everyone, overdue_only=a.overdue, team=a.team)
+    if a.csv:
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(queue.CSV_HEADER)
+        w.writerows(i.csv_row() for i in items)
+        return 0
+    for i in items:
+        flag = "OVERDUE" if i.overdue else "       "
+        print(f"{flag} {i.due_date.isoformat()}  {i.item.name:22} {i.case_ref:18} {i.assigned_to:24} {i.detail}")
+    print(f"{len(items)} item(s), {sum(i.overdue for i in items)} overdue.")
     return 0
 
 

@@ -14,7 +14,7 @@ from app.persistence import migrate
 from app.persistence.database import Database, open_database
 from app.persistence.secrets import SecretStore
 from app.persistence.uow import UnitOfWork
-from app.services import users
+from app.services import case_summary, users
 
 
 def prompt_secret(question: str) -> str:
@@ -33,6 +33,7 @@ class CliSession:
             self._db = open_database(self.settings.db_url, SecretStore(prompt_secret), encrypt_key=encrypt_key)
             if check:
                 migrate.check_ready(self._db)
+                case_summary.ensure_current(UnitOfWork(self._db.session_factory))
         return self._db
 
     def uow(self) -> UnitOfWork:

@@ -16,7 +16,11 @@ from app.domain.enums import (
     EmploymentStatus, Ethnicity, ListStatus, ReportingRoute, RoleFlag, Sex, VictimRelationship,
     VictimWorkforce, WorkforceType,
 )
+from app.domain import workflow as wf
+from app.domain.policy import PolicySet
 from app.domain.records import Allegation, Assignment, Case, CaseSnapshot, Decision, Person, Victim
+from app.domain.workflow.flags import AllegationSummary, PersonFlags, person_flags
+from app.domain.workflow.investigation import HOME, investigating_body
 from app.persistence.models import AllegationRow, CaseMemberRow, CaseRow, DecisionRow, PersonRow, VictimRow
 
 
@@ -120,19 +124,51 @@ class CaseListState:
     next_due: date | None
 
 
-def derive_summaries(session: Session, case_ids: Sequence[int]) -> dict[int, CaseListState]:
+def subject_flags(session: Session, subject_ids: Sequence[int], policies: PolicySet, on: date) -> dict[int, PersonFlags]:
+    """Repeat / serial / prior-notice flags of these people, over all their allegations."""
+    from app.persistence.models import NoticeMatchRow
+
+    ids = list(subject_ids)
+    if not ids:
+        return {}
+    summaries = [
+        # Victim references are pseudonyms unique within a case, so a victim is (case, ref).
+        AllegationSummary(subject_id=sid, recorded_date=rec, victim_keys=tuple(f"{ref}/{v}" for v in refs.split(";") if v),
+                          case_ref=ref, allegation_id=aid)
+        for sid, rec, refs, ref, aid in session.execute(
+            select(AllegationRow.subject_id, AllegationRow.recorded_date, AllegationRow.victim_refs,
+                   CaseRow.reference, AllegationRow.id)
+            .join(CaseRow, CaseRow.id == AllegationRow.case_id).where(AllegationRow.subject_id.in_(ids)))
+    ]
+    confirmed = set(session.scalars(select(NoticeMatchRow.person_id).where(
+        NoticeMatchRow.person_id.in_(ids), NoticeMatchRow.state == "CONFIRMED")))
+    return person_flags(summaries, policies, on, confirmed)
+
+
+def derive_summaries(session: Session, case_ids: Sequence[int], policies: PolicySet, today: date) -> dict[int, CaseListState]:
     snapshots = load_snapshots(session, case_ids)
-    return {cid: _derive(s) for cid, s in snapshots.items()}
+    subjects = {sid for s in snapshots.values() for sid in s.subjects}
+    flags = subject_flags(session, sorted(subjects), policies, today)
+    return {cid: derive(s, policies, today, flags) for cid, s in snapshots.items()}
 
 
-def _derive(s: CaseSnapshot) -> CaseListState:
-    restriction = ""
-    body = "HOME"
-    for d in s.decisions:
-        if d.kind == DecisionKind.RESTRICTION:
-            restriction = ", ".join(d.payload.get("options", []))
-        elif d.kind == DecisionKind.RESTRICTION_REVIEW and d.payload.get("outcome") == "LIFT":
-            restriction = ""
-        elif d.kind == DecisionKind.INVESTIGATING_BODY:
-            body = str(d.payload.get("body", "HOME"))
-    return CaseListState(restriction, body, body != "HOME", (), None)
+def derive(s: CaseSnapshot, policies: PolicySet, today: date, flags: dict[int, PersonFlags]) -> CaseListState:
+    in_force: set[str] = set()
+    bodies: set[str] = set()
+    for a in s.allegations:
+        assert a.id is not None
+        in_force.update(o.name for o in wf.measures(s, a.id).in_force)
+        body = investigating_body(s, a.id) or investigating_body(s)
+        bodies.add(body or HOME)
+    body = ", ".join(sorted(bodies)) or HOME
+    marks: list[str] = []
+    if wf.dismissal_expected(s, policies):
+        marks.append("DISMISSAL_EXPECTED")
+    for name, test in (("REPEAT", lambda f: f.repeat), ("SERIAL", lambda f: f.serial), ("PRIOR_NOTICE", lambda f: f.prior_notice)):
+        if any(test(flags[sid]) for sid in s.subjects if sid in flags):
+            marks.append(name)
+    due = wf.due_items(s, policies, today)
+    return CaseListState(
+        restriction=", ".join(sorted(in_force)), body=body, external=any(b != HOME for b in bodies),
+        flags=tuple(marks), next_due=min((i.due_date for i in due), default=None),
+    )

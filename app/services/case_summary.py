@@ -9,8 +9,14 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from datetime import date
+
 from app.domain.enums import DashRisk
-from app.persistence.models import AllegationRow, CaseRow, PersonRow, VictimRow
+from app.domain.policy import PolicySet
+from app.services import clock
+from app.services import policies as policy_service
+from app.persistence.models import AllegationRow, CaseRow, PersonRow, SettingRow, VictimRow
+from app.persistence.uow import UnitOfWork
 
 RISK_ORDER = {DashRisk.STANDARD.name: 1, DashRisk.MEDIUM.name: 2, DashRisk.HIGH.name: 3}
 CHUNK = 900  # stays under SQLite's bound-parameter limit
@@ -22,14 +28,26 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
 
 
 def refresh(session: Session, case_ids: Iterable[int]) -> None:
-    """Recompute the projection for these cases (call after any write, before commit)."""
-    ids = sorted(set(case_ids))
+    """Recompute the projection for these cases and for the other cases of their subjects (whose
+    repeat/serial flags may change). Call after any write, before commit."""
     session.flush()
-    for chunk in _chunks(ids):
-        _refresh_chunk(session, chunk)
+    ids = _with_same_subjects(session, set(case_ids))
+    policies = policy_service.load(session)
+    today = clock.today()
+    for chunk in _chunks(sorted(ids)):
+        _refresh_chunk(session, chunk, policies, today)
 
 
-def _refresh_chunk(session: Session, ids: Sequence[int]) -> None:
+def _with_same_subjects(session: Session, ids: set[int]) -> set[int]:
+    if not ids:
+        return ids
+    if len(ids) > 5000:
+        return set(session.scalars(select(CaseRow.id)))
+    subjects = select(AllegationRow.subject_id).where(AllegationRow.case_id.in_(ids))
+    return ids | set(session.scalars(select(AllegationRow.case_id).where(AllegationRow.subject_id.in_(subjects))))
+
+
+def _refresh_chunk(session: Session, ids: Sequence[int], policies: PolicySet, today: date) -> None:
     from app.services.case_state import derive_summaries
 
     cases = {c.id: c for c in session.scalars(select(CaseRow).where(CaseRow.id.in_(ids)))}
@@ -46,7 +64,7 @@ def _refresh_chunk(session: Session, ids: Sequence[int]) -> None:
     for cid, level in session.execute(select(VictimRow.case_id, VictimRow.dash_risk).where(VictimRow.case_id.in_(ids))):
         if level and RISK_ORDER.get(level, 0) > RISK_ORDER.get(risk.get(cid, ""), 0):
             risk[cid] = level
-    derived = derive_summaries(session, ids)
+    derived = derive_summaries(session, ids, policies, today)
     values = []
     for cid, case in cases.items():
         names = "; ".join(n for n, _ in subjects[cid])
@@ -77,3 +95,25 @@ def refresh_all(session: Session) -> int:
     return len(ids)
 
 
+
+
+PROJECTION_VERSION = "1"  # bump when the derivation of the list columns changes
+_SETTING = "case_projection_version"
+
+
+def ensure_current(uow: UnitOfWork) -> bool:
+    """Recompute every case's projection once after the program's derivation changed.
+    Returns True when it did."""
+    with uow:
+        row = uow.session.get(SettingRow, _SETTING)
+        if row is not None and row.value == PROJECTION_VERSION:
+            return False
+        if uow.session.get(SettingRow, "home_force") is None:
+            return False
+        refresh_all(uow.session)
+        if row is None:
+            uow.session.add(SettingRow(key=_SETTING, value=PROJECTION_VERSION))
+        else:
+            row.value = PROJECTION_VERSION
+        uow.commit()
+        return True

@@ -52,6 +52,9 @@ def set_policy(uow: UnitOfWork, actor: User, name: str, value: str, effective_fr
                                   set_by=actor.id, set_at=clock.now()))
         audit.record(uow.session, actor, AccessOperation.ALTERATION, "policy", parsed.name.cli_name,
                      detail=f"{parsed.name.cli_name} = {parsed.text} from {effective_from.isoformat()}")
+        from app.services import case_summary  # due dates and flags depend on policy
+
+        case_summary.refresh_all(uow.session)
         uow.commit()
     return parsed
 

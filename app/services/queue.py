@@ -1,0 +1,109 @@
+"""The work queue (DOMAIN.md §3.5, FORMATS.md "Work queue"): due items derived from the records and
+policy each time it is asked for, never stored. The case projection's next_due_date (itself
+derived on every write) only narrows which cases need deriving."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.enums import AssignmentRole, CaseStatus, DueItemKind, Role
+from app.domain.errors import PermissionDenied
+from app.domain.records import User
+from app.domain.workflow import DueItem, due_items
+from app.persistence.models import CaseMemberRow, CaseRow, UserRow
+from app.persistence.uow import UnitOfWork
+from app.services import clock, policies
+from app.services.case_state import load_snapshots
+
+CHUNK = 900
+QUEUE_ROLES = frozenset({Role.INVESTIGATOR, Role.SUPERVISOR, Role.HEAD_OF_PSD, Role.IOPC_LIAISON})
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    case_ref: str
+    case_id: int | None
+    item: DueItemKind
+    due_date: date
+    overdue: bool
+    assigned_to: str
+    detail: str
+    falls_to: Role
+    team: str | None = None
+    allegation_id: int | None = None
+
+    def csv_row(self) -> list[str]:
+        return [self.case_ref, self.item.name, self.due_date.isoformat(), "Y" if self.overdue else "N",
+                self.assigned_to, self.detail]
+
+
+CSV_HEADER = ["case_ref", "item", "due_date", "overdue", "assigned_to", "detail"]
+
+
+def work_queue(uow: UnitOfWork, actor: User, *, everyone: bool = False, overdue_only: bool = False,
+               within_days: int | None = None, team: str | None = None) -> list[QueueItem]:
+    """The actor's own items, or (supervisors, head of PSD) the whole force's; overdue first."""
+    if not actor.roles & QUEUE_ROLES:
+        raise PermissionDenied(f"{actor.username} has no work queue: it is for investigators, supervisors, "
+                               "the head of PSD and the IOPC liaison.")
+    if everyone and not actor.has(Role.SUPERVISOR, Role.HEAD_OF_PSD):
+        raise PermissionDenied("Only supervisors and the head of PSD see the whole force's work queue.")
+    today = clock.today()
+    with uow:
+        items = _derive(uow.session, today, within_days)
+    if not everyone:
+        items = [i for i in items if _is_own(i, actor)]
+    if overdue_only:
+        items = [i for i in items if i.overdue]
+    if team:
+        items = [i for i in items if (i.team or "").lower() == team.lower()]
+    return sorted(items, key=lambda i: (not i.overdue, i.due_date, i.case_ref, i.item.name))
+
+
+def _is_own(item: QueueItem, actor: User) -> bool:
+    if item.falls_to == Role.INVESTIGATOR:
+        if item.assigned_to.startswith("unassigned"):
+            return actor.has(Role.SUPERVISOR, Role.HEAD_OF_PSD)
+        return actor.username in item.assigned_to.split(", ")
+    return item.falls_to in actor.roles or (item.falls_to == Role.SUPERVISOR and Role.HEAD_OF_PSD in actor.roles)
+
+
+def _derive(session: Session, today: date, within_days: int | None) -> list[QueueItem]:
+    stmt = select(CaseRow.id).where(CaseRow.status == CaseStatus.OPEN.name, CaseRow.next_due_date.is_not(None))
+    if within_days is not None:
+        stmt = stmt.where(CaseRow.next_due_date <= today + timedelta(days=within_days))
+    case_ids = list(session.scalars(stmt))
+    policy_set = policies.load(session)
+    investigators = _investigators(session, case_ids)
+    out: list[QueueItem] = []
+    for i in range(0, len(case_ids), CHUNK):
+        for cid, snapshot in load_snapshots(session, case_ids[i : i + CHUNK]).items():
+            for d in due_items(snapshot, policy_set, today, horizon_days=within_days):
+                out.append(_item(cid, d, investigators.get(cid, [])))
+    return out
+
+
+def _investigators(session: Session, case_ids: list[int]) -> dict[int, list[tuple[str, str | None]]]:
+    found: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
+    stmt = (select(CaseMemberRow.case_id, UserRow.username, UserRow.team).join(UserRow, UserRow.id == CaseMemberRow.user_id)
+            .where(CaseMemberRow.role == AssignmentRole.INVESTIGATOR.name, CaseMemberRow.ended_at.is_(None)))
+    wanted = set(case_ids)
+    for cid, username, team in session.execute(stmt):
+        if cid in wanted:
+            found[cid].append((username, team))
+    return found
+
+
+def _item(case_id: int, d: DueItem, investigators: list[tuple[str, str | None]]) -> QueueItem:
+    team = investigators[0][1] if investigators else None
+    if d.falls_to == Role.INVESTIGATOR:
+        assigned = ", ".join(u for u, _ in investigators) or "unassigned (SUPERVISOR to allocate)"
+    else:
+        assigned = d.falls_to.name
+    return QueueItem(d.case_ref, case_id, d.kind, d.due_date, d.overdue, assigned, d.detail, d.falls_to, team,
+                     d.allegation_id)
