@@ -8,10 +8,14 @@ buckets of `counting.allegation_buckets`, so these tables and the survey return 
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
+from enum import StrEnum
+from functools import lru_cache
+from itertools import chain
+from operator import attrgetter
 
 from app.domain.enums import (
     AbuseType,
@@ -61,6 +65,7 @@ class Breakdown:
 
 
 Labeller = Callable[[AllegationFact], Iterable[str]]
+"""The categories an allegation falls in (enum members count as their names)."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,7 @@ class Dimension:
 
 
 def _one(value: str | None) -> tuple[str, ...]:
-    return (value or NOT_RECORDED,)
+    return (NOT_RECORDED,) if value is None or value == "" else (value,)
 
 
 def investigation_mode_label(f: AllegationFact) -> str:
@@ -111,70 +116,75 @@ def quarters(period: Period) -> tuple[str, ...]:
     return tuple(labels)
 
 
-def _names(members: Iterable[Enum], extra: tuple[str, ...] = ()) -> tuple[str, ...]:
-    return tuple(m.name for m in members) + extra
+def _members(enum: type[StrEnum], extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The members themselves: they are `StrEnum`s, so each equals (and hashes as) its name."""
+    return tuple(enum) + extra
+
+
+@lru_cache(maxsize=512)
+def _quarter_of(day: date) -> str:
+    return quarter_label(quarter_start(day))
 
 
 def dimensions(period: Period) -> tuple[Dimension, ...]:
     """The breakdowns of DOMAIN.md §6, in the order the workbook and report show them."""
     return (
         Dimension("workforce_type", "Outcomes by workforce type", "Workforce type",
-                  lambda f: (f.workforce_type.name,), _names(WorkforceType)),
+                  lambda f: (f.workforce_type,), _members(WorkforceType)),
         Dimension("rank", "Outcomes by rank or grade", "Rank or grade", lambda f: _one(f.rank_or_grade)),
         Dimension("abuse_type", "Outcomes by abuse type", "Abuse type",
-                  lambda f: sorted(a.name for a in f.abuse_types) or (NOT_RECORDED,), _names(AbuseType),
-                  multi_valued=True),
+                  lambda f: f.abuse_types or (NOT_RECORDED,), _members(AbuseType), multi_valued=True),
         Dimension("investigation_mode", "Outcomes by investigation mode", "Investigation mode",
                   lambda f: (investigation_mode_label(f),),
-                  (NOT_REFERRED, AWAITING_DECISION) + _names(IopcDecision)),
+                  (NOT_REFERRED, AWAITING_DECISION) + _members(IopcDecision)),
         Dimension("investigating_body", "Outcomes by investigating body", "Investigating body",
                   lambda f: (investigating_body_label(f),),
                   (BODY_INTERNAL, BODY_OTHER_FORCE, BODY_IOPC, BODY_UNDECIDED)),
         Dimension("quarter", "Outcomes by quarter recorded", "Quarter recorded",
-                  lambda f: (quarter_label(quarter_start(f.recorded_date)),), quarters(period)),
-        Dimension("sex", "Outcomes by sex of subject", "Sex", lambda f: _one(f.sex and f.sex.name),
-                  _names(Sex, (NOT_RECORDED,))),
+                  lambda f: (_quarter_of(f.recorded_date),), quarters(period)),
+        Dimension("sex", "Outcomes by sex of subject", "Sex", lambda f: _one(f.sex),
+                  _members(Sex, (NOT_RECORDED,))),
         Dimension("ethnicity", "Outcomes by ethnicity of subject", "Ethnicity",
-                  lambda f: _one(f.ethnicity and f.ethnicity.name), _names(Ethnicity, (NOT_RECORDED,))),
+                  lambda f: _one(f.ethnicity), _members(Ethnicity, (NOT_RECORDED,))),
         Dimension("age_band", "Outcomes by age band of subject", "Age band at recording",
-                  lambda f: (f.age_band.name,), _names(AgeBand)),
+                  lambda f: (f.age_band,), _members(AgeBand)),
     )  # fmt: skip
 
 
-def breakdown(counted: Sequence[CountedAllegation], dim: Dimension) -> Breakdown:
-    allegations: dict[str, int] = dict.fromkeys(dim.fixed, 0)
-    subjects: dict[str, set[int]] = {k: set() for k in dim.fixed}
-    outcomes: dict[str, list[int]] = {k: [0] * len(BUCKETS) for k in dim.fixed}
-    index = {b: i for i, b in enumerate(BUCKETS)}
+def breakdown(
+    counted: Sequence[CountedAllegation], dim: Dimension, total: BreakdownRow | None = None
+) -> Breakdown:
+    """One table: a row per category (fixed ones first, in order; others biggest first)."""
+    groups: dict[str, list[CountedAllegation]] = {k: [] for k in dim.fixed}
+    labels = dim.labels
     for c in counted:
-        for label in dim.labels(c.fact):
-            if label not in allegations:
-                allegations[label], subjects[label], outcomes[label] = 0, set(), [0] * len(BUCKETS)
-            allegations[label] += 1
-            subjects[label].add(c.fact.subject_id)
-            row = outcomes[label]
-            for b in c.buckets:
-                row[index[b]] += 1
+        for label in labels(c.fact):
+            group = groups.get(label)
+            if group is None:
+                group = groups[label] = []
+            group.append(c)
+    fixed = set(dim.fixed)
     extra = sorted(
-        (k for k in allegations if k not in dim.fixed), key=lambda k: (k == NOT_RECORDED, -allegations[k], k)
+        (k for k in groups if k not in fixed), key=lambda k: (k == NOT_RECORDED, -len(groups[k]), k)
     )
-    rows = tuple(
-        BreakdownRow(k, allegations[k], len(subjects[k]), tuple(outcomes[k])) for k in (*dim.fixed, *extra)
-    )
-    return Breakdown(dim.key, dim.title, dim.dimension, rows, total_row(counted), dim.multi_valued)
+    rows = tuple(total_row(groups[k], label=str(k)) for k in (*dim.fixed, *extra))
+    total = total or total_row(counted)
+    return Breakdown(dim.key, dim.title, dim.dimension, rows, total, dim.multi_valued)
+
+
+_BUCKETS_OF = attrgetter("buckets")
+_SUBJECT_OF = attrgetter("fact.subject_id")
 
 
 def total_row(counted: Sequence[CountedAllegation], label: str = "Total") -> BreakdownRow:
-    totals = [0] * len(BUCKETS)
-    for c in counted:
-        for i, b in enumerate(BUCKETS):
-            if b in c.buckets:
-                totals[i] += 1
-    return BreakdownRow(label, len(counted), len({c.fact.subject_id for c in counted}), tuple(totals))
+    tally: Counter[Bucket] = Counter(chain.from_iterable(map(_BUCKETS_OF, counted)))
+    subjects = set(map(_SUBJECT_OF, counted))
+    return BreakdownRow(label, len(counted), len(subjects), tuple(tally[b] for b in BUCKETS))
 
 
 def all_breakdowns(counted: Sequence[CountedAllegation], period: Period) -> tuple[Breakdown, ...]:
-    return tuple(breakdown(counted, d) for d in dimensions(period))
+    total = total_row(counted)
+    return tuple(breakdown(counted, d, total) for d in dimensions(period))
 
 
 # --- time from receipt to outcome -------------------------------------------------------------
