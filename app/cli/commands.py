@@ -16,7 +16,7 @@ from app.domain.errors import InvalidInput, RuleRefused
 from app.persistence import migrate
 from app.persistence.database import ENV_DB_KEY, is_encrypted_file, key_name
 from app.persistence.secrets import SecretStore
-from app.services import audit, installation, notice_files, policies, queue, users
+from app.services import audit, installation, matching, notice_files, policies, queue, users
 from app.services.imports.cases import import_cases
 from app.services.imports.workforce import import_workforce
 
@@ -33,6 +33,7 @@ def register(sub: Sub, roles: list[str]) -> None:
     _keys(sub)
     _notices(sub)
     _queue(sub)
+    _match(sub)
     _audit(sub)
     _demo(sub)
 
@@ -294,6 +295,16 @@ def cmd_queue(s: CliSession, a: argparse.Namespace) -> int:
         flag = "OVERDUE" if i.overdue else "       "
         print(f"{flag} {i.due_date.isoformat()}  {i.item.name:22} {i.case_ref:18} {i.assigned_to:24} {i.detail}")
     print(f"{len(items)} item(s), {sum(i.overdue for i in items)} overdue.")
+    return 0
+
+
+def _match(sub: Sub) -> None:
+    p = _cmd(sub, "match", cmd_match, "data wash: the whole workforce against every held notice")
+    p.add_argument("--out", type=Path, metavar="FILE.csv", help="write the match report (FORMATS.md 'Match report')")
+
+
+def cmd_match(s: CliSession, a: argparse.Namespace) -> int:
+    print(matching.data_wash(s.uow(), s.user(), a.out))
     return 0
 
 

@@ -283,6 +283,11 @@ class NoticeMatchRow(Base):
     rationale: Mapped[str | None] = mapped_column(Text)
     notice_version: Mapped[int] = mapped_column(Integer, default=1)
     person_version: Mapped[int] = mapped_column(Integer, default=1)
+    # The vetting review a confirmed match raises (DOMAIN.md §4), recorded when done.
+    vetting_reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    vetting_reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    vetting_result: Mapped[str | None] = mapped_column(Text)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("ppda_case.id"))  # a case opened from it
 
 
 class PolicyRow(Base):

@@ -17,7 +17,7 @@ from app.domain.records import User
 from app.domain.workflow import DueItem, due_items
 from app.persistence.models import CaseMemberRow, CaseRow, UserRow
 from app.persistence.uow import UnitOfWork
-from app.services import clock, policies
+from app.services import clock, matching, policies
 from app.services.case_state import load_snapshots
 
 CHUNK = 900
@@ -80,7 +80,8 @@ def _derive(session: Session, today: date, within_days: int | None) -> list[Queu
     case_ids = list(session.scalars(stmt))
     policy_set = policies.load(session)
     investigators = _investigators(session, case_ids)
-    out: list[QueueItem] = []
+    out = [_item(None, d, []) for d in matching.notice_items(session, policy_set, today)
+           if within_days is None or d.due_date <= today + timedelta(days=within_days)]
     for i in range(0, len(case_ids), CHUNK):
         for cid, snapshot in load_snapshots(session, case_ids[i : i + CHUNK]).items():
             for d in due_items(snapshot, policy_set, today, horizon_days=within_days):
@@ -99,7 +100,7 @@ def _investigators(session: Session, case_ids: list[int]) -> dict[int, list[tupl
     return found
 
 
-def _item(case_id: int, d: DueItem, investigators: list[tuple[str, str | None]]) -> QueueItem:
+def _item(case_id: int | None, d: DueItem, investigators: list[tuple[str, str | None]]) -> QueueItem:
     team = investigators[0][1] if investigators else None
     if d.falls_to == Role.INVESTIGATOR:
         assigned = ", ".join(u for u, _ in investigators) or "unassigned (SUPERVISOR to allocate)"

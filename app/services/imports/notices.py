@@ -62,7 +62,10 @@ def import_notices(uow: UnitOfWork, actor: User, path: Path, *, signature_state:
                          detail=f"{added} notices added, {len(touched) - added} updated from {len(rows)} rows")
         ids = [n.id for n in touched]
         uow.commit()
-    summary = ImportSummary(path.name, len(rows), added, len(touched) - added, len(rows) - len(touched))
+    from app.services import matching  # new or changed notices are matched against the register
+
+    matching.match_notices(uow, actor, ids)
+    summary = ImportSummary(path.name, len(rows), added, len(touched) - added, len(rows) - len(touched), tuple(ids))
     return summary, ids
 
 

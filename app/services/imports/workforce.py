@@ -49,6 +49,7 @@ class ImportSummary:
     added: int
     updated: int
     unchanged: int
+    touched_ids: tuple[int, ...] = ()  # records added or changed (matched against notices next)
 
     def __str__(self) -> str:
         return (f"{self.file}: {self.rows} rows read; {self.added} added, {self.updated} updated, "
@@ -63,13 +64,17 @@ def import_workforce(uow: UnitOfWork, actor: User, path: Path) -> ImportSummary:
         session = uow.session
         existing = {p.staff_number: p for p in session.scalars(select(PersonRow))}
         table.reject_if_errors(_row_checks(rows, existing))
-        added, updated = _apply(session, actor, rows, existing)
-        unchanged = len(rows) - added - updated
+        new, changed = _apply(session, actor, rows, existing)
+        added, updated = len(new), len(changed)
         if added or updated:
             audit.record(session, actor, AccessOperation.COLLECTION, "workforce_import", path.name,
                          detail=f"{added} people added, {updated} updated from {len(rows)} rows")
+        touched = tuple(sorted(existing[sn].id for sn in new | changed))
         uow.commit()
-    return ImportSummary(path.name, len(rows), added, updated, unchanged)
+    from app.services import matching  # people added or changed are matched against held notices
+
+    matching.match_people(uow, actor, touched)
+    return ImportSummary(path.name, len(rows), added, updated, len(rows) - added - updated, touched)
 
 
 def _row_checks(rows: list[Row], existing: dict[str, PersonRow]) -> list[RowError]:
@@ -110,7 +115,7 @@ def _name(value: Any) -> str | None:
     return None if value is None else value.name
 
 
-def _apply(session: Session, actor: User, rows: list[Row], existing: dict[str, PersonRow]) -> tuple[int, int]:
+def _apply(session: Session, actor: User, rows: list[Row], existing: dict[str, PersonRow]) -> tuple[set[str], set[str]]:
     new: set[str] = set()
     changed: set[str] = set()
     for r in rows:
@@ -139,7 +144,7 @@ def _apply(session: Session, actor: User, rows: list[Row], existing: dict[str, P
     for staff_number in sorted(changed):
         audit.record(session, actor, AccessOperation.ALTERATION, "person", existing[staff_number].id,
                      detail="updated by workforce import")
-    return len(new), len(changed)
+    return new, changed
 
 
 def _changed(person: PersonRow, values: dict[str, Any], r: Row) -> bool:

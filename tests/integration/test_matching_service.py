@@ -1,0 +1,109 @@
+"""Prior-notice matching through the services: candidates after imports, the data wash report,
+confirm/reject with rationale, flags and vetting reviews, and rejected pairs not re-proposed."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.domain.enums import DueItemKind, MatchState, Role, TriageOutcome
+from app.domain.errors import InvalidInput, PermissionDenied, RuleRefused
+from app.persistence.models import AccessLogRow, CaseRow
+from app.services import matching, queue
+from app.services.imports.cases import import_cases
+from app.services.imports.notices import import_notices
+from app.services.imports.workforce import import_workforce
+from tests.helpers import Env, force_env, write_csv
+from tests.integration.test_imports import CASE_HEADER, CASE_ROWS, NOTICE_HEADER, WF_HEADER, WF_ROWS
+
+NOTICES = [
+    # Jane Smith, born 1985-03-04: surname typo and day/month swapped.
+    ["K-1", "kent", "2024-01-02", "DOMESTIC_ABUSE_INCIDENT", "Smyth", "Jane", "1985-04-03", "west-midlands", "DA incident attended"],
+    # Nobody in the register.
+    ["K-2", "kent", "2024-01-03", "CRIME", "Ozturk", "Deniz", "1999-09-09", "", ""],
+]
+
+
+@pytest.fixture
+def env(db_url: str, tmp_path: Path):
+    with force_env(db_url) as e:
+        import_workforce(e.uow(), e.admin, write_csv(tmp_path / "wf.csv", WF_HEADER, WF_ROWS))
+        yield e
+
+
+def _import(env: Env, tmp_path: Path, rows: list[list[str]], name: str = "n.csv") -> None:
+    sup = env.user("sup", Role.SUPERVISOR) if not hasattr(env, "_sup") else env._sup  # type: ignore[attr-defined]
+    env._sup = sup  # type: ignore[attr-defined]
+    import_notices(env.uow(), sup, write_csv(tmp_path / name, NOTICE_HEADER, rows))
+
+
+def test_import_proposes_the_match_with_reasons(env: Env, tmp_path: Path) -> None:
+    _import(env, tmp_path, NOTICES)
+    views = matching.review_queue(env.uow(), env._sup)  # type: ignore[attr-defined]
+    assert [(v.notice_id, v.staff_number) for v in views] == [("K-1", "S001")]
+    reasons = " ".join(views[0].reasons).lower()
+    assert "swap" in reasons and views[0].offers_case
+    with env.uow() as uow:
+        assert uow.session.scalar(select(AccessLogRow).where(AccessLogRow.operation == "COMBINATION"))
+
+
+def test_data_wash_writes_the_match_report(env: Env, tmp_path: Path) -> None:
+    _import(env, tmp_path, NOTICES)
+    out = tmp_path / "report.csv"
+    summary = matching.data_wash(env.uow(), env._sup, out)  # type: ignore[attr-defined]
+    assert summary.people == 3 and summary.notices == 2 and summary.candidates == 1
+    rows = list(csv.reader(out.read_text().splitlines()))
+    assert rows[0] == matching.REPORT_HEADER
+    assert rows[1][:3] == ["K-1", "kent", "S001"] and rows[1][4] in ("MATCH", "REVIEW")
+    inv = env.user("inv", Role.INVESTIGATOR)
+    with pytest.raises(PermissionDenied, match="may not run a data wash"):
+        matching.data_wash(env.uow(), inv)
+
+
+def test_confirm_flags_the_person_and_raises_a_vetting_review(env: Env, tmp_path: Path) -> None:
+    head = env.user("head", Role.HEAD_OF_PSD)
+    import_cases(env.uow(), head, write_csv(tmp_path / "c.csv", CASE_HEADER, CASE_ROWS))
+    _import(env, tmp_path, NOTICES)
+    (view,) = matching.review_queue(env.uow(), env._sup)  # type: ignore[attr-defined]
+    items = queue.work_queue(env.uow(), env._sup, everyone=True)  # type: ignore[attr-defined]
+    assert any(i.item == DueItemKind.NOTICE_TRIAGE and i.case_ref == "K-1" for i in items)
+    with pytest.raises(InvalidInput, match="rationale"):
+        matching.confirm_match(env.uow(), env._sup, view.match_id, TriageOutcome.VETTING_REVIEW, "ok")  # type: ignore[attr-defined]
+    matching.confirm_match(env.uow(), env._sup, view.match_id, TriageOutcome.VETTING_REVIEW,  # type: ignore[attr-defined]
+                           "Same person: DOB digits swapped, surname misspelt by Kent.")
+    with env.uow() as uow:
+        case = uow.session.scalar(select(CaseRow).where(CaseRow.reference == "PSD-2024-000001"))
+        assert case is not None and "PRIOR_NOTICE" in case.list_flags
+    items = queue.work_queue(env.uow(), env._sup, everyone=True)  # type: ignore[attr-defined]
+    assert any(i.item == DueItemKind.VETTING_REVIEW and i.case_ref == "K-1" for i in items)
+    assert not any(i.item == DueItemKind.NOTICE_TRIAGE for i in items)
+    with pytest.raises(RuleRefused, match="already confirmed"):
+        matching.reject_match(env.uow(), env._sup, view.match_id, "Changed my mind about this one.")  # type: ignore[attr-defined]
+    matching.record_vetting_review(env.uow(), env._sup, view.match_id, "Clearance maintained with conditions")  # type: ignore[attr-defined]
+    items = queue.work_queue(env.uow(), env._sup, everyone=True)  # type: ignore[attr-defined]
+    assert not any(i.item == DueItemKind.VETTING_REVIEW for i in items)
+
+
+def test_rejected_pair_returns_only_when_the_notice_changes(env: Env, tmp_path: Path) -> None:
+    _import(env, tmp_path, NOTICES)
+    (view,) = matching.review_queue(env.uow(), env._sup)  # type: ignore[attr-defined]
+    matching.reject_match(env.uow(), env._sup, view.match_id, "Different person: PNC shows another Jane Smyth.")  # type: ignore[attr-defined]
+    matching.data_wash(env.uow(), env._sup)  # type: ignore[attr-defined]
+    assert matching.review_queue(env.uow(), env._sup) == []  # type: ignore[attr-defined]
+    changed = [r[:] for r in NOTICES]
+    changed[0][8] = "Further DA incident attended"
+    _import(env, tmp_path, changed, "n2.csv")
+    again = matching.review_queue(env.uow(), env._sup)  # type: ignore[attr-defined]
+    assert [v.notice_id for v in again] == ["K-1"] and again[0].state == MatchState.PROPOSED.name
+
+
+def test_a_reviewer_cannot_review_their_own_match(env: Env, tmp_path: Path) -> None:
+    _import(env, tmp_path, NOTICES)
+    jane = env.user("jsmith", Role.SUPERVISOR, staff_number="S001")
+    assert matching.review_queue(env.uow(), jane) == []
+    (view,) = matching.review_queue(env.uow(), env._sup)  # type: ignore[attr-defined]
+    with pytest.raises(PermissionDenied, match="about yourself"):
+        matching.confirm_match(env.uow(), jane, view.match_id, TriageOutcome.NO_FURTHER_ACTION, "Nothing to see here at all.")
