@@ -157,7 +157,7 @@ def _breakdown_sheet(ws: Worksheet, b: Breakdown, context: ReturnContext) -> Non
         max(18, min(40, max(len(str(r[0])) for r in [*rows, total]) + 2)),
         12,
         12,
-        *(max(11, len(x) * 0.85) for x in BUCKETS),
+        *(min(24, len(x) + 2) for x in BUCKETS),
     )
     last = _table(ws, header, rows, widths, (None, *["0"] * (len(header) - 1)), total=total)
     ws.freeze_panes = ws.cell(row=TABLE_TOP + 1, column=2)
@@ -174,7 +174,7 @@ def _column_chart(ws: Worksheet, title: str, top: int, bottom: int, anchor: str)
     chart.y_axis.title = "Allegations"
     chart.add_data(Reference(ws, min_col=2, min_row=top, max_row=bottom), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=bottom))
-    chart.height, chart.width = 8, 18
+    chart.height, chart.width = 9, 22
     ws.add_chart(chart, anchor)
 
 
