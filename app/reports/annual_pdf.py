@@ -7,25 +7,17 @@ the OFFICIAL-SENSITIVE marking and its page number.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
     Flowable,
-    Frame,
     KeepTogether,
     NextPageTemplate,
     PageBreak,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -44,25 +36,31 @@ from app.reports.charts import (
     compliance_chart,
     outcomes_chart,
     quarters_chart,
-    render,
     time_to_outcome_chart,
 )
 from app.reports.commentary import commentary
 from app.reports.counting import BUCKET_LABELS, BUCKETS, COUNTING_RULES, Bucket, left_without_end_date
 from app.reports.files import atomic_path
 from app.reports.marking import MARKING
+from app.reports.pdf_layout import (
+    BODY_W,
+    BULLET,
+    H1,
+    H2,
+    NAVY,
+    SMALL,
+    TILE_LABEL,
+    TILE_NUMBER,
+    chart_block,
+    cover_band,
+    document,
+    esc,
+    numbered_canvas,
+    para,
+    table,
+)
 from app.reports.read_models import AllegationFact, ReturnContext, long_date
 from app.reports.suppression import SUPPRESSED, WITHHELD, is_suppressed, show_count, show_rate, show_statistic
-
-NAVY = colors.HexColor("#1F3A5F")
-STEEL = colors.HexColor("#3A7CA5")
-INK = colors.HexColor("#222222")
-MUTED = colors.HexColor("#5F6B76")
-RULE = colors.HexColor("#C9D3DD")
-STRIPE = colors.HexColor("#F3F5F8")
-PAGE_W, PAGE_H = A4
-MARGIN = 20 * mm
-BODY_W = PAGE_W - 2 * MARGIN
 
 
 @dataclass(frozen=True)
@@ -93,187 +91,16 @@ def write_annual_report(
     report = AnnualReport(current, previous, notes, charts)
     story = _story(report, context)
     with atomic_path(path) as temp:
-        doc = _document(str(temp), context)
-        doc.build(story, canvasmaker=_numbered_canvas(context))
+        doc = document(str(temp), f"Police-perpetrated domestic abuse: annual report {context.period.label}",
+                       context.force_name, cover=lambda canvas: _cover_band(canvas, context))  # fmt: skip
+        footer = f"{context.force_name} · PPDA annual report {context.period.label}"
+        doc.build(story, canvasmaker=numbered_canvas(footer))
     return report
 
 
-# --- page furniture -----------------------------------------------------------------------------
-
-
-def _document(filename: str, context: ReturnContext) -> BaseDocTemplate:
-    doc = BaseDocTemplate(
-        filename,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN + 4 * mm,
-        bottomMargin=MARGIN + 2 * mm,
-        title=f"Police-perpetrated domestic abuse: annual report {context.period.label}",
-        author=context.force_name,
-        subject=MARKING,
-        creator="PPDA Tracker",
-    )
-    frame = Frame(
-        doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", leftPadding=0, rightPadding=0
-    )
-    cover_frame = Frame(MARGIN, MARGIN + 10 * mm, BODY_W, PAGE_H - 2 * MARGIN - 95 * mm, id="cover")
-    doc.addPageTemplates(
-        [
-            PageTemplate(id="cover", frames=[cover_frame], onPage=lambda c, d: _cover_band(c, context)),
-            PageTemplate(id="body", frames=[frame]),
-        ]
-    )
-    return doc
-
-
-def _numbered_canvas(context: ReturnContext) -> type[Canvas]:
-    """A canvas that draws the marking and "Page n of N" once the page count is known."""
-    footer_left = f"{context.force_name} · PPDA annual report {context.period.label}"
-
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                _furniture(self, self._pageNumber, total, footer_left)
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
-
-
-def _furniture(canvas: Canvas, page: int, total: int, footer_left: str) -> None:
-    canvas.saveState()
-    canvas.setFont("Helvetica-Bold", 9)
-    canvas.setFillColor(INK if page > 1 else colors.white)
-    canvas.drawCentredString(PAGE_W / 2, PAGE_H - 12 * mm, MARKING)
-    canvas.setFillColor(INK)
-    canvas.drawCentredString(PAGE_W / 2, 10 * mm, MARKING)
-    canvas.setFont("Helvetica", 7.5)
-    canvas.setFillColor(MUTED)
-    canvas.drawString(MARGIN, 10 * mm, footer_left)
-    canvas.drawRightString(PAGE_W - MARGIN, 10 * mm, f"Page {page} of {total}")
-    canvas.setStrokeColor(RULE)
-    canvas.setLineWidth(0.5)
-    canvas.line(MARGIN, 14 * mm, PAGE_W - MARGIN, 14 * mm)
-    canvas.restoreState()
-
-
 def _cover_band(canvas: Canvas, context: ReturnContext) -> None:
-    canvas.saveState()
-    canvas.setFillColor(NAVY)
-    canvas.rect(0, PAGE_H - 88 * mm, PAGE_W, 88 * mm, stroke=0, fill=1)
-    canvas.setFillColor(STEEL)
-    canvas.rect(0, PAGE_H - 90 * mm, PAGE_W, 2 * mm, stroke=0, fill=1)
-    canvas.setFillColor(colors.white)
-    canvas.setFont("Helvetica", 11)
-    canvas.drawString(MARGIN, PAGE_H - 34 * mm, context.force_name.upper())
-    canvas.setFont("Helvetica-Bold", 24)
-    canvas.drawString(MARGIN, PAGE_H - 50 * mm, "Police-perpetrated domestic abuse")
-    canvas.setFont("Helvetica", 16)
-    canvas.drawString(MARGIN, PAGE_H - 61 * mm, f"Annual report {context.period.label}")
-    canvas.setFont("Helvetica", 10)
-    canvas.drawString(MARGIN, PAGE_H - 74 * mm, context.period.long_label)
-    canvas.restoreState()
-
-
-# --- text styles and tables ---------------------------------------------------------------------
-
-BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=9.5, leading=13.5, textColor=INK, spaceAfter=5)
-SMALL = ParagraphStyle("small", parent=BODY, fontSize=8, leading=10.5, textColor=MUTED, spaceAfter=3)
-H1 = ParagraphStyle(
-    "h1",
-    parent=BODY,
-    fontName="Helvetica-Bold",
-    fontSize=16,
-    leading=20,
-    textColor=NAVY,
-    spaceBefore=14,
-    spaceAfter=8,
-)
-H2 = ParagraphStyle(
-    "h2",
-    parent=BODY,
-    fontName="Helvetica-Bold",
-    fontSize=11.5,
-    leading=15,
-    textColor=NAVY,
-    spaceBefore=10,
-    spaceAfter=5,
-)
-BULLET = ParagraphStyle("bullet", parent=BODY, leftIndent=10, bulletIndent=0, spaceAfter=4)
-CELL = ParagraphStyle("cell", parent=BODY, fontSize=8.5, leading=10.5, spaceAfter=0, alignment=TA_LEFT)
-HEAD_CELL = ParagraphStyle("head", parent=CELL, fontName="Helvetica-Bold", fontSize=8, textColor=colors.white)
-HEAD_NUMBER = ParagraphStyle("head_n", parent=HEAD_CELL, alignment=TA_RIGHT)
-CAPTION = ParagraphStyle(
-    "caption",
-    parent=BODY,
-    fontName="Helvetica-Bold",
-    fontSize=9,
-    textColor=MUTED,
-    spaceBefore=6,
-    spaceAfter=2,
-)
-TILE_NUMBER = ParagraphStyle(
-    "tile_n", parent=BODY, fontName="Helvetica-Bold", fontSize=20, leading=24, textColor=NAVY, spaceAfter=2
-)
-TILE_LABEL = ParagraphStyle("tile_l", parent=BODY, fontSize=8, leading=10, textColor=MUTED, spaceAfter=0)
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _p(text: str, style: ParagraphStyle = BODY) -> Paragraph:
-    return Paragraph(_esc(text), style)
-
-
-def _table(
-    header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float], total: bool = False
-) -> Table:
-    """A report table: navy header, light stripes, numbers right-aligned, optional bold total row."""
-    data: list[list[Any]] = [
-        [Paragraph(_esc(h), HEAD_CELL if i == 0 else HEAD_NUMBER) for i, h in enumerate(header)]
-    ]
-    data += [[_p(row[0], CELL), *row[1:]] for row in rows]
-    table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
-    style = [
-        ("BACKGROUND", (0, 0), (-1, 0), NAVY),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("FONT", (1, 1), (-1, -1), "Helvetica", 8.5),
-        ("TEXTCOLOR", (1, 1), (-1, -1), INK),
-        ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LINEBELOW", (0, -1), (-1, -1), 0.6, NAVY),
-    ]
-    style += [("BACKGROUND", (0, i), (-1, i), STRIPE) for i in range(2, len(data), 2)]
-    if total:
-        style += [
-            ("FONT", (1, -1), (-1, -1), "Helvetica-Bold", 8.5),
-            ("LINEABOVE", (0, -1), (-1, -1), 0.6, NAVY),
-        ]
-        data[-1][0] = _p(rows[-1][0], ParagraphStyle("total", parent=CELL, fontName="Helvetica-Bold"))
-    table.setStyle(TableStyle(style))
-    return table
-
-
-def _chart_block(number: int, spec: ChartSpec, height: float = 62 * mm) -> Flowable:
-    parts: list[Flowable] = [_p(f"Figure {number}. {spec.title}", CAPTION), render(spec, BODY_W, height)]
-    if spec.note:
-        parts.append(_p(spec.note, SMALL))
-    return KeepTogether(parts)
+    cover_band(canvas, context.force_name, "Police-perpetrated domestic abuse",
+               f"Annual report {context.period.label}", context.period.long_label)  # fmt: skip
 
 
 # --- the story ----------------------------------------------------------------------------------
@@ -300,7 +127,7 @@ def _cover(report: AnnualReport, context: ReturnContext) -> list[Flowable]:
         (_workforce_share(c.individuals, context.headcount), "of the workforce"),
         (show_count(c.individuals_by_outcome[BUCKETS.index(Bucket.DISMISSED)]), "individuals dismissed"),
     ]
-    cells = [[[Paragraph(_esc(n), TILE_NUMBER), Paragraph(_esc(label), TILE_LABEL)] for n, label in tiles]]
+    cells = [[[Paragraph(esc(n), TILE_NUMBER), Paragraph(esc(label), TILE_LABEL)] for n, label in tiles]]
     grid = Table(cells, colWidths=[BODY_W / 4] * 4, hAlign="LEFT")
     grid.setStyle(TableStyle([("LINEABOVE", (0, 0), (-1, 0), 2, NAVY), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                               ("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 8)]))  # fmt: skip
@@ -312,14 +139,14 @@ def _cover(report: AnnualReport, context: ReturnContext) -> list[Flowable]:
     )
     return [
         Spacer(1, 6 * mm),
-        _p("Key figures", H2),
+        para("Key figures", H2),
         grid,
         Spacer(1, 10 * mm),
-        _p("About this report", H2),
-        _p(about),
+        para("About this report", H2),
+        para(about),
         Spacer(1, 6 * mm),
-        _p(f"Prepared by the Professional Standards Department, {context.force_name}.", SMALL),
-        _p(
+        para(f"Prepared by the Professional Standards Department, {context.force_name}.", SMALL),
+        para(
             f"Produced on {long_date(context.exported_at.date())} by {context.exported_by}. Handle as {MARKING}.",
             SMALL,
         ),
@@ -348,11 +175,11 @@ def _summary(report: AnnualReport, context: ReturnContext) -> list[Flowable]:
          show_count(p.time_to_outcome.with_outcome)],
     ]  # fmt: skip
     return [
-        _p(f"Summary {c.period.label}", H1),
-        *[Paragraph(_esc(line), BULLET, bulletText="•") for line in report.commentary],
+        para(f"Summary {c.period.label}", H1),
+        *[Paragraph(esc(line), BULLET, bulletText="•") for line in report.commentary],
         Spacer(1, 4 * mm),
-        _p("Key figures compared with the previous year", H2),
-        _table(("Measure", c.period.label, prev), rows, (BODY_W - 60 * mm, 30 * mm, 30 * mm)),
+        para("Key figures compared with the previous year", H2),
+        table(("Measure", c.period.label, prev), rows, (BODY_W - 60 * mm, 30 * mm, 30 * mm)),
     ]
 
 
@@ -383,13 +210,13 @@ def _outcomes(report: AnnualReport) -> list[Flowable]:
     )
     return [
         CondPageBreak(120 * mm),
-        _p("Outcomes", H1),
-        _p(
+        para("Outcomes", H1),
+        para(
             "Each individual is counted once in every outcome that any of their allegations recorded in the "
             "year has, so the percentages can add up to more than 100."
         ),  # fmt: skip
-        _chart_block(1, report.charts[0], height=78 * mm),
-        _table(header, rows, (BODY_W - 100 * mm, 25 * mm, 25 * mm, 25 * mm, 25 * mm)),
+        chart_block(1, report.charts[0], height=78 * mm),
+        table(header, rows, (BODY_W - 100 * mm, 25 * mm, 25 * mm, 25 * mm, 25 * mm)),
     ]
 
 
@@ -413,9 +240,9 @@ def _quarters(report: AnnualReport) -> list[Flowable]:
     header = ("Quarter", "Allegations", "Individuals", "Same quarter, previous year", "Allegations")
     return [
         CondPageBreak(110 * mm),
-        _p("Allegations by quarter", H1),
-        _chart_block(2, report.charts[1]),
-        _table(header, rows, (BODY_W - 105 * mm, 25 * mm, 25 * mm, 30 * mm, 25 * mm), total=True),
+        para("Allegations by quarter", H1),
+        chart_block(2, report.charts[1]),
+        table(header, rows, (BODY_W - 105 * mm, 25 * mm, 25 * mm, 30 * mm, 25 * mm), total=True),
     ]
 
 
@@ -443,17 +270,17 @@ def _compliance(report: AnnualReport) -> list[Flowable]:
     ]
     return [
         CondPageBreak(120 * mm),
-        _p("Restriction and referral compliance", H1),
-        _p(
+        para("Restriction and referral compliance", H1),
+        para(
             "Whether restriction decisions, restriction reviews and mandatory referrals to the Independent "
             "Office for Police Conduct (IOPC) were made by their deadlines, for allegations recorded in the year."
         ),  # fmt: skip
-        _chart_block(3, report.charts[2], height=50 * mm),
-        _table(
+        chart_block(3, report.charts[2], height=50 * mm),
+        table(
             ("Deadline", "Due", "On time", "% on time"), rows, (BODY_W - 75 * mm, 25 * mm, 25 * mm, 25 * mm)
         ),
         Spacer(1, 4 * mm),
-        _table(("Other measures", "Allegations"), other, (BODY_W - 25 * mm, 25 * mm)),
+        table(("Other measures", "Allegations"), other, (BODY_W - 25 * mm, 25 * mm)),
     ]
 
 
@@ -477,10 +304,10 @@ def _time_to_outcome(report: AnnualReport) -> list[Flowable]:
     ]
     return [
         CondPageBreak(110 * mm),
-        _p("Time from receipt to outcome", H1),
-        _p("Days from the date the force received the case to the date of the allegation's outcome."),
-        _chart_block(4, report.charts[3]),
-        _table(
+        para("Time from receipt to outcome", H1),
+        para("Days from the date the force received the case to the date of the allegation's outcome."),
+        chart_block(4, report.charts[3]),
+        table(
             ("Time to outcome", report.current.period.label, report.previous.period.label),
             rows,
             (BODY_W - 60 * mm, 30 * mm, 30 * mm),
@@ -494,8 +321,8 @@ _PROFILE_BUCKETS = (Bucket.NO_CASE_TO_ANSWER, Bucket.LEARNING_OUTCOME, Bucket.DI
 def _profiles(report: AnnualReport) -> list[Flowable]:
     story: list[Flowable] = [
         PageBreak(),
-        _p("Who the allegations concern", H1),
-        _p(
+        para("Who the allegations concern", H1),
+        para(
             "Allegations recorded in the year by characteristics of the subject and of the investigation, with "
             "the number of those allegations that had each of the main outcomes."
         ),  # fmt: skip
@@ -503,10 +330,10 @@ def _profiles(report: AnnualReport) -> list[Flowable]:
     for b in report.current.breakdowns:
         if b.key == "quarter":
             continue
-        story.append(KeepTogether([_p(b.title.replace("Outcomes by", "By"), H2), _profile_table(b)]))
+        story.append(KeepTogether([para(b.title.replace("Outcomes by", "By"), H2), _profiletable(b)]))
         if b.multi_valued:
             story.append(
-                _p(
+                para(
                     "An allegation can have several abuse types, so the rows add up to more than the total.",
                     SMALL,
                 )
@@ -514,7 +341,7 @@ def _profiles(report: AnnualReport) -> list[Flowable]:
     return story
 
 
-def _profile_table(b: Breakdown) -> Table:
+def _profiletable(b: Breakdown) -> Table:
     header = (b.dimension, "Allegations", "Individuals", *(BUCKET_LABELS[x] for x in _PROFILE_BUCKETS))
     rows = [
         [
@@ -535,7 +362,7 @@ def _profile_table(b: Breakdown) -> Table:
         ]
     )
     width = (BODY_W - 44 * mm) / 6
-    return _table(header, rows, (44 * mm, *[width] * 6), total=True)
+    return table(header, rows, (44 * mm, *[width] * 6), total=True)
 
 
 _LABELS = {
@@ -570,24 +397,24 @@ def _label(name: str) -> str:
 def _methodology(report: AnnualReport, context: ReturnContext) -> list[Flowable]:
     story: list[Flowable] = [
         PageBreak(),
-        _p("Methodology and counting rules", H1),
-        _p(
+        para("Methodology and counting rules", H1),
+        para(
             "The figures are counted from the force's PPDA case records by the same rules as the force's return "
             "to the Domestic Abuse Commissioner's survey:"
         ),  # fmt: skip
     ]
-    story += [Paragraph(_esc(rule), BULLET, bulletText="•") for rule in COUNTING_RULES]
+    story += [Paragraph(esc(rule), BULLET, bulletText="•") for rule in COUNTING_RULES]
     story += [
-        _p("Other measures", H2),
-        _p(
+        para("Other measures", H2),
+        para(
             "Breakdown tables count allegations, with the distinct individuals they concern. Time to outcome "
             "counts days from the case's receipt to the allegation's latest outcome. A restriction decision is "
             "on time when it is made by the policy deadline after the threshold for investigation was met; a "
             f"decision or review still outstanding after its due date counts as late (as at "
             f"{long_date(context.as_of)})."
         ),  # fmt: skip
-        _p("Small numbers", H2),
-        _p(
+        para("Small numbers", H2),
+        para(
             f"To protect the people involved, counts from 1 to 4 are shown as {SUPPRESSED} in every table, chart "
             f"and sentence. A percentage or average that would reveal such a count is shown as {WITHHELD}. "
             "Totals are exact."
@@ -596,8 +423,8 @@ def _methodology(report: AnnualReport, context: ReturnContext) -> list[Flowable]
     missing = left_without_end_date(report.current.counted)
     if missing:
         story += [
-            _p("Data quality", H2),
-            _p(
+            para("Data quality", H2),
+            para(
                 f"{show_count(missing)} individuals recorded as resigned or retired have no end date, so whether "
                 "they left while the allegation was live cannot be established; they are not counted as resigned "
                 "or retired."

@@ -21,10 +21,10 @@ from app.reports.aggregate import (
     aggregate,
     aggregate_returns,
     national_measures,
-    read_survey_return,
 )
 from app.reports.counting import BUCKETS, ReturnFigures
 from app.reports.read_models import AllegationFact, Period
+from app.reports.return_reader import read_survey_return
 from app.reports.survey_return import write_survey_return
 from tests.unit.reports.report_factories import FactFactory, make_context
 
