@@ -79,7 +79,9 @@ def write_annual_report(
     """Write the annual report for `context.period` (with the previous year for comparison)."""
     facts = list(facts)
     current = compute_outcome_breakdowns(facts, context.period, context)
-    previous = compute_outcome_breakdowns(facts, context.period.previous_year(), context)
+    previous = compute_outcome_breakdowns(
+        facts, context.period.previous_year(), context, breakdown_keys={"quarter"}
+    )
     compare = previous if previous.counted else None
     notes = tuple(commentary(current, compare, context.headcount, context.previous_headcount))
     charts = (

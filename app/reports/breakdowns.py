@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from app.domain.enums import (
     AbuseType,
@@ -65,7 +65,7 @@ class Breakdown:
 
 
 Labeller = Callable[[AllegationFact], Iterable[str]]
-"""The categories an allegation falls in (enum members count as their names)."""
+"""The categories (plain strings) an allegation falls in."""
 
 
 @dataclass(frozen=True)
@@ -80,12 +80,13 @@ class Dimension:
 
 
 def _one(value: str | None) -> tuple[str, ...]:
-    return (NOT_RECORDED,) if value is None or value == "" else (value,)
+    """`(value,)` as a plain str (labels are hashed a lot; an enum member hashes in Python)."""
+    return (NOT_RECORDED,) if value is None or value == "" else (str(value),)
 
 
 def investigation_mode_label(f: AllegationFact) -> str:
     if f.investigation_mode is not None:
-        return f.investigation_mode.name
+        return str(f.investigation_mode)
     return AWAITING_DECISION if f.iopc_referred else NOT_REFERRED
 
 
@@ -116,9 +117,8 @@ def quarters(period: Period) -> tuple[str, ...]:
     return tuple(labels)
 
 
-def _members(enum: type[StrEnum], extra: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """The members themselves: they are `StrEnum`s, so each equals (and hashes as) its name."""
-    return tuple(enum) + extra
+def _names(enum: type[StrEnum], extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    return tuple(map(str, enum)) + extra
 
 
 @lru_cache(maxsize=512)
@@ -130,48 +130,83 @@ def dimensions(period: Period) -> tuple[Dimension, ...]:
     """The breakdowns of DOMAIN.md §6, in the order the workbook and report show them."""
     return (
         Dimension("workforce_type", "Outcomes by workforce type", "Workforce type",
-                  lambda f: (f.workforce_type,), _members(WorkforceType)),
+                  lambda f: (str(f.workforce_type),), _names(WorkforceType)),
         Dimension("rank", "Outcomes by rank or grade", "Rank or grade", lambda f: _one(f.rank_or_grade)),
         Dimension("abuse_type", "Outcomes by abuse type", "Abuse type",
-                  lambda f: f.abuse_types or (NOT_RECORDED,), _members(AbuseType), multi_valued=True),
+                  lambda f: tuple(map(str, f.abuse_types)) or (NOT_RECORDED,), _names(AbuseType),
+                  multi_valued=True),
         Dimension("investigation_mode", "Outcomes by investigation mode", "Investigation mode",
                   lambda f: (investigation_mode_label(f),),
-                  (NOT_REFERRED, AWAITING_DECISION) + _members(IopcDecision)),
+                  (NOT_REFERRED, AWAITING_DECISION) + _names(IopcDecision)),
         Dimension("investigating_body", "Outcomes by investigating body", "Investigating body",
                   lambda f: (investigating_body_label(f),),
                   (BODY_INTERNAL, BODY_OTHER_FORCE, BODY_IOPC, BODY_UNDECIDED)),
         Dimension("quarter", "Outcomes by quarter recorded", "Quarter recorded",
                   lambda f: (_quarter_of(f.recorded_date),), quarters(period)),
         Dimension("sex", "Outcomes by sex of subject", "Sex", lambda f: _one(f.sex),
-                  _members(Sex, (NOT_RECORDED,))),
+                  _names(Sex, (NOT_RECORDED,))),
         Dimension("ethnicity", "Outcomes by ethnicity of subject", "Ethnicity",
-                  lambda f: _one(f.ethnicity), _members(Ethnicity, (NOT_RECORDED,))),
+                  lambda f: _one(f.ethnicity), _names(Ethnicity, (NOT_RECORDED,))),
         Dimension("age_band", "Outcomes by age band of subject", "Age band at recording",
-                  lambda f: (f.age_band,), _members(AgeBand)),
+                  lambda f: (str(f.age_band),), _names(AgeBand)),
     )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """The counted allegations as parallel lists, built once for all the breakdowns."""
+
+    facts: list[AllegationFact]
+    subjects: list[int]
+    buckets: list[frozenset[Bucket]]
+
+    @classmethod
+    def of(cls, counted: Sequence[CountedAllegation]) -> _Columns:
+        return cls(
+            [c.fact for c in counted], list(map(_SUBJECT_OF, counted)), list(map(_BUCKETS_OF, counted))
+        )
+
+
 def breakdown(
-    counted: Sequence[CountedAllegation], dim: Dimension, total: BreakdownRow | None = None
+    counted: Sequence[CountedAllegation],
+    dim: Dimension,
+    total: BreakdownRow | None = None,
+    columns: _Columns | None = None,
 ) -> Breakdown:
-    """One table: a row per category (fixed ones first, in order; others biggest first)."""
-    groups: dict[str, list[CountedAllegation]] = {k: [] for k in dim.fixed}
-    labels = dim.labels
-    for c in counted:
-        for label in labels(c.fact):
-            group = groups.get(label)
-            if group is None:
-                group = groups[label] = []
-            group.append(c)
+    """One table: a row per category (fixed ones first, in order; others biggest first).
+
+    Counts (category, outcome set) and (category, subject) pairs rather than looping per
+    allegation and bucket: there are few distinct pairs, so 100,000 allegations are quick.
+    """
+    cols = columns or _Columns.of(counted)
+    subjects, buckets = cols.subjects, cols.buckets
+    if dim.multi_valued:
+        pairs = [(label, i) for i, f in enumerate(cols.facts) for label in dim.labels(f)]
+        labels = [label for label, _ in pairs]
+        subjects = [subjects[i] for _, i in pairs]
+        buckets = [buckets[i] for _, i in pairs]
+    else:
+        labels = [label for (label,) in map(dim.labels, cols.facts)]  # type: ignore[misc]
+    allegations: Counter[str] = Counter()
+    outcomes: dict[str, Counter[Bucket]] = {}
+    for (label, bucket_set), n in Counter(zip(labels, buckets, strict=True)).items():
+        allegations[label] += n
+        tally = outcomes.setdefault(label, Counter())
+        for b in bucket_set:
+            tally[b] += n
+    people = Counter(map(_FIRST, set(zip(labels, subjects, strict=True))))
     fixed = set(dim.fixed)
     extra = sorted(
-        (k for k in groups if k not in fixed), key=lambda k: (k == NOT_RECORDED, -len(groups[k]), k)
+        (k for k in allegations if k not in fixed), key=lambda k: (k == NOT_RECORDED, -allegations[k], k)
     )
-    rows = tuple(total_row(groups[k], label=str(k)) for k in (*dim.fixed, *extra))
-    total = total or total_row(counted)
-    return Breakdown(dim.key, dim.title, dim.dimension, rows, total, dim.multi_valued)
+    rows = tuple(
+        BreakdownRow(str(k), allegations[k], people[k], tuple(outcomes.get(k, Counter())[b] for b in BUCKETS))
+        for k in (*dim.fixed, *extra)
+    )
+    return Breakdown(dim.key, dim.title, dim.dimension, rows, total or total_row(counted), dim.multi_valued)
 
 
+_FIRST = itemgetter(0)
 _BUCKETS_OF = attrgetter("buckets")
 _SUBJECT_OF = attrgetter("fact.subject_id")
 
@@ -182,9 +217,13 @@ def total_row(counted: Sequence[CountedAllegation], label: str = "Total") -> Bre
     return BreakdownRow(label, len(counted), len(subjects), tuple(tally[b] for b in BUCKETS))
 
 
-def all_breakdowns(counted: Sequence[CountedAllegation], period: Period) -> tuple[Breakdown, ...]:
-    total = total_row(counted)
-    return tuple(breakdown(counted, d, total) for d in dimensions(period))
+def all_breakdowns(
+    counted: Sequence[CountedAllegation], period: Period, keys: Collection[str] | None = None
+) -> tuple[Breakdown, ...]:
+    """Every breakdown of `dimensions` (or only those whose key is in `keys`)."""
+    total, columns = total_row(counted), _Columns.of(counted)
+    wanted = [d for d in dimensions(period) if keys is None or d.key in keys]
+    return tuple(breakdown(counted, d, total, columns) for d in wanted)
 
 
 # --- time from receipt to outcome -------------------------------------------------------------
@@ -332,9 +371,15 @@ class OutcomeBreakdowns:
 
 
 def compute_outcome_breakdowns(
-    facts: Iterable[AllegationFact], period: Period, context: ReturnContext
+    facts: Iterable[AllegationFact],
+    period: Period,
+    context: ReturnContext,
+    breakdown_keys: Collection[str] | None = None,
 ) -> OutcomeBreakdowns:
-    """Count the allegations recorded in `period`; compliance is as at `context.as_of`."""
+    """Count the allegations recorded in `period`; compliance is as at `context.as_of`.
+
+    `breakdown_keys` limits the breakdown tables computed (all of them by default).
+    """
     counted = tuple(count_period(facts, period))
     by_bucket = individuals_by_bucket(counted)
     return OutcomeBreakdowns(
@@ -342,7 +387,7 @@ def compute_outcome_breakdowns(
         counted=counted,
         individuals=len({c.fact.subject_id for c in counted}),
         individuals_by_outcome=tuple(len(by_bucket[b]) for b in BUCKETS),
-        breakdowns=all_breakdowns(counted, period),
+        breakdowns=all_breakdowns(counted, period, breakdown_keys),
         time_to_outcome=time_to_outcome(counted, context.as_of),
         restrictions=restriction_compliance(counted, context.as_of),
         referrals=iopc_referrals(counted),
