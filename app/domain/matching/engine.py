@@ -1,0 +1,219 @@
+"""Matching notices against the workforce register, and people against held notices (DOMAIN.md §4).
+
+A data wash streams the notices past an index of the register. Most notices concern nobody in it,
+so the work per notice is kept small: a handful of dictionary look-ups, a DOB comparison of the
+few people sharing a key, and an upper bound on what their names could add. Only pairs that could
+still reach the review threshold are compared in full.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from app.domain.matching.blocking import NoticeKeys, build_buckets, register_keys
+from app.domain.matching.dates import DobAgreement, DobKey, compare, dob_key
+from app.domain.matching.decisions import rank, settle, to_candidate
+from app.domain.matching.frequencies import NameFrequencies
+from app.domain.matching.model import Candidate, NoticeEntry, RegisterEntry, Thresholds
+from app.domain.matching.names import initials_of
+from app.domain.matching.profiles import (
+    Profile,
+    frequencies_of,
+    normalise_force,
+    normalise_identifier,
+    notice_profile,
+    register_profile,
+)
+from app.domain.matching.scoring import (
+    DOB_WEIGHTS,
+    EMPLOYER_HOME_WEIGHT,
+    FORENAME_DIFFERS,
+    PRIOR,
+    assess,
+    forename_may_agree,
+    logit,
+    name_caps,
+    surname_bound,
+)
+
+_DIFFERENT = DobAgreement.DIFFERENT
+_DOB_WEIGHTS = {level: weight for level, weight in DOB_WEIGHTS.items()}
+
+
+class MatchIndex:
+    """The register, indexed once; then each notice is matched in well under a millisecond."""
+
+    def __init__(
+        self,
+        register: Iterable[RegisterEntry],
+        home_force: str,
+        thresholds: Thresholds = Thresholds(),
+        frequencies: NameFrequencies | None = None,
+    ) -> None:
+        self.thresholds = thresholds
+        self._home = normalise_force(home_force)
+        self._entries = list(register)
+        self._profiles = [register_profile(entry) for entry in self._entries]
+        self._frequencies = frequencies or frequencies_of(self._profiles)
+        self._floor = logit(thresholds.review)
+        self._dobs: list[DobKey | None] = [dob_key(p.dob) for p in self._profiles]
+        self._caps = [name_caps(p, self._frequencies) for p in self._profiles]
+        self._bounds = [self._bound(caps) for caps in self._caps]
+        self._letters = [_letters(p) for p in self._profiles]
+        self._buckets = build_buckets(enumerate(map(register_keys, self._profiles)))
+        self._staff = _by_identifier(p.staff for p in self._profiles)
+        self._warrant = _by_identifier(p.warrant for p in self._profiles)
+        self._keys = NoticeKeys(undated_register=any(d is None for d in self._dobs))
+
+    def _bound(self, caps: tuple[float, float]) -> tuple[float, float]:
+        """Best log-odds less the floor, before the DOB: if the forenames may agree / cannot."""
+        base = PRIOR + EMPLOYER_HOME_WEIGHT + caps[0] - self._floor
+        return base + caps[1], base + FORENAME_DIFFERS
+
+    @property
+    def frequencies(self) -> NameFrequencies:
+        return self._frequencies
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def match(self, notice: NoticeEntry) -> list[Candidate]:
+        """Every register person this notice may concern, best first; nothing below review."""
+        levels = self._blocked(notice)
+        identified = self._identified(notice)
+        if not levels and not identified:
+            return []
+        notice_dob = dob_key(notice.date_of_birth)
+        for position in identified - levels.keys():
+            levels[position] = compare(notice_dob, self._dobs[position])
+        profile = notice_profile(notice, self._home or "")
+        found = []
+        for position, level in levels.items():
+            person = self._profiles[position]
+            result = assess(profile, person, self._frequencies, level, self._caps[position], self._floor)
+            candidate = None if result is None else to_candidate(
+                notice.key, self._entries[position].person_id, result, self.thresholds
+            )
+            if candidate is not None:
+                found.append((candidate, position in identified))
+        return settle(found, self.thresholds)
+
+    def _blocked(self, notice: NoticeEntry) -> dict[int, DobAgreement]:
+        """Positions sharing a key with the notice whose DOB and names could still be enough."""
+        notice_dob = dob_key(notice.date_of_birth)
+        surname, given = self._keys.surname(notice.surname), self._keys.forenames(notice.forenames)
+        first = given.names[0] if given.names else ""
+        kept: dict[int, DobAgreement] = {}
+        get, dobs, bounds, letters = self._buckets.get, self._dobs, self._bounds, self._letters
+        for key in self._keys.keys(notice.surname, notice.forenames, notice.date_of_birth):
+            for position in get(key, ()):
+                if position in kept:
+                    continue
+                level = compare(notice_dob, dobs[position])
+                if level is _DIFFERENT:
+                    continue
+                best = _DOB_WEIGHTS[level] + bounds[position][0]
+                if best < 0.0:
+                    continue
+                person = self._profiles[position]
+                if given.initials and letters[position].isdisjoint(given.initials):
+                    if not forename_may_agree(first, person):
+                        best = _DOB_WEIGHTS[level] + bounds[position][1]
+                        if best < 0.0:
+                            continue
+                cap = self._caps[position][0]
+                if best - cap + surname_bound(surname.form, first, person, cap) >= 0.0:
+                    kept[position] = level
+        return kept
+
+    def _identified(self, notice: NoticeEntry) -> set[int]:
+        if not (notice.staff_number or notice.warrant_number):
+            return set()
+        employer = normalise_force(notice.employing_force)
+        if employer is not None and employer != self._home:
+            return set()
+        found = set(self._staff.get(normalise_identifier(notice.staff_number) or "", ()))
+        return found | set(self._warrant.get(normalise_identifier(notice.warrant_number) or "", ()))
+
+
+def _letters(person: Profile) -> frozenset[str]:
+    """Initials a notice's first forename may show for this person: of any of their forenames,
+    or of a surname (when the notice has forename and surname the wrong way round)."""
+    letters = {initial for name in person.forenames for initial in initials_of(name)}
+    return frozenset(letters | {form.joined[0] for form in person.surnames if form.joined})
+
+
+class NoticeIndex:
+    """Held notices, indexed with the same keys the other way round, for matching new people."""
+
+    def __init__(
+        self,
+        notices: Iterable[NoticeEntry],
+        home_force: str,
+        thresholds: Thresholds = Thresholds(),
+        frequencies: NameFrequencies | None = None,
+    ) -> None:
+        self.thresholds = thresholds
+        self._home = normalise_force(home_force) or ""
+        self._notices = list(notices)
+        keys = NoticeKeys(undated_register=True)
+        self._buckets = build_buckets(
+            (i, keys.keys(n.surname, n.forenames, n.date_of_birth)) for i, n in enumerate(self._notices)
+        )
+        self._profiles = [notice_profile(n, self._home) for n in self._notices]
+        self._frequencies = frequencies or frequencies_of(self._profiles)
+        self._staff = _by_identifier(p.staff for p in self._profiles)
+        self._warrant = _by_identifier(p.warrant for p in self._profiles)
+        self._floor = logit(thresholds.review)
+
+    def __len__(self) -> int:
+        return len(self._notices)
+
+    def match_person(self, person: RegisterEntry) -> list[Candidate]:
+        """Every held notice that may concern this (new or changed) person, best first."""
+        profile = register_profile(person)
+        positions: set[int] = set()
+        for key in register_keys(profile):
+            positions.update(self._buckets.get(key, ()))
+        identified = set(self._staff.get(profile.staff or "", ()))
+        identified |= set(self._warrant.get(profile.warrant or "", ()))
+        caps = name_caps(profile, self._frequencies)
+        person_dob = dob_key(person.date_of_birth)
+        found: list[Candidate] = []
+        for position in positions | identified:
+            notice = self._notices[position]
+            level = compare(dob_key(notice.date_of_birth), person_dob)
+            if level is _DIFFERENT and position not in identified:
+                continue
+            result = assess(self._profiles[position], profile, self._frequencies, level, caps, self._floor)
+            candidate = None if result is None else to_candidate(notice.key, person.person_id, result, self.thresholds)
+            if candidate is not None:
+                found.append(candidate)
+        return sorted(found, key=rank)
+
+
+def _by_identifier(values: Iterable[str | None]) -> dict[str, list[int]]:
+    index: dict[str, list[int]] = {}
+    for position, value in enumerate(values):
+        if value:
+            index.setdefault(value, []).append(position)
+    return index
+
+
+def data_wash(
+    register: Sequence[RegisterEntry],
+    notices: Sequence[NoticeEntry],
+    home_force: str,
+    thresholds: Thresholds = Thresholds(),
+) -> list[Candidate]:
+    """The whole register against a whole notice file: candidates in notice order, best first."""
+    index = MatchIndex(register, home_force, thresholds)
+    found: list[Candidate] = []
+    for notice in notices:
+        found.extend(index.match(notice))
+    return found
+
+
+def match_person(person: RegisterEntry, notices_index: NoticeIndex) -> list[Candidate]:
+    """A newly added or changed person against the held notices."""
+    return notices_index.match_person(person)

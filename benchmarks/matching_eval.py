@@ -1,0 +1,194 @@
+"""Quality and speed of the prior-notice matching engine on synthetic data with known truth.
+
+    python benchmarks/matching_eval.py                                # small run (5,000 x 100,000)
+    python benchmarks/matching_eval.py --people 50000 --notices 1000000 --seed 7
+
+Prints precision (of every listed candidate, and of MATCH proposals alone), recall (a true
+notice counts as found when its person is listed as MATCH or REVIEW), recall per kind of error,
+what happened to the hard negatives, the time of the whole data wash (index build included), peak
+memory (getrusage) and the latency of matching one notice (median and p95 over 1,000 notices).
+The data are described in benchmarks/matching_data.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from matching_data import HOME, NamePool, NoticeFile, make_notices, make_register  # noqa: E402
+
+from app.domain.enums import MatchDecision  # noqa: E402
+from app.domain.matching import (  # noqa: E402
+    Candidate,
+    MatchIndex,
+    NoticeIndex,
+    RegisterEntry,
+    Thresholds,
+    data_wash,
+)
+
+
+def peak_rss_mb() -> tuple[float, float]:
+    """Peak resident memory of this process and of its largest child, in MB (Linux: KB units)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def quality(found: list[Candidate], data: NoticeFile) -> dict[str, float]:
+    truth = data.truth
+    right = [c for c in found if truth[c.notice_key - 1] == c.person_id]
+    matches = [c for c in found if c.decision is MatchDecision.MATCH]
+    right_matches = [c for c in matches if truth[c.notice_key - 1] == c.person_id]
+    true_notices = sum(1 for t in truth if t)
+    found_notices = {c.notice_key for c in right}
+    matched_notices = {c.notice_key for c in right_matches}
+    return {
+        "candidates listed": len(found),
+        "MATCH proposals": len(matches),
+        "precision (MATCH+REVIEW)": len(right) / max(len(found), 1),
+        "precision (MATCH only)": len(right_matches) / max(len(matches), 1),
+        "true notices": true_notices,
+        "recall (MATCH+REVIEW)": len(found_notices) / max(true_notices, 1),
+        "recall (MATCH only)": len(matched_notices) / max(true_notices, 1),
+    }
+
+
+def breakdown(found: list[Candidate], data: NoticeFile) -> list[str]:
+    """Recall per kind of error in true notices; outcomes of hard negatives and bulk notices."""
+    best: dict[int, Candidate] = {}
+    listed: dict[int, list[Candidate]] = defaultdict(list)
+    for c in found:
+        listed[c.notice_key].append(c)
+        if data.truth[c.notice_key - 1] == c.person_id:
+            best[c.notice_key] = c
+    totals: Counter[str] = Counter()
+    hits: Counter[str] = Counter()
+    auto: Counter[str] = Counter()
+    for index, kind in enumerate(data.kinds):
+        label = kind if not kind.startswith("true:") or "+" not in kind else "true:two errors"
+        totals[label] += 1
+        key = index + 1
+        if kind.startswith("true:"):
+            hits[label] += key in best
+            auto[label] += key in best and best[key].decision is MatchDecision.MATCH
+        else:
+            hits[label] += bool(listed.get(key))
+            auto[label] += any(c.decision is MatchDecision.MATCH for c in listed.get(key, ()))
+    lines = [f"  {'kind':34} {'notices':>9} {'listed':>8} {'MATCH':>8}"]
+    for label in sorted(totals):
+        lines.append(f"  {label:34} {totals[label]:9d} {hits[label]:8d} {auto[label]:8d}")
+    return lines
+
+
+def latency(index: MatchIndex, data: NoticeFile, samples: int, rng: random.Random) -> tuple[float, float]:
+    """Median and p95 (ms) of matching one notice; true notices over-sampled to a third."""
+    true_keys = [i for i, t in enumerate(data.truth) if t]
+    picks = [rng.choice(true_keys) if true_keys and rng.random() < 1 / 3 else rng.randrange(len(data.notices))
+             for _ in range(samples)]
+    times = []
+    for i in picks:
+        start = time.perf_counter()
+        index.match(data.notices[i])
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), statistics.quantiles(times, n=20)[-1]
+
+
+def person_latency(register: list[RegisterEntry], data: NoticeFile, held: int, rng: random.Random) -> tuple[float, float, float]:
+    """Build time (s) of a NoticeIndex over ``held`` notices, then median and p95 (ms) of match_person."""
+    start = time.perf_counter()
+    index = NoticeIndex(data.notices[:held], HOME)
+    built = time.perf_counter() - start
+    times = []
+    for person in rng.sample(register, min(1000, len(register))):
+        start = time.perf_counter()
+        index.match_person(person)
+        times.append((time.perf_counter() - start) * 1000)
+    return built, statistics.median(times), statistics.quantiles(times, n=20)[-1]
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--people", type=int, default=5_000)
+    parser.add_argument("--notices", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--true-share", type=float, default=0.01, help="share of notices about register people")
+    parser.add_argument("--hard-share", type=float, default=0.001, help="share of look-alike hard negatives")
+    parser.add_argument("--match", type=float, default=Thresholds().match)
+    parser.add_argument("--review", type=float, default=Thresholds().review)
+    parser.add_argument("--held", type=int, default=100_000, help="notices held for the match_person timing")
+    parser.add_argument("--sweep", action="store_true", help="also print precision/recall at other review thresholds")
+    parser.add_argument("--show-errors", type=int, default=0, help="print this many misses and false positives")
+    return parser.parse_args(argv)
+
+
+def sweep(found: list[Candidate], data: NoticeFile, lowest: float) -> None:
+    """Precision and recall had the review threshold been higher (from one wash at ``lowest``)."""
+    print(f"  {'review':>7} {'listed':>8} {'precision':>10} {'recall':>8}")
+    for step in range(int(round(lowest * 20)), 20):
+        review = step / 20
+        kept = [c for c in found if c.score >= review or c.decision is MatchDecision.MATCH
+                or any(r.startswith("identifier agrees") for r in c.reasons)]
+        q = quality(kept, data)
+        print(f"  {review:7.2f} {len(kept):8,} {q['precision (MATCH+REVIEW)']:10.4f} {q['recall (MATCH+REVIEW)']:8.4f}")
+
+
+def show_errors(found: list[Candidate], data: NoticeFile, register: list[RegisterEntry], limit: int) -> None:
+    people = {r.person_id: r for r in register}
+    got = {(c.notice_key, c.person_id) for c in found}
+    misses = [i for i, t in enumerate(data.truth) if t and (i + 1, t) not in got][:limit]
+    print("\nMissed true notices:")
+    for i in misses:
+        print(f"  {data.kinds[i]:28} {data.notices[i]}\n  {'':28} {people[data.truth[i]]}")
+    print("\nFalse positives:")
+    for c in [c for c in found if data.truth[c.notice_key - 1] != c.person_id][:limit]:
+        print(f"  {data.kinds[c.notice_key - 1]:28} {c.score} {c.decision} {'; '.join(c.reasons)}")
+        print(f"  {'':28} {data.notices[c.notice_key - 1]}\n  {'':28} {people[c.person_id]}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse(argv)
+    rng = random.Random(args.seed)
+    thresholds = Thresholds(match=args.match, review=args.review)
+    start = time.perf_counter()
+    pool = NamePool(rng)
+    members = make_register(rng, pool, args.people)
+    register = [m.entry for m in members]
+    data = make_notices(rng, pool, members, args.notices, args.true_share, args.hard_share)
+    generated = time.perf_counter() - start
+    before = peak_rss_mb()[0]
+    print(f"data: {args.people:,} people, {args.notices:,} notices, seed {args.seed} ({generated:.1f} s to generate)")
+    start, cpu = time.perf_counter(), time.process_time()
+    found = data_wash(register, data.notices, HOME, thresholds)
+    wash, cpu = time.perf_counter() - start, time.process_time() - cpu
+    own, children = peak_rss_mb()
+    print(f"data wash: {wash:.2f} s wall, {cpu:.2f} s CPU ({args.notices / wash:,.0f} notices/s), {thresholds}")
+    print(f"peak RSS: {own:,.0f} MB (before the wash {before:,.0f} MB; largest child {children:,.0f} MB)")
+    for name, value in quality(found, data).items():
+        print(f"{name:26} {value:.4f}" if isinstance(value, float) else f"{name:26} {value:,}")
+    print("\n".join(breakdown(found, data)))
+    if args.sweep:
+        sweep(found, data, thresholds.review)
+    start = time.perf_counter()
+    index = MatchIndex(register, HOME, thresholds)
+    built = time.perf_counter() - start
+    median, p95 = latency(index, data, 1000, rng)
+    print(f"MatchIndex build {built:.2f} s; one notice: median {median:.3f} ms, p95 {p95:.3f} ms")
+    held = min(args.held, len(data.notices))
+    built, median, p95 = person_latency(register, data, held, rng)
+    print(f"NoticeIndex over {held:,} notices build {built:.2f} s; one person: median {median:.3f} ms, p95 {p95:.3f} ms")
+    if args.show_errors:
+        show_errors(found, data, register, args.show_errors)
+
+
+if __name__ == "__main__":
+    main()

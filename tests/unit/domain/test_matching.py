@@ -1,0 +1,210 @@
+"""Matching prior notices against the workforce register (DOMAIN.md §4): exact identifiers decide,
+otherwise realistic recording errors still find the person, with the reasons shown, and
+look-alikes are not proposed as matches."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.domain.enums import MatchDecision
+from app.domain.matching import (
+    Candidate,
+    MatchIndex,
+    NoticeEntry,
+    NoticeIndex,
+    RegisterEntry,
+    Thresholds,
+    data_wash,
+    match_person,
+)
+
+HOME = "NYP"
+MATCH, REVIEW = MatchDecision.MATCH, MatchDecision.REVIEW
+
+REGISTER = [
+    RegisterEntry(1, "100234", "Smith", "William John", date(1985, 3, 12), "W555", ("William Jones",)),
+    RegisterEntry(2, "100235", "Doe-Smith", "Jane", date(1990, 7, 1), None, ("Jane Doe",)),
+    RegisterEntry(3, "100236", "Quarrington", "Xanthe Louise", date(1979, 11, 30), "W777"),
+    RegisterEntry(4, "100237", "O'Brien", "Siobhán", date(1992, 2, 20)),
+    RegisterEntry(5, "100238", "Patel", "Anita", date(1988, 5, 6)),
+    RegisterEntry(6, "100239", "Lewandowski", "Katherine Mary", date(1983, 9, 14)),
+    RegisterEntry(7, "100240", "Hughes", "Robert", date(1970, 1, 25), "W888"),
+]
+
+
+def notice(surname: str, forenames: str, dob: date | None, key: int = 1, **ids: str | None) -> NoticeEntry:
+    return NoticeEntry(key, f"N-{key}", "KEN", surname, forenames, dob, **ids)
+
+
+@pytest.fixture(scope="module")
+def index() -> MatchIndex:
+    return MatchIndex(REGISTER, HOME)
+
+
+def only(found: list[Candidate], person_id: int) -> Candidate:
+    assert [c.person_id for c in found] == [person_id], found
+    return found[0]
+
+
+def reasons(candidate: Candidate) -> str:
+    return "; ".join(candidate.reasons)
+
+
+class TestExactIdentifiers:
+    def test_staff_number_with_home_employer_decides_at_once(self, index: MatchIndex) -> None:
+        found = index.match(notice("Smith", "William", date(1985, 3, 12), staff_number="100234", employing_force="nyp"))
+        c = only(found, 1)
+        assert (c.score, c.decision) == (1.0, MATCH)
+        assert "staff number identical (employing force is home force)" in c.reasons
+
+    def test_staff_number_without_employer_decides_even_with_a_typo_in_the_name(self, index: MatchIndex) -> None:
+        c = only(index.match(notice("Smiht", "Will", None, staff_number=" 0100 234 ")), 1)
+        assert (c.score, c.decision) == (1.0, MATCH)
+        assert "staff number identical (employing force not stated)" in c.reasons
+
+    def test_another_forces_staff_number_is_not_ours(self, index: MatchIndex) -> None:
+        assert index.match(notice("Brown", "Zed", date(1960, 1, 1), staff_number="100234", employing_force="WMP")) == []
+
+    def test_warrant_number_decides_at_once(self, index: MatchIndex) -> None:
+        c = only(index.match(notice("Hughes", "Bob", date(1970, 1, 25), warrant_number="w888")), 7)
+        assert (c.score, c.decision) == (1.0, MATCH) and "warrant number identical" in reasons(c)
+
+    def test_identifier_with_wholly_different_person_goes_to_review_with_the_conflict(self, index: MatchIndex) -> None:
+        c = only(index.match(notice("Brown", "Zed", date(1960, 1, 1), staff_number="100234")), 1)
+        assert c.decision is REVIEW and c.score < index.thresholds.match
+        assert "identifier agrees but names and DOB do not" in reasons(c)
+
+    def test_namesake_with_conflicting_warrant_number_is_never_auto_matched(self, index: MatchIndex) -> None:
+        c = only(index.match(notice("Quarrington", "Xanthe Louise", date(1979, 11, 30), warrant_number="W123")), 3)
+        assert c.decision is REVIEW and "warrant number differs" in c.reasons
+
+
+class TestRecordingErrorsStillFindThePerson:
+    @pytest.mark.parametrize(
+        ("surname", "forenames", "dob", "person", "reason"),
+        [
+            ("Smith", "William", date(1985, 3, 12), 1, "surname identical"),
+            ("Quarington", "Xanthe", date(1979, 11, 30), 3, "surname Jaro-Winkler 0.9"),
+            ("Quarrington", "Xanthe", date(1979, 11, 3), 3, "DOB one digit different or transposed"),
+            ("Hughes", "Robert", date(1970, 2, 15), 7, "DOB one digit different or transposed"),
+            ("Smith", "William", date(1985, 12, 3), 1, "DOB day/month swapped"),
+            ("Smith", "Bill", date(1985, 3, 12), 1, "forename nickname Bill/William"),
+            ("Hughes", "Bob", date(1970, 1, 25), 7, "forename nickname Bob/Robert"),
+            ("Lewandowski", "Kate", date(1983, 9, 14), 6, "forename nickname Kate/Katherine"),
+            ("Jones", "William", date(1985, 3, 12), 1, "matched previous name William Jones"),
+            ("Doe", "Jane", date(1990, 7, 1), 2, "matched previous name Jane Doe"),
+            ("Smith", "Jane", date(1990, 7, 1), 2, "hyphenated or double-barrelled"),
+            ("Patel-Shah", "Anita", date(1988, 5, 6), 5, "hyphenated or double-barrelled"),
+            ("William", "Smith", date(1985, 3, 12), 1, "forename and surname transposed"),
+            ("Smith", "John William", date(1985, 3, 12), 1, "forenames in a different order"),
+            ("Smith", "John", date(1985, 3, 12), 1, "forename John is a middle name"),
+            ("Lewandowski", "K M", date(1983, 9, 14), 6, "initials K M only, agreeing"),
+            ("Lewandowski", "K.", date(1983, 9, 14), 6, "forename initial K only, agreeing"),
+            ("OBRIEN", "siobhan", date(1992, 2, 20), 4, "surname identical"),
+            ("Lewandowsky", "Katherine", date(1983, 9, 14), 6, "surname Jaro-Winkler"),
+            ("Lewandowski", "Katherime", date(1983, 9, 14), 6, "forename Jaro-Winkler"),
+            ("Lewandowski", "Atherine", date(1983, 9, 14), 6, "forename Jaro-Winkler"),
+        ],
+    )
+    def test_error_is_matched_with_its_reason(
+        self, index: MatchIndex, surname: str, forenames: str, dob: date, person: int, reason: str
+    ) -> None:
+        c = only(index.match(notice(surname, forenames, dob)), person)
+        assert reason in reasons(c)
+        assert c.decision in (MATCH, REVIEW)
+
+    def test_clean_notice_is_a_match_with_every_agreement_listed(self, index: MatchIndex) -> None:
+        c = only(index.match(notice("Quarrington", "Xanthe Louise", date(1979, 11, 30))), 3)
+        assert c.decision is MATCH and c.score >= 0.99
+        assert c.reasons == ("surname identical", "forename identical; middle name agrees", "DOB identical")
+
+    def test_missing_dob_with_a_rare_name_goes_to_review_not_match(self, index: MatchIndex) -> None:
+        c = only(index.match(notice("Quarrington", "Xanthe Louise", None)), 3)
+        assert c.decision is REVIEW and "DOB not recorded" in reasons(c)
+
+    def test_notice_naming_the_home_force_as_employer_says_so(self, index: MatchIndex) -> None:
+        c = only(index.match(notice("Patel", "Anita", date(1988, 5, 6), employing_force="NYP")), 5)
+        assert "notice names NYP as employer" in c.reasons
+
+
+class TestLookAlikesAreNotMatched:
+    def test_same_name_with_unrelated_dob_is_not_listed(self, index: MatchIndex) -> None:
+        assert index.match(notice("Quarrington", "Xanthe Louise", date(1961, 6, 2))) == []
+
+    def test_similar_name_with_unrelated_dob_is_not_listed(self, index: MatchIndex) -> None:
+        assert index.match(notice("Quarington", "Xanthe", date(1995, 4, 17))) == []
+
+    def test_relative_with_same_surname_and_dob_but_other_forename_is_not_a_match(self, index: MatchIndex) -> None:
+        found = index.match(notice("Lewandowski", "Tomasz", date(1983, 9, 14)))
+        assert all(c.decision is not MATCH for c in found)
+
+    def test_stranger_is_not_listed(self, index: MatchIndex) -> None:
+        assert index.match(notice("Ozturk", "Deniz", date(1999, 9, 9))) == []
+
+    def test_two_register_people_fitting_one_notice_both_go_to_review(self) -> None:
+        twins = [
+            RegisterEntry(1, "1", "Quarrington", "Xanthe", date(1979, 11, 30)),
+            RegisterEntry(2, "2", "Quarrington", "Xavier", date(1979, 11, 30)),
+        ]
+        found = MatchIndex(twins, HOME).match(notice("Quarrington", "X", date(1979, 11, 30)))
+        assert sorted(c.person_id for c in found) == [1, 2]
+        assert all(c.decision is REVIEW and "ambiguous: 2 register people fit this notice" in c.reasons for c in found)
+
+
+class TestThresholds:
+    def test_review_above_match_is_refused(self) -> None:
+        with pytest.raises(ValueError, match="review < match"):
+            Thresholds(match=0.5, review=0.8)
+
+    def test_thresholds_move_a_pair_between_match_review_and_not_listed(self) -> None:
+        slip = notice("Quarrington", "Xanthe", date(1979, 11, 3))
+        score = only(MatchIndex(REGISTER, HOME).match(slip), 3).score
+        assert 0 < score < 1 and round(score, 3) == score
+        assert only(MatchIndex(REGISTER, HOME, Thresholds(match=score, review=score / 2)).match(slip), 3).decision is MATCH
+        below = Thresholds(match=min(1.0, score + 0.002), review=score)
+        assert only(MatchIndex(REGISTER, HOME, below).match(slip), 3).decision is REVIEW
+        assert MatchIndex(REGISTER, HOME, Thresholds(match=1.0, review=score + 0.001)).match(slip) == []
+
+    def test_decisions_follow_the_scores(self, index: MatchIndex) -> None:
+        notices = [notice("Smith", "Bill", date(1985, 12, 3)), notice("Quarington", "X", None), notice("Doe", "J", None)]
+        for c in [c for n in notices for c in index.match(n)]:
+            assert 0.0 <= c.score <= 1.0
+            expected = MATCH if c.score >= index.thresholds.match else REVIEW
+            assert c.decision is expected and c.score >= index.thresholds.review
+
+
+class TestBothDirections:
+    def test_data_wash_lists_candidates_in_notice_order(self) -> None:
+        notices = [
+            notice("Hughes", "Bob", date(1970, 1, 25), key=1),
+            notice("Ozturk", "Deniz", date(1999, 9, 9), key=2),
+            notice("Smith", "Bill", date(1985, 3, 12), key=3),
+        ]
+        found = data_wash(REGISTER, notices, HOME)
+        assert [(c.notice_key, c.person_id) for c in found] == [(1, 7), (3, 1)]
+
+    def test_new_person_is_matched_against_held_notices(self) -> None:
+        held = [
+            notice("Smyth", "William", date(1985, 12, 3), key=10),
+            notice("Ozturk", "Deniz", date(1999, 9, 9), key=11),
+            notice("Jones", "William", date(1985, 3, 12), key=12),
+        ]
+        found = match_person(REGISTER[0], NoticeIndex(held, HOME))
+        assert sorted(c.notice_key for c in found) == [10, 12]
+        by_key = {c.notice_key: c for c in found}
+        assert "DOB day/month swapped" in by_key[10].reasons
+        assert "matched previous name William Jones" in by_key[12].reasons
+        assert all(c.person_id == 1 for c in found)
+
+    def test_both_directions_agree_on_a_pair(self) -> None:
+        pair = notice("Lewandowsky", "Kate", date(1983, 9, 14), key=5)
+        forward = MatchIndex(REGISTER, HOME)
+        backward = NoticeIndex([pair], HOME, frequencies=forward.frequencies)
+        assert match_person(REGISTER[5], backward) == forward.match(pair)
+
+    def test_held_notice_with_staff_number_finds_the_new_person(self) -> None:
+        held = [notice("Somebody", "Else", None, key=20, staff_number="100240")]
+        c = only([c for c in match_person(REGISTER[6], NoticeIndex(held, HOME))], 7)
+        assert c.notice_key == 20 and c.decision is REVIEW

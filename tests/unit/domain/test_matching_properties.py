@@ -1,0 +1,100 @@
+"""Properties of notice matching that must hold for any names and dates, and of its name handling."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.domain.enums import MatchDecision
+from app.domain.matching import MatchIndex, NoticeEntry, RegisterEntry, Thresholds
+from app.domain.matching.names import full_names_of, normalise, shared_full_name
+from app.domain.matching.nicknames import SHORT_FORMS
+
+HOME = "NYP"
+names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=4, max_size=12).map(str.capitalize)
+dobs = st.dates(min_value=date(1950, 1, 1), max_value=date(2006, 12, 31))
+OTHERS = [
+    RegisterEntry(90, "900", "Zzyzx", "Quentin", date(1966, 6, 6)),
+    RegisterEntry(91, "901", "Yarrow", "Ottoline", date(1977, 7, 7)),
+]
+
+
+def slips(value: date) -> list[date]:
+    """Valid dates one digit away from ``value`` (in YYYYMMDD), or with day and month swapped."""
+    text = value.strftime("%Y%m%d")
+    found = []
+    for at in range(2, 8):
+        for digit in "0123456789":
+            other = text[:at] + digit + text[at + 1 :]
+            try:
+                candidate = date(int(other[:4]), int(other[4:6]), int(other[6:]))
+            except ValueError:
+                continue
+            if candidate != value:
+                found.append(candidate)
+    if value.day <= 12 and value.day != value.month:
+        found.append(value.replace(month=value.day, day=value.month))
+    return found
+
+
+@settings(max_examples=60, deadline=None)
+@given(surname=names, forename=names, dob=dobs)
+def test_a_notice_recorded_exactly_is_proposed_as_a_match(surname: str, forename: str, dob: date) -> None:
+    person = RegisterEntry(1, "001", surname, forename, dob)
+    found = MatchIndex([person, *OTHERS], HOME).match(NoticeEntry(1, "N1", "KEN", surname, forename, dob))
+    assert [(c.person_id, c.decision) for c in found] == [(1, MatchDecision.MATCH)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(surname=names, forename=names, dob=dobs, data=st.data())
+def test_a_dob_slip_or_swap_still_lists_the_person(surname: str, forename: str, dob: date, data: st.DataObject) -> None:
+    wrong = data.draw(st.sampled_from(slips(dob)))
+    person = RegisterEntry(1, "001", surname, forename, dob)
+    found = MatchIndex([person, *OTHERS], HOME).match(NoticeEntry(1, "N1", "KEN", surname, forename, wrong))
+    assert [c.person_id for c in found] == [1]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    notice_dob=st.one_of(st.none(), dobs),
+    offset=st.integers(min_value=-800, max_value=800),
+    pick=st.sampled_from(["Smith", "Smyth", "Smithe", "Jones", "Doe-Smith"]),
+    first=st.sampled_from(["William", "Bill", "Will", "W", "Wilma", "Jane"]),
+    review=st.floats(min_value=0.05, max_value=0.95),
+    width=st.floats(min_value=0.001, max_value=0.5),
+)
+def test_decisions_always_follow_the_scores_and_thresholds(
+    notice_dob: date | None, offset: int, pick: str, first: str, review: float, width: float
+) -> None:
+    thresholds = Thresholds(match=min(1.0, review + width), review=review)
+    base = notice_dob or date(1985, 3, 12)
+    register = [
+        RegisterEntry(1, "1", "Smith", "William", base),
+        RegisterEntry(2, "2", "Smith", "Wilma", base + timedelta(days=offset)),
+        RegisterEntry(3, "3", "Doe-Smith", "Jane", base, None, ("Jane Smith",)),
+    ]
+    for c in MatchIndex(register, HOME, thresholds).match(NoticeEntry(7, "N7", "KEN", pick, first, notice_dob)):
+        assert 0.0 <= c.score <= 1.0 and c.notice_key == 7
+        if c.decision is MatchDecision.MATCH:
+            assert c.score >= thresholds.match
+        else:
+            assert thresholds.review <= c.score < thresholds.match
+
+
+@given(st.text(max_size=30))
+def test_normalising_a_name_twice_changes_nothing(text: str) -> None:
+    once = normalise(text)
+    assert normalise(once) == once and once == once.strip()
+
+
+def test_nickname_table_is_consistent() -> None:
+    for full, shorts in SHORT_FORMS.items():
+        assert full.isalpha() and full.isupper()
+        for short in shorts:
+            assert short.isalpha() and short.isupper() and full in full_names_of(short)
+    assert shared_full_name("BILL", "WILL") == "WILLIAM"
+    assert shared_full_name("PEGGY", "MAGGIE") == "MARGARET"
+    assert shared_full_name("CHRISTOPHER", "CHRISTINE") is None
+    assert len({s for shorts in SHORT_FORMS.values() for s in shorts}) >= 150
