@@ -1,0 +1,277 @@
+"""What every casework write shares: who may write to the case, the optimistic version check,
+co-signed proposals, and appending decisions with the access-log entry.
+
+One write = one transaction: the acting user's role and need-to-know are checked, the case's
+version is claimed with `UPDATE ... WHERE id = :id AND version = :seen` (so of two writers who
+read the same version only one can succeed, on PostgreSQL as on SQLite), the domain rules build
+the decisions, the decisions are appended, the case list's projection is refreshed and the
+access log records the alteration (the decision kind only: no personal data).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import cast
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.orm import Session
+
+from app.domain.enums import AccessOperation, DecisionKind, Role
+from app.domain.errors import ConflictError, NotFound, PermissionDenied
+from app.domain.permissions import Action, allowed, require
+from app.domain.policy import PolicySet
+from app.domain.records import CaseSnapshot, Decision, User
+from app.domain.workflow import Act
+from app.persistence.models import AccessLogRow, CaseMemberRow, CaseRow, DecisionRow, UserRow
+from app.persistence.uow import UnitOfWork
+from app.services import audit, case_summary, clock
+from app.services import policies as policy_service
+from app.services.case_queries import visible_clause
+from app.services.case_state import load_snapshots
+from app.services.users import to_user
+
+SUPERVISING = (Role.SUPERVISOR, Role.HEAD_OF_PSD)
+CASE_RECORD = "case"
+
+
+@dataclass(frozen=True)
+class DecisionRecorded:
+    """The decisions appended (ids, in order) and the case's version after the write."""
+
+    decision_ids: tuple[int, ...]
+    case_version: int
+
+
+@dataclass(frozen=True)
+class CaseWrite:
+    """One write to one case in progress (the case's version is already claimed)."""
+
+    session: Session
+    actor: User  # who performs the action
+    decider: User  # who the decisions are recorded as made by: the co-signer of a proposal
+    approver: User | None  # the approval a rule may need (None while co-signing)
+    proposed_by: int | None  # the investigator whose proposal was co-signed
+    case_id: int
+    reference: str
+    version: int  # after this write
+    snapshot: CaseSnapshot
+    policies: PolicySet
+    at: datetime
+
+    @property
+    def act(self) -> Act:
+        return Act(self.decider, self.at)
+
+
+# ---- who may write ------------------------------------------------------------------------------
+
+def current_user(session: Session, user: User, what: str) -> User:
+    """`user` as the database knows them now (roles, lock), refused when unknown or inactive."""
+    row = session.get(UserRow, user.id) if user.id is not None else None
+    if row is None or not row.active:
+        raise PermissionDenied(f"{user.username} cannot {what}: the account is not active.")
+    return to_user(row)
+
+
+def _decider(session: Session, actor: User, action: Action, approver: User | None) -> tuple[User, User | None, int | None]:
+    """(decider, approver for the rule, proposer). An investigator's DECIDE-level proposal is
+    recorded as decided by its co-signer, a supervisor or the head of PSD."""
+    if action != Action.DECIDE or allowed(actor, Action.DECIDE) or not allowed(actor, Action.PROPOSE_DECISION):
+        require(actor, action)
+        return actor, approver, None
+    if approver is None:
+        raise PermissionDenied(
+            f"{actor.username} (INVESTIGATOR) may only propose this decision: it must be co-signed by a "
+            "SUPERVISOR or HEAD_OF_PSD. Ask a supervisor to sign in as co-signer, or to record it.")
+    cosigner = current_user(session, approver, "co-sign a decision")
+    if not allowed(cosigner, Action.DECIDE):
+        raise PermissionDenied(
+            f"{cosigner.username} cannot co-sign this decision: a co-signer must be a SUPERVISOR or HEAD_OF_PSD.")
+    if cosigner.locked:
+        raise PermissionDenied(f"{cosigner.username} cannot co-sign: the account is locked.")
+    return cosigner, None, actor.id
+
+
+def case_row(session: Session, case_id: int) -> CaseRow:
+    row = session.get(CaseRow, case_id)
+    if row is None:
+        raise NotFound(f"There is no case with id {case_id}.")
+    return row
+
+
+def _sees(session: Session, user: User, case_id: int, *, via_iopc: bool, referral: bool = False) -> bool:
+    clause = visible_clause(user, via_iopc=via_iopc)
+    if referral and user.has(Role.IOPC_LIAISON):
+        # The liaison refers cases not yet referred: the reach of a supervisor for this one action
+        # (still never a restricted case they are not named on, nor a case they are connected to).
+        as_referrer = dataclasses.replace(user, roles=frozenset({Role.SUPERVISOR}))
+        clause = visible_clause(as_referrer)
+    return session.scalar(select(CaseRow.id).where(CaseRow.id == case_id, clause)) is not None
+
+
+def _is_member(session: Session, user: User, case_id: int) -> bool:
+    return session.scalar(select(CaseMemberRow.id).where(
+        CaseMemberRow.case_id == case_id, CaseMemberRow.user_id == user.id,
+        CaseMemberRow.ended_at.is_(None)).limit(1)) is not None
+
+
+def require_access(session: Session, user: User, row: CaseRow, action: Action, *, referral: bool = False) -> None:
+    """Need to know (DOMAIN.md §7): the case team and supervisors; an investigator only on their
+    own cases; the IOPC liaison on referred cases (and to refer); never a connected user."""
+    via_iopc = action == Action.IOPC_RECORD
+    if _sees(session, user, row.id, via_iopc=via_iopc, referral=referral):
+        return
+    if not user.has(*SUPERVISING) and user.has(Role.INVESTIGATOR) and not _is_member(session, user, row.id):
+        raise PermissionDenied(
+            f"{user.username} is not on the case team of {row.reference}: an investigator may work only "
+            "on the cases assigned to them. A supervisor can assign you.")
+    raise PermissionDenied(
+        f"{user.username} may not change case {row.reference}: only its case team and supervisors may "
+        "(only the named users of a restricted case), and never someone connected to a subject or victim.")
+
+
+def require_approver_access(session: Session, approver: User, row: CaseRow) -> None:
+    if not _sees(session, approver, row.id, via_iopc=False):
+        raise PermissionDenied(
+            f"{approver.username} cannot approve or co-sign a decision on case {row.reference}: they may not "
+            "see it (restricted to named users, or they are connected to a subject or victim).")
+
+
+# ---- the optimistic version check ---------------------------------------------------------------
+
+def conflict_message(session: Session, reference: str) -> str:
+    """Who changed the case last, when and what (from the access log), and what to do."""
+    last = session.execute(
+        select(AccessLogRow.username, AccessLogRow.at, AccessLogRow.detail)
+        .where(AccessLogRow.record_type == CASE_RECORD, AccessLogRow.record_id == reference,
+               AccessLogRow.operation.in_([AccessOperation.ALTERATION.name, AccessOperation.COLLECTION.name]))
+        .order_by(AccessLogRow.seq.desc()).limit(1)).first()
+    tail = "after you opened it. Reload the case to see the change; nothing was saved."
+    if last is None:
+        return f"{reference} was changed by someone else {tail}"
+    when = f"at {last.at:%H:%M}" if last.at.date() == clock.today() else f"on {last.at:%Y-%m-%d} at {last.at:%H:%M}"
+    what = f" ({last.detail})" if last.detail else ""
+    return f"{reference} was changed by {last.username} {when}{what} {tail}"
+
+
+def claim_version(session: Session, case_id: int, seen: int, reference: str) -> int:
+    """Bump the case's version from `seen`; refused when someone else changed it first.
+
+    The conditional UPDATE takes the row lock on PostgreSQL: a concurrent writer who read the
+    same version waits, then finds the version changed and is refused."""
+    table = cast(Table, CaseRow.__table__)
+    result = session.execute(update(table).where(table.c.id == case_id, table.c.version == seen)
+                             .values(version=seen + 1))
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConflictError(conflict_message(session, reference))
+    return seen + 1
+
+
+def check_and_claim(session: Session, row: CaseRow, expected_version: int | None) -> int:
+    if expected_version is not None and row.version != expected_version:
+        raise ConflictError(conflict_message(session, row.reference))
+    version = claim_version(session, row.id, row.version, row.reference)
+    session.expire(row)
+    return version
+
+
+def set_case_fields(session: Session, case_id: int, **values: object) -> None:
+    """Change columns of a case whose version this write has claimed (never through the ORM
+    object, which would bump the version a second time)."""
+    table = cast(Table, CaseRow.__table__)
+    session.execute(update(table).where(table.c.id == case_id).values(**values))
+
+
+# ---- a write --------------------------------------------------------------------------------------
+
+def begin(session: Session, actor: User, case_id: int, action: Action, expected_version: int | None,
+          approver: User | None = None, *, referral: bool = False) -> CaseWrite:
+    """Check the action and claim the case's version; the snapshot is read after the claim."""
+    decider, rule_approver, proposer = _decider(session, actor, action, approver)
+    row = case_row(session, case_id)
+    require_access(session, actor, row, action, referral=referral)
+    if rule_approver is not None:
+        rule_approver = current_user(session, rule_approver, "approve a decision")
+    for other in (decider if proposer else None, rule_approver):
+        if other is not None:
+            require_approver_access(session, other, row)
+    reference = row.reference
+    version = check_and_claim(session, row, expected_version)
+    snapshot = load_snapshots(session, [case_id])[case_id]
+    return CaseWrite(session, actor, decider, rule_approver, proposer, case_id, reference, version,
+                     snapshot, policy_service.load(session), clock.now())
+
+
+def _stamped(w: CaseWrite, d: Decision) -> Decision:
+    if w.proposed_by is None:
+        return d
+    return dataclasses.replace(d, payload={**d.payload, "proposed_by": w.proposed_by},
+                               approved_by=w.decider.id, approved_at=w.at)
+
+
+# A new decision of a kind supersedes the latest earlier one of these kinds for the same allegation.
+SUPERSEDES: dict[DecisionKind, tuple[DecisionKind, ...]] = {
+    DecisionKind.RECORDING: (DecisionKind.RECORDING,),
+    DecisionKind.SEVERITY: (DecisionKind.SEVERITY,),
+    DecisionKind.THRESHOLD: (DecisionKind.THRESHOLD,),
+    DecisionKind.RESTRICTION_REVIEW: (DecisionKind.RESTRICTION, DecisionKind.RESTRICTION_REVIEW),
+    DecisionKind.IOPC_DECISION: (DecisionKind.IOPC_DECISION,),
+    DecisionKind.INVESTIGATING_BODY: (DecisionKind.INVESTIGATING_BODY,),
+}
+
+
+def _superseded(snapshot: CaseSnapshot, d: Decision) -> int | None:
+    kinds = SUPERSEDES.get(d.kind, ())
+    earlier = [e for e in snapshot.decisions if e.kind in kinds and e.allegation_id == d.allegation_id]
+    return earlier[-1].id if earlier else None
+
+
+def append(w: CaseWrite, decisions: Sequence[Decision]) -> list[int]:
+    """Append the decisions as DecisionRows (JSON payload), in order; their ids."""
+    ids = []
+    for d in decisions:
+        d = _stamped(w, d)
+        row = DecisionRow(
+            case_id=w.case_id, allegation_id=d.allegation_id, kind=d.kind.name, payload=dict(d.payload),
+            options_considered=list(d.options_considered), rationale=d.rationale, decided_by=d.decided_by,
+            decided_at=d.decided_at, effective_date=d.effective_date, approved_by=d.approved_by,
+            approved_at=d.approved_at, imported_from=None,
+            supersedes_id=d.supersedes_id or _superseded(w.snapshot, d))
+        w.session.add(row)
+        w.session.flush()
+        ids.append(row.id)
+        w = dataclasses.replace(w, snapshot=dataclasses.replace(
+            w.snapshot, decisions=w.snapshot.decisions + (dataclasses.replace(d, id=row.id),)))
+    return ids
+
+
+def finish(w: CaseWrite, detail: str, operation: AccessOperation = AccessOperation.ALTERATION) -> None:
+    """Refresh the case list's projection and log the alteration (no personal data in `detail`)."""
+    case_summary.refresh(w.session, [w.case_id])
+    audit.record(w.session, w.actor, operation, CASE_RECORD, w.reference, detail=detail)
+
+
+def kinds_text(decisions: Sequence[Decision]) -> str:
+    return ", ".join(dict.fromkeys(d.kind.name for d in decisions))
+
+
+Build = Callable[[CaseWrite], Sequence[Decision]]
+After = Callable[[CaseWrite, Sequence[Decision]], None]
+
+
+def record(uow: UnitOfWork, actor: User, case_id: int, action: Action, build: Build, *,
+           expected_version: int | None, approver: User | None = None, referral: bool = False,
+           after: After | None = None) -> DecisionRecorded:
+    """The whole of one decision-recording action, in one transaction."""
+    with uow:
+        w = begin(uow.session, actor, case_id, action, expected_version, approver, referral=referral)
+        decisions = list(build(w))
+        ids = append(w, decisions)
+        if after is not None:
+            after(w, decisions)
+        finish(w, kinds_text(decisions))
+        uow.commit()
+    return DecisionRecorded(tuple(ids), w.version)
