@@ -132,7 +132,10 @@ class NoticeKeys:
         return found
 
     def keys(self, surname: str, forenames: str, dob: date | None) -> list[str]:
-        names, given = self.surname(surname), self.forenames(forenames)
+        return self.keys_of(self.surname(surname), self.forenames(forenames), dob)
+
+    def keys_of(self, names: NoticeSurname, given: NoticeForenames, dob: date | None) -> list[str]:
+        """The keys of a notice whose surname and forenames were looked up already."""
         if dob is None:
             return ["N" + code + "|" + initial for code in names.codes for initial in given.initials]
         suffixes = self._dates.get(dob)

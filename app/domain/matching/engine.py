@@ -24,20 +24,10 @@ from app.domain.matching.profiles import (
     notice_profile,
     register_profile,
 )
-from app.domain.matching.scoring import (
-    DOB_WEIGHTS,
-    EMPLOYER_HOME_WEIGHT,
-    FORENAME_DIFFERS,
-    PRIOR,
-    assess,
-    forename_may_agree,
-    logit,
-    name_caps,
-    surname_bound,
-)
+from app.domain.matching.evidence import FORENAME_DIFFERS, forename_may_agree, name_caps, surname_bound
+from app.domain.matching.scoring import DOB_WEIGHTS, EMPLOYER_HOME_WEIGHT, PRIOR, assess, logit
 
 _DIFFERENT = DobAgreement.DIFFERENT
-_DOB_WEIGHTS = {level: weight for level, weight in DOB_WEIGHTS.items()}
 
 
 class MatchIndex:
@@ -105,20 +95,20 @@ class MatchIndex:
         first = given.names[0] if given.names else ""
         kept: dict[int, DobAgreement] = {}
         get, dobs, bounds, letters = self._buckets.get, self._dobs, self._bounds, self._letters
-        for key in self._keys.keys(notice.surname, notice.forenames, notice.date_of_birth):
+        for key in self._keys.keys_of(surname, given, notice.date_of_birth):
             for position in get(key, ()):
                 if position in kept:
                     continue
                 level = compare(notice_dob, dobs[position])
                 if level is _DIFFERENT:
                     continue
-                best = _DOB_WEIGHTS[level] + bounds[position][0]
+                best = DOB_WEIGHTS[level] + bounds[position][0]
                 if best < 0.0:
                     continue
                 person = self._profiles[position]
                 if given.initials and letters[position].isdisjoint(given.initials):
                     if not forename_may_agree(first, person):
-                        best = _DOB_WEIGHTS[level] + bounds[position][1]
+                        best = DOB_WEIGHTS[level] + bounds[position][1]
                         if best < 0.0:
                             continue
                 cap = self._caps[position][0]
