@@ -20,7 +20,7 @@ from app.domain.matching.profiles import (
     Profile,
     frequencies_of,
     normalise_force,
-    normalise_identifier,
+    notice_identifiers,
     notice_profile,
     register_profile,
 )
@@ -119,11 +119,8 @@ class MatchIndex:
     def _identified(self, notice: NoticeEntry) -> set[int]:
         if not (notice.staff_number or notice.warrant_number):
             return set()
-        employer = normalise_force(notice.employing_force)
-        if employer is not None and employer != self._home:
-            return set()
-        found = set(self._staff.get(normalise_identifier(notice.staff_number) or "", ()))
-        return found | set(self._warrant.get(normalise_identifier(notice.warrant_number) or "", ()))
+        staff, warrant = notice_identifiers(notice, self._home or "")
+        return set(self._staff.get(staff or "", ())) | set(self._warrant.get(warrant or "", ()))
 
 
 def _letters(person: Profile) -> frozenset[str]:
@@ -146,15 +143,28 @@ class NoticeIndex:
         self.thresholds = thresholds
         self._home = normalise_force(home_force) or ""
         self._notices = list(notices)
-        keys = NoticeKeys(undated_register=True)
-        self._buckets = build_buckets(
-            (i, keys.keys(n.surname, n.forenames, n.date_of_birth)) for i, n in enumerate(self._notices)
-        )
-        self._profiles = [notice_profile(n, self._home) for n in self._notices]
-        self._frequencies = frequencies or frequencies_of(self._profiles)
-        self._staff = _by_identifier(p.staff for p in self._profiles)
-        self._warrant = _by_identifier(p.warrant for p in self._profiles)
+        self._profiles: dict[int, Profile] = {}
         self._floor = logit(thresholds.review)
+        keys = NoticeKeys(undated_register=True)
+        counted = NameFrequencies()
+        keyed: list[tuple[int, list[str]]] = []
+        for position, notice in enumerate(self._notices):
+            names, given = keys.surname(notice.surname), keys.forenames(notice.forenames)
+            keyed.append((position, keys.keys_of(names, given, notice.date_of_birth)))
+            forms = (names.form.joined, *names.form.parts) if names.form else ()
+            counted.add(forms, given.names[0] if given.names else "")
+        self._buckets = build_buckets(keyed)
+        self._frequencies = frequencies or counted
+        ids = [notice_identifiers(n, self._home) if n.staff_number or n.warrant_number else (None, None)
+               for n in self._notices]
+        self._staff = _by_identifier(staff for staff, _ in ids)
+        self._warrant = _by_identifier(warrant for _, warrant in ids)
+
+    def _profile(self, position: int) -> Profile:
+        profile = self._profiles.get(position)
+        if profile is None:
+            profile = self._profiles[position] = notice_profile(self._notices[position], self._home)
+        return profile
 
     def __len__(self) -> int:
         return len(self._notices)
@@ -175,7 +185,7 @@ class NoticeIndex:
             level = compare(dob_key(notice.date_of_birth), person_dob)
             if level is _DIFFERENT and position not in identified:
                 continue
-            result = assess(self._profiles[position], profile, self._frequencies, level, caps, self._floor)
+            result = assess(self._profile(position), profile, self._frequencies, level, caps, self._floor)
             candidate = None if result is None else to_candidate(notice.key, person.person_id, result, self.thresholds)
             if candidate is not None:
                 found.append(candidate)

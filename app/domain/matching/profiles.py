@@ -62,20 +62,27 @@ def register_profile(entry: RegisterEntry) -> Profile:
     )
 
 
-def notice_profile(notice: NoticeEntry, home_force: str) -> Profile:
-    """A notice's staff and warrant numbers count only if it does not name another employer."""
+def notice_identifiers(notice: NoticeEntry, home_force: str) -> tuple[str | None, str | None]:
+    """A notice's staff and warrant numbers, if they can be home-force numbers: the notice names
+    no employer, or the home force."""
     employer = normalise_force(notice.employing_force)
-    home = normalise_force(home_force)
-    ours = employer is None or employer == home
+    if employer is not None and employer != normalise_force(home_force):
+        return None, None
+    return normalise_identifier(notice.staff_number), normalise_identifier(notice.warrant_number)
+
+
+def notice_profile(notice: NoticeEntry, home_force: str) -> Profile:
+    employer = normalise_force(notice.employing_force)
     form = surname_form(notice.surname)
+    staff, warrant = notice_identifiers(notice, home_force)
     return Profile(
         surnames=(form,) if form is not None else (),
         forenames=tokens(notice.forenames),
         dob=notice.date_of_birth,
-        staff=normalise_identifier(notice.staff_number) if ours else None,
-        warrant=normalise_identifier(notice.warrant_number) if ours else None,
+        staff=staff,
+        warrant=warrant,
         employer=employer,
-        employer_is_home=employer is not None and employer == home,
+        employer_is_home=employer is not None and employer == normalise_force(home_force),
     )
 
 
