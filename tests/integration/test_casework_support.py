@@ -130,7 +130,8 @@ def victim(ref: str = "V1", **changes: object) -> cw.VictimInput:
 def allegation(subject: str = "S100", *types: AbuseType, victims: tuple[str, ...] = ("V1",),
                **changes: object) -> cw.AllegationInput:
     kinds = frozenset(types or (AbuseType.COERCIVE_CONTROL,))
-    return cw.AllegationInput(subject, victims, kinds, conduct_from=date(2025, 1, 10), **changes)  # type: ignore[arg-type]
+    values: dict[str, object] = {"conduct_from": date(2025, 1, 10), **changes}
+    return cw.AllegationInput(subject, victims, kinds, **values)  # type: ignore[arg-type]
 
 
 def intake(*allegations: cw.AllegationInput, victims: tuple[cw.VictimInput, ...] = (), received: date = RECEIVED,
