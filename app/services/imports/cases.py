@@ -23,11 +23,14 @@ from app.domain.enums import (
 )
 from app.domain.errors import RowError
 from app.domain.imported import imported_decisions
+from app.domain.workflow import ImportedRowProblem, check_imported_outcomes
 from app.domain.permissions import Action, require
 from app.domain.records import User
 from app.persistence.models import AllegationRow, CaseRow, DecisionRow, PersonRow, VictimRow
 from app.persistence.uow import UnitOfWork
 from app.services import audit, case_summary, clock
+from app.services import policies as policy_service
+from app.services.case_state import person_record
 from app.services.imports.notices import force_codes
 from app.services.imports.table import (
     Column, Row, bounded, enum_of, enum_set, iso_date, one_of, read, yes_no,
@@ -71,7 +74,7 @@ def import_cases(uow: UnitOfWork, actor: User, path: Path) -> ImportSummary:
         people = {sn: (pid, name) for sn, pid, name in session.execute(
             select(PersonRow.staff_number, PersonRow.id, PersonRow.surname + " " + PersonRow.forenames))}
         codes = force_codes(session)
-        table.reject_if_errors(_row_checks(rows, people, codes))
+        table.reject_if_errors(_row_checks(rows, people, codes) + _outcome_errors(session, rows))
         writer = _Writer(session, actor, path.name, people, codes)
         added, updated = writer.write(rows)
         if added or updated:
@@ -98,6 +101,26 @@ def _row_checks(rows: list[Row], people: dict[str, Any], codes: dict[str, str]) 
         errors.extend(_disagreements(r, first, CASE_FIELDS, f"case {r['case_ref']}"))
         vfirst = victims.setdefault((r["case_ref"], r["victim_ref"]), r)
         errors.extend(_disagreements(r, vfirst, VICTIM_FIELDS, f"victim {r['victim_ref']}"))
+    return errors
+
+
+def _outcome_errors(session: Session, rows: list[Row]) -> list[RowError]:
+    """The outcome matrix (DOMAIN.md §3.4), as in the application, applied to each row's outcomes."""
+    wanted = sorted({r["subject_staff_number"] for r in rows if r["misconduct_outcomes"] and r["subject_staff_number"]})
+    subjects = {}
+    for i in range(0, len(wanted), 900):
+        subjects.update({p.staff_number: person_record(p) for p in session.scalars(
+            select(PersonRow).where(PersonRow.staff_number.in_(wanted[i : i + 900])))})
+    policies = policy_service.load(session) if subjects else None
+    errors: list[RowError] = []
+    for r in rows:
+        subject = subjects.get(r["subject_staff_number"])
+        if subject is None or policies is None or not r["misconduct_outcomes"] or not r["recorded_date"]:
+            continue
+        try:
+            check_imported_outcomes(r["misconduct_outcomes"], subject, r["recorded_date"], policies)
+        except ImportedRowProblem as problem:
+            errors.append(RowError(r.line, problem.column, problem.message))
     return errors
 
 
