@@ -125,6 +125,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--hard-share", type=float, default=0.001, help="share of look-alike hard negatives")
     parser.add_argument("--match", type=float, default=Thresholds().match)
     parser.add_argument("--review", type=float, default=Thresholds().review)
+    parser.add_argument("--workers", type=int, default=1, help="processes for the data wash (forked)")
     parser.add_argument("--held", type=int, default=100_000, help="notices held for the match_person timing")
     parser.add_argument("--sweep", action="store_true", help="also print precision/recall at other review thresholds")
     parser.add_argument("--show-errors", type=int, default=0, help="print this many misses and false positives")
@@ -168,11 +169,13 @@ def main(argv: list[str] | None = None) -> None:
     before = peak_rss_mb()[0]
     print(f"data: {args.people:,} people, {args.notices:,} notices, seed {args.seed} ({generated:.1f} s to generate)")
     start, cpu = time.perf_counter(), time.process_time()
-    found = data_wash(register, data.notices, HOME, thresholds)
+    found = data_wash(register, data.notices, HOME, thresholds, workers=args.workers)
     wash, cpu = time.perf_counter() - start, time.process_time() - cpu
     own, children = peak_rss_mb()
-    print(f"data wash: {wash:.2f} s wall, {cpu:.2f} s CPU ({args.notices / wash:,.0f} notices/s), {thresholds}")
-    print(f"peak RSS: {own:,.0f} MB (before the wash {before:,.0f} MB; largest child {children:,.0f} MB)")
+    print(f"data wash ({args.workers} process{'es' if args.workers > 1 else ''}): {wash:.2f} s wall, "
+          f"{cpu:.2f} s CPU in this process ({args.notices / wash:,.0f} notices/s), {thresholds}")
+    print(f"peak RSS: {own:,.0f} MB in this process (before the wash {before:,.0f} MB), largest worker "
+          f"{children:,.0f} MB (shared pages counted in both; sum {own + children * max(args.workers, 1) * (children > 0):,.0f} MB at most)")
     for name, value in quality(found, data).items():
         print(f"{name:26} {value:.4f}" if isinstance(value, float) else f"{name:26} {value:,}")
     print("\n".join(breakdown(found, data)))

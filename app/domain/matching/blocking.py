@@ -1,7 +1,9 @@
 """Blocking keys: which pairs are worth scoring at all.
 
-A pair is scored only if a register person and a notice share a key. The keys are built so that the
-realistic errors still share one:
+A pair is scored only if a register person and a notice share a key. A key is a pair (group,
+member): the group is a surname code or a forename initial, so that one small dictionary per group
+holds its members, and a notice's members are built once per date of birth. The keys are built so
+that the realistic errors still share one:
 
 * ``Y`` surname code + birth year and month: a slip in the day;
 * ``D`` surname code + birth year and day: a slip in the month;
@@ -28,29 +30,26 @@ from app.domain.matching.dates import dob_text, swapped
 from app.domain.matching.names import SurnameForm, initials_of, phonetic_code, surname_form, tokens
 from app.domain.matching.profiles import Profile
 
+Key = tuple[str, str]  # (group, member)
+Query = list[tuple[str, tuple[str, ...]]]  # groups, each with the members asked for
 
-class _DobSuffixes(NamedTuple):
-    year_month: str
-    year_day: str
-    day_month: str
+
+class DobMembers(NamedTuple):
+    """The members of a date of birth: as filed under a surname code, and under an initial."""
+
+    own: tuple[str, ...]  # "Y" year+month, "D" year+day, "M" month+day, "S" whole
+    asked: tuple[str, ...]  # Y, D, M, and S for the swapped and boundary-transposed dates
     whole: str
-    swapped: str | None  # the whole DOB with day and month exchanged, if that is another date
-    variants: tuple[str, ...]  # swapped, and with digits transposed across a boundary
+    whole_asked: tuple[str, ...]  # whole, and swapped when that is another date
 
 
-def _dob_suffixes(value: date) -> _DobSuffixes:
+def dob_members(value: date) -> DobMembers:
     text = dob_text(value)
     other = swapped(value)
-    whole_swapped = ("|" + dob_text(other)) if other else None
-    variants = tuple("|" + v for v in _boundary_transpositions(text))
-    return _DobSuffixes(
-        "|" + text[:6],
-        "|" + text[:4] + text[6:],
-        "|" + text[4:],
-        "|" + text,
-        whole_swapped,
-        ((whole_swapped,) if whole_swapped else ()) + variants,
-    )
+    variants = ([dob_text(other)] if other else []) + _boundary_transpositions(text)
+    own = ("Y" + text[:6], "D" + text[:4] + text[6:], "M" + text[4:], "S" + text)
+    whole_asked = (text, dob_text(other)) if other else (text,)
+    return DobMembers(own, own[:3] + tuple("S" + v for v in variants), text, whole_asked)
 
 
 def _boundary_transpositions(text: str) -> list[str]:
@@ -72,55 +71,52 @@ def _valid(text: str) -> bool:
     return True
 
 
-def register_keys(person: Profile) -> set[str]:
+def register_keys(person: Profile) -> set[Key]:
     """The keys a register person is filed under (or asks for, when matched against notices)."""
     codes = {code for form in person.surnames for code in form.codes}
     initials = initials_of(person.first_forename)
-    pairs = {code + "|" + initial for code in codes for initial in initials}
+    named = {(code, initial) for code in codes for initial in initials}
     if person.forenames and len(person.forenames[0]) > 1:  # the notice may have the names transposed
         crossed = phonetic_code(person.forenames[0])
         codes.add(crossed)
-        pairs.update(crossed + "|" + form.joined[0] for form in person.surnames if form.joined)
-    keys = {"N" + pair for pair in pairs}
+        named.update((crossed, form.joined[0]) for form in person.surnames if form.joined)
+    keys = {(code, "N" + initial) for code, initial in named}
     if person.dob is None:
-        return keys | {"U" + pair for pair in pairs}
-    dob = _dob_suffixes(person.dob)
-    for code in codes:
-        keys.update(("Y" + code + dob.year_month, "D" + code + dob.year_day, "M" + code + dob.day_month))
-        keys.add("S" + code + dob.whole)
-    keys.update("F" + initial + dob.whole for initial in initials)
+        return keys | {(code, "U" + initial) for code, initial in named}
+    dob = dob_members(person.dob)
+    keys.update((code, member) for code in codes for member in dob.own)
+    keys.update(("F" + initial, dob.whole) for initial in initials)
     return keys
 
 
 class NoticeSurname(NamedTuple):
     form: SurnameForm | None
     codes: tuple[str, ...]
-    prefixes: tuple[tuple[str, str, str, str], ...]  # per code: "Y", "D", "M", "S" + code
 
 
 class NoticeForenames(NamedTuple):
     names: tuple[str, ...]  # normalised
     initials: tuple[str, ...]
-    dob_prefixes: tuple[str, ...]  # "F" + initial
+    groups: tuple[str, ...]  # "F" + initial
+    undated: tuple[str, ...]  # "U" + initial
+    dateless: tuple[str, ...]  # "N" + initial
 
 
 class NoticeKeys:
-    """Keys of notices, from their raw fields, with caches: a data wash repeats names and dates."""
+    """What notices ask the index for, from their raw fields, with caches: a data wash repeats
+    names and dates."""
 
     def __init__(self, undated_register: bool = True) -> None:
         self._undated = undated_register  # False when no register person lacks a DOB
         self._surnames: dict[str, NoticeSurname] = {}
         self._forenames: dict[str, NoticeForenames] = {}
-        self._dates: dict[date, _DobSuffixes] = {}
+        self._dates: dict[date, DobMembers] = {}
 
     def surname(self, raw: str) -> NoticeSurname:
         found = self._surnames.get(raw)
         if found is None:
             form = surname_form(raw)
-            codes = tuple(sorted(form.codes)) if form else ()
-            prefixes = tuple(("Y" + c, "D" + c, "M" + c, "S" + c) for c in codes)
-            found = NoticeSurname(form, codes, prefixes)
-            self._surnames[raw] = found
+            found = self._surnames[raw] = NoticeSurname(form, tuple(sorted(form.codes)) if form else ())
         return found
 
     def forenames(self, raw: str) -> NoticeForenames:
@@ -128,42 +124,65 @@ class NoticeKeys:
         if found is None:
             names = tokens(raw)
             initials = tuple(sorted(initials_of(names[0]))) if names else ()
-            found = self._forenames[raw] = NoticeForenames(names, initials, tuple("F" + i for i in initials))
+            found = self._forenames[raw] = NoticeForenames(
+                names,
+                initials,
+                tuple("F" + i for i in initials),
+                tuple("U" + i for i in initials),
+                tuple("N" + i for i in initials),
+            )
         return found
 
-    def keys(self, surname: str, forenames: str, dob: date | None) -> list[str]:
-        return self.keys_of(self.surname(surname), self.forenames(forenames), dob)
-
-    def keys_of(self, names: NoticeSurname, given: NoticeForenames, dob: date | None) -> list[str]:
-        """The keys of a notice whose surname and forenames were looked up already."""
+    def query(self, names: NoticeSurname, given: NoticeForenames, dob: date | None) -> Query:
+        """The groups and members a notice asks for."""
         if dob is None:
-            return ["N" + code + "|" + initial for code in names.codes for initial in given.initials]
-        suffixes = self._dates.get(dob)
-        if suffixes is None:
-            suffixes = self._dates[dob] = _dob_suffixes(dob)
-        year_month, year_day, day_month, whole, other, variants = suffixes
-        keys: list[str] = []
-        for y, d, m, s in names.prefixes:
-            keys += (y + year_month, d + year_day, m + day_month)
-            for variant in variants:
-                keys.append(s + variant)
-        for prefix in given.dob_prefixes:
-            keys.append(prefix + whole)
-            if other is not None:
-                keys.append(prefix + other)
-        if self._undated:
-            keys += ["U" + code + "|" + initial for code in names.codes for initial in given.initials]
-        return keys
+            return [(code, given.dateless) for code in names.codes]
+        members = self._dates.get(dob)
+        if members is None:
+            members = self._dates[dob] = dob_members(dob)
+        asked = members.asked + given.undated if self._undated else members.asked
+        query = [(code, asked) for code in names.codes]
+        query += [(group, members.whole_asked) for group in given.groups]
+        return query
+
+    def keys(self, surname: str, forenames: str, dob: date | None) -> list[Key]:
+        """The query of a notice as single keys (to file a held notice under)."""
+        query = self.query(self.surname(surname), self.forenames(forenames), dob)
+        return [(group, member) for group, members in query for member in members]
 
 
-def build_buckets(keyed: Iterable[tuple[int, Iterable[str]]]) -> dict[str, list[int]]:
-    """Key -> positions of the entries filed under it."""
-    buckets: dict[str, list[int]] = {}
-    for position, keys in keyed:
-        for key in keys:
-            bucket = buckets.get(key)
+class KeyIndex:
+    """Positions filed under keys: one small dictionary of members per group."""
+
+    def __init__(self) -> None:
+        self._groups: dict[str, dict[str, list[int]]] = {}
+
+    def add(self, position: int, keys: Iterable[Key]) -> None:
+        for group, member in keys:
+            members = self._groups.get(group)
+            if members is None:
+                members = self._groups[group] = {}
+            bucket = members.get(member)
             if bucket is None:
-                buckets[key] = [position]
+                members[member] = [position]
             else:
                 bucket.append(position)
-    return buckets
+
+    def positions(self, query: Query) -> list[int]:
+        """Every position filed under a key of the query (a position may come more than once)."""
+        found: list[int] = []
+        get = self._groups.get
+        for group, asked in query:
+            members = get(group)
+            if members is not None:
+                for member in asked:
+                    bucket = members.get(member)
+                    if bucket is not None:
+                        found += bucket
+        return found
+
+    def find(self, keys: Iterable[Key]) -> set[int]:
+        found: set[int] = set()
+        for group, member in keys:
+            found.update(self._groups.get(group, {}).get(member, ()))
+        return found

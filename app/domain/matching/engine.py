@@ -8,9 +8,12 @@ still reach the review threshold are compared in full.
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
-from app.domain.matching.blocking import NoticeKeys, build_buckets, register_keys
+from app.domain.matching.blocking import KeyIndex, NoticeKeys, register_keys
 from app.domain.matching.dates import DobAgreement, DobKey, compare, dob_key
 from app.domain.matching.decisions import rank, settle, to_candidate
 from app.domain.matching.frequencies import NameFrequencies
@@ -46,19 +49,18 @@ class MatchIndex:
         self._profiles = [register_profile(entry) for entry in self._entries]
         self._frequencies = frequencies or frequencies_of(self._profiles)
         self._floor = logit(thresholds.review)
-        self._dobs: list[DobKey | None] = [dob_key(p.dob) for p in self._profiles]
         self._caps = [name_caps(p, self._frequencies) for p in self._profiles]
-        self._bounds = [self._bound(caps) for caps in self._caps]
-        self._letters = [_letters(p) for p in self._profiles]
-        self._buckets = build_buckets(enumerate(map(register_keys, self._profiles)))
+        self._facts = [self._facts_of(p, caps) for p, caps in zip(self._profiles, self._caps, strict=True)]
+        self._index = KeyIndex()
+        for position, profile in enumerate(self._profiles):
+            self._index.add(position, register_keys(profile))
         self._staff = _by_identifier(p.staff for p in self._profiles)
         self._warrant = _by_identifier(p.warrant for p in self._profiles)
-        self._keys = NoticeKeys(undated_register=any(d is None for d in self._dobs))
+        self._keys = NoticeKeys(undated_register=any(p.dob is None for p in self._profiles))
 
-    def _bound(self, caps: tuple[float, float]) -> tuple[float, float]:
-        """Best log-odds less the floor, before the DOB: if the forenames may agree / cannot."""
+    def _facts_of(self, person: Profile, caps: tuple[float, float]) -> _Facts:
         base = PRIOR + EMPLOYER_HOME_WEIGHT + caps[0] - self._floor
-        return base + caps[1], base + FORENAME_DIFFERS
+        return _Facts(dob_key(person.dob), base + caps[1], base + FORENAME_DIFFERS, _letters(person), caps[0])
 
     @property
     def frequencies(self) -> NameFrequencies:
@@ -75,7 +77,7 @@ class MatchIndex:
             return []
         notice_dob = dob_key(notice.date_of_birth)
         for position in identified - levels.keys():
-            levels[position] = compare(notice_dob, self._dobs[position])
+            levels[position] = compare(notice_dob, self._facts[position].dob)
         profile = notice_profile(notice, self._home or "")
         found = []
         for position, level in levels.items():
@@ -90,30 +92,29 @@ class MatchIndex:
 
     def _blocked(self, notice: NoticeEntry) -> dict[int, DobAgreement]:
         """Positions sharing a key with the notice whose DOB and names could still be enough."""
-        notice_dob = dob_key(notice.date_of_birth)
         surname, given = self._keys.surname(notice.surname), self._keys.forenames(notice.forenames)
-        first = given.names[0] if given.names else ""
+        positions = self._index.positions(self._keys.query(surname, given, notice.date_of_birth))
         kept: dict[int, DobAgreement] = {}
-        get, dobs, bounds, letters = self._buckets.get, self._dobs, self._bounds, self._letters
-        for key in self._keys.keys_of(surname, given, notice.date_of_birth):
-            for position in get(key, ()):
-                if position in kept:
-                    continue
-                level = compare(notice_dob, dobs[position])
-                if level is _DIFFERENT:
-                    continue
-                best = DOB_WEIGHTS[level] + bounds[position][0]
+        if not positions:
+            return kept
+        notice_dob = dob_key(notice.date_of_birth)
+        first = given.names[0] if given.names else ""
+        facts = self._facts
+        for position in positions:
+            if position in kept:
+                continue
+            dob, may_agree, cannot_agree, letters, surname_cap = facts[position]
+            level = compare(notice_dob, dob)
+            if level is _DIFFERENT or DOB_WEIGHTS[level] + may_agree < 0.0:
+                continue
+            best = DOB_WEIGHTS[level] + may_agree
+            person = self._profiles[position]
+            if given.initials and letters.isdisjoint(given.initials) and not forename_may_agree(first, person):
+                best = DOB_WEIGHTS[level] + cannot_agree
                 if best < 0.0:
                     continue
-                person = self._profiles[position]
-                if given.initials and letters[position].isdisjoint(given.initials):
-                    if not forename_may_agree(first, person):
-                        best = DOB_WEIGHTS[level] + bounds[position][1]
-                        if best < 0.0:
-                            continue
-                cap = self._caps[position][0]
-                if best - cap + surname_bound(surname.form, first, person, cap) >= 0.0:
-                    kept[position] = level
+            if best - surname_cap + surname_bound(surname.form, first, person, surname_cap) >= 0.0:
+                kept[position] = level
         return kept
 
     def _identified(self, notice: NoticeEntry) -> set[int]:
@@ -121,6 +122,16 @@ class MatchIndex:
             return set()
         staff, warrant = notice_identifiers(notice, self._home or "")
         return set(self._staff.get(staff or "", ())) | set(self._warrant.get(warrant or "", ()))
+
+
+class _Facts(NamedTuple):
+    """What the cheap test of a register person needs, in one place (one memory fetch)."""
+
+    dob: DobKey | None
+    may_agree: float  # best log-odds less the floor before the DOB, if the forenames may agree
+    cannot_agree: float  # the same if the forenames cannot agree
+    letters: frozenset[str]
+    surname_cap: float
 
 
 def _letters(person: Profile) -> frozenset[str]:
@@ -147,13 +158,13 @@ class NoticeIndex:
         self._floor = logit(thresholds.review)
         keys = NoticeKeys(undated_register=True)
         counted = NameFrequencies()
-        keyed: list[tuple[int, list[str]]] = []
+        self._index = KeyIndex()
         for position, notice in enumerate(self._notices):
             names, given = keys.surname(notice.surname), keys.forenames(notice.forenames)
-            keyed.append((position, keys.keys_of(names, given, notice.date_of_birth)))
+            query = keys.query(names, given, notice.date_of_birth)
+            self._index.add(position, ((group, member) for group, members in query for member in members))
             forms = (names.form.joined, *names.form.parts) if names.form else ()
             counted.add(forms, given.names[0] if given.names else "")
-        self._buckets = build_buckets(keyed)
         self._frequencies = frequencies or counted
         ids = [notice_identifiers(n, self._home) if n.staff_number or n.warrant_number else (None, None)
                for n in self._notices]
@@ -172,9 +183,7 @@ class NoticeIndex:
     def match_person(self, person: RegisterEntry) -> list[Candidate]:
         """Every held notice that may concern this (new or changed) person, best first."""
         profile = register_profile(person)
-        positions: set[int] = set()
-        for key in register_keys(profile):
-            positions.update(self._buckets.get(key, ()))
+        positions = self._index.find(register_keys(profile))
         identified = set(self._staff.get(profile.staff or "", ()))
         identified |= set(self._warrant.get(profile.warrant or "", ()))
         caps = name_caps(profile, self._frequencies)
@@ -205,13 +214,59 @@ def data_wash(
     notices: Sequence[NoticeEntry],
     home_force: str,
     thresholds: Thresholds = Thresholds(),
+    *,
+    workers: int = 1,
 ) -> list[Candidate]:
-    """The whole register against a whole notice file: candidates in notice order, best first."""
+    """The whole register against a whole notice file: candidates in notice order, best first.
+
+    With ``workers`` > 1 and a large file, the notices are shared out among forked processes
+    (where the platform can fork; elsewhere they are matched here, one after another).
+    """
     index = MatchIndex(register, home_force, thresholds)
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    if workers > 1 and can_fork and len(notices) >= PARALLEL_FROM:
+        return _wash_in_parallel(index, notices, workers)
+    return _wash(index, notices, 0, len(notices))
+
+
+PARALLEL_FROM = 50_000  # fewer notices than this are matched faster than processes start
+_SHARED: tuple[MatchIndex, Sequence[NoticeEntry]] | None = None  # what forked workers inherit
+
+
+def _wash(index: MatchIndex, notices: Sequence[NoticeEntry], start: int, stop: int) -> list[Candidate]:
+    """Match notices[start:stop]. The cyclic garbage collector is paused meanwhile: the loop makes
+    no cycles, and a full collection would walk every notice and index entry again and again."""
     found: list[Candidate] = []
-    for notice in notices:
-        found.extend(index.match(notice))
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for position in range(start, stop):
+            found.extend(index.match(notices[position]))
+    finally:
+        if collecting:
+            gc.enable()
     return found
+
+
+def _wash_range(bounds: tuple[int, int]) -> list[Candidate]:
+    assert _SHARED is not None, "runs only in a worker forked by _wash_in_parallel"
+    index, notices = _SHARED
+    return _wash(index, notices, *bounds)
+
+
+def _wash_in_parallel(index: MatchIndex, notices: Sequence[NoticeEntry], workers: int) -> list[Candidate]:
+    global _SHARED
+    size = max(1, -(-len(notices) // (workers * 4)))  # a few slices per worker evens out the load
+    slices = [(start, min(start + size, len(notices))) for start in range(0, len(notices), size)]
+    _SHARED = (index, notices)
+    gc.freeze()  # the workers then leave the shared objects' memory pages alone
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_wash_range, slices)
+    finally:
+        _SHARED = None
+        gc.unfreeze()
+    return [candidate for part in parts for candidate in part]
 
 
 def match_person(person: RegisterEntry, notices_index: NoticeIndex) -> list[Candidate]:

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from app.domain.enums import MatchDecision
+from app.domain.matching import engine
 from app.domain.matching import (
     Candidate,
     MatchIndex,
@@ -184,6 +185,11 @@ class TestBothDirections:
         ]
         found = data_wash(REGISTER, notices, HOME)
         assert [(c.notice_key, c.person_id) for c in found] == [(1, 7), (3, 1)]
+
+    def test_data_wash_shared_among_processes_finds_the_same(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(engine, "PARALLEL_FROM", 0)
+        notices = [notice(r.surname, r.forenames, r.date_of_birth, key=r.person_id) for r in REGISTER] * 3
+        assert data_wash(REGISTER, notices, HOME, workers=2) == data_wash(REGISTER, notices, HOME)
 
     def test_new_person_is_matched_against_held_notices(self) -> None:
         held = [
