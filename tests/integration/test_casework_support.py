@@ -17,7 +17,8 @@ from app.domain.enums import (
 )
 from app.domain.records import User
 from app.persistence.models import AccessLogRow, CaseRow, DecisionRow, PersonRow
-from app.services import clock, queue, users
+from app.services import clock, users
+from app.services.queue import QueueItem, work_queue
 from app.services import casework as cw
 from app.services.imports.workforce import import_workforce
 from tests.helpers import Env, force_env, write_csv
@@ -91,10 +92,17 @@ class World:
             return [(r.username, r.operation, r.detail) for r in uow.session.scalars(
                 select(AccessLogRow).where(AccessLogRow.record_id == record_id).order_by(AccessLogRow.seq))]
 
-    def queue(self, user: User, *, everyone: bool = True) -> list[queue.QueueItem]:
-        return queue.work_queue(self.uow(), user, everyone=everyone)
+    def personal_data_logged(self) -> list[str]:
+        """Access-log details naming anyone in the workforce register (there must be none)."""
+        words = {r[0] for r in WORKFORCE} | {r[1] for r in WORKFORCE} | {r[2] for r in WORKFORCE}
+        with self.uow() as uow:
+            details = [d for d in uow.session.scalars(select(AccessLogRow.detail)) if d]
+        return [d for d in details if any(w in d for w in words)]
 
-    def due(self, user: User, reference: str, *, everyone: bool = True) -> dict[DueItemKind, queue.QueueItem]:
+    def queue(self, user: User, *, everyone: bool = True) -> list[QueueItem]:
+        return work_queue(self.uow(), user, everyone=everyone)
+
+    def due(self, user: User, reference: str, *, everyone: bool = True) -> dict[DueItemKind, QueueItem]:
         return {i.item: i for i in self.queue(user, everyone=everyone) if i.case_ref == reference}
 
 

@@ -53,6 +53,7 @@ def closed(w: World, case_id: int, day: date) -> None:
     assert w.due(w.sup, REF) == {}
     with w.uow() as uow:
         assert audit.verify_chain(uow.session).ok
+    assert w.personal_data_logged() == []
 
 
 def refused_closure(w: World, case_id: int) -> str:

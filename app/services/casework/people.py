@@ -73,7 +73,7 @@ def record_leaving(uow: UnitOfWork, actor: User, staff_number: str, status: Empl
         if cases:
             case_summary.refresh(s, cases)
         audit.record(s, actor, AccessOperation.ALTERATION, "person", row.id,
-                     detail=f"employment status set to {status.name}")
+                     detail="leaving recorded")
         person_id = row.id
         uow.commit()
     return LeavingRecorded(person_id, status, end_date, len(cases))
@@ -97,7 +97,7 @@ def sync_employment(session: Session, actor: User, person_ids: Iterable[int]) ->
         if row.employment_status != wanted.name:
             row.employment_status = wanted.name
             audit.record(session, actor, AccessOperation.ALTERATION, "person", pid,
-                         detail=f"employment status set to {wanted.name} (restriction)")
+                         detail="employment status changed by a restriction decision")
 
 
 def note_list(session: Session, actor: User, person_id: int, status: ListStatus) -> None:
@@ -107,4 +107,4 @@ def note_list(session: Session, actor: User, person_id: int, status: ListStatus)
         return
     row.list_status = status.name
     audit.record(session, actor, AccessOperation.ALTERATION, "person", person_id,
-                 detail=f"list status set to {status.name}")
+                 detail="list notification recorded")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.domain.enums import AssignmentRole, Role, VictimWorkforce
+from app.domain.enums import AssignmentRole, VictimWorkforce
 from app.domain.records import CaseSnapshot
 from app.persistence.models import AllegationRow, PersonRow, UserRow, VictimRow
 from app.services.casework.connections import require_independent, user_person
@@ -85,11 +85,6 @@ def check_assessors(session: Session, snapshot: CaseSnapshot) -> None:
         if v.dash_assessor_user_id is not None:
             require_independent(session, snapshot, user_person(session, v.dash_assessor_user_id),
                                 AssignmentRole.DASH_ASSESSOR)
-
-
-def holds(session: Session, user_id: int, *roles: Role) -> bool:
-    text = session.scalar(select(UserRow.roles).where(UserRow.id == user_id)) or ""
-    return bool({r.name for r in roles} & set(text.split(";")))
 
 
 def new_allegation(case_id: int, subject: int, recorded: object, a: AllegationInput) -> AllegationRow:
