@@ -9,7 +9,9 @@ from app.domain.matching.model import Candidate, Thresholds
 from app.domain.matching.scoring import Assessment, logistic
 
 
-def to_candidate(notice_key: int, person_id: int, result: Assessment, thresholds: Thresholds) -> Candidate | None:
+def to_candidate(
+    notice_key: int, person_id: int, result: Assessment, thresholds: Thresholds
+) -> Candidate | None:
     """Score and decide one pair.
 
     An agreeing staff or warrant number decides at once (score 1), unless the names and DOB

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from app.domain.matching.blocking import KeyIndex, NoticeKeys, register_keys
 from app.domain.matching.dates import DobAgreement, DobKey, compare, dob_key
 from app.domain.matching.decisions import rank, settle, to_candidate
+from app.domain.matching.evidence import FORENAME_DIFFERS, forename_may_agree, name_caps, surname_bound
 from app.domain.matching.frequencies import NameFrequencies
 from app.domain.matching.model import Candidate, NoticeEntry, RegisterEntry, Thresholds
 from app.domain.matching.names import initials_of
@@ -27,7 +28,6 @@ from app.domain.matching.profiles import (
     notice_profile,
     register_profile,
 )
-from app.domain.matching.evidence import FORENAME_DIFFERS, forename_may_agree, name_caps, surname_bound
 from app.domain.matching.scoring import DOB_WEIGHTS, EMPLOYER_HOME_WEIGHT, PRIOR, assess, logit
 
 _DIFFERENT = DobAgreement.DIFFERENT
@@ -105,12 +105,16 @@ class MatchIndex:
                 continue
             dob, may_agree, cannot_agree, letters, surname_cap = facts[position]
             level = compare(notice_dob, dob)
-            if level is _DIFFERENT or DOB_WEIGHTS[level] + may_agree < 0.0:
+            if level is _DIFFERENT:
                 continue
-            best = DOB_WEIGHTS[level] + may_agree
+            weight = DOB_WEIGHTS[level]
+            best = weight + may_agree
+            if best < 0.0:
+                continue
             person = self._profiles[position]
-            if given.initials and letters.isdisjoint(given.initials) and not forename_may_agree(first, person):
-                best = DOB_WEIGHTS[level] + cannot_agree
+            disjoint = given.initials and letters.isdisjoint(given.initials)
+            if disjoint and not forename_may_agree(first, person):
+                best = weight + cannot_agree
                 if best < 0.0:
                     continue
             if best - surname_cap + surname_bound(surname.form, first, person, surname_cap) >= 0.0:
@@ -195,7 +199,9 @@ class NoticeIndex:
             if level is _DIFFERENT and position not in identified:
                 continue
             result = assess(self._profile(position), profile, self._frequencies, level, caps, self._floor)
-            candidate = None if result is None else to_candidate(notice.key, person.person_id, result, self.thresholds)
+            if result is None:
+                continue
+            candidate = to_candidate(notice.key, person.person_id, result, self.thresholds)
             if candidate is not None:
                 found.append(candidate)
         return sorted(found, key=rank)

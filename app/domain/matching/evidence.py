@@ -91,12 +91,16 @@ def _may_be_transposed(notice: Profile, person: Profile) -> bool:
 
 def _crossable(notice_forename: str, person: Profile) -> bool:
     """Whether a notice's first forename looks like the person's surname (names transposed)."""
-    return bool(person.surnames) and similarity(notice_forename, person.surnames[0].joined, FUZZY_SURNAME) is not None
+    if not person.surnames:
+        return False
+    return similarity(notice_forename, person.surnames[0].joined, FUZZY_SURNAME) is not None
 
 
 def forename_may_agree(notice_forename: str, person: Profile) -> bool:
     """Whether a notice's first forename is close to the person's despite a different initial."""
-    return bool(person.forenames) and similarity(notice_forename, person.forenames[0], FUZZY_FORENAME) is not None
+    if not person.forenames:
+        return False
+    return similarity(notice_forename, person.forenames[0], FUZZY_FORENAME) is not None
 
 
 def surname_bound(notice: SurnameForm | None, notice_forename: str, person: Profile, cap: float) -> float:
@@ -105,11 +109,10 @@ def surname_bound(notice: SurnameForm | None, notice_forename: str, person: Prof
     if notice is None:
         return 0.0
     for form in person.surnames:
-        if notice.joined == form.joined or not set(notice.parts).isdisjoint((form.joined, *form.parts)):
+        names = (form.joined, *form.parts)
+        if notice.joined in names or not set(notice.parts).isdisjoint(names):
             return cap
-        if notice.joined in form.parts:
-            return cap
-        if any(similarity(notice.joined, other, FUZZY_SURNAME) for other in (form.joined, *form.parts)):
+        if any(similarity(notice.joined, other, FUZZY_SURNAME) for other in names):
             return cap
     if notice_forename and person.forenames and _crossable(notice_forename, person):
         return cap
@@ -150,7 +153,8 @@ def _surname_pair(notice: SurnameForm, person: SurnameForm, freq: NameFrequencie
     shared = ({notice.joined, *notice.parts} & {person.joined, *person.parts}) - {""}
     if shared:
         part = max(shared, key=len)
-        reason = f"surname {notice.shown}/{person.shown} share {part.title()} (hyphenated or double-barrelled)"
+        reason = f"surname {notice.shown}/{person.shown} share {part.title()}"
+        reason += " (hyphenated or double-barrelled)"
         weight = _surname_base(part, freq) - 0.5 - penalty
         return Evidence(weight, f"{previous}; {reason}" if previous else reason)
     shown = f"({notice.shown}/{person.shown})"

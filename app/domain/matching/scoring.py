@@ -28,7 +28,7 @@ DOB_WEIGHTS = {
     DobAgreement.MISSING: 0.0,
     DobAgreement.DIFFERENT: -5.3,
 }
-EMPLOYER_HOME_WEIGHT = 3.0  # the issuer believes the person works (or worked) for the home force: m 0.2, u 0.01
+EMPLOYER_HOME_WEIGHT = 3.0  # the issuer believes the person works (or worked) here: m 0.2, u 0.01
 IDENTIFIER_WEIGHT = 11.0
 CONFLICT_WEIGHT = -4.0  # a staff or warrant number that should agree and does not
 
