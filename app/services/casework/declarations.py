@@ -38,10 +38,10 @@ def _check(actor: User, case_id: int | None, staff_number: str | None, victim_re
     if actor.person_id is None:
         raise InvalidInput("Your account is not linked to the workforce register, so a connection cannot be "
                            "recorded against you: ask an administrator to link it to your staff number.")
-    if case_id is None and not staff_number:
-        raise InvalidInput("Name the colleague (associate_staff_number) or the case the connection is with.")
     if victim_ref and case_id is None:
         raise InvalidInput("case_id: a connection to a victim needs the case the victim is in.")
+    if case_id is None and not staff_number:
+        raise InvalidInput("Name the colleague (associate_staff_number) or the case the connection is with.")
     if note and len(note.strip()) > MAX_NOTE:
         raise InvalidInput(f"note: longer than {MAX_NOTE} characters.")
 

@@ -17,11 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain import workflow as wf
-from app.domain.enums import AbuseType, AggravatingFeature, BreachType
-from app.domain.errors import NotFound
+from app.domain.enums import AbuseType, AggravatingFeature, BreachType, CaseStatus
+from app.domain.errors import NotFound, RuleRefused
 from app.domain.permissions import Action
 from app.domain.records import User
-from app.domain.workflow.common import require_open
 from app.persistence.models import AllegationRow, PersonRow, UserRow, VictimRow
 from app.persistence.uow import UnitOfWork
 from app.services import clock
@@ -50,7 +49,9 @@ def _edit(uow: UnitOfWork, actor: User, case_id: int, expected_version: int | No
           detail: str) -> CaseEdited:
     with uow:
         w = begin(uow.session, actor, case_id, Action.EDIT_CASE, expected_version)
-        require_open(w.snapshot)
+        if w.snapshot.case.status != CaseStatus.OPEN:
+            raise RuleRefused(f"Case {w.reference} is {w.snapshot.case.status.name.lower()}: its allegations, "
+                              "victims and details can no longer be changed.")
         record_id = change(w)
         finish(w, detail)
         uow.commit()
