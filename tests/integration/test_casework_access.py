@@ -14,7 +14,7 @@ from app.domain.records import User
 from app.services import case_queries as cq
 from app.services import casework as cw
 from app.services import users
-from app.services.casework.common import case_row, claim_version
+from app.services.casework.common import case_row, check_and_claim, claim_version
 from tests.helpers import PASSWORD
 from tests.integration.test_casework_support import (
     RECEIVED, World, allegation_ids, new_case, pin, victim, world,
@@ -185,6 +185,15 @@ def test_of_two_concurrent_writers_of_one_version_only_one_succeeds(world: World
     assert len(outcome) == 1 and isinstance(outcome[0], ConflictError)
     assert "after you opened it. Reload the case to see the change; nothing was saved." in str(outcome[0])
     assert world.case(case_id).version == seen + 1
+
+
+def test_a_writer_who_read_the_case_before_another_saved_is_refused(world: World) -> None:
+    case_id, aid = on_team(world)
+    with world.uow() as slow:
+        row = case_row(slow.session, case_id)  # read first ...
+        cw.record_severity(world.uow(), world.sup2, case_id, Severity.MISCONDUCT, allegation_id=aid)  # ... saved first
+        with pytest.raises(ConflictError, match=f"^{REF} was changed by sup2 at 10:00 \\(SEVERITY\\)"):
+            check_and_claim(slow.session, row, None)
 
 
 def test_assignment_is_refused_for_connected_or_undeclared_candidates(world: World) -> None:
