@@ -174,8 +174,9 @@ def main(argv: list[str] | None = None) -> None:
     own, children = peak_rss_mb()
     print(f"data wash ({args.workers} process{'es' if args.workers > 1 else ''}): {wash:.2f} s wall, "
           f"{cpu:.2f} s CPU in this process ({args.notices / wash:,.0f} notices/s), {thresholds}")
-    print(f"peak RSS: {own:,.0f} MB in this process (before the wash {before:,.0f} MB), largest worker "
-          f"{children:,.0f} MB (shared pages counted in both; sum {own + children * max(args.workers, 1) * (children > 0):,.0f} MB at most)")
+    print(f"peak RSS: {own:,.0f} MB (before the wash {before:,.0f} MB)")
+    if args.workers > 1:
+        print(f"  largest worker's peak RSS {children:,.0f} MB (mostly pages shared with the parent)")
     for name, value in quality(found, data).items():
         print(f"{name:26} {value:.4f}" if isinstance(value, float) else f"{name:26} {value:,}")
     print("\n".join(breakdown(found, data)))
