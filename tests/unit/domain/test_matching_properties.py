@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain.enums import MatchDecision
-from app.domain.matching import MatchIndex, NoticeEntry, RegisterEntry, Thresholds
+from app.domain.matching import MatchIndex, NoticeEntry, NoticeIndex, RegisterEntry, Thresholds, match_person
 from app.domain.matching.names import full_names_of, normalise, shared_full_name
 from app.domain.matching.nicknames import SHORT_FORMS
 
@@ -45,6 +45,14 @@ def test_a_notice_recorded_exactly_is_proposed_as_a_match(surname: str, forename
     person = RegisterEntry(1, "001", surname, forename, dob)
     found = MatchIndex([person, *OTHERS], HOME).match(NoticeEntry(1, "N1", "KEN", surname, forename, dob))
     assert [(c.person_id, c.decision) for c in found] == [(1, MatchDecision.MATCH)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(surname=names, forename=names, dob=dobs)
+def test_a_new_person_finds_the_notice_recorded_about_them(surname: str, forename: str, dob: date) -> None:
+    held = [NoticeEntry(5, "N5", "KEN", surname, forename, dob), NoticeEntry(6, "N6", "KEN", "Zzyzx", "Quentin", None)]
+    found = match_person(RegisterEntry(1, "001", surname, forename, dob), NoticeIndex(held, HOME))
+    assert [(c.notice_key, c.decision) for c in found] == [(5, MatchDecision.MATCH)]
 
 
 @settings(max_examples=60, deadline=None)
