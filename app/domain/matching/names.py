@@ -11,6 +11,10 @@ import jellyfish
 from app.domain.matching.nicknames import FULL_NAMES_OF, SHORT_FORMS
 
 _DROPPED = str.maketrans("", "", "'’‘`´")
+# ASCII text: letters upper-cased, apostrophes dropped, anything else a space (one C-level pass).
+_ASCII = str.maketrans(
+    {chr(c): (chr(c).upper() if chr(c).isalpha() else (None if chr(c) in "'`" else " ")) for c in range(128)}
+)
 _CODE_LENGTH = 4  # metaphone codes are cut to 4 letters: typos late in long names then still block
 
 
@@ -21,6 +25,8 @@ def normalise(text: str) -> str:
     >>> normalise("  O'Brien-Smythe ") == "OBRIEN SMYTHE"
     True
     """
+    if text.isascii():
+        return " ".join(text.translate(_ASCII).split())
     decomposed = unicodedata.normalize("NFKD", text.translate(_DROPPED))
     letters = [
         ch if "A" <= ch <= "Z" else " "
