@@ -186,6 +186,7 @@ class TestBothDirections:
         found = data_wash(REGISTER, notices, HOME)
         assert [(c.notice_key, c.person_id) for c in found] == [(1, 7), (3, 1)]
 
+    @pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")  # Python 3.12+
     def test_data_wash_shared_among_processes_finds_the_same(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(engine, "PARALLEL_FROM", 0)
         notices = [notice(r.surname, r.forenames, r.date_of_birth, key=r.person_id) for r in REGISTER] * 3
