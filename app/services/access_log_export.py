@@ -10,7 +10,7 @@ import csv
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, Unpack
 
 from sqlalchemy import Select, select
 
@@ -23,6 +23,7 @@ from app.reports.files import atomic_path
 from app.reports.marking import MARKING
 from app.services import audit
 
+SelectT = TypeVar("SelectT", bound="Select[Unpack[tuple[Any, ...]]]")
 HEADER = ("seq", "at", "username", "operation", "record_type", "record_id", "reason", "recipient", "detail")
 
 
@@ -33,7 +34,7 @@ class LogFilter:
     date_from: date | None = None
     date_to: date | None = None
 
-    def apply(self, stmt: Select[Any]) -> Select[Any]:
+    def apply(self, stmt: SelectT) -> SelectT:
         if self.username:
             stmt = stmt.where(AccessLogRow.username == self.username)
         if self.record_id:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar, Unpack
 
 from sqlalchemy import Select, and_, case, exists, false, func, or_, select, true
 from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ from app.services.case_state import load_snapshots
 
 PAGE_SIZE = 200
 MIN_REASON = 5
+SelectT = TypeVar("SelectT", bound="Select[Unpack[tuple[Any, ...]]]")
 
 
 # ---- who may see a case ---------------------------------------------------------------------
@@ -139,7 +140,7 @@ def _like(term: str) -> str:
     return f"%{escaped}%"
 
 
-def _filtered(stmt: Select[Any], actor: User, f: CaseFilter) -> Select[Any]:
+def _filtered(stmt: SelectT, actor: User, f: CaseFilter) -> SelectT:
     stmt = stmt.where(visible_clause(actor))
     for term in f.text.lower().split():
         stmt = stmt.where(CaseRow.search_text.like(_like(term), escape="\\"))
@@ -302,10 +303,12 @@ def _detail(session: Session, snap: CaseSnapshot, full: bool) -> CaseDetail:
     user_ids = {d.decided_by for d in snap.decisions} | {d.approved_by for d in snap.decisions} | \
         {a.user_id for a in snap.assignments}
     known = [u for u in user_ids if u is not None]
-    names: dict[int | None, str] = dict(session.execute(select(UserRow.id, UserRow.display_name).where(
-        UserRow.id.in_(known))).all()) if known else {}  # type: ignore[arg-type]
+    names: dict[int | None, str] = {}
+    if known:
+        names.update((uid, name) for uid, name in session.execute(
+            select(UserRow.id, UserRow.display_name).where(UserRow.id.in_(known))))
     allegations = tuple(_allegation_view(a.id or 0, snap) for a in snap.allegations)
-    subject_of = {a.id: a.subject for a in allegations}
+    subject_of: dict[int | None, str] = {a.id: a.subject for a in allegations}
     victims = tuple(_victim_view(v) for v in snap.victims) if full else ()
     ordered = sorted(enumerate(snap.decisions), key=lambda p: (p[1].effective_date, p[0]))
     timeline = tuple(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar, Unpack
 
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from app.services import audit
 from app.services.case_queries import visible_clause
 
 PAGE_SIZE = 200
+SelectT = TypeVar("SelectT", bound="Select[Unpack[tuple[Any, ...]]]")
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def _like(term: str) -> str:
     return f"%{escaped}%"
 
 
-def _search(stmt: Select[Any], text: str) -> Select[Any]:
+def _search(stmt: SelectT, text: str) -> SelectT:
     """Every word must appear in the staff or warrant number, a name or a previous name."""
     for term in text.lower().split():
         pattern = _like(term)

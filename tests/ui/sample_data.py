@@ -55,7 +55,9 @@ class Sample:
 
     def victim_id(self, reference: str) -> int:
         with self.env.uow() as uow:
-            return int(uow.session.scalar(select(VictimRow.id).where(VictimRow.case_id == self.case_ids[reference])))
+            found = uow.session.scalar(select(VictimRow.id).where(VictimRow.case_id == self.case_ids[reference]))
+        assert found is not None
+        return found
 
 
 def build(env: Env, folder: Path) -> Sample:

@@ -1,0 +1,1 @@
+"""Table models over plain rows (dataclasses from the services); never ORM objects."""

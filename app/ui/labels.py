@@ -1,0 +1,48 @@
+"""How enumerated names and dates read on screen ("COERCIVE_CONTROL" → "Coercive control")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+ACRONYMS = frozenset({"DA", "IOPC", "PCSO", "PSD", "MARAC", "DASH", "PND", "IDVA", "ISVA", "PCC", "UK"})
+SPECIAL = {
+    "HOME": "Home force",
+    "F": "Female", "M": "Male", "X": "Other", "U": "Not known",
+    "NO": "No", "SAME_FORCE": "Same force", "OTHER_FORCE": "Other force",
+    "AGE_18_24": "18–24", "AGE_25_34": "25–34", "AGE_35_44": "35–44", "AGE_45_54": "45–54",
+    "AGE_55_PLUS": "55+", "UNDER_18": "Under 18",
+}
+
+
+def human(name: str | None) -> str:
+    """A readable label for an enumerated name; unknown text is returned as it is."""
+    if not name:
+        return ""
+    if name in SPECIAL:
+        return SPECIAL[name]
+    if not name.replace("_", "").isalnum() or name != name.upper():
+        return name
+    words = [w if w in ACRONYMS else w.lower() for w in name.split("_")]
+    first = words[0]
+    words[0] = first if first in ACRONYMS else first.capitalize()
+    return " ".join(words)
+
+
+def human_list(names: Iterable[str], sep: str = ", ") -> str:
+    return sep.join(human(n) for n in names)
+
+
+def day(value: date | datetime | None) -> str:
+    """Dates as 14 Mar 2025: unambiguous for British readers."""
+    if value is None:
+        return ""
+    return value.strftime("%d %b %Y")
+
+
+def moment(value: datetime | None) -> str:
+    return "" if value is None else value.strftime("%d %b %Y %H:%M:%S")
+
+
+def yes_no(value: bool) -> str:
+    return "Yes" if value else "No"

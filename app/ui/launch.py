@@ -1,0 +1,85 @@
+"""`ppda-tracker` with no subcommand: the desktop application.
+
+Start-up order: Qt and the look; the database (asking for the SQLCipher key if the keyring does
+not hold it); the schema check (SQLite is upgraded, after a backup; PostgreSQL only checked);
+then first run or sign-in. Nothing slow happens before the first window shows.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from app.config import Settings
+from app.domain.errors import ExpectedError
+from app.persistence import migrate
+from app.persistence.database import Database, key_name, open_database
+from app.persistence.secrets import SecretStore
+from app.ui.dialogs.key_prompt import ask_secret, warn_memory_only
+from app.ui.errors import install_excepthook, startup_failure
+from app.ui.session import SessionController
+from app.ui.style import apply_look
+
+log = logging.getLogger(__name__)
+
+
+def run_application(settings: Settings) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    install_excepthook()
+    apply_look(app)
+    app.setQuitOnLastWindowClosed(False)
+    db = open_checked(settings.db_url)
+    if db is None:
+        return 1
+    controller = SessionController(db)
+    controller.finished.connect(app.quit)
+    controller.start()
+    try:
+        return int(app.exec())
+    finally:
+        db.dispose()
+
+
+class _PromptRecorder:
+    """SecretStore's prompt that remembers whether it was asked (to store the key afterwards)."""
+
+    def __init__(self) -> None:
+        self.asked: str | None = None
+
+    def __call__(self, question: str) -> str:
+        answer = ask_secret(question)
+        self.asked = answer or None
+        return answer
+
+
+def open_checked(url: str) -> Database | None:
+    """Open the database and make its schema ready; None (after a message) if that cannot be done."""
+    prompt = _PromptRecorder()
+    store = SecretStore(prompt)
+    try:
+        db = open_database(url, store)
+    except ExpectedError as exc:
+        startup_failure(exc)
+        return None
+    try:
+        migrate.check_ready(db)
+    except ExpectedError as exc:
+        db.dispose()
+        startup_failure(exc)
+        return None
+    _keep_entered_key(db, store, prompt)
+    log.info("Database ready: %s", "SQLite" if db.is_sqlite else "PostgreSQL")
+    return db
+
+
+def _keep_entered_key(db: Database, store: SecretStore, prompt: _PromptRecorder) -> None:
+    """A key typed in is stored in the keyring; with no keyring, say it is kept in memory only."""
+    path: Path | None = db.sqlite_path
+    if prompt.asked is None or path is None or not db.encrypted:
+        return
+    if not store.put(key_name(path), prompt.asked):
+        warn_memory_only()

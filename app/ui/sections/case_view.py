@@ -1,0 +1,202 @@
+"""The read-only case view: the facts, allegations with subjects and abuse types, victims (contact
+details masked until revealed with a reason), the decision timeline and the case team."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout, QLabel, QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from app.domain.permissions import Action
+from app.services.case_queries import CaseDetail, VictimView
+from app.ui.context import AppContext
+from app.ui.dialogs.reveal import RevealContactDialog
+from app.ui.labels import day, human
+from app.ui.models.base import RowRoles
+from app.ui.models.case_parts import (
+    AllegationRoles, AllegationTableModel, TeamTableModel, TimelineTableModel, VictimRoles, VictimTableModel,
+    detail_text,
+)
+from app.ui.style import icon
+from app.ui.widgets import FactGrid, back_button, heading, note, set_widths, table_view
+
+VICTIM_NOTE = ("Contact details are hidden. Reveal them only when you need them: you will be asked "
+               "why, and the reveal is recorded in the access log.")
+WITHHELD_NOTE = "Victim details are not shown to the IOPC liaison. Ask the case team if you need them."
+
+
+class CaseView(QWidget):
+    back = Signal()
+    person_requested = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("caseView")
+        self.setAccessibleName("Case")
+        self.ctx = ctx
+        self.detail: CaseDetail | None = None
+        self.reveal_dialog: RevealContactDialog | None = None
+        self.allegations = AllegationTableModel(self)
+        self.victims = VictimTableModel(self)
+        self.timeline = TimelineTableModel(self)
+        self.team = TeamTableModel(self)
+        self.facts = FactGrid(columns=3)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Case parts")
+        self.tabs.addTab(self._allegations_tab(), "Allegations")
+        self.tabs.addTab(self._victims_tab(), "Victims")
+        self.tabs.addTab(self._timeline_tab(), "Decisions")
+        self.tabs.addTab(self._team_tab(), "Team")
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._title_bar())
+        layout.addWidget(self.facts)
+        layout.addWidget(self.tabs, 1)
+
+    def _title_bar(self) -> QHBoxLayout:
+        back = back_button("Cases", "Back to the case list", self)
+        back.clicked.connect(self.back)
+        self.title = heading("")
+        self.status = QLabel()
+        self.status.setObjectName("statusChip")
+        bar = QHBoxLayout()
+        bar.addWidget(back)
+        bar.addWidget(self.title)
+        bar.addWidget(self.status)
+        bar.addStretch(1)
+        bar.addWidget(note("Read-only view"))
+        return bar
+
+    def _allegations_tab(self) -> QWidget:
+        self.allegation_table = table_view(self.allegations, "Allegations")
+        set_widths(self.allegation_table, (200, 220, 200, 170, 150, 110))
+        self.allegation_table.activated.connect(self._subject_activated)
+        hint = "Open a subject's page with Enter or a double-click." if self.ctx.may(Action.READ_PEOPLE) else ""
+        return _tab(self.allegation_table, note(hint) if hint else None)
+
+    def _victims_tab(self) -> QWidget:
+        self.victim_table = table_view(self.victims, "Victims")
+        set_widths(self.victim_table, (80, 160, 120, 90, 90, 130, 100, 140))
+        self.victim_note = note(VICTIM_NOTE)
+        self.reveal_button = QPushButton(icon("eye"), "Reveal contact details…")
+        self.reveal_button.setAccessibleName("Reveal contact details")
+        self.reveal_button.clicked.connect(self.ask_reveal)
+        self.victim_table.selectionModel().currentRowChanged.connect(lambda *_: self._update_reveal())
+        top = QHBoxLayout()
+        top.addWidget(self.victim_note, 1)
+        top.addWidget(self.reveal_button)
+        page = _tab(self.victim_table, None)
+        page.layout().insertLayout(0, top)  # type: ignore[union-attr]
+        return page
+
+    def _timeline_tab(self) -> QWidget:
+        self.timeline_table = table_view(self.timeline, "Decision timeline")
+        set_widths(self.timeline_table, (96, 150, 150, 260, 170, 260))
+        self.decision_text = note("Select a decision to read it in full.")
+        self.decision_text.setObjectName("decisionText")
+        self.timeline_table.selectionModel().currentRowChanged.connect(self._show_decision)
+        return _tab(self.timeline_table, self.decision_text)
+
+    def _team_tab(self) -> QWidget:
+        self.team_table = table_view(self.team, "Case team")
+        set_widths(self.team_table, (240, 180))
+        return _tab(self.team_table, None)
+
+    # -- contents ---------------------------------------------------------------------------
+    def show_case(self, d: CaseDetail) -> None:
+        self.detail = d
+        self.title.setText(d.reference)
+        self.status.setText(human(d.status))
+        self.status.setProperty("state", d.status.lower())
+        self.status.style().polish(self.status)
+        self.facts.set_facts([
+            ("Received", day(d.received_date)), ("Reporting route", human(d.reporting_route)),
+            ("Case type", human(d.case_type)), ("Crime references", ", ".join(d.crime_refs)),
+            ("Closed", day(d.closed_date)), ("Imported from", d.imported_from or "Recorded here"),
+        ])
+        self.allegations.set_rows(d.allegations)
+        self.victims.set_rows(d.victims)
+        self.timeline.set_rows(d.timeline)
+        self.team.set_rows(d.team)
+        self._label_tabs(d)
+        self.victim_note.setText(WITHHELD_NOTE if d.victim_details_withheld else VICTIM_NOTE)
+        self.victim_table.setVisible(not d.victim_details_withheld)
+        if d.victims:
+            self.victim_table.selectRow(0)
+        self._update_reveal()
+        self.decision_text.setText("Select a decision to read it in full.")
+        self.tabs.setCurrentIndex(0)
+        self.allegation_table.setFocus()
+
+    def _label_tabs(self, d: CaseDetail) -> None:
+        victims = "Victims (withheld)" if d.victim_details_withheld else f"Victims ({len(d.victims)})"
+        for i, text in enumerate((f"Allegations ({len(d.allegations)})", victims,
+                                  f"Decisions ({len(d.timeline)})", f"Team ({len(d.team)})")):
+            self.tabs.setTabText(i, text)
+
+    def clear(self) -> None:
+        self.detail = None
+        for model in (self.allegations, self.victims, self.timeline, self.team):
+            model.set_rows([])
+
+    def hide_revealed(self) -> None:
+        self.victims.mask_all()
+        if self.reveal_dialog is not None:
+            self.reveal_dialog.reject()
+        self._update_reveal()
+
+    # -- victims ----------------------------------------------------------------------------
+    def selected_victim(self) -> VictimView | None:
+        index = self.victim_table.currentIndex()
+        return self.victims.data(index, VictimRoles.ROW) if index.isValid() else None
+
+    def _update_reveal(self) -> None:
+        v = self.selected_victim()
+        revealed = v is not None and bool(self.victims.data(self.victim_table.currentIndex(), VictimRoles.REVEALED))
+        self.reveal_button.setVisible(self.detail is not None and not self.detail.victim_details_withheld)
+        self.reveal_button.setEnabled(v is not None and v.has_contact_details and not revealed)
+
+    def ask_reveal(self) -> None:
+        v, d = self.selected_victim(), self.detail
+        if v is None or d is None:
+            return
+        dialog = RevealContactDialog(self.ctx, d.reference, v, self)
+        dialog.revealed.connect(self._revealed)
+        dialog.finished.connect(lambda _r: setattr(self, "reveal_dialog", None))
+        self.reveal_dialog = dialog
+        dialog.open()
+
+    def _revealed(self, victim_id: int, text: str) -> None:
+        self.victims.reveal(victim_id, text)
+        self.victim_table.resizeColumnToContents(VictimTableModel.CONTACT_COLUMN)
+        self._update_reveal()
+
+    # -- other tabs -------------------------------------------------------------------------
+    def _subject_activated(self, index: QModelIndex) -> None:
+        if self.ctx.may(Action.READ_PEOPLE):
+            self.person_requested.emit(int(self.allegations.data(index, AllegationRoles.SUBJECT_PERSON_ID)))
+
+    def _show_decision(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        e = self.timeline.data(current, RowRoles.ROW) if current.isValid() else None
+        if e is None:
+            return
+        first = f"{human(e.kind)}, effective {day(e.effective_date)}, decided by {e.decided_by}" + \
+            (f", approved by {e.approved_by}" if e.approved_by else "")
+        lines = [f"{label.capitalize()}: {detail_text(text)}" for label, text in e.details]
+        if e.rationale:
+            lines.append(f"Rationale: {e.rationale}")
+        self.decision_text.setText("<br>".join([f"<b>{_escape(first)}</b>", *map(_escape, lines)]))
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _tab(table: QTableView, below: QLabel | None) -> QWidget:
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(8, 8, 8, 8)
+    layout.addWidget(table, 1)
+    if below is not None:
+        layout.addWidget(below)
+    return page

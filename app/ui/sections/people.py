@@ -1,0 +1,151 @@
+"""People: the workforce register (searched and paged by the database) and a person's page."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from app.services import people_queries
+from app.services.people_queries import PersonDetail
+from app.ui.context import AppContext, Change
+from app.ui.errors import attempt
+from app.ui.labels import day, human, human_list
+from app.ui.models.people_tables import PersonCaseRoles, PersonCaseTableModel, PersonRoles, PersonTableModel
+from app.ui.sections.base import Section
+from app.ui.widgets import FactGrid, SearchBox, back_button, heading, note, set_widths, table_view
+
+
+class PersonView(QWidget):
+    back = Signal()
+    case_requested = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("personView")
+        self.setAccessibleName("Person")
+        self.ctx = ctx
+        self.cases = PersonCaseTableModel(self)
+        back = back_button("People", "Back to the workforce register", self)
+        back.clicked.connect(self.back)
+        self.title = heading("")
+        self.status = QLabel()
+        self.status.setObjectName("statusChip")
+        bar = QHBoxLayout()
+        for w in (back, self.title, self.status):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        self.facts = FactGrid(columns=3)
+        self.cases_note = note("")
+        self.case_table = table_view(self.cases, "Cases as subject")
+        set_widths(self.case_table, (150, 100, 140, 260, 200))
+        self.case_table.activated.connect(self._case_activated)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.facts)
+        layout.addWidget(heading("Cases as subject", 2))
+        layout.addWidget(self.cases_note)
+        layout.addWidget(self.case_table, 1)
+
+    def show_person(self, p: PersonDetail) -> None:
+        self.title.setText(f"{p.surname}, {p.forenames} ({p.staff_number})")
+        self.status.setText(human(p.employment_status))
+        self.status.setProperty("state", "open" if p.employment_status == "SERVING" else "closed")
+        self.status.style().polish(self.status)
+        self.facts.set_facts([
+            ("Workforce type", human(p.workforce_type)), ("Rank or grade", p.rank_or_grade or ""),
+            ("Unit", p.unit or ""), ("Warrant number", p.warrant_number or ""),
+            ("Date of birth", day(p.date_of_birth)), ("Sex", human(p.sex)),
+            ("Line manager", p.line_manager or ""), ("Previous names", "; ".join(p.previous_names)),
+            ("Previous forces", ", ".join(p.previous_forces)),
+            ("Role flags", human_list(p.role_flags) or "None"), ("Started", day(p.start_date)),
+            ("Left", day(p.end_date)), ("Vetting", f"{p.vetting_level or 'Not recorded'}"
+                                                   + (f", review due {day(p.vetting_review_due)}" if p.vetting_review_due else "")),
+            ("Barred / advisory list", human(p.list_status)),
+        ])
+        self.cases.set_rows(p.cases)
+        self.case_table.setFocus()
+        self.case_table.setVisible(p.cases_shown)
+        if not p.cases_shown:
+            self.cases_note.setText("Case content is not shown to your role.")
+        elif not p.cases:
+            self.cases_note.setText("No case that you may see names this person as a subject.")
+        else:
+            self.cases_note.setText("Only the cases you may see are listed. Open one with Enter or a double-click.")
+
+    def _case_activated(self, index: QModelIndex) -> None:
+        self.case_requested.emit(int(self.cases.data(index, PersonCaseRoles.CASE_ID)))
+
+
+class PeopleSection(Section):
+    title = "People"
+    icon_name = "people"
+    description = "The workforce register"
+    case_requested = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.model = PersonTableModel(self)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._build_list())
+        self.view = PersonView(ctx)
+        self.view.back.connect(self.show_list)
+        self.view.case_requested.connect(self.case_requested)
+        self.pages.addWidget(self.view)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+        ctx.changed.connect(self._changed)
+
+    def _build_list(self) -> QWidget:
+        page = QWidget()
+        self.search = SearchBox("Search staff number, warrant number, name or previous name   (Ctrl+F)",
+                                "Search people")
+        self.search.search.connect(self._search)
+        self.count = QLabel()
+        self.count.setObjectName("countLabel")
+        self.count.setAccessibleName("Number of people")
+        self.table = table_view(self.model, "Workforce register")
+        set_widths(self.table, (110, 220, 200, 150, 110, 200))
+        self.table.activated.connect(self._activated_row)
+        top = QHBoxLayout()
+        top.addWidget(heading("People"))
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count)
+        layout = QVBoxLayout(page)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        return page
+
+    def _search(self, text: str) -> None:
+        uow, user = self.ctx.uow, self.ctx.user
+        self.model.load(lambda offset, limit: people_queries.search_people(uow(), user, text, offset=offset, limit=limit))
+        total = people_queries.count_people(uow(), user, text)
+        self.count.setText(f"{total:,} {'person' if total == 1 else 'people'}")
+
+    def refresh(self) -> None:
+        self._activated = True
+        self._search(self.search.text().strip())
+
+    def _changed(self, what: str) -> None:
+        if what == Change.PEOPLE.value and self._activated:
+            self.refresh()
+
+    def _activated_row(self, index: QModelIndex) -> None:
+        self.open_person(int(self.model.data(index, PersonRoles.PERSON_ID)))
+
+    def open_person(self, person_id: int) -> bool:
+        detail = attempt(self, people_queries.open_person, self.ctx.uow(), self.ctx.user, person_id)
+        if detail is None:
+            return False
+        self.view.show_person(detail)
+        self.pages.setCurrentWidget(self.view)
+        return True
+
+    def show_list(self) -> None:
+        self.pages.setCurrentIndex(0)
+        self.table.setFocus()
+
+    def focus_search(self) -> None:
+        self.show_list()
+        self.search.setFocus()
+        self.search.selectAll()

@@ -1,0 +1,93 @@
+"""The life of the window: first run, sign-in, the main window, sign-out back to sign-in, quit."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Signal
+
+from app.domain.records import User
+from app.persistence.database import Database
+from app.persistence.uow import UnitOfWork
+from app.services import installation, users
+from app.ui.context import AppContext
+from app.ui.dialogs.sign_in import FirstRunDialog, SignInDialog
+from app.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+class SessionController(QObject):
+    """Shows the first-run or sign-in dialog, then the main window; `finished` when the user quits."""
+
+    finished = Signal()
+
+    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.first_run: FirstRunDialog | None = None
+        self.sign_in: SignInDialog | None = None
+        self.window: MainWindow | None = None
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.db.session_factory)
+
+    def start(self) -> None:
+        if not installation.is_initialised(self.uow()) or not users.any_users(self.uow()):
+            self._show_first_run()
+        else:
+            self._show_sign_in()
+
+    def _show_first_run(self) -> None:
+        self.first_run = FirstRunDialog(self.uow())
+        self.first_run.accepted.connect(self._first_run_done)
+        self.first_run.rejected.connect(self.finished)
+        self.first_run.show()
+
+    def _first_run_done(self) -> None:
+        assert self.first_run is not None
+        admin = self.first_run.admin
+        self.first_run.deleteLater()
+        self.first_run = None
+        log.info("First run completed: home force set and the first administrator created")
+        self._show_sign_in(admin.username if admin else "")
+
+    def _show_sign_in(self, username: str = "") -> None:
+        force = installation.home_force(self.uow())
+        self.sign_in = SignInDialog(self.uow(), force.name)
+        if username:
+            self.sign_in.username.setText(username)
+            self.sign_in.password.setFocus()
+        self.sign_in.accepted.connect(self._signed_in)
+        self.sign_in.rejected.connect(self.finished)
+        self.sign_in.show()
+
+    def _signed_in(self) -> None:
+        assert self.sign_in is not None
+        user = self.sign_in.user
+        self.sign_in.deleteLater()
+        self.sign_in = None
+        if user is not None:
+            self._open_window(user)
+
+    def _open_window(self, user: User) -> None:
+        ctx = AppContext(self.db, user, installation.home_force(self.uow()))
+        self.window = MainWindow(ctx)
+        ctx.setParent(self.window)
+        self.window.sign_out_requested.connect(self.sign_out)
+        self.window.closed.connect(self._window_closed)
+        self.window.show()
+        log.info("Signed in (user id %s)", user.id)
+
+    def sign_out(self) -> None:
+        window, self.window = self.window, None
+        if window is not None:
+            window.closed.disconnect(self._window_closed)
+            window.close()
+            window.deleteLater()
+            log.info("Signed out")
+        self._show_sign_in()
+
+    def _window_closed(self) -> None:
+        self.window = None
+        self.finished.emit()
