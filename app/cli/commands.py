@@ -16,11 +16,13 @@ from app.domain.errors import InvalidInput, RuleRefused
 from app.persistence import migrate
 from app.persistence.database import ENV_DB_KEY, is_encrypted_file, key_name
 from app.persistence.secrets import SecretStore
-from app.services import audit, installation, matching, notice_files, policies, queue, reporting, users
+from app.services import audit, installation, matching, notice_files, policies, queue, reporting, retention, users
+from app.services.access_log_export import LogFilter, export_access_log
 from app.services.imports.cases import import_cases
 from app.services.imports.workforce import import_workforce
 
 Sub = Any  # argparse's private _SubParsersAction
+ENV_APPROVER_PASSWORD = "PPDA_APPROVER_PASSWORD"  # automation: the approving user's password
 
 
 def register(sub: Sub, roles: list[str]) -> None:
@@ -36,6 +38,7 @@ def register(sub: Sub, roles: list[str]) -> None:
     _match(sub)
     _exports(sub)
     _audit(sub)
+    _retention(sub)
     _demo(sub)
 
 
@@ -367,12 +370,70 @@ def _audit(sub: Sub) -> None:
     p = sub.add_parser("audit", help="the access log")
     au = p.add_subparsers(dest="audit_command", required=True)
     _cmd(au, "verify", cmd_audit_verify, "verify the access log's hash chain")
+    e = _cmd(au, "export", cmd_audit_export, "export the access log (filtered by user, record and period) to CSV")
+    e.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
+    e.add_argument("--for-user", dest="username", metavar="NAME", help="only this user's entries")
+    e.add_argument("--record", dest="record_id", metavar="ID", help="only entries about this record, e.g. a case reference")
+    e.add_argument("--from", dest="start", type=_iso_date, metavar="DATE")
+    e.add_argument("--to", dest="end", type=_iso_date, metavar="DATE")
 
 
 def cmd_audit_verify(s: CliSession, a: argparse.Namespace) -> int:
     result = audit.verify(s.uow(), s.user())
     print(result.message, file=sys.stdout if result.ok else sys.stderr)
     return 0 if result.ok else 1
+
+
+def cmd_audit_export(s: CliSession, a: argparse.Namespace) -> int:
+    wanted = LogFilter(a.username, a.record_id, a.start, a.end)
+    count = export_access_log(s.uow(), s.user(), a.out, wanted)
+    print(f"{count} access log entries written to {a.out} (OFFICIAL-SENSITIVE; the disclosure is logged).")
+    return 0
+
+
+# ---- retention ------------------------------------------------------------------------------
+
+def _retention(sub: Sub) -> None:
+    p = sub.add_parser("retention", help="closed cases due for retention review, and their disposal")
+    rs = p.add_subparsers(dest="retention_command", required=True)
+    d = _cmd(rs, "due", cmd_retention_due, "closed cases whose retention review date has come")
+    d.add_argument("--on", type=_iso_date, metavar="DATE", help="as on this date (default: today)")
+    x = _cmd(rs, "dispose", cmd_retention_dispose,
+             "erase a closed case's personal data, keeping its anonymised statistics (needs a HEAD_OF_PSD's approval)")
+    x.add_argument("case_ref", metavar="CASE_REF")
+    x.add_argument("--reason", required=True, help="why the case can be disposed of (kept with the decision)")
+    x.add_argument("--approver", required=True, metavar="NAME",
+                   help=f"the approving HEAD_OF_PSD (password from {ENV_APPROVER_PASSWORD} or a prompt)")
+
+
+def cmd_retention_due(s: CliSession, a: argparse.Namespace) -> int:
+    rows = retention.due(s.uow(), s.user(), a.on)
+    for r in rows:
+        closed = r.closed_date.isoformat() if r.closed_date else "-"
+        print(f"{r.reference:18} closed {closed}  review {r.review_date.isoformat()}  ({r.overdue_days} days ago)")
+    print(f"{len(rows)} case(s) due for retention review.")
+    return 0
+
+
+def cmd_retention_dispose(s: CliSession, a: argparse.Namespace) -> int:
+    actor = s.user()
+    approver = users.authenticate(s.uow(), a.approver, _approver_password(a.approver))
+    case_id = retention.find_case(s.uow(), a.case_ref)
+    done = retention.dispose(s.uow(), actor, case_id, a.reason, approver)
+    print(f"{done.reference} disposed of: personal data erased ({done.allegations} allegation(s), {done.victims} "
+          "victim(s)); the anonymised statistical record is kept. Logged as an erasure.")
+    return 0
+
+
+def _approver_password(name: str) -> str:
+    import getpass
+
+    value = os.environ.get(ENV_APPROVER_PASSWORD)
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        raise InvalidInput(f"No password for the approver: set {ENV_APPROVER_PASSWORD} or run in a terminal.")
+    return getpass.getpass(f"Password for {name} (approving): ")
 
 
 def _demo(sub: Sub) -> None:

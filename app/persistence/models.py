@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -75,6 +76,9 @@ class PersonRow(Base):
     vetting_level: Mapped[str | None] = mapped_column(String(20))
     vetting_review_due: Mapped[date | None] = mapped_column(Date)
     list_status: Mapped[str] = mapped_column(String(10), default="NONE")
+    # A statistical stub left by a retention disposal (app.services.retention): no name, no staff
+    # number, only what the returns count. Never part of the workforce register.
+    anonymised: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     previous_names: Mapped[list[PreviousNameRow]] = relationship(

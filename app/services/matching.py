@@ -53,7 +53,7 @@ def register_entries(session: Session, person_ids: Sequence[int] | None = None) 
     names: dict[int, list[str]] = defaultdict(list)
     stmt_names = select(PreviousNameRow.person_id, PreviousNameRow.full_name)
     people = select(PersonRow.id, PersonRow.staff_number, PersonRow.surname, PersonRow.forenames,
-                    PersonRow.date_of_birth, PersonRow.warrant_number)
+                    PersonRow.date_of_birth, PersonRow.warrant_number).where(PersonRow.anonymised.is_(False))
     if person_ids is not None:
         stmt_names = stmt_names.where(PreviousNameRow.person_id.in_(person_ids))
         people = people.where(PersonRow.id.in_(person_ids))

@@ -44,6 +44,7 @@ def _like(term: str) -> str:
 
 def _search(stmt: SelectT, text: str) -> SelectT:
     """Every word must appear in the staff or warrant number, a name or a previous name."""
+    stmt = stmt.where(PersonRow.anonymised.is_(False))  # retention stubs are not in the register
     for term in text.lower().split():
         pattern = _like(term)
         stmt = stmt.where(or_(
