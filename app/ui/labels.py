@@ -8,6 +8,10 @@ from datetime import date, datetime
 ACRONYMS = frozenset({"DA", "IOPC", "PCSO", "PSD", "MARAC", "DASH", "PND", "IDVA", "ISVA", "PCC", "UK"})
 SPECIAL = {
     "HOME": "Home force",
+    "FIREARMS_TASER": "Firearms or Taser", "DA_SAFEGUARDING": "DA or safeguarding role",
+    "FIREARMS_TASER_AUTHORITY_WITHDRAWN": "Firearms or Taser authority withdrawn",
+    "EMOTIONAL_PSYCHOLOGICAL": "Emotional or psychological", "STALKING_HARASSMENT": "Stalking or harassment",
+    "NON_FATAL_STRANGULATION": "Non-fatal strangulation", "USE_OF_POLICE_POWERS_OR_STATUS": "Use of police powers or status",
     "F": "Female", "M": "Male", "X": "Other", "U": "Not known",
     "NO": "No", "SAME_FORCE": "Same force", "OTHER_FORCE": "Other force",
     "AGE_18_24": "18–24", "AGE_25_34": "25–34", "AGE_35_44": "35–44", "AGE_45_54": "45–54",

@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("nav")
         self.nav.setAccessibleName("Sections")
         self.nav.setIconSize(QSize(20, 20))
-        self.nav.setFixedWidth(190)
+        self.nav.setFixedWidth(168)
         for i, section in enumerate(self.sections):
             item = QListWidgetItem(icon(section.icon_name), section.title)
             item.setToolTip(f"{section.description} (Ctrl+{i + 1})")

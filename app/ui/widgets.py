@@ -63,9 +63,20 @@ def table_view(model: QAbstractItemModel, accessible: str, *, sortable: bool = F
     return view
 
 
-def set_widths(view: QTableView, widths: Sequence[int]) -> None:
-    for column, width in enumerate(widths):
-        view.setColumnWidth(column, width)
+def fit_columns(view: QTableView, maximum: int = 340) -> None:
+    """Columns as wide as their contents (and titles), none wider than `maximum`."""
+    view.resizeColumnsToContents()
+    last = view.horizontalHeader().count() - 1
+    for column in range(last):
+        if view.columnWidth(column) > maximum:
+            view.setColumnWidth(column, maximum)
+
+
+def text_width(view: QTableView, sample: str, title: str = "") -> int:
+    """Room for `sample` in a cell and `title` in the (bold) header."""
+    cell = view.fontMetrics().horizontalAdvance(sample) + 24
+    head = int(view.horizontalHeader().fontMetrics().horizontalAdvance(title) * 1.12) + 26
+    return max(cell, head)
 
 
 def back_button(text: str, accessible: str, owner: QWidget) -> QPushButton:

@@ -62,6 +62,12 @@ def test_the_case_list_shows_imported_cases_and_search_filters_them(qtbot: QtBot
     section.external.setChecked(True)
     assert listed(section) == [C3]
     section.clear_filters()
+    section.risk.setCurrentIndex(section.risk.findText("Medium"))
+    assert listed(section) == [C2]
+    section.status.setCurrentIndex(section.status.findText("Closed"))
+    assert listed(section) == [] and section.count.text() == "0 cases"
+    section.year.setCurrentIndex(section.year.findData(2023))
+    section.clear_filters()
     assert listed(section) == [C2, C1, C3] and section.search.text() == ""
 
 

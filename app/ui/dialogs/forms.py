@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
+    QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
 )
+
+from app.ui.style import icon
 
 
 class FormDialog(QDialog):
@@ -31,11 +34,26 @@ class FormDialog(QDialog):
         self.ok_button.setAccessibleName(ok_text)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        self.header = QHBoxLayout()
         self.body = QVBoxLayout(self)
+        self.body.addLayout(self.header)
         self.body.addWidget(self.intro)
         self.body.addLayout(self.form)
         self.body.addWidget(self.message)
         self.body.addWidget(self.buttons)
+
+    def brand(self, title: str) -> None:
+        """The product's mark and a title above the intro (first run, sign-in)."""
+        mark = QLabel()
+        mark.setPixmap(icon("app").pixmap(36, 36))
+        heading = QLabel(title)
+        heading.setObjectName("pageTitle")
+        marking = QLabel("OFFICIAL-SENSITIVE")
+        marking.setObjectName("markingInline")
+        self.header.addWidget(mark)
+        self.header.addWidget(heading)
+        self.header.addStretch(1)
+        self.header.addWidget(marking, 0, Qt.AlignmentFlag.AlignTop)
 
     def add_field(self, label: str, widget: QWidget) -> QWidget:
         widget.setAccessibleName(label.rstrip(":"))

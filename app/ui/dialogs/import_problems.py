@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 
 from app.domain.errors import ImportRejected
 from app.ui.models.log_tables import ImportProblemTableModel
-from app.ui.widgets import set_widths, table_view
+from app.ui.widgets import fit_columns, table_view
 
 
 class ImportProblemsDialog(QDialog):
@@ -26,8 +26,9 @@ class ImportProblemsDialog(QDialog):
         self.model = ImportProblemTableModel(self)
         self.model.set_rows(error.errors)
         self.table = table_view(self.model, "Problems in the file")
-        set_widths(self.table, (60, 200))
         self.table.setWordWrap(True)
+        fit_columns(self.table, 240)
+        self.table.horizontalHeader().sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self._text = str(error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         copy = buttons.addButton("Copy list", QDialogButtonBox.ButtonRole.ActionRole)

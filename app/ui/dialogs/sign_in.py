@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QWidget
 
 from app.domain.passwords import check_new_password, check_username
 from app.domain.records import User
@@ -11,10 +11,6 @@ from app.services import installation, users
 from app.ui import settings
 from app.ui.dialogs.forms import FormDialog
 from app.ui.errors import attempt_inline
-from app.ui.widgets import heading
-
-MARKING = "OFFICIAL-SENSITIVE"
-
 
 def _check_account(username: str, password: str) -> bool:
     """The account rules, checked before anything is written."""
@@ -33,6 +29,7 @@ class FirstRunDialog(FormDialog):
             "account. The administrator then adds the other users (administrators see no case content).",
             "Create administrator", parent)
         self.setObjectName("firstRunDialog")
+        self.brand("Set up PPDA Tracker")
         self._uow = uow
         self.force = QComboBox()
         for force in installation.list_forces(uow):
@@ -75,10 +72,7 @@ class SignInDialog(FormDialog):
         self.setObjectName("signInDialog")
         self._uow = uow
         self.intro.setText(f"{force_name} · Professional Standards Department")
-        self.body.insertWidget(0, heading("PPDA Tracker"))
-        marking = QLabel(MARKING)
-        marking.setObjectName("markingInline")
-        self.body.insertWidget(0, marking)
+        self.brand("PPDA Tracker")
         self.username = self.line("User name:")
         self.password = self.line("Password:", password=True)
         self.username.setText(settings.read(settings.LAST_USERNAME))

@@ -3,6 +3,7 @@ the decision timeline and the case team."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import IntEnum
 from typing import Any
 
@@ -106,25 +107,36 @@ class VictimTableModel(RowTableModel):
         return None
 
 
-def detail_text(text: str) -> str:
-    """A recorded value as read: enumerated names (also lists of them) made readable."""
-    return human_list(t.strip() for t in text.split(",")) if "," in text else human(text)
+def detail_text(text: str, names: Mapping[str, str] | None = None) -> str:
+    """A recorded value as read: enumerated names (also lists of them) made readable, known codes
+    (e.g. a force's) replaced by `names`."""
+    names = names or {}
+    return ", ".join(names.get(t.strip(), human(t.strip())) for t in text.split(","))
 
 
-def _details(e: TimelineEntry) -> str:
-    return "; ".join(f"{label}: {detail_text(text)}" for label, text in e.details)
+def decided_text(e: TimelineEntry) -> str:
+    """"decided by NAME" or "imported from FILE"."""
+    return e.decided_by if e.decided_by.startswith("imported from") else f"decided by {e.decided_by}"
 
 
 class TimelineTableModel(RowTableModel):
-    COLUMNS = (
-        Column("Effective", lambda e: day(e.effective_date), right=True),
-        Column("Decision", lambda e: human(e.kind)),
-        Column("Allegation (subject)", lambda e: e.subject or "Whole case"),
-        Column("What was decided", _details),
-        Column("Decided by", lambda e: e.decided_by),
-        Column("Rationale", lambda e: e.rationale or ""),
-        Column("Approved by", lambda e: e.approved_by or ""),
-    )
+    """Every decision in order; `names` reads codes in the recorded values (force codes)."""
+
+    def __init__(self, names: Mapping[str, str] | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._names = dict(names or {})
+        self.COLUMNS = (
+            Column("Effective", lambda e: day(e.effective_date), right=True),
+            Column("Decision", lambda e: human(e.kind)),
+            Column("Allegation (subject)", lambda e: e.subject or "Whole case"),
+            Column("What was decided", self.details),
+            Column("Decided by", lambda e: e.decided_by),
+            Column("Rationale", lambda e: e.rationale or ""),
+            Column("Approved by", lambda e: e.approved_by or ""),
+        )
+
+    def details(self, e: TimelineEntry) -> str:
+        return "; ".join(f"{label}: {detail_text(text, self._names)}" for label, text in e.details)
 
     def extra_data(self, row: TimelineEntry, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and column == 4 and row.decided_by.startswith("imported"):

@@ -7,7 +7,7 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor
 
 from app.services.case_queries import CaseFilter, CaseListRow, CaseSort, CaseSortKey
 from app.ui.labels import day, human, human_list
@@ -16,6 +16,7 @@ from app.ui.models.paged import PagedTableModel
 
 CaseSource = Callable[[CaseFilter, CaseSort, int, int], Sequence[CaseListRow]]
 OVERDUE = QColor("#a3262a")
+REFERENCE = QColor("#123e7c")
 
 
 class CaseRoles(IntEnum):
@@ -29,6 +30,11 @@ def _flags(r: CaseListRow) -> str:
     return ", ".join(marks)
 
 
+def _flags_tip(r: CaseListRow) -> str:
+    due = f"Next item due {day(r.next_due_date)}" if r.next_due_date else "Nothing due"
+    return f"{_flags(r)} ({due})" if _flags(r) else due
+
+
 class CaseTableModel(PagedTableModel):
     COLUMNS = (
         Column("Reference", lambda r: r.reference),
@@ -37,14 +43,14 @@ class CaseTableModel(PagedTableModel):
         Column("Abuse types", lambda r: human_list(r.abuse_types)),
         Column("Risk", lambda r: human(r.risk)),
         Column("Restriction", lambda r: human_list(o.strip() for o in r.restriction.split(",") if o.strip())),
-        Column("Investigating body", lambda r: r.investigating_body),
+        Column("Investigated by", lambda r: r.investigating_body),
         Column("Status", lambda r: human(r.status)),
-        Column("Flags", _flags),
-        Column("Next due", lambda r: day(r.next_due_date), right=True),
+        Column("Flags", _flags, _flags_tip),
     )
     SORT_KEYS = (CaseSortKey.REFERENCE, CaseSortKey.RECEIVED, CaseSortKey.SUBJECTS, CaseSortKey.ABUSE_TYPES,
                  CaseSortKey.RISK, CaseSortKey.RESTRICTION, CaseSortKey.BODY, CaseSortKey.STATUS,
-                 CaseSortKey.FLAGS, CaseSortKey.NEXT_DUE)
+                 CaseSortKey.FLAGS)
+    FLAGS_COLUMN = 8
     BODY_COLUMN = 6
 
     def __init__(self, source: CaseSource, body_names: dict[str, str] | None = None,
@@ -77,17 +83,15 @@ class CaseTableModel(PagedTableModel):
     def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and index.isValid() and index.column() == self.BODY_COLUMN \
                 and 0 <= index.row() < self.rowCount():
-            body = self.row_at(index.row()).investigating_body
-            return self._bodies.get(body, body)
+            bodies = self.row_at(index.row()).investigating_body.split(",")
+            return ", ".join(self._bodies.get(b.strip(), b.strip()) for b in bodies if b.strip())
         return super().data(index, role)
 
     def extra_data(self, row: CaseListRow, column: int, role: int) -> Any:
         if role == CaseRoles.OVERDUE:
             return row.overdue
-        if row.overdue and role == Qt.ItemDataRole.ForegroundRole and column in (8, 9):
+        if row.overdue and role == Qt.ItemDataRole.ForegroundRole and column == self.FLAGS_COLUMN:
             return QBrush(OVERDUE)
-        if role == Qt.ItemDataRole.FontRole and column == 0:
-            font = QFont()
-            font.setBold(True)
-            return font
+        if role == Qt.ItemDataRole.ForegroundRole and column == 0:
+            return QBrush(REFERENCE)
         return None

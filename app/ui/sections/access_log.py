@@ -21,7 +21,7 @@ from app.ui.errors import attempt, show_failure, show_message
 from app.ui.models.log_tables import AccessLogTableModel
 from app.ui.sections.base import Section
 from app.ui.style import icon
-from app.ui.widgets import heading, note, set_widths, table_view
+from app.ui.widgets import fit_columns, heading, note, table_view
 from app.ui.workers import CancellableUnitOfWork, CancelToken, Task, run_with_progress
 
 
@@ -71,7 +71,6 @@ class AccessLogSection(Section):
         if self.can_read:
             layout.addLayout(self._filters())
             self.table = table_view(self.model, "Access log entries")
-            set_widths(self.table, (60, 150, 100, 100, 170, 200, 120))
             layout.addWidget(self.table, 1)
         else:
             layout.addWidget(note("The access log records every consultation, change and disclosure of "
@@ -125,6 +124,7 @@ class AccessLogSection(Section):
                        record_id=f.record_id, date_from=f.date_from, date_to=f.date_to)
         if rows is not None:
             self.model.set_rows(rows)
+            fit_columns(self.table, 300)
             self.count.setText(f"{len(rows):,} entries (newest first)")
 
     def focus_search(self) -> None:

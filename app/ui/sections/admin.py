@@ -15,7 +15,7 @@ from app.ui.errors import show_message, succeeded
 from app.ui.models.admin_tables import HeadcountRoles, HeadcountTableModel, UserRoles, UserTableModel
 from app.ui.sections.base import Section
 from app.ui.style import icon
-from app.ui.widgets import heading, note, set_widths, table_view
+from app.ui.widgets import fit_columns, heading, note, table_view
 
 
 def _button(text: str, name: str | None = None) -> QPushButton:
@@ -30,7 +30,6 @@ class UsersTab(QWidget):
         self.ctx = ctx
         self.model = UserTableModel(self)
         self.table = table_view(self.model, "User accounts")
-        set_widths(self.table, (140, 180, 300, 140, 110))
         self.add_button = _button("Add user…", "add")
         self.roles_button = _button("Change roles…")
         self.unlock_button = _button("Unlock")
@@ -55,6 +54,7 @@ class UsersTab(QWidget):
         chosen = self.selected()
         rows = users.list_users(self.ctx.uow(), self.ctx.user)
         self.model.set_rows(rows)
+        fit_columns(self.table)
         names = [r.username for r in rows]
         if chosen is not None and chosen.username in names:
             self.table.selectRow(names.index(chosen.username))
@@ -108,7 +108,6 @@ class HeadcountTab(QWidget):
         self.ctx = ctx
         self.model = HeadcountTableModel(self)
         self.table = table_view(self.model, "Headcount per survey year")
-        set_widths(self.table, (260,))
         self.table.selectionModel().currentRowChanged.connect(self._pick)
         this_year = clock.today().year + (1 if clock.today().month > 3 else 0)
         self.year = QSpinBox()
@@ -137,6 +136,7 @@ class HeadcountTab(QWidget):
 
     def refresh(self) -> None:
         self.model.set_rows(installation.headcounts(self.ctx.uow()))
+        fit_columns(self.table)
 
     def _pick(self, current: object, _previous: object) -> None:
         row = self.model.data(self.table.currentIndex(), HeadcountRoles.ROW)

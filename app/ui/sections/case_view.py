@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.permissions import Action
+from app.services import installation
 from app.services.case_queries import CaseDetail, VictimView
 from app.ui.context import AppContext
 from app.ui.dialogs.reveal import RevealContactDialog
@@ -16,10 +17,10 @@ from app.ui.labels import day, human
 from app.ui.models.base import RowRoles
 from app.ui.models.case_parts import (
     AllegationRoles, AllegationTableModel, TeamTableModel, TimelineTableModel, VictimRoles, VictimTableModel,
-    detail_text,
+    decided_text, detail_text,
 )
 from app.ui.style import icon
-from app.ui.widgets import FactGrid, back_button, heading, note, set_widths, table_view
+from app.ui.widgets import FactGrid, back_button, fit_columns, heading, note, table_view
 
 VICTIM_NOTE = ("Contact details are hidden. Reveal them only when you need them: you will be asked "
                "why, and the reveal is recorded in the access log.")
@@ -39,7 +40,8 @@ class CaseView(QWidget):
         self.reveal_dialog: RevealContactDialog | None = None
         self.allegations = AllegationTableModel(self)
         self.victims = VictimTableModel(self)
-        self.timeline = TimelineTableModel(self)
+        self.names = {f.code: f.name for f in installation.list_forces(ctx.uow())} | {"HOME": "Home force"}
+        self.timeline = TimelineTableModel(self.names, self)
         self.team = TeamTableModel(self)
         self.facts = FactGrid(columns=3)
         self.tabs = QTabWidget()
@@ -69,14 +71,12 @@ class CaseView(QWidget):
 
     def _allegations_tab(self) -> QWidget:
         self.allegation_table = table_view(self.allegations, "Allegations")
-        set_widths(self.allegation_table, (200, 220, 200, 170, 150, 110))
         self.allegation_table.activated.connect(self._subject_activated)
         hint = "Open a subject's page with Enter or a double-click." if self.ctx.may(Action.READ_PEOPLE) else ""
         return _tab(self.allegation_table, note(hint) if hint else None)
 
     def _victims_tab(self) -> QWidget:
         self.victim_table = table_view(self.victims, "Victims")
-        set_widths(self.victim_table, (80, 160, 120, 90, 90, 130, 100, 140))
         self.victim_note = note(VICTIM_NOTE)
         self.reveal_button = QPushButton(icon("eye"), "Reveal contact details…")
         self.reveal_button.setAccessibleName("Reveal contact details")
@@ -85,13 +85,16 @@ class CaseView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.victim_note, 1)
         top.addWidget(self.reveal_button)
-        page = _tab(self.victim_table, None)
-        page.layout().insertLayout(0, top)  # type: ignore[union-attr]
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addLayout(top)
+        layout.addWidget(self.victim_table, 1)
+        layout.addStretch(0)  # keeps the note at the top when the table is hidden
         return page
 
     def _timeline_tab(self) -> QWidget:
         self.timeline_table = table_view(self.timeline, "Decision timeline")
-        set_widths(self.timeline_table, (96, 150, 150, 260, 170, 260))
         self.decision_text = note("Select a decision to read it in full.")
         self.decision_text.setObjectName("decisionText")
         self.timeline_table.selectionModel().currentRowChanged.connect(self._show_decision)
@@ -99,7 +102,6 @@ class CaseView(QWidget):
 
     def _team_tab(self) -> QWidget:
         self.team_table = table_view(self.team, "Case team")
-        set_widths(self.team_table, (240, 180))
         return _tab(self.team_table, None)
 
     # -- contents ---------------------------------------------------------------------------
@@ -118,6 +120,8 @@ class CaseView(QWidget):
         self.victims.set_rows(d.victims)
         self.timeline.set_rows(d.timeline)
         self.team.set_rows(d.team)
+        for table in (self.allegation_table, self.victim_table, self.timeline_table, self.team_table):
+            fit_columns(table, 300)
         self._label_tabs(d)
         self.victim_note.setText(WITHHELD_NOTE if d.victim_details_withheld else VICTIM_NOTE)
         self.victim_table.setVisible(not d.victim_details_withheld)
@@ -180,9 +184,9 @@ class CaseView(QWidget):
         e = self.timeline.data(current, RowRoles.ROW) if current.isValid() else None
         if e is None:
             return
-        first = f"{human(e.kind)}, effective {day(e.effective_date)}, decided by {e.decided_by}" + \
+        first = f"{human(e.kind)}, effective {day(e.effective_date)}, {decided_text(e)}" + \
             (f", approved by {e.approved_by}" if e.approved_by else "")
-        lines = [f"{label.capitalize()}: {detail_text(text)}" for label, text in e.details]
+        lines = [f"{label.capitalize()}: {detail_text(text, self.names)}" for label, text in e.details]
         if e.rationale:
             lines.append(f"Rationale: {e.rationale}")
         self.decision_text.setText("<br>".join([f"<b>{_escape(first)}</b>", *map(_escape, lines)]))

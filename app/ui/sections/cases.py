@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from app.domain.enums import CaseStatus, DashRisk
@@ -19,9 +19,8 @@ from app.ui.labels import human
 from app.ui.models.case_table import CaseRoles, CaseTableModel
 from app.ui.sections.base import Section
 from app.ui.sections.case_view import CaseView
-from app.ui.widgets import SearchBox, heading, set_widths, table_view
+from app.ui.widgets import SearchBox, heading, table_view, text_width
 
-WIDTHS = (140, 96, 200, 220, 80, 170, 140, 70, 110)
 
 
 def _combo(accessible: str, any_text: str, items: Sequence[tuple[str, object]]) -> QComboBox:
@@ -80,7 +79,7 @@ class CasesSection(Section):
         self.table = table_view(self.model, "Case list", sortable=True)
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
         self.table.activated.connect(self._activated_row)
-        set_widths(self.table, WIDTHS)
+        self._size_columns()
         filters = QHBoxLayout()
         for w in (self.status, self.risk, self.year, self.overdue, self.external, clear):
             filters.addWidget(w)
@@ -95,14 +94,26 @@ class CasesSection(Section):
         layout.addWidget(self.table, 1)
         return page
 
+    def _size_columns(self) -> None:
+        """Fixed-format columns fit their contents; subjects, abuse types and restriction share the rest."""
+        t, header = self.table, self.table.horizontalHeader()
+        samples = {0: "PSD-0000-000000", 1: "00 Mmm 0000", 4: "Standard", 6: "Home force", 7: "Disposed",
+                   8: "Overdue, Repeat"}
+        for column, sample in samples.items():
+            t.setColumnWidth(column, text_width(t, sample, self.model.COLUMNS[column].title))
+        for column in (2, 3, 5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+
     # -- data -------------------------------------------------------------------------------
     def _page(self, f: CaseFilter, o: CaseSort, offset: int, limit: int) -> list[CaseListRow]:
         return case_queries.list_cases(self.ctx.uow(), self.ctx.user, f, o, offset=offset, limit=limit)
 
     def current_filter(self) -> CaseFilter:
-        return CaseFilter(text=self.search.text().strip(), status=self.status.currentData(),
+        status, risk = self.status.currentData(), self.risk.currentData()  # Qt keeps enum names as str
+        return CaseFilter(text=self.search.text().strip(), status=CaseStatus[status] if status else None,
                           overdue=self.overdue.isChecked(), external=self.external.isChecked(),
-                          risk=self.risk.currentData(), year=self.year.currentData())
+                          risk=DashRisk[risk] if risk else None, year=self.year.currentData())
 
     def apply_filter(self) -> None:
         if not self._activated:

@@ -12,7 +12,7 @@ from app.ui.errors import attempt
 from app.ui.labels import day, human, human_list
 from app.ui.models.people_tables import PersonCaseRoles, PersonCaseTableModel, PersonRoles, PersonTableModel
 from app.ui.sections.base import Section
-from app.ui.widgets import FactGrid, SearchBox, back_button, heading, note, set_widths, table_view
+from app.ui.widgets import FactGrid, SearchBox, back_button, fit_columns, heading, note, table_view
 
 
 class PersonView(QWidget):
@@ -37,7 +37,6 @@ class PersonView(QWidget):
         self.facts = FactGrid(columns=3)
         self.cases_note = note("")
         self.case_table = table_view(self.cases, "Cases as subject")
-        set_widths(self.case_table, (150, 100, 140, 260, 200))
         self.case_table.activated.connect(self._case_activated)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -63,6 +62,7 @@ class PersonView(QWidget):
             ("Barred / advisory list", human(p.list_status)),
         ])
         self.cases.set_rows(p.cases)
+        fit_columns(self.case_table)
         self.case_table.setFocus()
         self.case_table.setVisible(p.cases_shown)
         if not p.cases_shown:
@@ -85,6 +85,7 @@ class PeopleSection(Section):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.model = PersonTableModel(self)
+        self._fitted = False
         self.pages = QStackedWidget()
         self.pages.addWidget(self._build_list())
         self.view = PersonView(ctx)
@@ -105,7 +106,6 @@ class PeopleSection(Section):
         self.count.setObjectName("countLabel")
         self.count.setAccessibleName("Number of people")
         self.table = table_view(self.model, "Workforce register")
-        set_widths(self.table, (110, 220, 200, 150, 110, 200))
         self.table.activated.connect(self._activated_row)
         top = QHBoxLayout()
         top.addWidget(heading("People"))
@@ -119,6 +119,9 @@ class PeopleSection(Section):
     def _search(self, text: str) -> None:
         uow, user = self.ctx.uow, self.ctx.user
         self.model.load(lambda offset, limit: people_queries.search_people(uow(), user, text, offset=offset, limit=limit))
+        if not self._fitted and self.model.rowCount():
+            fit_columns(self.table, 300)
+            self._fitted = True
         total = people_queries.count_people(uow(), user, text)
         self.count.setText(f"{total:,} {'person' if total == 1 else 'people'}")
 
