@@ -2,25 +2,60 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import math
 
 from app.domain.enums import MatchDecision
 from app.domain.matching.model import Candidate, Thresholds
 from app.domain.matching.scoring import Assessment, logistic
 
 
+def decide_notice(
+    notice_key: int, found: list[tuple[int, Assessment]], thresholds: Thresholds
+) -> list[Candidate]:
+    """Score and decide the register people one notice may concern, best first.
+
+    A notice concerns one person at most, so the people it fits share the chance between them:
+    a second person who fits a little is not listed beside one who fits very well, and two who fit
+    equally well (twins, a notice with initials only) both go to review rather than being proposed.
+    ``found`` pairs each person id with the evidence for it.
+    """
+    shares = _shares([result.log_odds for _, result in found])
+    candidates = []
+    for (person_id, result), share in zip(found, shares, strict=True):
+        alone = logistic(result.log_odds)
+        crowded = share < thresholds.match <= alone
+        note = f"ambiguous: {len(found)} register people fit this notice" if crowded else None
+        candidate = to_candidate(notice_key, person_id, result, thresholds, share, note)
+        if candidate is not None:
+            candidates.append(candidate)
+    return sorted(candidates, key=rank)
+
+
+def _shares(log_odds: list[float]) -> list[float]:
+    """P(the notice is about person i) when it is about at most one of them: odds_i / (1 + sum)."""
+    top = max([0.0, *log_odds])
+    weights = [math.exp(value - top) for value in log_odds]
+    total = math.exp(-top) + sum(weights)
+    return [weight / total for weight in weights]
+
+
 def to_candidate(
-    notice_key: int, person_id: int, result: Assessment, thresholds: Thresholds
+    notice_key: int,
+    person_id: int,
+    result: Assessment,
+    thresholds: Thresholds,
+    share: float | None = None,
+    note: str | None = None,
 ) -> Candidate | None:
-    """Score and decide one pair.
+    """Score and decide one pair (``share``: its score among rivals, if not ``logistic(log_odds)``).
 
     An agreeing staff or warrant number decides at once (score 1), unless the names and DOB
     flatly disagree or another identifier conflicts: then the pair goes to review, never further.
     """
-    reasons = result.reasons
+    reasons = result.reasons if note is None else (*result.reasons, note)
     if result.identified and result.names_agree and not result.conflict:
         return Candidate(notice_key, person_id, 1.0, MatchDecision.MATCH, reasons)
-    score = round(logistic(result.log_odds), 3)
+    score = round(logistic(result.log_odds) if share is None else share, 3)
     if result.identified and not result.names_agree:
         reasons += ("identifier agrees but names and DOB do not: check before confirming",)
         score = max(score, thresholds.review)
@@ -28,36 +63,6 @@ def to_candidate(
         score = min(score, thresholds.review_ceiling)
     decision = thresholds.decide(score)
     return None if decision is None else Candidate(notice_key, person_id, score, decision, reasons)
-
-
-def settle(found: list[tuple[Candidate, bool]], thresholds: Thresholds) -> list[Candidate]:
-    """A notice concerns one person: if several would be proposed, they all go to review instead.
-
-    ``found`` pairs each candidate of one notice with whether an exact identifier picked it; a
-    single identifier match keeps its MATCH.
-    """
-    matches = [c for c, _ in found if c.decision is MatchDecision.MATCH]
-    if len(matches) < 2:
-        return sorted((c for c, _ in found), key=rank)
-    by_identifier = [c for c, identified in found if identified and c.decision is MatchDecision.MATCH]
-    keep = by_identifier[0] if len(by_identifier) == 1 else None
-    note = (
-        "the notice's staff or warrant number points to another person"
-        if keep
-        else f"ambiguous: {len(matches)} register people fit this notice"
-    )
-    settled = [
-        c
-        if c.decision is not MatchDecision.MATCH or c is keep
-        else replace(
-            c,
-            score=min(c.score, thresholds.review_ceiling),
-            decision=MatchDecision.REVIEW,
-            reasons=(*c.reasons, note),
-        )
-        for c, _ in found
-    ]
-    return sorted(settled, key=rank)
 
 
 def rank(candidate: Candidate) -> tuple[float, int, int]:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from app.domain.matching.blocking import KeyIndex, NoticeKeys, register_keys
 from app.domain.matching.dates import DobAgreement, DobKey, compare, dob_key
-from app.domain.matching.decisions import rank, settle, to_candidate
+from app.domain.matching.decisions import decide_notice, rank, to_candidate
 from app.domain.matching.evidence import FORENAME_DIFFERS, forename_may_agree, name_caps, surname_bound
 from app.domain.matching.frequencies import NameFrequencies
 from app.domain.matching.model import Candidate, NoticeEntry, RegisterEntry, Thresholds
@@ -83,12 +83,9 @@ class MatchIndex:
         for position, level in levels.items():
             person = self._profiles[position]
             result = assess(profile, person, self._frequencies, level, self._caps[position], self._floor)
-            candidate = None if result is None else to_candidate(
-                notice.key, self._entries[position].person_id, result, self.thresholds
-            )
-            if candidate is not None:
-                found.append((candidate, position in identified))
-        return settle(found, self.thresholds)
+            if result is not None:
+                found.append((self._entries[position].person_id, result))
+        return decide_notice(notice.key, found, self.thresholds) if found else []
 
     def _blocked(self, notice: NoticeEntry) -> dict[int, DobAgreement]:
         """Positions sharing a key with the notice whose DOB and names could still be enough."""

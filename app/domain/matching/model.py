@@ -43,12 +43,13 @@ class Thresholds:
     """Score cut-offs: at/above ``match`` a match is proposed; from ``review`` it goes to review.
 
     A score is roughly the chance that the pair is the same person. The defaults were tuned with
-    ``benchmarks/matching_eval.py`` (50,000 people, 1,000,000 notices): review 0.45 is where both
-    precision and recall of the listed pairs reach 0.98; below MATCH at 0.9 few proposals are wrong.
+    ``benchmarks/matching_eval.py`` (50,000 people, 1,000,000 notices, two seeds): from review 0.4
+    both precision and recall of the listed pairs reach 0.98; of MATCH proposals (0.9) fewer than
+    1 in 300 are wrong.
     """
 
     match: float = 0.9
-    review: float = 0.45
+    review: float = 0.4
 
     def __post_init__(self) -> None:
         if not 0.0 < self.review < self.match <= 1.0:
