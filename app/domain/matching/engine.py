@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import NamedTuple
 
 from app.domain.matching.blocking import KeyIndex, NoticeKeys, register_keys
@@ -33,6 +34,19 @@ from app.domain.matching.scoring import DOB_WEIGHTS, EMPLOYER_HOME_WEIGHT, PRIOR
 _DIFFERENT = DobAgreement.DIFFERENT
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused: indexing and matching make no reference cycles, and
+    with a million notices in memory every full collection would walk them all again."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 class MatchIndex:
     """The register, indexed once; then each notice is matched in well under a millisecond."""
 
@@ -45,17 +59,18 @@ class MatchIndex:
     ) -> None:
         self.thresholds = thresholds
         self._home = normalise_force(home_force)
-        self._entries = list(register)
-        self._profiles = [register_profile(entry) for entry in self._entries]
-        self._frequencies = frequencies or frequencies_of(self._profiles)
         self._floor = logit(thresholds.review)
-        self._caps = [name_caps(p, self._frequencies) for p in self._profiles]
-        self._facts = [self._facts_of(p, caps) for p, caps in zip(self._profiles, self._caps, strict=True)]
-        self._index = KeyIndex()
-        for position, profile in enumerate(self._profiles):
-            self._index.add(position, register_keys(profile))
-        self._staff = _by_identifier(p.staff for p in self._profiles)
-        self._warrant = _by_identifier(p.warrant for p in self._profiles)
+        self._entries = list(register)
+        with collector_paused():
+            self._profiles = [register_profile(entry) for entry in self._entries]
+            self._frequencies = frequencies or frequencies_of(self._profiles)
+            self._caps = [name_caps(p, self._frequencies) for p in self._profiles]
+            self._facts = [self._facts_of(p, caps) for p, caps in zip(self._profiles, self._caps, strict=True)]
+            self._index = KeyIndex()
+            for position, profile in enumerate(self._profiles):
+                self._index.add(position, register_keys(profile))
+            self._staff = _by_identifier(p.staff for p in self._profiles)
+            self._warrant = _by_identifier(p.warrant for p in self._profiles)
         self._keys = NoticeKeys(undated_register=any(p.dob is None for p in self._profiles))
 
     def _facts_of(self, person: Profile, caps: tuple[float, float]) -> _Facts:
@@ -157,6 +172,16 @@ class NoticeIndex:
         self._notices = list(notices)
         self._profiles: dict[int, Profile] = {}
         self._floor = logit(thresholds.review)
+        with collector_paused():
+            counted = self._build()
+            self._frequencies = frequencies or counted
+            ids = [notice_identifiers(n, self._home) if n.staff_number or n.warrant_number else (None, None)
+                   for n in self._notices]
+            self._staff = _by_identifier(staff for staff, _ in ids)
+            self._warrant = _by_identifier(warrant for _, warrant in ids)
+
+    def _build(self) -> NameFrequencies:
+        """File every notice under its keys; count the names as they go by."""
         keys = NoticeKeys(undated_register=True)
         counted = NameFrequencies()
         self._index = KeyIndex()
@@ -166,11 +191,7 @@ class NoticeIndex:
             self._index.add(position, ((group, member) for group, members in query for member in members))
             forms = (names.form.joined, *names.form.parts) if names.form else ()
             counted.add(forms, given.names[0] if given.names else "")
-        self._frequencies = frequencies or counted
-        ids = [notice_identifiers(n, self._home) if n.staff_number or n.warrant_number else (None, None)
-               for n in self._notices]
-        self._staff = _by_identifier(staff for staff, _ in ids)
-        self._warrant = _by_identifier(warrant for _, warrant in ids)
+        return counted
 
     def _profile(self, position: int) -> Profile:
         profile = self._profiles.get(position)
@@ -237,17 +258,11 @@ _SHARED: tuple[MatchIndex, Sequence[NoticeEntry]] | None = None  # what forked w
 
 
 def _wash(index: MatchIndex, notices: Sequence[NoticeEntry], start: int, stop: int) -> list[Candidate]:
-    """Match notices[start:stop]. The cyclic garbage collector is paused meanwhile: the loop makes
-    no cycles, and a full collection would walk every notice and index entry again and again."""
+    """Match notices[start:stop]."""
     found: list[Candidate] = []
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         for position in range(start, stop):
             found.extend(index.match(notices[position]))
-    finally:
-        if collecting:
-            gc.enable()
     return found
 
 
