@@ -85,6 +85,19 @@ def record(
     session.execute(update(AccessLogHeadRow).where(AccessLogHeadRow.id == 1).values(last_hash=digest))
 
 
+REFUSED = "refused"
+
+
+def record_refusal(session: Session, actor: User, operation: AccessOperation, record_type: str,
+                   record_id: object, what: str) -> None:
+    """Log a refused attempt on its own: whatever the refused action had begun is rolled back, the
+    entry is committed. `what` names the attempt only (never why, nor who is connected to whom).
+    Refused writes are logged as refused consultations too: an alteration entry means a change."""
+    session.rollback()
+    record(session, actor, operation, record_type, record_id, detail=f"{REFUSED}: {what}")
+    session.commit()
+
+
 def _ensure_head(session: Session) -> None:
     if session.get(AccessLogHeadRow, 1) is None:
         session.add(AccessLogHeadRow(id=1, last_seq=0, last_hash=GENESIS))

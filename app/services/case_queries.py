@@ -11,7 +11,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar, Unpack
 
-from sqlalchemy import Select, and_, case, exists, false, func, or_, select, true
+from sqlalchemy import Select, and_, case, exists, false, func, null, or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -92,11 +92,10 @@ class CaseSortKey(StrEnum):
     NEXT_DUE = "next due"
 
 
-_RISK_RANK = case({r.name: i for i, r in enumerate(DashRisk, start=1)}, value=CaseRow.list_risk, else_=0)
 _SORT_COLUMNS: dict[CaseSortKey, Any] = {
     CaseSortKey.REFERENCE: CaseRow.reference, CaseSortKey.RECEIVED: CaseRow.received_date,
     CaseSortKey.SUBJECTS: CaseRow.list_subjects, CaseSortKey.ABUSE_TYPES: CaseRow.list_abuse_types,
-    CaseSortKey.RISK: _RISK_RANK, CaseSortKey.RESTRICTION: CaseRow.list_restriction,
+    CaseSortKey.RESTRICTION: CaseRow.list_restriction,
     CaseSortKey.BODY: CaseRow.list_body, CaseSortKey.STATUS: CaseRow.status,
     CaseSortKey.FLAGS: CaseRow.list_flags, CaseSortKey.NEXT_DUE: CaseRow.next_due_date,
 }
@@ -135,6 +134,20 @@ class CaseListRow:
     overdue: bool
 
 
+def risk_column(actor: User) -> ColumnElement[str | None]:
+    """The victims' highest DASH risk, withheld (NULL) on cases the actor sees only as IOPC liaison
+    (a victim detail)."""
+    if actor.has(Role.IOPC_LIAISON) and not actor.has(Role.SUPERVISOR, Role.HEAD_OF_PSD):
+        return case((visible_clause(actor, via_iopc=False), CaseRow.list_risk), else_=null())
+    return CaseRow.list_risk
+
+
+def _sort_column(actor: User, key: CaseSortKey) -> Any:
+    if key == CaseSortKey.RISK:
+        return case({r.name: i for i, r in enumerate(DashRisk, start=1)}, value=risk_column(actor), else_=0)
+    return _SORT_COLUMNS[key]
+
+
 def _like(term: str) -> str:
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -151,15 +164,16 @@ def _filtered(stmt: SelectT, actor: User, f: CaseFilter) -> SelectT:
     if f.external:
         stmt = stmt.where(CaseRow.list_external.is_(True))
     if f.risk is not None:
-        stmt = stmt.where(CaseRow.list_risk == f.risk.name)
+        stmt = stmt.where(risk_column(actor) == f.risk.name)
     if f.year is not None:
         stmt = stmt.where(CaseRow.received_date >= date(f.year, 1, 1), CaseRow.received_date < date(f.year + 1, 1, 1))
     return stmt
 
 
-_LIST_COLUMNS = (CaseRow.id, CaseRow.reference, CaseRow.received_date, CaseRow.list_subjects,
-                 CaseRow.list_abuse_types, CaseRow.list_risk, CaseRow.list_restriction, CaseRow.list_body,
-                 CaseRow.list_external, CaseRow.status, CaseRow.list_flags, CaseRow.next_due_date)
+def _list_columns(actor: User) -> tuple[Any, ...]:
+    return (CaseRow.id, CaseRow.reference, CaseRow.received_date, CaseRow.list_subjects,
+            CaseRow.list_abuse_types, risk_column(actor).label("list_risk"), CaseRow.list_restriction,
+            CaseRow.list_body, CaseRow.list_external, CaseRow.status, CaseRow.list_flags, CaseRow.next_due_date)
 
 
 def _split(text: str | None) -> tuple[str, ...]:
@@ -170,10 +184,10 @@ def list_cases(uow: UnitOfWork, actor: User, filt: CaseFilter = CaseFilter(), so
                *, offset: int = 0, limit: int = PAGE_SIZE) -> list[CaseListRow]:
     """One page of the cases `actor` may see, filtered and sorted in the database."""
     require(actor, Action.READ_CASE)
-    column = _SORT_COLUMNS[sort.key]
+    column = _sort_column(actor, sort.key)
     order = [column.desc().nulls_last(), CaseRow.id.desc()] if sort.descending else \
         [column.asc().nulls_last(), CaseRow.id.asc()]
-    stmt = _filtered(select(*_LIST_COLUMNS), actor, filt).order_by(*order).offset(offset).limit(limit)
+    stmt = _filtered(select(*_list_columns(actor)), actor, filt).order_by(*order).offset(offset).limit(limit)
     today = clock.today()
     with uow:
         return [
@@ -287,10 +301,22 @@ def _readable_case(session: Session, actor: User, case_id: int) -> tuple[CaseRow
     return row, full is not None
 
 
+def _readable_or_logged(session: Session, actor: User, case_id: int, record_type: str, record_id: object,
+                        what: str) -> tuple[CaseRow, bool]:
+    """`_readable_case`, with a refusal written to the access log as a refused consultation."""
+    try:
+        return _readable_case(session, actor, case_id)
+    except PermissionDenied:
+        if record_type == "case":
+            record_id = session.scalar(select(CaseRow.reference).where(CaseRow.id == case_id)) or case_id
+        audit.record_refusal(session, actor, AccessOperation.CONSULTATION, record_type, record_id, what)
+        raise
+
+
 def open_case(uow: UnitOfWork, actor: User, case_id: int) -> CaseDetail:
-    """The read-only case view. Opening it is logged as a consultation."""
+    """The read-only case view. Opening it is logged as a consultation; so is a refused attempt."""
     with uow:
-        row, full = _readable_case(uow.session, actor, case_id)
+        row, full = _readable_or_logged(uow.session, actor, case_id, "case", case_id, "case opening")
         snap = load_snapshots(uow.session, [case_id])[case_id]
         detail = _detail(uow.session, snap, full)
         audit.record(uow.session, actor, AccessOperation.CONSULTATION, "case", row.reference, detail="case opened")
@@ -310,7 +336,8 @@ def _detail(session: Session, snap: CaseSnapshot, full: bool) -> CaseDetail:
     allegations = tuple(_allegation_view(a.id or 0, snap) for a in snap.allegations)
     subject_of: dict[int | None, str] = {a.id: a.subject for a in allegations}
     victims = tuple(_victim_view(v) for v in snap.victims) if full else ()
-    ordered = sorted(enumerate(snap.decisions), key=lambda p: (p[1].effective_date, p[0]))
+    shown = [d for d in snap.decisions if full or d.kind != DecisionKind.VICTIM_UPDATE]  # a victim detail
+    ordered = sorted(enumerate(shown), key=lambda p: (p[1].effective_date, p[0]))
     timeline = tuple(
         TimelineEntry(d.id or 0, d.kind.name, d.effective_date, subject_of.get(d.allegation_id),
                       f"imported from {d.imported_from}" if d.imported_from else names.get(d.decided_by, "—"),
@@ -365,8 +392,11 @@ def reveal_victim_contact(uow: UnitOfWork, actor: User, victim_id: int, reason: 
         victim = uow.session.get(VictimRow, victim_id)
         if victim is None:
             raise NotFound(f"There is no victim with id {victim_id}.")
-        row, full = _readable_case(uow.session, actor, victim.case_id)
+        row, full = _readable_or_logged(uow.session, actor, victim.case_id, "victim_contact", victim_id,
+                                        "victim contact details")
         if not full:
+            audit.record_refusal(uow.session, actor, AccessOperation.CONSULTATION, "victim_contact", victim_id,
+                                 "victim contact details")
             raise PermissionDenied("Victim details are not shown to the IOPC liaison: ask the case team.")
         contact = victim.contact_details or ""
         audit.record(uow.session, actor, AccessOperation.CONSULTATION, "victim_contact", victim.id, reason=reason,

@@ -4,12 +4,14 @@ derived on every write) only narrows which cases need deriving."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.domain.enums import AssignmentRole, CaseStatus, DueItemKind, Role
 from app.domain.errors import PermissionDenied
@@ -18,6 +20,7 @@ from app.domain.workflow import DueItem, due_items
 from app.persistence.models import CaseMemberRow, CaseRow, UserRow
 from app.persistence.uow import UnitOfWork
 from app.services import clock, matching, policies
+from app.services.case_queries import visible_clause
 from app.services.case_state import load_snapshots
 
 CHUNK = 900
@@ -55,7 +58,7 @@ def work_queue(uow: UnitOfWork, actor: User, *, everyone: bool = False, overdue_
         raise PermissionDenied("Only supervisors and the head of PSD see the whole force's work queue.")
     today = clock.today()
     with uow:
-        items = _derive(uow.session, today, within_days)
+        items = _derive(uow.session, today, within_days, _reach(actor))
     if not everyone:
         items = [i for i in items if _is_own(i, actor)]
     if overdue_only:
@@ -63,6 +66,14 @@ def work_queue(uow: UnitOfWork, actor: User, *, everyone: bool = False, overdue_
     if team:
         items = [i for i in items if (i.team or "").lower() == team.lower()]
     return sorted(items, key=lambda i: (not i.overdue, i.due_date, i.case_ref, i.item.name))
+
+
+def _reach(actor: User) -> ColumnElement[bool]:
+    """The cases whose items the actor may see (need to know): those they may read; for the IOPC
+    liaison every case they may refer. Never a case they are connected to."""
+    if actor.has(Role.IOPC_LIAISON):
+        actor = dataclasses.replace(actor, roles=actor.roles | {Role.SUPERVISOR})
+    return visible_clause(actor)
 
 
 def _is_own(item: QueueItem, actor: User) -> bool:
@@ -73,8 +84,8 @@ def _is_own(item: QueueItem, actor: User) -> bool:
     return item.falls_to in actor.roles or (item.falls_to == Role.SUPERVISOR and Role.HEAD_OF_PSD in actor.roles)
 
 
-def _derive(session: Session, today: date, within_days: int | None) -> list[QueueItem]:
-    stmt = select(CaseRow.id).where(CaseRow.status == CaseStatus.OPEN.name, CaseRow.next_due_date.is_not(None))
+def _derive(session: Session, today: date, within_days: int | None, reach: ColumnElement[bool]) -> list[QueueItem]:
+    stmt = select(CaseRow.id).where(CaseRow.status == CaseStatus.OPEN.name, CaseRow.next_due_date.is_not(None), reach)
     if within_days is not None:
         stmt = stmt.where(CaseRow.next_due_date <= today + timedelta(days=within_days))
     case_ids = list(session.scalars(stmt))

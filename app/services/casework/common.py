@@ -124,13 +124,15 @@ def require_access(session: Session, user: User, row: CaseRow, action: Action, *
     via_iopc = action == Action.IOPC_RECORD
     if _sees(session, user, row.id, via_iopc=via_iopc, referral=referral):
         return
+    reference = row.reference
     if not user.has(*SUPERVISING) and user.has(Role.INVESTIGATOR) and not _is_member(session, user, row.id):
-        raise PermissionDenied(
-            f"{user.username} is not on the case team of {row.reference}: an investigator may work only "
-            "on the cases assigned to them. A supervisor can assign you.")
-    raise PermissionDenied(
-        f"{user.username} may not change case {row.reference}: only its case team and supervisors may "
-        "(only the named users of a restricted case), and never someone connected to a subject or victim.")
+        message = (f"{user.username} is not on the case team of {reference}: an investigator may work only "
+                   "on the cases assigned to them. A supervisor can assign you.")
+    else:
+        message = (f"{user.username} may not change case {reference}: only its case team and supervisors may "
+                   "(only the named users of a restricted case), and never someone connected to a subject or victim.")
+    audit.record_refusal(session, user, AccessOperation.CONSULTATION, CASE_RECORD, reference, "case change")
+    raise PermissionDenied(message)
 
 
 def require_approver_access(session: Session, approver: User, row: CaseRow) -> None:
