@@ -95,7 +95,7 @@ class NoticeSurname(NamedTuple):
 
 
 class NoticeForenames(NamedTuple):
-    names: tuple[str, ...]  # normalised
+    first: str  # the first forename, normalised ("" if none)
     initials: tuple[str, ...]
     groups: tuple[str, ...]  # "F" + initial
     undated: tuple[str, ...]  # "U" + initial
@@ -120,17 +120,15 @@ class NoticeKeys:
         return found
 
     def forenames(self, raw: str) -> NoticeForenames:
-        found = self._forenames.get(raw)
+        """Only the first forename decides the keys, so the cache is kept by the first word."""
+        words = raw.split(None, 1)
+        word = words[0] if words else ""
+        found = self._forenames.get(word)
         if found is None:
-            names = tokens(raw)
-            initials = tuple(sorted(initials_of(names[0]))) if names else ()
-            found = self._forenames[raw] = NoticeForenames(
-                names,
-                initials,
-                tuple("F" + i for i in initials),
-                tuple("U" + i for i in initials),
-                tuple("N" + i for i in initials),
-            )
+            found = _forenames_of(word)
+            if not found.first and len(words) > 1:  # a first word with no letters ("- John")
+                return _forenames_of(raw)
+            self._forenames[word] = found
         return found
 
     def query(self, names: NoticeSurname, given: NoticeForenames, dob: date | None) -> Query:
@@ -149,6 +147,19 @@ class NoticeKeys:
         """The query of a notice as single keys (to file a held notice under)."""
         query = self.query(self.surname(surname), self.forenames(forenames), dob)
         return [(group, member) for group, members in query for member in members]
+
+
+def _forenames_of(text: str) -> NoticeForenames:
+    names = tokens(text)
+    first = names[0] if names else ""
+    initials = tuple(sorted(initials_of(first)))
+    return NoticeForenames(
+        first,
+        initials,
+        tuple("F" + i for i in initials),
+        tuple("U" + i for i in initials),
+        tuple("N" + i for i in initials),
+    )
 
 
 class KeyIndex:

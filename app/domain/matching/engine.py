@@ -110,7 +110,7 @@ class MatchIndex:
         if not positions:
             return kept
         notice_dob = dob_key(notice.date_of_birth)
-        first = given.names[0] if given.names else ""
+        first = given.first
         facts = self._facts
         for position in positions:
             if position in kept:
@@ -190,7 +190,7 @@ class NoticeIndex:
             query = keys.query(names, given, notice.date_of_birth)
             self._index.add(position, ((group, member) for group, members in query for member in members))
             forms = (names.form.joined, *names.form.parts) if names.form else ()
-            counted.add(forms, given.names[0] if given.names else "")
+            counted.add(forms, given.first)
         return counted
 
     def _profile(self, position: int) -> Profile:
