@@ -286,3 +286,13 @@ def test_a_subjects_age_band_survives_in_the_stub() -> None:
                          date_of_birth=retention.stub_birth_date(person, recorded))
         band = reporting.age_band(person_record(person), recorded)
         assert band != AgeBand.UNKNOWN and reporting.age_band(person_record(stub), recorded) == band
+
+
+def test_a_disposed_case_takes_no_more_imported_rows(r: Retained) -> None:
+    from app.domain.errors import ImportRejected
+
+    pin(date(2025, 7, 1))
+    retention.dispose(r.uow(), r.sup, r.ids[C2], "Retention review: no further policing purpose", r.head)
+    with pytest.raises(ImportRejected, match=f"line 4, column case_ref: {C2} was disposed of under the retention"):
+        import_cases(r.uow(), r.head, r.folder / "cases.csv")  # the same file again: it would re-create C2
+    assert _personal_data_of(r, C2) == []

@@ -18,7 +18,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.domain.enums import (
-    AbuseType, AccessOperation, AggravatingFeature, CaseType, CriminalOutcome, DashRisk, IopcDecision,
+    AbuseType, AccessOperation, AggravatingFeature, CaseStatus, CaseType, CriminalOutcome, DashRisk, IopcDecision,
     MisconductOutcome, ReportingRoute, RestrictionOption, VictimRelationship, VictimWorkforce,
 )
 from app.domain.errors import RowError
@@ -74,7 +74,8 @@ def import_cases(uow: UnitOfWork, actor: User, path: Path) -> ImportSummary:
         people = {sn: (pid, name) for sn, pid, name in session.execute(
             select(PersonRow.staff_number, PersonRow.id, PersonRow.surname + " " + PersonRow.forenames))}
         codes = force_codes(session)
-        table.reject_if_errors(_row_checks(rows, people, codes) + _outcome_errors(session, rows))
+        table.reject_if_errors(_row_checks(rows, people, codes) + _outcome_errors(session, rows)
+                               + _disposed_errors(session, rows))
         writer = _Writer(session, actor, path.name, people, codes)
         added, updated = writer.write(rows)
         if added or updated:
@@ -122,6 +123,17 @@ def _outcome_errors(session: Session, rows: list[Row]) -> list[RowError]:
         except ImportedRowProblem as problem:
             errors.append(RowError(r.line, problem.column, problem.message))
     return errors
+
+
+def _disposed_errors(session: Session, rows: list[Row]) -> list[RowError]:
+    """A case disposed of under the retention policy takes no more rows (its personal data is erased)."""
+    refs = sorted({r["case_ref"] for r in rows if r["case_ref"]})
+    disposed: set[str] = set()
+    for i in range(0, len(refs), 900):
+        disposed.update(session.scalars(select(CaseRow.reference).where(
+            CaseRow.reference.in_(refs[i : i + 900]), CaseRow.status == CaseStatus.DISPOSED.name)))
+    return [RowError(r.line, "case_ref", f"{r['case_ref']} was disposed of under the retention policy")
+            for r in rows if r["case_ref"] in disposed]
 
 
 def _disagreements(r: Row, first: Row, fields: Iterable[str], what: str) -> list[RowError]:
