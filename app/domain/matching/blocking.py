@@ -143,11 +143,6 @@ class NoticeKeys:
         query += [(group, members.whole_asked) for group in given.groups]
         return query
 
-    def keys(self, surname: str, forenames: str, dob: date | None) -> list[Key]:
-        """The query of a notice as single keys (to file a held notice under)."""
-        query = self.query(self.surname(surname), self.forenames(forenames), dob)
-        return [(group, member) for group, members in query for member in members]
-
 
 def _forenames_of(text: str) -> NoticeForenames:
     names = tokens(text)
