@@ -164,7 +164,7 @@ def make_register(rng: random.Random, pool: NamePool, people: int) -> list[Membe
         previous: tuple[str, ...] = ()
         if sex == "F" and rng.random() < 0.25:
             previous = (f"{first} {pool.surname(rng)}",)
-        dob = None if rng.random() < 0.002 else random_dob(rng, 1958, 2006)
+        dob = random_dob(rng, 1958, 2006)  # required in the register (records.Person)
         warrant = str(warrants[i % len(warrants)]) if rng.random() < 0.6 else None
         forenames = f"{first} {middle}" if middle else first
         entry = RegisterEntry(i + 1, str(staff_numbers[i]), surname, forenames, dob, warrant, previous)

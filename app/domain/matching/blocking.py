@@ -31,7 +31,20 @@ from app.domain.matching.names import SurnameForm, initials_of, phonetic_code, s
 from app.domain.matching.profiles import Profile
 
 Key = tuple[str, str]  # (group, member)
-Query = list[tuple[str, tuple[str, ...]]]  # groups, each with the members asked for
+
+
+class Query(NamedTuple):
+    """What a notice asks for: some members under each surname code, others under each initial."""
+
+    codes: tuple[str, ...]
+    asked: tuple[str, ...]
+    initials: tuple[str, ...] = ()  # "F" + initial
+    whole: tuple[str, ...] = ()
+
+    def keys(self) -> list[Key]:
+        return [(code, member) for code in self.codes for member in self.asked] + [
+            (group, member) for group in self.initials for member in self.whole
+        ]
 
 
 class DobMembers(NamedTuple):
@@ -134,14 +147,12 @@ class NoticeKeys:
     def query(self, names: NoticeSurname, given: NoticeForenames, dob: date | None) -> Query:
         """The groups and members a notice asks for."""
         if dob is None:
-            return [(code, given.dateless) for code in names.codes]
+            return Query(names.codes, given.dateless)
         members = self._dates.get(dob)
         if members is None:
             members = self._dates[dob] = dob_members(dob)
         asked = members.asked + given.undated if self._undated else members.asked
-        query = [(code, asked) for code in names.codes]
-        query += [(group, members.whole_asked) for group in given.groups]
-        return query
+        return Query(names.codes, asked, given.groups, members.whole_asked)
 
 
 def _forenames_of(text: str) -> NoticeForenames:
@@ -178,13 +189,14 @@ class KeyIndex:
         """Every position filed under a key of the query (a position may come more than once)."""
         found: list[int] = []
         get = self._groups.get
-        for group, asked in query:
-            members = get(group)
-            if members is not None:
-                for member in asked:
-                    bucket = members.get(member)
-                    if bucket is not None:
-                        found += bucket
+        for groups, asked in ((query.codes, query.asked), (query.initials, query.whole)):
+            for group in groups:
+                members = get(group)
+                if members is not None:
+                    for member in asked:
+                        bucket = members.get(member)
+                        if bucket is not None:
+                            found += bucket
         return found
 
     def find(self, keys: Iterable[Key]) -> set[int]:

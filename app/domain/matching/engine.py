@@ -87,7 +87,7 @@ class MatchIndex:
     def match(self, notice: NoticeEntry) -> list[Candidate]:
         """Every register person this notice may concern, best first; nothing below review."""
         levels = self._blocked(notice)
-        identified = self._identified(notice)
+        identified = self._identified(notice) if notice.staff_number or notice.warrant_number else set()
         if not levels and not identified:
             return []
         notice_dob = dob_key(notice.date_of_birth)
@@ -134,8 +134,6 @@ class MatchIndex:
         return kept
 
     def _identified(self, notice: NoticeEntry) -> set[int]:
-        if not (notice.staff_number or notice.warrant_number):
-            return set()
         staff, warrant = notice_identifiers(notice, self._home or "")
         return set(self._staff.get(staff or "", ())) | set(self._warrant.get(warrant or "", ()))
 
@@ -187,8 +185,7 @@ class NoticeIndex:
         self._index = KeyIndex()
         for position, notice in enumerate(self._notices):
             names, given = keys.surname(notice.surname), keys.forenames(notice.forenames)
-            query = keys.query(names, given, notice.date_of_birth)
-            self._index.add(position, ((group, member) for group, members in query for member in members))
+            self._index.add(position, keys.query(names, given, notice.date_of_birth).keys())
             forms = (names.form.joined, *names.form.parts) if names.form else ()
             counted.add(forms, given.first)
         return counted

@@ -125,6 +125,12 @@ class TestRecordingErrorsStillFindThePerson:
         c = only(index.match(notice("Quarrington", "Xanthe Louise", None)), 3)
         assert c.decision is REVIEW and "DOB not recorded" in reasons(c)
 
+    def test_register_person_without_dob_is_found_by_name(self) -> None:
+        undated = [*REGISTER, RegisterEntry(8, "100241", "Featherstonehaugh", "Percival Aloysius", None)]
+        found = MatchIndex(undated, HOME).match(notice("Featherstonehaugh", "Percival Aloysius", date(1966, 4, 4)))
+        c = only(found, 8)
+        assert c.decision is REVIEW and "DOB not recorded on one side, not compared" in c.reasons
+
     def test_notice_naming_the_home_force_as_employer_says_so(self, index: MatchIndex) -> None:
         c = only(index.match(notice("Patel", "Anita", date(1988, 5, 6), employing_force="NYP")), 5)
         assert "notice names NYP as employer" in c.reasons
