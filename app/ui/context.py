@@ -11,6 +11,7 @@ from app.domain.permissions import Action, allowed
 from app.domain.records import Force, User
 from app.persistence.database import Database
 from app.persistence.uow import UnitOfWork
+from app.ui.signals import emit
 
 
 class Change(StrEnum):
@@ -39,4 +40,4 @@ class AppContext(QObject):
         return allowed(self.user, action)
 
     def notify(self, change: Change) -> None:
-        self.changed.emit(change.value)
+        emit(self.changed, change.value)

@@ -16,6 +16,7 @@ from app.services import users
 from app.ui import settings
 from app.ui.errors import attempt_inline
 from app.ui.style import icon
+from app.ui.signals import emit
 
 INPUT_EVENTS = frozenset({
     QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
@@ -127,7 +128,7 @@ class LockScreen(QWidget):
         done = attempt_inline(self.message, _confirm, self._uow_factory(), self._user, self.password.text())
         self.password.clear()
         if done:
-            self.unlocked.emit()
+            emit(self.unlocked)
 
 
 def _confirm(uow: UnitOfWork, user: User, password: str) -> bool:

@@ -23,6 +23,7 @@ from app.ui.sections.cases import CasesSection
 from app.ui.sections.data import DataSection
 from app.ui.sections.people import PeopleSection
 from app.ui.style import icon
+from app.ui.signals import emit
 
 MARKING = "OFFICIAL-SENSITIVE"
 SHORTCUTS = (("Ctrl+F", "Search the current list"), ("F5", "Refresh"), ("Ctrl+L", "Lock the window"),
@@ -140,7 +141,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         session = menu.addMenu("&Session")
         self.lock_action = _action(self, session, "&Lock", "Ctrl+L", lambda: self.lock("You locked it."))
-        _action(self, session, "Sign &out", None, self.sign_out_requested.emit)
+        _action(self, session, "Sign &out", None, self.sign_out_requested)
         session.addSeparator()
         _action(self, session, "&Quit", "Ctrl+Q", self.close)
         view = menu.addMenu("&View")
@@ -243,7 +244,7 @@ class MainWindow(QMainWindow):
         self.save_geometry()
         self.idle.detach()
         super().closeEvent(event)
-        self.closed.emit()
+        emit(self.closed)
 
 
 def _marking_bar() -> QLabel:

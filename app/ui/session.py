@@ -13,6 +13,7 @@ from app.services import installation, users
 from app.ui.context import AppContext
 from app.ui.dialogs.sign_in import FirstRunDialog, SignInDialog
 from app.ui.main_window import MainWindow
+from app.ui.signals import disconnect, emit
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ class SessionController(QObject):
     def sign_out(self) -> None:
         window, self.window = self.window, None
         if window is not None:
-            window.closed.disconnect(self._window_closed)
+            disconnect(window.closed, self._window_closed)
             window.close()
             window.deleteLater()
             log.info("Signed out")
@@ -90,4 +91,4 @@ class SessionController(QObject):
 
     def _window_closed(self) -> None:
         self.window = None
-        self.finished.emit()
+        emit(self.finished)

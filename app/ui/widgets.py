@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.style import icon
+from app.ui.signals import emit
 
 SEARCH_DELAY_MS = 150
 
@@ -37,7 +38,7 @@ class SearchBox(QLineEdit):
 
     def _fire(self) -> None:
         self._timer.stop()
-        self.search.emit(self.text().strip())
+        emit(self.search, self.text().strip())
 
 
 def table_view(model: QAbstractItemModel, accessible: str, *, sortable: bool = False,

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from app.domain.errors import ExpectedError
 from app.persistence.uow import UnitOfWork
+from app.ui.signals import emit
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +78,10 @@ class Task(QObject):
         if exc is None and self.token.cancelled:
             exc = Cancelled()
         if exc is None:
-            self.succeeded.emit(result)
+            emit(self.succeeded, result)
         else:
-            self.failed.emit(exc)
-        self.done.emit()
+            emit(self.failed, exc)
+        emit(self.done)
 
 
 class _Runnable(QRunnable):
@@ -93,9 +94,9 @@ class _Runnable(QRunnable):
         try:
             result = task._fn(task.token)  # noqa: SLF001
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread, which decides
-            task._finished.emit(None, exc)  # noqa: SLF001
+            emit(task._finished, None, exc)  # noqa: SLF001
         else:
-            task._finished.emit(result, None)  # noqa: SLF001
+            emit(task._finished, result, None)  # noqa: SLF001
 
 
 def run_with_progress(parent: QWidget, label: str, fn: Callable[[CancelToken], Any]) -> Task:

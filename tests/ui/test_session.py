@@ -15,6 +15,7 @@ from app.domain.errors import ExpectedError
 from app.persistence.database import Database, open_database
 from app.ui import launch, settings
 from app.ui.session import SessionController
+from app.ui.signals import emit
 from tests.helpers import PASSWORD
 from tests.ui.conftest import OpenWindow
 from tests.ui.sample_data import Sample
@@ -98,7 +99,7 @@ def test_sign_out_returns_to_sign_in(qtbot: QtBot, sample: Sample) -> None:
     qtbot.waitUntil(lambda: ctl.window is not None and ctl.window.isVisible())
     window = ctl.window
     assert window is not None
-    window.sign_out_requested.emit()
+    emit(window.sign_out_requested)
     qtbot.waitUntil(lambda: ctl.sign_in is not None and ctl.sign_in.isVisible())
     assert ctl.window is None and not window.isVisible()
     ctl.sign_in.close()  # type: ignore[union-attr]

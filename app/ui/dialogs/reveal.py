@@ -10,6 +10,7 @@ from app.services.case_queries import VictimView
 from app.ui.context import AppContext
 from app.ui.dialogs.forms import FormDialog
 from app.ui.errors import attempt_inline
+from app.ui.signals import emit
 
 
 class RevealContactDialog(FormDialog):
@@ -31,5 +32,5 @@ class RevealContactDialog(FormDialog):
         contact = attempt_inline(self.message, case_queries.reveal_victim_contact, self._ctx.uow(), self._ctx.user,
                                  self._victim.id, self.reason.text())
         if contact is not None:
-            self.revealed.emit(self._victim.id, contact)
+            emit(self.revealed, self._victim.id, contact)
             super().accept()

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Qt
 from app.services.case_queries import AllegationView, TeamMember, TimelineEntry, VictimView
 from app.ui.labels import day, human, human_list, yes_no
 from app.ui.models.base import Column, RowRoles, RowTableModel
+from app.ui.signals import emit
 
 MASK = "•••••••• (hidden)"
 
@@ -93,12 +94,12 @@ class VictimTableModel(RowTableModel):
         for i, v in enumerate(self._rows):
             if v.id == victim_id:
                 cell = self.index(i, self.CONTACT_COLUMN)
-                self.dataChanged.emit(cell, cell)
+                emit(self.dataChanged, cell, cell)
 
     def mask_all(self) -> None:
         self._revealed.clear()
         if self._rows:
-            self.dataChanged.emit(self.index(0, self.CONTACT_COLUMN),
+            emit(self.dataChanged, self.index(0, self.CONTACT_COLUMN),
                                   self.index(len(self._rows) - 1, self.CONTACT_COLUMN))
 
     def extra_data(self, row: VictimView, column: int, role: int) -> Any:

@@ -61,12 +61,13 @@ class CaseTableModel(PagedTableModel):
         self.filter = CaseFilter()
         self.order = CaseSort()
 
-    def query(self, filt: CaseFilter | None = None, order: CaseSort | None = None) -> None:
-        """Show the first page for this filter and order (the others come as the user scrolls)."""
+    def query(self, filt: CaseFilter | None = None, order: CaseSort | None = None, *, none: bool = False) -> None:
+        """Show the first page for this filter and order (the others come as the user scrolls).
+        `none`: the caller counted no match, so the list is not asked for."""
         self.filter = filt if filt is not None else self.filter
         self.order = order if order is not None else self.order
         f, o = self.filter, self.order
-        self.load(lambda offset, limit: self._source(f, o, offset, limit))
+        self.load((lambda _offset, _limit: []) if none else (lambda offset, limit: self._source(f, o, offset, limit)))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.SORT_KEYS):

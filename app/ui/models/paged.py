@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, Signal
 
 from app.ui.models.base import Index, RowTableModel
+from app.ui.signals import emit
 
 PageFetcher = Callable[[int, int], Sequence[Any]]  # (offset, limit) -> rows
 
@@ -30,7 +31,7 @@ class PagedTableModel(RowTableModel):
         self._rows = first
         self._more = len(first) == self.page_size
         self.endResetModel()
-        self.loaded.emit()
+        emit(self.loaded)
 
     def reload(self) -> None:
         if self._fetch is not None:

@@ -21,6 +21,7 @@ from app.ui.models.case_parts import (
 )
 from app.ui.style import icon
 from app.ui.widgets import FactGrid, back_button, fit_columns, heading, note, table_view
+from app.ui.signals import emit
 
 VICTIM_NOTE = ("Contact details are hidden. Reveal them only when you need them: you will be asked "
                "why, and the reveal is recorded in the access log.")
@@ -178,7 +179,7 @@ class CaseView(QWidget):
     # -- other tabs -------------------------------------------------------------------------
     def _subject_activated(self, index: QModelIndex) -> None:
         if self.ctx.may(Action.READ_PEOPLE):
-            self.person_requested.emit(int(self.allegations.data(index, AllegationRoles.SUBJECT_PERSON_ID)))
+            emit(self.person_requested, int(self.allegations.data(index, AllegationRoles.SUBJECT_PERSON_ID)))
 
     def _show_decision(self, current: QModelIndex, _previous: QModelIndex) -> None:
         e = self.timeline.data(current, RowRoles.ROW) if current.isValid() else None

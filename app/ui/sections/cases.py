@@ -119,8 +119,8 @@ class CasesSection(Section):
         if not self._activated:
             return
         f = self.current_filter()
-        self.model.query(f)
         total = case_queries.count_cases(self.ctx.uow(), self.ctx.user, f)
+        self.model.query(f, none=total == 0)  # a search matching nothing costs one query, not two
         self.count.setText(f"{total:,} case{'s' if total != 1 else ''}")
 
     def refresh(self) -> None:

@@ -13,6 +13,7 @@ from app.ui.labels import day, human, human_list
 from app.ui.models.people_tables import PersonCaseRoles, PersonCaseTableModel, PersonRoles, PersonTableModel
 from app.ui.sections.base import Section
 from app.ui.widgets import FactGrid, SearchBox, back_button, fit_columns, heading, note, table_view
+from app.ui.signals import emit
 
 
 class PersonView(QWidget):
@@ -73,7 +74,7 @@ class PersonView(QWidget):
             self.cases_note.setText("Only the cases you may see are listed. Open one with Enter or a double-click.")
 
     def _case_activated(self, index: QModelIndex) -> None:
-        self.case_requested.emit(int(self.cases.data(index, PersonCaseRoles.CASE_ID)))
+        emit(self.case_requested, int(self.cases.data(index, PersonCaseRoles.CASE_ID)))
 
 
 class PeopleSection(Section):
