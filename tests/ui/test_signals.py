@@ -15,7 +15,7 @@ class _Source(QObject):
 
 
 def test_ten_thousand_emissions_leave_true_as_it_was() -> None:
-    source, seen = _Source(), []
+    source, seen = _Source(), list[str]()
     source.changed.connect(seen.append)
     before = sys.getrefcount(True)
     for _ in range(10_000):
