@@ -4,6 +4,7 @@ database with the workflow rules, checks the role, and logs each file as a discl
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from app.reports.aggregate import Aggregation
 from app.reports.aggregate import aggregate as aggregate_files
 from app.reports.annual_pdf import AnnualReport, write_annual_report
 from app.reports.counting import SurveyCount
+from app.reports.files import atomic_path
 from app.reports.outcomes import OutcomeBreakdowns, write_outcome_breakdowns
 from app.reports.read_models import AllegationFact, Period, ReturnContext
 from app.reports.survey_return import write_survey_return
@@ -170,6 +172,16 @@ def _disclose(uow: UnitOfWork, actor: User, what: str, out: Path, detail: str) -
         uow.commit()
 
 
+@contextmanager
+def _disclosing(uow: UnitOfWork, actor: User, what: str, out: Path, detail: str) -> Iterator[Path]:
+    """A temporary path for the file, which takes its name only once its disclosure is committed:
+    a crash leaves the previous file (and at most the entry), never a file whose disclosure is not
+    in the access log."""
+    with atomic_path(out) as temp:
+        yield temp
+        _disclose(uow, actor, what, out, detail)
+
+
 # ---- the exports -----------------------------------------------------------------------------
 
 def _check_year(year: int) -> None:
@@ -183,9 +195,9 @@ def survey_return(uow: UnitOfWork, actor: User, year: int, out: Path) -> SurveyC
     _check_year(year)
     period = Period.survey_year(year)
     ctx = context(uow, actor, period, year)
-    count = write_survey_return(out, _facts(uow, period.start, period.end), ctx)
-    _disclose(uow, actor, "survey_return", out, f"survey return {period.label}")
-    return count
+    facts = _facts(uow, period.start, period.end)
+    with _disclosing(uow, actor, "survey_return", out, f"survey return {period.label}") as temp:
+        return write_survey_return(temp, facts, ctx)
 
 
 def outcome_breakdowns(uow: UnitOfWork, actor: User, start: date, end: date, out: Path) -> OutcomeBreakdowns:
@@ -195,9 +207,9 @@ def outcome_breakdowns(uow: UnitOfWork, actor: User, start: date, end: date, out
         raise InvalidInput(f"--from {start.isoformat()} is after --to {end.isoformat()}.")
     period = Period(start, end)
     ctx = context(uow, actor, period, end.year if (end.month, end.day) == (3, 31) else None)
-    result = write_outcome_breakdowns(out, _facts(uow, start, end), ctx)
-    _disclose(uow, actor, "outcome_breakdowns", out, f"outcome breakdowns {period.long_label}")
-    return result
+    facts = _facts(uow, start, end)
+    with _disclosing(uow, actor, "outcome_breakdowns", out, f"outcome breakdowns {period.long_label}") as temp:
+        return write_outcome_breakdowns(temp, facts, ctx)
 
 
 def annual_report(uow: UnitOfWork, actor: User, year: int, out: Path) -> AnnualReport:
@@ -207,9 +219,9 @@ def annual_report(uow: UnitOfWork, actor: User, year: int, out: Path) -> AnnualR
     period = Period.survey_year(year)
     ctx = context(uow, actor, period, year)
     previous = period.previous_year()
-    report = write_annual_report(out, _facts(uow, previous.start, period.end), ctx)
-    _disclose(uow, actor, "annual_report", out, f"annual report {period.label}")
-    return report
+    facts = _facts(uow, previous.start, period.end)
+    with _disclosing(uow, actor, "annual_report", out, f"annual report {period.label}") as temp:
+        return write_annual_report(temp, facts, ctx)
 
 
 def aggregate(uow: UnitOfWork, actor: User, files: Sequence[Path], out: Path) -> Aggregation:
@@ -217,6 +229,5 @@ def aggregate(uow: UnitOfWork, actor: User, files: Sequence[Path], out: Path) ->
     require(actor, Action.AGGREGATE)
     if not files:
         raise InvalidInput("Give at least one survey-return workbook to aggregate.")
-    result = aggregate_files(files, out, actor.username, clock.now())
-    _disclose(uow, actor, "national_aggregation", out, f"{len(files)} returns read")
-    return result
+    with _disclosing(uow, actor, "national_aggregation", out, f"{len(files)} returns read") as temp:
+        return aggregate_files(files, temp, actor.username, clock.now())
