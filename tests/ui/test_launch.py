@@ -1,0 +1,59 @@
+"""Start-up with an encrypted database: the key is asked for in a password dialog when the
+keyring does not hold it, then kept in the keyring, or (with no keyring) in memory with a warning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends.fail import Keyring as NoKeyring
+
+from app.persistence import migrate
+from app.persistence.database import key_name, open_database
+from app.persistence.secrets import SecretStore, forget_session_secrets
+from app.ui import launch
+from tests.conftest import MemoryKeyring
+
+KEY = "a-long-random-sqlcipher-key"
+
+
+@pytest.fixture
+def encrypted(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'secret.db'}"
+    db = open_database(url, encrypt_key=KEY)
+    migrate.upgrade(db, backup=False)
+    db.dispose()
+    forget_session_secrets()
+    return url
+
+
+def test_the_key_is_asked_for_and_kept_in_the_keyring(monkeypatch: pytest.MonkeyPatch, encrypted: str,
+                                                       _isolated: MemoryKeyring, tmp_path: Path) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(launch, "ask_secret", lambda q: asked.append(q) or KEY)
+    monkeypatch.setattr(launch, "warn_memory_only", lambda: pytest.fail("the keyring works"))
+    db = launch.open_checked(encrypted)
+    assert db is not None and db.encrypted and asked == ["Encryption key for secret.db"]
+    db.dispose()
+    forget_session_secrets()
+    assert SecretStore().get(key_name(tmp_path / "secret.db")) == KEY
+
+
+def test_a_wrong_key_is_a_plain_refusal(monkeypatch: pytest.MonkeyPatch, encrypted: str) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(launch, "ask_secret", lambda q: "not the key")
+    monkeypatch.setattr(launch, "startup_failure", lambda exc: shown.append(exc.message))
+    assert launch.open_checked(encrypted) is None
+    assert "encryption key is wrong" in shown[0]
+
+
+def test_without_a_keyring_the_key_is_kept_in_memory_with_a_warning(monkeypatch: pytest.MonkeyPatch,
+                                                                    encrypted: str) -> None:
+    keyring.set_keyring(NoKeyring())
+    warned: list[bool] = []
+    monkeypatch.setattr(launch, "ask_secret", lambda q: KEY)
+    monkeypatch.setattr(launch, "warn_memory_only", lambda: warned.append(True))
+    db = launch.open_checked(encrypted)
+    assert db is not None and warned == [True]
+    db.dispose()
