@@ -31,7 +31,12 @@ def encrypted(tmp_path: Path) -> str:
 def test_the_key_is_asked_for_and_kept_in_the_keyring(monkeypatch: pytest.MonkeyPatch, encrypted: str,
                                                        _isolated: MemoryKeyring, tmp_path: Path) -> None:
     asked: list[str] = []
-    monkeypatch.setattr(launch, "ask_secret", lambda q: asked.append(q) or KEY)
+
+    def ask(question: str) -> str:
+        asked.append(question)
+        return KEY
+
+    monkeypatch.setattr(launch, "ask_secret", ask)
     monkeypatch.setattr(launch, "warn_memory_only", lambda: pytest.fail("the keyring works"))
     db = launch.open_checked(encrypted)
     assert db is not None and db.encrypted and asked == ["Encryption key for secret.db"]
