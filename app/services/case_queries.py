@@ -96,10 +96,8 @@ class CaseSortKey(StrEnum):
 _SORT_COLUMNS: dict[CaseSortKey, Any] = {
     CaseSortKey.REFERENCE: CaseRow.reference, CaseSortKey.RECEIVED: CaseRow.received_date,
     CaseSortKey.SUBJECTS: CaseRow.list_subjects, CaseSortKey.ABUSE_TYPES: CaseRow.list_abuse_types,
-    CaseSortKey.RESTRICTION: CaseRow.list_restriction,
-    CaseSortKey.BODY: CaseRow.list_body, CaseSortKey.STATUS: CaseRow.status,
-    CaseSortKey.FLAGS: CaseRow.list_flags, CaseSortKey.NEXT_DUE: CaseRow.next_due_date,
-}
+    CaseSortKey.RESTRICTION: CaseRow.list_restriction, CaseSortKey.BODY: CaseRow.list_body,
+    CaseSortKey.STATUS: CaseRow.status, CaseSortKey.FLAGS: CaseRow.list_flags, CaseSortKey.NEXT_DUE: CaseRow.next_due_date}
 
 
 @dataclass(frozen=True)
@@ -149,7 +147,7 @@ def _sort_column(actor: User, key: CaseSortKey) -> Any:
     return _SORT_COLUMNS[key]
 
 
-def _like(term: str) -> str:
+def like_pattern(term: str) -> str:  # `term` anywhere, its LIKE wildcards escaped (ESCAPE '\\')
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
@@ -157,7 +155,7 @@ def _like(term: str) -> str:
 def _filtered(stmt: SelectT, actor: User, f: CaseFilter) -> SelectT:
     stmt = stmt.where(visible_clause(actor))
     for term in f.text.lower().split():
-        stmt = stmt.where(CaseRow.search_text.like(_like(term), escape="\\"))
+        stmt = stmt.where(CaseRow.search_text.like(like_pattern(term), escape="\\"))
     if f.status is not None:
         stmt = stmt.where(CaseRow.status == f.status.name)
     if f.overdue:
@@ -367,20 +365,15 @@ def _victim_view(v: Any) -> VictimView:
                       v.advocate_offered, v.advocate_accepted, bool(v.contact_details))
 
 
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+
+
 def _details(payload: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     """A decision's recorded values as (label, text) pairs, in the order they were recorded."""
-    out = []
-    for key, value in payload.items():
-        if value is None or value == [] or value == "":
-            continue
-        if isinstance(value, bool):
-            text = "yes" if value else "no"
-        elif isinstance(value, (list, tuple)):
-            text = ", ".join(str(v) for v in value)
-        else:
-            text = str(value)
-        out.append((key.replace("_", " "), text))
-    return tuple(out)
+    return tuple((k.replace("_", " "), _text(v)) for k, v in payload.items() if v not in (None, [], ""))
 
 
 def reveal_victim_contact(uow: UnitOfWork, actor: User, victim_id: int, reason: str) -> str:

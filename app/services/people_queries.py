@@ -18,7 +18,7 @@ from app.domain.records import User
 from app.persistence.models import AllegationRow, CaseRow, PersonRow, PreviousForceRow, PreviousNameRow
 from app.persistence.uow import UnitOfWork
 from app.services import audit
-from app.services.case_queries import visible_clause
+from app.services.case_queries import like_pattern, visible_clause
 
 PAGE_SIZE = 200
 SelectT = TypeVar("SelectT", bound="Select[Unpack[tuple[Any, ...]]]")
@@ -37,16 +37,11 @@ class PersonListRow:
     employment_status: str
 
 
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _search(stmt: SelectT, text: str) -> SelectT:
     """Every word must appear in the staff or warrant number, a name or a previous name."""
     stmt = stmt.where(PersonRow.anonymised.is_(False))  # retention stubs are not in the register
     for term in text.lower().split():
-        pattern = _like(term)
+        pattern = like_pattern(term)
         stmt = stmt.where(or_(
             func.lower(PersonRow.staff_number).like(pattern, escape="\\"),
             func.lower(PersonRow.warrant_number).like(pattern, escape="\\"),
