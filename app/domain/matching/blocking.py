@@ -10,7 +10,8 @@ that the realistic errors still share one:
 * ``M`` surname code + birth day and month: a slip in the year;
 * ``S`` surname code + whole DOB, asked for with day and month swapped, or with the digits either
   side of the year/month or month/day boundary transposed (1970-12-18 for 1971-02-18);
-* ``F`` forename initial + whole DOB (or its day/month swap): a surname typo that changes its code;
+* ``F`` initial + whole DOB (or its day/month swap): a surname typo that changes its code (a
+  register person is filed under the initials of all their forenames and of their surnames);
 * ``N`` surname code + initial: for a notice without DOB; ``U`` the same for a register person
   without one.
 
@@ -98,8 +99,15 @@ def register_keys(person: Profile) -> set[Key]:
         return keys | {(code, "U" + initial) for code, initial in named}
     dob = dob_members(person.dob)
     keys.update((code, member) for code in codes for member in dob.own)
-    keys.update(("F" + initial, dob.whole) for initial in initials)
+    keys.update(("F" + letter, dob.whole) for letter in letters_of(person))
     return keys
+
+
+def letters_of(person: Profile) -> frozenset[str]:
+    """Initials a notice's first forename may show for this person: of any of their forenames (a
+    notice may give the middle name only), or of a surname (it may have the names transposed)."""
+    letters = {initial for name in person.forenames for initial in initials_of(name)}
+    return frozenset(letters | {form.joined[0] for form in person.surnames if form.joined})
 
 
 class NoticeSurname(NamedTuple):

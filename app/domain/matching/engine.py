@@ -14,13 +14,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import NamedTuple
 
-from app.domain.matching.blocking import KeyIndex, NoticeKeys, register_keys
+from app.domain.matching.blocking import KeyIndex, NoticeKeys, letters_of, register_keys
 from app.domain.matching.dates import DobAgreement, DobKey, compare, dob_key
 from app.domain.matching.decisions import decide_notice, rank, to_candidate
 from app.domain.matching.evidence import FORENAME_DIFFERS, forename_may_agree, name_caps, surname_bound
 from app.domain.matching.frequencies import NameFrequencies
 from app.domain.matching.model import Candidate, NoticeEntry, RegisterEntry, Thresholds
-from app.domain.matching.names import initials_of
 from app.domain.matching.profiles import (
     Profile,
     frequencies_of,
@@ -75,7 +74,7 @@ class MatchIndex:
 
     def _facts_of(self, person: Profile, caps: tuple[float, float]) -> _Facts:
         base = PRIOR + EMPLOYER_HOME_WEIGHT + caps[0] - self._floor
-        return _Facts(dob_key(person.dob), base + caps[1], base + FORENAME_DIFFERS, _letters(person), caps[0])
+        return _Facts(dob_key(person.dob), base + caps[1], base + FORENAME_DIFFERS, letters_of(person), caps[0])
 
     @property
     def frequencies(self) -> NameFrequencies:
@@ -146,13 +145,6 @@ class _Facts(NamedTuple):
     cannot_agree: float  # the same if the forenames cannot agree
     letters: frozenset[str]
     surname_cap: float
-
-
-def _letters(person: Profile) -> frozenset[str]:
-    """Initials a notice's first forename may show for this person: of any of their forenames,
-    or of a surname (when the notice has forename and surname the wrong way round)."""
-    letters = {initial for name in person.forenames for initial in initials_of(name)}
-    return frozenset(letters | {form.joined[0] for form in person.surnames if form.joined})
 
 
 class NoticeIndex:
