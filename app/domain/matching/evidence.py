@@ -120,7 +120,7 @@ def surname_bound(notice: SurnameForm | None, notice_forename: str, person: Prof
 
 
 def _transposed(notice: Profile, person: Profile, freq: NameFrequencies) -> tuple[Evidence, Evidence] | None:
-    as_surname = surname_form(notice.forenames[0])
+    as_surname = surname_form(notice.forenames[0].title())
     if as_surname is None:
         return None
     surname = surname_evidence((as_surname,), person.surnames, freq)

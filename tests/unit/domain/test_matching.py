@@ -116,6 +116,19 @@ class TestRecordingErrorsStillFindThePerson:
         assert reason in reasons(c)
         assert c.decision in (MATCH, REVIEW)
 
+    @pytest.mark.parametrize(
+        ("surname", "forenames", "dob", "person", "reason"),
+        [
+            ("Kewandowski", "Mary", date(1983, 9, 14), 6, "forename Mary is a middle name"),
+            ("Bob", "Hughez", date(1970, 1, 25), 7, "forename and surname transposed; surname Jaro-Winkler 0.93 (Hughez/Hughes)"),
+        ],
+    )
+    def test_two_errors_with_a_surname_typo_that_changes_its_sound(
+        self, index: MatchIndex, surname: str, forenames: str, dob: date, person: int, reason: str
+    ) -> None:
+        c = only(index.match(notice(surname, forenames, dob)), person)
+        assert reason in reasons(c)
+
     def test_clean_notice_is_a_match_with_every_agreement_listed(self, index: MatchIndex) -> None:
         c = only(index.match(notice("Quarrington", "Xanthe Louise", date(1979, 11, 30))), 3)
         assert c.decision is MATCH and c.score >= 0.99
