@@ -73,17 +73,8 @@ class LockScreen(QWidget):
         self.setObjectName("lockScreen")
         self._uow_factory = uow_factory
         self._user = user
-        card = QFrame()
-        card.setObjectName("lockCard")
-        badge = QLabel()
-        badge.setPixmap(icon("lock").pixmap(48, 48))
-        badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        title = QLabel("PPDA Tracker is locked")
-        title.setObjectName("pageTitle")
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.reason = QLabel()
+        self.reason = _centred(QLabel())
         self.reason.setWordWrap(True)
-        self.reason.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(f"Password for {user.username}")
@@ -93,6 +84,23 @@ class LockScreen(QWidget):
         self.message.setObjectName("formMessage")
         self.message.setWordWrap(True)
         self.message.setVisible(False)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self._card())
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(2)
+
+    def _card(self) -> QFrame:
+        card = QFrame()
+        card.setObjectName("lockCard")
+        card.setFixedWidth(420)
+        badge = _centred(QLabel())
+        badge.setPixmap(icon("lock").pixmap(48, 48))
+        title = _centred(QLabel("PPDA Tracker is locked"))
+        title.setObjectName("pageTitle")
         self.unlock_button = QPushButton("Unlock")
         self.unlock_button.setObjectName("primary")
         self.unlock_button.setAccessibleName("Unlock")
@@ -108,15 +116,7 @@ class LockScreen(QWidget):
         for widget in (badge, title, self.reason, self.password, self.message):
             inner.addWidget(widget)
         inner.addLayout(buttons)
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(card)
-        row.addStretch(1)
-        outer.addLayout(row)
-        outer.addStretch(2)
-        card.setFixedWidth(420)
+        return card
 
     def prepare(self, reason: str) -> None:
         self.reason.setText(reason)
@@ -129,6 +129,11 @@ class LockScreen(QWidget):
         self.password.clear()
         if done:
             emit(self.unlocked)
+
+
+def _centred(label: QLabel) -> QLabel:
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
 
 
 def _confirm(uow: UnitOfWork, user: User, password: str) -> bool:

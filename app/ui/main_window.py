@@ -65,14 +65,7 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self._workspace())
         self.pages.addWidget(self.lock_screen)
-        body = QWidget()
-        column = QVBoxLayout(body)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        column.addWidget(_marking_bar())
-        column.addWidget(self._header())
-        column.addWidget(self.pages, 1)
-        self.setCentralWidget(body)
+        self.setCentralWidget(self._body())
         self._status_bar()
         self._actions()
         self._connect_sections()
@@ -84,6 +77,16 @@ class MainWindow(QMainWindow):
             self.go_to(0)
 
     # -- building ---------------------------------------------------------------------------
+    def _body(self) -> QWidget:
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(_marking_bar())
+        column.addWidget(self._header())
+        column.addWidget(self.pages, 1)
+        return body
+
     def _header(self) -> QWidget:
         bar = QWidget()
         bar.setObjectName("header")

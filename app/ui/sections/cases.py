@@ -59,6 +59,23 @@ class CasesSection(Section):
         self.search = SearchBox("Search reference, subject, staff number or crime reference   (Ctrl+F)",
                                 "Search cases")
         self.search.search.connect(lambda _t: self.apply_filter())
+        self.count = QLabel()
+        self.count.setObjectName("countLabel")
+        self.count.setAccessibleName("Number of cases")
+        self.table = table_view(self.model, "Case list", sortable=True)
+        self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+        self.table.activated.connect(self._activated_row)
+        self._size_columns()
+        top = QHBoxLayout()
+        top.addWidget(heading("Cases"))
+        top.addWidget(self.search, 1)
+        layout = QVBoxLayout(page)
+        layout.addLayout(top)
+        layout.addLayout(self._build_filters())
+        layout.addWidget(self.table, 1)
+        return page
+
+    def _build_filters(self) -> QHBoxLayout:
         self.status = _combo("Status filter", "Any status", [(human(s.name), s) for s in CaseStatus])
         self.risk = _combo("Risk filter", "Any risk", [(human(r.name), r) for r in reversed(DashRisk)])
         self.year = _combo("Year received filter", "Any year", [])
@@ -73,26 +90,12 @@ class CasesSection(Section):
         clear = QPushButton("Clear filters")
         clear.setAccessibleName("Clear filters")
         clear.clicked.connect(self.clear_filters)
-        self.count = QLabel()
-        self.count.setObjectName("countLabel")
-        self.count.setAccessibleName("Number of cases")
-        self.table = table_view(self.model, "Case list", sortable=True)
-        self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
-        self.table.activated.connect(self._activated_row)
-        self._size_columns()
         filters = QHBoxLayout()
         for w in (self.status, self.risk, self.year, self.overdue, self.external, clear):
             filters.addWidget(w)
         filters.addStretch(1)
         filters.addWidget(self.count)
-        top = QHBoxLayout()
-        top.addWidget(heading("Cases"))
-        top.addWidget(self.search, 1)
-        layout = QVBoxLayout(page)
-        layout.addLayout(top)
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
-        return page
+        return filters
 
     def _size_columns(self) -> None:
         """Fixed-format columns fit their contents; subjects, abuse types and restriction share the rest."""
