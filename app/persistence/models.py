@@ -126,7 +126,7 @@ class CaseRow(Base):
     __tablename__ = "ppda_case"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
-    received_date: Mapped[date] = mapped_column(Date, index=True)
+    received_date: Mapped[date] = mapped_column(Date)
     reporting_route: Mapped[str] = mapped_column(String(32))
     case_type: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default="OPEN", index=True)
@@ -342,3 +342,7 @@ class AccessLogHeadRow(Base):
 
 
 Index("ix_decision_case_kind", DecisionRow.case_id, DecisionRow.kind)
+# The case list: newest first with search and named-access filtering, and the need-to-know checks.
+Index("ix_ppda_case_received_date_search", CaseRow.received_date, CaseRow.search_text, CaseRow.restricted_to_named)
+Index("ix_person_line_manager_id", PersonRow.line_manager_id)
+Index("ix_victim_person_id", VictimRow.person_id)

@@ -42,8 +42,9 @@ def initialise(uow: UnitOfWork, force_code: str, admin: str, password: str) -> U
         if force is None or not force.territorial:
             raise InvalidInput(f"'{force_code}' is not a force code (see FORMATS.md, e.g. west-yorkshire).")
         uow.session.add(SettingRow(key=HOME_FORCE, value=force.code))
+        user = users.first_administrator(uow.session, admin, password)  # one transaction: all or nothing
         uow.commit()
-    return users.create_first_administrator(uow, admin, password)
+    return user
 
 
 def home_force(uow: UnitOfWork) -> Force:

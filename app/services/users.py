@@ -60,12 +60,18 @@ def _new_row(session: Session, username: str, password: str, roles: set[Role], d
 def create_first_administrator(uow: UnitOfWork, username: str, password: str, display_name: str | None = None) -> User:
     """First run only: the database has no users yet."""
     with uow:
-        if uow.session.scalar(select(func.count()).select_from(UserRow)):
-            raise InvalidInput("The first administrator already exists: sign in, or ask an administrator for an account.")
-        row = _new_row(uow.session, username, password, {Role.ADMINISTRATOR}, display_name, None, None)
-        user = to_user(row)
-        audit.record(uow.session, user, AccessOperation.COLLECTION, "user", row.id, detail="first administrator created")
+        user = first_administrator(uow.session, username, password, display_name)
         uow.commit()
+    return user
+
+
+def first_administrator(session: Session, username: str, password: str, display_name: str | None = None) -> User:
+    """Create the first administrator in the caller's transaction (refused once any user exists)."""
+    if session.scalar(select(func.count()).select_from(UserRow)):
+        raise InvalidInput("The first administrator already exists: sign in, or ask an administrator for an account.")
+    row = _new_row(session, username, password, {Role.ADMINISTRATOR}, display_name, None, None)
+    user = to_user(row)
+    audit.record(session, user, AccessOperation.COLLECTION, "user", row.id, detail="first administrator created")
     return user
 
 

@@ -58,3 +58,18 @@ def test_only_administrators_manage_users(env: Env) -> None:
 def test_initialise_twice_is_refused(env: Env) -> None:
     with pytest.raises(RuleRefused, match="already set up for west-midlands"):
         installation.initialise(env.uow(), "kent", "admin2", PASSWORD)
+
+
+def test_a_refused_first_administrator_leaves_the_database_unset(db_url: str) -> None:
+    from app.persistence.database import open_database
+    from app.persistence.uow import UnitOfWork
+
+    db = open_database(db_url)
+    try:
+        with pytest.raises(InvalidInput, match="at least 12 characters"):
+            installation.initialise(UnitOfWork(db.session_factory), "kent", "admin", "short")
+        assert not installation.is_initialised(UnitOfWork(db.session_factory))
+        installation.initialise(UnitOfWork(db.session_factory), "kent", "admin", PASSWORD)
+        assert installation.home_force(UnitOfWork(db.session_factory)).code == "kent"
+    finally:
+        db.dispose()
