@@ -4,6 +4,7 @@ as far as the reader may see them (app.services.case_queries.visible_clause)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar, Unpack
@@ -11,14 +12,18 @@ from typing import Any, TypeVar, Unpack
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.domain.enums import AccessOperation
-from app.domain.errors import NotFound
+from app.domain.enums import AbuseType, AccessOperation, AggravatingFeature, DashRisk
+from app.domain.errors import InvalidInput, NotFound
 from app.domain.permissions import Action, allowed, require
 from app.domain.records import User
+from app.domain.workflow import ranking
+from app.domain.workflow.flags import AllegationSummary
+from app.domain.workflow.ranking import HarmScore
 from app.persistence.models import AllegationRow, CaseRow, PersonRow, PreviousForceRow, PreviousNameRow
 from app.persistence.uow import UnitOfWork
-from app.services import audit
+from app.services import audit, clock, policies
 from app.services.case_queries import like_pattern, visible_clause
+from app.services.case_state import subject_flags
 
 PAGE_SIZE = 200
 SelectT = TypeVar("SelectT", bound="Select[Unpack[tuple[Any, ...]]]")
@@ -120,6 +125,9 @@ class PersonDetail:
     list_status: str
     cases: tuple[PersonCase, ...]
     cases_shown: bool  # False: the reader may not see case content at all
+    flags: tuple[str, ...] = ()  # PRIOR_NOTICE, REPEAT, SERIAL
+    flag_reasons: tuple[str, ...] = ()
+    harm: HarmScore | None = None  # the RFGV score, when the person has allegations the reader may see
 
 
 def open_person(uow: UnitOfWork, actor: User, person_id: int) -> PersonDetail:
@@ -142,12 +150,67 @@ def _person_detail(session: Session, actor: User, p: PersonRow) -> PersonDetail:
     names = tuple(_previous_names(session, [p.id]).get(p.id, []))
     shown = allowed(actor, Action.READ_CASE)
     cases = _cases_of(session, actor, p.id) if shown else ()
+    flags, reasons, harm = _flags_and_harm(session, p.id) if shown else ((), (), None)
     return PersonDetail(
         p.id, p.staff_number, p.warrant_number, p.surname, p.forenames, names, p.date_of_birth, p.sex,
         p.ethnicity, p.workforce_type, p.rank_or_grade, p.unit,
         f"{manager.surname}, {manager.forenames} ({manager.staff_number})" if manager else None,
         tuple(f for f in p.role_flags.split(";") if f), p.employment_status, p.start_date, p.end_date, forces,
-        p.vetting_level, p.vetting_review_due, p.list_status, cases, shown)
+        p.vetting_level, p.vetting_review_due, p.list_status, cases, shown, flags, reasons, harm)
+
+
+def _flags_and_harm(session: Session, person_id: int) -> tuple[tuple[str, ...], tuple[str, ...], HarmScore | None]:
+    today = clock.today()
+    policy_set = policies.load(session)
+    f = subject_flags(session, [person_id], policy_set, today).get(person_id)
+    names = tuple(n for n, on in (("PRIOR_NOTICE", f and f.prior_notice), ("REPEAT", f and f.repeat),
+                                  ("SERIAL", f and f.serial)) if on)
+    summaries = _summaries(session, [person_id])
+    harm = ranking.harm_ranking(summaries, policy_set, today)[0] if summaries else None
+    return names, (f.reasons if f else ()), harm
+
+
+def _summaries(session: Session, person_ids: Sequence[int] | None = None) -> list[AllegationSummary]:
+    """Every allegation as the domain's plain summary (victims keyed within their case)."""
+    stmt = (select(AllegationRow.subject_id, AllegationRow.recorded_date, AllegationRow.victim_refs,
+                   AllegationRow.abuse_types, AllegationRow.aggravating_features, AllegationRow.conduct_from,
+                   CaseRow.reference, CaseRow.list_risk, AllegationRow.id)
+            .join(CaseRow, CaseRow.id == AllegationRow.case_id))
+    if person_ids is not None:
+        stmt = stmt.where(AllegationRow.subject_id.in_(list(person_ids)))
+    return [AllegationSummary(
+        subject_id=r.subject_id, recorded_date=r.recorded_date,
+        victim_keys=tuple(f"{r.reference}/{v}" for v in r.victim_refs.split(";") if v),
+        abuse_types=frozenset(AbuseType[t] for t in r.abuse_types.split(";") if t in AbuseType.__members__),
+        aggravating_features=frozenset(AggravatingFeature[t] for t in r.aggravating_features.split(";")
+                                       if t in AggravatingFeature.__members__),
+        dash_risk=DashRisk[r.list_risk] if r.list_risk in DashRisk.__members__ else None,
+        case_ref=r.reference, allegation_id=r.id, conduct_date=r.conduct_from) for r in session.execute(stmt)]
+
+
+@dataclass(frozen=True)
+class RankedPerson:
+    person_id: int
+    staff_number: str
+    name: str
+    unit: str | None
+    harm: HarmScore
+
+
+def harm_ranking(uow: UnitOfWork, actor: User, limit: int = 20) -> list[RankedPerson]:
+    """The `limit` subjects of highest harm (RFGV), each score explained. For supervisors; logged."""
+    require(actor, Action.DECIDE)
+    if limit < 1:
+        raise InvalidInput("Show at least one person.")
+    with uow:
+        s = uow.session
+        top = ranking.harm_ranking(_summaries(s), policies.load(s), clock.today())[:limit]
+        people = {p.id: p for p in s.scalars(select(PersonRow).where(PersonRow.id.in_([h.subject_id for h in top])))}
+        audit.record(s, actor, AccessOperation.CONSULTATION, "harm_ranking", None, detail=f"top {limit} by RFGV")
+        uow.commit()
+    return [RankedPerson(h.subject_id, people[h.subject_id].staff_number,
+                         f"{people[h.subject_id].surname}, {people[h.subject_id].forenames}",
+                         people[h.subject_id].unit, h) for h in top if h.subject_id in people]
 
 
 def _cases_of(session: Session, actor: User, person_id: int) -> tuple[PersonCase, ...]:

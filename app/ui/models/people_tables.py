@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from app.services.people_queries import PersonCase, PersonListRow
+from PySide6.QtCore import Qt
+
+from app.services.people_queries import PersonCase, PersonListRow, RankedPerson
 from app.ui.labels import day, human, human_list
 from app.ui.models.base import Column, RowRoles, RowTableModel
 from app.ui.models.paged import PagedTableModel
@@ -48,3 +50,31 @@ class PersonCaseTableModel(RowTableModel):
 
     def key_of(self, row: PersonCase) -> int:
         return row.case_id
+
+
+class HarmRoles(IntEnum):
+    ROW = RowRoles.ROW
+    PERSON_ID = RowRoles.KEY
+
+
+class HarmTableModel(RowTableModel):
+    """The highest-harm subjects (RFGV), each score with its explanation."""
+
+    COLUMNS = (
+        Column("Rank", lambda r: "", right=True),
+        Column("Staff number", lambda r: r.staff_number),
+        Column("Name", lambda r: r.name),
+        Column("Unit", lambda r: r.unit or ""),
+        Column("RFGV score", lambda r: f"{r.harm.score:g}", right=True),
+        Column("R F G V", lambda r: f"{r.harm.recency} {r.harm.frequency} {r.harm.gravity} {r.harm.victims}"),
+        Column("Explanation", lambda r: r.harm.explanation),
+    )
+
+    def key_of(self, row: RankedPerson) -> int:
+        return row.person_id
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        if role == Qt.ItemDataRole.DisplayRole and index.isValid() and index.column() == 0 \
+                and 0 <= index.row() < self.rowCount():
+            return str(index.row() + 1)
+        return super().data(index, role)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+import html
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QStackedWidget, QVBoxLayout, QWidget
+
+from app.domain.permissions import Action
 
 from app.services import people_queries
 from app.services.people_queries import PersonDetail
 from app.ui.context import AppContext, Change
 from app.ui.errors import attempt
 from app.ui.labels import day, human, human_list
-from app.ui.models.people_tables import PersonCaseRoles, PersonCaseTableModel, PersonRoles, PersonTableModel
+from app.ui.models.people_tables import (
+    HarmRoles, HarmTableModel, PersonCaseRoles, PersonCaseTableModel, PersonRoles, PersonTableModel,
+)
 from app.ui.sections.base import Section
 from app.ui.widgets import FactGrid, SearchBox, back_button, fit_columns, heading, note, table_view
 from app.ui.signals import emit
@@ -25,6 +31,7 @@ class PersonView(QWidget):
         self.setObjectName("personView")
         self.setAccessibleName("Person")
         self.ctx = ctx
+        self.person_id = 0
         self.cases = PersonCaseTableModel(self)
         back = back_button("People", "Back to the workforce register", self)
         back.clicked.connect(self.back)
@@ -36,17 +43,24 @@ class PersonView(QWidget):
             bar.addWidget(w)
         bar.addStretch(1)
         self.facts = FactGrid(columns=3)
+        self.flags = QLabel()
+        self.flags.setObjectName("flagPanel")
+        self.flags.setWordWrap(True)
+        self.flags.setAccessibleName("Flags and harm ranking")
+        self.flags.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.cases_note = note("")
         self.case_table = table_view(self.cases, "Cases as subject")
         self.case_table.activated.connect(self._case_activated)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.facts)
+        layout.addWidget(self.flags)
         layout.addWidget(heading("Cases as subject", 2))
         layout.addWidget(self.cases_note)
         layout.addWidget(self.case_table, 1)
 
     def show_person(self, p: PersonDetail) -> None:
+        self.person_id = p.id
         self.title.setText(f"{p.surname}, {p.forenames} ({p.staff_number})")
         self.status.setText(human(p.employment_status))
         self.status.setProperty("state", "open" if p.employment_status == "SERVING" else "closed")
@@ -62,6 +76,7 @@ class PersonView(QWidget):
                                                    + (f", review due {day(p.vetting_review_due)}" if p.vetting_review_due else "")),
             ("Barred / advisory list", human(p.list_status)),
         ])
+        self.show_flags(p)
         self.cases.set_rows(p.cases)
         fit_columns(self.case_table)
         self.case_table.setFocus()
@@ -73,8 +88,60 @@ class PersonView(QWidget):
         else:
             self.cases_note.setText("Only the cases you may see are listed. Open one with Enter or a double-click.")
 
+    def show_flags(self, p: PersonDetail) -> None:
+        """Prior notice, repeat and serial flags with their reasons, and the RFGV harm score."""
+        lines = []
+        if p.flags:
+            chips = " ".join(f"<span style='background:#a3262a;color:white'>&nbsp;{html.escape(human(f))}&nbsp;</span>"
+                             for f in p.flags)
+            lines.append(f"<b>Flags:</b> {chips}")
+            lines += [f"&nbsp;&nbsp;• {html.escape(r[:1].upper() + r[1:])}" for r in p.flag_reasons]
+        if p.harm is not None:
+            lines.append(f"<b>Harm ranking (RFGV): {p.harm.score:g}</b> — {html.escape(p.harm.explanation)}")
+        self.flags.setText("<br>".join(lines))
+        self.flags.setVisible(bool(lines))
+
     def _case_activated(self, index: QModelIndex) -> None:
         emit(self.case_requested, int(self.cases.data(index, PersonCaseRoles.CASE_ID)))
+
+
+class HarmView(QWidget):
+    """The highest-harm subjects by RFGV score, each explained (supervisors)."""
+
+    back = Signal()
+    person_requested = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setAccessibleName("Highest harm")
+        self.model = HarmTableModel(self)
+        back = back_button("People", "Back to the workforce register", self)
+        back.clicked.connect(self.back)
+        self.limit = QSpinBox()
+        self.limit.setRange(1, 500)
+        self.limit.setValue(20)
+        self.limit.setPrefix("Top ")
+        self.limit.setAccessibleName("How many people to list")
+        self.limit.valueChanged.connect(lambda _v: self.refresh())
+        bar = QHBoxLayout()
+        for w in (back, heading("Highest harm"), self.limit):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        self.table = table_view(self.model, "Highest harm subjects")
+        self.table.activated.connect(
+            lambda index: emit(self.person_requested, int(self.model.data(index, HarmRoles.PERSON_ID))))
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(note("Subjects ranked by recency, frequency, gravity and number of victims (RFGV) over "
+                              "all their allegations. Weights are policies; the shipped defaults are illustrative. "
+                              "Open a person with Enter or a double-click."))
+        layout.addWidget(self.table, 1)
+
+    def refresh(self) -> None:
+        rows = attempt(self, people_queries.harm_ranking, self.ctx.uow(), self.ctx.user, self.limit.value())
+        self.model.set_rows(rows or [])
+        fit_columns(self.table, 260)
 
 
 class PeopleSection(Section):
@@ -93,6 +160,10 @@ class PeopleSection(Section):
         self.view.back.connect(self.show_list)
         self.view.case_requested.connect(self.case_requested)
         self.pages.addWidget(self.view)
+        self.harm = HarmView(ctx)
+        self.harm.back.connect(self.show_list)
+        self.harm.person_requested.connect(self.open_person)
+        self.pages.addWidget(self.harm)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)
@@ -112,6 +183,12 @@ class PeopleSection(Section):
         top.addWidget(heading("People"))
         top.addWidget(self.search, 1)
         top.addWidget(self.count)
+        if self.ctx.may(Action.DECIDE):
+            self.harm_button = QPushButton("Highest harm…")
+            self.harm_button.setAccessibleName("Highest harm")
+            self.harm_button.setToolTip("Subjects ranked by RFGV harm score, each explained")
+            self.harm_button.clicked.connect(self.show_harm)
+            top.addWidget(self.harm_button)
         layout = QVBoxLayout(page)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
@@ -131,8 +208,10 @@ class PeopleSection(Section):
         self._search(self.search.text().strip())
 
     def _changed(self, what: str) -> None:
-        if what == Change.PEOPLE.value and self._activated:
+        if what in (Change.PEOPLE.value, Change.NOTICES.value, Change.CASES.value) and self._activated:
             self.refresh()
+            if self.pages.currentWidget() is self.view:
+                self.open_person(self.view.person_id)
 
     def _activated_row(self, index: QModelIndex) -> None:
         self.open_person(int(self.model.data(index, PersonRoles.PERSON_ID)))
@@ -144,6 +223,11 @@ class PeopleSection(Section):
         self.view.show_person(detail)
         self.pages.setCurrentWidget(self.view)
         return True
+
+    def show_harm(self) -> None:
+        self.harm.refresh()
+        self.pages.setCurrentWidget(self.harm)
+        self.harm.table.setFocus()
 
     def show_list(self) -> None:
         self.pages.setCurrentIndex(0)
