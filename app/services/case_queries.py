@@ -6,6 +6,7 @@ written to the access log.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -284,6 +285,7 @@ class CaseDetail:
     victim_details_withheld: bool
     timeline: tuple[TimelineEntry, ...]
     team: tuple[TeamMember, ...]
+    version: int = 0  # the case's version when read: writes pass it as expected_version
 
 
 def _readable_case(session: Session, actor: User, case_id: int) -> tuple[CaseRow, bool]:
@@ -317,7 +319,7 @@ def open_case(uow: UnitOfWork, actor: User, case_id: int) -> CaseDetail:
     with uow:
         row, full = _readable_or_logged(uow.session, actor, case_id, "case", case_id, "case opening")
         snap = load_snapshots(uow.session, [case_id])[case_id]
-        detail = _detail(uow.session, snap, full)
+        detail = dataclasses.replace(_detail(uow.session, snap, full), version=row.version)
         audit.record(uow.session, actor, AccessOperation.CONSULTATION, "case", row.reference, detail="case opened")
         uow.commit()
     return detail

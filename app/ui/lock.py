@@ -12,7 +12,9 @@ from PySide6.QtWidgets import (
 
 from app.domain.records import User
 from app.persistence.uow import UnitOfWork
-from app.services import users
+from app.domain.errors import ExpectedError
+from app.domain.policy import PolicyName
+from app.services import clock, policies, users
 from app.ui import settings
 from app.ui.errors import attempt_inline
 from app.ui.style import icon
@@ -24,14 +26,23 @@ INPUT_EVENTS = frozenset({
 })
 
 
+def idle_minutes(uow: UnitOfWork) -> int:
+    """The force policy IDLE_LOCK_MINUTES in effect today; the local setting if it cannot be read."""
+    try:
+        value = policies.current(uow).optional_int_on(PolicyName.IDLE_LOCK_MINUTES, clock.today())
+    except ExpectedError:
+        value = None
+    return value if value is not None else int(settings.read(settings.IDLE_LOCK_MINUTES))
+
+
 class IdleMonitor(QObject):
     """Emits `idle` after `minutes` without user input anywhere in the application."""
 
     idle = Signal()
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, minutes: int | None = None) -> None:
         super().__init__(parent)
-        self.minutes = settings.read(settings.IDLE_LOCK_MINUTES)
+        self.minutes = minutes if minutes is not None else settings.read(settings.IDLE_LOCK_MINUTES)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(max(1, self.minutes) * 60_000)

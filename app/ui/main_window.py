@@ -11,16 +11,19 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.permissions import Action
+from app.services.queue import QUEUE_ROLES
 from app.ui import settings
 from app.ui.context import AppContext
 from app.ui.errors import show_message
 from app.ui.labels import human_list
-from app.ui.lock import IdleMonitor, LockScreen
+from app.ui.lock import IdleMonitor, LockScreen, idle_minutes
 from app.ui.sections.access_log import AccessLogSection
 from app.ui.sections.admin import AdministrationSection
 from app.ui.sections.base import Section
 from app.ui.sections.cases import CasesSection
 from app.ui.sections.data import DataSection
+from app.ui.sections.my_work import MyWorkSection
+from app.ui.sections.notices import NoticesSection
 from app.ui.sections.people import PeopleSection
 from app.ui.style import icon
 from app.ui.signals import emit
@@ -34,10 +37,14 @@ SHORTCUTS = (("Ctrl+F", "Search the current list"), ("F5", "Refresh"), ("Ctrl+L"
 def sections_for(ctx: AppContext) -> list[Section]:
     """Only the sections the user's roles may use (app.domain.permissions)."""
     wanted: list[Section] = []
+    if ctx.user.roles & QUEUE_ROLES:
+        wanted.append(MyWorkSection(ctx))
     if ctx.may(Action.READ_CASE):
         wanted.append(CasesSection(ctx))
     if ctx.may(Action.READ_PEOPLE):
         wanted.append(PeopleSection(ctx))
+    if ctx.may(Action.TRIAGE_NOTICE):
+        wanted.append(NoticesSection(ctx))
     if ctx.may(Action.ADMINISTER):
         wanted.append(AdministrationSection(ctx))
     if ctx.may(Action.READ_ACCESS_LOG) or ctx.may(Action.VERIFY_ACCESS_LOG):
@@ -69,7 +76,7 @@ class MainWindow(QMainWindow):
         self._status_bar()
         self._actions()
         self._connect_sections()
-        self.idle = IdleMonitor(self)
+        self.idle = IdleMonitor(self, idle_minutes(ctx.uow()))
         self.idle.idle.connect(lambda: self.lock(f"It was idle for {self.idle.minutes} minutes."))
         self.idle.restart()
         self._restore_geometry()
@@ -163,6 +170,15 @@ class MainWindow(QMainWindow):
         if isinstance(cases, CasesSection) and isinstance(people, PeopleSection):
             cases.person_requested.connect(lambda pid: self._open_person(people, pid))
             people.case_requested.connect(lambda cid: self._open_case(cases, cid))
+        notices = self.section(NoticesSection)
+        if isinstance(notices, NoticesSection):
+            notices.count_changed.connect(lambda _n: self.nav.item(self.sections.index(notices)).setText(notices.nav_title()))
+        work = self.section(MyWorkSection)
+        if isinstance(work, MyWorkSection):
+            work.overdue_changed.connect(lambda n: self._label_nav(work, n))
+            work.notice_requested.connect(self.open_notice)
+            if isinstance(cases, CasesSection):
+                work.case_requested.connect(lambda cid, kind, aid: self._open_case(cases, cid, kind, aid))
 
     def _restore_geometry(self) -> None:
         self.resize(1300, 720)
@@ -192,9 +208,26 @@ class MainWindow(QMainWindow):
         self.go_to(self.sections.index(people))
         people.open_person(person_id)
 
-    def _open_case(self, cases: CasesSection, case_id: int) -> None:
+    def _open_case(self, cases: CasesSection, case_id: int, kind: str | None = None,
+                   allegation_id: int | None = None) -> None:
         self.go_to(self.sections.index(cases))
-        cases.open_case(case_id)
+        if cases.open_case(case_id) and kind:
+            cases.view.focus_action(kind, allegation_id)
+
+    def open_notice(self, notice_ref: str) -> bool:
+        """Show a notice in the Notices section, when this window has one that can open it."""
+        section = next((s for s in self.sections if callable(getattr(s, "open_notice", None))), None)
+        if section is None:
+            show_message(self, "Notices", f"Notice {notice_ref} is completed in the Notices section, "
+                         "which is not available here.")
+            return False
+        self.go_to(self.sections.index(section))
+        section.open_notice(notice_ref)  # type: ignore[attr-defined]
+        return True
+
+    def _label_nav(self, section: Section, overdue: int) -> None:
+        item = self.nav.item(self.sections.index(section))
+        item.setText(f"{section.title} ({overdue} overdue)" if overdue else section.title)
 
     def focus_search(self) -> None:
         section = self.current_section()

@@ -149,9 +149,9 @@ def shoot_cases(shots: Shooter, db: Database) -> None:
 
 def shoot_people(shots: Shooter, db: Database) -> None:
     window = window_for(db, "supervisor1")
-    window.go_to(1)
     people = window.section(PeopleSection)
     assert isinstance(people, PeopleSection)
+    window.go_to(window.sections.index(people))
     shots.widget("11-people", window)
     with db.engine.connect() as conn:
         pid = conn.execute(text("SELECT subject_id FROM allegation GROUP BY subject_id ORDER BY count(*) DESC")).scalar()

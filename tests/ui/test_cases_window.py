@@ -20,6 +20,7 @@ C1, C2, C3 = "PSD-2024-000001", "PSD-2024-000002", "PSD-2023-000003"
 def cases_of(window: MainWindow) -> CasesSection:
     section = window.section(CasesSection)
     assert isinstance(section, CasesSection)
+    window.go_to(window.sections.index(section))
     return section
 
 
@@ -36,9 +37,9 @@ def open_row(qtbot: QtBot, section: CasesSection, reference: str) -> None:
 
 def test_sections_follow_the_roles(sample: Sample, open_window: OpenWindow) -> None:
     titles = lambda w: [s.title for s in w.sections]  # noqa: E731
-    assert titles(open_window(sample.sup)) == ["Cases", "People", "Data"]
-    assert titles(open_window(sample.inv)) == ["Cases", "People"]
-    assert titles(open_window(sample.iopc)) == ["Cases"]
+    assert titles(open_window(sample.sup)) == ["My work", "Cases", "People", "Data"]
+    assert titles(open_window(sample.inv)) == ["My work", "Cases", "People"]
+    assert titles(open_window(sample.iopc)) == ["My work", "Cases"]
     assert titles(open_window(sample.env.admin)) == ["People", "Administration", "Access log", "Data"]
     assert titles(open_window(sample.aud)) == ["Access log"]
     assert titles(open_window(sample.lead)) == []
@@ -146,14 +147,14 @@ def test_people_search_person_page_and_links_between_cases_and_people(
     window = open_window(sample.sup)
     people = window.section(PeopleSection)
     assert isinstance(people, PeopleSection)
-    window.go_to(1)
+    window.go_to(window.sections.index(people))
     assert people.model.rowCount() == 6 and people.count.text() == "6 people"
     qtbot.keyClicks(people.search, "grey")
     qtbot.waitUntil(lambda: people.model.rowCount() == 1)
     assert people.model.index(0, 1).data() == "Black, Lee"
     cases = cases_of(window)
     cases.open_case(sample.case_ids[C1])
-    window.go_to(0)
+    window.go_to(window.sections.index(cases))
     cases.view.allegation_table.setCurrentIndex(cases.view.allegations.index(0, 0))
     qtbot.keyClick(cases.view.allegation_table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: people.view.isVisible())

@@ -40,7 +40,9 @@ def test_a_good_file_is_imported_and_the_case_list_refreshes(
         qtbot: QtBot, sample: Sample, open_window: OpenWindow, tmp_path: Path) -> None:
     window = open_window(sample.sup)
     cases = window.section(CasesSection)
-    assert isinstance(cases, CasesSection) and cases.model.rowCount() == 3
+    assert isinstance(cases, CasesSection)
+    window.go_to(window.sections.index(cases))
+    assert cases.model.rowCount() == 3
     section = data_section(window)
     path = write_csv(tmp_path / "more.csv", CASES_HEADER, [case_row("PSD-2024-000010")])
     with qtbot.waitSignal(section.import_file("cases", path).succeeded, timeout=20_000):
@@ -80,7 +82,7 @@ def test_cancelling_saves_nothing(qtbot: QtBot, sample: Sample, open_window: Ope
     assert any("Cancelled: nothing was saved." in b.text() for b in message_boxes(section))
     cases = window.section(CasesSection)
     assert isinstance(cases, CasesSection)
-    window.go_to(0)
+    window.go_to(window.sections.index(cases))
     cases.refresh()
     assert cases.model.rowCount() == 3
 

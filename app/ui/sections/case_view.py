@@ -139,6 +139,10 @@ class CaseView(QWidget):
                                   f"Decisions ({len(d.timeline)})", f"Team ({len(d.team)})")):
             self.tabs.setTabText(i, text)
 
+    def focus_action(self, kind: str, allegation_id: int | None) -> None:
+        """Show the place where a work-queue item of `kind` is completed."""
+        self.tabs.setCurrentIndex(2)
+
     def clear(self) -> None:
         self.detail = None
         for model in (self.allegations, self.victims, self.timeline, self.team):

@@ -1,0 +1,144 @@
+"""My work: the signed-in user's due and overdue items (restriction decisions and reviews,
+suspension on charge, IOPC referrals, victim updates, 12-month reports, list notifications,
+vetting reviews, notices to triage), overdue first. Supervisors and the head of PSD may see the
+whole force's, filtered by team. The queue is derived by app.services.queue in a worker thread;
+opening an item asks the main window for the place where it is completed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app.domain.enums import Role
+from app.services import queue
+from app.services.queue import QueueItem
+from app.ui.context import AppContext, Change
+from app.ui.errors import show_failure
+from app.ui.models.queue_table import NOTICE_KINDS, QueueTableModel
+from app.ui.models.base import RowRoles
+from app.ui.sections.base import Section
+from app.ui.signals import emit
+from app.ui.widgets import fit_columns, heading, note, table_view
+from app.ui.workers import CancelToken, Task
+
+HINT = "Overdue items come first, marked OVERDUE in red. Open an item (Enter or double-click) to complete it."
+
+
+class MyWorkSection(Section):
+    title = "My work"
+    icon_name = "cases"
+    description = "Your due and overdue items"
+    case_requested = Signal(int, str, object)  # case id, DueItemKind name, allegation id or None
+    notice_requested = Signal(str)  # a notice reference (the Notices section completes it)
+    overdue_changed = Signal(int)
+    loaded = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.model = QueueTableModel(self)
+        self._items: list[QueueItem] = []
+        self._task: Task | None = None
+        self._again = False
+        self.may_see_force = ctx.user.has(Role.SUPERVISOR, Role.HEAD_OF_PSD)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._top())
+        self.table = table_view(self.model, "My work items")
+        self.table.activated.connect(self._open)
+        self.table.doubleClicked.connect(self._open)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(note(HINT))
+        ctx.changed.connect(self._changed)
+
+    def _top(self) -> QHBoxLayout:
+        self.whole_force = QCheckBox("Whole force")
+        self.whole_force.setAccessibleName("Show the whole force's items")
+        self.whole_force.setVisible(self.may_see_force)
+        self.whole_force.toggled.connect(lambda _c: self.refresh())
+        self.team = QComboBox()
+        self.team.setAccessibleName("Team filter")
+        self.team.addItem("Any team", None)
+        self.team.setVisible(self.may_see_force)
+        self.team.currentIndexChanged.connect(lambda _i: self._show())
+        self.overdue_only = QCheckBox("Overdue only")
+        self.overdue_only.setAccessibleName("Only overdue items")
+        self.overdue_only.toggled.connect(lambda _c: self._show())
+        self.count = QLabel()
+        self.count.setObjectName("countLabel")
+        self.count.setAccessibleName("Number of items")
+        top = QHBoxLayout()
+        top.addWidget(heading("My work"))
+        top.addStretch(1)
+        for w in (self.whole_force, self.team, self.overdue_only, self.count):
+            top.addWidget(w)
+        return top
+
+    # -- loading ----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self._activated = True
+        if self._task is not None:
+            self._again = True  # one load at a time; reload once it ends
+            return
+        everyone = self.whole_force.isChecked()
+        ctx = self.ctx
+        self.count.setText("Loading…")
+
+        def derive(_token: CancelToken) -> list[QueueItem]:
+            return queue.work_queue(ctx.uow(), ctx.user, everyone=everyone)
+
+        task = Task(derive, self)
+        task.succeeded.connect(self._loaded)
+        task.failed.connect(lambda exc: show_failure(self, exc))
+        task.done.connect(self._task_done)
+        self._task = task
+        task.start()
+
+    def _task_done(self) -> None:
+        self._task = None
+        if self._again:
+            self._again = False
+            self.refresh()
+        else:
+            emit(self.loaded)
+
+    def _loaded(self, items: Any) -> None:
+        self._items = list(items)
+        self._fill_teams()
+        self._show()
+        emit(self.overdue_changed, sum(1 for i in self._items if i.overdue))
+
+    def _fill_teams(self) -> None:
+        chosen = self.team.currentData()
+        self.team.blockSignals(True)
+        self.team.clear()
+        self.team.addItem("Any team", None)
+        for t in sorted({i.team for i in self._items if i.team}):
+            self.team.addItem(f"Team {t}", t)
+        self.team.setCurrentIndex(max(0, self.team.findData(chosen)))
+        self.team.blockSignals(False)
+
+    def _show(self) -> None:
+        team, overdue = self.team.currentData(), self.overdue_only.isChecked()
+        rows = [i for i in self._items if (not overdue or i.overdue) and (team is None or i.team == team)]
+        self.model.set_rows(rows)
+        fit_columns(self.table, 260)
+        late = sum(1 for i in rows if i.overdue)
+        self.count.setText(f"{len(rows)} item{'s' if len(rows) != 1 else ''}, {late} overdue")
+
+    def _changed(self, what: str) -> None:
+        if what in (Change.CASES.value, Change.NOTICES.value) and self._activated:
+            self.refresh()
+
+    # -- opening ----------------------------------------------------------------------------
+    def _open(self, index: QModelIndex) -> None:
+        item: QueueItem | None = self.model.data(index, RowRoles.ROW)
+        if item is None:
+            return
+        if item.case_id is None and item.item in NOTICE_KINDS:
+            emit(self.notice_requested, item.case_ref)
+        elif item.case_id is not None:
+            emit(self.case_requested, item.case_id, item.item.name, item.allegation_id)
+
+    def focus_search(self) -> None:
+        self.table.setFocus()
