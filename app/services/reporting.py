@@ -16,7 +16,7 @@ from app.domain.enums import (
     AccessOperation, AgeBand, CriminalOutcome, DecisionKind, IopcDecision, MisconductOutcome, RestrictionOption,
 )
 from app.domain.errors import InvalidInput
-from app.domain.permissions import Action, require
+from app.domain.permissions import Action, allowed, require
 from app.domain.policy import PolicyName, PolicySet
 from app.domain.records import Allegation, CaseSnapshot, Person, User
 from app.domain.workflow import measures, referral_grounds
@@ -31,6 +31,8 @@ from app.persistence.uow import UnitOfWork
 from app.reports.aggregate import Aggregation
 from app.reports.aggregate import aggregate as aggregate_files
 from app.reports.annual_pdf import AnnualReport, write_annual_report
+from app.reports.breakdowns import compute_outcome_breakdowns
+from app.reports.charts import ChartSpec, compliance_chart, outcomes_chart, quarters_chart, time_to_outcome_chart
 from app.reports.counting import SurveyCount
 from app.reports.files import atomic_path
 from app.reports.outcomes import OutcomeBreakdowns, write_outcome_breakdowns
@@ -231,3 +233,26 @@ def aggregate(uow: UnitOfWork, actor: User, files: Sequence[Path], out: Path) ->
         raise InvalidInput("Give at least one survey-return workbook to aggregate.")
     with _disclosing(uow, actor, "national_aggregation", out, f"{len(files)} returns read") as temp:
         return aggregate_files(files, temp, actor.username, clock.now())
+
+
+# ---- the window's dashboard --------------------------------------------------------------------
+
+def dashboard(uow: UnitOfWork, actor: User, year: int) -> tuple[ChartSpec, ...]:
+    """The annual report's charts for survey year `year` (against the previous year), for the
+    window's dashboard: the same ChartSpecs the PDF draws, counts of 1 to 4 suppressed. Logged as
+    a consultation (aggregate figures only, no file leaves the system)."""
+    if not (allowed(actor, Action.EXPORT_RETURN) or allowed(actor, Action.ANNUAL_REPORT)):
+        require(actor, Action.EXPORT_RETURN)  # refused with the usual message
+    _check_year(year)
+    period = Period.survey_year(year)
+    ctx = context(uow, actor, period, year)
+    facts = _facts(uow, period.previous_year().start, period.end)
+    current = compute_outcome_breakdowns(facts, period, ctx)
+    previous = compute_outcome_breakdowns(facts, period.previous_year(), ctx, breakdown_keys={"quarter"})
+    compare = previous if previous.counted else None
+    with uow:
+        audit.record(uow.session, actor, AccessOperation.CONSULTATION, "dashboard", None,
+                     detail=f"dashboard {period.label}")
+        uow.commit()
+    return (outcomes_chart(current, compare), quarters_chart(current, compare),
+            compliance_chart(current, compare), time_to_outcome_chart(current, compare))

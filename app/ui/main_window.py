@@ -25,6 +25,8 @@ from app.ui.sections.data import DataSection
 from app.ui.sections.my_work import MyWorkSection
 from app.ui.sections.notices import NoticesSection
 from app.ui.sections.people import PeopleSection
+from app.ui.sections.reports import ReportsSection
+from app.ui.sections.retention import RetentionSection
 from app.ui.style import icon
 from app.ui.signals import emit
 
@@ -45,8 +47,14 @@ def sections_for(ctx: AppContext) -> list[Section]:
         wanted.append(PeopleSection(ctx))
     if ctx.may(Action.TRIAGE_NOTICE):
         wanted.append(NoticesSection(ctx))
+    if any(ctx.may(a) for a in (Action.EXPORT_RETURN, Action.ANNUAL_REPORT, Action.AGGREGATE)):
+        wanted.append(ReportsSection(ctx))
+    if ctx.may(Action.TRIAGE_NOTICE):
+        wanted.append(NoticesSection(ctx))
     if ctx.may(Action.ADMINISTER):
         wanted.append(AdministrationSection(ctx))
+    if ctx.may(Action.DISPOSE):
+        wanted.append(RetentionSection(ctx))
     if ctx.may(Action.READ_ACCESS_LOG) or ctx.may(Action.VERIFY_ACCESS_LOG):
         wanted.append(AccessLogSection(ctx))
     if any(ctx.may(a) for a in (Action.IMPORT_WORKFORCE, Action.IMPORT_CASES, Action.IMPORT_NOTICES)):
@@ -228,6 +236,14 @@ class MainWindow(QMainWindow):
     def _label_nav(self, section: Section, overdue: int) -> None:
         item = self.nav.item(self.sections.index(section))
         item.setText(f"{section.title} ({overdue} overdue)" if overdue else section.title)
+
+    def show_notice(self, notice_ref: str) -> bool:
+        """Open a notice's candidate matches in the Notices section (My work's NOTICE_TRIAGE items)."""
+        notices = self.section(NoticesSection)
+        if not isinstance(notices, NoticesSection):
+            return False
+        self.go_to(self.sections.index(notices))
+        return notices.show_notice(notice_ref)
 
     def focus_search(self) -> None:
         section = self.current_section()

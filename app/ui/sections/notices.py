@@ -1,0 +1,267 @@
+"""Notices: the review queue of candidate prior-notice matches, side by side (notice against the
+person in the register), with score and reasons; confirm or reject with triage outcome and
+rationale; open a PPDA case from a confirmed domestic-abuse notice; record the vetting review;
+run a whole data wash in a worker behind a cancellable progress dialog."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget,
+)
+
+from app.domain.enums import MatchState
+from app.domain.permissions import Action
+from app.services import matching
+from app.services.matching import MatchView, WashSummary
+from app.ui.context import AppContext, Change
+from app.ui.dialogs.notice_case import NoticeCaseDialog
+from app.ui.dialogs.notice_decision import ConfirmMatchDialog, RejectMatchDialog, VettingReviewDialog
+from app.ui.errors import attempt, show_failure, show_message
+from app.ui.labels import day, human
+from app.ui.models.notice_tables import MatchRoles, MatchTableModel
+from app.ui.sections.base import Section
+from app.ui.signals import emit
+from app.ui.widgets import fit_columns, heading, note, table_view
+from app.ui.workers import CancellableUnitOfWork, CancelToken, Task, run_with_progress
+
+STATES = (("Awaiting review", MatchState.PROPOSED), ("Confirmed", MatchState.CONFIRMED),
+          ("Rejected", MatchState.REJECTED))
+
+
+def comparison_html(m: MatchView) -> str:
+    """The notice and the person side by side, then the reasons for the score."""
+    rows = (("Name", m.notice_name, m.person_name), ("Date of birth", day(m.notice_dob), day(m.person_dob)),
+            ("Identifiers", m.notice_identifiers, f"staff {m.staff_number}"),
+            ("Previous names", "", m.person_previous_names), ("Issuer / unit", m.issuing_force, m.person_unit or ""),
+            ("Record type / status", human(m.record_type), human(m.person_status)),
+            ("Notice date", day(m.notice_date), ""), ("Summary", m.summary or "", ""),
+            ("Handling", m.handling or "", ""))
+    body = "".join(f"<tr><td class='k'><b>{html.escape(k)}</b></td><td>{html.escape(a or '—')}</td>"
+                   f"<td>{html.escape(b or '—')}</td></tr>" for k, a, b in rows)
+    reasons = "".join(f"<li>{html.escape(r)}</li>" for r in m.reasons) or "<li>none given</li>"
+    decided = ""
+    if m.state != MatchState.PROPOSED.name:
+        decided = (f"<p><b>{human(m.state)}</b>: triage {html.escape(human(m.triage_outcome))}. "
+                   f"Rationale: {html.escape(m.rationale or '')}</p>")
+    return (f"<p><b>Score {m.score:.2f}</b> ({human(m.decision)})</p>"
+            "<table cellspacing='0' cellpadding='4' width='100%'>"
+            "<tr><th align='left'></th><th align='left'>Notice</th><th align='left'>Person in the register</th></tr>"
+            f"{body}</table><p><b>Reasons</b></p><ul>{reasons}</ul>{decided}")
+
+
+class NoticesSection(Section):
+    title = "Notices"
+    icon_name = "shield"
+    description = "Prior notices from other forces: candidate matches to review"
+    count_changed = Signal(int)  # pairs awaiting review
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.model = MatchTableModel(self)
+        self.task: Task | None = None
+        self.dialog: QDialog | None = None
+        self.awaiting = 0
+        self.state = QComboBox()
+        self.state.setAccessibleName("Show pairs")
+        for text, state in STATES:
+            self.state.addItem(text, state.name)
+        self.state.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.wash_button = QPushButton("Run data wash…")
+        self.wash_button.setAccessibleName("Run data wash")
+        self.wash_button.setToolTip("Match the whole workforce against every notice held")
+        self.wash_button.clicked.connect(self.run_wash)
+        self.wash_button.setVisible(ctx.may(Action.DATA_WASH))
+        self.count = QLabel()
+        self.count.setObjectName("countLabel")
+        self.count.setAccessibleName("Number of pairs")
+        top = QHBoxLayout()
+        for w in (heading("Notices"), QLabel("Show:"), self.state):
+            top.addWidget(w)
+        top.addStretch(1)
+        top.addWidget(self.count)
+        top.addWidget(self.wash_button)
+        self.table = table_view(self.model, "Candidate matches")
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
+        self.detail = QLabel()
+        self.detail.setObjectName("comparison")
+        self.detail.setWordWrap(True)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setAccessibleName("Notice and person side by side")
+        self.confirm_button = QPushButton("Confirm…")
+        self.reject_button = QPushButton("Reject…")
+        self.case_button = QPushButton("Open PPDA case…")
+        self.vetting_button = QPushButton("Record vetting review…")
+        self.confirm_button.setObjectName("primary")
+        for b, slot in ((self.confirm_button, self.confirm), (self.reject_button, self.reject),
+                        (self.case_button, self.open_case), (self.vetting_button, self.record_vetting)):
+            b.setAccessibleName(b.text().rstrip("…"))
+            b.clicked.connect(slot)
+        buttons = QHBoxLayout()
+        for b in (self.confirm_button, self.reject_button, self.case_button, self.vetting_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        side = QWidget()
+        side.setObjectName("comparisonPanel")
+        column = QVBoxLayout(side)
+        column.setContentsMargins(8, 0, 0, 0)
+        column.addWidget(self.detail, 1)
+        column.addLayout(buttons)
+        split = QSplitter()
+        split.addWidget(self.table)
+        split.addWidget(side)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        layout.addWidget(note("A reviewer confirms or rejects each pair with a rationale; a rejected pair is not "
+                              "proposed again unless the notice or the person changes. You are never shown a "
+                              "pair about yourself or someone you line-manage."))
+        ctx.changed.connect(self._changed)
+        self._update_buttons()
+        QTimer.singleShot(0, self.refresh_count)
+
+    # -- loading ----------------------------------------------------------------------------
+    def current_state(self) -> MatchState:
+        return MatchState[self.state.currentData()]
+
+    def refresh(self) -> None:
+        self._activated = True
+        chosen = self.selected()
+        rows = attempt(self, matching.review_queue, self.ctx.uow(), self.ctx.user, self.current_state()) or []
+        self.model.set_rows(rows)
+        fit_columns(self.table, 220)
+        n = len(rows)
+        self.count.setText(f"{n:,} {'pair' if n == 1 else 'pairs'}")
+        if self.current_state() == MatchState.PROPOSED:
+            self._set_awaiting(n)
+        ids = [r.match_id for r in rows]
+        if chosen is not None and chosen.match_id in ids:
+            self.table.selectRow(ids.index(chosen.match_id))
+        elif rows:
+            self.table.selectRow(0)
+        self._show_selected()
+
+    def refresh_count(self) -> None:
+        """The number awaiting review, for the navigation label."""
+        if self.ctx.may(Action.TRIAGE_NOTICE) and not self._activated:
+            rows = attempt(self, matching.review_queue, self.ctx.uow(), self.ctx.user, MatchState.PROPOSED)
+            self._set_awaiting(len(rows or []))
+
+    def _set_awaiting(self, n: int) -> None:
+        if n != self.awaiting:
+            self.awaiting = n
+            emit(self.count_changed, n)
+
+    def nav_title(self) -> str:
+        return f"{self.title} ({self.awaiting})" if self.awaiting else self.title
+
+    def _changed(self, what: str) -> None:
+        if what in (Change.NOTICES.value, Change.PEOPLE.value, Change.CASES.value):
+            if self._activated:
+                self.refresh()
+            else:
+                self.refresh_count()
+
+    def selected(self) -> MatchView | None:
+        index = self.table.currentIndex()
+        return self.model.data(index, MatchRoles.ROW) if index.isValid() else None
+
+    def open_notice(self, notice_id: str) -> bool:
+        return self.show_notice(notice_id)
+
+    def show_notice(self, notice_id: str) -> bool:
+        """Select the (first) pair for this notice: awaiting review if any, else confirmed."""
+        for i, (_text, state) in enumerate(STATES[:2]):
+            self.state.setCurrentIndex(i)
+            if not self._activated:
+                self.refresh()
+            for row, m in enumerate(self.model.rows()):
+                if m.notice_id == notice_id:
+                    self.table.selectRow(row)
+                    self.table.setFocus()
+                    return True
+        self.state.setCurrentIndex(0)
+        return False
+
+    def _show_selected(self) -> None:
+        m = self.selected()
+        self.detail.setText(comparison_html(m) if m else "Choose a pair to compare the notice with the person.")
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        m = self.selected()
+        proposed = m is not None and m.state == MatchState.PROPOSED.name
+        confirmed = m is not None and m.state == MatchState.CONFIRMED.name
+        self.confirm_button.setEnabled(proposed)
+        self.reject_button.setEnabled(proposed)
+        self.case_button.setVisible(confirmed and m is not None and m.offers_case and self.ctx.may(Action.EDIT_CASE))
+        self.vetting_button.setVisible(confirmed and self.ctx.may(Action.DECIDE))
+
+    # -- decisions --------------------------------------------------------------------------
+    def _open(self, dialog: QDialog) -> QDialog:
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def confirm(self) -> ConfirmMatchDialog | None:
+        m = self.selected()
+        if m is None or m.state != MatchState.PROPOSED.name:
+            return None
+        dialog = ConfirmMatchDialog(self.ctx, m, self)
+        dialog.accepted.connect(lambda: self._confirmed(dialog))
+        self._open(dialog)
+        return dialog
+
+    def _confirmed(self, dialog: ConfirmMatchDialog) -> None:
+        view = dialog.result
+        if view is not None and view.offers_case and self.ctx.may(Action.EDIT_CASE):
+            QTimer.singleShot(0, lambda: self.offer_case(view))
+
+    def offer_case(self, view: MatchView) -> NoticeCaseDialog:
+        dialog = NoticeCaseDialog(self.ctx, view, self)
+        dialog.accepted.connect(lambda: show_message(self, "Case opened",
+                                                     f"Case {dialog.reference} was opened and linked to notice "
+                                                     f"{view.notice_id}."))
+        self._open(dialog)
+        return dialog
+
+    def reject(self) -> RejectMatchDialog | None:
+        m = self.selected()
+        if m is None or m.state != MatchState.PROPOSED.name:
+            return None
+        return self._open(RejectMatchDialog(self.ctx, m, self))  # type: ignore[return-value]
+
+    def open_case(self) -> NoticeCaseDialog | None:
+        m = self.selected()
+        return self.offer_case(m) if m is not None else None
+
+    def record_vetting(self) -> VettingReviewDialog | None:
+        m = self.selected()
+        if m is None:
+            return None
+        return self._open(VettingReviewDialog(self.ctx, m, self))  # type: ignore[return-value]
+
+    # -- data wash --------------------------------------------------------------------------
+    def run_wash(self) -> Task:
+        uow, user = self.ctx.uow(), self.ctx.user
+
+        def work(token: CancelToken) -> WashSummary:
+            return matching.data_wash(CancellableUnitOfWork(uow, token), user)
+
+        self.task = run_with_progress(self, "Matching the whole workforce against every notice held…", work)
+        self.task.succeeded.connect(self._washed)
+        self.task.failed.connect(lambda exc: show_failure(self, exc))
+        return self.task
+
+    def _washed(self, summary: WashSummary) -> None:
+        show_message(self, "Data wash finished", str(summary))
+        self.ctx.notify(Change.NOTICES)
+
+    def focus_search(self) -> None:
+        self.table.setFocus()

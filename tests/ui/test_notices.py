@@ -1,0 +1,86 @@
+"""The Notices section: the review queue side by side, confirm with a rationale (the person is
+then flagged), reject without a rationale refused, a domestic-abuse notice offering a case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.domain.enums import TriageOutcome
+from app.services.imports.notices import import_notices
+from app.ui.dialogs.notice_decision import ConfirmMatchDialog, RejectMatchDialog
+from app.ui.models.notice_tables import MatchTableModel
+from app.ui.sections.notices import NoticesSection
+from app.ui.sections.people import PeopleSection
+from tests.helpers import write_csv
+from tests.integration.test_imports import NOTICE_HEADER
+from tests.ui.conftest import OpenWindow
+from tests.ui.sample_data import Sample
+
+# John Smith (P001, born 1985-06-01): surname misspelt, day and month swapped.
+NOTICES = [["K-7", "kent", "2024-01-02", "DOMESTIC_ABUSE_INCIDENT", "Smyth", "John", "1985-01-06", "", "DA incident attended"]]
+
+
+def with_notices(sample: Sample, folder: Path) -> None:
+    import_notices(sample.env.uow(), sample.sup, write_csv(folder / "notices.csv", NOTICE_HEADER, NOTICES))
+
+
+def notices_section(window: object) -> NoticesSection:
+    section = window.section(NoticesSection)  # type: ignore[attr-defined]
+    assert isinstance(section, NoticesSection)
+    window.go_to(window.sections.index(section))  # type: ignore[attr-defined]
+    return section
+
+
+def test_confirming_a_match_flags_the_person_and_offers_a_case(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow, tmp_path: Path) -> None:
+    with_notices(sample, tmp_path)
+    window = open_window(sample.sup)
+    section = notices_section(window)
+    nav = window.nav.item(window.sections.index(section)).text()
+    assert nav == "Notices (1)"
+    m = section.selected()
+    assert m is not None and m.notice_id == "K-7" and m.staff_number == "P001"
+    shown = section.detail.text()
+    assert "Smyth" in shown and "Smith" in shown and "Reasons" in shown and m.reasons[0] in shown
+    qtbot.mouseClick(section.confirm_button, Qt.MouseButton.LeftButton)
+    dialog = section.dialog
+    assert isinstance(dialog, ConfirmMatchDialog)
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData(TriageOutcome.DISCIPLINARY_INVESTIGATION.name))
+    qtbot.keyClicks(dialog.rationale, "Same DOB with day and month swapped, same unit history.")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert section.model.rowCount() == 0 and window.nav.item(window.sections.index(section)).text() == "Notices"
+    qtbot.waitUntil(lambda: section.dialog is not dialog and section.dialog is not None and section.dialog.isVisible())
+    assert "Open case" in section.dialog.ok_button.text()  # type: ignore[union-attr]
+    section.dialog.reject()  # type: ignore[union-attr]
+    people = window.section(PeopleSection)
+    assert isinstance(people, PeopleSection) and people.open_person(m.person_id)
+    assert "Prior notice" in people.view.flags.text() and "Confirmed prior notice from another force" in people.view.flags.text()
+    assert "RFGV" in people.view.flags.text()
+
+
+def test_rejecting_without_a_rationale_is_refused(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow, tmp_path: Path) -> None:
+    with_notices(sample, tmp_path)
+    section = notices_section(open_window(sample.sup))
+    qtbot.mouseClick(section.reject_button, Qt.MouseButton.LeftButton)
+    dialog = section.dialog
+    assert isinstance(dialog, RejectMatchDialog)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.message.isVisible()
+    assert dialog.message.text().startswith("Give the rationale for the decision")
+    dialog.reject()
+    assert section.model.rowCount() == 1
+
+
+def test_the_match_model_passes_the_model_tester(qtmodeltester, sample: Sample, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from app.services import matching
+
+    with_notices(sample, tmp_path)
+    model = MatchTableModel()
+    model.set_rows(matching.review_queue(sample.env.uow(), sample.sup))
+    assert model.rowCount() == 1
+    qtmodeltester.check(model)
