@@ -49,8 +49,6 @@ def sections_for(ctx: AppContext) -> list[Section]:
         wanted.append(NoticesSection(ctx))
     if any(ctx.may(a) for a in (Action.EXPORT_RETURN, Action.ANNUAL_REPORT, Action.AGGREGATE)):
         wanted.append(ReportsSection(ctx))
-    if ctx.may(Action.TRIAGE_NOTICE):
-        wanted.append(NoticesSection(ctx))
     if ctx.may(Action.ADMINISTER):
         wanted.append(AdministrationSection(ctx))
     if ctx.may(Action.DISPOSE):
