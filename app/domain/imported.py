@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from app.domain.enums import CriminalOutcome, DecisionKind
+from app.domain.calendar import add_years
+from app.domain.enums import FINAL_MISCONDUCT_OUTCOMES, CriminalOutcome, DecisionKind, MisconductOutcome
+from app.domain.policy import PolicyName, PolicySet
 
 
 @dataclass(frozen=True)
@@ -48,3 +50,25 @@ def imported_decisions(row: Mapping[str, Any], investigating_body: str | None) -
             out.append(ImportedDecision(DecisionKind.CHARGE, {"offence": None, "domestic_abuse_related": True}, outcome_date))
         out.append(ImportedDecision(DecisionKind.CRIMINAL_OUTCOME, {"outcome": criminal.name}, outcome_date))
     return out
+
+
+BARRED_LIST_OUTCOMES = frozenset({MisconductOutcome.DISMISSAL_WITHOUT_NOTICE, MisconductOutcome.WOULD_HAVE_BEEN_DISMISSED})
+
+
+def imported_closure(rows: list[Mapping[str, Any]], policies: PolicySet) -> ImportedDecision | None:
+    """The closure of a historical case, when every one of its rows has a final misconduct
+    outcome and no criminal matter still pending (charged); None while anything is open.
+
+    Dated the last outcome; kept for review RETENTION_YEARS later, or indefinitely for a
+    barred-list matter (a dismissal or "would have been dismissed")."""
+    outcomes = [frozenset(r.get("misconduct_outcomes") or ()) for r in rows]
+    if not rows or any(not (o & FINAL_MISCONDUCT_OUTCOMES) for o in outcomes):
+        return None
+    if any(r.get("criminal_outcome") == CriminalOutcome.CHARGED for r in rows):
+        return None
+    closed: date = max(r["outcome_date"] for r in rows)
+    barred = any(o & BARRED_LIST_OUTCOMES for o in outcomes)
+    review = None if barred else add_years(closed, policies.int_on(PolicyName.RETENTION_YEARS, closed)).isoformat()
+    payload = {"closed_date": closed.isoformat(), "retention_review_date": review, "barred_list_matter": barred}
+    return ImportedDecision(DecisionKind.CLOSURE, payload, closed,
+                            "Closed in the system it was imported from: every allegation has a final outcome")

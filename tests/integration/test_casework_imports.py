@@ -89,3 +89,32 @@ def test_imported_outcomes_are_checked_against_the_outcome_matrix(env: Env, tmp_
     ]
     rows[0][col], rows[2][col] = "MISCONDUCT_HEARING;GROSS_MISCONDUCT;DISMISSAL_WITHOUT_NOTICE", ""
     assert import_cases(env.uow(), sup, write_csv(tmp_path / "good.csv", header, rows)).added == 3
+
+
+def test_a_finished_historical_case_is_closed_on_import_and_owes_nothing(db_url: str, tmp_path: Path) -> None:
+    """Every allegation has a final outcome and nothing would block closure: the case was closed in
+    the system it came from, so the import records an imported closure dated the last outcome."""
+    from sqlalchemy import select
+
+    from app.persistence.models import CaseRow, DecisionRow
+    from app.services.imports.cases import import_cases
+    from app.services.imports.workforce import import_workforce
+    from tests.helpers import force_env, write_csv
+    from tests.integration.test_imports import WF_HEADER, WF_ROWS
+
+    header = ["case_ref", "recorded_date", "reporting_route", "case_type", "subject_staff_number", "victim_ref",
+              "victim_relationship", "abuse_types", "misconduct_outcomes", "outcome_date", "restrictions", "restriction_date"]
+    rows = [["PSD-2021-000001", "2021-01-04", "VICTIM_DIRECT", "CONDUCT_MATTER", "S001", "V1", "FORMER_PARTNER",
+             "EMOTIONAL_PSYCHOLOGICAL", "NO_CASE_TO_ANSWER", "2021-06-01", "", ""],
+            ["PSD-2021-000002", "2021-02-04", "VICTIM_DIRECT", "CONDUCT_MATTER", "S002", "V1", "FORMER_PARTNER",
+             "PHYSICAL", "NO_CASE_TO_ANSWER", "2021-07-01", "RESTRICTED_DUTIES", "2021-02-05"]]
+    with force_env(db_url) as env:
+        import_workforce(env.uow(), env.admin, write_csv(tmp_path / "wf.csv", WF_HEADER, WF_ROWS))
+        import_cases(env.uow(), env.user("head", Role.HEAD_OF_PSD), write_csv(tmp_path / "c.csv", header, rows))
+        with env.uow() as uow:
+            cases = {c.reference: (c.status, str(c.closed_date), str(c.retention_review_date))
+                     for c in uow.session.scalars(select(CaseRow))}
+            closure = uow.session.scalar(select(DecisionRow.imported_from).where(DecisionRow.kind == "CLOSURE"))
+        assert cases["PSD-2021-000001"] == ("CLOSED", "2021-06-01", "2027-06-01")
+        assert closure == "c.csv"
+        assert cases["PSD-2021-000002"][0] == "OPEN"  # its restriction was never lifted: a review is still owed

@@ -53,7 +53,8 @@ CASE_ROWS = [
     [C2, "2018-09-01", "COLLEAGUE", "COMPLAINT", "S003", "V1", "CURRENT_PARTNER", "ECONOMIC", "N", "", "", "", "",
      "", "", "", "NO_CASE_TO_ANSWER", "", "2019-03-01"],
     [C3, "2019-01-15", "THIRD_PARTY", "CONDUCT_MATTER", "S004", "V1", "FAMILY_MEMBER", "STALKING_HARASSMENT", "N",
-     "", "", "", "", "", "", "", "NO_CASE_TO_ANSWER", "", "2019-02-10"],
+     "", "2019-01-15", "NO_CONTACT_WITH_VICTIMS_OR_WITNESSES", "2019-01-16", "", "", "", "NO_CASE_TO_ANSWER", "",
+     "2019-02-10"],
     [C4, "2017-05-01", "VICTIM_DIRECT", "CONDUCT_MATTER", "S005", "V1", "CURRENT_PARTNER", "PHYSICAL", "N", "",
      "", "", "", "", "", "", "CASE_TO_ANSWER_GROSS_MISCONDUCT;MISCONDUCT_HEARING;GROSS_MISCONDUCT;"
      "DISMISSAL_WITHOUT_NOTICE", "", "2017-11-01"],
@@ -137,6 +138,8 @@ def _complete(r: Retained) -> None:
                                 on=date(2017, 11, 20), reference="COLLEGE-BL-0093")
     cw.record_list_notification(r.uow(), r.sup, r.ids[C2], r.person_id("S003"), ListStatus.ADVISORY,
                                 on=date(2019, 3, 5), reference="COLLEGE-AL-Patel")
+    cw.record_restriction_review(r.uow(), r.sup, r.ids[C3], r.allegation(C3, "S004"), ReviewOutcome.LIFT,
+                                 on=date(2019, 2, 11), rationale="No case to answer; restriction lifted")
     for ref in (C1, C2, C3, C4):
         cw.close_case(r.uow(), r.sup, r.ids[ref], on=CLOSED_ON)
 

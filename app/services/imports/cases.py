@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.enums import (
@@ -22,15 +22,17 @@ from app.domain.enums import (
     MisconductOutcome, ReportingRoute, RestrictionOption, VictimRelationship, VictimWorkforce,
 )
 from app.domain.errors import RowError
-from app.domain.imported import imported_decisions
+from app.domain.imported import imported_closure, imported_decisions
 from app.domain.workflow import ImportedRowProblem, check_imported_outcomes
 from app.domain.permissions import Action, require
 from app.domain.records import User
 from app.persistence.models import AllegationRow, CaseRow, DecisionRow, PersonRow, VictimRow
 from app.persistence.uow import UnitOfWork
-from app.services import audit, case_summary, clock
+from app.services import audit, case_summary, clock, policies
 from app.services import policies as policy_service
 from app.services.case_state import person_record
+from app.domain.workflow import closure_blockers
+from app.services.case_state import load_snapshots
 from app.services.imports.notices import force_codes
 from app.services.imports.table import (
     Column, Row, bounded, enum_of, enum_set, iso_date, one_of, read, yes_no,
@@ -62,6 +64,9 @@ COLUMNS = (
     Column("outcome_date", False, iso_date),
 )
 CASE_FIELDS = ("reporting_route", "case_type")
+# Render NULLs so rows with and without optional values share one INSERT batch (otherwise the
+# batches alternate and returning rows in order becomes quadratic).
+_ONE_BATCH = {"render_nulls": True}
 VICTIM_FIELDS = ("victim_relationship", "victim_is_police_workforce", "dash_risk")
 
 
@@ -191,14 +196,39 @@ class _Writer:
         self._victims(by_case, case_ids)
         allegation_ids, new_keys = self._allegations(by_case, case_ids)
         updated = self._decisions(rows, case_ids, allegation_ids, new_keys)
+        self._close_finished(by_case, case_ids)
         return len(new_keys), updated
+
+    def _close_finished(self, by_case: dict[str, list[Row]], case_ids: dict[str, int]) -> None:
+        """A historical case whose every allegation has a final outcome, and that owes nothing the
+        rules would block closure for, was closed in the system it came from; the file has no
+        closure column, so an imported closure records that. Anything still owed keeps it open."""
+        policy_set = policies.load(self.s)
+        candidates = {case_ids[ref]: imported_closure([r.values for r in rs], policy_set) for ref, rs in by_case.items()}
+        wanted = sorted(cid for cid, c in candidates.items() if c is not None)
+        closures = []
+        for i in range(0, len(wanted), 900):
+            for cid, snap in load_snapshots(self.s, wanted[i : i + 900]).items():
+                if snap.case.status.name == "OPEN" and snap.case.imported_from and not closure_blockers(snap, policy_set):
+                    closures.append((cid, candidates[cid]))
+        for cid, c in closures:
+            assert c is not None
+            review = c.payload["retention_review_date"]
+            self.s.execute(update(CaseRow.__table__).where(CaseRow.__table__.c.id == cid).values(
+                status="CLOSED", closed_date=c.effective_date, retention_review_date=review and date.fromisoformat(review)))
+        if closures:
+            self.s.execute(insert(DecisionRow), [{
+                "case_id": cid, "allegation_id": None, "kind": c.kind.name, "payload": c.payload, "options_considered": [],
+                "rationale": c.rationale, "decided_by": None, "decided_at": self.now, "effective_date": c.effective_date,
+                "imported_from": self.source} for cid, c in closures if c is not None], execution_options=_ONE_BATCH)
 
     def _cases(self, by_case: dict[str, list[Row]]) -> dict[str, int]:
         existing = dict(self.s.execute(select(CaseRow.reference, CaseRow.id).where(CaseRow.reference.in_(list(by_case)))).all()) \
             if len(by_case) < 30000 else dict(self.s.execute(select(CaseRow.reference, CaseRow.id)).all())
         new = [self._case_values(ref, rs) for ref, rs in by_case.items() if ref not in existing]
         if new:
-            result = self.s.execute(insert(CaseRow).returning(CaseRow.reference, CaseRow.id, sort_by_parameter_order=True), new)
+            result = self.s.execute(insert(CaseRow).returning(CaseRow.reference, CaseRow.id, sort_by_parameter_order=True),
+                                 new, execution_options=_ONE_BATCH)
             existing.update({ref: cid for ref, cid in result})
         return {ref: existing[ref] for ref in by_case}
 
@@ -233,7 +263,7 @@ class _Writer:
                         "marac_referred": False, "advocate_offered": False, "advocate_accepted": False,
                     }
         if new:
-            self.s.execute(insert(VictimRow), list(new.values()))
+            self.s.execute(insert(VictimRow), list(new.values()), execution_options=_ONE_BATCH)
 
     def _allegations(self, by_case: dict[str, list[Row]], case_ids: dict[str, int]) -> tuple[dict[tuple[int, int], int], set[tuple[int, int]]]:
         ids = list(case_ids.values())
@@ -250,7 +280,8 @@ class _Writer:
         new_keys: set[tuple[int, int]] = set()
         if new:
             result = self.s.execute(insert(AllegationRow).returning(
-                AllegationRow.case_id, AllegationRow.subject_id, AllegationRow.id, sort_by_parameter_order=True), new)
+                AllegationRow.case_id, AllegationRow.subject_id, AllegationRow.id, sort_by_parameter_order=True),
+                new, execution_options=_ONE_BATCH)
             for c, s, a in result:
                 existing[(c, s)] = a
                 new_keys.add((c, s))
@@ -286,7 +317,7 @@ class _Writer:
                     "decided_at": self.now, "effective_date": d.effective_date, "imported_from": self.source,
                 })
         if values:
-            self.s.execute(insert(DecisionRow), values)
+            self.s.execute(insert(DecisionRow), values, execution_options=_ONE_BATCH)
         return len(touched)
 
     def _body(self, body: str | None) -> str | None:
