@@ -1,0 +1,63 @@
+"""The Reports section: a survey return written in a worker and offered to open, the dashboard
+drawing the annual report's charts, and the retention list's model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from app.services import retention
+from app.ui.charts import ChartWidget
+from app.ui.models.retention_tables import RetentionTableModel
+from app.ui.sections.reports import ReportsSection
+from tests.ui.conftest import OpenWindow
+from tests.ui.sample_data import Sample
+
+
+def reports_section(window: object) -> ReportsSection:
+    section = window.section(ReportsSection)  # type: ignore[attr-defined]
+    assert isinstance(section, ReportsSection)
+    window.go_to(window.sections.index(section))  # type: ignore[attr-defined]
+    return section
+
+
+def test_a_survey_return_is_written_in_a_worker_and_offered_to_open(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow, tmp_path: Path) -> None:
+    section = reports_section(open_window(sample.lead))
+    section.survey_year.setValue(2024)
+    out = tmp_path / "return-2024.xlsx"
+    with qtbot.waitSignal(section.export("survey", out).succeeded, timeout=30_000):
+        pass
+    assert out.exists() and out.stat().st_size > 0
+    result = section.result
+    assert result is not None and result.isVisible()
+    assert str(out) in result.text() and result.open_button.text() == "Open file"
+    assert "allegations" in result.text()
+    assert "Unable to provide" in result.text()  # no headcount is held for 2023/24
+
+
+def test_a_refused_export_is_shown_and_nothing_written(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow, tmp_path: Path) -> None:
+    section = reports_section(open_window(sample.lead))
+    out = tmp_path / "nothing.xlsx"
+    section.outcomes_from.setDate(section.outcomes_to.date().addDays(1))
+    with qtbot.waitSignal(section.export("outcomes", out).failed, timeout=30_000) as failed:
+        pass
+    assert "is after" in failed.args[0].message and not out.exists()
+
+
+def test_the_dashboard_draws_the_annual_report_charts(sample: Sample, open_window: OpenWindow) -> None:
+    section = reports_section(open_window(sample.lead))
+    section.dash_year.setValue(2024)
+    keys = [c.spec.key for c in section.charts if c.spec is not None]
+    assert keys == ["outcomes", "quarters", "compliance", "time_to_outcome"]
+    quarters = section.charts[1]
+    assert isinstance(quarters, ChartWidget) and "<5" in quarters.accessibleDescription()
+    assert not quarters.grab().isNull()
+
+
+def test_the_retention_model_passes_the_model_tester(qtmodeltester, sample: Sample) -> None:  # type: ignore[no-untyped-def]
+    model = RetentionTableModel()
+    model.set_rows([retention.DueForReview(1, "PSD-2010-000001", None, retention.clock.today(), 0)])
+    qtmodeltester.check(model)
