@@ -1,18 +1,24 @@
-"""Administration: user accounts and roles, headcount per survey year, force settings."""
+"""Administration: user accounts and roles, policies with effective dates, headcount per survey
+year, force settings, and the notice-signing keys (the home force's and other forces' public keys)."""
 
 from __future__ import annotations
 
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget,
+    QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QSplitter, QTabWidget, QVBoxLayout,
+    QWidget,
 )
 
 from app.domain.enums import Role
-from app.services import clock, installation, users
+from app.services import clock, installation, notice_files, policies, users
+from app.services.policies import PolicyLine
 from app.services.users import UserSummary
 from app.ui.context import AppContext, Change
+from app.ui.dialogs.policy_set import PolicyDialog
 from app.ui.dialogs.users import AddUserDialog, RolesDialog
-from app.ui.errors import show_message, succeeded
+from app.ui.errors import attempt, show_message, succeeded
 from app.ui.models.admin_tables import HeadcountRoles, HeadcountTableModel, UserRoles, UserTableModel
+from app.ui.models.policy_tables import PolicyHistoryTableModel, PolicyRoles, PolicyTableModel
 from app.ui.sections.base import Section
 from app.ui.style import icon
 from app.ui.widgets import fit_columns, heading, note, table_view
@@ -180,21 +186,156 @@ class ForceSettingsTab(QWidget):
             self.ctx.notify(Change.SETTINGS)
 
 
+class PoliciesTab(QWidget):
+    """Every policy: its value today, description and history; a new value is set from a date."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = PolicyTableModel(self)
+        self.history = PolicyHistoryTableModel(self)
+        self.table = table_view(self.model, "Policies")
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_history())
+        self.table.activated.connect(lambda _i: self.set_policy())
+        self.history_table = table_view(self.history, "Policy history")
+        self.set_button = _button("Set from date…")
+        self.set_button.setObjectName("primary")
+        self.set_button.clicked.connect(self.set_policy)
+        self.history_title = heading("History", 2)
+        self.dialog: PolicyDialog | None = None
+        side = QWidget()
+        column = QVBoxLayout(side)
+        column.setContentsMargins(8, 0, 0, 0)
+        column.addWidget(self.history_title)
+        column.addWidget(self.history_table, 1)
+        column.addWidget(self.set_button)
+        split = QSplitter()
+        split.addWidget(self.table)
+        split.addWidget(side)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, 1)
+        layout.addWidget(note("A policy's value applies from a date; a decision is always judged by the value "
+                              "that applied on its date, so history is never rewritten."))
+
+    def refresh(self) -> None:
+        chosen = self.selected()
+        rows = attempt(self, policies.describe_all, self.ctx.uow(), self.ctx.user) or []
+        self.model.set_rows(rows)
+        fit_columns(self.table, 260)
+        names = [r.name for r in rows]
+        self.table.selectRow(names.index(chosen.name) if chosen is not None and chosen.name in names else 0)
+        self._show_history()
+
+    def selected(self) -> PolicyLine | None:
+        index = self.table.currentIndex()
+        return self.model.data(index, PolicyRoles.ROW) if index.isValid() else None
+
+    def select(self, name: str) -> None:
+        for i, row in enumerate(self.model.rows()):
+            if row.name == name:
+                self.table.selectRow(i)
+
+    def _show_history(self) -> None:
+        line = self.selected()
+        self.history.set_rows(list(reversed(line.history)) if line else [])
+        self.history_title.setText(f"History of {line.name}" if line else "History")
+        fit_columns(self.history_table)
+        self.set_button.setEnabled(line is not None)
+
+    def set_policy(self) -> PolicyDialog | None:
+        line = self.selected()
+        if line is None:
+            return None
+        self.dialog = PolicyDialog(self.ctx, line, self)
+        self.dialog.open()
+        return self.dialog
+
+
+class KeysTab(QWidget):
+    """The home force's notice-signing key (created here; the public key shown to copy) and the
+    public keys of other forces, which verify the notice files they send."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        create = _button("Create signing key…")
+        create.clicked.connect(self.create_key)
+        self.public = QLineEdit()
+        self.public.setReadOnly(True)
+        self.public.setAccessibleName("Home force public key")
+        self.public.setPlaceholderText("Create the key to see the public key to send to other forces")
+        copy = _button("Copy")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.public.text()))
+        own = QHBoxLayout()
+        own.addWidget(self.public, 1)
+        own.addWidget(copy)
+        self.force = QComboBox()
+        self.force.setAccessibleName("Other force")
+        self.other_key = QLineEdit()
+        self.other_key.setAccessibleName("Other force public key")
+        self.other_key.setPlaceholderText("Ed25519 public key, base64 (44 characters)")
+        save = _button("Save public key")
+        save.clicked.connect(self.save_public)
+        form = QFormLayout()
+        form.addRow(heading("This force's signing key", 2))
+        form.addRow("", create)
+        form.addRow("Public key:", own)
+        form.addRow(heading("Other forces' public keys", 2))
+        form.addRow("Force:", self.force)
+        form.addRow("Public key:", self.other_key)
+        form.addRow("", save)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note("Outbound notice files are signed with this force's private key, kept in this "
+                              "workstation's keyring; creating a new key replaces the old one, so send the new "
+                              "public key to the other forces. An inbound file is accepted only when it verifies "
+                              "with the issuing force's public key held here."))
+        layout.addStretch(1)
+
+    def refresh(self) -> None:
+        home = self.ctx.force.code
+        self.force.clear()
+        for f in installation.list_forces(self.ctx.uow()):
+            if f.code != home:
+                self.force.addItem(f"{f.name} ({f.code})", f.code)
+
+    def create_key(self) -> None:
+        public = attempt(self, notice_files.create_signing_key, self.ctx.uow(), self.ctx.user)
+        if public is not None:
+            self.public.setText(public)
+            show_message(self, "Signing key created", "The private key is in this workstation's keyring. Copy the "
+                         "public key and send it to the other forces.")
+
+    def save_public(self) -> None:
+        code = self.force.currentData()
+        if code and succeeded(self, notice_files.set_public_key, self.ctx.uow(), self.ctx.user, code,
+                              self.other_key.text()):
+            show_message(self, "Saved", f"The public key of {self.force.currentText()} was saved.")
+            self.other_key.clear()
+
+
 class AdministrationSection(Section):
     title = "Administration"
     icon_name = "admin"
-    description = "Users, headcount, force settings"
+    description = "Users, policies, headcount, force settings, signing keys"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.users = UsersTab(ctx)
         self.headcount = HeadcountTab(ctx)
         self.force_settings = ForceSettingsTab(ctx)
+        self.policies = PoliciesTab(ctx)
+        self.keys = KeysTab(ctx)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Administration")
         self.tabs.addTab(self.users, "Users and roles")
+        self.tabs.addTab(self.policies, "Policies")
         self.tabs.addTab(self.headcount, "Headcount")
         self.tabs.addTab(self.force_settings, "Force settings")
+        self.tabs.addTab(self.keys, "Signing keys")
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Administration"))
         layout.addWidget(self.tabs, 1)
@@ -202,7 +343,7 @@ class AdministrationSection(Section):
 
     def refresh(self) -> None:
         self._activated = True
-        for tab in (self.users, self.headcount, self.force_settings):
+        for tab in (self.users, self.policies, self.headcount, self.force_settings, self.keys):
             tab.refresh()
 
     def _changed(self, what: str) -> None:
@@ -210,3 +351,4 @@ class AdministrationSection(Section):
             self.users.refresh()
         elif self._activated and what == Change.SETTINGS.value:
             self.headcount.refresh()
+            self.policies.refresh()

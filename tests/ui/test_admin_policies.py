@@ -1,0 +1,72 @@
+"""Administration → Policies and Signing keys, and Retention, driven through the widgets."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, Qt
+from pytestqt.qtbot import QtBot
+
+from app.domain.enums import Role
+from app.services import policies
+from app.ui.models.policy_tables import PolicyHistoryTableModel, PolicyTableModel
+from app.ui.sections.admin import AdministrationSection
+from app.ui.sections.retention import RetentionSection
+from tests.ui.conftest import OpenWindow
+from tests.ui.sample_data import Sample
+
+
+def admin_section(window: object) -> AdministrationSection:
+    section = window.section(AdministrationSection)  # type: ignore[attr-defined]
+    assert isinstance(section, AdministrationSection)
+    window.go_to(window.sections.index(section))  # type: ignore[attr-defined]
+    section.tabs.setCurrentWidget(section.policies)
+    return section
+
+
+def test_a_policy_set_from_a_date_is_listed_with_its_history(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
+    tab = admin_section(open_window(sample.env.admin)).policies
+    tab.select("victim-update-days")
+    qtbot.mouseClick(tab.set_button, Qt.MouseButton.LeftButton)
+    dialog = tab.dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.value.clear()
+    qtbot.keyClicks(dialog.value, "21")
+    dialog.effective.setDate(QDate(2024, 4, 1))
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    line = tab.selected()
+    assert line is not None and line.name == "victim-update-days" and line.value_today == "21"
+    assert tab.history.rows()[0][:3] == ("2024-04-01", "21", "admin")
+    assert tab.model.data(tab.model.index(tab.table.currentIndex().row(), 2)) == "from 2024-04-01 by admin"
+
+
+def test_a_refused_policy_value_is_shown_in_the_dialog(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
+    tab = admin_section(open_window(sample.env.admin)).policies
+    tab.select("victim-update-days")
+    dialog = tab.set_policy()
+    assert dialog is not None
+    dialog.value.setText("soon")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.message.isVisible() and "victim-update-days" in dialog.message.text()
+    dialog.reject()
+
+
+def test_retention_is_offered_to_the_head_of_psd_only(sample: Sample, open_window: OpenWindow) -> None:
+    head = sample.env.user("head2", Role.HEAD_OF_PSD)
+    window = open_window(head)
+    section = window.section(RetentionSection)
+    assert isinstance(section, RetentionSection)
+    window.go_to(window.sections.index(section))
+    assert section.count.text() == "0 due" and not section.dispose_button.isEnabled()
+    assert open_window(sample.sup).section(RetentionSection) is None
+
+
+def test_the_policy_models_pass_the_model_tester(qtmodeltester, sample: Sample) -> None:  # type: ignore[no-untyped-def]
+    lines = policies.describe_all(sample.env.uow(), sample.env.admin)
+    model = PolicyTableModel()
+    model.set_rows(lines)
+    qtmodeltester.check(model)
+    history = PolicyHistoryTableModel()
+    history.set_rows(list(lines[0].history))
+    qtmodeltester.check(history)
