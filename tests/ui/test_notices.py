@@ -84,3 +84,41 @@ def test_the_match_model_passes_the_model_tester(qtmodeltester, sample: Sample, 
     model.set_rows(matching.review_queue(sample.env.uow(), sample.sup))
     assert model.rowCount() == 1
     qtmodeltester.check(model)
+
+
+def data_section(window: object):  # type: ignore[no-untyped-def]
+    from app.ui.sections.data import DataSection
+
+    section = window.section(DataSection)  # type: ignore[attr-defined]
+    assert isinstance(section, DataSection)
+    window.go_to(window.sections.index(section))  # type: ignore[attr-defined]
+    return section
+
+
+def test_an_unsigned_pnd_file_is_imported_only_when_accepted(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow, tmp_path: Path) -> None:
+    from tests.ui.conftest import message_boxes
+
+    section = data_section(open_window(sample.sup))
+    pnd = write_csv(tmp_path / "pnd.csv", NOTICE_HEADER,
+                    [["PND-1", "PND", "2024-02-02", "INTELLIGENCE", "Smith", "John", "1985-06-01", "", ""]])
+    with qtbot.waitSignal(section.import_file("notices", pnd).failed, timeout=20_000):
+        pass
+    question = section.question
+    assert question is not None and question.isVisible() and "pnd.csv is not signed" in question.text()
+    yes = question.buttons()[0] if question.buttons()[0].text().startswith("Accept") else question.buttons()[1]
+    qtbot.mouseClick(yes, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "1 added" in section.cards["notices"].result.text(), timeout=20_000)
+    assert any("pnd.csv" in b.text() for b in message_boxes(section))
+
+
+def test_an_unsigned_force_file_is_refused_with_the_reason(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow, tmp_path: Path) -> None:
+    from tests.ui.conftest import message_boxes
+
+    section = data_section(open_window(sample.sup))
+    kent = write_csv(tmp_path / "kent.csv", NOTICE_HEADER, NOTICES)
+    with qtbot.waitSignal(section.import_file("notices", kent).failed, timeout=20_000):
+        pass
+    assert section.question is None
+    assert any("has no signed manifest" in b.text() for b in message_boxes(section))

@@ -1,5 +1,7 @@
 """Data: importing the workforce register, cases and prior notices from CSV or xlsx, in a worker
-thread behind a cancellable progress dialog. A refused file lists every bad row."""
+thread behind a cancellable progress dialog. A refused file lists every bad row. Notice files go
+through notice_files.import_notice_file (a signed manifest is verified; an unsigned PND or College
+file is imported only when the user accepts it); outbound notice files are exported signed."""
 
 from __future__ import annotations
 
@@ -8,16 +10,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QFileDialog, QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
+    QComboBox, QFileDialog, QFormLayout, QFrame, QGridLayout, QLabel, QLineEdit, QMessageBox, QPushButton,
+    QVBoxLayout, QWidget,
 )
 
-from app.domain.errors import ImportRejected
+from app.domain.errors import ImportRejected, RuleRefused
 from app.domain.permissions import Action
 from app.domain.records import User
 from app.persistence.uow import UnitOfWork
 from app.services.imports.cases import import_cases
-from app.services.imports.notices import import_notices
+from app.services import installation, notice_files
 from app.services.imports.workforce import ImportSummary, import_workforce
+from app.services.notice_files import OutboundResult
 from app.ui import settings
 from app.ui.context import AppContext, Change
 from app.ui.dialogs.import_problems import ImportProblemsDialog
@@ -30,9 +34,14 @@ from app.ui.workers import CancellableUnitOfWork, CancelToken, Task, run_with_pr
 Importer = Callable[[UnitOfWork, User, Path], ImportSummary]
 
 
-def _notices(uow: UnitOfWork, user: User, path: Path) -> ImportSummary:
-    summary, _changed_ids = import_notices(uow, user, path)
+def _notices(uow: UnitOfWork, user: User, path: Path, accept_unsigned: bool = False) -> ImportSummary:
+    summary, _changed_ids = notice_files.import_notice_file(uow, user, path, accept_unsigned=accept_unsigned)
     return summary
+
+
+def asks_consent(exc: BaseException) -> bool:
+    """The refusal of an unsigned PND or College file, which the user may accept."""
+    return isinstance(exc, RuleRefused) and " is not signed." in exc.message
 
 
 @dataclass(frozen=True)
@@ -55,8 +64,9 @@ KINDS = (
                "same case reference form one case. Decisions in the file are recorded as imported.",
                Action.IMPORT_CASES, import_cases, Change.CASES),
     ImportKind("notices", "Prior notices",
-               "Notices from other forces, the PND and the College's barred and advisory lists, keyed by "
-               "issuing force and notice id.", Action.IMPORT_NOTICES, _notices, Change.NOTICES),
+               "Notices from other forces (signed: the manifest next to the file is verified), the PND and the "
+               "College's barred and advisory lists, keyed by issuing force and notice id.", Action.IMPORT_NOTICES,
+               _notices, Change.NOTICES),
 )
 
 
@@ -92,10 +102,15 @@ class DataSection(Section):
         self.cards: dict[str, _Card] = {}
         self.task: Task | None = None
         self.problems: ImportProblemsDialog | None = None
+        self.question: QMessageBox | None = None
         grid = QGridLayout()
         for i, kind in enumerate(self.kinds.values()):
             self.cards[kind.key] = _Card(kind, self.choose_file)
             grid.addWidget(self.cards[kind.key], 0, i)
+        self.outbound: OutboundCard | None = None
+        if ctx.may(Action.EXPORT_NOTICES):
+            self.outbound = OutboundCard(ctx, self.choose_outbound)
+            grid.addWidget(self.outbound, 1, 0, 1, max(1, len(self.kinds)))
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Data"))
         layout.addWidget(note("Files are CSV (UTF-8, with a header row) or xlsx (first sheet), laid out as "
@@ -113,15 +128,17 @@ class DataSection(Section):
             settings.write(settings.LAST_FOLDER, str(Path(path).parent))
             self.import_file(kind.key, Path(path))
 
-    def import_file(self, key: str, path: Path) -> Task:
+    def import_file(self, key: str, path: Path, accept_unsigned: bool = False) -> Task:
         kind, uow, user = self.kinds[key], self.ctx.uow(), self.ctx.user
 
         def work(token: CancelToken) -> ImportSummary:
+            if accept_unsigned:
+                return _notices(CancellableUnitOfWork(uow, token), user, path, accept_unsigned=True)
             return kind.run(CancellableUnitOfWork(uow, token), user, path)
 
         self.task = run_with_progress(self, f"Importing {path.name}…", work)
         self.task.succeeded.connect(lambda summary: self._imported(kind, summary))
-        self.task.failed.connect(lambda exc: self._failed(kind, exc))
+        self.task.failed.connect(lambda exc: self._failed(kind, exc, path))
         return self.task
 
     def _imported(self, kind: ImportKind, summary: ImportSummary) -> None:
@@ -129,10 +146,89 @@ class DataSection(Section):
         show_message(self, "Imported", str(summary))
         self.ctx.notify(kind.change)
 
-    def _failed(self, kind: ImportKind, exc: BaseException) -> None:
-        if isinstance(exc, ImportRejected):
+    def _failed(self, kind: ImportKind, exc: BaseException, path: Path) -> None:
+        if kind.key == "notices" and asks_consent(exc):
+            self.ask_unsigned(path, exc.message)  # type: ignore[attr-defined]
+        elif isinstance(exc, ImportRejected):
             self.cards[kind.key].result.setText(f"Last import: {exc.filename} refused ({exc.total} problems)")
             self.problems = ImportProblemsDialog(exc, self)
             self.problems.open()
         else:
             show_failure(self, exc)
+
+    def ask_unsigned(self, path: Path, refusal: str) -> QMessageBox:
+        """An unsigned PND or College file: import it only if the user says so (logged)."""
+        self.question = QMessageBox(QMessageBox.Icon.Question, "Accept an unsigned file?",
+                                    f"{refusal}\n\nImport {path.name} unsigned? Your acceptance is recorded in the "
+                                    "access log.", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        self.question.setDefaultButton(QMessageBox.StandardButton.No)
+        self.question.setAccessibleName("Accept an unsigned file?")
+        self.question.button(QMessageBox.StandardButton.Yes).setText("Accept unsigned and import")
+        self.question.accepted.connect(lambda: self.import_file("notices", path, accept_unsigned=True))
+        self.question.open()
+        return self.question
+
+    def choose_outbound(self) -> None:
+        assert self.outbound is not None
+        folder = Path(settings.read(settings.LAST_FOLDER) or str(Path.home()))
+        name = f"notices-to-{self.outbound.recipient.currentData()}.csv"
+        path, _ = QFileDialog.getSaveFileName(self, "Export a notice file", str(folder / name), "CSV (*.csv)")
+        if path:
+            settings.write(settings.LAST_FOLDER, str(Path(path).parent))
+            self.export_notices(Path(path))
+
+    def export_notices(self, out: Path) -> Task:
+        assert self.outbound is not None
+        recipient, numbers = self.outbound.recipient.currentData(), self.outbound.staff_numbers()
+        uow, user = self.ctx.uow(), self.ctx.user
+
+        def work(token: CancelToken) -> OutboundResult:
+            return notice_files.export_transferee_notices(CancellableUnitOfWork(uow, token), user, recipient, numbers,
+                                                          out)
+
+        self.task = run_with_progress(self, f"Writing the signed notice file for {recipient}…", work)
+        self.task.succeeded.connect(self._exported)
+        self.task.failed.connect(lambda exc: show_failure(self, exc))
+        return self.task
+
+    def _exported(self, result: OutboundResult) -> None:
+        assert self.outbound is not None
+        text = f"{result.rows} notices written to {result.file}, signed in {result.manifest.name}."
+        self.outbound.result.setText(f"Last export: {text}")
+        show_message(self, "Notice file exported", text)
+        self.ctx.notify(Change.ACCESS_LOG)
+
+
+class OutboundCard(QFrame):
+    """A signed notice file for another force about people who moved there (transferees)."""
+
+    def __init__(self, ctx: AppContext, on_export: Callable[[], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.recipient = QComboBox()
+        self.recipient.setAccessibleName("Recipient force")
+        for f in installation.list_forces(ctx.uow()):
+            if f.code != ctx.force.code:
+                self.recipient.addItem(f"{f.name} ({f.code})", f.code)
+        self.numbers = QLineEdit()
+        self.numbers.setAccessibleName("Staff numbers")
+        self.numbers.setPlaceholderText("Staff numbers of the people who moved, e.g. P001, P002")
+        self.button = QPushButton(icon("export"), "Export notice file…")
+        self.button.setAccessibleName("Export notice file")
+        self.button.clicked.connect(on_export)
+        self.result = QLabel("")
+        self.result.setObjectName("cardResult")
+        self.result.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Recipient force:", self.recipient)
+        form.addRow("Staff numbers:", self.numbers)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Outbound notices", 2))
+        layout.addWidget(note("A notice file for another force about people with PPDA allegations who now work "
+                              "there, signed with this force's key (a manifest is written next to it)."))
+        layout.addLayout(form)
+        layout.addWidget(self.result)
+        layout.addWidget(self.button)
+
+    def staff_numbers(self) -> list[str]:
+        return [n.strip() for n in self.numbers.text().replace(";", ",").split(",") if n.strip()]
