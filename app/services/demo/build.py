@@ -108,8 +108,43 @@ def build_demo(db: Database, force_code: str, cases: int, seed: int) -> str:
         log.info("Importing %d notices", len(data.notices))
         import_notices(uow(), head, _write(folder / "demo-notices.csv", notice_gen.CSV_HEADER,
                                            (n.csv_row() for n in data.notices)))
+    from app.services.demo.history import close_finished_cases
+
+    closed = close_finished_cases(uow, head)
+    log.info("Closed %d finished demo cases through the casework services", closed)
+    assigned = _assign_open_cases(uow, head, accounts[Role.INVESTIGATOR.name])
+    log.info("Assigned investigators to %d open cases", assigned)
     matches = _matches(uow(), data.notices)
     return _report(db, home, data, accounts, years, matches, seed, time.perf_counter() - started)
+
+
+ASSIGN_AT_MOST = 250  # the most recent open cases get an investigator (each through the service)
+
+
+def _assign_open_cases(uow: Callable[[], UnitOfWork], head: User, investigators: list[User]) -> int:
+    """Give the most recent open cases an investigator through the casework service, so each
+    investigator has a case load and a work queue; one who is not independent is skipped."""
+    from sqlalchemy import select
+
+    from app.domain.enums import AssignmentRole
+    from app.domain.errors import ExpectedError
+    from app.persistence.models import CaseRow
+    from app.services.casework import assign_member
+
+    with uow() as u:
+        open_ids = list(u.session.scalars(select(CaseRow.id).where(CaseRow.status == "OPEN")
+                                          .order_by(CaseRow.received_date.desc()).limit(ASSIGN_AT_MOST)))
+    assigned = 0
+    for n, case_id in enumerate(open_ids):
+        for k in range(len(investigators)):
+            who = investigators[(n + k) % len(investigators)]
+            try:
+                assign_member(uow(), head, case_id, who.username, AssignmentRole.INVESTIGATOR, True)
+            except ExpectedError:  # not independent of this case, or the allocator may not see it
+                continue
+            assigned += 1
+            break
+    return assigned
 
 
 def _refuse_if_in_use(db: Database) -> None:
