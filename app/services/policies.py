@@ -42,6 +42,7 @@ def set_policy(uow: UnitOfWork, actor: User, name: str, value: str, effective_fr
     require(actor, Action.ADMINISTER)
     parsed = parse_policy_input(name, value, effective_from)
     with uow:
+        _check_consistent(load(uow.session).with_value(parsed), parsed)
         clash = uow.session.scalar(select(PolicyRow).where(
             PolicyRow.name == parsed.name.value, PolicyRow.effective_from == effective_from))
         if clash is not None:
@@ -57,6 +58,20 @@ def set_policy(uow: UnitOfWork, actor: User, name: str, value: str, effective_fr
         case_summary.refresh_all(uow.session)
         uow.commit()
     return parsed
+
+
+def _check_consistent(after: PolicySet, value: PolicyValue) -> None:
+    """Refuse a value that would leave the matching thresholds upside down on any date it applies."""
+    names = (PolicyName.MATCH_AUTO_THRESHOLD, PolicyName.MATCH_REVIEW_THRESHOLD)
+    if value.name not in names:
+        return
+    dates = {v.effective_from for n in names for v in after.history(n) if v.effective_from >= value.effective_from}
+    for day in sorted(dates | {value.effective_from}):
+        match, review = after.float_on(names[0], day), after.float_on(names[1], day)
+        if not 0 < review <= match:
+            raise InvalidInput(
+                f"From {day.isoformat()} the review threshold ({review:g}) would be above the match threshold "
+                f"({match:g}); the review threshold must be above 0 and at most the match threshold.")
 
 
 @dataclass(frozen=True)

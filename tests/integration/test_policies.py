@@ -46,3 +46,11 @@ def test_bad_policy_input_is_refused(env: Env) -> None:
     sup = env.user("sup", Role.SUPERVISOR)
     with pytest.raises(PermissionDenied):
         policies.set_policy(env.uow(), sup, "restriction-review-days", "14", date(2024, 2, 1))
+
+
+def test_matching_thresholds_cannot_be_set_upside_down(env: Env) -> None:
+    with pytest.raises(InvalidInput, match="review threshold .* would be above the match threshold"):
+        policies.set_policy(env.uow(), env.admin, "match-review-threshold", "0.95", date(2024, 1, 1))
+    policies.set_policy(env.uow(), env.admin, "match-review-threshold", "0.6", date(2024, 1, 1))
+    with pytest.raises(InvalidInput, match="would be above"):
+        policies.set_policy(env.uow(), env.admin, "match-auto-threshold", "0.5", date(2023, 1, 1))
