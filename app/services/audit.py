@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.enums import AccessOperation
@@ -59,17 +59,16 @@ def record(
     recipient: str | None = None,
     detail: str | None = None,
 ) -> None:
-    """Append one entry in the caller's transaction. `detail` must hold no personal data."""
+    """Append one entry in the caller's transaction. `detail` must hold no personal data.
+
+    The head row's lock serialises every writer of the log (a row lock on PostgreSQL, the write
+    lock on SQLite) until the caller commits, so everything that can be done before taking it is:
+    the caller's own changes are flushed first, and the lock is taken and read in one statement.
+    """
     _ensure_head(session)
-    # Taking the head row first serialises writers: a row lock on PostgreSQL, the write lock on SQLite.
-    session.execute(update(AccessLogHeadRow).where(AccessLogHeadRow.id == 1).values(last_seq=AccessLogHeadRow.last_seq + 1))
-    head = session.execute(
-        select(AccessLogHeadRow.last_seq, AccessLogHeadRow.last_hash).where(AccessLogHeadRow.id == 1)
-    ).one()
-    at = clock.now()
+    session.flush()
     fields: dict[str, object] = {
-        "seq": head.last_seq,
-        "at": at,
+        "at": clock.now(),
         "user_id": actor.id if actor else None,
         "username": actor.username if actor else SYSTEM,
         "operation": operation.name,
@@ -78,11 +77,14 @@ def record(
         "reason": reason,
         "recipient": recipient,
         "detail": detail,
-        "prev_hash": head.last_hash,
     }
+    head = AccessLogHeadRow.__table__
+    fields["seq"], fields["prev_hash"] = session.execute(
+        update(head).where(head.c.id == 1).values(last_seq=head.c.last_seq + 1)
+        .returning(head.c.last_seq, head.c.last_hash)).one()
     digest = _digest(fields)
-    session.add(AccessLogRow(**fields, hash=digest))
-    session.execute(update(AccessLogHeadRow).where(AccessLogHeadRow.id == 1).values(last_hash=digest))
+    session.execute(insert(AccessLogRow.__table__).values(**fields, hash=digest))
+    session.execute(update(head).where(head.c.id == 1).values(last_hash=digest))
 
 
 REFUSED = "refused"

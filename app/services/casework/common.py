@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.enums import AccessOperation, DecisionKind, Role
@@ -25,7 +25,7 @@ from app.domain.permissions import Action, allowed, require
 from app.domain.policy import PolicySet
 from app.domain.records import CaseSnapshot, Decision, User
 from app.domain.workflow import Act
-from app.persistence.models import AccessLogRow, CaseMemberRow, CaseRow, DecisionRow, UserRow
+from app.persistence.models import AccessLogRow, AllegationRow, CaseMemberRow, CaseRow, DecisionRow, UserRow
 from app.persistence.uow import UnitOfWork
 from app.services import audit, case_summary, clock
 from app.services import policies as policy_service
@@ -172,7 +172,18 @@ def claim_version(session: Session, case_id: int, seen: int, reference: str) -> 
     return seen + 1
 
 
+def lock_related(session: Session, case_id: int) -> None:
+    """Row-lock the case and the other cases of its subjects, in id order (PostgreSQL; SQLite has
+    one writer at a time). A write refreshes their list rows too (repeat and serial flags), and two
+    writers on cases of one subject taking those locks in different orders would deadlock."""
+    subjects = select(AllegationRow.subject_id).where(AllegationRow.case_id == case_id)
+    related = select(AllegationRow.case_id).where(AllegationRow.subject_id.in_(subjects))
+    session.execute(select(CaseRow.id).where(or_(CaseRow.id == case_id, CaseRow.id.in_(related)))
+                    .order_by(CaseRow.id).with_for_update())
+
+
 def check_and_claim(session: Session, row: CaseRow, expected_version: int | None) -> int:
+    lock_related(session, row.id)
     if expected_version is not None and row.version != expected_version:
         raise ConflictError(conflict_message(session, row.reference))
     version = claim_version(session, row.id, row.version, row.reference)
