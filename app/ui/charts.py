@@ -30,7 +30,7 @@ class ChartWidget(QWidget):
         super().__init__(parent)
         self.setObjectName("chart")
         self.spec = spec
-        self.setMinimumSize(300, 200)
+        self.setMinimumSize(200, 160)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._describe()
 
@@ -105,7 +105,8 @@ class ChartWidget(QWidget):
         spec = self.spec
         assert spec is not None
         label_w = min(plot.width() * 0.42, max(fm.horizontalAdvance(c) for c in spec.categories) + 8)
-        value_w = max(fm.horizontalAdvance(lab) for s in spec.series for lab in s.labels) + 8
+        value_w = max(fm.horizontalAdvance(" / ".join(s.labels[i] for s in spec.series))
+                      for i in range(len(spec.categories))) + 8
         left, width = plot.left() + label_w, plot.width() - label_w - value_w
         top_value = _maximum(spec)
         group = plot.height() / max(1, len(spec.categories))
@@ -118,14 +119,19 @@ class ChartWidget(QWidget):
             p.drawText(QRectF(plot.left(), plot.top() + i * group, label_w - 6, group),
                        int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                        fm.elidedText(category, Qt.TextElideMode.ElideRight, int(label_w - 6)))
-            for j, s in enumerate(spec.series):
-                v = s.values[i]
-                length = 0.0 if v is None else width * float(v) / top_value
-                rect = QRectF(left, y + j * bar, length, bar - 2)
-                p.fillRect(rect, PALETTE[j % len(PALETTE)])
-                p.setPen(INK)
-                p.drawText(QRectF(left + length + 4, y + j * bar, value_w, bar - 2),
-                           int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), s.labels[i])
+            lengths = [0.0 if s.values[i] is None else width * float(s.values[i] or 0) / top_value
+                       for s in spec.series]
+            for j, length in enumerate(lengths):
+                p.fillRect(QRectF(left, y + j * bar, length, max(1.0, bar - 2)), PALETTE[j % len(PALETTE)])
+            p.setPen(INK)
+            if bar >= fm.height():
+                for j, (s, length) in enumerate(zip(spec.series, lengths, strict=True)):
+                    p.drawText(QRectF(left + length + 4, y + j * bar, value_w, bar - 2),
+                               int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), s.labels[i])
+            else:  # too thin for a label per bar: the group's labels together, after its longest bar
+                text = " / ".join(s.labels[i] for s in spec.series)
+                p.drawText(QRectF(left + max(lengths) + 4, plot.top() + i * group, plot.right() - left, group),
+                           int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
 
     def _columns(self, p: QPainter, plot: QRectF, fm: QFontMetrics) -> None:
         spec = self.spec

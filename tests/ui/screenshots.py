@@ -129,10 +129,10 @@ def shoot_cases(shots: Shooter, db: Database) -> None:
     cases.clear_filters()
     cases.open_case(rich_case(cases))
     shots.widget("05-case-allegations", window)
-    cases.view.tabs.setCurrentIndex(2)
+    cases.view.tabs.setCurrentIndex(3)
     cases.view.timeline_table.selectRow(1)
     shots.widget("06-case-decisions", window)
-    cases.view.tabs.setCurrentIndex(1)
+    cases.view.tabs.setCurrentIndex(2)
     with_contact = next(i for i, v in enumerate(cases.view.victims.rows()) if v.has_contact_details)
     cases.view.victim_table.selectRow(with_contact)
     shots.widget("07-case-victims-masked", window)
@@ -171,9 +171,9 @@ def shoot_admin(shots: Shooter, db: Database) -> None:
     admin.users.dialog.username.setText("new.investigator")  # type: ignore[union-attr]
     shots.screen("14-admin-add-user")
     admin.users.dialog.reject()
-    admin.tabs.setCurrentIndex(1)
+    admin.tabs.setCurrentWidget(admin.headcount)
     shots.widget("15-admin-headcount", window)
-    admin.tabs.setCurrentIndex(2)
+    admin.tabs.setCurrentWidget(admin.force_settings)
     shots.widget("16-admin-force-settings", window)
     window.close()
 
@@ -213,7 +213,7 @@ def shoot_iopc(shots: Shooter, db: Database) -> None:
     assert isinstance(cases, CasesSection)
     first = cases.model.data(cases.model.index(0, 0), 258)
     cases.open_case(int(first))
-    cases.view.tabs.setCurrentIndex(1)
+    cases.view.tabs.setCurrentIndex(2)
     shots.widget("20-iopc-liaison-case", window)
     window.close()
 

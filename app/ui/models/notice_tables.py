@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.services.matching import MatchView
-from app.ui.labels import day, human
+from app.ui.labels import human
 from app.ui.models.base import Column, RowRoles, RowTableModel
 
 
@@ -24,11 +24,9 @@ class MatchTableModel(RowTableModel):
         Column("Score", lambda m: f"{m.score:.2f}", right=True),
         Column("Decision", lambda m: human(m.decision)),
         Column("Notice", lambda m: m.notice_id),
-        Column("Issuer", lambda m: m.issuing_force),
-        Column("Record type", lambda m: human(m.record_type)),
+        Column("Issuer", lambda m: m.issuing_force, lambda m: f"{m.issuing_force}: {human(m.record_type)}"),
         Column("Name on notice", lambda m: m.notice_name),
         Column("Person", lambda m: f"{m.person_name} ({m.staff_number})"),
-        Column("Received", lambda m: day(m.notice_date), right=True),
         Column("Triage", lambda m: human(m.triage_outcome)),
     )
 

@@ -30,6 +30,16 @@ def _button(text: str, name: str | None = None) -> QPushButton:
     return button
 
 
+def _left(button: QPushButton) -> QWidget:
+    """A button at its own width, on the left of its form row."""
+    row = QWidget()
+    line = QHBoxLayout(row)
+    line.setContentsMargins(0, 0, 0, 0)
+    line.addWidget(button)
+    line.addStretch(1)
+    return row
+
+
 class UsersTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -214,6 +224,7 @@ class PoliciesTab(QWidget):
         split.addWidget(side)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
+        split.setSizes([860, 300])
         split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
@@ -224,7 +235,7 @@ class PoliciesTab(QWidget):
         chosen = self.selected()
         rows = attempt(self, policies.describe_all, self.ctx.uow(), self.ctx.user) or []
         self.model.set_rows(rows)
-        fit_columns(self.table, 260)
+        fit_columns(self.table, 200)
         names = [r.name for r in rows]
         self.table.selectRow(names.index(chosen.name) if chosen is not None and chosen.name in names else 0)
         self._show_history()
@@ -279,16 +290,19 @@ class KeysTab(QWidget):
         self.other_key.setPlaceholderText("Ed25519 public key, base64 (44 characters)")
         save = _button("Save public key")
         save.clicked.connect(self.save_public)
-        form = QFormLayout()
+        box = QWidget()
+        box.setMaximumWidth(820)
+        form = QFormLayout(box)
+        form.setContentsMargins(0, 0, 0, 0)
         form.addRow(heading("This force's signing key", 2))
-        form.addRow("", create)
+        form.addRow("", _left(create))
         form.addRow("Public key:", own)
         form.addRow(heading("Other forces' public keys", 2))
         form.addRow("Force:", self.force)
         form.addRow("Public key:", self.other_key)
-        form.addRow("", save)
+        form.addRow("", _left(save))
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(box)
         layout.addWidget(note("Outbound notice files are signed with this force's private key, kept in this "
                               "workstation's keyring; creating a new key replaces the old one, so send the new "
                               "public key to the other forces. An inbound file is accepted only when it verifies "

@@ -39,8 +39,8 @@ def comparison_html(m: MatchView) -> str:
             ("Record type / status", human(m.record_type), human(m.person_status)),
             ("Notice date", day(m.notice_date), ""), ("Summary", m.summary or "", ""),
             ("Handling", m.handling or "", ""))
-    body = "".join(f"<tr><td class='k'><b>{html.escape(k)}</b></td><td>{html.escape(a or '—')}</td>"
-                   f"<td>{html.escape(b or '—')}</td></tr>" for k, a, b in rows)
+    body = "".join(f"<tr><td width='24%'><b>{html.escape(k)}</b></td><td width='38%'>{html.escape(a or '—')}</td>"
+                   f"<td width='38%'>{html.escape(b or '—')}</td></tr>" for k, a, b in rows)
     reasons = "".join(f"<li>{html.escape(r)}</li>" for r in m.reasons) or "<li>none given</li>"
     decided = ""
     if m.state != MatchState.PROPOSED.name:
@@ -113,8 +113,9 @@ class NoticesSection(Section):
         split = QSplitter()
         split.addWidget(self.table)
         split.addWidget(side)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([620, 560])
         split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -135,7 +136,7 @@ class NoticesSection(Section):
         chosen = self.selected()
         rows = attempt(self, matching.review_queue, self.ctx.uow(), self.ctx.user, self.current_state()) or []
         self.model.set_rows(rows)
-        fit_columns(self.table, 220)
+        fit_columns(self.table, 180)
         n = len(rows)
         self.count.setText(f"{n:,} {'pair' if n == 1 else 'pairs'}")
         if self.current_state() == MatchState.PROPOSED:

@@ -96,7 +96,8 @@ class _Card(QFrame):
         super().__init__(parent)
         self.setObjectName("card")
         self.form = QFormLayout()
-        self.button = QPushButton(f"Export {title.lower()}…")
+        self.button = QPushButton("Export…")
+        self.button.setToolTip(f"Write the {title.lower()} to a file")
         self.button.setAccessibleName(f"Export {title.lower()}")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 8)
@@ -115,6 +116,7 @@ def _year_box(name: str) -> QSpinBox:
     box.setValue(survey_year_now() - 1)
     box.setAccessibleName(name)
     box.setToolTip("The survey year ends on 31 March of this year")
+    box.setMinimumWidth(90)
     return box
 
 
@@ -139,7 +141,7 @@ class ReportsSection(Section):
         scroll.setWidget(left)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setFixedWidth(430)
+        scroll.setFixedWidth(410)
         body = QHBoxLayout()
         body.addWidget(scroll)
         body.addWidget(self._dashboard(), 1)

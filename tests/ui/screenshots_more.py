@@ -1,0 +1,126 @@
+"""Screenshots of the Notices, Reports (with its dashboard), Administration → Policies and a
+person's page with flags and harm ranking, on a copy of a demonstration database.
+
+    xvfb-run -s "-screen 0 1366x768x24" python -m tests.ui.screenshots_more --db demo.db --out docs/screenshots
+
+A development tool like tests/ui/screenshots.py (whose helpers it uses), not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import text
+
+from app.domain.enums import TriageOutcome
+from app.persistence.database import Database, open_database
+from app.persistence.uow import UnitOfWork
+from app.services import matching, users
+from app.services.demo import DEMO_PASSWORD
+from app.ui.sections.admin import AdministrationSection
+from app.ui.sections.notices import NoticesSection
+from app.ui.sections.people import PeopleSection
+from app.ui.sections.reports import ReportsSection
+from app.ui.style import apply_look
+from tests.ui.screenshots import Shooter, prepare, settle, window_for
+
+
+def shoot_notices(shots: Shooter, db: Database) -> int:
+    """Confirms one pair (so a person carries the prior-notice flag); returns that person's id."""
+    uow = UnitOfWork(db.session_factory)
+    sup = users.authenticate(uow, "supervisor1", DEMO_PASSWORD)
+    queue = matching.review_queue(uow, sup)
+    chosen = next((m for m in queue if m.offers_case), queue[0])
+    matching.confirm_match(UnitOfWork(db.session_factory), sup, chosen.match_id, TriageOutcome.VETTING_REVIEW,
+                           "Same date of birth and surname; previous force matches the notice.")
+    window = window_for(db, "supervisor1")
+    notices = window.section(NoticesSection)
+    assert isinstance(notices, NoticesSection)
+    window.go_to(window.sections.index(notices))
+    notices.table.selectRow(1)
+    shots.widget("21-notices", window)
+    notices.confirm()
+    assert notices.dialog is not None
+    notices.dialog.rationale.setPlainText("Short")  # type: ignore[attr-defined]
+    notices.dialog.accept()
+    shots.screen("22-notices-confirm-refused")
+    notices.dialog.reject()
+    window.close()
+    return chosen.person_id
+
+
+def shoot_person(shots: Shooter, db: Database, person_id: int) -> None:
+    window = window_for(db, "supervisor1")
+    people = window.section(PeopleSection)
+    assert isinstance(people, PeopleSection)
+    window.go_to(window.sections.index(people))
+    with db.engine.connect() as conn:
+        flagged = conn.execute(text(
+            "SELECT a.subject_id FROM allegation a JOIN notice_match m ON m.person_id = a.subject_id "
+            "WHERE m.state = 'CONFIRMED' LIMIT 1")).scalar()
+        repeat = conn.execute(text("SELECT subject_id FROM allegation GROUP BY subject_id "
+                                   "ORDER BY count(DISTINCT case_id) DESC LIMIT 1")).scalar()
+    people.open_person(int(flagged or repeat or person_id))
+    shots.widget("23-person-flags", window)
+    people.show_harm()
+    shots.widget("24-highest-harm", window)
+    window.close()
+
+
+def shoot_reports(shots: Shooter, db: Database) -> None:
+    window = window_for(db, "force.lead")
+    reports = window.section(ReportsSection)
+    assert isinstance(reports, ReportsSection)
+    window.go_to(window.sections.index(reports))
+    settle(300)
+    shots.widget("25-reports", window)
+    window.close()
+
+
+def shoot_policies(shots: Shooter, db: Database) -> None:
+    window = window_for(db, "admin")
+    admin = window.section(AdministrationSection)
+    assert isinstance(admin, AdministrationSection)
+    window.go_to(window.sections.index(admin))
+    admin.tabs.setCurrentWidget(admin.policies)
+    admin.policies.select("restriction-review-days")
+    shots.widget("26-admin-policies", window)
+    dialog = admin.policies.set_policy()
+    assert dialog is not None
+    dialog.value.setText("21")
+    shots.screen("27-admin-set-policy")
+    dialog.reject()
+    admin.tabs.setCurrentWidget(admin.keys)
+    shots.widget("28-admin-signing-keys", window)
+    window.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    args = parser.parse_args()
+    app = QApplication(sys.argv)
+    apply_look(app)
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "demo.db"
+        shutil.copy(args.db, copy)
+        db = open_database(f"sqlite:///{copy}")
+        prepare(db)
+        shots = Shooter(args.out)
+        person = shoot_notices(shots, db)
+        shoot_person(shots, db, person)
+        shoot_reports(shots, db)
+        shoot_policies(shots, db)
+        db.dispose()
+    del app
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
