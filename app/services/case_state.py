@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from app.domain.enums import (
@@ -84,24 +86,32 @@ def decision_record(row: DecisionRow) -> Decision:
     )
 
 
+def _rows(session: Session, model: Any, where: Any, order: Any = None) -> list[Any]:
+    stmt = select(model.__table__).where(where)
+    return list(session.execute(stmt.order_by(order) if order is not None else stmt))
+
+
+def _grouped(rows: list[Any]) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row.case_id].append(row)
+    return grouped
+
+
 def load_snapshots(session: Session, case_ids: Sequence[int]) -> dict[int, CaseSnapshot]:
-    """Snapshots of many cases with a fixed number of queries (not one per case)."""
+    """Snapshots of many cases with a fixed number of queries (not one per case).
+
+    Plain rows, not ORM objects: a snapshot is read-only, and for tens of thousands of cases
+    (imports, the projection, reports) identity-mapped objects cost several times more."""
+    session.flush()
     ids = list(case_ids)
-    cases = {c.id: c for c in session.scalars(select(CaseRow).where(CaseRow.id.in_(ids)))}
-    allegations: dict[int, list[AllegationRow]] = defaultdict(list)
-    for a in session.scalars(select(AllegationRow).where(AllegationRow.case_id.in_(ids)).order_by(AllegationRow.id)):
-        allegations[a.case_id].append(a)
-    victims: dict[int, list[VictimRow]] = defaultdict(list)
-    for v in session.scalars(select(VictimRow).where(VictimRow.case_id.in_(ids)).order_by(VictimRow.id)):
-        victims[v.case_id].append(v)
-    decisions: dict[int, list[DecisionRow]] = defaultdict(list)
-    for d in session.scalars(select(DecisionRow).where(DecisionRow.case_id.in_(ids)).order_by(DecisionRow.id)):
-        decisions[d.case_id].append(d)
-    members: dict[int, list[CaseMemberRow]] = defaultdict(list)
-    for m in session.scalars(select(CaseMemberRow).where(CaseMemberRow.case_id.in_(ids), CaseMemberRow.ended_at.is_(None))):
-        members[m.case_id].append(m)
+    cases = {c.id: c for c in _rows(session, CaseRow, CaseRow.id.in_(ids))}
+    allegations = _grouped(_rows(session, AllegationRow, AllegationRow.case_id.in_(ids), AllegationRow.id))
+    victims = _grouped(_rows(session, VictimRow, VictimRow.case_id.in_(ids), VictimRow.id))
+    decisions = _grouped(_rows(session, DecisionRow, DecisionRow.case_id.in_(ids), DecisionRow.id))
+    members = _grouped(_rows(session, CaseMemberRow, and_(CaseMemberRow.case_id.in_(ids), CaseMemberRow.ended_at.is_(None))))
     subject_ids = {a.subject_id for rows in allegations.values() for a in rows}
-    people = {p.id: person_record(p) for p in session.scalars(select(PersonRow).where(PersonRow.id.in_(subject_ids)))} if subject_ids else {}
+    people = {p.id: person_record(p) for p in _rows(session, PersonRow, PersonRow.id.in_(subject_ids))} if subject_ids else {}
     return {
         cid: CaseSnapshot(
             case=case_record(c),

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.enums import (
@@ -204,18 +204,21 @@ class _Writer:
         rules would block closure for, was closed in the system it came from; the file has no
         closure column, so an imported closure records that. Anything still owed keeps it open."""
         policy_set = policies.load(self.s)
-        candidates = {case_ids[ref]: imported_closure([r.values for r in rs], policy_set) for ref, rs in by_case.items()}
+        still_open = set(self.s.scalars(select(CaseRow.id).where(CaseRow.status == "OPEN", CaseRow.imported_from.is_not(None))))
+        candidates = {case_ids[ref]: imported_closure([r.values for r in rs], policy_set)
+                      for ref, rs in by_case.items() if case_ids[ref] in still_open}
         wanted = sorted(cid for cid, c in candidates.items() if c is not None)
         closures = []
         for i in range(0, len(wanted), 900):
             for cid, snap in load_snapshots(self.s, wanted[i : i + 900]).items():
                 if snap.case.status.name == "OPEN" and snap.case.imported_from and not closure_blockers(snap, policy_set):
                     closures.append((cid, candidates[cid]))
-        for cid, c in closures:
-            assert c is not None
-            review = c.payload["retention_review_date"]
-            self.s.execute(update(CaseRow.__table__).where(CaseRow.__table__.c.id == cid).values(
-                status="CLOSED", closed_date=c.effective_date, retention_review_date=review and date.fromisoformat(review)))
+        if closures:
+            table = CaseRow.__table__
+            self.s.execute(update(table).where(table.c.id == bindparam("cid")), [
+                {"cid": cid, "status": "CLOSED", "closed_date": c.effective_date,
+                 "retention_review_date": _date_or_none(c.payload["retention_review_date"])}
+                for cid, c in closures if c is not None])
         if closures:
             self.s.execute(insert(DecisionRow), [{
                 "case_id": cid, "allegation_id": None, "kind": c.kind.name, "payload": c.payload, "options_considered": [],
@@ -341,3 +344,7 @@ def _canon(payload: dict[str, Any]) -> str:
     import json
     return json.dumps(payload, sort_keys=True)
 
+
+
+def _date_or_none(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)

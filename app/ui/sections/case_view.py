@@ -1,5 +1,7 @@
-"""The read-only case view: the facts, allegations with subjects and abuse types, victims (contact
-details masked until revealed with a reason), the decision timeline and the case team."""
+"""The case view: the facts; action panels (restriction with its review countdown, IOPC referral,
+investigating body, criminal and misconduct tracks, team, closure), each action a dialog that calls
+its service with the version the user opened; allegations with subjects and abuse types, victims
+(contact details masked until revealed with a reason), the decision timeline and the case team."""
 
 from __future__ import annotations
 
@@ -9,9 +11,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.permissions import Action
-from app.services import installation
+from app.services import case_queries, installation
 from app.services.case_queries import CaseDetail, VictimView
 from app.ui.context import AppContext
+from app.ui.dialogs.decision_actions import ActionCatalogue
+from app.ui.dialogs.decision_form import DecisionDialog
+from app.ui.errors import attempt
+from app.ui.sections.case_facts import CaseFacts, case_facts
+from app.ui.sections.case_panels import FOR_ITEM, CaseActionPanels
 from app.ui.dialogs.reveal import RevealContactDialog
 from app.ui.labels import day, human
 from app.ui.models.base import RowRoles
@@ -38,6 +45,11 @@ class CaseView(QWidget):
         self.setAccessibleName("Case")
         self.ctx = ctx
         self.detail: CaseDetail | None = None
+        self.focus_allegation: int | None = None
+        self.rules: CaseFacts | None = None  # what the rules say about the case now
+        self.action_dialog: DecisionDialog | None = None
+        self.panels = CaseActionPanels(ctx)
+        self.panels.action_requested.connect(self.open_action)
         self.reveal_dialog: RevealContactDialog | None = None
         self.allegations = AllegationTableModel(self)
         self.victims = VictimTableModel(self)
@@ -47,6 +59,7 @@ class CaseView(QWidget):
         self.facts = FactGrid(columns=3)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Case parts")
+        self.tabs.addTab(self.panels, "Actions")
         self.tabs.addTab(self._allegations_tab(), "Allegations")
         self.tabs.addTab(self._victims_tab(), "Victims")
         self.tabs.addTab(self._timeline_tab(), "Decisions")
@@ -67,7 +80,7 @@ class CaseView(QWidget):
         bar.addWidget(self.title)
         bar.addWidget(self.status)
         bar.addStretch(1)
-        bar.addWidget(note("Read-only view"))
+        bar.addWidget(note("Decisions: Actions tab"))
         return bar
 
     def _allegations_tab(self) -> QWidget:
@@ -107,6 +120,8 @@ class CaseView(QWidget):
 
     # -- contents ---------------------------------------------------------------------------
     def show_case(self, d: CaseDetail) -> None:
+        if self.detail is None or self.detail.id != d.id:
+            self.focus_allegation = None
         self.detail = d
         self.title.setText(d.reference)
         self.status.setText(human(d.status))
@@ -123,6 +138,8 @@ class CaseView(QWidget):
         self.team.set_rows(d.team)
         for table in (self.allegation_table, self.victim_table, self.timeline_table, self.team_table):
             fit_columns(table, 300)
+        self.rules = case_facts(self.ctx.uow(), d.id)
+        self.panels.show_case(d, self.rules)
         self._label_tabs(d)
         self.victim_note.setText(WITHHELD_NOTE if d.victim_details_withheld else VICTIM_NOTE)
         self.victim_table.setVisible(not d.victim_details_withheld)
@@ -135,16 +152,44 @@ class CaseView(QWidget):
 
     def _label_tabs(self, d: CaseDetail) -> None:
         victims = "Victims (withheld)" if d.victim_details_withheld else f"Victims ({len(d.victims)})"
-        for i, text in enumerate((f"Allegations ({len(d.allegations)})", victims,
+        for i, text in enumerate(("Actions", f"Allegations ({len(d.allegations)})", victims,
                                   f"Decisions ({len(d.timeline)})", f"Team ({len(d.team)})")):
             self.tabs.setTabText(i, text)
 
     def focus_action(self, kind: str, allegation_id: int | None) -> None:
         """Show the place where a work-queue item of `kind` is completed."""
-        self.tabs.setCurrentIndex(2)
+        self.tabs.setCurrentWidget(self.panels)
+        self.focus_allegation = allegation_id
+        key = FOR_ITEM.get(kind)
+        if key is not None:
+            self.panels.focus(key)
+
+    # -- actions ----------------------------------------------------------------------------
+    def open_action(self, key: str) -> DecisionDialog | None:
+        d, f = self.detail, self.rules
+        if d is None or f is None:
+            return None
+        spec = getattr(ActionCatalogue(self.ctx, d, f, self.names), key)(self.focus_allegation)
+        dialog = DecisionDialog(self.ctx, spec, self)
+        dialog.recorded.connect(lambda _r: self.reload())
+        dialog.reload_requested.connect(self.reload)
+        dialog.finished.connect(lambda _r: setattr(self, "action_dialog", None))
+        self.action_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def reload(self) -> None:
+        if self.detail is None:
+            return
+        tab = self.tabs.currentIndex()
+        fresh = attempt(self, case_queries.open_case, self.ctx.uow(), self.ctx.user, self.detail.id)
+        if fresh is not None:
+            self.show_case(fresh)
+            self.tabs.setCurrentIndex(tab)
 
     def clear(self) -> None:
         self.detail = None
+        self.rules = None
         for model in (self.allegations, self.victims, self.timeline, self.team):
             model.set_rows([])
 

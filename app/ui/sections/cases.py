@@ -1,5 +1,5 @@
 """Cases: every case the user may see, searched, filtered, sorted and paged by the database;
-opening one shows the read-only case view (and is logged)."""
+opening one shows the case view (and is logged); "New case…" opens the intake form."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.enums import CaseStatus, DashRisk
+from app.domain.permissions import Action
 from app.services import case_queries, installation
 from app.services.case_queries import CaseFilter, CaseListRow, CaseSort
 from app.ui.context import AppContext, Change
+from app.ui.dialogs.case_intake import CaseIntakeDialog
 from app.ui.errors import attempt
 from app.ui.labels import human
 from app.ui.models.case_table import CaseRoles, CaseTableModel
@@ -66,9 +68,17 @@ class CasesSection(Section):
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
         self.table.activated.connect(self._activated_row)
         self._size_columns()
+        self.new_button = QPushButton("New case…")
+        self.new_button.setAccessibleName("New case")
+        self.new_button.setToolTip("Record a new case (Ctrl+N)")
+        self.new_button.setShortcut("Ctrl+N")
+        self.new_button.clicked.connect(self.new_case)
+        self.new_button.setVisible(self.ctx.may(Action.EDIT_CASE))
+        self.intake_dialog: CaseIntakeDialog | None = None
         top = QHBoxLayout()
         top.addWidget(heading("Cases"))
         top.addWidget(self.search, 1)
+        top.addWidget(self.new_button)
         layout = QVBoxLayout(page)
         layout.addLayout(top)
         layout.addLayout(self._build_filters())
@@ -168,6 +178,14 @@ class CasesSection(Section):
         self.view.show_case(detail)
         self.pages.setCurrentWidget(self.view)
         return True
+
+    def new_case(self) -> CaseIntakeDialog:
+        dialog = CaseIntakeDialog(self.ctx, self)
+        dialog.created.connect(self.open_case)
+        dialog.finished.connect(lambda _r: setattr(self, "intake_dialog", None))
+        self.intake_dialog = dialog
+        dialog.open()
+        return dialog
 
     def show_list(self) -> None:
         self.view.clear()

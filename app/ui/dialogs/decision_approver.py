@@ -1,0 +1,77 @@
+"""The approver or co-signer of a decision: a second user signs in here (user name and password,
+checked by users.authenticate) without leaving the signed-in session."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from app.domain.errors import ExpectedError
+from app.domain.records import User
+from app.services import users
+from app.ui.context import AppContext
+from app.ui.dialogs.forms import FormDialog
+from app.ui.signals import emit
+
+
+class ApproverDialog(FormDialog):
+    approved = Signal(object)  # the authenticated User
+
+    def __init__(self, ctx: AppContext, purpose: str, parent: QWidget | None = None) -> None:
+        super().__init__("Approver signs in", f"{purpose}\nThe approver types their own user name and password "
+                         "here. The decision is recorded with their name.", "Sign in as approver", parent)
+        self.setObjectName("approverDialog")
+        self.ctx = ctx
+        self.username = self.line("User name:")
+        self.password = self.line("Password:", password=True)
+
+    def accept(self) -> None:
+        try:
+            user = users.authenticate(self.ctx.uow(), self.username.text().strip(), self.password.text())
+        except ExpectedError as exc:
+            self.password.clear()
+            self.say(exc.message)
+            return
+        if user.id == self.ctx.user.id:
+            self.say("The approver must be someone else: sign in as the supervisor or head of PSD who approves.")
+            return
+        emit(self.approved, user)
+        super().accept()
+
+
+class ApproverField(QWidget):
+    """A form row: who approves (or co-signs), and a button to have them sign in."""
+
+    def __init__(self, ctx: AppContext, purpose: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.purpose = purpose
+        self.user: User | None = None
+        self.dialog: ApproverDialog | None = None
+        self.label = QLabel("Nobody yet")
+        self.label.setAccessibleName("Approver")
+        self.button = QPushButton("Approver signs in…")
+        self.button.setAccessibleName("Approver signs in")
+        self.button.clicked.connect(self.ask)
+        self.clear_button = QPushButton("Remove")
+        self.clear_button.setAccessibleName("Remove the approver")
+        self.clear_button.clicked.connect(lambda: self.set_user(None))
+        self.clear_button.setVisible(False)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.button)
+        row.addWidget(self.clear_button)
+
+    def ask(self) -> ApproverDialog:
+        dialog = ApproverDialog(self.ctx, self.purpose, self.window())
+        dialog.approved.connect(self.set_user)
+        dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def set_user(self, user: object) -> None:
+        self.user = user if isinstance(user, User) else None
+        self.label.setText(f"{self.user.display_name} ({self.user.username})" if self.user else "Nobody yet")
+        self.clear_button.setVisible(self.user is not None)

@@ -1,0 +1,216 @@
+"""One dialog for every case action: fields described as data, the service called on OK with the
+version of the case the user opened, closed only when the service succeeded. A refusal is shown
+as the service wrote it; a ConflictError (someone changed the case meanwhile) offers Reload."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDateEdit, QGridLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget,
+)
+
+from app.domain.errors import ConflictError, ExpectedError
+from app.services import clock
+from app.ui.context import AppContext, Change
+from app.ui.dialogs.decision_approver import ApproverField
+from app.ui.dialogs.forms import FormDialog
+from app.ui.labels import human
+from app.ui.signals import emit
+
+Values = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input. kind: choice, choices (several), date, text, long, bool, approver, info."""
+
+    key: str
+    label: str
+    kind: str
+    options: Sequence[tuple[str, Any]] = ()  # (text, value) for choice / choices
+    default: Any = None
+    when: Callable[[Values], bool] | None = None  # enabled only when this holds
+    help: str = ""
+
+
+def enum_options(kind: type[Enum], only: Sequence[Any] | None = None) -> list[tuple[str, Any]]:
+    return [(human(m.name), m) for m in (only if only is not None else list(kind))]
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    key: str
+    title: str
+    intro: str
+    ok: str
+    fields: Sequence[Field]
+    call: Callable[[Values], Any]  # calls the service; gets the values (approver included)
+    extra: Sequence[str] = field(default_factory=tuple)  # read-only lines shown above the form
+
+
+class DecisionDialog(FormDialog):
+    recorded = Signal(object)  # the service's result
+    reload_requested = Signal()
+
+    def __init__(self, ctx: AppContext, spec: ActionSpec, parent: QWidget | None = None) -> None:
+        super().__init__(spec.title, spec.intro, spec.ok, parent)
+        self.setObjectName("decisionDialog")
+        self.ctx, self.spec = ctx, spec
+        self.widgets: dict[str, QWidget] = {}
+        self.reload_button = QPushButton("Reload the case")
+        self.reload_button.setAccessibleName("Reload the case")
+        self.reload_button.setVisible(False)
+        self.reload_button.clicked.connect(self._reload)
+        self.buttons.addButton(self.reload_button, self.buttons.ButtonRole.ResetRole)
+        for line in spec.extra:
+            self.body.insertWidget(2, _info(line))
+        for f in spec.fields:
+            self.widgets[f.key] = self.add_field(f.label, self._widget(f))
+            if f.help:
+                self.widgets[f.key].setToolTip(f.help)
+                if not f.label:
+                    self.widgets[f.key].setAccessibleName(f.help)
+        self._update()
+        self.setMinimumWidth(560)
+
+    # -- building ---------------------------------------------------------------------------
+    def _widget(self, f: Field) -> QWidget:
+        if f.kind == "choice":
+            combo = QComboBox()
+            for text, value in f.options:
+                combo.addItem(text, _box(value))
+            if f.default is not None:
+                combo.setCurrentIndex(max(0, combo.findData(_box(f.default))))
+            combo.currentIndexChanged.connect(lambda _i: self._update())
+            return combo
+        if f.kind == "choices":
+            return self._checks(f)
+        if f.kind == "date":
+            edit = QDateEdit(_qdate(f.default or self.ctx_today()))
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd MMM yyyy")
+            return edit
+        if f.kind == "bool":
+            box = QCheckBox(f.help or "")
+            box.setChecked(bool(f.default))
+            box.toggled.connect(lambda _c: self._update())
+            return box
+        if f.kind == "long":
+            long_text = QPlainTextEdit(f.default or "")
+            long_text.setFixedHeight(64)
+            return long_text
+        if f.kind == "approver":
+            return ApproverField(self.ctx, self.spec.title, self)
+        return QLineEdit(f.default or "")
+
+    def _checks(self, f: Field) -> QWidget:
+        box = QWidget()
+        grid = QGridLayout(box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        chosen = set(f.default or ())
+        for i, (text, value) in enumerate(f.options):
+            check = QCheckBox(text)
+            check.setAccessibleName(text)
+            check.setProperty("value", _box(value))
+            check.setChecked(value in chosen)
+            check.toggled.connect(lambda _c: self._update())
+            grid.addWidget(check, i // 2, i % 2)
+        return box
+
+    @staticmethod
+    def ctx_today() -> date:
+        return clock.today()
+
+    # -- values -----------------------------------------------------------------------------
+    def values(self) -> Values:
+        out: Values = {}
+        for f in self.spec.fields:
+            w = self.widgets[f.key]
+            out[f.key] = _value(f, w)
+        return out
+
+    def check(self, key: str, text: str, on: bool = True) -> None:
+        """Tick (or untick) one option of a `choices` field by its text (tests, shortcuts)."""
+        for box in self.widgets[key].findChildren(QCheckBox):
+            if box.text() == text:
+                box.setChecked(on)
+                return
+        raise KeyError(text)
+
+    def _update(self) -> None:
+        if len(self.widgets) < len(self.spec.fields):
+            return
+        values = self.values()
+        for f in self.spec.fields:
+            if f.when is not None:
+                self.widgets[f.key].setEnabled(f.when(values))
+
+    # -- OK ---------------------------------------------------------------------------------
+    def accept(self) -> None:
+        values = {k: (v if self.widgets[k].isEnabled() else None) for k, v in self.values().items()}
+        try:
+            result = self.spec.call(values)
+        except ConflictError as exc:
+            self.say(exc.message + "\nReload the case to see the change, then decide again.")
+            self.reload_button.setVisible(True)
+            return
+        except ExpectedError as exc:
+            self.say(exc.message)
+            return
+        self.ctx.notify(Change.CASES)
+        emit(self.recorded, result)
+        super().accept()
+
+    def _reload(self) -> None:
+        emit(self.reload_requested)
+        self.reject()
+
+
+def _info(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setObjectName("dialogFacts")
+    return label
+
+
+def _box(value: Any) -> Any:
+    return value.name if isinstance(value, Enum) else value  # Qt keeps enums as plain text
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _value(f: Field, w: QWidget) -> Any:
+    if f.kind == "choice":
+        assert isinstance(w, QComboBox)
+        return _unbox(f, w.currentData())
+    if f.kind == "choices":
+        return frozenset(_unbox(f, b.property("value")) for b in w.findChildren(QCheckBox) if b.isChecked())
+    if f.kind == "date":
+        assert isinstance(w, QDateEdit)
+        return w.date().toPython()
+    if f.kind == "bool":
+        assert isinstance(w, QCheckBox)
+        return w.isChecked()
+    if f.kind == "long":
+        assert isinstance(w, QPlainTextEdit)
+        return w.toPlainText().strip() or None
+    if f.kind == "approver":
+        assert isinstance(w, ApproverField)
+        return w.user
+    assert isinstance(w, QLineEdit)
+    return w.text().strip() or None
+
+
+def _unbox(f: Field, data: Any) -> Any:
+    for _text, value in f.options:
+        if _box(value) == data:
+            return value
+    return data

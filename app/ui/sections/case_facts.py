@@ -1,0 +1,76 @@
+"""What the rules say about an opened case, for the case view's panels to show (read-only): the
+measures in force and their review date, the mandatory IOPC referral grounds, why force guidance
+wants an external investigation, the criminal and misconduct tracks, the notification tasks and
+what still blocks closure. The services still decide every write; this only displays.
+
+Read only after `case_queries.open_case` has let the user open the case (and logged it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from app.domain import workflow as wf
+from app.domain.policy import PolicySet
+from app.domain.records import CaseSnapshot
+from app.domain.workflow.investigation import investigating_body
+from app.domain.workflow.notifications import Task
+from app.persistence.uow import UnitOfWork
+from app.services import clock, policies
+from app.services.case_state import load_snapshots
+from app.ui.labels import human
+
+
+@dataclass(frozen=True)
+class AllegationFacts:
+    allegation_id: int
+    subject: str
+    subject_person_id: int
+    in_force: tuple[str, ...]  # RestrictionOption names
+    restriction_decided: bool
+    review_due: date | None
+    grounds: tuple[str, ...]  # "Serious assault: reason"
+    criminal: str | None  # CriminalOutcome name
+    misconduct: str | None  # the final misconduct outcome's name
+    accelerated_hearing_due: date | None  # a conviction flags "dismissal expected"
+    body: str | None
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    today: date
+    allegations: tuple[AllegationFacts, ...]
+    external_reasons: tuple[str, ...]
+    closure_blockers: tuple[str, ...]
+    tasks: tuple[Task, ...]
+    body: str | None
+
+    def allegation(self, allegation_id: int | None) -> AllegationFacts | None:
+        return next((a for a in self.allegations if a.allegation_id == allegation_id), None)
+
+
+def case_facts(uow: UnitOfWork, case_id: int) -> CaseFacts:
+    today = clock.today()
+    with uow:
+        snap = load_snapshots(uow.session, [case_id])[case_id]
+        policy_set = policies.load(uow.session)
+    return CaseFacts(
+        today, tuple(_allegation(snap, a.id, policy_set) for a in snap.allegations if a.id is not None),
+        tuple(wf.external_investigation_reasons(snap, policy_set, today)),
+        tuple(wf.closure_blockers(snap, policy_set)), tuple(wf.notification_tasks(snap, policy_set)),
+        investigating_body(snap))
+
+
+def _allegation(snap: CaseSnapshot, aid: int, policy_set: PolicySet) -> AllegationFacts:
+    a = next(x for x in snap.allegations if x.id == aid)
+    person = snap.subjects[a.subject_id]
+    state = wf.measures(snap, aid)
+    final = wf.final_outcome(snap, aid)
+    criminal = wf.current_criminal_outcome(snap, aid)
+    return AllegationFacts(
+        aid, f"{person.surname}, {person.forenames}", a.subject_id, tuple(sorted(o.name for o in state.in_force)),
+        state.decided, wf.review_due(snap, aid, policy_set),
+        tuple(f"{human(g.ground.name)}: {g.reason}" for g in wf.referral_grounds(snap, aid)),
+        criminal.name if criminal else None, str(final.payload["outcome"]) if final else None,
+        next((d.accelerated_hearing_due for d in wf.dismissal_expected(snap, policy_set) if d.allegation_id == aid),
+             None), investigating_body(snap, aid))

@@ -1,0 +1,157 @@
+"""Case actions driven through the real widgets: a supervisor creates a case with the intake form,
+records the threshold, is refused a suspension without the statutory conditions (the service's
+message shown in the dialog), imposes a restriction and sees its review in My work; closure is
+disabled while the rules list blockers; an investigator's decision needs a co-signer; a write on a
+case changed meanwhile offers Reload."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+from pytestqt.qtbot import QtBot
+
+from app.domain.enums import Role, Severity
+from app.services import casework
+from app.ui.dialogs.decision_form import DecisionDialog
+from app.ui.main_window import MainWindow
+from app.ui.sections.cases import CasesSection
+from app.ui.sections.my_work import MyWorkSection
+from tests.helpers import PASSWORD
+from tests.ui.conftest import OpenWindow
+from tests.ui.sample_data import Sample
+
+C1 = "PSD-2024-000001"
+
+
+def cases_of(window: MainWindow) -> CasesSection:
+    section = window.section(CasesSection)
+    assert isinstance(section, CasesSection)
+    window.go_to(window.sections.index(section))
+    return section
+
+
+def click(qtbot: QtBot, button: QPushButton) -> None:
+    assert button.isEnabled(), button.toolTip()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def action(qtbot: QtBot, cases: CasesSection, key: str) -> DecisionDialog:
+    click(qtbot, cases.view.panels.buttons[key])
+    dialog = cases.view.action_dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    return dialog
+
+
+def kinds(cases: CasesSection) -> list[str]:
+    assert cases.view.detail is not None
+    return [e.kind for e in cases.view.detail.timeline]
+
+
+def create_case(qtbot: QtBot, cases: CasesSection) -> str:
+    click(qtbot, cases.new_button)
+    intake = cases.intake_dialog
+    assert intake is not None
+    qtbot.waitUntil(intake.isVisible)
+    intake.dash.setCurrentIndex(intake.dash.findText("High"))
+    qtbot.keyClicks(intake.contact, "07700 900456")
+    qtbot.keyClicks(intake.subject.search, "black")
+    qtbot.waitUntil(lambda: intake.subject.results.count() == 1)
+    intake.abuse.boxes["PHYSICAL"].setChecked(True)
+    intake.abuse.boxes["COERCIVE_CONTROL"].setChecked(True)
+    click(qtbot, intake.ok_button)
+    qtbot.waitUntil(lambda: not intake.isVisible())
+    qtbot.waitUntil(cases.view.isVisible)
+    return cases.view.title.text()
+
+
+def test_a_supervisor_creates_a_case_decides_and_sees_the_review_in_my_work(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
+    window = open_window(sample.sup)
+    cases = cases_of(window)
+    reference = create_case(qtbot, cases)
+    assert reference.startswith("PSD-") and cases.view.allegations.rowCount() == 1
+    assert "no threshold decision yet" in cases.view.panels.texts["Recording and threshold"].text()
+
+    click(qtbot, action(qtbot, cases, "threshold").ok_button)
+    qtbot.waitUntil(lambda: "THRESHOLD" in kinds(cases))
+    assert "threshold met" in cases.view.panels.texts["Recording and threshold"].text()
+
+    dialog = action(qtbot, cases, "restriction")
+    dialog.check("options", "Suspended")
+    assert dialog.widgets["redeployment"].isEnabled()
+    click(qtbot, dialog.ok_button)
+    assert dialog.isVisible() and dialog.message.isVisible()
+    assert "statutory conditions" in dialog.message.text().lower() or "redeploy" in dialog.message.text().lower()
+    dialog.check("options", "Suspended", False)
+    assert not dialog.widgets["redeployment"].isEnabled()
+    dialog.check("options", "Restricted duties")
+    click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: "Review due" in cases.view.panels.texts["Restriction"].text())
+
+    close = cases.view.panels.buttons["close_case"]
+    assert not close.isEnabled() and "no final misconduct outcome" in close.toolTip()
+
+    work = window.section(MyWorkSection)
+    assert isinstance(work, MyWorkSection)
+    with qtbot.waitSignal(work.loaded, timeout=20_000):
+        window.go_to(window.sections.index(work))
+    row = next(r for r in range(work.model.rowCount())
+               if work.model.index(r, 3).data() == reference and work.model.index(r, 2).data() == "Restriction review")
+    work.table.setCurrentIndex(work.model.index(row, 0))
+    qtbot.keyClick(work.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(cases.view.isVisible)
+    assert cases.view.title.text() == reference and cases.view.tabs.currentWidget() is cases.view.panels
+    qtbot.waitUntil(lambda: window.focusWidget() is cases.view.panels.buttons["restriction_review"])
+
+
+def test_overdue_items_come_first_marked_and_counted_in_the_navigation(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
+    window = open_window(sample.sup)
+    work = window.section(MyWorkSection)
+    assert isinstance(work, MyWorkSection)
+    qtbot.waitUntil(lambda: work.model.rowCount() > 0 or work.count.text().startswith("0"), timeout=20_000)
+    with qtbot.waitSignal(work.loaded, timeout=20_000):
+        work.whole_force.setChecked(True)
+    states = [work.model.index(r, 0).data() for r in range(work.model.rowCount())]
+    assert states and states[0] == "OVERDUE" and states == sorted(states, key=lambda s: s != "OVERDUE")
+    assert "overdue" in window.nav.item(0).text()
+    work.overdue_only.setChecked(True)
+    assert {work.model.index(r, 0).data() for r in range(work.model.rowCount())} == {"OVERDUE"}
+
+
+def test_an_investigators_decision_needs_a_co_signer(qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
+    window = open_window(sample.inv)
+    cases = cases_of(window)
+    assert cases.open_case(sample.case_ids[C1])
+    dialog = action(qtbot, cases, "severity")
+    click(qtbot, dialog.ok_button)
+    assert dialog.isVisible() and "co-signed by a SUPERVISOR or HEAD_OF_PSD" in dialog.message.text()
+    field = dialog.widgets["approver"]
+    click(qtbot, field.button)  # type: ignore[attr-defined]
+    approver = field.dialog  # type: ignore[attr-defined]
+    qtbot.waitUntil(approver.isVisible)
+    qtbot.keyClicks(approver.username, "sup")
+    qtbot.keyClicks(approver.password, PASSWORD)
+    click(qtbot, approver.ok_button)
+    qtbot.waitUntil(lambda: field.user is not None)  # type: ignore[attr-defined]
+    click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: "SEVERITY" in kinds(cases))
+    assert cases.view.detail is not None
+    assert cases.view.detail.timeline[-1].approved_by == "sup" or cases.view.detail.timeline[-1].decided_by
+
+
+def test_a_case_changed_meanwhile_offers_reload(qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
+    window = open_window(sample.sup)
+    cases = cases_of(window)
+    assert cases.open_case(sample.case_ids[C1])
+    dialog = action(qtbot, cases, "severity")
+    casework.record_severity(sample.env.uow(), sample.env.user("sup2", Role.SUPERVISOR), sample.case_ids[C1], Severity.GROSS_MISCONDUCT)
+    click(qtbot, dialog.ok_button)
+    assert dialog.isVisible() and dialog.reload_button.isVisible()
+    before = cases.view.detail.version if cases.view.detail else 0
+    click(qtbot, dialog.reload_button)
+    qtbot.waitUntil(lambda: cases.view.detail is not None and cases.view.detail.version > before)
+    assert "SEVERITY" in kinds(cases)
