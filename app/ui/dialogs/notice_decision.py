@@ -58,10 +58,10 @@ class ConfirmMatchDialog(_MatchDialog):
         self.add_field("Triage outcome:", self.outcome)
         self.rationale = _text_box("Why you are sure this is the same person, and why this outcome")
         self.add_field("Rationale:", self.rationale)
-        self.result: MatchView | None = None
+        self.confirmed: MatchView | None = None
 
     def save(self) -> None:
-        self.result = matching.confirm_match(self.ctx.uow(), self.ctx.user, self.match.match_id,
+        self.confirmed = matching.confirm_match(self.ctx.uow(), self.ctx.user, self.match.match_id,
                                              TriageOutcome[self.outcome.currentData()], self.rationale.toPlainText())
 
 

@@ -220,7 +220,7 @@ class NoticesSection(Section):
         return dialog
 
     def _confirmed(self, dialog: ConfirmMatchDialog) -> None:
-        view = dialog.result
+        view = dialog.confirmed
         if view is not None and view.offers_case and self.ctx.may(Action.EDIT_CASE):
             QTimer.singleShot(0, lambda: self.offer_case(view))
 
