@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
 from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
 from app.domain.enums import Role
-from app.services import policies
+from app.services import clock, installation, policies, users
+from app.ui.context import AppContext
+from app.ui.main_window import MainWindow
 from app.ui.models.policy_tables import PolicyHistoryTableModel, PolicyTableModel
 from app.ui.sections.admin import AdministrationSection
 from app.ui.sections.retention import RetentionSection
-from tests.ui.conftest import OpenWindow
+from tests.helpers import PASSWORD, force_env
+from tests.ui.conftest import OpenWindow, message_boxes
 from tests.ui.sample_data import Sample
 
 
@@ -70,3 +78,37 @@ def test_the_policy_models_pass_the_model_tester(qtmodeltester, sample: Sample) 
     history = PolicyHistoryTableModel()
     history.set_rows(list(lines[0].history))
     qtmodeltester.check(history)
+
+
+def test_a_head_of_psd_disposes_of_a_case_with_a_second_approver(
+        qtbot: QtBot, empty_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.integration.test_retention import C1, _build, pin
+
+    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    try:
+        with force_env(empty_url) as env:
+            r = _build(env, tmp_path)
+            pin(date(2025, 7, 1))
+            force = installation.home_force(env.uow())
+            window = MainWindow(AppContext(env.db, r.head, force))
+            qtbot.addWidget(window)
+            section = window.section(RetentionSection)
+            assert isinstance(section, RetentionSection)
+            window.go_to(window.sections.index(section))
+            assert [row.reference for row in section.model.rows()][0] == C1
+            dialog = section.dispose()
+            assert dialog is not None
+            dialog.reason.setPlainText("Retention period passed; no open matters and no list entry.")
+            qtbot.keyClicks(dialog.approver, "head")
+            qtbot.keyClicks(dialog.password, PASSWORD)
+            qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+            assert dialog.isVisible() and dialog.message.text().startswith("A decision cannot be approved by the person")
+            dialog.approver.clear()
+            qtbot.keyClicks(dialog.approver, "head2")
+            qtbot.keyClicks(dialog.password, PASSWORD)
+            qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: not dialog.isVisible())
+            assert C1 not in [row.reference for row in section.model.rows()]
+            assert any(f"{C1} was disposed of" in b.text() for b in message_boxes(section))
+    finally:
+        clock.pin(None)
