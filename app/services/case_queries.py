@@ -135,8 +135,7 @@ class CaseListRow:
 
 
 def risk_column(actor: User) -> ColumnElement[str | None]:
-    """The victims' highest DASH risk, withheld (NULL) on cases the actor sees only as IOPC liaison
-    (a victim detail)."""
+    """The victims' highest DASH risk; NULL (a victim detail) where the actor reads a case only as IOPC liaison."""
     if actor.has(Role.IOPC_LIAISON) and not actor.has(Role.SUPERVISOR, Role.HEAD_OF_PSD):
         return case((visible_clause(actor, via_iopc=False), CaseRow.list_risk), else_=null())
     return CaseRow.list_risk
@@ -314,13 +313,14 @@ def _readable_or_logged(session: Session, actor: User, case_id: int, record_type
         raise
 
 
-def open_case(uow: UnitOfWork, actor: User, case_id: int) -> CaseDetail:
-    """The read-only case view. Opening it is logged as a consultation; so is a refused attempt."""
+def open_case(uow: UnitOfWork, actor: User, case_id: int, reason: str | None = None) -> CaseDetail:
+    """The read-only case view. Opening it is logged as a consultation (with any reason given), as is a refusal."""
     with uow:
         row, full = _readable_or_logged(uow.session, actor, case_id, "case", case_id, "case opening")
         snap = load_snapshots(uow.session, [case_id])[case_id]
         detail = dataclasses.replace(_detail(uow.session, snap, full), version=row.version)
-        audit.record(uow.session, actor, AccessOperation.CONSULTATION, "case", row.reference, detail="case opened")
+        audit.record(uow.session, actor, AccessOperation.CONSULTATION, "case", row.reference,
+                     reason=(reason or "").strip() or None, detail="case opened")
         uow.commit()
     return detail
 

@@ -210,3 +210,11 @@ def test_the_auditor_filters_the_log_by_user_record_and_period_and_exports_it(sc
     assert cli_out.exists() and _csv(cli_out)[2:] == cli_rows  # untouched
     exports = [e for e in audit.search(w.uow(), aud, username="aud") if e.operation == AccessOperation.DISCLOSURE.name]
     assert [e.recipient for e in exports] == ["file cli-log.csv", "file log.csv"]
+
+
+def test_a_reason_given_for_opening_a_case_is_logged(scene: Scene) -> None:
+    w = scene.w
+    cq.open_case(w.uow(), w.sup, scene.case1, reason="  Preparing the misconduct meeting  ")
+    [entry] = [e for e in audit.search(w.uow(), scene.users["aud"], username="sup", record_id=REF1)
+               if e.operation == "CONSULTATION"]
+    assert (entry.reason, entry.detail) == ("Preparing the misconduct meeting", "case opened")
