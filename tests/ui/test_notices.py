@@ -122,3 +122,51 @@ def test_an_unsigned_force_file_is_refused_with_the_reason(
         pass
     assert section.question is None
     assert any("has no signed manifest" in b.text() for b in message_boxes(section))
+
+
+def test_a_confirmed_domestic_abuse_notice_opens_a_linked_case_and_the_vetting_review_is_recorded(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow, tmp_path: Path) -> None:
+    from app.domain.enums import AbuseType, MatchState
+    from sqlalchemy import select
+
+    from app.persistence.models import CaseRow, NoticeMatchRow
+    from app.services import matching
+    from app.ui.dialogs.notice_case import NoticeCaseDialog
+    from app.ui.dialogs.notice_decision import VettingReviewDialog
+
+    with_notices(sample, tmp_path)
+    (m,) = matching.review_queue(sample.env.uow(), sample.sup)
+    matching.confirm_match(sample.env.uow(), sample.sup, m.match_id, TriageOutcome.DISCIPLINARY_INVESTIGATION,
+                           "Same person: day and month of birth swapped.")
+    section = notices_section(open_window(sample.sup))
+    section.state.setCurrentIndex(section.state.findData(MatchState.CONFIRMED.name))
+    assert section.selected() is not None and section.case_button.isVisible()
+    qtbot.mouseClick(section.case_button, Qt.MouseButton.LeftButton)
+    dialog = section.dialog
+    assert isinstance(dialog, NoticeCaseDialog) and dialog.route.currentText() == "Other force notice"
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)  # no abuse type ticked
+    assert dialog.isVisible() and dialog.message.text().startswith("allegations[1].abuse_types")
+    dialog.types[AbuseType.PHYSICAL].setChecked(True)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert dialog.reference.startswith("PSD-")
+    with sample.env.uow() as uow:
+        linked = uow.session.scalar(select(CaseRow.reference).join(NoticeMatchRow, NoticeMatchRow.case_id == CaseRow.id)
+                                    .where(NoticeMatchRow.id == m.match_id))
+    assert linked == dialog.reference
+    qtbot.mouseClick(section.vetting_button, Qt.MouseButton.LeftButton)
+    review = section.dialog
+    assert isinstance(review, VettingReviewDialog)
+    qtbot.keyClicks(review.result_text, "Clearance reviewed and maintained with conditions")
+    qtbot.mouseClick(review.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not review.isVisible())
+
+
+def test_the_harm_model_passes_the_model_tester(qtmodeltester, sample: Sample) -> None:  # type: ignore[no-untyped-def]
+    from app.services import people_queries
+    from app.ui.models.people_tables import HarmTableModel
+
+    model = HarmTableModel()
+    model.set_rows(people_queries.harm_ranking(sample.env.uow(), sample.sup, 10))
+    assert model.rowCount() == 3 and model.index(0, 0).data() == "1" and model.index(0, 1).data() == "P001"
+    qtmodeltester.check(model)
