@@ -150,7 +150,7 @@ def _person_detail(session: Session, actor: User, p: PersonRow) -> PersonDetail:
     names = tuple(_previous_names(session, [p.id]).get(p.id, []))
     shown = allowed(actor, Action.READ_CASE)
     cases = _cases_of(session, actor, p.id) if shown else ()
-    flags, reasons, harm = _flags_and_harm(session, p.id) if shown else ((), (), None)
+    flags, reasons, harm = _flags_and_harm(session, actor, p.id) if shown else ((), (), None)
     return PersonDetail(
         p.id, p.staff_number, p.warrant_number, p.surname, p.forenames, names, p.date_of_birth, p.sex,
         p.ethnicity, p.workforce_type, p.rank_or_grade, p.unit,
@@ -159,23 +159,24 @@ def _person_detail(session: Session, actor: User, p: PersonRow) -> PersonDetail:
         p.vetting_level, p.vetting_review_due, p.list_status, cases, shown, flags, reasons, harm)
 
 
-def _flags_and_harm(session: Session, person_id: int) -> tuple[tuple[str, ...], tuple[str, ...], HarmScore | None]:
+def _flags_and_harm(session: Session, actor: User, person_id: int) -> tuple[tuple[str, ...], tuple[str, ...], HarmScore | None]:
     today = clock.today()
     policy_set = policies.load(session)
     f = subject_flags(session, [person_id], policy_set, today).get(person_id)
     names = tuple(n for n, on in (("PRIOR_NOTICE", f and f.prior_notice), ("REPEAT", f and f.repeat),
                                   ("SERIAL", f and f.serial)) if on)
-    summaries = _summaries(session, [person_id])
+    summaries = _summaries(session, actor, [person_id])
     harm = ranking.harm_ranking(summaries, policy_set, today)[0] if summaries else None
     return names, (f.reasons if f else ()), harm
 
 
-def _summaries(session: Session, person_ids: Sequence[int] | None = None) -> list[AllegationSummary]:
-    """Every allegation as the domain's plain summary (victims keyed within their case)."""
+def _summaries(session: Session, actor: User, person_ids: Sequence[int] | None = None) -> list[AllegationSummary]:
+    """The allegations in cases `actor` may see, as the domain's plain summaries (victims keyed
+    within their case): a harm score never draws on cases its reader may not know of."""
     stmt = (select(AllegationRow.subject_id, AllegationRow.recorded_date, AllegationRow.victim_refs,
                    AllegationRow.abuse_types, AllegationRow.aggravating_features, AllegationRow.conduct_from,
                    CaseRow.reference, CaseRow.list_risk, AllegationRow.id)
-            .join(CaseRow, CaseRow.id == AllegationRow.case_id))
+            .join(CaseRow, CaseRow.id == AllegationRow.case_id).where(visible_clause(actor)))
     if person_ids is not None:
         stmt = stmt.where(AllegationRow.subject_id.in_(list(person_ids)))
     return [AllegationSummary(
@@ -204,7 +205,7 @@ def harm_ranking(uow: UnitOfWork, actor: User, limit: int = 20) -> list[RankedPe
         raise InvalidInput("Show at least one person.")
     with uow:
         s = uow.session
-        top = ranking.harm_ranking(_summaries(s), policies.load(s), clock.today())[:limit]
+        top = ranking.harm_ranking(_summaries(s, actor), policies.load(s), clock.today())[:limit]
         people = {p.id: p for p in s.scalars(select(PersonRow).where(PersonRow.id.in_([h.subject_id for h in top])))}
         audit.record(s, actor, AccessOperation.CONSULTATION, "harm_ranking", None, detail=f"top {limit} by RFGV")
         uow.commit()

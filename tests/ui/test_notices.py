@@ -170,3 +170,19 @@ def test_the_harm_model_passes_the_model_tester(qtmodeltester, sample: Sample) -
     model.set_rows(people_queries.harm_ranking(sample.env.uow(), sample.sup, 10))
     assert model.rowCount() == 3 and model.index(0, 0).data() == "1" and model.index(0, 1).data() == "P001"
     qtmodeltester.check(model)
+
+
+def test_the_harm_score_draws_only_on_cases_the_reader_may_see(sample: Sample, open_window: OpenWindow) -> None:
+    from sqlalchemy import select
+
+    from app.persistence.models import PersonRow
+
+    with sample.env.uow() as uow:
+        pid = uow.session.scalar(select(PersonRow.id).where(PersonRow.staff_number == "P001"))
+    assert pid is not None
+    people = open_window(sample.inv).section(PeopleSection)
+    assert isinstance(people, PeopleSection) and people.open_person(pid)
+    assert "V 1 (victims)" in people.view.flags.text()  # the investigator is on one of John Smith's two cases
+    people = open_window(sample.sup).section(PeopleSection)
+    assert isinstance(people, PeopleSection) and people.open_person(pid)
+    assert "V 2 (victims)" in people.view.flags.text() and "Repeat" in people.view.flags.text()
