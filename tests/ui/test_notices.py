@@ -186,3 +186,31 @@ def test_the_harm_score_draws_only_on_cases_the_reader_may_see(sample: Sample, o
     people = open_window(sample.sup).section(PeopleSection)
     assert isinstance(people, PeopleSection) and people.open_person(pid)
     assert "V 2 (victims)" in people.view.flags.text() and "Repeat" in people.view.flags.text()
+
+
+def test_an_outbound_notice_file_is_exported_signed(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+    from app.services import notice_files
+    from tests.ui.conftest import message_boxes
+
+    raw = Ed25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    monkeypatch.setenv(notice_files.ENV_SIGNING_KEY, base64.b64encode(raw).decode())
+    section = data_section(open_window(sample.sup))
+    card = section.outbound
+    assert card is not None
+    card.recipient.setCurrentIndex(card.recipient.findData("kent"))
+    qtbot.keyClicks(card.numbers, "P001")
+    out = tmp_path / "to-kent.csv"
+    with qtbot.waitSignal(section.export_notices(out).succeeded, timeout=20_000):
+        pass
+    assert out.exists() and notice_files.manifest_path(out).exists()
+    assert "1 notices written" in card.result.text()
+    card.numbers.setText("P006")  # no PPDA allegations: refused with the reason
+    with qtbot.waitSignal(section.export_notices(tmp_path / "none.csv").failed, timeout=20_000):
+        pass
+    assert any("P006 has no PPDA allegations recorded" in b.text() for b in message_boxes(section))
