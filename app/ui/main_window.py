@@ -233,7 +233,9 @@ class MainWindow(QMainWindow):
 
     def _label_nav(self, section: Section, overdue: int) -> None:
         item = self.nav.item(self.sections.index(section))
-        item.setText(f"{section.title} ({overdue} overdue)" if overdue else section.title)
+        item.setText(f"{section.title} ({overdue})" if overdue else section.title)
+        item.setToolTip(f"{overdue} overdue item{'s' if overdue != 1 else ''} — {section.description}")
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{section.title}, {overdue} overdue")
 
     def show_notice(self, notice_ref: str) -> bool:
         """Open a notice's candidate matches in the Notices section (My work's NOTICE_TRIAGE items)."""

@@ -32,8 +32,10 @@ from app.ui.sections.access_log import AccessLogSection
 from app.ui.sections.admin import AdministrationSection
 from app.ui.sections.cases import CasesSection
 from app.ui.sections.data import DataSection
+from app.ui.sections.my_work import MyWorkSection
 from app.ui.sections.people import PeopleSection
 from app.ui.session import SessionController
+from app.ui.signals import emit
 from app.ui.style import apply_look
 
 SIZE = (1366, 768)
@@ -121,6 +123,7 @@ def shoot_cases(shots: Shooter, db: Database) -> None:
     window = window_for(db, "supervisor1")
     cases = window.section(CasesSection)
     assert isinstance(cases, CasesSection)
+    window.go_to(window.sections.index(cases))
     shots.widget("03-cases", window)
     cases.search.setText("smith")
     cases.apply_filter()
@@ -128,11 +131,12 @@ def shoot_cases(shots: Shooter, db: Database) -> None:
     shots.widget("04-cases-search-and-filter", window)
     cases.clear_filters()
     cases.open_case(rich_case(cases))
+    cases.view.tabs.setCurrentIndex(1)
     shots.widget("05-case-allegations", window)
-    cases.view.tabs.setCurrentIndex(2)
+    cases.view.tabs.setCurrentIndex(3)
     cases.view.timeline_table.selectRow(1)
     shots.widget("06-case-decisions", window)
-    cases.view.tabs.setCurrentIndex(1)
+    cases.view.tabs.setCurrentIndex(2)
     with_contact = next(i for i, v in enumerate(cases.view.victims.rows()) if v.has_contact_details)
     cases.view.victim_table.selectRow(with_contact)
     shots.widget("07-case-victims-masked", window)
@@ -200,6 +204,38 @@ def shoot_log_and_data(shots: Shooter, db: Database, folder: Path) -> None:
     window.close()
 
 
+def shoot_my_work(shots: Shooter, db: Database) -> None:
+    window = window_for(db, "supervisor1")
+    work = window.section(MyWorkSection)
+    assert isinstance(work, MyWorkSection)
+    if work._task is not None:  # noqa: SLF001 - the first load, started when the window opened
+        wait(work.loaded)
+    work.whole_force.setChecked(True)
+    wait(work.loaded)
+    shots.widget("30-my-work", window)
+    cases = window.section(CasesSection)
+    assert isinstance(cases, CasesSection)
+    row = next((r for r in range(work.model.rowCount())
+                if work.model.index(r, 2).data() == "Restriction review" and work.model.index(r, 0).data() != "OVERDUE"),
+               0)
+    work.table.setCurrentIndex(work.model.index(row, 0))
+    emit(work.table.activated, work.model.index(row, 0))  # as Enter does
+    shots.widget("31-case-actions", window)
+    dialog = cases.view.open_action("restriction")
+    assert dialog is not None
+    dialog.check("options", "Suspended")
+    dialog.accept()
+    shots.screen("32-restriction-refused")
+    dialog.reject()
+    intake = cases.new_case()
+    intake.subject.search.setText("smi")
+    intake.subject.find_people("smi")
+    intake.abuse.boxes["PHYSICAL"].setChecked(True)
+    shots.screen("33-new-case")
+    intake.reject()
+    window.close()
+
+
 def wait(signal: object) -> None:
     loop = QEventLoop()
     signal.connect(loop.quit)  # type: ignore[attr-defined]
@@ -213,7 +249,7 @@ def shoot_iopc(shots: Shooter, db: Database) -> None:
     assert isinstance(cases, CasesSection)
     first = cases.model.data(cases.model.index(0, 0), 258)
     cases.open_case(int(first))
-    cases.view.tabs.setCurrentIndex(1)
+    cases.view.tabs.setCurrentIndex(2)
     shots.widget("20-iopc-liaison-case", window)
     window.close()
 
@@ -235,7 +271,8 @@ def main() -> int:
         steps: list[Callable[[], None]] = [
             lambda: shoot_start(shots, db, folder / "empty.db"), lambda: shoot_cases(shots, db),
             lambda: shoot_people(shots, db), lambda: shoot_admin(shots, db),
-            lambda: shoot_log_and_data(shots, db, folder), lambda: shoot_iopc(shots, db)]
+            lambda: shoot_log_and_data(shots, db, folder), lambda: shoot_iopc(shots, db),
+            lambda: shoot_my_work(shots, db)]
         for step in steps:
             step()
             QCoreApplication.processEvents()

@@ -11,7 +11,7 @@ from enum import Enum
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLineEdit, QListWidget,
+    QCheckBox, QComboBox, QDateEdit, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLayout, QLineEdit, QListWidget,
     QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
@@ -81,11 +81,11 @@ class SubjectPicker(QWidget):
         self.search.textEdited.connect(self.find_people)
         self.results = QComboBox()
         self.results.setAccessibleName("Subject")
-        self.results.setMinimumWidth(300)
+        self.results.setMinimumWidth(260)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.search, 1)
-        row.addWidget(self.results, 2)
+        row.addWidget(self.results, 3)
 
     def find_people(self, text: str) -> None:
         self.results.clear()
@@ -120,10 +120,13 @@ class CaseIntakeDialog(FormDialog):
         self.declare = QCheckBox("I declare no prior connection to the subjects or victims")
         self.declare.setAccessibleName("I declare no prior connection")
         self.declare.setVisible(ctx.user.has(Role.INVESTIGATOR))
-        self.body.insertWidget(3, self._victim_box())
-        self.body.insertWidget(4, self._allegation_box())
-        self.body.insertWidget(5, self.declare)
-        self.resize(820, 740)
+        parts = QHBoxLayout()
+        parts.addWidget(self._victim_box(), 2)
+        parts.addWidget(self._allegation_box(), 3)
+        self.body.insertLayout(3, parts)
+        self.body.insertWidget(4, self.declare)
+        self.body.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        self.resize(1180, 640)
 
     # -- victims ----------------------------------------------------------------------------
     def _victim_box(self) -> QGroupBox:
@@ -179,8 +182,8 @@ class CaseIntakeDialog(FormDialog):
         self.subject = SubjectPicker(self.ctx)
         self.victim_refs = QLineEdit()
         self.victim_refs.setPlaceholderText("Victim references, comma separated (all victims when empty)")
-        self.abuse = CheckGrid(list(AbuseType))
-        self.features = CheckGrid(list(AggravatingFeature))
+        self.abuse = CheckGrid(list(AbuseType), 2)
+        self.features = CheckGrid(list(AggravatingFeature), 2)
         self.criminal = QCheckBox("Criminal allegation")
         self.crime_ref = QLineEdit()
         add = QPushButton("Add allegation")

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QGridLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget,
+    QCheckBox, QComboBox, QDateEdit, QGridLayout, QLabel, QLayout, QLineEdit, QPlainTextEdit, QPushButton, QWidget,
 )
 
 from app.domain.errors import ConflictError, ExpectedError
@@ -68,6 +68,7 @@ class DecisionDialog(FormDialog):
         self.reload_button.setVisible(False)
         self.reload_button.clicked.connect(self._reload)
         self.buttons.addButton(self.reload_button, self.buttons.ButtonRole.ResetRole)
+        self.reload_button.setVisible(False)
         for line in spec.extra:
             self.body.insertWidget(2, _info(line))
         for f in spec.fields:
@@ -77,6 +78,7 @@ class DecisionDialog(FormDialog):
                 if not f.label:
                     self.widgets[f.key].setAccessibleName(f.help)
         self._update()
+        self.body.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.setMinimumWidth(560)
 
     # -- building ---------------------------------------------------------------------------
@@ -113,6 +115,7 @@ class DecisionDialog(FormDialog):
         box = QWidget()
         grid = QGridLayout(box)
         grid.setContentsMargins(0, 0, 0, 0)
+        grid.setVerticalSpacing(4)
         chosen = set(f.default or ())
         for i, (text, value) in enumerate(f.options):
             check = QCheckBox(text)
@@ -166,6 +169,10 @@ class DecisionDialog(FormDialog):
         self.ctx.notify(Change.CASES)
         emit(self.recorded, result)
         super().accept()
+
+    def say(self, text: str) -> None:
+        super().say(text)
+        self.adjustSize()  # room for the message
 
     def _reload(self) -> None:
         emit(self.reload_requested)

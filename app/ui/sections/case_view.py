@@ -80,7 +80,6 @@ class CaseView(QWidget):
         bar.addWidget(self.title)
         bar.addWidget(self.status)
         bar.addStretch(1)
-        bar.addWidget(note("Decisions: Actions tab"))
         return bar
 
     def _allegations_tab(self) -> QWidget:
