@@ -88,7 +88,7 @@ class MyWorkSection(Section):
             return queue.work_queue(ctx.uow(), ctx.user, everyone=everyone)
 
         task = Task(derive, self)
-        task.succeeded.connect(self._loaded)
+        task.succeeded.connect(lambda items: self._loaded(items, everyone))
         task.failed.connect(lambda exc: show_failure(self, exc))
         task.done.connect(self._task_done)
         self._task = task
@@ -102,11 +102,12 @@ class MyWorkSection(Section):
         else:
             emit(self.loaded)
 
-    def _loaded(self, items: Any) -> None:
+    def _loaded(self, items: Any, everyone: bool) -> None:
         self._items = list(items)
         self._fill_teams()
         self._show()
-        emit(self.overdue_changed, sum(1 for i in self._items if i.overdue))
+        if not everyone:  # the navigation counts the user's own overdue items
+            emit(self.overdue_changed, sum(1 for i in self._items if i.overdue))
 
     def _fill_teams(self) -> None:
         chosen = self.team.currentData()
