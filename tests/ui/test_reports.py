@@ -61,3 +61,22 @@ def test_the_retention_model_passes_the_model_tester(qtmodeltester, sample: Samp
     model = RetentionTableModel()
     model.set_rows([retention.DueForReview(1, "PSD-2010-000001", None, retention.clock.today(), 0)])
     qtmodeltester.check(model)
+
+
+def test_aggregation_names_a_malformed_return_and_counts_the_rest(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow, tmp_path: Path) -> None:
+    from app.services import reporting
+
+    good = tmp_path / "west-midlands-2024.xlsx"
+    reporting.survey_return(sample.env.uow(), sample.lead, 2024, good)
+    bad = tmp_path / "broken.xlsx"
+    bad.write_text("not a workbook", encoding="utf-8")
+    section = reports_section(open_window(sample.lead))
+    section.set_returns([good, bad])
+    assert section.files_label.text() == "2 returns chosen"
+    out = tmp_path / "national.xlsx"
+    with qtbot.waitSignal(section.export("aggregate", out).succeeded, timeout=30_000):
+        pass
+    assert out.exists() and section.result is not None
+    text = section.result.text()
+    assert "1 return counted" in text and "1 not counted" in text and "broken.xlsx" in text

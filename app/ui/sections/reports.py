@@ -58,7 +58,8 @@ def survey_summary(count: SurveyCount) -> str:
 
 def aggregation_summary(a: Aggregation) -> str:
     n = a.national
-    lines = [f"{n.forces} returns counted: {n.allegations:,} allegations, {n.individuals:,} individuals."]
+    lines = [f"{n.forces} return{'' if n.forces == 1 else 's'} counted: {n.allegations:,} allegations, "
+             f"{n.individuals:,} individuals."]
     if a.rejected:
         lines.append(f"{len(a.rejected)} not counted:")
         lines += [f"  • {r}" for r in a.rejected]
