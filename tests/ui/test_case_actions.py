@@ -159,3 +159,18 @@ def test_a_case_changed_meanwhile_offers_reload(qtbot: QtBot, sample: Sample, op
     click(qtbot, dialog.reload_button)
     qtbot.waitUntil(lambda: cases.view.detail is not None and cases.view.detail.version > before)
     assert "SEVERITY" in kinds(cases)
+
+
+def test_a_victim_added_to_an_open_case_shows_in_the_victims_tab(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
+    window = open_window(sample.sup)
+    cases = cases_of(window)
+    assert cases.open_case(sample.case_ids[C1])
+    dialog = action(qtbot, cases, "add_victim")
+    dialog.widgets["reference"].clear()  # type: ignore[attr-defined]
+    click(qtbot, dialog.ok_button)
+    assert dialog.isVisible() and dialog.message.text() == "victim.reference: a value is needed."
+    qtbot.keyClicks(dialog.widgets["reference"], "V2")
+    click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: cases.view.victims.rowCount() == 2)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from app.domain.enums import (
-    AssignmentRole, CaseType, CriminalOutcome, IopcDecision, ListStatus, MandatoryGround, MisconductOutcome,
+    AbuseType, AggravatingFeature, AssignmentRole, CaseType, DashRisk, VictimRelationship, CriminalOutcome, IopcDecision, ListStatus, MandatoryGround, MisconductOutcome,
     RestrictionOption, ReviewOutcome, Severity,
 )
 from app.domain.permissions import Action
@@ -86,6 +86,33 @@ class ActionCatalogue:
                            Field("rationale", "Rationale:", "long"), self._on(), *self._signer()],
                           lambda v: self._run(cw.record_severity, v["severity"], allegation_id=v["allegation"],
                                               rationale=v["rationale"], approver=v.get("approver"), **self._common(v)))
+
+    # -- the case record --------------------------------------------------------------------
+    def add_victim(self, aid: int | None = None) -> ActionSpec:
+        return ActionSpec("add_victim", "Add a victim", "A further victim of this case.", "Add victim",
+                          [Field("reference", "Reference:", "text", default=f"V{len(self.d.victims) + 1}"),
+                           Field("relationship", "Relationship:", "choice", enum_options(VictimRelationship)),
+                           Field("risk", "DASH risk:", "choice", [("Not assessed", None), *enum_options(DashRisk)]),
+                           Field("contact", "Contact details:", "long")],
+                          lambda v: self._run(cw.add_victim, cw.VictimInput(
+                              v["reference"] or "", v["relationship"], dash_risk=v["risk"],
+                              dash_date=self.f.today if v["risk"] else None, contact_details=v["contact"]),
+                              expected_version=self.d.version))
+
+    def add_allegation(self, aid: int | None = None) -> ActionSpec:
+        refs = ", ".join(v.reference for v in self.d.victims)
+        return ActionSpec("add_allegation", "Add an allegation", "An allegation against a further subject "
+                          "(one allegation per subject).", "Add allegation",
+                          [Field("staff", "Subject's staff number:", "text"),
+                           Field("victims", "Victims:", "text", default=refs, help="Victim references, comma separated"),
+                           Field("abuse", "Abuse types:", "choices", enum_options(AbuseType)),
+                           Field("features", "Aggravating features:", "choices", enum_options(AggravatingFeature)),
+                           Field("criminal", "", "bool", help="Criminal allegation"),
+                           Field("crime_ref", "Crime reference:", "text")],
+                          lambda v: self._run(cw.add_allegation, cw.AllegationInput(
+                              v["staff"] or "", tuple(r.strip() for r in (v["victims"] or "").split(",") if r.strip()),
+                              frozenset(v["abuse"]), frozenset(v["features"]), criminal=bool(v["criminal"]),
+                              crime_ref=v["crime_ref"]), expected_version=self.d.version))
 
     # -- restriction ------------------------------------------------------------------------
     def _conditions(self, when: Callable[[Values], bool]) -> list[Field]:

@@ -24,9 +24,10 @@ from app.ui.signals import emit
 
 DECIDING = ("threshold", "severity", "restriction", "restriction_review", "criminal_outcome", "misconduct_outcome",
             "list_notification", "vetting_review", "pcc_report", "close_case", "investigating_body")
-EDITING = ("recording", "arrest", "external_progress", "victim_update")
+EDITING = ("recording", "arrest", "external_progress", "victim_update", "add_victim", "add_allegation")
 PANELS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    ("Recording and threshold", (("recording", "Recording…"), ("threshold", "Threshold…"), ("severity", "Severity…"))),
+    ("Recording and threshold", (("recording", "Recording…"), ("threshold", "Threshold…"), ("severity", "Severity…"),
+                                 ("add_victim", "Add victim…"), ("add_allegation", "Add allegation…"))),
     ("Restriction", (("restriction", "Restriction decision…"), ("restriction_review", "Review…"),
                      ("suspension_exception", "Not suspending…"))),
     ("IOPC referral", (("iopc_referral", "Referral…"), ("iopc_decision", "IOPC decision…"))),
