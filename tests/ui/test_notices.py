@@ -214,3 +214,17 @@ def test_an_outbound_notice_file_is_exported_signed(
     with qtbot.waitSignal(section.export_notices(tmp_path / "none.csv").failed, timeout=20_000):
         pass
     assert any("P006 has no PPDA allegations recorded" in b.text() for b in message_boxes(section))
+
+
+def test_a_data_wash_runs_in_a_worker_and_reports_what_it_found(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow, tmp_path: Path) -> None:
+    from tests.ui.conftest import message_boxes
+
+    with_notices(sample, tmp_path)
+    section = notices_section(open_window(sample.sup))
+    out = tmp_path / "wash.csv"
+    with qtbot.waitSignal(section.run_wash(out).succeeded, timeout=20_000):
+        pass
+    assert out.exists() and "K-7" in out.read_text(encoding="utf-8")
+    assert any(b.text().startswith("Data wash: 6 people against 1 notices: 1 candidates") for b in message_boxes(section))
+    assert section.model.rowCount() == 1  # the pair already awaiting review is not proposed twice

@@ -6,16 +6,18 @@ run a whole data wash in a worker behind a cancellable progress dialog."""
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
 
 from app.domain.enums import MatchState
 from app.domain.permissions import Action
 from app.services import matching
 from app.services.matching import MatchView, WashSummary
+from app.ui import settings
 from app.ui.context import AppContext, Change
 from app.ui.dialogs.notice_case import NoticeCaseDialog
 from app.ui.dialogs.notice_decision import ConfirmMatchDialog, RejectMatchDialog, VettingReviewDialog
@@ -72,8 +74,11 @@ class NoticesSection(Section):
         self.wash_button = QPushButton("Run data wash…")
         self.wash_button.setAccessibleName("Run data wash")
         self.wash_button.setToolTip("Match the whole workforce against every notice held")
-        self.wash_button.clicked.connect(self.run_wash)
+        self.wash_button.clicked.connect(self.choose_wash)
         self.wash_button.setVisible(ctx.may(Action.DATA_WASH))
+        self.wash_report = QCheckBox("with CSV report")
+        self.wash_report.setToolTip("Also write every candidate pair, with score and reasons, to a CSV file")
+        self.wash_report.setVisible(ctx.may(Action.DATA_WASH))
         self.count = QLabel()
         self.count.setObjectName("countLabel")
         self.count.setAccessibleName("Number of pairs")
@@ -82,6 +87,7 @@ class NoticesSection(Section):
             top.addWidget(w)
         top.addStretch(1)
         top.addWidget(self.count)
+        top.addWidget(self.wash_report)
         top.addWidget(self.wash_button)
         self.table = table_view(self.model, "Candidate matches")
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
@@ -249,11 +255,23 @@ class NoticesSection(Section):
         return self._open(VettingReviewDialog(self.ctx, m, self))  # type: ignore[return-value]
 
     # -- data wash --------------------------------------------------------------------------
-    def run_wash(self) -> Task:
+    def choose_wash(self) -> None:
+        out: Path | None = None
+        if self.wash_report.isChecked():
+            folder = Path(settings.read(settings.LAST_FOLDER) or str(Path.home()))
+            path, _ = QFileDialog.getSaveFileName(self, "Data wash report", str(folder / "data-wash.csv"),
+                                                  "CSV (*.csv)")
+            if not path:
+                return
+            out = Path(path)
+            settings.write(settings.LAST_FOLDER, str(out.parent))
+        self.run_wash(out)
+
+    def run_wash(self, out: Path | None = None) -> Task:
         uow, user = self.ctx.uow(), self.ctx.user
 
         def work(token: CancelToken) -> WashSummary:
-            return matching.data_wash(CancellableUnitOfWork(uow, token), user)
+            return matching.data_wash(CancellableUnitOfWork(uow, token), user, out)
 
         self.task = run_with_progress(self, "Matching the whole workforce against every notice held…", work)
         self.task.succeeded.connect(self._washed)
