@@ -35,7 +35,9 @@ def shoot_notices(shots: Shooter, db: Database) -> int:
     uow = UnitOfWork(db.session_factory)
     sup = users.authenticate(uow, "supervisor1", DEMO_PASSWORD)
     queue = matching.review_queue(uow, sup)
-    chosen = next((m for m in queue if m.offers_case), queue[0])
+    with db.engine.connect() as conn:
+        cases = dict(conn.execute(text("SELECT subject_id, count(DISTINCT case_id) FROM allegation GROUP BY subject_id")).all())
+    chosen = max(queue, key=lambda m: (cases.get(m.person_id, 0), m.offers_case))  # a person with flags to show
     matching.confirm_match(UnitOfWork(db.session_factory), sup, chosen.match_id, TriageOutcome.VETTING_REVIEW,
                            "Same date of birth and surname; previous force matches the notice.")
     window = window_for(db, "supervisor1")
@@ -65,8 +67,11 @@ def shoot_person(shots: Shooter, db: Database, person_id: int) -> None:
             "WHERE m.state = 'CONFIRMED' LIMIT 1")).scalar()
         repeat = conn.execute(text("SELECT subject_id FROM allegation GROUP BY subject_id "
                                    "ORDER BY count(DISTINCT case_id) DESC LIMIT 1")).scalar()
-    people.open_person(int(flagged or repeat or person_id))
+    people.open_person(int(repeat or flagged or person_id))  # repeat and serial flags, with their reasons
     shots.widget("23-person-flags", window)
+    if flagged:
+        people.open_person(int(flagged))
+        shots.widget("29-person-prior-notice", window)
     people.show_harm()
     shots.widget("24-highest-harm", window)
     window.close()
