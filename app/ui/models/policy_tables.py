@@ -39,7 +39,7 @@ class PolicyHistoryTableModel(RowTableModel):
     """Rows are (effective from, value, set by) as PolicyLine.history gives them."""
 
     COLUMNS = (
-        Column("Effective from", lambda h: h[0], right=True),
+        Column("Effective from", lambda h: "always (shipped)" if h[2] == "default" else h[0], right=True),
         Column("Value", lambda h: h[1]),
         Column("Set by", lambda h: h[2]),
     )
