@@ -11,7 +11,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
+    QFrame, QGridLayout, QGroupBox, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
 from app.domain.enums import CaseStatus
@@ -81,15 +81,15 @@ class CaseActionPanels(QScrollArea):
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         text.setAccessibleName(f"{title}: state")
-        row = QHBoxLayout()
-        for key, label in actions:
+        row = QGridLayout()  # three buttons a row: the panel fits half of a 1366-pixel window
+        for i, (key, label) in enumerate(actions):
             button = QPushButton(label)
             button.setAccessibleName(label.rstrip("…"))
             button.clicked.connect(lambda _c=False, k=key: emit(self.action_requested, k))
             self.buttons[key] = button
             self.groups[key] = box
-            row.addWidget(button)
-        row.addStretch(1)
+            row.addWidget(button, i // 3, i % 3)
+        row.setColumnStretch(3, 1)
         layout = QVBoxLayout(box)
         layout.addWidget(text, 1)
         layout.addLayout(row)
