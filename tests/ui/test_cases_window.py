@@ -90,11 +90,11 @@ def test_opening_a_case_shows_it_masked_and_revealing_asks_a_reason_and_logs(
     open_row(qtbot, section, C1)
     view = section.view
     assert view.title.text() == C1
-    assert view.tabs.tabText(1) == "Victims (1)"
+    assert view.tabs.tabText(2) == "Victims (1)"
     contact = view.victims.index(0, VictimTableModel.CONTACT_COLUMN)
     assert contact.data() == MASK
     assert view.timeline.rowCount() == 2 and view.timeline.index(1, 4).data() == "imported from cases.csv"
-    view.tabs.setCurrentIndex(1)
+    view.tabs.setCurrentIndex(2)
     qtbot.mouseClick(view.reveal_button, Qt.MouseButton.LeftButton)
     dialog = view.reveal_dialog
     assert dialog is not None and dialog.isVisible()
@@ -129,7 +129,7 @@ def test_iopc_liaison_sees_the_referred_case_without_victims(qtbot: QtBot, sampl
     section = cases_of(open_window(sample.iopc))
     assert listed(section) == [C2]
     open_row(qtbot, section, C2)
-    assert section.view.tabs.tabText(1) == "Victims (withheld)"
+    assert section.view.tabs.tabText(2) == "Victims (withheld)"
     assert section.view.victims.rowCount() == 0 and not section.view.reveal_button.isVisible()
 
 
