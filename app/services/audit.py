@@ -13,8 +13,9 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.enums import AccessOperation
@@ -78,12 +79,12 @@ def record(
         "recipient": recipient,
         "detail": detail,
     }
-    head = AccessLogHeadRow.__table__
+    head = cast(Table, AccessLogHeadRow.__table__)
     fields["seq"], fields["prev_hash"] = session.execute(
         update(head).where(head.c.id == 1).values(last_seq=head.c.last_seq + 1)
         .returning(head.c.last_seq, head.c.last_hash)).one()
     digest = _digest(fields)
-    session.execute(insert(AccessLogRow.__table__).values(**fields, hash=digest))
+    session.execute(insert(cast(Table, AccessLogRow.__table__)).values(**fields, hash=digest))
     session.execute(update(head).where(head.c.id == 1).values(last_hash=digest))
 
 

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any, TypeVar, Unpack
 
 from sqlalchemy import Select, and_, case, false, func, null, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.domain.enums import AccessOperation, CaseStatus, DashRisk, DecisionKind, Role
@@ -134,7 +134,7 @@ class CaseListRow:
     overdue: bool
 
 
-def risk_column(actor: User) -> ColumnElement[str | None]:
+def risk_column(actor: User) -> ColumnElement[str | None] | InstrumentedAttribute[str | None]:
     """The victims' highest DASH risk; NULL (a victim detail) where the actor reads a case only as IOPC liaison."""
     if actor.has(Role.IOPC_LIAISON) and not actor.has(Role.SUPERVISOR, Role.HEAD_OF_PSD):
         return case((visible_clause(actor, via_iopc=False), CaseRow.list_risk), else_=null())

@@ -39,7 +39,8 @@ def _install_stall(ready: Path) -> None:
     from sqlalchemy.orm import ORMExecuteState, Session
 
     def note(state: ORMExecuteState) -> None:
-        if getattr(state.statement, "table", None) is not None and state.statement.table.name == "access_log_head":
+        table = getattr(state.statement, "table", None)
+        if table is not None and table.name == "access_log_head":
             state.session.info["logged"] = True
 
     def stall(session: Session) -> None:

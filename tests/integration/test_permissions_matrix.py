@@ -184,7 +184,7 @@ def _database(backend: str, folder: Path, template: Path) -> str:
 
 
 def _build(env: Env, url: str, folder: Path) -> Matrix:
-    by_role = {r: env.user(r.name.lower(), r) for r in Role if r != Role.ADMINISTRATOR}
+    by_role: dict[Role, User] = {r: env.user(r.name.lower(), r) for r in Role if r != Role.ADMINISTRATOR}
     by_role[Role.ADMINISTRATOR] = env.admin
     head = by_role[Role.HEAD_OF_PSD]
     files = {"workforce": write_csv(folder / "workforce.csv", *WF), "notices": write_csv(folder / "notices.csv", *NOTICES),
@@ -198,8 +198,8 @@ def _build(env: Env, url: str, folder: Path) -> Matrix:
     with env.uow() as uow:
         ids = dict(uow.session.execute(select(CaseRow.reference, CaseRow.id)).all())
         m.cases = {name: ids[ref] for name, ref in OPEN.items()}
-        m.allegations = {name: uow.session.scalar(select(AllegationRow.id).where(AllegationRow.case_id == cid))
-                         for name, cid in m.cases.items()}
+        allegation_of: dict[int, int] = {c: a for c, a in uow.session.execute(select(AllegationRow.case_id, AllegationRow.id))}
+        m.allegations = {name: allegation_of[cid] for name, cid in m.cases.items()}
     for name in ("edit", "decide", "approve", "read"):
         cw.assign_member(env.uow(), m.requester, m.cases[name], "investigator", AssignmentRole.INVESTIGATOR, True)
     policies.set_policy(env.uow(), env.admin, "external-investigation-guidance", "ALL", date(2024, 4, 1))
