@@ -48,6 +48,7 @@ TARGET_SECONDS, TARGET_MB = 2.0, 300
 IDLE_MS = 3000
 PROBE_MS = 50
 FIRST_WAIT = 30.0
+QUIT_WAIT = 20.0
 MARKER = "STARTUP_BENCH "
 PYCACHE = Path(tempfile.gettempdir()) / "ppda-startup-bench-pycache"
 ENV_T0 = "PPDA_BENCH_T0"  # the parent's time.monotonic() just before it started the child
@@ -506,15 +507,22 @@ def x_runs(bundle: Path | None, url: str, user: str, password: str, runs: int) -
             found = re.search(r"VmRSS:\s+(\d+) kB", status)
             mb = int(found.group(1)) / 1024 if found else float("nan")
             subprocess.run(["xdotool", "windowfocus", "--sync", main], check=True)
+            t_quit = time.monotonic()
             subprocess.run(["xdotool", "key", "ctrl+q"], check=True)
-            proc.wait(timeout=30)
+            try:
+                proc.wait(timeout=QUIT_WAIT)
+                quit_note = f"quit in {time.monotonic() - t_quit:.1f} s"
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                quit_note = f"still running {QUIT_WAIT:.0f} s after Ctrl+Q (killed)"
             if i == 0:
                 continue
             starts.append(t_dialog)
             signs.append(t_main)
             rss.append(mb)
             print(f"  run {i}: sign-in dialog after {t_dialog:.2f} s; main window {t_main:.2f} s after pressing "
-                  f"Enter; idle RSS {mb:.0f} MB", flush=True)
+                  f"Enter; idle RSS {mb:.0f} MB; {quit_note}", flush=True)
     total = statistics.median(starts) + statistics.median(signs)
     print(f"\nUnder X, {what} ({runs} runs, medians): launch -> sign-in dialog {statistics.median(starts):.2f} s; "
           f"sign-in -> main window {statistics.median(signs):.2f} s; together {total:.2f} s (typing excluded); "
