@@ -340,11 +340,17 @@ def record_vetting_review(uow: UnitOfWork, actor: User, match_id: int, result: s
 def link_case(uow: UnitOfWork, actor: User, match_id: int, case_id: int) -> None:
     """Remember the PPDA case opened from a confirmed domestic-abuse notice."""
     require(actor, Action.EDIT_CASE)
+    from app.services.case_queries import visible_clause
+
     with uow:
         m = uow.session.get(NoticeMatchRow, match_id)
-        if m is None or uow.session.get(CaseRow, case_id) is None:
-            raise NotFound("No such match or case.")
+        visible = uow.session.scalar(select(CaseRow.id).where(CaseRow.id == case_id, visible_clause(actor)))
+        if m is None or visible is None:
+            raise NotFound("No such match, or no such case that you may see.")
+        if m.state != MatchState.CONFIRMED.name:
+            raise RuleRefused("Only a confirmed match can be linked to a PPDA case.")
         m.case_id = case_id
+        audit.record(uow.session, actor, AccessOperation.ALTERATION, "notice_match", match_id, detail="linked to a case")
         uow.commit()
 
 
