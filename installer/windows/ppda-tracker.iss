@@ -1,4 +1,4 @@
-; Inno Setup 6 script: a per-machine installer for the one-folder bundle dist\ppda-tracker.
+; Inno Setup 6.3+ script: a per-machine installer for the one-folder bundle dist\ppda-tracker.
 ;
 ; Build the bundle first (bash installer/build on Windows, from Git Bash; it runs this script too
 ; when ISCC.exe is found), or compile by hand from the repository root:
