@@ -38,12 +38,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    configure(verbose=args.verbose)
+    try:
+        configure(verbose=args.verbose)
+        settings = Settings.resolve(args.db, args.user)
+    except ExpectedError as exc:  # e.g. a malformed central settings file
+        print(str(exc), file=sys.stderr)
+        return 1
     if args.command is None:
         from app.ui.launch import run_application
 
-        return run_application(Settings.resolve(args.db, args.user))
-    session = CliSession(Settings.resolve(args.db, args.user))
+        return run_application(settings)
+    session = CliSession(settings)
     try:
         return int(args.handler(session, args) or 0)
     except ExpectedError as exc:

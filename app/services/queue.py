@@ -49,8 +49,13 @@ CSV_HEADER = ["case_ref", "item", "due_date", "overdue", "assigned_to", "detail"
 
 
 def work_queue(uow: UnitOfWork, actor: User, *, everyone: bool = False, overdue_only: bool = False,
-               within_days: int | None = None, team: str | None = None) -> list[QueueItem]:
-    """The actor's own items, or (supervisors, head of PSD) the whole force's; overdue first."""
+               within_days: int | None = None, team: str | None = None,
+               most_urgent_cases: int | None = None) -> list[QueueItem]:
+    """The actor's own items, or (supervisors, head of PSD) the whole force's; overdue first.
+
+    `most_urgent_cases` derives only that many cases, those with the earliest next due date (the
+    window's My work uses it so a force with 100,000 open cases still opens at once; the command
+    line lists everything)."""
     if not actor.roles & QUEUE_ROLES:
         raise PermissionDenied(f"{actor.username} has no work queue: it is for investigators, supervisors, "
                                "the head of PSD and the IOPC liaison.")
@@ -58,7 +63,7 @@ def work_queue(uow: UnitOfWork, actor: User, *, everyone: bool = False, overdue_
         raise PermissionDenied("Only supervisors and the head of PSD see the whole force's work queue.")
     today = clock.today()
     with uow:
-        items = _derive(uow.session, today, within_days, _reach(actor))
+        items = _derive(uow.session, today, within_days, _reach(actor), most_urgent_cases)
     if not everyone:
         items = [i for i in items if _is_own(i, actor)]
     if overdue_only:
@@ -84,10 +89,13 @@ def _is_own(item: QueueItem, actor: User) -> bool:
     return item.falls_to in actor.roles or (item.falls_to == Role.SUPERVISOR and Role.HEAD_OF_PSD in actor.roles)
 
 
-def _derive(session: Session, today: date, within_days: int | None, reach: ColumnElement[bool]) -> list[QueueItem]:
+def _derive(session: Session, today: date, within_days: int | None, reach: ColumnElement[bool],
+            most_urgent: int | None = None) -> list[QueueItem]:
     stmt = select(CaseRow.id).where(CaseRow.status == CaseStatus.OPEN.name, CaseRow.next_due_date.is_not(None), reach)
     if within_days is not None:
         stmt = stmt.where(CaseRow.next_due_date <= today + timedelta(days=within_days))
+    if most_urgent is not None:
+        stmt = stmt.order_by(CaseRow.next_due_date, CaseRow.id).limit(most_urgent)
     case_ids = list(session.scalars(stmt))
     policy_set = policies.load(session)
     investigators = _investigators(session, case_ids)

@@ -25,6 +25,8 @@ from app.ui.workers import CancelToken, Task
 
 HINT = "Overdue items come first, marked OVERDUE in red. Open an item (Enter or double-click) to complete it."
 
+MOST_URGENT_CASES = 1000  # cases derived for My work, earliest next due date first
+
 
 class MyWorkSection(Section):
     title = "My work"
@@ -85,7 +87,7 @@ class MyWorkSection(Section):
         self.count.setText("Loading…")
 
         def derive(_token: CancelToken) -> list[QueueItem]:
-            return queue.work_queue(ctx.uow(), ctx.user, everyone=everyone)
+            return queue.work_queue(ctx.uow(), ctx.user, everyone=everyone, most_urgent_cases=MOST_URGENT_CASES)
 
         task = Task(derive, self)
         task.succeeded.connect(lambda items: self._loaded(items, everyone))
