@@ -7,7 +7,7 @@ a force's own value on the same date as a shipped default wins over it.
 
 Values are typed: int, bool, float, `GuidanceCoverage`, `frozenset[ExternalCriterion]` or a rank
 string. `PolicyValue.text` and `parse_policy_value` give a lossless text form for storage.
-Defaults marked "illustrative" are placeholders that a force is expected to set.
+Defaults marked "illustrative" are starting values that a force is expected to confirm or set.
 """
 
 from __future__ import annotations

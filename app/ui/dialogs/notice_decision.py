@@ -40,8 +40,8 @@ class _MatchDialog(FormDialog):
         self.ctx.notify(Change.NOTICES)
         super().accept()
 
-    def save(self) -> None:
-        raise NotImplementedError
+    def save(self) -> None:  # each dialog below records its own decision through the service
+        raise TypeError(f"{type(self).__name__} must define save()")
 
 
 class ConfirmMatchDialog(_MatchDialog):
