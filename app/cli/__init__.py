@@ -10,7 +10,6 @@ from collections.abc import Sequence
 
 from app import __version__
 from app.cli import commands
-from app.cli.session import CliSession
 from app.config import Settings
 from app.domain.enums import Role
 from app.domain.errors import ExpectedError
@@ -48,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.ui.launch import run_application
 
         return run_application(settings)
+    from app.cli.session import CliSession
+
     session = CliSession(settings)
     try:
         return int(args.handler(session, args) or 0)

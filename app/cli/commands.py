@@ -8,18 +8,13 @@ import secrets as pysecrets
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.cli.session import CliSession, new_password
 from app.domain.enums import Role
 from app.domain.errors import InvalidInput, RuleRefused
-from app.persistence import migrate
-from app.persistence.database import ENV_DB_KEY, is_encrypted_file, key_name
-from app.persistence.secrets import SecretStore
-from app.services import audit, installation, matching, notice_files, policies, queue, reporting, retention, users
-from app.services.access_log_export import LogFilter, export_access_log
-from app.services.imports.cases import import_cases
-from app.services.imports.workforce import import_workforce
+
+if TYPE_CHECKING:
+    from app.cli.session import CliSession
 
 Sub = Any  # argparse's private _SubParsersAction
 ENV_APPROVER_PASSWORD = "PPDA_APPROVER_PASSWORD"  # automation: the approving user's password
@@ -58,6 +53,10 @@ def _init(sub: Sub) -> None:
 
 
 def cmd_init(s: CliSession, a: argparse.Namespace) -> int:
+    from app.cli.session import new_password
+    from app.persistence import migrate
+    from app.services import installation
+
     key = _new_encryption_key(s) if a.encrypt else None
     db = s.database(check=False, encrypt_key=key)
     migrate.upgrade(db)
@@ -70,6 +69,9 @@ def cmd_init(s: CliSession, a: argparse.Namespace) -> int:
 
 def _new_encryption_key(s: CliSession) -> str:
     from sqlalchemy import make_url
+
+    from app.persistence.database import ENV_DB_KEY, is_encrypted_file, key_name
+    from app.persistence.secrets import SecretStore
 
     url = make_url(s.settings.db_url)
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
@@ -104,6 +106,9 @@ def _user(sub: Sub, roles: list[str]) -> None:
 
 
 def cmd_user_add(s: CliSession, a: argparse.Namespace) -> int:
+    from app.cli.session import new_password
+    from app.services import users
+
     actor = s.user()
     password = new_password(a.name)
     user = users.add_user(s.uow(), actor, a.name, {Role[r] for r in a.role}, password,
@@ -113,12 +118,16 @@ def cmd_user_add(s: CliSession, a: argparse.Namespace) -> int:
 
 
 def cmd_user_unlock(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import users
+
     users.unlock(s.uow(), s.user(), a.name)
     print(f"User '{a.name}' unlocked.")
     return 0
 
 
 def cmd_user_list(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import users
+
     for u in users.list_users(s.uow(), s.user()):
         state = "locked" if u.locked else ("inactive" if not u.active else "active")
         print(f"{u.username:20} {state:9} {';'.join(u.roles)}")
@@ -138,6 +147,8 @@ def _db(sub: Sub) -> None:
 
 
 def cmd_db_upgrade(s: CliSession, a: argparse.Namespace) -> int:
+    from app.persistence import migrate
+
     db = s.database(check=False)
     before = migrate.schema_state(db)
     backup = migrate.upgrade(db)
@@ -150,6 +161,8 @@ def cmd_db_upgrade(s: CliSession, a: argparse.Namespace) -> int:
 
 
 def cmd_db_check(s: CliSession, a: argparse.Namespace) -> int:
+    from app.persistence import migrate
+
     state = migrate.schema_state(s.database(check=False))
     if state.up_to_date:
         print(f"Database schema {state.current} matches this program.")
@@ -160,6 +173,8 @@ def cmd_db_check(s: CliSession, a: argparse.Namespace) -> int:
 
 
 def cmd_db_backups(s: CliSession, a: argparse.Namespace) -> int:
+    from app.persistence import migrate
+
     backups = migrate.list_backups(s.database(check=False))
     for b in backups:
         print(b)
@@ -169,6 +184,8 @@ def cmd_db_backups(s: CliSession, a: argparse.Namespace) -> int:
 
 
 def cmd_db_restore(s: CliSession, a: argparse.Namespace) -> int:
+    from app.persistence import migrate
+
     migrate.restore_backup(s.database(check=False), a.backup)
     print(f"Restored {a.backup.name}; the replaced file was backed up first.")
     return 0
@@ -185,6 +202,10 @@ def _import(sub: Sub) -> None:
 
 
 def cmd_import(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import notice_files
+    from app.services.imports.cases import import_cases
+    from app.services.imports.workforce import import_workforce
+
     if not a.file.exists():
         raise InvalidInput(f"{a.file}: no such file.")
     actor = s.user()
@@ -207,6 +228,8 @@ def _headcount(sub: Sub) -> None:
 
 
 def cmd_headcount_set(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import installation
+
     installation.set_headcount(s.uow(), s.user(), a.year, a.total)
     print(f"Headcount for the year ending 31 March {a.year}: {a.total}.")
     return 0
@@ -230,12 +253,16 @@ def _iso_date(text: str) -> date:
 
 
 def cmd_policy_set(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import policies
+
     value = policies.set_policy(s.uow(), s.user(), a.name, a.value, a.effective_from)
     print(f"Policy {value.name.cli_name} = {value.text} from {value.effective_from.isoformat()}.")
     return 0
 
 
 def cmd_policy_list(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import policies
+
     for line in policies.describe_all(s.uow(), s.user()):
         print(f"{line.name:48} {line.value_today:24} {line.description}")
     return 0
@@ -251,12 +278,16 @@ def _keys(sub: Sub) -> None:
 
 
 def cmd_keys_create(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import notice_files
+
     public = notice_files.create_signing_key(s.uow(), s.user())
     print("Signing key created. Send this public key to the forces that receive your notice files:\n" + public)
     return 0
 
 
 def cmd_keys_set_public(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import notice_files
+
     notice_files.set_public_key(s.uow(), s.user(), a.force, a.key)
     print(f"Public key for {a.force} held.")
     return 0
@@ -272,6 +303,8 @@ def _notices(sub: Sub) -> None:
 
 
 def cmd_notices_export(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import notice_files
+
     result = notice_files.export_transferee_notices(s.uow(), s.user(), a.recipient, a.staff_numbers, a.out)
     print(f"{result.rows} notice(s) written to {result.file} with signed manifest {result.manifest.name} "
           "(OFFICIAL-SENSITIVE; the disclosure is logged).")
@@ -288,6 +321,8 @@ def _queue(sub: Sub) -> None:
 
 def cmd_queue(s: CliSession, a: argparse.Namespace) -> int:
     import csv
+
+    from app.services import queue
 
     items = queue.work_queue(s.uow(), s.user(), everyone=a.everyone, overdue_only=a.overdue, team=a.team)
     if a.csv:
@@ -308,6 +343,8 @@ def _match(sub: Sub) -> None:
 
 
 def cmd_match(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import matching
+
     print(matching.data_wash(s.uow(), s.user(), a.out))
     return 0
 
@@ -333,6 +370,8 @@ def _exports(sub: Sub) -> None:
 
 
 def cmd_export_return(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import reporting
+
     count = reporting.survey_return(s.uow(), s.user(), a.year, a.out)
     f = count.figures
     pct = "not available (no headcount)" if f.workforce_percent is None else f"{f.workforce_percent:.2f}%"
@@ -342,18 +381,24 @@ def cmd_export_return(s: CliSession, a: argparse.Namespace) -> int:
 
 
 def cmd_export_outcomes(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import reporting
+
     reporting.outcome_breakdowns(s.uow(), s.user(), a.start, a.end, a.out)
     print(f"Outcome breakdowns {a.start.isoformat()} to {a.end.isoformat()} written to {a.out} (OFFICIAL-SENSITIVE).")
     return 0
 
 
 def cmd_report_annual(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import reporting
+
     reporting.annual_report(s.uow(), s.user(), a.year, a.out)
     print(f"Annual report for the year ending 31 March {a.year} written to {a.out} (OFFICIAL-SENSITIVE).")
     return 0
 
 
 def cmd_aggregate(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import reporting
+
     missing = [str(f) for f in a.files if not f.exists()]
     if missing:
         raise InvalidInput(f"No such file: {', '.join(missing)}")
@@ -379,12 +424,16 @@ def _audit(sub: Sub) -> None:
 
 
 def cmd_audit_verify(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import audit
+
     result = audit.verify(s.uow(), s.user())
     print(result.message, file=sys.stdout if result.ok else sys.stderr)
     return 0 if result.ok else 1
 
 
 def cmd_audit_export(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services.access_log_export import LogFilter, export_access_log
+
     wanted = LogFilter(a.username, a.record_id, a.start, a.end)
     count = export_access_log(s.uow(), s.user(), a.out, wanted)
     print(f"{count} access log entries written to {a.out} (OFFICIAL-SENSITIVE; the disclosure is logged).")
@@ -407,6 +456,8 @@ def _retention(sub: Sub) -> None:
 
 
 def cmd_retention_due(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import retention
+
     rows = retention.due(s.uow(), s.user(), a.on)
     for r in rows:
         closed = r.closed_date.isoformat() if r.closed_date else "-"
@@ -416,6 +467,8 @@ def cmd_retention_due(s: CliSession, a: argparse.Namespace) -> int:
 
 
 def cmd_retention_dispose(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import retention, users
+
     actor = s.user()
     approver = users.authenticate(s.uow(), a.approver, _approver_password(a.approver))
     case_id = retention.find_case(s.uow(), a.case_ref)
