@@ -14,15 +14,20 @@ from __future__ import annotations
 import calendar as _stdlib_calendar
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 _ONE_DAY = timedelta(days=1)
 
 
 @lru_cache(maxsize=1)
 def _bank_holidays() -> holidays.HolidayBase:
-    # The object fills in further years lazily when a date of a new year is looked up.
+    # The object fills in further years lazily when a date of a new year is looked up. Imported
+    # here, on first use, to keep it out of the program's start-up.
+    import holidays
+
     return holidays.country_holidays("GB", subdiv="ENG")
 
 
