@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from app.domain.enums import Role, Severity
 from app.services import casework
 from app.ui.dialogs.decision_form import DecisionDialog
+from app.ui.dialogs.person_picker import PersonPicker
 from app.ui.main_window import MainWindow
 from app.ui.sections.cases import CasesSection
 from app.ui.sections.my_work import MyWorkSection
@@ -174,3 +175,30 @@ def test_a_victim_added_to_an_open_case_shows_in_the_victims_tab(
     click(qtbot, dialog.ok_button)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     qtbot.waitUntil(lambda: cases.view.victims.rowCount() == 2)
+
+
+def test_an_allegation_is_added_with_the_subject_picked_from_the_register(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
+    window = open_window(sample.sup)
+    cases = cases_of(window)
+    assert cases.open_case(sample.case_ids[C1])
+    dialog = action(qtbot, cases, "add_allegation")
+    dialog.check("abuse", "Threats")
+    click(qtbot, dialog.ok_button)
+    assert dialog.isVisible() and dialog.message.text() == "allegation.subject_staff_number: a value is needed."
+    picker = dialog.widgets["staff"]
+    assert isinstance(picker, PersonPicker)
+    qtbot.keyClicks(picker.search, "smith")
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    assert picker.chosen.text() == "Chosen: Smith, John — P001 — PC, Response North."
+    click(qtbot, dialog.ok_button)
+    assert dialog.message.text() == "allegation.subject_staff_number: P001 already has an allegation in this case."
+    assert cases.view.allegations.rowCount() == 1
+    picker.search.clear()
+    qtbot.keyClicks(picker.search, "jones")
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: cases.view.allegations.rowCount() == 2)
+    assert cases.view.allegations.index(1, 0).data() == "Jones, Mary (P002)"
+    assert cases.view.allegations.index(1, 6).data() == "V1"

@@ -100,17 +100,17 @@ class ActionCatalogue:
                               expected_version=self.d.version))
 
     def add_allegation(self, aid: int | None = None) -> ActionSpec:
-        refs = ", ".join(v.reference for v in self.d.victims)
+        refs = [v.reference for v in self.d.victims]
         return ActionSpec("add_allegation", "Add an allegation", "An allegation against a further subject "
                           "(one allegation per subject).", "Add allegation",
-                          [Field("staff", "Subject's staff number:", "text"),
-                           Field("victims", "Victims:", "text", default=refs, help="Victim references, comma separated"),
+                          [Field("staff", "Subject:", "person", help="Search by surname, forenames or staff number"),
+                           Field("victims", "Victims:", "choices", [(r, r) for r in refs], default=refs),
                            Field("abuse", "Abuse types:", "choices", enum_options(AbuseType)),
                            Field("features", "Aggravating features:", "choices", enum_options(AggravatingFeature)),
                            Field("criminal", "", "bool", help="Criminal allegation"),
                            Field("crime_ref", "Crime reference:", "text")],
                           lambda v: self._run(cw.add_allegation, cw.AllegationInput(
-                              v["staff"] or "", tuple(r.strip() for r in (v["victims"] or "").split(",") if r.strip()),
+                              v["staff"] or "", tuple(r for r in refs if r in v["victims"]),
                               frozenset(v["abuse"]), frozenset(v["features"]), criminal=bool(v["criminal"]),
                               crime_ref=v["crime_ref"]), expected_version=self.d.version))
 

@@ -20,6 +20,7 @@ from app.services import clock
 from app.ui.context import AppContext, Change
 from app.ui.dialogs.decision_approver import ApproverField
 from app.ui.dialogs.forms import FormDialog
+from app.ui.dialogs.person_picker import PersonPicker
 from app.ui.labels import human
 from app.ui.signals import emit
 
@@ -28,7 +29,8 @@ Values = dict[str, Any]
 
 @dataclass(frozen=True)
 class Field:
-    """One input. kind: choice, choices (several), date, text, long, bool, approver, info."""
+    """One input. kind: choice, choices (several), date, text, long, bool, approver, person (a
+    member of the workforce searched in the register; its value is the staff number)."""
 
     key: str
     label: str
@@ -109,6 +111,10 @@ class DecisionDialog(FormDialog):
             return long_text
         if f.kind == "approver":
             return ApproverField(self.ctx, self.spec.title, self)
+        if f.kind == "person":
+            picker = PersonPicker(self.ctx, f.label.rstrip(":") or f.help)
+            picker.chosen_changed.connect(lambda _s: self._update())
+            return picker
         return QLineEdit(f.default or "")
 
     def _checks(self, f: Field) -> QWidget:
@@ -212,6 +218,9 @@ def _value(f: Field, w: QWidget) -> Any:
     if f.kind == "approver":
         assert isinstance(w, ApproverField)
         return w.user
+    if f.kind == "person":
+        assert isinstance(w, PersonPicker)
+        return w.staff_number() or None
     assert isinstance(w, QLineEdit)
     return w.text().strip() or None
 
