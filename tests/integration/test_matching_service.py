@@ -7,11 +7,12 @@ import csv
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.domain.enums import DueItemKind, MatchState, Role, TriageOutcome
 from app.domain.errors import InvalidInput, PermissionDenied, RuleRefused
 from app.persistence.models import AccessLogRow, CaseRow
+from app.persistence.uow import UnitOfWork
 from app.services import matching, queue
 from app.services.imports.cases import import_cases
 from app.services.imports.notices import import_notices
@@ -107,3 +108,103 @@ def test_a_reviewer_cannot_review_their_own_match(env: Env, tmp_path: Path) -> N
     (view,) = matching.review_queue(env.uow(), env._sup)  # type: ignore[attr-defined]
     with pytest.raises(PermissionDenied, match="about yourself"):
         matching.confirm_match(env.uow(), jane, view.match_id, TriageOutcome.NO_FURTHER_ACTION, "Nothing to see here at all.")
+
+
+# Anita Patel (S003, line-managed by S002 like Jane Smith S001) and Mark Jones (S002, no line
+# manager): exact matches.
+MORE = [["K-3", "kent", "2024-01-04", "CRIME", "Patel", "Anita", "1990-11-12", "", "Arrested"],
+        ["K-4", "kent", "2024-01-05", "CUSTODY", "Jones", "Mark", "1975-06-07", "", "Detained overnight"]]
+
+
+def _log_size(env: Env) -> int:
+    with env.uow() as uow:
+        return uow.session.scalar(select(func.count()).select_from(AccessLogRow)) or 0
+
+
+def test_the_count_is_the_queue_length_for_every_role_and_logs_nothing(env: Env, tmp_path: Path) -> None:
+    _import(env, tmp_path, NOTICES + MORE)
+    readers = {
+        "supervisor": env._sup,  # type: ignore[attr-defined]
+        "head": env.user("head", Role.HEAD_OF_PSD),
+        "investigator": env.user("inv", Role.INVESTIGATOR),
+        "the subject": env.user("jsmith", Role.SUPERVISOR, staff_number="S001"),
+        "their line manager": env.user("mjones", Role.INVESTIGATOR, staff_number="S002"),
+        "a colleague": env.user("apatel", Role.SUPERVISOR, staff_number="S003"),
+    }
+    expected = {"supervisor": 3, "head": 3, "investigator": 3, "the subject": 2, "their line manager": 0,
+                "a colleague": 2}
+    for who, user in readers.items():
+        before = _log_size(env)
+        assert matching.pending_count(env.uow(), user) == expected[who], who
+        assert _log_size(env) == before, who  # a number discloses no one's personal data
+        assert len(matching.review_queue(env.uow(), user)) == expected[who], who
+    for role in (Role.FORCE_LEAD, Role.AUDITOR, Role.IOPC_LIAISON, Role.ADMINISTRATOR):
+        other = env.user(role.name.lower(), role)
+        with pytest.raises(PermissionDenied, match="may not triage prior notices"):
+            matching.pending_count(env.uow(), other)
+        with pytest.raises(PermissionDenied, match="may not triage prior notices"):
+            matching.review_queue(env.uow(), other)
+    first = matching.review_queue(env.uow(), env._sup)[0]  # type: ignore[attr-defined]
+    matching.reject_match(env.uow(), env._sup, first.match_id, "Different person: the PNC shows another one.")  # type: ignore[attr-defined]
+    assert matching.pending_count(env.uow(), env._sup) == 2  # type: ignore[attr-defined]
+
+
+def _confirmed(env: Env, tmp_path: Path) -> matching.MatchView:
+    head = env.user("head", Role.HEAD_OF_PSD)
+    import_cases(env.uow(), head, write_csv(tmp_path / "c.csv", CASE_HEADER, CASE_ROWS))
+    _import(env, tmp_path, NOTICES)
+    (view,) = matching.review_queue(env.uow(), env._sup)  # type: ignore[attr-defined]
+    return matching.confirm_match(env.uow(), env._sup, view.match_id, TriageOutcome.VETTING_REVIEW,  # type: ignore[attr-defined]
+                                  "Same person: DOB digits swapped, surname misspelt by Kent.")
+
+
+def test_a_vetting_review_is_recorded_once_and_shown_with_the_match(env: Env, tmp_path: Path) -> None:
+    from app.services import clock
+
+    view = _confirmed(env, tmp_path)
+    assert not view.vetting_done and view.vetting_reviewed_on is None
+    matching.record_vetting_review(env.uow(), env._sup, view.match_id, "Clearance maintained with conditions")  # type: ignore[attr-defined]
+    (shown,) = matching.review_queue(env.uow(), env._sup, MatchState.CONFIRMED)  # type: ignore[attr-defined]
+    assert shown.vetting_done and shown.vetting_reviewed_on == clock.today()
+    assert shown.vetting_result == "Clearance maintained with conditions"
+    with pytest.raises(RuleRefused, match="already recorded on .*; a recorded review is never changed"):
+        matching.record_vetting_review(env.uow(), env._sup, view.match_id, "Clearance withdrawn")  # type: ignore[attr-defined]
+    (again,) = matching.review_queue(env.uow(), env._sup, MatchState.CONFIRMED)  # type: ignore[attr-defined]
+    assert again.vetting_result == "Clearance maintained with conditions"
+    jsmith = env.user("jsmith", Role.SUPERVISOR, staff_number="S001")
+    with pytest.raises(PermissionDenied, match="about yourself"):
+        matching.record_vetting_review(env.uow(), jsmith, view.match_id, "Nothing to see here")
+
+
+def test_a_match_is_linked_to_one_case_shown_only_to_those_who_may_see_it(env: Env, tmp_path: Path) -> None:
+    view = _confirmed(env, tmp_path)
+    assert not view.case_linked
+    with env.uow() as uow:
+        ids = dict(uow.session.execute(select(CaseRow.reference, CaseRow.id)).all())
+    matching.check_linkable(env.uow(), env._sup, view.match_id)  # type: ignore[attr-defined]
+    matching.link_case(env.uow(), env._sup, view.match_id, ids["PSD-2024-000001"])  # type: ignore[attr-defined]
+    (shown,) = matching.review_queue(env.uow(), env._sup, MatchState.CONFIRMED)  # type: ignore[attr-defined]
+    assert shown.case_linked and shown.linked_case == "PSD-2024-000001"
+    for refused in (lambda: matching.check_linkable(env.uow(), env._sup, view.match_id),  # type: ignore[attr-defined]
+                    lambda: matching.link_case(env.uow(), env._sup, view.match_id, ids["PSD-2024-000002"])):  # type: ignore[attr-defined]
+        with pytest.raises(RuleRefused, match="already linked to a PPDA case"):
+            refused()
+    inv = env.user("inv", Role.INVESTIGATOR)  # on no case team: may triage, may not see the case
+    (unseen,) = matching.review_queue(env.uow(), inv, MatchState.CONFIRMED)
+    assert unseen.case_linked and unseen.linked_case is None
+
+
+class FailingCommit(UnitOfWork):
+    """A unit of work whose commit fails, as a cancelled one does."""
+
+    def commit(self) -> None:
+        raise RuleRefused("The commit was refused.")
+
+
+def test_a_wash_that_is_not_committed_leaves_no_report(env: Env, tmp_path: Path) -> None:
+    _import(env, tmp_path, NOTICES)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with pytest.raises(RuleRefused, match="commit was refused"):
+        matching.data_wash(FailingCommit(env.db.session_factory), env._sup, folder / "report.csv")  # type: ignore[attr-defined]
+    assert list(folder.iterdir()) == []  # neither the report nor a half-written one
