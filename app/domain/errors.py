@@ -75,3 +75,13 @@ class ImportRejected(ExpectedError):
         if self.total > len(self.errors):
             lines.append(f"  … and {self.total - len(self.errors)} more")
         super().__init__("\n".join(lines))
+
+
+class UnsignedNoticeFile(RuleRefused):
+    """An unsigned PND or College file: refused unless the user accepts it unsigned (logged)."""
+
+    def __init__(self, filename: str, sources: list[str]) -> None:
+        self.filename = filename
+        self.sources = sources
+        super().__init__(f"{filename} is not signed. It comes from {', '.join(sources) or 'an unknown source'}; "
+                         "import it only if you are sure of its origin, and say so (--accept-unsigned).")

@@ -30,12 +30,13 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from sqlalchemy import select
 
 from app.domain.enums import AccessOperation, CaseStatus
-from app.domain.errors import InvalidInput, NotFound, RuleRefused, SecretUnavailable
+from app.domain.errors import InvalidInput, NotFound, RuleRefused, SecretUnavailable, UnsignedNoticeFile
 from app.domain.permissions import Action, require
 from app.domain.records import User
 from app.persistence.models import AllegationRow, CaseRow, DecisionRow, ForceRow, PersonRow, SettingRow
 from app.persistence.secrets import SecretStore
 from app.persistence.uow import UnitOfWork
+from app.reports.files import atomic_path
 from app.services import audit, clock
 from app.services.imports.notices import COLUMNS, import_notices
 from app.services.imports.workforce import ImportSummary
@@ -179,18 +180,15 @@ def write_signed(uow: UnitOfWork, actor: User, recipient: str, rows: list[dict[s
             "marking": "OFFICIAL-SENSITIVE",
         }
         manifest["signature"] = base64.b64encode(key.sign(_canonical(manifest))).decode()
-        _atomic_write(out, data)
-        _atomic_write(manifest_path(out), json.dumps(manifest, indent=2).encode("utf-8"))
-        audit.record(uow.session, actor, AccessOperation.DISCLOSURE, "notice_file", out.name, recipient=recipient,
-                     detail=f"{len(rows)} notice(s) sent")
-        uow.commit()
+        # The files take their names only once the disclosure is committed: a refused or cancelled
+        # export leaves neither the file nor a half-written one.
+        with atomic_path(out) as temp, atomic_path(manifest_path(out)) as temp_manifest:
+            temp.write_bytes(data)
+            temp_manifest.write_bytes(json.dumps(manifest, indent=2).encode("utf-8"))
+            audit.record(uow.session, actor, AccessOperation.DISCLOSURE, "notice_file", out.name, recipient=recipient,
+                         detail=f"{len(rows)} notice(s) sent")
+            uow.commit()
     return OutboundResult(out, manifest_path(out), len(rows))
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 # ---- inbound -------------------------------------------------------------------------------
@@ -248,8 +246,7 @@ def import_notice_file(uow: UnitOfWork, actor: User, path: Path, *, accept_unsig
         raise RuleRefused(f"{path.name} has no signed manifest ({manifest_path(path).name}) but has notices from "
                           f"{', '.join(forces)}; notices from a force must come in a signed file. Nothing was imported.")
     if not accept_unsigned:
-        raise RuleRefused(f"{path.name} is not signed. It comes from {', '.join(sorted(issuers)) or 'an unknown source'}; "
-                          "import it only if you are sure of its origin, and say so (--accept-unsigned).")
+        raise UnsignedNoticeFile(path.name, sorted(issuers))
     result = import_notices(uow, actor, path, signature_state="ACCEPTED_UNSIGNED")
     with uow:
         audit.record(uow.session, actor, AccessOperation.COLLECTION, "notice_import", path.name,

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.domain.enums import Role
-from app.domain.errors import RuleRefused
+from app.domain.errors import RuleRefused, UnsignedNoticeFile
 from app.persistence.models import AccessLogRow, NoticeRow
 from app.services import notice_files
 from app.services.imports.workforce import import_workforce
@@ -90,3 +90,32 @@ def test_transferee_notice_needs_allegations(env: Env, tmp_path: Path) -> None:
     sup = env.user("sup", Role.SUPERVISOR)
     with pytest.raises(RuleRefused, match="no PPDA allegations recorded"):
         notice_files.export_transferee_notices(env.uow(), sup, "essex", ["S001"], tmp_path / "out.csv")
+
+
+def test_an_unsigned_pnd_file_is_refused_with_a_typed_error_naming_its_sources(env: Env, tmp_path: Path) -> None:
+    pnd = write_csv(tmp_path / "p.csv", NOTICE_HEADER, [["P1", "PND", "2024-01-01", "INTELLIGENCE", "A", "B", "", "", ""],
+                                                       ["C1", "college_barred_list", "2024-01-01", "BARRED_LIST", "C", "D",
+                                                        "", "", ""]])
+    with pytest.raises(UnsignedNoticeFile) as refused:
+        notice_files.import_notice_file(env.uow(), env.user("sup", Role.SUPERVISOR), pnd)
+    assert (refused.value.filename, refused.value.sources) == ("p.csv", ["COLLEGE_BARRED_LIST", "PND"])
+    assert refused.value.message.startswith("p.csv is not signed. It comes from COLLEGE_BARRED_LIST, PND;")
+    assert "(--accept-unsigned)" in refused.value.message  # the command line's way to accept it
+    force_file = write_csv(tmp_path / "f.csv", NOTICE_HEADER, [["X1", "kent", "2024-01-01", "CRIME", "A", "B", "", "", ""]])
+    with pytest.raises(RuleRefused) as other:
+        notice_files.import_notice_file(env.uow(), env.user("sup2", Role.SUPERVISOR), force_file)
+    assert not isinstance(other.value, UnsignedNoticeFile)  # a force's notices cannot be accepted unsigned
+
+
+def test_an_export_that_is_not_committed_leaves_no_file(env: Env, tmp_path: Path) -> None:
+    from tests.integration.test_matching_service import FailingCommit
+
+    notice_files.create_signing_key(env.uow(), env.admin)
+    rows = [dict(zip(notice_files.HEADER, ["K-1", "kent", "2024-01-02", "CRIME", "Smyth", "Jane", "1985-04-03", "", "",
+                                            "", "west-midlands", "Arrested", ""]))]
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with pytest.raises(RuleRefused, match="commit was refused"):
+        notice_files.write_signed(FailingCommit(env.db.session_factory), env.user("sup", Role.SUPERVISOR),
+                                  "west-midlands", rows, folder / "to-wm.csv")
+    assert list(folder.iterdir()) == []  # neither the file, its manifest, nor a half-written one
