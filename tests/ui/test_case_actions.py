@@ -7,11 +7,11 @@ case changed meanwhile offers Reload."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QComboBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from app.domain.enums import Role, Severity
-from app.services import casework
+from app.services import casework, users
 from app.ui.dialogs.decision_form import DecisionDialog
 from app.ui.dialogs.person_picker import PersonPicker
 from app.ui.main_window import MainWindow
@@ -202,3 +202,45 @@ def test_an_allegation_is_added_with_the_subject_picked_from_the_register(
     qtbot.waitUntil(lambda: cases.view.allegations.rowCount() == 2)
     assert cases.view.allegations.index(1, 0).data() == "Jones, Mary (P002)"
     assert cases.view.allegations.index(1, 6).data() == "V1"
+
+
+def test_a_supervisor_ends_an_assignment_chosen_on_the_team_tab(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
+    window = open_window(sample.sup)
+    cases = cases_of(window)
+    assert cases.open_case(sample.case_ids[C1])
+    view = cases.view
+    view.tabs.setCurrentIndex(4)
+    assert view.tabs.tabText(4) == "Team (1)" and view.end_button.isEnabled()
+    click(qtbot, view.end_button)
+    dialog = view.action_dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    member = dialog.widgets["member"]
+    assert isinstance(member, QComboBox)
+    assert [member.itemText(i) for i in range(member.count())] == ["inv (inv) — investigator"]
+    users.set_active(sample.env.uow(), sample.env.admin, "inv", False)
+    click(qtbot, dialog.ok_button)
+    assert dialog.isVisible() and dialog.message.text() == "There is no active user called 'inv'."
+    assert view.team.rowCount() == 1
+    users.set_active(sample.env.uow(), sample.env.admin, "inv", True)
+    qtbot.keyClicks(dialog.widgets["reason"], "Moved to another team")
+    click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: view.team.rowCount() == 0)
+    assert view.tabs.tabText(4) == "Team (0)" and view.tabs.currentIndex() == 4
+    assert view.panels.texts["Team and access"].text() == "No one assigned."
+    assert not view.end_button.isEnabled()
+    assert not view.panels.buttons["end_assignment"].isEnabled()
+    assert view.panels.buttons["end_assignment"].toolTip() == "No one is assigned to this case."
+    assert view.detail is not None and view.detail.timeline[-1].kind == "ASSIGNMENT"
+    assert view.detail.timeline[-1].rationale == "Moved to another team"
+
+
+def test_an_investigator_is_not_offered_to_end_assignments(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
+    cases = cases_of(open_window(sample.inv))
+    assert cases.open_case(sample.case_ids[C1])
+    button = cases.view.panels.buttons["end_assignment"]
+    assert not button.isEnabled() and button.toolTip().startswith("Only supervisors and the head of PSD")
+    assert cases.view.end_button.isHidden()

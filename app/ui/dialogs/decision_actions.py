@@ -14,6 +14,7 @@ from app.domain.enums import (
 from app.domain.permissions import Action
 from app.domain.workflow import ExternalEvent, SuspensionConditions
 from app.services import casework as cw
+from app.services import person_search
 from app.services.case_queries import CaseDetail
 from app.ui.context import AppContext
 from app.ui.dialogs.decision_form import ActionSpec, Field, Values, enum_options
@@ -300,6 +301,22 @@ class ActionCatalogue:
                                  "subjects or victims")],
                           lambda v: self._run(cw.assign_member, v["username"] or "", v["role"], bool(v["declared"]),
                                               expected_version=self.d.version))
+
+    def end_assignment(self, aid: int | None = None, member: tuple[str, str] | None = None) -> ActionSpec:
+        """`member`: (display name, AssignmentRole name) of the team-table row to preselect."""
+        team = person_search.current_team(self.ctx.uow(), self.ctx.user, self.d.id)
+        options = [(f"{m.display_name} ({m.username}) — {human(m.role.name).lower()}", i) for i, m in enumerate(team)]
+        chosen = next((i for i, m in enumerate(team) if member == (m.display_name, m.role.name)), 0)
+
+        def call(v: Values) -> Any:
+            m = team[v["member"]] if v["member"] is not None else None
+            return self._run(cw.end_assignment, m.username if m else "", m.role if m else AssignmentRole.INVESTIGATOR,
+                             reason=v["reason"], expected_version=self.d.version)
+
+        return ActionSpec("end_assignment", "End an assignment", "Take a member off the case team. The ending is "
+                          "recorded as a decision; they keep no access to the case unless their role gives it.",
+                          "End assignment", [Field("member", "Member:", "choice", options, chosen),
+                                             Field("reason", "Reason:", "long")], call)
 
     def declare_association(self, aid: int | None = None) -> ActionSpec:
         return ActionSpec("declare_association", "Declare my association", "You are connected to a subject or a "

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QFrame, QGridLayout, QGroupBox, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
-from app.domain.enums import CaseStatus
+from app.domain.enums import AssignmentRole, CaseStatus
 from app.domain.permissions import Action
 from app.services.case_queries import CaseDetail
 from app.ui.context import AppContext
@@ -38,7 +38,7 @@ PANELS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
                                  ("vetting_review", "Vetting…"), ("pcc_report", "PCC report…"),
                                  ("victim_update", "Victim update…"))),
     ("Team and access", (("assign_member", "Assign…"), ("declare_association", "Declare my association…"),
-                         ("restrict_case", "Restrict to named users…"))),
+                         ("restrict_case", "Restrict to named users…"), ("end_assignment", "End assignment…"))),
     ("Closure", (("close_case", "Close case…"),)),
 )
 FOR_ITEM = {"RESTRICTION_DECISION": "restriction", "RESTRICTION_REVIEW": "restriction_review",
@@ -129,6 +129,8 @@ class CaseActionPanels(QScrollArea):
                 why = f"The case is {human(d.status).lower()}."
             if key == "close_case" and not why and blockers:
                 why = "Cannot close yet: " + "; ".join(blockers)
+            if key == "end_assignment" and not why and not any(m.role in AssignmentRole.__members__ for m in d.team):
+                why = "No one is assigned to this case."
             button.setEnabled(not why)
             button.setToolTip(why or button.accessibleName())
 
@@ -142,7 +144,7 @@ class CaseActionPanels(QScrollArea):
             return "Your role cannot edit cases."
         if key.startswith("iopc") and not may(Action.IOPC_RECORD):
             return "Your role cannot record IOPC referrals and decisions."
-        if key in ("assign_member", "restrict_case") and not may(Action.APPROVE):
+        if key in ("assign_member", "restrict_case", "end_assignment") and not may(Action.APPROVE):
             return "Only supervisors and the head of PSD allocate the case team and restrict access."
         return ""
 

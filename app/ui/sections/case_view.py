@@ -5,11 +5,14 @@ its service with the version the user opened; allegations with subjects and abus
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from app.domain.enums import AssignmentRole
 from app.domain.permissions import Action
 from app.services import case_queries, installation
 from app.services.case_queries import CaseDetail, VictimView
@@ -115,7 +118,12 @@ class CaseView(QWidget):
 
     def _team_tab(self) -> QWidget:
         self.team_table = table_view(self.team, "Case team")
-        return _tab(self.team_table, None)
+        self.end_button = QPushButton("End assignment…")
+        self.end_button.setAccessibleName("End the selected member's assignment")
+        self.end_button.clicked.connect(self._end_selected)
+        self.end_button.setVisible(self.ctx.may(Action.APPROVE))
+        self.team_table.selectionModel().currentRowChanged.connect(lambda *_: self._update_team())
+        return _tab(self.team_table, None, self.end_button)
 
     # -- contents ---------------------------------------------------------------------------
     def show_case(self, d: CaseDetail) -> None:
@@ -139,6 +147,9 @@ class CaseView(QWidget):
             fit_columns(table, 300)
         self.rules = case_facts(self.ctx.uow(), d.id)
         self.panels.show_case(d, self.rules)
+        if d.team:
+            self.team_table.selectRow(0)
+        self._update_team()
         self._label_tabs(d)
         self.victim_note.setText(WITHHELD_NOTE if d.victim_details_withheld else VICTIM_NOTE)
         self.victim_table.setVisible(not d.victim_details_withheld)
@@ -164,11 +175,12 @@ class CaseView(QWidget):
             self.panels.focus(key)
 
     # -- actions ----------------------------------------------------------------------------
-    def open_action(self, key: str) -> DecisionDialog | None:
+    def open_action(self, key: str, **chosen: Any) -> DecisionDialog | None:
+        """The dialog of action `key`; `chosen` preselects what the user picked in a tab."""
         d, f = self.detail, self.rules
         if d is None or f is None:
             return None
-        spec = getattr(ActionCatalogue(self.ctx, d, f, self.names), key)(self.focus_allegation)
+        spec = getattr(ActionCatalogue(self.ctx, d, f, self.names), key)(self.focus_allegation, **chosen)
         dialog = DecisionDialog(self.ctx, spec, self)
         dialog.recorded.connect(lambda _r: self.reload())
         dialog.reload_requested.connect(self.reload)
@@ -224,6 +236,23 @@ class CaseView(QWidget):
         self.victim_table.resizeColumnToContents(VictimTableModel.CONTACT_COLUMN)
         self._update_reveal()
 
+    # -- team -------------------------------------------------------------------------------
+    def _update_team(self) -> None:
+        index = self.team_table.currentIndex()
+        member = self.team.data(index, RowRoles.ROW) if index.isValid() else None
+        panel = self.panels.buttons["end_assignment"]
+        assigned = member is not None and member.role in AssignmentRole.__members__
+        self.end_button.setEnabled(panel.isEnabled() and assigned)
+        self.end_button.setToolTip(panel.toolTip() if not panel.isEnabled() else
+                                   "End the selected member's assignment" if assigned else
+                                   "Select a member of the case team")
+
+    def _end_selected(self) -> None:
+        index = self.team_table.currentIndex()
+        member = self.team.data(index, RowRoles.ROW) if index.isValid() else None
+        if member is not None:
+            self.open_action("end_assignment", member=(member.name, member.role))
+
     # -- other tabs -------------------------------------------------------------------------
     def _subject_activated(self, index: QModelIndex) -> None:
         if self.ctx.may(Action.READ_PEOPLE):
@@ -245,10 +274,16 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _tab(table: QTableView, below: QLabel | None) -> QWidget:
+def _tab(table: QTableView, below: QLabel | None, *buttons: QPushButton) -> QWidget:
     page = QWidget()
     layout = QVBoxLayout(page)
     layout.setContentsMargins(8, 8, 8, 8)
+    if buttons:
+        top = QHBoxLayout()
+        top.addStretch(1)
+        for button in buttons:
+            top.addWidget(button)
+        layout.addLayout(top)
     layout.addWidget(table, 1)
     if below is not None:
         layout.addWidget(below)
