@@ -7,19 +7,21 @@ case changed meanwhile offers Reload."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QPushButton
+from PySide6.QtWidgets import QComboBox, QPlainTextEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from app.domain.enums import Role, Severity
 from app.services import casework, users
 from app.ui.dialogs.decision_form import DecisionDialog
 from app.ui.dialogs.person_picker import PersonPicker
+from app.persistence.models import VictimRow
 from app.ui.main_window import MainWindow
+from app.ui.models.case_parts import MASK
 from app.ui.sections.cases import CasesSection
 from app.ui.sections.my_work import MyWorkSection
 from tests.helpers import PASSWORD
 from tests.ui.conftest import OpenWindow
-from tests.ui.sample_data import Sample
+from tests.ui.sample_data import CONTACT, Sample
 
 C1 = "PSD-2024-000001"
 
@@ -244,3 +246,93 @@ def test_an_investigator_is_not_offered_to_end_assignments(
     button = cases.view.panels.buttons["end_assignment"]
     assert not button.isEnabled() and button.toolTip().startswith("Only supervisors and the head of PSD")
     assert cases.view.end_button.isHidden()
+
+
+def victim_row(cases: CasesSection) -> list[str]:
+    model = cases.view.victims
+    return [model.index(0, c).data() for c in range(model.columnCount())]
+
+
+def stored_victim(sample: Sample) -> VictimRow:
+    with sample.env.uow() as uow:
+        row = uow.session.get(VictimRow, sample.victim_id(C1))
+        assert row is not None
+        uow.session.expunge(row)
+    return row
+
+
+def edit_victim(qtbot: QtBot, cases: CasesSection) -> DecisionDialog:
+    cases.view.tabs.setCurrentIndex(2)
+    click(qtbot, cases.view.edit_victim_button)
+    dialog = cases.view.action_dialog
+    assert dialog is not None and dialog.spec.key == "edit_victim"
+    qtbot.waitUntil(dialog.isVisible)
+    return dialog
+
+
+def test_a_victim_is_edited_prefilled_with_contact_details_kept_hidden(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
+    cases = cases_of(open_window(sample.sup))
+    assert cases.open_case(sample.case_ids[C1])
+    dialog = edit_victim(qtbot, cases)
+    w = dialog.widgets
+    assert isinstance(w["relationship"], QComboBox) and w["relationship"].currentText() == "Current partner"
+    assert isinstance(w["risk"], QComboBox) and w["risk"].currentText() == "High"
+    assert w["risk"].findText("Not assessed") == -1  # an update cannot take a recorded level away
+    assert isinstance(w["sex"], QComboBox) and w["sex"].currentText() == "Not recorded"
+    contact = w["contact"]
+    assert isinstance(contact, QPlainTextEdit) and contact.toPlainText() == ""
+    assert contact.placeholderText().startswith("Hidden: leave empty to keep them unchanged")
+    assert not w["colleague"].isEnabled()
+    w["sex"].setCurrentIndex(w["sex"].findText("Female"))
+    age = w["age"]
+    assert isinstance(age, QComboBox)
+    age.setCurrentIndex(age.findText("35–44"))
+    dialog.widgets["accepted"].click()  # type: ignore[attr-defined]
+    version = cases.view.detail.version if cases.view.detail else 0
+    click(qtbot, dialog.ok_button)
+    assert dialog.isVisible()
+    assert dialog.message.text() == "victim.advocate_accepted: IDVA/ISVA support can be accepted only once offered."
+    assert stored_victim(sample).sex is None and cases.view.detail and cases.view.detail.version == version
+    dialog.widgets["offered"].click()  # type: ignore[attr-defined]
+    dialog.widgets["marac"].click()  # type: ignore[attr-defined]
+    click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: victim_row(cases)[3] == "Female")
+    assert victim_row(cases) == ["V1", "Current partner", "No", "Female", "35–44", "High", "Referred",
+                                 "Offered, accepted", MASK]
+    stored = stored_victim(sample)
+    assert stored.contact_details == CONTACT and stored.dash_date is None  # untouched values stay as they were
+
+
+def test_revealed_contact_details_are_prefilled_and_can_be_cleared_and_a_colleague_linked(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
+    cases = cases_of(open_window(sample.sup))
+    assert cases.open_case(sample.case_ids[C1])
+    cases.view.victims.reveal(sample.victim_id(C1), CONTACT)
+    dialog = edit_victim(qtbot, cases)
+    contact = dialog.widgets["contact"]
+    assert isinstance(contact, QPlainTextEdit) and contact.toPlainText() == CONTACT
+    assert contact.placeholderText() == "Empty clears the contact details."
+    contact.clear()
+    workforce = dialog.widgets["workforce"]
+    assert isinstance(workforce, QComboBox)
+    workforce.setCurrentIndex(workforce.findText("Same force"))
+    picker = dialog.widgets["colleague"]
+    assert isinstance(picker, PersonPicker) and picker.isEnabled()
+    assert picker.chosen.text() == "No change: a colleague already linked stays linked."
+    qtbot.keyClicks(picker.search, "white")
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: victim_row(cases)[2] == "Same force")
+    assert victim_row(cases)[8] == "None recorded"
+    stored = stored_victim(sample)
+    assert stored.contact_details is None and stored.person_id is not None
+
+
+def test_an_iopc_liaison_is_offered_no_victim_edit(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
+    cases = cases_of(open_window(sample.iopc))
+    assert cases.open_case(sample.case_ids["PSD-2024-000002"])
+    assert cases.view.edit_victim_button.isHidden()

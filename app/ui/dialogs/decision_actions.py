@@ -5,17 +5,18 @@ a field here never decides what is allowed, it only asks for what the service ne
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
 from typing import Any
 
 from app.domain.enums import (
-    AbuseType, AggravatingFeature, AssignmentRole, CaseType, DashRisk, VictimRelationship, CriminalOutcome, IopcDecision, ListStatus, MandatoryGround, MisconductOutcome,
-    RestrictionOption, ReviewOutcome, Severity,
+    AbuseType, AgeBand, AggravatingFeature, AssignmentRole, CaseType, DashRisk, VictimRelationship, CriminalOutcome, IopcDecision, ListStatus, MandatoryGround, MisconductOutcome,
+    RestrictionOption, ReviewOutcome, Severity, Sex, VictimWorkforce,
 )
 from app.domain.permissions import Action
 from app.domain.workflow import ExternalEvent, SuspensionConditions
 from app.services import casework as cw
 from app.services import person_search
-from app.services.case_queries import CaseDetail
+from app.services.case_queries import CaseDetail, VictimView
 from app.ui.context import AppContext
 from app.ui.dialogs.decision_form import ActionSpec, Field, Values, enum_options
 from app.ui.labels import day, human
@@ -25,6 +26,14 @@ SUSPENDED = RestrictionOption.SUSPENDED
 CONDITIONS = (("redeployment", "Temporary redeployment was considered and is not appropriate"),
               ("prejudiced", "The investigation may be prejudiced"),
               ("public_interest", "The public interest requires it"))
+
+
+def _recorded(key: str, label: str, kind: type[Enum], current: str | None, none: str) -> Field:
+    """A choice of `kind`, preset to the recorded value. "Not recorded" is offered only while
+    nothing is: an update leaves a value it is not given as it was (VictimUpdate), so it could not
+    take one away."""
+    options = enum_options(kind) if current else [(none, None), *enum_options(kind)]
+    return Field(key, label, "choice", options, kind[current] if current else None)
 
 
 class ActionCatalogue:
@@ -99,6 +108,47 @@ class ActionCatalogue:
                               v["reference"] or "", v["relationship"], dash_risk=v["risk"],
                               dash_date=self.f.today if v["risk"] else None, contact_details=v["contact"]),
                               expected_version=self.d.version))
+
+    def edit_victim(self, aid: int | None = None, victim: VictimView | None = None,
+                    revealed: str | None = None) -> ActionSpec:
+        """The victim's details as recorded; contact details only when `revealed` (what the reveal
+        returned), else the field is empty and left empty keeps them."""
+        v = victim or self.d.victims[0]
+        assessed = lambda x: x.get("risk") is not None  # noqa: E731
+        colleague = lambda x: x.get("workforce") == VictimWorkforce.SAME_FORCE  # noqa: E731
+        contact_hint = ("Empty clears the contact details." if revealed is not None else
+                        "Hidden: leave empty to keep them unchanged; anything typed replaces them.")
+        fields = [
+            Field("relationship", "Relationship:", "choice", enum_options(VictimRelationship),
+                  VictimRelationship[v.relationship]),
+            Field("workforce", "Police workforce:", "choice", enum_options(VictimWorkforce),
+                  VictimWorkforce[v.police_workforce]),
+            Field("colleague", "Colleague:", "person", when=colleague,
+                  placeholder="No change: a colleague already linked stays linked."),
+            _recorded("sex", "Sex:", Sex, v.sex, "Not recorded"),
+            _recorded("age", "Age band:", AgeBand, v.age_band, "Not recorded"),
+            _recorded("risk", "DASH risk:", DashRisk, v.dash_risk, "Not assessed"),
+            Field("dash_date", "DASH date:", "date", default=v.dash_date or self.f.today, when=assessed),
+            Field("assessor", "DASH assessor:", "text", when=assessed,
+                  placeholder="User name; leave empty to keep the assessor recorded"),
+            Field("marac", "Support:", "bool", default=v.marac_referred, help="Referred to MARAC"),
+            Field("offered", "", "bool", default=v.advocate_offered, help="IDVA/ISVA support offered"),
+            Field("accepted", "", "bool", default=v.advocate_accepted, help="IDVA/ISVA support accepted"),
+            Field("contact", "Contact details:", "long", default=revealed or "", placeholder=contact_hint)]
+        return ActionSpec("edit_victim", f"Edit victim {v.reference}", "Correct or complete what is recorded about "
+                          "the victim. A value left as it is does not change.", "Save victim", fields,
+                          lambda x: self._run(cw.update_victim, v.reference, self._victim_update(v, x, revealed),
+                                              expected_version=self.d.version))
+
+    def _victim_update(self, v: VictimView, x: Values, revealed: str | None) -> cw.VictimUpdate:
+        new_assessment = x["risk"] != (DashRisk[v.dash_risk] if v.dash_risk else None)
+        moved = x["dash_date"] != (v.dash_date or self.f.today)  # the date field starts there
+        return cw.VictimUpdate(
+            relationship=x["relationship"], police_workforce=x["workforce"], staff_number=x["colleague"],
+            sex=x["sex"], age_band=x["age"], dash_risk=x["risk"],
+            dash_date=x["dash_date"] if new_assessment or moved else None, dash_assessor=x["assessor"],
+            marac_referred=bool(x["marac"]), advocate_offered=bool(x["offered"]), advocate_accepted=bool(x["accepted"]),
+            contact_details=(x["contact"] or "") if revealed is not None else x["contact"])
 
     def add_allegation(self, aid: int | None = None) -> ActionSpec:
         refs = [v.reference for v in self.d.victims]

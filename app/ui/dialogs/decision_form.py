@@ -20,7 +20,7 @@ from app.services import clock
 from app.ui.context import AppContext, Change
 from app.ui.dialogs.decision_approver import ApproverField
 from app.ui.dialogs.forms import FormDialog
-from app.ui.dialogs.person_picker import PersonPicker
+from app.ui.dialogs.person_picker import NOBODY, PersonPicker
 from app.ui.labels import human
 from app.ui.signals import emit
 
@@ -39,6 +39,7 @@ class Field:
     default: Any = None
     when: Callable[[Values], bool] | None = None  # enabled only when this holds
     help: str = ""
+    placeholder: str = ""  # a hint shown while a text, long or person field is empty
 
 
 def enum_options(kind: type[Enum], only: Sequence[Any] | None = None) -> list[tuple[str, Any]]:
@@ -108,14 +109,17 @@ class DecisionDialog(FormDialog):
         if f.kind == "long":
             long_text = QPlainTextEdit(f.default or "")
             long_text.setFixedHeight(64)
+            long_text.setPlaceholderText(f.placeholder)
             return long_text
         if f.kind == "approver":
             return ApproverField(self.ctx, self.spec.title, self)
         if f.kind == "person":
-            picker = PersonPicker(self.ctx, f.label.rstrip(":") or f.help)
+            picker = PersonPicker(self.ctx, f.label.rstrip(":") or f.help, rows=3, nobody=f.placeholder or NOBODY)
             picker.chosen_changed.connect(lambda _s: self._update())
             return picker
-        return QLineEdit(f.default or "")
+        line = QLineEdit(f.default or "")
+        line.setPlaceholderText(f.placeholder)
+        return line
 
     def _checks(self, f: Field) -> QWidget:
         box = QWidget()

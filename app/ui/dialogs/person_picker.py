@@ -39,9 +39,10 @@ class PersonPicker(QWidget):
     chosen_changed = Signal(str)  # the chosen staff number ("" when the choice is cleared)
 
     def __init__(self, ctx: AppContext, what: str = "Person", parent: QWidget | None = None, *,
-                 rows: int = 4) -> None:
+                 rows: int = 4, nobody: str = NOBODY) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.nobody = nobody  # shown while no one is chosen
         self._chosen: tuple[str, str] | None = None  # (staff number, text)
         self.search = SearchBox("Surname, forenames or staff number", f"{what}: search the workforce register")
         self.search.search.connect(self.find_people)
@@ -51,7 +52,7 @@ class PersonPicker(QWidget):
         self.results.setMaximumHeight(rows * (self.fontMetrics().height() + 8) + 6)
         self.results.currentItemChanged.connect(self._current)
         self.results.installEventFilter(self)
-        self.chosen = QLabel(NOBODY)
+        self.chosen = QLabel(nobody)
         self.chosen.setObjectName("note")
         self.chosen.setWordWrap(True)
         self.chosen.setAccessibleName(f"{what}: chosen")
@@ -90,7 +91,7 @@ class PersonPicker(QWidget):
             self._say(f"{len(found)} people match: choose one (Down, then the arrow keys).")
 
     def _say(self, text: str) -> None:
-        chosen = f"Chosen: {self._chosen[1]}." if self._chosen else NOBODY
+        chosen = f"Chosen: {self._chosen[1]}." if self._chosen else self.nobody
         self.chosen.setText(f"{chosen} {text}")
 
     # -- choosing ---------------------------------------------------------------------------
@@ -115,7 +116,7 @@ class PersonPicker(QWidget):
         self.search.clear()
         self._clear_matches()
         self._chosen = None
-        self.chosen.setText(NOBODY)
+        self.chosen.setText(self.nobody)
         emit(self.chosen_changed, "")
 
     # -- keyboard ---------------------------------------------------------------------------

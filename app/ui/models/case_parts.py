@@ -96,6 +96,10 @@ class VictimTableModel(RowTableModel):
                 cell = self.index(i, self.CONTACT_COLUMN)
                 emit(self.dataChanged, cell, cell)
 
+    def revealed_text(self, victim_id: int) -> str | None:
+        """What the reveal returned for the victim ("" when none are recorded); None while masked."""
+        return self._revealed.get(victim_id)
+
     def mask_all(self) -> None:
         self._revealed.clear()
         if self._rows:

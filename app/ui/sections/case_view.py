@@ -97,10 +97,16 @@ class CaseView(QWidget):
         self.reveal_button = QPushButton(icon("eye"), "Reveal contact details…")
         self.reveal_button.setAccessibleName("Reveal contact details")
         self.reveal_button.clicked.connect(self.ask_reveal)
+        self.edit_victim_button = QPushButton("Edit victim…")
+        self.edit_victim_button.setAccessibleName("Edit the selected victim")
+        self.edit_victim_button.clicked.connect(self.edit_victim)
+        self.edit_victim_button.setVisible(self.ctx.may(Action.EDIT_CASE))
         self.victim_table.selectionModel().currentRowChanged.connect(lambda *_: self._update_reveal())
+        self.victim_table.activated.connect(lambda _i: self.edit_victim())
         top = QHBoxLayout()
         top.addWidget(self.victim_note, 1)
         top.addWidget(self.reveal_button)
+        top.addWidget(self.edit_victim_button)
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -220,6 +226,16 @@ class CaseView(QWidget):
         revealed = v is not None and bool(self.victims.data(self.victim_table.currentIndex(), VictimRoles.REVEALED))
         self.reveal_button.setVisible(self.detail is not None and not self.detail.victim_details_withheld)
         self.reveal_button.setEnabled(v is not None and v.has_contact_details and not revealed)
+        editing = self.panels.buttons["add_victim"]  # the same role and case-state checks as adding one
+        self.edit_victim_button.setEnabled(v is not None and editing.isEnabled())
+        self.edit_victim_button.setToolTip(editing.toolTip() if not editing.isEnabled() else
+                                           "Edit the selected victim (Enter)" if v else "Select a victim")
+
+    def edit_victim(self) -> DecisionDialog | None:
+        v = self.selected_victim()
+        if v is None or not self.edit_victim_button.isEnabled():
+            return None
+        return self.open_action("edit_victim", victim=v, revealed=self.victims.revealed_text(v.id))
 
     def ask_reveal(self) -> None:
         v, d = self.selected_victim(), self.detail
