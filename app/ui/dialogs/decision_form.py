@@ -55,6 +55,7 @@ class ActionSpec:
     fields: Sequence[Field]
     call: Callable[[Values], Any]  # calls the service; gets the values (approver included)
     extra: Sequence[str] = field(default_factory=tuple)  # read-only lines shown above the form
+    changed: Callable[[Any], Change] = lambda _result: Change.CASES  # what the views refresh after it
 
 
 class DecisionDialog(FormDialog):
@@ -176,7 +177,7 @@ class DecisionDialog(FormDialog):
         except ExpectedError as exc:
             self.say(exc.message)
             return
-        self.ctx.notify(Change.CASES)
+        self.ctx.notify(self.spec.changed(result))
         emit(self.recorded, result)
         super().accept()
 

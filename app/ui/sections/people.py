@@ -12,6 +12,8 @@ from app.domain.permissions import Action
 from app.services import people_queries
 from app.services.people_queries import PersonDetail
 from app.ui.context import AppContext, Change
+from app.ui.dialogs.decision_form import DecisionDialog
+from app.ui.dialogs.person_actions import leaving
 from app.ui.errors import attempt
 from app.ui.labels import day, human, human_list
 from app.ui.models.people_tables import (
@@ -38,10 +40,19 @@ class PersonView(QWidget):
         self.title = heading("")
         self.status = QLabel()
         self.status.setObjectName("statusChip")
+        self.status.setAccessibleName("Employment status")
+        self.detail: PersonDetail | None = None
+        self.leaving_dialog: DecisionDialog | None = None
+        self.leaving_button = QPushButton("Record leaving…")
+        self.leaving_button.setAccessibleName("Record leaving the force")
+        self.leaving_button.setToolTip("Record that they resigned, retired, were dismissed or transferred out")
+        self.leaving_button.clicked.connect(self.record_leaving)
+        self.leaving_button.setVisible(ctx.may(Action.IMPORT_WORKFORCE))  # who keeps the register
         bar = QHBoxLayout()
         for w in (back, self.title, self.status):
             bar.addWidget(w)
         bar.addStretch(1)
+        bar.addWidget(self.leaving_button)
         self.facts = FactGrid(columns=3)
         self.flags = QLabel()
         self.flags.setObjectName("flagPanel")
@@ -61,6 +72,7 @@ class PersonView(QWidget):
 
     def show_person(self, p: PersonDetail) -> None:
         self.person_id = p.id
+        self.detail = p
         self.title.setText(f"{p.surname}, {p.forenames} ({p.staff_number})")
         self.status.setText(human(p.employment_status))
         self.status.setProperty("state", "open" if p.employment_status == "SERVING" else "closed")
@@ -100,6 +112,15 @@ class PersonView(QWidget):
             lines.append(f"<b>Harm ranking (RFGV): {p.harm.score:g}</b> — {html.escape(p.harm.explanation)}")
         self.flags.setText("<br>".join(lines))
         self.flags.setVisible(bool(lines))
+
+    def record_leaving(self) -> DecisionDialog | None:
+        if self.detail is None:
+            return None
+        dialog = DecisionDialog(self.ctx, leaving(self.ctx, self.detail), self)
+        dialog.finished.connect(lambda _r: setattr(self, "leaving_dialog", None))
+        self.leaving_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _case_activated(self, index: QModelIndex) -> None:
         emit(self.case_requested, int(self.cases.data(index, PersonCaseRoles.CASE_ID)))

@@ -1,0 +1,97 @@
+"""A person's page driven through its widgets: whoever keeps the workforce register records that a
+person left the force (the leaving statuses the service accepts, the date), sees the new status on
+the page, and gets the service's message, with nothing changed, when it refuses."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QComboBox, QDateEdit
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from app.domain.enums import EmploymentStatus
+from app.persistence.models import PersonRow
+from app.services import clock
+from app.ui.dialogs.decision_form import DecisionDialog
+from app.ui.main_window import MainWindow
+from app.ui.sections.people import PeopleSection
+from tests.ui.conftest import OpenWindow
+from tests.ui.sample_data import Sample
+
+
+def people_of(window: MainWindow) -> PeopleSection:
+    section = window.section(PeopleSection)
+    assert isinstance(section, PeopleSection)
+    window.go_to(window.sections.index(section))
+    return section
+
+
+def person(sample: Sample, staff_number: str) -> PersonRow:
+    with sample.env.uow() as uow:
+        row = uow.session.scalar(select(PersonRow).where(PersonRow.staff_number == staff_number))
+        assert row is not None
+        uow.session.expunge(row)
+    return row
+
+
+def open_leaving(qtbot: QtBot, people: PeopleSection, staff_number: str, sample: Sample) -> DecisionDialog:
+    assert people.open_person(person(sample, staff_number).id)
+    button = people.view.leaving_button
+    assert button.isVisible() and button.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    dialog = people.view.leaving_dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    return dialog
+
+
+def test_recording_that_a_subject_resigned_shows_on_their_page(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
+    people = people_of(open_window(sample.env.admin))
+    dialog = open_leaving(qtbot, people, "P001", sample)
+    status = dialog.widgets["status"]
+    assert isinstance(status, QComboBox)
+    assert [status.itemText(i) for i in range(status.count())] == ["Resigned", "Retired", "Dismissed", "Transferred out"]
+    assert "Smith, John (P001) — now serving." in [label.text() for label in dialog.findChildren(type(dialog.message))]
+    left_on = dialog.widgets["end_date"]
+    assert isinstance(left_on, QDateEdit)
+    tomorrow = clock.today() + timedelta(days=1)
+    left_on.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.message.text() == (
+        f"end_date: {tomorrow.isoformat()} is in the future; record the leaving once it has happened.")
+    assert person(sample, "P001").employment_status == "SERVING"
+
+    last_day = clock.today() - timedelta(days=3)
+    left_on.setDate(QDate(last_day.year, last_day.month, last_day.day))
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: people.view.status.text() == "Resigned")
+    assert people.view.isVisible() and people.view.title.text() == "Smith, John (P001)"
+    assert person(sample, "P001").end_date == last_day
+
+
+def test_a_second_leaving_is_refused_with_the_services_message(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
+    people = people_of(open_window(sample.env.admin))
+    dialog = open_leaving(qtbot, people, "P005", sample)
+    status = dialog.widgets["status"]
+    assert isinstance(status, QComboBox)
+    status.setCurrentIndex(status.findText("Retired"))
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: people.view.status.text() == "Retired")
+    today = clock.today()
+    dialog = open_leaving(qtbot, people, "P005", sample)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert dialog.message.text() == f"P005 is already recorded as RETIRED from {today.isoformat()}."
+    assert person(sample, "P005").employment_status == EmploymentStatus.RETIRED.name
+
+
+def test_only_those_who_keep_the_register_are_offered_it(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
+    people = people_of(open_window(sample.sup))
+    assert people.open_person(person(sample, "P002").id)
+    assert people.view.leaving_button.isHidden()
