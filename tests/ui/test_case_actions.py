@@ -2,21 +2,27 @@
 records the threshold, is refused a suspension without the statutory conditions (the service's
 message shown in the dialog), imposes a restriction and sees its review in My work; closure is
 disabled while the rules list blockers; an investigator's decision needs a co-signer; a write on a
-case changed meanwhile offers Reload."""
+case changed meanwhile offers Reload; an allegation's subject is picked from the register; an
+assignment is ended from the Team tab; a victim is edited with contact details kept hidden unless
+revealed."""
 
 from __future__ import annotations
+
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QPlainTextEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from app.domain.enums import Role, Severity
+from app.domain.records import User
+from app.persistence.models import VictimRow
 from app.services import casework, users
 from app.ui.dialogs.decision_form import DecisionDialog
 from app.ui.dialogs.person_picker import PersonPicker
-from app.persistence.models import VictimRow
 from app.ui.main_window import MainWindow
 from app.ui.models.case_parts import MASK
+from app.ui.sections.base import Section
 from app.ui.sections.cases import CasesSection
 from app.ui.sections.my_work import MyWorkSection
 from tests.helpers import PASSWORD
@@ -26,11 +32,25 @@ from tests.ui.sample_data import CONTACT, Sample
 C1 = "PSD-2024-000001"
 
 
-def cases_of(window: MainWindow) -> CasesSection:
-    section = window.section(CasesSection)
-    assert isinstance(section, CasesSection)
+S = TypeVar("S", bound=Section)
+
+
+def shown(window: MainWindow, kind: type[S]) -> S:
+    section = window.section(kind)
+    assert isinstance(section, kind)
     window.go_to(window.sections.index(section))
     return section
+
+
+def cases_of(window: MainWindow) -> CasesSection:
+    return shown(window, CasesSection)
+
+
+def case_one(open_window: OpenWindow, sample: Sample, user: User | None = None) -> CasesSection:
+    """The Cases section of a window (the supervisor's unless `user`) showing case C1."""
+    cases = cases_of(open_window(user or sample.sup))
+    assert cases.open_case(sample.case_ids[C1])
+    return cases
 
 
 def click(qtbot: QtBot, button: QPushButton) -> None:
@@ -166,9 +186,7 @@ def test_a_case_changed_meanwhile_offers_reload(qtbot: QtBot, sample: Sample, op
 
 def test_a_victim_added_to_an_open_case_shows_in_the_victims_tab(
         qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
-    window = open_window(sample.sup)
-    cases = cases_of(window)
-    assert cases.open_case(sample.case_ids[C1])
+    cases = case_one(open_window, sample)
     dialog = action(qtbot, cases, "add_victim")
     dialog.widgets["reference"].clear()  # type: ignore[attr-defined]
     click(qtbot, dialog.ok_button)
@@ -181,9 +199,7 @@ def test_a_victim_added_to_an_open_case_shows_in_the_victims_tab(
 
 def test_an_allegation_is_added_with_the_subject_picked_from_the_register(
         qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
-    window = open_window(sample.sup)
-    cases = cases_of(window)
-    assert cases.open_case(sample.case_ids[C1])
+    cases = case_one(open_window, sample)
     dialog = action(qtbot, cases, "add_allegation")
     dialog.check("abuse", "Threats")
     click(qtbot, dialog.ok_button)
@@ -208,9 +224,7 @@ def test_an_allegation_is_added_with_the_subject_picked_from_the_register(
 
 def test_a_supervisor_ends_an_assignment_chosen_on_the_team_tab(
         qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
-    window = open_window(sample.sup)
-    cases = cases_of(window)
-    assert cases.open_case(sample.case_ids[C1])
+    cases = case_one(open_window, sample)
     view = cases.view
     view.tabs.setCurrentIndex(4)
     assert view.tabs.tabText(4) == "Team (1)" and view.end_button.isEnabled()
@@ -241,8 +255,7 @@ def test_a_supervisor_ends_an_assignment_chosen_on_the_team_tab(
 
 def test_an_investigator_is_not_offered_to_end_assignments(
         qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
-    cases = cases_of(open_window(sample.inv))
-    assert cases.open_case(sample.case_ids[C1])
+    cases = case_one(open_window, sample, sample.inv)
     button = cases.view.panels.buttons["end_assignment"]
     assert not button.isEnabled() and button.toolTip().startswith("Only supervisors and the head of PSD")
     assert cases.view.end_button.isHidden()
@@ -272,8 +285,7 @@ def edit_victim(qtbot: QtBot, cases: CasesSection) -> DecisionDialog:
 
 def test_a_victim_is_edited_prefilled_with_contact_details_kept_hidden(
         qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
-    cases = cases_of(open_window(sample.sup))
-    assert cases.open_case(sample.case_ids[C1])
+    cases = case_one(open_window, sample)
     dialog = edit_victim(qtbot, cases)
     w = dialog.widgets
     assert isinstance(w["relationship"], QComboBox) and w["relationship"].currentText() == "Current partner"
@@ -307,8 +319,7 @@ def test_a_victim_is_edited_prefilled_with_contact_details_kept_hidden(
 
 def test_revealed_contact_details_are_prefilled_and_can_be_cleared_and_a_colleague_linked(
         qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
-    cases = cases_of(open_window(sample.sup))
-    assert cases.open_case(sample.case_ids[C1])
+    cases = case_one(open_window, sample)
     cases.view.victims.reveal(sample.victim_id(C1), CONTACT)
     dialog = edit_victim(qtbot, cases)
     contact = dialog.widgets["contact"]

@@ -4,7 +4,7 @@ the page, and gets the service's message, with nothing changed, when it refuses.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QDateEdit
@@ -19,13 +19,11 @@ from app.ui.main_window import MainWindow
 from app.ui.sections.people import PeopleSection
 from tests.ui.conftest import OpenWindow
 from tests.ui.sample_data import Sample
+from tests.ui.test_case_actions import shown
 
 
 def people_of(window: MainWindow) -> PeopleSection:
-    section = window.section(PeopleSection)
-    assert isinstance(section, PeopleSection)
-    window.go_to(window.sections.index(section))
-    return section
+    return shown(window, PeopleSection)
 
 
 def person(sample: Sample, staff_number: str) -> PersonRow:
@@ -47,6 +45,16 @@ def open_leaving(qtbot: QtBot, people: PeopleSection, staff_number: str, sample:
     return dialog
 
 
+def record(qtbot: QtBot, dialog: DecisionDialog, status: str = "Resigned", on: date | None = None) -> None:
+    """Choose how and when they left, and press Record leaving."""
+    combo, left_on = dialog.widgets["status"], dialog.widgets["end_date"]
+    assert isinstance(combo, QComboBox) and isinstance(left_on, QDateEdit)
+    combo.setCurrentIndex(combo.findText(status))
+    day = on or clock.today()
+    left_on.setDate(QDate(day.year, day.month, day.day))
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+
 def test_recording_that_a_subject_resigned_shows_on_their_page(
         qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
     people = people_of(open_window(sample.env.admin))
@@ -55,18 +63,14 @@ def test_recording_that_a_subject_resigned_shows_on_their_page(
     assert isinstance(status, QComboBox)
     assert [status.itemText(i) for i in range(status.count())] == ["Resigned", "Retired", "Dismissed", "Transferred out"]
     assert "Smith, John (P001) — now serving." in [label.text() for label in dialog.findChildren(type(dialog.message))]
-    left_on = dialog.widgets["end_date"]
-    assert isinstance(left_on, QDateEdit)
     tomorrow = clock.today() + timedelta(days=1)
-    left_on.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
-    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    record(qtbot, dialog, on=tomorrow)
     assert dialog.isVisible() and dialog.message.text() == (
         f"end_date: {tomorrow.isoformat()} is in the future; record the leaving once it has happened.")
     assert person(sample, "P001").employment_status == "SERVING"
 
     last_day = clock.today() - timedelta(days=3)
-    left_on.setDate(QDate(last_day.year, last_day.month, last_day.day))
-    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    record(qtbot, dialog, on=last_day)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     qtbot.waitUntil(lambda: people.view.status.text() == "Resigned")
     assert people.view.isVisible() and people.view.title.text() == "Smith, John (P001)"
@@ -76,15 +80,11 @@ def test_recording_that_a_subject_resigned_shows_on_their_page(
 def test_a_second_leaving_is_refused_with_the_services_message(
         qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
     people = people_of(open_window(sample.env.admin))
-    dialog = open_leaving(qtbot, people, "P005", sample)
-    status = dialog.widgets["status"]
-    assert isinstance(status, QComboBox)
-    status.setCurrentIndex(status.findText("Retired"))
-    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    record(qtbot, open_leaving(qtbot, people, "P005", sample), "Retired")
     qtbot.waitUntil(lambda: people.view.status.text() == "Retired")
     today = clock.today()
     dialog = open_leaving(qtbot, people, "P005", sample)
-    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    record(qtbot, dialog)
     assert dialog.isVisible()
     assert dialog.message.text() == f"P005 is already recorded as RETIRED from {today.isoformat()}."
     assert person(sample, "P005").employment_status == EmploymentStatus.RETIRED.name
