@@ -104,3 +104,20 @@ def test_the_progress_dialog_cancel_button_cancels(qtbot: QtBot, sample: Sample,
     with qtbot.waitSignal(task.failed, timeout=5_000) as failed:
         qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     assert str(failed.args[0]) == "Cancelled: nothing was saved."
+
+
+def test_only_the_unsigned_file_refusal_asks_to_accept_the_file(sample: Sample, open_window: OpenWindow,
+                                                                 tmp_path: Path) -> None:
+    from app.domain.errors import RuleRefused, UnsignedNoticeFile
+
+    section = data_section(open_window(sample.sup))
+    notices, pnd = section.kinds["notices"], tmp_path / "pnd.csv"
+    section._failed(notices, RuleRefused("pnd.csv is not signed. Some other refusal that reads alike."), pnd)  # noqa: SLF001
+    assert section.question is None  # recognised by its type, not its wording
+    assert any("Some other refusal" in b.text() for b in message_boxes(section))
+    section._failed(notices, UnsignedNoticeFile("pnd.csv", ["PND"]), pnd)  # noqa: SLF001
+    question = section.question
+    assert question is not None and question.isVisible()
+    assert question.text().startswith("pnd.csv is not signed. It comes from PND.")
+    assert "--accept-unsigned" not in question.text()  # the command line's wording is not the window's
+    question.reject()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from app.domain.errors import ImportRejected, RuleRefused
+from app.domain.errors import ImportRejected, UnsignedNoticeFile
 from app.domain.permissions import Action
 from app.domain.records import User
 from app.persistence.uow import UnitOfWork
@@ -37,11 +37,6 @@ Importer = Callable[[UnitOfWork, User, Path], ImportSummary]
 def _notices(uow: UnitOfWork, user: User, path: Path, accept_unsigned: bool = False) -> ImportSummary:
     summary, _changed_ids = notice_files.import_notice_file(uow, user, path, accept_unsigned=accept_unsigned)
     return summary
-
-
-def asks_consent(exc: BaseException) -> bool:
-    """The refusal of an unsigned PND or College file, which the user may accept."""
-    return isinstance(exc, RuleRefused) and " is not signed." in exc.message
 
 
 @dataclass(frozen=True)
@@ -147,8 +142,8 @@ class DataSection(Section):
         self.ctx.notify(kind.change)
 
     def _failed(self, kind: ImportKind, exc: BaseException, path: Path) -> None:
-        if kind.key == "notices" and asks_consent(exc):
-            self.ask_unsigned(path, exc.message)  # type: ignore[attr-defined]
+        if isinstance(exc, UnsignedNoticeFile):
+            self.ask_unsigned(path, exc)
         elif isinstance(exc, ImportRejected):
             self.cards[kind.key].result.setText(f"Last import: {exc.filename} refused ({exc.total} problems)")
             self.problems = ImportProblemsDialog(exc, self)
@@ -156,11 +151,14 @@ class DataSection(Section):
         else:
             show_failure(self, exc)
 
-    def ask_unsigned(self, path: Path, refusal: str) -> QMessageBox:
+    def ask_unsigned(self, path: Path, refusal: UnsignedNoticeFile) -> QMessageBox:
         """An unsigned PND or College file: import it only if the user says so (logged)."""
+        sources = ", ".join(refusal.sources) or "an unknown source"
         self.question = QMessageBox(QMessageBox.Icon.Question, "Accept an unsigned file?",
-                                    f"{refusal}\n\nImport {path.name} unsigned? Your acceptance is recorded in the "
-                                    "access log.", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+                                    f"{refusal.filename} is not signed. It comes from {sources}.\n\nImport "
+                                    f"{path.name} unsigned? Import it only if you are sure of its origin; your "
+                                    "acceptance is recorded in the access log.",
+                                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         self.question.setDefaultButton(QMessageBox.StandardButton.No)
         self.question.setAccessibleName("Accept an unsigned file?")
         self.question.button(QMessageBox.StandardButton.Yes).setText("Accept unsigned and import")
