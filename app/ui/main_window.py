@@ -3,8 +3,8 @@ the signed-in user in the status bar, keyboard shortcuts, the idle lock, remembe
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QToolButton,
     QVBoxLayout, QWidget,
@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(lambda: self.lock(f"It was idle for {self.idle.minutes} minutes."))
         self.idle.restart()
         self._restore_geometry()
+        self._shown = False
         if self.sections:
             self.go_to(0)
 
@@ -191,6 +192,18 @@ class MainWindow(QMainWindow):
         geometry = settings.read(settings.WINDOW_GEOMETRY)
         if not geometry.isEmpty():
             self.restoreGeometry(geometry)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown:
+            self._shown = True
+            QTimer.singleShot(0, self._counts)
+
+    def _counts(self) -> None:
+        """Once the window is on screen: the Notices count (in a worker; the queue loads on opening)."""
+        notices = self.section(NoticesSection)
+        if isinstance(notices, NoticesSection):
+            notices.refresh_count()
 
     # -- navigation -------------------------------------------------------------------------
     def section(self, kind: type[Section]) -> Section | None:

@@ -3,6 +3,7 @@ then flagged), reject without a rationale refused, a domestic-abuse notice offer
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -27,6 +28,11 @@ def with_notices(sample: Sample, folder: Path) -> None:
     import_notices(sample.env.uow(), sample.sup, write_csv(folder / "notices.csv", NOTICE_HEADER, NOTICES))
 
 
+def shown_text(section: NoticesSection) -> str:
+    """The side-by-side comparison as the reader sees it (without the markup)."""
+    return re.sub(r"<[^>]+>", "", section.detail.text())
+
+
 def notices_section(window: object) -> NoticesSection:
     section = window.section(NoticesSection)  # type: ignore[attr-defined]
     assert isinstance(section, NoticesSection)
@@ -39,8 +45,7 @@ def test_confirming_a_match_flags_the_person_and_offers_a_case(
     with_notices(sample, tmp_path)
     window = open_window(sample.sup)
     section = notices_section(window)
-    nav = window.nav.item(window.sections.index(section)).text()
-    assert nav == "Notices (1)"
+    assert window.nav.item(window.sections.index(section)).text() == "Notices (1)"
     m = section.selected()
     assert m is not None and m.notice_id == "K-7" and m.staff_number == "P001"
     shown = section.detail.text()
@@ -60,6 +65,28 @@ def test_confirming_a_match_flags_the_person_and_offers_a_case(
     assert isinstance(people, PeopleSection) and people.open_person(m.person_id)
     assert "Prior notice" in people.view.flags.text() and "Confirmed prior notice from another force" in people.view.flags.text()
     assert "RFGV" in people.view.flags.text()
+
+
+def test_the_navigation_counts_the_pairs_awaiting_review_without_loading_the_queue(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow, tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from app.persistence.models import AccessLogRow
+    from app.ui.sections.my_work import MyWorkSection
+
+    with_notices(sample, tmp_path)
+    window = open_window(sample.sup)
+    section = window.section(NoticesSection)
+    assert isinstance(section, NoticesSection) and isinstance(window.current_section(), MyWorkSection)
+    item = window.nav.item(window.sections.index(section))
+    qtbot.waitUntil(lambda: item.text() == "Notices (1)", timeout=10_000)
+    assert section.model.rowCount() == 0  # the queue loads when the section is opened
+    with sample.env.uow() as uow:
+        consulted = uow.session.scalars(select(AccessLogRow.detail).where(AccessLogRow.record_type == "notice_match",
+                                                                          AccessLogRow.operation == "CONSULTATION")).all()
+    assert consulted == []  # counting disclosed nothing
+    window.go_to(window.sections.index(section))
+    assert section.model.rowCount() == 1 and item.text() == "Notices (1)"
 
 
 def test_rejecting_without_a_rationale_is_refused(
@@ -131,8 +158,10 @@ def test_a_confirmed_domestic_abuse_notice_opens_a_linked_case_and_the_vetting_r
 
     from app.persistence.models import CaseRow, NoticeMatchRow
     from app.services import matching
+    from app.services import clock
     from app.ui.dialogs.notice_case import NoticeCaseDialog
     from app.ui.dialogs.notice_decision import VettingReviewDialog
+    from app.ui.labels import day
 
     with_notices(sample, tmp_path)
     (m,) = matching.review_queue(sample.env.uow(), sample.sup)
@@ -154,12 +183,25 @@ def test_a_confirmed_domestic_abuse_notice_opens_a_linked_case_and_the_vetting_r
         linked = uow.session.scalar(select(CaseRow.reference).join(NoticeMatchRow, NoticeMatchRow.case_id == CaseRow.id)
                                     .where(NoticeMatchRow.id == m.match_id))
     assert linked == dialog.reference
+    assert not section.case_button.isEnabled() and section.case_button.text() == "Case linked"
+    assert f"Linked case: {dialog.reference}" in shown_text(section)
+    assert section.open_case() is None  # a notice opens one case only
+    assert "Vetting review: due" in shown_text(section)
     qtbot.mouseClick(section.vetting_button, Qt.MouseButton.LeftButton)
     review = section.dialog
     assert isinstance(review, VettingReviewDialog)
     qtbot.keyClicks(review.result_text, "Clearance reviewed and maintained with conditions")
     qtbot.mouseClick(review.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not review.isVisible())
+    assert not section.vetting_button.isEnabled() and section.vetting_button.text() == "Vetting review recorded"
+    assert (f"Vetting review: recorded {day(clock.today())}: Clearance reviewed and maintained with conditions"
+            in shown_text(section))
+    assert section.record_vetting() is None
+    stale = VettingReviewDialog(section.ctx, m, section)  # opened before the review was recorded elsewhere
+    qtbot.keyClicks(stale.result_text, "Clearance withdrawn")
+    stale.accept()
+    assert stale.message.text().startswith("The vetting review this match raised was already recorded on")
+    stale.reject()
 
 
 def test_the_harm_model_passes_the_model_tester(qtmodeltester, sample: Sample) -> None:  # type: ignore[no-untyped-def]

@@ -78,7 +78,9 @@ class NoticeCaseDialog(FormDialog):
 
     def accept(self) -> None:
         try:
-            created = create_case(self.ctx.uow(), self.ctx.user, self.intake())
+            intake = self.intake()
+            matching.check_linkable(self.ctx.uow(), self.ctx.user, self.match.match_id)  # before a case exists
+            created = create_case(self.ctx.uow(), self.ctx.user, intake)
             matching.link_case(self.ctx.uow(), self.ctx.user, self.match.match_id, created.case_id)
         except ExpectedError as exc:
             self.say(exc.message)

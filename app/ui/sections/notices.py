@@ -48,10 +48,29 @@ def comparison_html(m: MatchView) -> str:
     if m.state != MatchState.PROPOSED.name:
         decided = (f"<p><b>{human(m.state)}</b>: triage {html.escape(human(m.triage_outcome))}. "
                    f"Rationale: {html.escape(m.rationale or '')}</p>")
+    if m.state == MatchState.CONFIRMED.name:
+        decided += "".join(f"<p><b>{k}:</b> {html.escape(v)}</p>" for k, v in follow_up(m))
     return (f"<p><b>Score {m.score:.2f}</b> ({human(m.decision)})</p>"
             "<table cellspacing='0' cellpadding='4' width='100%'>"
             "<tr><th align='left'></th><th align='left'>Notice</th><th align='left'>Person in the register</th></tr>"
             f"{body}</table><p><b>Reasons</b></p><ul>{reasons}</ul>{decided}")
+
+
+def follow_up(m: MatchView) -> list[tuple[str, str]]:
+    """What became of a confirmed match: its vetting review and the case opened from it."""
+    review = f"recorded {day(m.vetting_reviewed_on)}: {m.vetting_result}" if m.vetting_done else "due"
+    shown = [("Vetting review", review)]
+    if m.case_linked:
+        shown.append(("Linked case", m.linked_case or "a case you may not open"))
+    elif m.offers_case:
+        shown.append(("Linked case", "none yet"))
+    return shown
+
+
+def _label(button: QPushButton, text: str, enabled: bool) -> None:
+    button.setText(text)
+    button.setAccessibleName(text.rstrip("…"))
+    button.setEnabled(enabled)
 
 
 class NoticesSection(Section):
@@ -131,7 +150,7 @@ class NoticesSection(Section):
                               "pair about yourself or someone you line-manage."))
         ctx.changed.connect(self._changed)
         self._update_buttons()
-        QTimer.singleShot(0, self.refresh_count)
+        self._counting = 0  # the latest count asked for (an older one arriving late is dropped)
 
     # -- loading ----------------------------------------------------------------------------
     def current_state(self) -> MatchState:
@@ -154,11 +173,22 @@ class NoticesSection(Section):
             self.table.selectRow(0)
         self._show_selected()
 
-    def refresh_count(self) -> None:
-        """The number awaiting review, for the navigation label."""
-        if self.ctx.may(Action.TRIAGE_NOTICE) and not self._activated:
-            rows = attempt(self, matching.review_queue, self.ctx.uow(), self.ctx.user, MatchState.PROPOSED)
-            self._set_awaiting(len(rows or []))
+    def refresh_count(self) -> Task | None:
+        """The number awaiting review, for the navigation label: counted in a worker, without
+        loading (or logging a consultation of) the queue, which loads when the section is opened."""
+        if not self.ctx.may(Action.TRIAGE_NOTICE) or self._activated:
+            return None
+        self._counting += 1
+        asked, uow, user = self._counting, self.ctx.uow(), self.ctx.user
+        task = Task(lambda _token: matching.pending_count(uow, user), self)
+        task.succeeded.connect(lambda n: self._counted(asked, n))
+        task.failed.connect(lambda exc: show_failure(self, exc))
+        task.start()
+        return task
+
+    def _counted(self, asked: int, n: int) -> None:
+        if asked == self._counting and not self._activated:
+            self._set_awaiting(n)
 
     def _set_awaiting(self, n: int) -> None:
         if n != self.awaiting:
@@ -209,6 +239,9 @@ class NoticesSection(Section):
         self.reject_button.setEnabled(proposed)
         self.case_button.setVisible(confirmed and m is not None and m.offers_case and self.ctx.may(Action.EDIT_CASE))
         self.vetting_button.setVisible(confirmed and self.ctx.may(Action.DECIDE))
+        linked, reviewed = m is not None and m.case_linked, m is not None and m.vetting_done
+        _label(self.case_button, "Case linked" if linked else "Open PPDA case…", not linked)
+        _label(self.vetting_button, "Vetting review recorded" if reviewed else "Record vetting review…", not reviewed)
 
     # -- decisions --------------------------------------------------------------------------
     def _open(self, dialog: QDialog) -> QDialog:
@@ -246,11 +279,11 @@ class NoticesSection(Section):
 
     def open_case(self) -> NoticeCaseDialog | None:
         m = self.selected()
-        return self.offer_case(m) if m is not None else None
+        return self.offer_case(m) if m is not None and not m.case_linked else None
 
     def record_vetting(self) -> VettingReviewDialog | None:
         m = self.selected()
-        if m is None:
+        if m is None or m.vetting_done:
             return None
         return self._open(VettingReviewDialog(self.ctx, m, self))  # type: ignore[return-value]
 
