@@ -83,7 +83,9 @@ class DecisionDialog(FormDialog):
                     self.widgets[f.key].setAccessibleName(f.help)
         self._update()
         self.body.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
-        self.setMinimumWidth(560)
+        self.intro.setMinimumWidth(540)  # the layout's constraint would override the dialog's own minimum
+        self.ensurePolished()  # the stylesheet first: its min-height would let long fields shrink,
+        self.resize(self.sizeHint().boundedTo(self.screen().availableSize()))  # so open at the preferred size
 
     # -- building ---------------------------------------------------------------------------
     def _widget(self, f: Field) -> QWidget:

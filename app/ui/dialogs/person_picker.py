@@ -49,13 +49,14 @@ class PersonPicker(QWidget):
         self.search.installEventFilter(self)
         self.results = QListWidget()
         self.results.setAccessibleName(f"{what}: matches")
-        self.results.setMaximumHeight(rows * (self.fontMetrics().height() + 8) + 6)
+        self.results.setFixedHeight(rows * _row_height(self.results) + 2 * self.results.frameWidth())
         self.results.currentItemChanged.connect(self._current)
         self.results.installEventFilter(self)
         self.chosen = QLabel(nobody)
         self.chosen.setObjectName("note")
         self.chosen.setWordWrap(True)
         self.chosen.setAccessibleName(f"{what}: chosen")
+        self.chosen.setMinimumHeight(2 * self.chosen.fontMetrics().lineSpacing())  # the choice and a hint
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(3)
@@ -88,7 +89,7 @@ class PersonPicker(QWidget):
         elif len(found) == 1:
             self.results.setCurrentRow(0)
         else:
-            self._say(f"{len(found)} people match: choose one (Down, then the arrow keys).")
+            self._say(f"{len(found)} match: Down, then the arrow keys, to choose.")
 
     def _say(self, text: str) -> None:
         chosen = f"Chosen: {self._chosen[1]}." if self._chosen else self.nobody
@@ -140,3 +141,10 @@ class PersonPicker(QWidget):
         self.results.setFocus()
         if self.results.currentRow() < 0:
             self.results.setCurrentRow(0)
+
+
+def _row_height(view: QListWidget) -> int:
+    view.addItem("Sample")
+    height = view.sizeHintForRow(0)
+    view.clear()
+    return height
