@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.permissions import Action
 from app.services.queue import QUEUE_ROLES
-from app.ui import settings
+from app.ui import settings, workers
 from app.ui.context import AppContext
 from app.ui.errors import show_message
 from app.ui.labels import human_list
@@ -308,6 +308,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_geometry()
         self.idle.detach()
+        workers.stop_all(self)  # cancelled: nothing they did is saved, and the process need not wait for them
         super().closeEvent(event)
         emit(self.closed)
 

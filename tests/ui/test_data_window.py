@@ -121,3 +121,20 @@ def test_only_the_unsigned_file_refusal_asks_to_accept_the_file(sample: Sample, 
     assert question.text().startswith("pnd.csv is not signed. It comes from PND.")
     assert "--accept-unsigned" not in question.text()  # the command line's wording is not the window's
     question.reject()
+
+
+def test_cancelling_stops_a_long_import_at_its_next_statement(qtbot: QtBot, sample: Sample,
+                                                               open_window: OpenWindow, tmp_path: Path) -> None:
+    import dataclasses
+
+    from tests.ui.test_quitting import slow_import, slow_rows
+
+    section = data_section(open_window(sample.sup))
+    started: list[int] = []
+    section.kinds["cases"] = dataclasses.replace(section.kinds["cases"], run=slow_import(started))
+    task = section.import_file("cases", tmp_path / "cases.csv")
+    qtbot.waitUntil(lambda: len(started) > 3, timeout=10_000)
+    with qtbot.waitSignal(task.failed, timeout=5_000) as failed:  # not after its million rows
+        task.token.cancel()
+    assert str(failed.args[0]) == "Cancelled: nothing was saved."
+    assert slow_rows(sample) == 0
