@@ -307,6 +307,7 @@ def test_a_victim_is_edited_prefilled_with_contact_details_kept_hidden(
     assert dialog.message.text() == "victim.advocate_accepted: IDVA/ISVA support can be accepted only once offered."
     assert stored_victim(sample).sex is None and cases.view.detail and cases.view.detail.version == version
     dialog.widgets["offered"].click()  # type: ignore[attr-defined]
+    assert dialog.widgets["marac"].accessibleName() == "Referred to MARAC"
     dialog.widgets["marac"].click()  # type: ignore[attr-defined]
     click(qtbot, dialog.ok_button)
     qtbot.waitUntil(lambda: not dialog.isVisible())

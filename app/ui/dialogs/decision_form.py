@@ -79,7 +79,7 @@ class DecisionDialog(FormDialog):
             self.widgets[f.key] = self.add_field(f.label, self._widget(f))
             if f.help:
                 self.widgets[f.key].setToolTip(f.help)
-                if not f.label:
+                if not f.label or f.kind == "bool":  # a check box is named by its own text
                     self.widgets[f.key].setAccessibleName(f.help)
         self._update()
         self.body.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
