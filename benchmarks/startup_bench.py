@@ -195,8 +195,6 @@ def _watcher_class() -> type:
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QTableView
 
-    from app.ui.sections.cases import CasesSection
-
     class StartWatcher(QObject):
         """As soon as the window answers input, opens Cases (as a user would) and waits for the first
         case rows painted: that is "usable". Meanwhile it notes when the section the window opened
@@ -212,6 +210,8 @@ def _watcher_class() -> type:
             self.pending = {"first", "cases"}
 
         def attach(self, window: Any) -> None:
+            from app.ui.sections.cases import CasesSection  # imported by now: the window holds one
+
             self.window = window
             for table in window.findChildren(QTableView):
                 self.viewports[table.viewport()] = table

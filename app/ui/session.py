@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
+import sys
+import threading
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
@@ -12,10 +16,28 @@ from app.persistence.uow import UnitOfWork
 from app.services import installation, users
 from app.ui.context import AppContext
 from app.ui.dialogs.sign_in import FirstRunDialog, SignInDialog
-from app.ui.main_window import MainWindow
 from app.ui.signals import disconnect, emit
 
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
 log = logging.getLogger(__name__)
+MAIN_WINDOW_MODULE = "app.ui.main_window"
+
+
+def _import_main_window() -> None:
+    try:
+        importlib.import_module(MAIN_WINDOW_MODULE)
+    except Exception:  # noqa: BLE001 - the import when the window opens reports it properly
+        log.debug("Importing the main window in the background failed; it is imported when needed")
+
+
+def warm_up() -> None:
+    """Import the main window's modules (sections, services, reports) on a background thread while
+    the sign-in dialog waits for the password: half of the start-up's import time, hidden behind
+    the typing (and behind the password check, which releases the interpreter lock)."""
+    if MAIN_WINDOW_MODULE not in sys.modules:
+        threading.Thread(target=_import_main_window, name="ppda-warm-up", daemon=True).start()
 
 
 class SessionController(QObject):
@@ -62,6 +84,7 @@ class SessionController(QObject):
         self.sign_in.accepted.connect(self._signed_in)
         self.sign_in.rejected.connect(self.finished)
         self.sign_in.show()
+        warm_up()
 
     def _signed_in(self) -> None:
         assert self.sign_in is not None
@@ -72,6 +95,8 @@ class SessionController(QObject):
             self._open_window(user)
 
     def _open_window(self, user: User) -> None:
+        from app.ui.main_window import MainWindow  # already imported by warm_up() unless typing was quick
+
         ctx = AppContext(self.db, user, installation.home_force(self.uow()))
         self.window = MainWindow(ctx)
         ctx.setParent(self.window)

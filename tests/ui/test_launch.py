@@ -62,3 +62,27 @@ def test_without_a_keyring_the_key_is_kept_in_memory_with_a_warning(monkeypatch:
     db = launch.open_checked(encrypted)
     assert db is not None and warned == [True]
     db.dispose()
+
+
+def test_the_main_window_is_imported_while_the_sign_in_dialog_waits() -> None:
+    """A fresh start shows the sign-in dialog before the main window's modules are imported, and
+    imports them on a background thread meanwhile (a start-up cost hidden behind the typing)."""
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, threading\n"
+        "import app.cli, app.ui.launch, app.ui.session as s\n"
+        "before = 'app.ui.main_window' in sys.modules\n"
+        "s.warm_up()\n"
+        "for t in threading.enumerate():\n"
+        "    if t.name == 'ppda-warm-up': t.join(60)\n"
+        "print(before, 'app.ui.main_window' in sys.modules)\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr
+    before, after = done.stdout.split()
+    assert (before, after) == ("False", "True")
