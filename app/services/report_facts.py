@@ -172,6 +172,7 @@ def report_snapshots(session: Session, start: date, end: date) -> Iterator[tuple
     """The report snapshot of every case with an allegation recorded in [start, end], in case id
     order, each with the recorded dates of those allegations (by allegation id)."""
     session.flush()
+    connection = session.connection()  # Core execution: rows stream from the cursor, no ORM layer
     in_period = select(AllegationRow.case_id).where(AllegationRow.recorded_date >= start, AllegationRow.recorded_date <= end)
     a, c, pr, d = AllegationRow, CaseRow, PersonRow, DecisionRow
     parse = _Parsed()
@@ -190,22 +191,31 @@ def report_snapshots(session: Session, start: date, end: date) -> Iterator[tuple
             )
         return found
 
-    decisions: dict[int, list[Decision]] = {}
     kinds = {k.name: k for k in FACT_KINDS}
     payloads: dict[str | None, dict[str, Any]] = {None: {}}
-    # The payload as its JSON text, decoded once per distinct text (a few dozen in a period).
-    for cid, did, aid, kind, effective, text in session.execute(
+    # Both selects are in case order: each case's decisions are taken from the second as its
+    # allegations come from the first, so only one case's records are held at a time.
+    decision_rows = iter(connection.execute(
         select(d.case_id, d.id, d.allegation_id, d.kind, d.effective_date, cast(d.payload, Text))
         .where(d.case_id.in_(in_period), d.kind.in_(sorted(kinds))).order_by(d.case_id, d.id)
-    ):
-        payload = payloads.get(text)
-        if payload is None:
-            payload = payloads[text] = json.loads(text) or {}
-        decisions.setdefault(cid, []).append(Decision(
-            id=did, kind=kinds[kind], payload=dict(payload), decided_by=None, decided_at=_UNREAD_AT,
-            effective_date=effective, allegation_id=aid))
+    ))
+    pending = next(decision_rows, None)
 
-    rows = session.execute(
+    def decisions_of(case_id: int) -> tuple[Decision, ...]:
+        nonlocal pending
+        found = []
+        while pending is not None and pending[0] <= case_id:
+            cid, did, aid, kind, effective, text = pending
+            if cid == case_id:
+                payload = payloads.get(text)
+                if payload is None:  # the payload's JSON text, decoded once per distinct text
+                    payload = payloads[text] = json.loads(text) or {}
+                found.append(Decision(id=did, kind=kinds[kind], payload=dict(payload), decided_by=None,
+                                      decided_at=_UNREAD_AT, effective_date=effective, allegation_id=aid))
+            pending = next(decision_rows, None)
+        return tuple(found)
+
+    rows = connection.execute(
         select(a.case_id, a.id, a.subject_id, a.recorded_date, a.victim_refs, a.abuse_types, a.aggravating_features,
                a.conduct_from, a.conduct_to, a.criminal, c.reference, c.received_date, c.reporting_route, c.case_type,
                pr.staff_number, pr.date_of_birth, pr.workforce_type, pr.sex, pr.ethnicity, pr.rank_or_grade,
@@ -222,7 +232,7 @@ def report_snapshots(session: Session, start: date, end: date) -> Iterator[tuple
     def snapshot() -> tuple[CaseSnapshot, dict[int, date]]:
         assert case is not None and case.id is not None
         return CaseSnapshot(case=case, allegations=tuple(allegations), victims=(), subjects=subjects,
-                            decisions=tuple(decisions.get(case.id, ()))), recorded
+                            decisions=decisions_of(case.id)), recorded
 
     for row in rows:
         if row.case_id != current:
