@@ -2,10 +2,11 @@
 
 One fact per allegation recorded in a period, derived with the workflow rules (app.domain.workflow)
 from a *report snapshot* of its case: a CaseSnapshot that holds the case, all its allegations, their
-subjects and only the decisions of the kinds the facts read (FACT_KINDS). It is built from three
-set-based Core selects of the columns the facts need, not from `case_state.load_snapshots` (every
-column of the case, its victims, team and every decision, for each case in chunks): on 100,000
-cases that read was most of the time of an export.
+subjects and only the decisions of the kinds the facts read (FACT_KINDS). It is built from two
+set-based Core selects of the columns the facts need (allegations with their case and subject;
+decisions), both in case order and merged case by case, not from `case_state.load_snapshots`
+(every column of the case, its victims, team and every decision, ORM-buffered, for each case in
+chunks): on 100,000 cases that read was most of the time of an export.
 
 A report snapshot is complete for `fact()` and for nothing else: fields `fact()` does not read
 (names, units, who decided and when, victims, the team) are left at neutral values. Whoever makes
