@@ -1,9 +1,14 @@
-"""Time the reporting layer on 100,000 synthetic allegations.
+"""Time the reporting layer on 100,000 synthetic allegations, or the facts read from a database.
 
     python benchmarks/reports_bench.py [--allegations N] [--out DIR]
+    python benchmarks/reports_bench.py --db sqlite:////tmp/ppda-reports-100k.db [--year 2024]
 
 Targets (DOMAIN.md §6, on an office PC): survey return (counting and writing) well under 5 s so
-that the service's database query fits in the budget; annual report PDF under 10 s.
+that the service's database query fits in the budget; annual report PDF under 10 s. Both are
+measured end to end as CLI commands too (docs/benchmarks.md, "Reports").
+
+With --db, the facts of survey year Y and of the annual report's two years are read from the
+database (made by benchmarks/import_bench.py, say) the way the reporting service reads them.
 """
 
 from __future__ import annotations
@@ -163,11 +168,37 @@ def timed(label: str, action):  # type: ignore[no-untyped-def]
     return result
 
 
+def read_facts(url: str, year: int) -> None:
+    """The service's database read alone (app.services.report_facts), best of three."""
+    from app.persistence.database import open_database
+    from app.persistence.uow import UnitOfWork
+    from app.services import clock, policies, report_facts
+
+    db = open_database(url)
+    period = Period.survey_year(year)
+    for label, start in ((f"facts of survey year {period.label}", period.start),
+                         ("facts of the annual report's two years", period.previous_year().start)):
+        best: tuple[float, float, int] = (float("inf"), float("inf"), 0)
+        for _ in range(3):
+            with UnitOfWork(db.session_factory) as uow:
+                s = uow.session
+                started, cpu = time.perf_counter(), time.process_time()
+                count = len(list(report_facts.facts_between(s, start, period.end, policies.load(s), clock.today())))
+                best = min(best, (time.perf_counter() - started, time.process_time() - cpu, count))
+        print(f"{label + f' ({best[2]:,})':<56} {best[0]:6.2f} s wall {best[1]:6.2f} s CPU (best of 3)")
+    db.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--allegations", type=int, default=100_000)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--db", metavar="URL", help="read the facts from this database instead")
+    parser.add_argument("--year", type=int, default=2024, help="with --db: the survey year")
     args = parser.parse_args()
+    if args.db:
+        read_facts(args.db, args.year)
+        return
     out = args.out or Path(tempfile.mkdtemp(prefix="reports-bench-"))
     year = 2024
     ctx = context(year)
