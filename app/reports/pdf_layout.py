@@ -24,7 +24,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.reports.charts import ChartSpec, render
+from app.reports.chart_drawing import render
+from app.reports.charts import ChartSpec
 from app.reports.marking import MARKING
 
 NAVY = colors.HexColor("#1F3A5F")

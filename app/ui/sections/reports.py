@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 from app.domain.permissions import Action
 from app.domain.records import User
 from app.persistence.uow import UnitOfWork
-from app.reports.aggregate import Aggregation
 from app.reports.counting import SurveyCount
 from app.services import clock, reporting
 from app.ui import settings
@@ -30,6 +29,9 @@ from app.ui.errors import attempt, show_failure
 from app.ui.sections.base import Section
 from app.ui.widgets import heading, note
 from app.ui.workers import CancellableUnitOfWork, CancelToken, Task, run_with_progress
+
+if TYPE_CHECKING:
+    from app.reports.aggregate import Aggregation  # the writer imports openpyxl: only when it runs
 
 
 def survey_year_now() -> int:
