@@ -239,10 +239,12 @@ class VictimView:
     reference: str
     relationship: str
     police_workforce: str
+    colleague_staff_number: str | None  # the same-force colleague the victim is linked to
     sex: str | None
     age_band: str | None
     dash_risk: str | None
     dash_date: date | None
+    dash_assessor: str | None  # the assessor's user name
     marac_referred: bool
     advocate_offered: bool
     advocate_accepted: bool
@@ -336,7 +338,7 @@ def _detail(session: Session, snap: CaseSnapshot, full: bool) -> CaseDetail:
             select(UserRow.id, UserRow.display_name).where(UserRow.id.in_(known))))
     allegations = tuple(_allegation_view(a.id or 0, snap) for a in snap.allegations)
     subject_of: dict[int | None, str] = {a.id: a.subject for a in allegations}
-    victims = tuple(_victim_view(v) for v in snap.victims) if full else ()
+    victims = _victims(session, c.id or 0) if full else ()
     shown = [d for d in snap.decisions if full or d.kind != DecisionKind.VICTIM_UPDATE]  # a victim detail
     ordered = sorted(enumerate(shown), key=lambda p: (p[1].effective_date, p[0]))
     timeline = tuple(
@@ -360,11 +362,13 @@ def _allegation_view(aid: int, snap: CaseSnapshot) -> AllegationView:
                           a.criminal, a.crime_ref, a.victim_refs)
 
 
-def _victim_view(v: Any) -> VictimView:
-    return VictimView(v.id or 0, v.reference, v.relationship.name, v.police_workforce.name,
-                      v.sex.name if v.sex else None, v.age_band.name if v.age_band else None,
-                      v.dash_risk.name if v.dash_risk else None, v.dash_date, v.marac_referred,
-                      v.advocate_offered, v.advocate_accepted, bool(v.contact_details))
+def _victims(session: Session, case_id: int) -> tuple[VictimView, ...]:
+    stmt = (select(VictimRow, PersonRow.staff_number, UserRow.username).where(VictimRow.case_id == case_id)
+            .outerjoin(PersonRow, PersonRow.id == VictimRow.person_id)
+            .outerjoin(UserRow, UserRow.id == VictimRow.dash_assessor_user_id).order_by(VictimRow.id))
+    return tuple(VictimView(v.id, v.reference, v.relationship_to_subject, v.police_workforce, staff, v.sex,
+                            v.age_band, v.dash_risk, v.dash_date, assessor, v.marac_referred, v.advocate_offered,
+                            v.advocate_accepted, bool(v.contact_details)) for v, staff, assessor in session.execute(stmt))
 
 
 def _text(value: object) -> str:

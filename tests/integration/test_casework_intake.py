@@ -1,5 +1,6 @@
 """Intake and case editing through the services, on SQLite and PostgreSQL: what is saved, the
-references, the creator's assignment, and every refusal with its message."""
+references, the creator's assignment, removing recorded victim values, and every refusal with its
+message."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ import pytest
 from sqlalchemy import select
 
 from app.domain.enums import (
-    AbuseType, AssignmentRole, CaseType, DashRisk, DecisionKind, ReportingRoute, VictimWorkforce,
+    AbuseType, AgeBand, AssignmentRole, CaseType, DashRisk, DecisionKind, ReportingRoute, Sex, VictimWorkforce,
 )
 from app.domain.errors import InvalidInput, NotFound, PermissionDenied, RuleRefused
 from app.persistence.models import CaseMemberRow, VictimRow
 from app.services import case_queries as cq
 from app.services import casework as cw
+from app.services import users
+from app.services.casework.inputs import CLEAR
 from tests.integration.test_casework_support import (
     RECEIVED, World, allegation, allegation_ids, intake, new_case, pin, victim, world,
 )
@@ -193,3 +196,63 @@ def test_an_assigned_dash_assessor_records_the_assessment(world: World) -> None:
         row = uow.session.scalar(select(VictimRow).where(VictimRow.case_id == created.case_id))
         assert row is not None and (row.dash_risk, row.dash_assessor_user_id) == ("STANDARD", world.inv2.id)
     assert [m.role for m in cq.open_case(world.uow(), world.sup, created.case_id).team] == ["DASH_ASSESSOR"]
+
+
+def test_recorded_victim_values_can_be_removed_and_the_view_names_colleague_and_assessor(world: World) -> None:
+    created = new_case(world, victims=(victim(police_workforce=VictimWorkforce.SAME_FORCE, staff_number="S600",
+                                              sex=Sex.F, age_band=AgeBand.AGE_25_34, dash_risk=DashRisk.HIGH,
+                                              dash_date=RECEIVED, dash_assessor="inv2"),))
+    (shown,) = cq.open_case(world.uow(), world.sup, created.case_id).victims
+    assert (shown.colleague_staff_number, shown.dash_assessor) == ("S600", "inv2")
+    cw.update_victim(world.uow(), world.sup, created.case_id, "V1", cw.VictimUpdate(sex=CLEAR, age_band=CLEAR))
+    (shown,) = cq.open_case(world.uow(), world.sup, created.case_id).victims
+    assert (shown.sex, shown.age_band, shown.dash_risk, shown.colleague_staff_number) == (None, None, "HIGH", "S600")
+    cw.update_victim(world.uow(), world.sup, created.case_id, "V1", cw.VictimUpdate(dash_risk=CLEAR))
+    (shown,) = cq.open_case(world.uow(), world.sup, created.case_id).victims
+    assert (shown.dash_risk, shown.dash_date, shown.dash_assessor) == (None, None, None)  # its date and assessor too
+    cw.update_victim(world.uow(), world.sup, created.case_id, "V1", cw.VictimUpdate(staff_number=CLEAR))
+    (shown,) = cq.open_case(world.uow(), world.sup, created.case_id).victims
+    assert (shown.police_workforce, shown.colleague_staff_number) == ("SAME_FORCE", None)
+    assert [d for _, op, d in world.log(created.reference) if op == "ALTERATION"] == ["victim updated"] * 3
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    (cw.VictimUpdate(relationship=CLEAR), "victim.relationship: cannot be cleared: give the right value instead."),  # type: ignore[arg-type]
+    (cw.VictimUpdate(marac_referred=CLEAR), "victim.marac_referred: cannot be cleared: give the right value instead."),  # type: ignore[arg-type]
+    (cw.VictimUpdate(dash_risk=CLEAR, dash_date=RECEIVED),
+     "victim.dash_date: give the DASH risk level assessed on that date."),
+    (cw.VictimUpdate(police_workforce=VictimWorkforce.NO, staff_number="S600"),
+     "victim.staff_number: only a victim in the same force's workforce has a staff number here."),
+    (cw.VictimUpdate(police_workforce=VictimWorkforce.SAME_FORCE, staff_number="S100"),
+     "victim.staff_number: the subject of an allegation cannot also be its victim."),
+])
+def test_a_victim_edit_that_contradicts_itself_is_refused_and_changes_nothing(
+        world: World, changes: cw.VictimUpdate, message: str) -> None:
+    created = new_case(world, victims=(victim(dash_risk=DashRisk.MEDIUM, dash_date=RECEIVED),))
+    with pytest.raises(InvalidInput) as refused:
+        cw.update_victim(world.uow(), world.sup, created.case_id, "V1", changes)
+    assert refused.value.message == message
+    (shown,) = cq.open_case(world.uow(), world.sup, created.case_id).victims
+    assert (shown.relationship, shown.police_workforce, shown.dash_risk) == ("FORMER_PARTNER", "NO", "MEDIUM")
+    assert world.case(created.case_id).version == created.version
+
+
+def test_a_colleague_victim_moved_out_of_the_same_force_loses_the_colleague_link(world: World) -> None:
+    created = new_case(world, victims=(victim(police_workforce=VictimWorkforce.SAME_FORCE, staff_number="S600"),))
+    cw.update_victim(world.uow(), world.sup, created.case_id, "V1",
+                     cw.VictimUpdate(police_workforce=VictimWorkforce.OTHER_FORCE))
+    (shown,) = cq.open_case(world.uow(), world.sup, created.case_id).victims
+    assert (shown.police_workforce, shown.colleague_staff_number) == ("OTHER_FORCE", None)
+    with world.uow() as uow:
+        assert uow.session.scalar(select(VictimRow.person_id).where(VictimRow.case_id == created.case_id)) is None
+
+
+def test_a_recorded_assessor_whose_account_was_deactivated_does_not_block_other_edits(world: World) -> None:
+    created = new_case(world, victims=(victim(dash_risk=DashRisk.HIGH, dash_date=RECEIVED, dash_assessor="inv2"),))
+    users.set_active(world.uow(), world.env.admin, "inv2", False)
+    cw.update_victim(world.uow(), world.sup, created.case_id, "V1", cw.VictimUpdate(sex=Sex.M, dash_assessor="INV2"))
+    (shown,) = cq.open_case(world.uow(), world.sup, created.case_id).victims
+    assert (shown.sex, shown.dash_assessor) == ("M", "inv2")
+    with pytest.raises(InvalidInput, match="^victim.dash_assessor: there is no active user called 'inv2'.$"):
+        cw.add_victim(world.uow(), world.sup, created.case_id, victim("V2", dash_risk=DashRisk.HIGH,
+                                                                       dash_assessor="inv2"))

@@ -27,8 +27,8 @@ from app.services import clock
 from app.services.case_state import load_snapshots
 from app.services.casework.common import CaseWrite, append, begin, finish, set_case_fields
 from app.services.casework.inputs import (
-    AllegationInput, AllegationUpdate, CaseDetailsUpdate, VictimInput, VictimUpdate, check_allegation,
-    check_crime_refs, check_not_future, check_victim, refuse,
+    CLEAR, AllegationInput, AllegationUpdate, CaseDetailsUpdate, VictimInput, VictimUpdate, check_allegation,
+    check_crime_refs, check_not_future, check_victim, refuse, victim_update_in_full,
 )
 from app.services.casework.rows import (
     allegation_values, check_assessors, check_not_own_victim, new_allegation, person_id, victim_input,
@@ -64,8 +64,9 @@ def _reloaded(w: CaseWrite) -> CaseWrite:
 
 
 def _merged(current: Any, changes: Any) -> Any:
+    """`current` with the values `changes` gives (None: unchanged; CLEAR: removed)."""
     given = {f.name: getattr(changes, f.name) for f in dataclasses.fields(changes)}
-    return dataclasses.replace(current, **{k: v for k, v in given.items() if v is not None})
+    return dataclasses.replace(current, **{k: None if v is CLEAR else v for k, v in given.items() if v is not None})
 
 
 # ---- allegations --------------------------------------------------------------------------------
@@ -145,19 +146,39 @@ def _victim_row(w: CaseWrite, reference: str) -> VictimRow:
     return row
 
 
+def _stored_victim(session: Session, row: VictimRow) -> VictimInput:
+    """The stored victim as an input, naming its colleague's staff number and its assessor's user name."""
+    assessor = session.scalar(select(UserRow.username).where(UserRow.id == row.dash_assessor_user_id)) \
+        if row.dash_assessor_user_id else None
+    staff = session.scalar(select(PersonRow.staff_number).where(PersonRow.id == row.person_id)) \
+        if row.person_id else None
+    return victim_input(row, assessor, staff)
+
+
+def _write_victim(w: CaseWrite, row: VictimRow, v: VictimInput, *, assessor_kept: bool) -> None:
+    """Store `v` (checked) in `row`. A kept assessor is not looked up again: one whose account was
+    deactivated since stays recorded."""
+    values = victim_values(w.session, "victim", dataclasses.replace(v, dash_assessor=None) if assessor_kept else v)
+    if assessor_kept:
+        del values["dash_assessor_user_id"]
+    for key, value in values.items():
+        setattr(row, key, value)
+    for a in w.snapshot.allegations:
+        if row.reference in a.victim_refs and row.person_id is not None:
+            check_not_own_victim("victim.staff_number", a.subject_id, {row.person_id})
+
+
 def update_victim(uow: UnitOfWork, actor: User, case_id: int, victim_ref: str, changes: VictimUpdate, *,
                   expected_version: int | None = None) -> CaseEdited:
-    """Change a victim's details, contact details included (`""` clears them)."""
+    """Change a victim's details, contact details included (CLEAR or `""` removes a value)."""
     def change(w: CaseWrite) -> int:
         row = _victim_row(w, victim_ref)
-        assessor = w.session.scalar(select(UserRow.username).where(UserRow.id == row.dash_assessor_user_id)) \
-            if row.dash_assessor_user_id else None
-        staff = w.session.scalar(select(PersonRow.staff_number).where(PersonRow.id == row.person_id)) \
-            if row.person_id else None
-        merged: VictimInput = _merged(victim_input(row, assessor, staff), changes)
+        stored = _stored_victim(w.session, row)
+        merged: VictimInput = _merged(stored, victim_update_in_full("victim", changes))
         check_victim("victim", merged, w.at.date())
-        for key, value in victim_values(w.session, "victim", merged).items():
-            setattr(row, key, value)
+        kept = stored.dash_assessor is not None and \
+            (merged.dash_assessor or "").strip().lower() == stored.dash_assessor.lower()
+        _write_victim(w, row, merged, assessor_kept=kept)
         check_assessors(w.session, _reloaded(w).snapshot)
         return row.id
 

@@ -7,9 +7,12 @@ dialog or a CLI user counts them).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
+from typing import Any, Final
 
 from app.domain.enums import (
     AbuseType, AgeBand, AggravatingFeature, BreachType, CaseType, DashRisk, ReportingRoute, Sex,
@@ -19,6 +22,18 @@ from app.domain.errors import InvalidInput
 
 MAX_REF = 40
 MAX_CRIME_REF = 60
+
+
+class Cleared(Enum):
+    """The type of CLEAR (a single value, so a type checker knows which fields take it)."""
+
+    CLEAR = "CLEAR"
+
+    def __repr__(self) -> str:
+        return "CLEAR"
+
+
+CLEAR: Final = Cleared.CLEAR  # an update's value that removes what is recorded ("not recorded")
 
 
 @dataclass(frozen=True)
@@ -71,20 +86,23 @@ class CaseIntake:
 
 @dataclass(frozen=True)
 class VictimUpdate:
-    """Changes to a victim: None leaves a value as it is; contact_details "" clears them."""
+    """Changes to a victim: None leaves a value as it is; CLEAR removes it (back to "not recorded";
+    a blank text does too). A value that depends on another goes with it unless it is given:
+    moving the police workforce away from SAME_FORCE drops the linked colleague, and clearing the
+    DASH risk drops its date and assessor."""
 
     relationship: VictimRelationship | None = None
     police_workforce: VictimWorkforce | None = None
-    staff_number: str | None = None
-    sex: Sex | None = None
-    age_band: AgeBand | None = None
-    dash_risk: DashRisk | None = None
-    dash_date: date | None = None
-    dash_assessor: str | None = None
+    staff_number: str | Cleared | None = None
+    sex: Sex | Cleared | None = None
+    age_band: AgeBand | Cleared | None = None
+    dash_risk: DashRisk | Cleared | None = None
+    dash_date: date | Cleared | None = None
+    dash_assessor: str | Cleared | None = None
     marac_referred: bool | None = None
     advocate_offered: bool | None = None
     advocate_accepted: bool | None = None
-    contact_details: str | None = None
+    contact_details: str | Cleared | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +161,24 @@ def check_victim(name: str, v: VictimInput, today: date) -> None:
     check_not_future(f"{name}.dash_date", v.dash_date, today)
     if v.advocate_accepted and not v.advocate_offered:
         raise refuse(f"{name}.advocate_accepted", "IDVA/ISVA support can be accepted only once offered.")
+
+
+VICTIM_CLEARABLE = frozenset({"staff_number", "sex", "age_band", "dash_risk", "dash_date", "dash_assessor",
+                              "contact_details"})
+
+
+def victim_update_in_full(name: str, u: VictimUpdate) -> VictimUpdate:
+    """`u` with the values that depend on a changed one (see VictimUpdate); refused when it clears
+    a value a victim always has."""
+    for f in dataclasses.fields(u):
+        if getattr(u, f.name) is CLEAR and f.name not in VICTIM_CLEARABLE:
+            raise refuse(f"{name}.{f.name}", "cannot be cleared: give the right value instead.")
+    dependent: dict[str, Any] = {}
+    if u.police_workforce not in (None, VictimWorkforce.SAME_FORCE) and u.staff_number is None:
+        dependent["staff_number"] = CLEAR  # only a same-force victim is linked to a colleague
+    if u.dash_risk is CLEAR:
+        dependent.update({k: CLEAR for k in ("dash_date", "dash_assessor") if getattr(u, k) is None})
+    return dataclasses.replace(u, **dependent)
 
 
 def check_allegation(name: str, a: AllegationInput, victim_refs: set[str], today: date) -> None:
