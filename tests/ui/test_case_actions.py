@@ -4,19 +4,21 @@ message shown in the dialog), imposes a restriction and sees its review in My wo
 disabled while the rules list blockers; an investigator's decision needs a co-signer; a write on a
 case changed meanwhile offers Reload; an allegation's subject is picked from the register; an
 assignment is ended from the Team tab; a victim is edited with contact details kept hidden unless
-revealed."""
+revealed, the linked colleague and the DASH assessor prefilled, and recorded values removed."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QPushButton
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from app.domain.enums import Role, Severity
 from app.domain.records import User
-from app.persistence.models import VictimRow
+from app.persistence.models import PersonRow, VictimRow
 from app.services import casework, users
 from app.ui.dialogs.decision_form import DecisionDialog
 from app.ui.dialogs.person_picker import PersonPicker
@@ -290,7 +292,8 @@ def test_a_victim_is_edited_prefilled_with_contact_details_kept_hidden(
     w = dialog.widgets
     assert isinstance(w["relationship"], QComboBox) and w["relationship"].currentText() == "Current partner"
     assert isinstance(w["risk"], QComboBox) and w["risk"].currentText() == "High"
-    assert w["risk"].findText("Not assessed") == -1  # an update cannot take a recorded level away
+    assert w["risk"].findText("Not assessed") == 0  # a recorded level can be taken away
+    assert isinstance(w["assessor"], QLineEdit) and w["assessor"].text() == ""
     assert isinstance(w["sex"], QComboBox) and w["sex"].currentText() == "Not recorded"
     contact = w["contact"]
     assert isinstance(contact, QPlainTextEdit) and contact.toPlainText() == ""
@@ -327,20 +330,79 @@ def test_revealed_contact_details_are_prefilled_and_can_be_cleared_and_a_colleag
     assert isinstance(contact, QPlainTextEdit) and contact.toPlainText() == CONTACT
     assert contact.placeholderText() == "Empty clears the contact details."
     contact.clear()
-    workforce = dialog.widgets["workforce"]
-    assert isinstance(workforce, QComboBox)
-    workforce.setCurrentIndex(workforce.findText("Same force"))
+    assert "unlink" not in dialog.widgets  # no colleague is linked yet
+    choose(dialog, "workforce", "Same force")
     picker = dialog.widgets["colleague"]
     assert isinstance(picker, PersonPicker) and picker.isEnabled()
-    assert picker.chosen.text() == "No change: a colleague already linked stays linked."
+    assert picker.chosen.text() == "No colleague linked."
     qtbot.keyClicks(picker.search, "white")
     qtbot.keyClick(picker.search, Qt.Key.Key_Return)
     click(qtbot, dialog.ok_button)
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    qtbot.waitUntil(lambda: victim_row(cases)[2] == "Same force")
+    qtbot.waitUntil(lambda: victim_row(cases)[2] == "Same force (colleague P005)")
     assert victim_row(cases)[8] == "None recorded"
     stored = stored_victim(sample)
     assert stored.contact_details is None and stored.person_id is not None
+
+
+def choose(dialog: DecisionDialog, key: str, text: str) -> None:
+    combo = dialog.widgets[key]
+    assert isinstance(combo, QComboBox) and combo.findText(text) >= 0, text
+    combo.setCurrentIndex(combo.findText(text))
+
+
+def record_colleague_and_dash(sample: Sample) -> None:
+    """C1's victim V1 as a same-force colleague (P005) with a full DASH assessment by inv."""
+    with sample.env.uow() as uow:
+        row = uow.session.get(VictimRow, sample.victim_id(C1))
+        assert row is not None
+        row.police_workforce, row.sex, row.dash_date = "SAME_FORCE", "F", date(2024, 2, 1)
+        row.person_id = uow.session.scalar(select(PersonRow.id).where(PersonRow.staff_number == "P005"))
+        row.dash_assessor_user_id = sample.inv.id
+        uow.commit()
+
+
+def test_the_linked_colleague_and_the_dash_assessor_are_prefilled_and_recorded_values_can_be_removed(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
+    record_colleague_and_dash(sample)
+    cases = case_one(open_window, sample)
+    assert victim_row(cases)[2:6] == ["Same force (colleague P005)", "Female", "Not recorded", "High 01 Feb 2024"]
+    dialog = edit_victim(qtbot, cases)
+    picker, assessor, unlink = dialog.widgets["colleague"], dialog.widgets["assessor"], dialog.widgets["unlink"]
+    assert isinstance(picker, PersonPicker) and picker.staff_number() == "P005"
+    assert picker.chosen.text().startswith("Chosen: White, Sam — P005")
+    assert isinstance(assessor, QLineEdit) and assessor.text() == "inv"
+    assert isinstance(unlink, QCheckBox) and unlink.accessibleName() == "Remove the link to colleague P005"
+    unlink.click()
+    assert not picker.isEnabled()
+    choose(dialog, "sex", "Not recorded")
+    choose(dialog, "risk", "Not assessed")
+    assert not assessor.isEnabled() and not dialog.widgets["dash_date"].isEnabled()
+    click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: victim_row(cases)[2] == "Same force")
+    assert victim_row(cases)[3:6] == ["Not recorded", "Not recorded", "Not assessed"]
+    stored = stored_victim(sample)
+    assert (stored.police_workforce, stored.person_id, stored.sex) == ("SAME_FORCE", None, None)
+    assert (stored.dash_risk, stored.dash_date, stored.dash_assessor_user_id) == (None, None, None)
+
+
+def test_a_colleague_victim_moved_out_of_the_same_force_loses_the_link(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
+    record_colleague_and_dash(sample)
+    cases = case_one(open_window, sample)
+    dialog = edit_victim(qtbot, cases)
+    choose(dialog, "workforce", "Other force")
+    assert not dialog.widgets["colleague"].isEnabled() and not dialog.widgets["unlink"].isEnabled()
+    assessor = dialog.widgets["assessor"]
+    assert isinstance(assessor, QLineEdit)
+    assessor.clear()
+    click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: victim_row(cases)[2] == "Other force")
+    stored = stored_victim(sample)
+    assert (stored.police_workforce, stored.person_id, stored.dash_assessor_user_id) == ("OTHER_FORCE", None, None)
+    assert (stored.sex, stored.dash_risk, stored.dash_date) == ("F", "HIGH", date(2024, 2, 1))  # as they were
 
 
 def test_an_iopc_liaison_is_offered_no_victim_edit(

@@ -17,6 +17,7 @@ from app.domain.workflow import ExternalEvent, SuspensionConditions
 from app.services import casework as cw
 from app.services import person_search
 from app.services.case_queries import CaseDetail, VictimView
+from app.services.casework.inputs import CLEAR
 from app.ui.context import AppContext
 from app.ui.dialogs.decision_form import ActionSpec, Field, Values, enum_options
 from app.ui.labels import day, human
@@ -29,11 +30,13 @@ CONDITIONS = (("redeployment", "Temporary redeployment was considered and is not
 
 
 def _recorded(key: str, label: str, kind: type[Enum], current: str | None, none: str) -> Field:
-    """A choice of `kind`, preset to the recorded value. "Not recorded" is offered only while
-    nothing is: an update leaves a value it is not given as it was (VictimUpdate), so it could not
-    take one away."""
-    options = enum_options(kind) if current else [(none, None), *enum_options(kind)]
-    return Field(key, label, "choice", options, kind[current] if current else None)
+    """A choice of `kind`, preset to the recorded value; `none` ("Not recorded") takes it away."""
+    return Field(key, label, "choice", [(none, None), *enum_options(kind)], kind[current] if current else None)
+
+
+def _or_clear(value: Any, recorded: Any) -> Any:
+    """What the update says for a field the form showed prefilled: emptied means cleared."""
+    return CLEAR if value is None and recorded is not None else value
 
 
 class ActionCatalogue:
@@ -111,32 +114,41 @@ class ActionCatalogue:
 
     def edit_victim(self, aid: int | None = None, victim: VictimView | None = None,
                     revealed: str | None = None) -> ActionSpec:
-        """The victim's details as recorded; contact details only when `revealed` (what the reveal
-        returned), else the field is empty and left empty keeps them."""
+        """The victim's details as recorded, each of which can be corrected or emptied ("Not
+        recorded"); contact details only when `revealed` (what the reveal returned), else the field
+        is empty and left empty keeps them."""
         v = victim or self.d.victims[0]
         assessed = lambda x: x.get("risk") is not None  # noqa: E731
         colleague = lambda x: x.get("workforce") == VictimWorkforce.SAME_FORCE  # noqa: E731
         contact_hint = ("Empty clears the contact details." if revealed is not None else
                         "Hidden: leave empty to keep them unchanged; anything typed replaces them.")
+        linked = v.colleague_staff_number
+        unlink = [Field("unlink", "", "bool", when=colleague, help=f"Remove the link to colleague {linked}")] \
+            if linked else []
         fields = [
             Field("relationship", "Relationship:", "choice", enum_options(VictimRelationship),
                   VictimRelationship[v.relationship]),
             Field("workforce", "Police workforce:", "choice", enum_options(VictimWorkforce),
                   VictimWorkforce[v.police_workforce]),
-            Field("colleague", "Colleague:", "person", when=colleague,
-                  placeholder="No change: a colleague already linked stays linked."),
+            Field("colleague", "Colleague:", "person", default=linked,
+                  when=lambda x: colleague(x) and not x.get("unlink"),
+                  placeholder=f"Linked to {linked}: unchanged unless you choose someone." if linked else
+                  "No colleague linked."),
+            *unlink,
             _recorded("sex", "Sex:", Sex, v.sex, "Not recorded"),
             _recorded("age", "Age band:", AgeBand, v.age_band, "Not recorded"),
             _recorded("risk", "DASH risk:", DashRisk, v.dash_risk, "Not assessed"),
             Field("dash_date", "DASH date:", "date", default=v.dash_date or self.f.today, when=assessed),
-            Field("assessor", "DASH assessor:", "text", when=assessed,
-                  placeholder="User name; leave empty to keep the assessor recorded"),
+            Field("assessor", "DASH assessor:", "text", default=v.dash_assessor, when=assessed,
+                  placeholder="User name; empty: no assessor recorded"),
             Field("marac", "Support:", "bool", default=v.marac_referred, help="Referred to MARAC"),
             Field("offered", "", "bool", default=v.advocate_offered, help="IDVA/ISVA support offered"),
             Field("accepted", "", "bool", default=v.advocate_accepted, help="IDVA/ISVA support accepted"),
             Field("contact", "Contact details:", "long", default=revealed or "", placeholder=contact_hint)]
         return ActionSpec("edit_victim", f"Edit victim {v.reference}", "Correct or complete what is recorded about "
-                          "the victim. A value left as it is does not change.", "Save victim", fields,
+                          "the victim; \"Not recorded\" or an emptied field removes a value. Moving the victim out "
+                          "of the same force's workforce, or the DASH risk to \"Not assessed\", removes what "
+                          "depends on it.", "Save victim", fields,
                           lambda x: self._run(cw.update_victim, v.reference, self._victim_update(v, x, revealed),
                                               expected_version=self.d.version))
 
@@ -144,9 +156,12 @@ class ActionCatalogue:
         new_assessment = x["risk"] != (DashRisk[v.dash_risk] if v.dash_risk else None)
         moved = x["dash_date"] != (v.dash_date or self.f.today)  # the date field starts there
         return cw.VictimUpdate(
-            relationship=x["relationship"], police_workforce=x["workforce"], staff_number=x["colleague"],
-            sex=x["sex"], age_band=x["age"], dash_risk=x["risk"],
-            dash_date=x["dash_date"] if new_assessment or moved else None, dash_assessor=x["assessor"],
+            relationship=x["relationship"], police_workforce=x["workforce"],
+            staff_number=CLEAR if x.get("unlink") else x["colleague"],
+            sex=_or_clear(x["sex"], v.sex), age_band=_or_clear(x["age"], v.age_band),
+            dash_risk=_or_clear(x["risk"], v.dash_risk),
+            dash_date=x["dash_date"] if new_assessment or moved else None,
+            dash_assessor=_or_clear(x["assessor"], v.dash_assessor),
             marac_referred=bool(x["marac"]), advocate_offered=bool(x["offered"]), advocate_accepted=bool(x["accepted"]),
             contact_details=(x["contact"] or "") if revealed is not None else x["contact"])
 

@@ -10,7 +10,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDateEdit, QGridLayout, QLabel, QLayout, QLineEdit, QPlainTextEdit, QPushButton, QWidget,
 )
@@ -30,7 +30,8 @@ Values = dict[str, Any]
 @dataclass(frozen=True)
 class Field:
     """One input. kind: choice, choices (several), date, text, long, bool, approver, person (a
-    member of the workforce searched in the register; its value is the staff number)."""
+    member of the workforce searched in the register; its value, and its default, is the staff
+    number)."""
 
     key: str
     label: str
@@ -118,6 +119,8 @@ class DecisionDialog(FormDialog):
             return ApproverField(self.ctx, self.spec.title, self)
         if f.kind == "person":
             picker = PersonPicker(self.ctx, f.label.rstrip(":") or f.help, rows=3, nobody=f.placeholder or NOBODY)
+            if f.default:
+                _choose(picker, f.default)
             picker.chosen_changed.connect(lambda _s: self._update())
             return picker
         line = QLineEdit(f.default or "")
@@ -201,6 +204,16 @@ def _info(text: str) -> QLabel:
 
 def _box(value: Any) -> Any:
     return value.name if isinstance(value, Enum) else value  # Qt keeps enums as plain text
+
+
+def _choose(picker: PersonPicker, staff_number: str) -> None:
+    """Preset the picker to the person with `staff_number`, as if searched for and chosen."""
+    with QSignalBlocker(picker.search):
+        picker.search.setText(staff_number)
+    picker.find_people(staff_number)
+    for i in range(picker.results.count()):
+        if picker.results.item(i).data(Qt.ItemDataRole.UserRole) == staff_number:
+            picker.results.setCurrentRow(i)
 
 
 def _qdate(d: date) -> QDate:

@@ -54,6 +54,11 @@ def _advocate(v: VictimView) -> str:
     return "Offered, not accepted" if v.advocate_offered else "Not offered"
 
 
+def _workforce(v: VictimView) -> str:
+    colleague = f" (colleague {v.colleague_staff_number})" if v.colleague_staff_number else ""
+    return human(v.police_workforce) + colleague
+
+
 class VictimRoles(IntEnum):
     ROW = RowRoles.ROW
     VICTIM_ID = RowRoles.KEY
@@ -71,7 +76,7 @@ class VictimTableModel(RowTableModel):
         self.COLUMNS = (
             Column("Reference", lambda v: v.reference),
             Column("Relationship to subject", lambda v: human(v.relationship)),
-            Column("Police workforce", lambda v: human(v.police_workforce)),
+            Column("Police workforce", _workforce),
             Column("Sex", lambda v: human(v.sex) or "Not recorded"),
             Column("Age band", lambda v: human(v.age_band) or "Not recorded"),
             Column("DASH risk", lambda v: f"{human(v.dash_risk)} {day(v.dash_date)}".strip() or "Not assessed"),
