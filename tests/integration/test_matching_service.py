@@ -13,7 +13,7 @@ from app.domain.enums import DueItemKind, MatchState, Role, TriageOutcome
 from app.domain.errors import InvalidInput, PermissionDenied, RuleRefused
 from app.persistence.models import AccessLogRow, CaseRow
 from app.persistence.uow import UnitOfWork
-from app.services import matching, queue
+from app.services import matching, notice_review, queue
 from app.services.imports.cases import import_cases
 from app.services.imports.notices import import_notices
 from app.services.imports.workforce import import_workforce
@@ -43,7 +43,7 @@ def _import(env: Env, tmp_path: Path, rows: list[list[str]], name: str = "n.csv"
 
 def test_import_proposes_the_match_with_reasons(env: Env, tmp_path: Path) -> None:
     _import(env, tmp_path, NOTICES)
-    views = matching.review_queue(env.uow(), env._sup)  # type: ignore[attr-defined]
+    views = notice_review.review_queue(env.uow(), env._sup)  # type: ignore[attr-defined]
     assert [(v.notice_id, v.staff_number) for v in views] == [("K-1", "S001")]
     reasons = " ".join(views[0].reasons).lower()
     assert "swap" in reasons and views[0].offers_case
@@ -68,12 +68,12 @@ def test_confirm_flags_the_person_and_raises_a_vetting_review(env: Env, tmp_path
     head = env.user("head", Role.HEAD_OF_PSD)
     import_cases(env.uow(), head, write_csv(tmp_path / "c.csv", CASE_HEADER, CASE_ROWS))
     _import(env, tmp_path, NOTICES)
-    (view,) = matching.review_queue(env.uow(), env._sup)  # type: ignore[attr-defined]
+    (view,) = notice_review.review_queue(env.uow(), env._sup)  # type: ignore[attr-defined]
     items = queue.work_queue(env.uow(), env._sup, everyone=True)  # type: ignore[attr-defined]
     assert any(i.item == DueItemKind.NOTICE_TRIAGE and i.case_ref == "K-1" for i in items)
     with pytest.raises(InvalidInput, match="rationale"):
-        matching.confirm_match(env.uow(), env._sup, view.match_id, TriageOutcome.VETTING_REVIEW, "ok")  # type: ignore[attr-defined]
-    matching.confirm_match(env.uow(), env._sup, view.match_id, TriageOutcome.VETTING_REVIEW,  # type: ignore[attr-defined]
+        notice_review.confirm_match(env.uow(), env._sup, view.match_id, TriageOutcome.VETTING_REVIEW, "ok")  # type: ignore[attr-defined]
+    notice_review.confirm_match(env.uow(), env._sup, view.match_id, TriageOutcome.VETTING_REVIEW,  # type: ignore[attr-defined]
                            "Same person: DOB digits swapped, surname misspelt by Kent.")
     with env.uow() as uow:
         case = uow.session.scalar(select(CaseRow).where(CaseRow.reference == "PSD-2024-000001"))
@@ -82,32 +82,32 @@ def test_confirm_flags_the_person_and_raises_a_vetting_review(env: Env, tmp_path
     assert any(i.item == DueItemKind.VETTING_REVIEW and i.case_ref == "K-1" for i in items)
     assert not any(i.item == DueItemKind.NOTICE_TRIAGE for i in items)
     with pytest.raises(RuleRefused, match="already confirmed"):
-        matching.reject_match(env.uow(), env._sup, view.match_id, "Changed my mind about this one.")  # type: ignore[attr-defined]
-    matching.record_vetting_review(env.uow(), env._sup, view.match_id, "Clearance maintained with conditions")  # type: ignore[attr-defined]
+        notice_review.reject_match(env.uow(), env._sup, view.match_id, "Changed my mind about this one.")  # type: ignore[attr-defined]
+    notice_review.record_vetting_review(env.uow(), env._sup, view.match_id, "Clearance maintained with conditions")  # type: ignore[attr-defined]
     items = queue.work_queue(env.uow(), env._sup, everyone=True)  # type: ignore[attr-defined]
     assert not any(i.item == DueItemKind.VETTING_REVIEW for i in items)
 
 
 def test_rejected_pair_returns_only_when_the_notice_changes(env: Env, tmp_path: Path) -> None:
     _import(env, tmp_path, NOTICES)
-    (view,) = matching.review_queue(env.uow(), env._sup)  # type: ignore[attr-defined]
-    matching.reject_match(env.uow(), env._sup, view.match_id, "Different person: PNC shows another Jane Smyth.")  # type: ignore[attr-defined]
+    (view,) = notice_review.review_queue(env.uow(), env._sup)  # type: ignore[attr-defined]
+    notice_review.reject_match(env.uow(), env._sup, view.match_id, "Different person: PNC shows another Jane Smyth.")  # type: ignore[attr-defined]
     matching.data_wash(env.uow(), env._sup)  # type: ignore[attr-defined]
-    assert matching.review_queue(env.uow(), env._sup) == []  # type: ignore[attr-defined]
+    assert notice_review.review_queue(env.uow(), env._sup) == []  # type: ignore[attr-defined]
     changed = [r[:] for r in NOTICES]
     changed[0][8] = "Further DA incident attended"
     _import(env, tmp_path, changed, "n2.csv")
-    again = matching.review_queue(env.uow(), env._sup)  # type: ignore[attr-defined]
+    again = notice_review.review_queue(env.uow(), env._sup)  # type: ignore[attr-defined]
     assert [v.notice_id for v in again] == ["K-1"] and again[0].state == MatchState.PROPOSED.name
 
 
 def test_a_reviewer_cannot_review_their_own_match(env: Env, tmp_path: Path) -> None:
     _import(env, tmp_path, NOTICES)
     jane = env.user("jsmith", Role.SUPERVISOR, staff_number="S001")
-    assert matching.review_queue(env.uow(), jane) == []
-    (view,) = matching.review_queue(env.uow(), env._sup)  # type: ignore[attr-defined]
+    assert notice_review.review_queue(env.uow(), jane) == []
+    (view,) = notice_review.review_queue(env.uow(), env._sup)  # type: ignore[attr-defined]
     with pytest.raises(PermissionDenied, match="about yourself"):
-        matching.confirm_match(env.uow(), jane, view.match_id, TriageOutcome.NO_FURTHER_ACTION, "Nothing to see here at all.")
+        notice_review.confirm_match(env.uow(), jane, view.match_id, TriageOutcome.NO_FURTHER_ACTION, "Nothing to see here at all.")
 
 
 # Anita Patel (S003, line-managed by S002 like Jane Smith S001) and Mark Jones (S002, no line
@@ -135,27 +135,27 @@ def test_the_count_is_the_queue_length_for_every_role_and_logs_nothing(env: Env,
                 "a colleague": 2}
     for who, user in readers.items():
         before = _log_size(env)
-        assert matching.pending_count(env.uow(), user) == expected[who], who
+        assert notice_review.pending_count(env.uow(), user) == expected[who], who
         assert _log_size(env) == before, who  # a number discloses no one's personal data
-        assert len(matching.review_queue(env.uow(), user)) == expected[who], who
+        assert len(notice_review.review_queue(env.uow(), user)) == expected[who], who
     for role in (Role.FORCE_LEAD, Role.AUDITOR, Role.IOPC_LIAISON, Role.ADMINISTRATOR):
         other = env.user(role.name.lower(), role)
         with pytest.raises(PermissionDenied, match="may not triage prior notices"):
-            matching.pending_count(env.uow(), other)
+            notice_review.pending_count(env.uow(), other)
         with pytest.raises(PermissionDenied, match="may not triage prior notices"):
-            matching.review_queue(env.uow(), other)
-    first = matching.review_queue(env.uow(), env._sup)[0]  # type: ignore[attr-defined]
-    matching.reject_match(env.uow(), env._sup, first.match_id, "Different person: the PNC shows another one.")  # type: ignore[attr-defined]
-    assert matching.pending_count(env.uow(), env._sup) == 2  # type: ignore[attr-defined]
+            notice_review.review_queue(env.uow(), other)
+    first = notice_review.review_queue(env.uow(), env._sup)[0]  # type: ignore[attr-defined]
+    notice_review.reject_match(env.uow(), env._sup, first.match_id, "Different person: the PNC shows another one.")  # type: ignore[attr-defined]
+    assert notice_review.pending_count(env.uow(), env._sup) == 2  # type: ignore[attr-defined]
 
 
-def _confirmed(env: Env, tmp_path: Path) -> matching.MatchView:
+def _confirmed(env: Env, tmp_path: Path) -> notice_review.MatchView:
     head = env.user("head", Role.HEAD_OF_PSD)
     import_cases(env.uow(), head, write_csv(tmp_path / "c.csv", CASE_HEADER, CASE_ROWS))
     _import(env, tmp_path, NOTICES)
-    (view,) = matching.review_queue(env.uow(), env._sup)  # type: ignore[attr-defined]
-    return matching.confirm_match(env.uow(), env._sup, view.match_id, TriageOutcome.VETTING_REVIEW,  # type: ignore[attr-defined]
-                                  "Same person: DOB digits swapped, surname misspelt by Kent.")
+    (view,) = notice_review.review_queue(env.uow(), env._sup)  # type: ignore[attr-defined]
+    return notice_review.confirm_match(env.uow(), env._sup, view.match_id, TriageOutcome.VETTING_REVIEW,  # type: ignore[attr-defined]
+                                       "Same person: DOB digits swapped, surname misspelt by Kent.")
 
 
 def test_a_vetting_review_is_recorded_once_and_shown_with_the_match(env: Env, tmp_path: Path) -> None:
@@ -163,17 +163,17 @@ def test_a_vetting_review_is_recorded_once_and_shown_with_the_match(env: Env, tm
 
     view = _confirmed(env, tmp_path)
     assert not view.vetting_done and view.vetting_reviewed_on is None
-    matching.record_vetting_review(env.uow(), env._sup, view.match_id, "Clearance maintained with conditions")  # type: ignore[attr-defined]
-    (shown,) = matching.review_queue(env.uow(), env._sup, MatchState.CONFIRMED)  # type: ignore[attr-defined]
+    notice_review.record_vetting_review(env.uow(), env._sup, view.match_id, "Clearance maintained with conditions")  # type: ignore[attr-defined]
+    (shown,) = notice_review.review_queue(env.uow(), env._sup, MatchState.CONFIRMED)  # type: ignore[attr-defined]
     assert shown.vetting_done and shown.vetting_reviewed_on == clock.today()
     assert shown.vetting_result == "Clearance maintained with conditions"
     with pytest.raises(RuleRefused, match="already recorded on .*; a recorded review is never changed"):
-        matching.record_vetting_review(env.uow(), env._sup, view.match_id, "Clearance withdrawn")  # type: ignore[attr-defined]
-    (again,) = matching.review_queue(env.uow(), env._sup, MatchState.CONFIRMED)  # type: ignore[attr-defined]
+        notice_review.record_vetting_review(env.uow(), env._sup, view.match_id, "Clearance withdrawn")  # type: ignore[attr-defined]
+    (again,) = notice_review.review_queue(env.uow(), env._sup, MatchState.CONFIRMED)  # type: ignore[attr-defined]
     assert again.vetting_result == "Clearance maintained with conditions"
     jsmith = env.user("jsmith", Role.SUPERVISOR, staff_number="S001")
     with pytest.raises(PermissionDenied, match="about yourself"):
-        matching.record_vetting_review(env.uow(), jsmith, view.match_id, "Nothing to see here")
+        notice_review.record_vetting_review(env.uow(), jsmith, view.match_id, "Nothing to see here")
 
 
 def test_a_match_is_linked_to_one_case_shown_only_to_those_who_may_see_it(env: Env, tmp_path: Path) -> None:
@@ -181,16 +181,16 @@ def test_a_match_is_linked_to_one_case_shown_only_to_those_who_may_see_it(env: E
     assert not view.case_linked
     with env.uow() as uow:
         ids = dict(uow.session.execute(select(CaseRow.reference, CaseRow.id)).all())
-    matching.check_linkable(env.uow(), env._sup, view.match_id)  # type: ignore[attr-defined]
-    matching.link_case(env.uow(), env._sup, view.match_id, ids["PSD-2024-000001"])  # type: ignore[attr-defined]
-    (shown,) = matching.review_queue(env.uow(), env._sup, MatchState.CONFIRMED)  # type: ignore[attr-defined]
+    notice_review.check_linkable(env.uow(), env._sup, view.match_id)  # type: ignore[attr-defined]
+    notice_review.link_case(env.uow(), env._sup, view.match_id, ids["PSD-2024-000001"])  # type: ignore[attr-defined]
+    (shown,) = notice_review.review_queue(env.uow(), env._sup, MatchState.CONFIRMED)  # type: ignore[attr-defined]
     assert shown.case_linked and shown.linked_case == "PSD-2024-000001"
-    for refused in (lambda: matching.check_linkable(env.uow(), env._sup, view.match_id),  # type: ignore[attr-defined]
-                    lambda: matching.link_case(env.uow(), env._sup, view.match_id, ids["PSD-2024-000002"])):  # type: ignore[attr-defined]
+    for refused in (lambda: notice_review.check_linkable(env.uow(), env._sup, view.match_id),  # type: ignore[attr-defined]
+                    lambda: notice_review.link_case(env.uow(), env._sup, view.match_id, ids["PSD-2024-000002"])):  # type: ignore[attr-defined]
         with pytest.raises(RuleRefused, match="already linked to a PPDA case"):
             refused()
     inv = env.user("inv", Role.INVESTIGATOR)  # on no case team: may triage, may not see the case
-    (unseen,) = matching.review_queue(env.uow(), inv, MatchState.CONFIRMED)
+    (unseen,) = notice_review.review_queue(env.uow(), inv, MatchState.CONFIRMED)
     assert unseen.case_linked and unseen.linked_case is None
 
 

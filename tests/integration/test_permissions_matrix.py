@@ -30,7 +30,8 @@ from app.domain.permissions import TABLE, Action
 from app.domain.records import User
 from app.persistence.models import AllegationRow, CaseRow
 from app.services import (
-    audit, case_queries, installation, matching, notice_files, people_queries, policies, reporting, retention, users,
+    audit, case_queries, installation, matching, notice_files, notice_review, people_queries, policies, reporting,
+    retention, users,
 )
 from app.services import casework as cw
 from app.services.access_log_export import export_access_log
@@ -84,7 +85,7 @@ def _victim(m: Matrix) -> VictimInput:
 
 SERVICE: dict[Action, Callable[[Matrix, User], object]] = {
     Action.EDIT_CASE: lambda m, u: cw.add_victim(m.uow(), u, m.cases["edit"], _victim(m)),
-    Action.TRIAGE_NOTICE: lambda m, u: matching.review_queue(m.uow(), u),
+    Action.TRIAGE_NOTICE: lambda m, u: notice_review.review_queue(m.uow(), u),
     Action.DECIDE: lambda m, u: cw.record_severity(m.uow(), u, m.cases["decide"], Severity.MISCONDUCT,
                                                    allegation_id=m.allegations["decide"]),
     Action.PROPOSE_DECISION: lambda m, u: cw.record_severity(m.uow(), u, m.cases["decide"], Severity.MISCONDUCT,

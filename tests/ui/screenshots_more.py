@@ -20,7 +20,7 @@ from sqlalchemy import text
 from app.domain.enums import TriageOutcome
 from app.persistence.database import Database, open_database
 from app.persistence.uow import UnitOfWork
-from app.services import matching, users
+from app.services import notice_review, users
 from app.services.demo import DEMO_PASSWORD
 from app.ui.sections.admin import AdministrationSection
 from app.ui.sections.notices import NoticesSection
@@ -34,12 +34,12 @@ def shoot_notices(shots: Shooter, db: Database) -> int:
     """Confirms one pair (so a person carries the prior-notice flag); returns that person's id."""
     uow = UnitOfWork(db.session_factory)
     sup = users.authenticate(uow, "supervisor1", DEMO_PASSWORD)
-    queue = matching.review_queue(uow, sup)
+    queue = notice_review.review_queue(uow, sup)
     with db.engine.connect() as conn:
         cases = dict(conn.execute(text("SELECT subject_id, count(DISTINCT case_id) FROM allegation GROUP BY subject_id")).all())
     chosen = max(queue, key=lambda m: (cases.get(m.person_id, 0), m.offers_case))  # a person with flags to show
-    matching.confirm_match(UnitOfWork(db.session_factory), sup, chosen.match_id, TriageOutcome.VETTING_REVIEW,
-                           "Same date of birth and surname; previous force matches the notice.")
+    notice_review.confirm_match(UnitOfWork(db.session_factory), sup, chosen.match_id, TriageOutcome.VETTING_REVIEW,
+                                "Same date of birth and surname; previous force matches the notice.")
     window = window_for(db, "supervisor1")
     notices = window.section(NoticesSection)
     assert isinstance(notices, NoticesSection)

@@ -104,11 +104,11 @@ def test_rejecting_without_a_rationale_is_refused(
 
 
 def test_the_match_model_passes_the_model_tester(qtmodeltester, sample: Sample, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from app.services import matching
+    from app.services import notice_review
 
     with_notices(sample, tmp_path)
     model = MatchTableModel()
-    model.set_rows(matching.review_queue(sample.env.uow(), sample.sup))
+    model.set_rows(notice_review.review_queue(sample.env.uow(), sample.sup))
     assert model.rowCount() == 1
     qtmodeltester.check(model)
 
@@ -157,16 +157,15 @@ def test_a_confirmed_domestic_abuse_notice_opens_a_linked_case_and_the_vetting_r
     from sqlalchemy import select
 
     from app.persistence.models import CaseRow, NoticeMatchRow
-    from app.services import matching
-    from app.services import clock
+    from app.services import clock, notice_review
     from app.ui.dialogs.notice_case import NoticeCaseDialog
     from app.ui.dialogs.notice_decision import VettingReviewDialog
     from app.ui.labels import day
 
     with_notices(sample, tmp_path)
-    (m,) = matching.review_queue(sample.env.uow(), sample.sup)
-    matching.confirm_match(sample.env.uow(), sample.sup, m.match_id, TriageOutcome.DISCIPLINARY_INVESTIGATION,
-                           "Same person: day and month of birth swapped.")
+    (m,) = notice_review.review_queue(sample.env.uow(), sample.sup)
+    notice_review.confirm_match(sample.env.uow(), sample.sup, m.match_id, TriageOutcome.DISCIPLINARY_INVESTIGATION,
+                                "Same person: day and month of birth swapped.")
     section = notices_section(open_window(sample.sup))
     section.state.setCurrentIndex(section.state.findData(MatchState.CONFIRMED.name))
     assert section.selected() is not None and section.case_button.isVisible()

@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QGridLayout, QLin
 
 from app.domain.enums import AbuseType, ReportingRoute, VictimRelationship
 from app.domain.errors import ExpectedError, InvalidInput
-from app.services import clock, matching
+from app.services import clock, notice_review
 from app.services.casework import create_case
 from app.services.casework.inputs import AllegationInput, CaseIntake, VictimInput
-from app.services.matching import MatchView
+from app.services.notice_review import MatchView
 from app.ui.context import AppContext, Change
 from app.ui.dialogs.forms import FormDialog
 from app.ui.labels import human
@@ -79,9 +79,9 @@ class NoticeCaseDialog(FormDialog):
     def accept(self) -> None:
         try:
             intake = self.intake()
-            matching.check_linkable(self.ctx.uow(), self.ctx.user, self.match.match_id)  # before a case exists
+            notice_review.check_linkable(self.ctx.uow(), self.ctx.user, self.match.match_id)  # before a case exists
             created = create_case(self.ctx.uow(), self.ctx.user, intake)
-            matching.link_case(self.ctx.uow(), self.ctx.user, self.match.match_id, created.case_id)
+            notice_review.link_case(self.ctx.uow(), self.ctx.user, self.match.match_id, created.case_id)
         except ExpectedError as exc:
             self.say(exc.message)
             return

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QComboBox, QPlainTextEdit, QWidget
 
 from app.domain.enums import TriageOutcome
 from app.domain.errors import ExpectedError
-from app.services import matching
-from app.services.matching import MatchView
+from app.services import notice_review
+from app.services.notice_review import MatchView
 from app.ui.context import AppContext, Change
 from app.ui.dialogs.forms import FormDialog
 from app.ui.labels import human
@@ -61,8 +61,9 @@ class ConfirmMatchDialog(_MatchDialog):
         self.confirmed: MatchView | None = None
 
     def save(self) -> None:
-        self.confirmed = matching.confirm_match(self.ctx.uow(), self.ctx.user, self.match.match_id,
-                                             TriageOutcome[self.outcome.currentData()], self.rationale.toPlainText())
+        self.confirmed = notice_review.confirm_match(self.ctx.uow(), self.ctx.user, self.match.match_id,
+                                                     TriageOutcome[self.outcome.currentData()],
+                                                     self.rationale.toPlainText())
 
 
 class RejectMatchDialog(_MatchDialog):
@@ -76,7 +77,7 @@ class RejectMatchDialog(_MatchDialog):
         self.add_field("Rationale:", self.rationale)
 
     def save(self) -> None:
-        matching.reject_match(self.ctx.uow(), self.ctx.user, self.match.match_id, self.rationale.toPlainText())
+        notice_review.reject_match(self.ctx.uow(), self.ctx.user, self.match.match_id, self.rationale.toPlainText())
 
 
 class VettingReviewDialog(_MatchDialog):
@@ -88,5 +89,5 @@ class VettingReviewDialog(_MatchDialog):
         self.add_field("Result:", self.result_text)
 
     def save(self) -> None:
-        matching.record_vetting_review(self.ctx.uow(), self.ctx.user, self.match.match_id,
+        notice_review.record_vetting_review(self.ctx.uow(), self.ctx.user, self.match.match_id,
                                        self.result_text.toPlainText())

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from app.services.matching import MatchView
+from app.services.notice_review import MatchView
 from app.ui.labels import human
 from app.ui.models.base import Column, RowRoles, RowTableModel
 

@@ -15,8 +15,9 @@ from PySide6.QtWidgets import (
 
 from app.domain.enums import MatchState
 from app.domain.permissions import Action
-from app.services import matching
-from app.services.matching import MatchView, WashSummary
+from app.services import matching, notice_review
+from app.services.matching import WashSummary
+from app.services.notice_review import MatchView
 from app.ui import settings
 from app.ui.context import AppContext, Change
 from app.ui.dialogs.notice_case import NoticeCaseDialog
@@ -159,7 +160,7 @@ class NoticesSection(Section):
     def refresh(self) -> None:
         self._activated = True
         chosen = self.selected()
-        rows = attempt(self, matching.review_queue, self.ctx.uow(), self.ctx.user, self.current_state()) or []
+        rows = attempt(self, notice_review.review_queue, self.ctx.uow(), self.ctx.user, self.current_state()) or []
         self.model.set_rows(rows)
         fit_columns(self.table, 180)
         n = len(rows)
@@ -180,7 +181,7 @@ class NoticesSection(Section):
             return None
         self._counting += 1
         asked, uow, user = self._counting, self.ctx.uow(), self.ctx.user
-        task = Task(lambda _token: matching.pending_count(uow, user), self)
+        task = Task(lambda _token: notice_review.pending_count(uow, user), self)
         task.succeeded.connect(lambda n: self._counted(asked, n))
         task.failed.connect(lambda exc: show_failure(self, exc))
         task.start()
