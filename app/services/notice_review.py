@@ -1,6 +1,6 @@
 """The review queue of candidate prior-notice matches (DOMAIN.md §4): a reviewer confirms or
 rejects a pair with a rationale; a confirmed match raises a vetting review, recorded here once;
-a confirmed domestic-abuse notice is linked to the one PPDA case opened from it.
+a confirmed domestic-abuse notice opens one PPDA case, created and linked in one transaction.
 
 A reviewer never sees or decides a pair about themselves or someone they line-manage. Decisions
 are logged as combinations, the vetting review and the link as alterations.
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, Table, and_, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from app.domain.enums import AccessOperation, MatchState, NoticeRecordType, TriageOutcome
@@ -23,6 +23,8 @@ from app.persistence.models import AllegationRow, CaseRow, NoticeMatchRow, Notic
 from app.persistence.uow import UnitOfWork
 from app.services import audit, case_summary, clock
 from app.services.case_queries import visible_clause
+from app.services.casework.inputs import CaseIntake
+from app.services.casework.intake import CaseCreated, create_case
 
 
 def _refresh_confirmed_people(session: Session, person_ids: list[int]) -> None:
@@ -213,10 +215,13 @@ def record_vetting_review(uow: UnitOfWork, actor: User, match_id: int, result: s
         uow.commit()
 
 
+ALREADY_LINKED = "This match is already linked to a PPDA case; a notice opens one case only."
+
+
 def _linkable(s: Session, actor: User, match_id: int) -> NoticeMatchRow:
     m = _confirmed_match(s, actor, match_id, "Only a confirmed match can be linked to a PPDA case.")
     if m.case_id is not None:
-        raise RuleRefused("This match is already linked to a PPDA case; a notice opens one case only.")
+        raise RuleRefused(ALREADY_LINKED)
     return m
 
 
@@ -227,13 +232,31 @@ def check_linkable(uow: UnitOfWork, actor: User, match_id: int) -> None:
         _linkable(uow.session, actor, match_id)
 
 
+def _link(s: Session, actor: User, match_id: int, case_id: int) -> None:
+    """Link the match to the case, refused when someone else linked it first (the conditional
+    UPDATE lets only one of two concurrent links succeed)."""
+    m = _linkable(s, actor, match_id)
+    table: Table = NoticeMatchRow.__table__  # type: ignore[assignment]
+    done = s.execute(update(table).where(table.c.id == match_id, table.c.case_id.is_(None)).values(case_id=case_id))
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise RuleRefused(ALREADY_LINKED)
+    s.expire(m)
+    audit.record(s, actor, AccessOperation.ALTERATION, "notice_match", match_id, detail="linked to a case")
+
+
 def link_case(uow: UnitOfWork, actor: User, match_id: int, case_id: int) -> None:
     """Remember the PPDA case opened from a confirmed domestic-abuse notice (one case per match)."""
     require(actor, Action.EDIT_CASE)
     with uow:
         if uow.session.scalar(select(CaseRow.id).where(CaseRow.id == case_id, visible_clause(actor))) is None:
             raise NotFound("No such case that you may see.")
-        m = _linkable(uow.session, actor, match_id)
-        m.case_id = case_id
-        audit.record(uow.session, actor, AccessOperation.ALTERATION, "notice_match", match_id, detail="linked to a case")
+        _link(uow.session, actor, match_id, case_id)
         uow.commit()
+
+
+def open_case_for_match(uow: UnitOfWork, actor: User, match_id: int, intake: CaseIntake) -> CaseCreated:
+    """Open a PPDA case from a confirmed match and link it, in one transaction, logged as both a
+    case collection and a link: when the match cannot be linked (e.g. another user linked it
+    meanwhile), the case is not created either."""
+    require(actor, Action.EDIT_CASE)
+    return create_case(uow, actor, intake, then=lambda s, case_id: _link(s, actor, match_id, case_id))

@@ -1,5 +1,6 @@
 """Prior-notice matching through the services: candidates after imports, the data wash report,
-confirm/reject with rationale, flags and vetting reviews, and rejected pairs not re-proposed."""
+confirm/reject with rationale, flags and vetting reviews, rejected pairs not re-proposed, and a
+case opened from a match (created and linked together, or not at all)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.domain.enums import DueItemKind, MatchState, Role, TriageOutcome
+from app.domain.enums import (
+    AbuseType, DueItemKind, MatchState, ReportingRoute, Role, TriageOutcome, VictimRelationship,
+)
 from app.domain.errors import InvalidInput, PermissionDenied, RuleRefused
 from app.persistence.models import AccessLogRow, CaseRow
 from app.persistence.uow import UnitOfWork
 from app.services import matching, notice_review, queue
+from app.services.casework.inputs import AllegationInput, CaseIntake, VictimInput
 from app.services.imports.cases import import_cases
 from app.services.imports.notices import import_notices
 from app.services.imports.workforce import import_workforce
@@ -192,6 +196,72 @@ def test_a_match_is_linked_to_one_case_shown_only_to_those_who_may_see_it(env: E
     inv = env.user("inv", Role.INVESTIGATOR)  # on no case team: may triage, may not see the case
     (unseen,) = notice_review.review_queue(env.uow(), inv, MatchState.CONFIRMED)
     assert unseen.case_linked and unseen.linked_case is None
+
+
+def _intake(view: notice_review.MatchView) -> CaseIntake:
+    from app.services import clock
+
+    return CaseIntake(clock.today(), ReportingRoute.OTHER_FORCE_NOTICE,
+                      (VictimInput("V1", VictimRelationship.CURRENT_PARTNER),),
+                      (AllegationInput(view.staff_number, ("V1",), frozenset({AbuseType.PHYSICAL})),))
+
+
+def _cases(env: Env) -> list[str]:
+    with env.uow() as uow:
+        return list(uow.session.scalars(select(CaseRow.reference).order_by(CaseRow.id)))
+
+
+def test_a_case_opened_from_a_match_is_created_and_linked_in_one_transaction(env: Env, tmp_path: Path) -> None:
+    view = _confirmed(env, tmp_path)
+    before = _cases(env)
+    created = notice_review.open_case_for_match(env.uow(), env._sup, view.match_id, _intake(view))  # type: ignore[attr-defined]
+    assert _cases(env) == [*before, created.reference]
+    with env.uow() as uow:
+        logged = uow.session.execute(select(AccessLogRow.record_type, AccessLogRow.record_id, AccessLogRow.operation,
+                                            AccessLogRow.detail).order_by(AccessLogRow.seq.desc()).limit(2)).all()
+    assert [tuple(r) for r in reversed(logged)] == [("case", created.reference, "COLLECTION", "case created"),
+                                                    ("notice_match", str(view.match_id), "ALTERATION", "linked to a case")]
+    (shown,) = notice_review.review_queue(env.uow(), env._sup, MatchState.CONFIRMED)  # type: ignore[attr-defined]
+    assert (shown.linked_case_id, shown.linked_case) == (created.case_id, created.reference)
+
+
+def test_no_case_is_opened_for_a_match_that_cannot_be_linked(env: Env, tmp_path: Path) -> None:
+    view = _confirmed(env, tmp_path)
+    first = notice_review.open_case_for_match(env.uow(), env._sup, view.match_id, _intake(view))  # type: ignore[attr-defined]
+    before = _cases(env)
+    with pytest.raises(RuleRefused, match="^This match is already linked to a PPDA case; a notice opens one case only.$"):
+        notice_review.open_case_for_match(env.uow(), env._sup, view.match_id, _intake(view))  # type: ignore[attr-defined]
+    assert _cases(env) == before
+    (shown,) = notice_review.review_queue(env.uow(), env._sup, MatchState.CONFIRMED)  # type: ignore[attr-defined]
+    assert shown.linked_case == first.reference
+    _import(env, tmp_path, NOTICES[1:] + [["K-3", "kent", "2024-01-04", "DOMESTIC_ABUSE_INCIDENT", "Smith", "Jane",
+                                           "1985-03-04", "", ""]], "more.csv")
+    (pending,) = notice_review.review_queue(env.uow(), env._sup)  # type: ignore[attr-defined]
+    with pytest.raises(RuleRefused, match="^Only a confirmed match can be linked to a PPDA case.$"):
+        notice_review.open_case_for_match(env.uow(), env._sup, pending.match_id, _intake(pending))  # type: ignore[attr-defined]
+    assert _cases(env) == before
+
+
+def test_a_link_made_by_someone_else_meanwhile_refuses_the_case_too(
+        env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy import update
+
+    from app.persistence.models import NoticeMatchRow
+
+    view = _confirmed(env, tmp_path)
+    before = _cases(env)
+    checked = notice_review._linkable
+
+    def linked_after_the_check(s, actor, match_id):  # type: ignore[no-untyped-def]
+        row = checked(s, actor, match_id)  # another workstation links the match just after this read
+        s.execute(update(NoticeMatchRow).where(NoticeMatchRow.id == match_id).values(case_id=min(
+            s.scalars(select(CaseRow.id)))).execution_options(synchronize_session=False))
+        return row
+
+    monkeypatch.setattr(notice_review, "_linkable", linked_after_the_check)
+    with pytest.raises(RuleRefused, match="already linked to a PPDA case"):
+        notice_review.open_case_for_match(env.uow(), env._sup, view.match_id, _intake(view))  # type: ignore[attr-defined]
+    assert _cases(env) == before
 
 
 class FailingCommit(UnitOfWork):

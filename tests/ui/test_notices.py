@@ -154,7 +154,7 @@ def test_an_unsigned_force_file_is_refused_with_the_reason(
 def test_a_confirmed_domestic_abuse_notice_opens_a_linked_case_and_the_vetting_review_is_recorded(
         qtbot: QtBot, sample: Sample, open_window: OpenWindow, tmp_path: Path) -> None:
     from app.domain.enums import AbuseType, MatchState
-    from sqlalchemy import select
+    from sqlalchemy import func, select
 
     from app.persistence.models import CaseRow, NoticeMatchRow
     from app.services import clock, notice_review
@@ -185,6 +185,13 @@ def test_a_confirmed_domestic_abuse_notice_opens_a_linked_case_and_the_vetting_r
     assert not section.case_button.isEnabled() and section.case_button.text() == "Case linked"
     assert f"Linked case: {dialog.reference}" in shown_text(section)
     assert section.open_case() is None  # a notice opens one case only
+    stale = NoticeCaseDialog(section.ctx, m, section)  # opened before the match was linked elsewhere
+    stale.types[AbuseType.THREATS].setChecked(True)
+    stale.accept()
+    assert stale.message.text() == "This match is already linked to a PPDA case; a notice opens one case only."
+    stale.reject()
+    with sample.env.uow() as uow:
+        assert uow.session.scalar(select(func.count(CaseRow.id))) == len(sample.case_ids) + 1  # no second case
     assert "Vetting review: due" in shown_text(section)
     qtbot.mouseClick(section.vetting_button, Qt.MouseButton.LeftButton)
     review = section.dialog
@@ -196,11 +203,11 @@ def test_a_confirmed_domestic_abuse_notice_opens_a_linked_case_and_the_vetting_r
     assert (f"Vetting review: recorded {day(clock.today())}: Clearance reviewed and maintained with conditions"
             in shown_text(section))
     assert section.record_vetting() is None
-    stale = VettingReviewDialog(section.ctx, m, section)  # opened before the review was recorded elsewhere
-    qtbot.keyClicks(stale.result_text, "Clearance withdrawn")
-    stale.accept()
-    assert stale.message.text().startswith("The vetting review this match raised was already recorded on")
-    stale.reject()
+    late = VettingReviewDialog(section.ctx, m, section)  # opened before the review was recorded elsewhere
+    qtbot.keyClicks(late.result_text, "Clearance withdrawn")
+    late.accept()
+    assert late.message.text().startswith("The vetting review this match raised was already recorded on")
+    late.reject()
 
 
 def test_the_harm_model_passes_the_model_tester(qtmodeltester, sample: Sample) -> None:  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ its received year (`PSD-YYYY-NNNNNN`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -54,21 +55,26 @@ def next_reference(session: Session, year: int) -> str:
     return f"{prefix}{number:0{REFERENCE_DIGITS}d}"
 
 
-def create_case(uow: UnitOfWork, actor: User, intake: CaseIntake) -> CaseCreated:
-    """Record a new case. Refused (nothing saved) with the field named when a value is invalid."""
+Then = Callable[[Session, int], None]
+
+
+def create_case(uow: UnitOfWork, actor: User, intake: CaseIntake, *, then: Then | None = None) -> CaseCreated:
+    """Record a new case. Refused (nothing saved) with the field named when a value is invalid.
+    `then(session, case_id)` runs in the same transaction once the case is recorded (e.g. linking
+    the notice it was opened from): its refusal saves nothing either."""
     require(actor, Action.EDIT_CASE)
     check_intake(intake, clock.today())
     try:
-        return _create(uow, actor, intake)
+        return _create(uow, actor, intake, then)
     except _ReferenceTaken:
         try:
-            return _create(uow, actor, intake)  # once more, with the next free number
+            return _create(uow, actor, intake, then)  # once more, with the next free number
         except _ReferenceTaken:
             raise ConflictError("Other cases were being recorded at the same moment and took the next "
                                 "reference; nothing was saved. Save again.") from None
 
 
-def _create(uow: UnitOfWork, actor: User, intake: CaseIntake) -> CaseCreated:
+def _create(uow: UnitOfWork, actor: User, intake: CaseIntake, then: Then | None) -> CaseCreated:
     with uow:
         s = uow.session
         now = clock.now()
@@ -81,6 +87,8 @@ def _create(uow: UnitOfWork, actor: User, intake: CaseIntake) -> CaseCreated:
         append(w, [wf.record_recording(snapshot, w.act, on=intake.received_date)])
         reason = _assign_creator(w, intake) if actor.has(Role.INVESTIGATOR) else None
         finish(w, "case created", AccessOperation.COLLECTION)
+        if then is not None:
+            then(s, w.case_id)
         uow.commit()
     return CaseCreated(w.case_id, w.reference, w.version, actor.has(Role.INVESTIGATOR) and reason is None, reason)
 

@@ -1,5 +1,6 @@
 """Opening a PPDA case from a confirmed domestic-abuse notice: the intake prefilled from the notice
-(reporting route, subject, summary), created by casework.create_case and linked to the match."""
+(reporting route, subject, summary), created and linked to the match in one transaction by
+notice_review.open_case_for_match (a match linked meanwhile by someone else creates no case)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QGridLayout, QLin
 from app.domain.enums import AbuseType, ReportingRoute, VictimRelationship
 from app.domain.errors import ExpectedError, InvalidInput
 from app.services import clock, notice_review
-from app.services.casework import create_case
 from app.services.casework.inputs import AllegationInput, CaseIntake, VictimInput
 from app.services.notice_review import MatchView
 from app.ui.context import AppContext, Change
@@ -78,10 +78,8 @@ class NoticeCaseDialog(FormDialog):
 
     def accept(self) -> None:
         try:
-            intake = self.intake()
-            notice_review.check_linkable(self.ctx.uow(), self.ctx.user, self.match.match_id)  # before a case exists
-            created = create_case(self.ctx.uow(), self.ctx.user, intake)
-            notice_review.link_case(self.ctx.uow(), self.ctx.user, self.match.match_id, created.case_id)
+            created = notice_review.open_case_for_match(self.ctx.uow(), self.ctx.user, self.match.match_id,
+                                                        self.intake())
         except ExpectedError as exc:
             self.say(exc.message)
             return
