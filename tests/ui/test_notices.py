@@ -3,7 +3,9 @@ then flagged), reject without a rationale refused, a domestic-abuse notice offer
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -108,9 +110,17 @@ def test_the_match_model_passes_the_model_tester(qtmodeltester, sample: Sample, 
 
     with_notices(sample, tmp_path)
     model = MatchTableModel()
-    model.set_rows(notice_review.review_queue(sample.env.uow(), sample.sup))
-    assert model.rowCount() == 1
+    (m,) = notice_review.review_queue(sample.env.uow(), sample.sup)
+    done = dataclasses.replace(m, state="CONFIRMED", vetting_reviewed_on=date(2024, 5, 1), vetting_result="Maintained",
+                               linked_case_id=9, linked_case="PSD-2024-000009")
+    hidden = dataclasses.replace(done, vetting_reviewed_on=None, vetting_result=None, linked_case=None)
+    model.set_rows([m, done, hidden])
     qtmodeltester.check(model)
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in (7, 8)] == ["Vetting", "Linked case"]
+    assert [[model.index(r, c).data() for c in (7, 8)] for r in range(3)] == [
+        ["", ""], ["Recorded 01 May 2024", "PSD-2024-000009"], ["Due", "Linked"]]
+    assert model.index(1, 7).data(Qt.ItemDataRole.ToolTipRole) == "Maintained"
+    assert model.index(2, 8).data(Qt.ItemDataRole.ToolTipRole) == "Linked to a case you may not open"
 
 
 def data_section(window: object):  # type: ignore[no-untyped-def]
@@ -185,6 +195,7 @@ def test_a_confirmed_domestic_abuse_notice_opens_a_linked_case_and_the_vetting_r
     assert not section.case_button.isEnabled() and section.case_button.text() == "Case linked"
     assert f"Linked case: {dialog.reference}" in shown_text(section)
     assert section.open_case() is None  # a notice opens one case only
+    assert [section.model.index(0, c).data() for c in (7, 8)] == ["Due", dialog.reference]
     stale = NoticeCaseDialog(section.ctx, m, section)  # opened before the match was linked elsewhere
     stale.types[AbuseType.THREATS].setChecked(True)
     stale.accept()
@@ -203,6 +214,7 @@ def test_a_confirmed_domestic_abuse_notice_opens_a_linked_case_and_the_vetting_r
     assert (f"Vetting review: recorded {day(clock.today())}: Clearance reviewed and maintained with conditions"
             in shown_text(section))
     assert section.record_vetting() is None
+    assert section.model.index(0, 7).data() == f"Recorded {day(clock.today())}"
     late = VettingReviewDialog(section.ctx, m, section)  # opened before the review was recorded elsewhere
     qtbot.keyClicks(late.result_text, "Clearance withdrawn")
     late.accept()

@@ -8,8 +8,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from app.domain.enums import MatchState
 from app.services.notice_review import MatchView
-from app.ui.labels import human
+from app.ui.labels import day, human
 from app.ui.models.base import Column, RowRoles, RowTableModel
 
 
@@ -17,6 +18,22 @@ class MatchRoles(IntEnum):
     ROW = RowRoles.ROW
     MATCH_ID = RowRoles.KEY
     NOTICE_ID = RowRoles.LAST + 1
+
+
+HIDDEN_CASE = "a case you may not open"
+
+
+def _vetting(m: MatchView) -> str:
+    """The vetting review a confirmed match raises: due until recorded."""
+    if m.state != MatchState.CONFIRMED.name:
+        return ""
+    return f"Recorded {day(m.vetting_reviewed_on)}" if m.vetting_done else "Due"
+
+
+def _linked_case(m: MatchView) -> str:
+    if m.case_linked:
+        return m.linked_case or "Linked"
+    return "None yet" if m.offers_case and m.state == MatchState.CONFIRMED.name else ""
 
 
 class MatchTableModel(RowTableModel):
@@ -28,6 +45,9 @@ class MatchTableModel(RowTableModel):
         Column("Name on notice", lambda m: m.notice_name),
         Column("Person", lambda m: f"{m.person_name} ({m.staff_number})"),
         Column("Triage", lambda m: human(m.triage_outcome)),
+        Column("Vetting", _vetting, lambda m: m.vetting_result or _vetting(m) or None),
+        Column("Linked case", _linked_case,
+               lambda m: f"Linked to {m.linked_case or HIDDEN_CASE}" if m.case_linked else _linked_case(m) or None),
     )
 
     def key_of(self, row: MatchView) -> int:

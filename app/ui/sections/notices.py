@@ -24,7 +24,7 @@ from app.ui.dialogs.notice_case import NoticeCaseDialog
 from app.ui.dialogs.notice_decision import ConfirmMatchDialog, RejectMatchDialog, VettingReviewDialog
 from app.ui.errors import attempt, show_failure, show_message
 from app.ui.labels import day, human
-from app.ui.models.notice_tables import MatchRoles, MatchTableModel
+from app.ui.models.notice_tables import HIDDEN_CASE, MatchRoles, MatchTableModel
 from app.ui.sections.base import Section
 from app.ui.signals import emit
 from app.ui.widgets import fit_columns, heading, note, table_view
@@ -62,7 +62,7 @@ def follow_up(m: MatchView) -> list[tuple[str, str]]:
     review = f"recorded {day(m.vetting_reviewed_on)}: {m.vetting_result}" if m.vetting_done else "due"
     shown = [("Vetting review", review)]
     if m.case_linked:
-        shown.append(("Linked case", m.linked_case or "a case you may not open"))
+        shown.append(("Linked case", m.linked_case or HIDDEN_CASE))
     elif m.offers_case:
         shown.append(("Linked case", "none yet"))
     return shown
