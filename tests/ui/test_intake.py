@@ -68,8 +68,8 @@ def test_victim_details_reach_the_new_case(qtbot: QtBot, sample: Sample, open_wi
 
     victims = cases.view.victims
     row = [victims.index(0, c).data() for c in range(victims.columnCount())]
-    assert row[:8] == ["V1", "Current partner", "Same force", "Female", "25–34", "Not assessed", "Referred",
-                       "Offered, accepted"]
+    assert row[:8] == ["V1", "Current partner", "Same force (colleague P002)", "Female", "25–34", "Not assessed",
+                       "Referred", "Offered, accepted"]
     with sample.env.uow() as uow:
         linked = uow.session.scalar(select(PersonRow.staff_number).join(VictimRow, VictimRow.person_id == PersonRow.id)
                                     .where(VictimRow.id == victims.data(victims.index(0, 0), VictimRoles.VICTIM_ID)))
