@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Select, Table, and_, func, or_, select, true, update
 from sqlalchemy.orm import Session
@@ -171,15 +171,22 @@ def _rationale(text: str) -> str:
     return text.strip()
 
 
+def _decide(s: Session, actor: User, match_id: int, state: MatchState, outcome: TriageOutcome,
+            rationale: str) -> tuple[NoticeMatchRow, NoticeRow, PersonRow]:
+    """Record the reviewer's decision on a pair still awaiting one."""
+    m, n, p = _pending_match(s, actor, match_id)
+    m.state, m.reviewed_by, m.reviewed_at = state.name, actor.id, clock.now()
+    m.triage_outcome, m.rationale = outcome.name, rationale
+    return m, n, p
+
+
 def confirm_match(uow: UnitOfWork, actor: User, match_id: int, outcome: TriageOutcome, rationale: str) -> MatchView:
     """Confirm: the person is flagged on every screen and open case, and a vetting review is due."""
     require(actor, Action.TRIAGE_NOTICE)
     text = _rationale(rationale)
     with uow:
         s = uow.session
-        m, n, p = _pending_match(s, actor, match_id)
-        m.state, m.reviewed_by, m.reviewed_at = MatchState.CONFIRMED.name, actor.id, clock.now()
-        m.triage_outcome, m.rationale = outcome.name, text
+        m, n, p = _decide(s, actor, match_id, MatchState.CONFIRMED, outcome, text)
         _refresh_confirmed_people(s, [p.id])
         audit.record(s, actor, AccessOperation.COMBINATION, "notice_match", match_id,
                      detail=f"confirmed; triage {outcome.name}")
@@ -192,11 +199,8 @@ def reject_match(uow: UnitOfWork, actor: User, match_id: int, rationale: str) ->
     require(actor, Action.TRIAGE_NOTICE)
     text = _rationale(rationale)
     with uow:
-        s = uow.session
-        m, _n, _p = _pending_match(s, actor, match_id)
-        m.state, m.reviewed_by, m.reviewed_at = MatchState.REJECTED.name, actor.id, clock.now()
-        m.triage_outcome, m.rationale = TriageOutcome.NO_FURTHER_ACTION.name, text
-        audit.record(s, actor, AccessOperation.COMBINATION, "notice_match", match_id, detail="rejected")
+        _decide(uow.session, actor, match_id, MatchState.REJECTED, TriageOutcome.NO_FURTHER_ACTION, text)
+        audit.record(uow.session, actor, AccessOperation.COMBINATION, "notice_match", match_id, detail="rejected")
         uow.commit()
 
 
@@ -236,7 +240,7 @@ def _link(s: Session, actor: User, match_id: int, case_id: int) -> None:
     """Link the match to the case, refused when someone else linked it first (the conditional
     UPDATE lets only one of two concurrent links succeed)."""
     m = _linkable(s, actor, match_id)
-    table: Table = NoticeMatchRow.__table__  # type: ignore[assignment]
+    table = cast(Table, NoticeMatchRow.__table__)
     done = s.execute(update(table).where(table.c.id == match_id, table.c.case_id.is_(None)).values(case_id=case_id))
     if done.rowcount != 1:  # type: ignore[attr-defined]
         raise RuleRefused(ALREADY_LINKED)
