@@ -361,7 +361,7 @@ def run_child(url: str, user: str, password: str, data_dir: Path, extra: list[st
 PHASES = (
     ("interpreter_ready", "Python start"),
     ("cli_imported", "import app.cli (commands, services, reports)"),
-    ("ui_imported", "import app.ui (launch, session, main window)"),
+    ("ui_imported", "import app.ui (launch, session; main window on a thread)"),
     ("qapplication", "argument parsing, logging, settings"),
     ("look_applied", "QApplication, style sheet, icons"),
     ("database_ready", "open the database, schema check"),

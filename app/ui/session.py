@@ -32,12 +32,27 @@ def _import_main_window() -> None:
         log.debug("Importing the main window in the background failed; it is imported when needed")
 
 
+_warming: list[threading.Thread] = []
+
+
 def warm_up() -> None:
     """Import the main window's modules (sections, services, reports) on a background thread while
     the sign-in dialog waits for the password: half of the start-up's import time, hidden behind
     the typing (and behind the password check, which releases the interpreter lock)."""
-    if MAIN_WINDOW_MODULE not in sys.modules:
-        threading.Thread(target=_import_main_window, name="ppda-warm-up", daemon=True).start()
+    if MAIN_WINDOW_MODULE not in sys.modules and not _warming:
+        thread = threading.Thread(target=_import_main_window, name="ppda-warm-up", daemon=True)
+        _warming.append(thread)
+        thread.start()
+
+
+def _main_window_class() -> type[MainWindow]:
+    """The class, once the background import (if any) has ended: two threads importing the same
+    modules at once could each see the other's half-initialised modules."""
+    while _warming:
+        _warming.pop().join()
+    from app.ui.main_window import MainWindow
+
+    return MainWindow
 
 
 class SessionController(QObject):
@@ -95,10 +110,8 @@ class SessionController(QObject):
             self._open_window(user)
 
     def _open_window(self, user: User) -> None:
-        from app.ui.main_window import MainWindow  # already imported by warm_up() unless typing was quick
-
         ctx = AppContext(self.db, user, installation.home_force(self.uow()))
-        self.window = MainWindow(ctx)
+        self.window = _main_window_class()(ctx)
         ctx.setParent(self.window)
         self.window.sign_out_requested.connect(self.sign_out)
         self.window.closed.connect(self._window_closed)
