@@ -18,6 +18,7 @@ from app.domain.errors import ExpectedError
 from app.persistence import migrate
 from app.persistence.database import Database, key_name, open_database
 from app.persistence.secrets import SecretStore
+from app.ui.collector import GuiThreadCollector
 from app.ui.dialogs.key_prompt import ask_secret, warn_memory_only
 from app.ui.errors import install_excepthook, startup_failure
 from app.ui.session import SessionController
@@ -30,6 +31,7 @@ def run_application(settings: Settings) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     install_excepthook()
+    collector = GuiThreadCollector(app)  # workers must never be the thread that frees Qt objects
     apply_look(app)
     app.setQuitOnLastWindowClosed(False)
     db = open_checked(settings.db_url)
@@ -41,6 +43,7 @@ def run_application(settings: Settings) -> int:
     try:
         return int(app.exec())
     finally:
+        collector.stop()
         db.dispose()
 
 

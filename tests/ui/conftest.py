@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from app.domain.records import User
 from app.persistence.uow import UnitOfWork
 from app.services import installation
+from app.ui.collector import GuiThreadCollector
 from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
 from tests.helpers import force_env
@@ -22,6 +23,20 @@ from tests.ui.sample_data import Sample, build
 
 if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={Path(__file__).with_name('offscreen-1366x768.json')}"
+
+
+@pytest.fixture(scope="session")
+def _collector(qapp: QApplication) -> Iterator[GuiThreadCollector]:
+    """As in the application: cyclic garbage is collected on the GUI thread, never in a worker."""
+    collector = GuiThreadCollector(qapp)
+    yield collector
+    collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def _collect_between_tests(_collector: GuiThreadCollector) -> Iterator[None]:
+    yield
+    _collector.check()
 
 
 @pytest.fixture
