@@ -175,7 +175,7 @@ def test_a_mandatory_iopc_referral(world: World) -> None:
     strangled = allegation("S100", AbuseType.NON_FATAL_STRANGULATION, AbuseType.PHYSICAL)
     case_id, ids = opened(world, strangled)
     item = world.due(world.iopc, REF, everyone=False)[DueItemKind.IOPC_REFERRAL]
-    assert (item.due_date, item.detail) == (date(2025, 3, 4), "Alex Carter: SERIOUS_ASSAULT")
+    assert (item.due_date, item.detail) == (date(2025, 3, 4), "Alex Carter: serious assault")
     with pytest.raises(PermissionDenied):
         cq.open_case(world.uow(), world.iopc, case_id)  # not referred yet: not the liaison's to read
     pin(date(2025, 3, 4), 15)

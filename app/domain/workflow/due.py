@@ -84,7 +84,7 @@ def _allegation_items(s: CaseSnapshot, a: Allegation, p: PolicySet, today: date)
                                a.id, a.subject_id))
     grounds = referral_grounds(s, a.id)
     if grounds and referral(s, a.id) is None:
-        detail = f"{who}: " + ", ".join(sorted({g.ground.name for g in grounds}))
+        detail = f"{who}: " + ", ".join(sorted({g.ground.name.replace("_", " ").lower() for g in grounds}))
         items.append(_item(DueItemKind.IOPC_REFERRAL, referral_due_date(s, a.id, p), today, ref,
                            detail, a.id, a.subject_id))
     return items

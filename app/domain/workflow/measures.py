@@ -111,5 +111,18 @@ def review_due(snapshot: CaseSnapshot, allegation_id: int, policies: PolicySet) 
     return state.clock_from + review_period(snapshot, allegation_id, state, policies)
 
 
+_LABELS = {
+    RestrictionOption.NO_RESTRICTION: "no restriction",
+    RestrictionOption.RESTRICTED_DUTIES: "restricted duties",
+    RestrictionOption.REMOVED_FROM_DA_OR_SAFEGUARDING_ROLE: "removed from domestic abuse or safeguarding role",
+    RestrictionOption.NO_CONTACT_WITH_VICTIMS_OR_WITNESSES: "no contact with victims or witnesses",
+    RestrictionOption.SYSTEMS_ACCESS_RESTRICTED: "systems access restricted",
+    RestrictionOption.FIREARMS_TASER_AUTHORITY_WITHDRAWN: "firearms and Taser authority withdrawn",
+    RestrictionOption.REDEPLOYED_LOCATION: "redeployed to another location",
+    RestrictionOption.SUSPENDED: "suspended",
+}
+
+
 def describe(options: frozenset[RestrictionOption]) -> str:
-    return ", ".join(sorted(o.name for o in options)) or "none"
+    """The measures in words, for messages and due-item details: 'restricted duties, suspended'."""
+    return ", ".join(sorted(_LABELS.get(o, o.name.replace("_", " ").lower()) for o in options)) or "none"

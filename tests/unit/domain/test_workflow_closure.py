@@ -73,7 +73,7 @@ def test_closure_is_refused_listing_what_remains() -> None:
     assert closure_blockers(s, policies()) == [
         "allegation 10 (Alex Carter) has no final misconduct outcome",
         "allegation 10 (Alex Carter) has no criminal outcome",
-        "allegation 10 (Alex Carter) has restrictions in force (RESTRICTED_DUTIES): end them with a "
+        "allegation 10 (Alex Carter) has restrictions in force (restricted duties): end them with a "
         "review that lifts them",
         "the Advisory List notification for Alex Carter (resigned while under investigation) is not done",
     ]

@@ -78,7 +78,7 @@ def test_restrictions_in_force_owe_a_review() -> None:
                                      date(2025, 2, 1))])
     due = item(s, DueItemKind.RESTRICTION_REVIEW)
     assert due.due_date == date(2025, 3, 1) and due.overdue
-    assert due.detail == "Alex Carter: review SYSTEMS_ACCESS_RESTRICTED"
+    assert due.detail == "Alex Carter: review systems access restricted"
 
 
 def test_victims_are_updated_every_28_days() -> None:

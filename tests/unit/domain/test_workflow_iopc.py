@@ -63,7 +63,7 @@ def test_mandatory_referral_is_due_by_the_end_of_the_next_working_day() -> None:
     s = apply(s, record_recording(s, act(SUPERVISOR, date(2025, 3, 7)), allegation_id=10))
     [item] = [i for i in due_items(s, policies(), date(2025, 3, 11)) if i.kind == DueItemKind.IOPC_REFERRAL]
     assert item.due_date == date(2025, 3, 10) and item.overdue
-    assert item.detail == "Alex Carter: SERIOUS_SEXUAL_OFFENCE"
+    assert item.detail == "Alex Carter: serious sexual offence"
     s = apply(s, record_iopc_referral(s, act(LIAISON, date(2025, 3, 11)), allegation_id=10,
                                       iopc_reference="2025/001234"))
     assert s.decisions[-1].payload == {"mandatory": True, "grounds": ["SERIOUS_SEXUAL_OFFENCE"],

@@ -109,7 +109,7 @@ def test_restrictions_cannot_be_imposed_on_someone_who_left() -> None:
 
 def test_measures_already_in_force_are_reviewed_not_reimposed() -> None:
     s = restrict(snapshot(), [R.RESTRICTED_DUTIES])
-    with pytest.raises(RuleRefused, match="RESTRICTED_DUTIES already in force for allegation 10; "
+    with pytest.raises(RuleRefused, match="restricted duties already in force for allegation 10; "
                                           "record a review"):
         record_restriction(s, act(SUPERVISOR, DAY), 10, [R.RESTRICTED_DUTIES])
     with pytest.raises(RuleRefused, match="to end them record a review that lifts them"):

@@ -172,7 +172,7 @@ def test_mandatory_iopc_referral() -> None:
     s = intake(s)
     [referral] = queue(s, date(2025, 3, 5))[DueItemKind.IOPC_REFERRAL]
     assert (referral.due_date, referral.overdue, referral.detail) == (
-        date(2025, 3, 4), True, "Alex Carter: SERIOUS_CORRUPTION")
+        date(2025, 3, 4), True, "Alex Carter: serious corruption")
     s = apply(s, record_restriction(s, act(SUPERVISOR, date(2025, 3, 4)), 10, [R.SYSTEMS_ACCESS_RESTRICTED]))
     s = apply(s, record_iopc_referral(s, act(LIAISON, date(2025, 3, 5)), allegation_id=10,
                                       iopc_reference="2025/004321"))
