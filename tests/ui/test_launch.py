@@ -64,25 +64,45 @@ def test_without_a_keyring_the_key_is_kept_in_memory_with_a_warning(monkeypatch:
     db.dispose()
 
 
-def test_the_main_window_is_imported_while_the_sign_in_dialog_waits() -> None:
-    """A fresh start shows the sign-in dialog before the main window's modules are imported, and
-    imports them on a background thread meanwhile (a start-up cost hidden behind the typing)."""
+def _fresh_process(probe: str) -> str:
     import os
     import subprocess
     import sys
 
-    probe = (
-        "import sys, threading\n"
-        "import app.cli, app.ui.launch, app.ui.session as s\n"
-        "before = 'app.ui.main_window' in sys.modules\n"
-        "s.warm_up()\n"
-        "for t in threading.enumerate():\n"
-        "    if t.name == 'ppda-warm-up': t.join(60)\n"
-        "print(before, 'app.ui.main_window' in sys.modules)\n"
-    )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120,
                           cwd=Path(__file__).resolve().parents[2])
     assert done.returncode == 0, done.stderr
-    before, after = done.stdout.split()
-    assert (before, after) == ("False", "True")
+    return done.stdout
+
+
+def test_the_window_s_services_are_imported_while_the_sign_in_dialog_waits() -> None:
+    """A fresh start shows the sign-in dialog before the services the main window uses are imported,
+    and imports them on a background thread meanwhile (start-up time hidden behind the typing)."""
+    out = _fresh_process(
+        "import sys, threading\n"
+        "import app.cli, app.ui.launch, app.ui.session as s\n"
+        "before = 'app.services.reporting' in sys.modules\n"
+        "s.warm_up()\n"
+        "for t in threading.enumerate():\n"
+        "    if t.name == 'ppda-warm-up': t.join(60)\n"
+        "print(before, 'app.services.reporting' in sys.modules, 'PySide6.QtCharts' in sys.modules)\n"
+    )
+    assert out.split() == ["False", "True", "False"]
+
+
+def test_the_preload_list_covers_every_service_the_main_window_imports() -> None:
+    """Everything outside app.ui that the main window imports is preloaded (the list is complete),
+    and no Qt module is imported off the GUI thread (nothing preloaded imports PySide6)."""
+    out = _fresh_process(
+        "import sys, importlib\n"
+        "import app.cli, app.ui.launch, app.ui.session as s\n"
+        "qt = {m for m in sys.modules if m.startswith('PySide6')}\n"
+        "for name in s.PRELOAD: importlib.import_module(name)\n"
+        "print('qt:' + ','.join(sorted({m for m in sys.modules if m.startswith('PySide6')} - qt)))\n"
+        "loaded = set(sys.modules)\n"
+        "import app.ui.main_window\n"
+        "print('missing:' + ','.join(sorted(m for m in set(sys.modules) - loaded\n"
+        "      if m.startswith('app.') and not m.startswith('app.ui'))))\n"
+    )
+    assert out.split() == ["qt:", "missing:"]
