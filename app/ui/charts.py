@@ -149,7 +149,7 @@ class ChartWidget(QWidget):
             p.setPen(INK)
             p.drawText(QRectF(plot.left() + i * group, base + 2, group, label_h),
                        int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop),
-                       fm.elidedText(category, Qt.TextElideMode.ElideRight, int(group - 2)))
+                       _fitted(fm, category, int(group - 2)))
             for j, s in enumerate(spec.series):
                 v = s.values[i]
                 h = 0.0 if v is None else height * float(v) / top_value
@@ -158,3 +158,10 @@ class ChartWidget(QWidget):
                 p.setPen(INK)
                 p.drawText(QRectF(x + j * bar - 10, base - h - fm.height() - 1, bar + 18, fm.height()),
                            int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom), s.labels[i])
+
+
+def _fitted(fm: QFontMetrics, text: str, width: int) -> str:
+    """`text` in `width`: "183 to 365 days" shortened to "183–365 days" before anything is cut."""
+    if fm.horizontalAdvance(text) > width:
+        text = text.replace(" to ", "–")
+    return fm.elidedText(text, Qt.TextElideMode.ElideRight, width)

@@ -11,6 +11,8 @@ from app.domain.permissions import Action, allowed
 from app.domain.records import Force, User
 from app.persistence.database import Database
 from app.persistence.uow import UnitOfWork
+from app.services import installation
+from app.ui.labels import human
 from app.ui.signals import emit
 
 
@@ -31,6 +33,7 @@ class AppContext(QObject):
         self.db = db
         self.user = user
         self.force = force
+        self._force_names: dict[str, str] | None = None
 
     def uow(self) -> UnitOfWork:
         """A fresh unit of work for one user action."""
@@ -38,6 +41,14 @@ class AppContext(QObject):
 
     def may(self, action: Action) -> bool:
         return allowed(self.user, action)
+
+    def force_name(self, code: str | None) -> str:
+        """A force (or the PND, a College list) by its name, as a notice names its issuer by code."""
+        if not code:
+            return ""
+        if self._force_names is None:
+            self._force_names = {f.code.lower(): f.name for f in installation.list_forces(self.uow())}
+        return self._force_names.get(code.lower()) or human(code)
 
     def notify(self, change: Change) -> None:
         emit(self.changed, change.value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -15,7 +16,7 @@ SPECIAL = {
     "F": "Female", "M": "Male", "X": "Other", "U": "Not known",
     "NO": "No", "SAME_FORCE": "Same force", "OTHER_FORCE": "Other force",
     "AGE_18_24": "18–24", "AGE_25_34": "25–34", "AGE_35_44": "35–44", "AGE_45_54": "45–54",
-    "AGE_55_PLUS": "55+", "UNDER_18": "Under 18",
+    "AGE_55_PLUS": "55+", "UNDER_18": "Under 18", "TWELVE_MONTH_REPORT": "12-month report",
 }
 
 
@@ -31,6 +32,25 @@ def human(name: str | None) -> str:
     first = words[0]
     words[0] = first if first in ACRONYMS else first.capitalize()
     return " ".join(words)
+
+
+_CODE = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*(?![\w-])")
+
+
+def human_text(text: str | None) -> str:
+    """Free text with the enumerated names in it made readable ("roles HEAD_OF_PSD" → "roles Head
+    of PSD", "ADVISORY list" → "Advisory list"); acronyms, short codes and references (PSD-2025-1,
+    CR-17) are left as they are."""
+    if not text:
+        return ""
+
+    def word(m: re.Match[str]) -> str:
+        code = m.group(0)
+        if code in ACRONYMS or ("_" not in code and len(code) < 4):
+            return code
+        return human(code)
+
+    return _CODE.sub(word, text)
 
 
 def human_list(names: Iterable[str], sep: str = ", ") -> str:

@@ -156,7 +156,7 @@ def test_an_investigators_decision_needs_a_co_signer(qtbot: QtBot, sample: Sampl
     assert cases.open_case(sample.case_ids[C1])
     dialog = action(qtbot, cases, "severity")
     click(qtbot, dialog.ok_button)
-    assert dialog.isVisible() and "co-signed by a SUPERVISOR or HEAD_OF_PSD" in dialog.message.text()
+    assert dialog.isVisible() and "co-signed by a Supervisor or Head of PSD" in dialog.message.text()  # the roles in words
     field = dialog.widgets["approver"]
     click(qtbot, field.button)  # type: ignore[attr-defined]
     approver = field.dialog  # type: ignore[attr-defined]

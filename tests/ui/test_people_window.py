@@ -86,7 +86,7 @@ def test_a_second_leaving_is_refused_with_the_services_message(
     dialog = open_leaving(qtbot, people, "P005", sample)
     record(qtbot, dialog)
     assert dialog.isVisible()
-    assert dialog.message.text() == f"P005 is already recorded as RETIRED from {today.isoformat()}."
+    assert dialog.message.text() == f"P005 is already recorded as Retired from {today.isoformat()}."
     assert person(sample, "P005").employment_status == EmploymentStatus.RETIRED.name
 
 

@@ -42,6 +42,8 @@ class ApproverDialog(FormDialog):
 class ApproverField(QWidget):
     """A form row: who approves (or co-signs), and a button to have them sign in."""
 
+    changed = Signal()  # an approver signed in or was removed
+
     def __init__(self, ctx: AppContext, purpose: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -75,3 +77,4 @@ class ApproverField(QWidget):
         self.user = user if isinstance(user, User) else None
         self.label.setText(f"{self.user.display_name} ({self.user.username})" if self.user else "Nobody yet")
         self.clear_button.setVisible(self.user is not None)
+        emit(self.changed)

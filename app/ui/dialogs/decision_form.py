@@ -21,7 +21,7 @@ from app.ui.context import AppContext, Change
 from app.ui.dialogs.decision_approver import ApproverField
 from app.ui.dialogs.forms import FormDialog
 from app.ui.dialogs.person_picker import NOBODY, PersonPicker
-from app.ui.labels import human
+from app.ui.labels import human, human_text
 from app.ui.signals import emit
 
 Values = dict[str, Any]
@@ -116,7 +116,9 @@ class DecisionDialog(FormDialog):
             long_text.setPlaceholderText(f.placeholder)
             return long_text
         if f.kind == "approver":
-            return ApproverField(self.ctx, self.spec.title, self)
+            approver = ApproverField(self.ctx, self.spec.title, self)
+            approver.changed.connect(self.message.hide)  # a refusal for want of a co-signer is now stale
+            return approver
         if f.kind == "person":
             picker = PersonPicker(self.ctx, f.label.rstrip(":") or f.help, rows=3, nobody=f.placeholder or NOBODY)
             if f.default:
@@ -187,7 +189,7 @@ class DecisionDialog(FormDialog):
         super().accept()
 
     def say(self, text: str) -> None:
-        super().say(text)
+        super().say(human_text(text))  # "a SUPERVISOR or HEAD_OF_PSD" → "a Supervisor or Head of PSD"
         self.adjustSize()  # room for the message
 
     def _reload(self) -> None:

@@ -49,7 +49,7 @@ class ConfirmMatchDialog(_MatchDialog):
 
     def __init__(self, ctx: AppContext, match: MatchView, parent: QWidget | None = None) -> None:
         super().__init__(ctx, match, "Confirm match",
-                         f"Confirm that notice {match.notice_id} ({match.issuing_force}) is about "
+                         f"Confirm that notice {match.notice_id} ({ctx.force_name(match.issuing_force)}) is about "
                          f"{match.person_name} ({match.staff_number}). The person is then flagged on every screen "
                          "and open case, and a vetting review becomes due.", "Confirm match", parent)
         self.outcome = QComboBox()

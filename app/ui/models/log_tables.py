@@ -6,7 +6,7 @@ from enum import IntEnum
 
 from app.domain.errors import RowError
 from app.services.audit import LogEntry
-from app.ui.labels import human, moment
+from app.ui.labels import human, human_text, moment
 from app.ui.models.base import Column, RowRoles, RowTableModel
 
 
@@ -24,7 +24,7 @@ class AccessLogTableModel(RowTableModel):
         Column("Record", lambda e: f"{e.record_type.replace('_', ' ')} {e.record_id or ''}".strip()),
         Column("Reason", lambda e: e.reason or ""),
         Column("Recipient", lambda e: e.recipient or ""),
-        Column("Detail", lambda e: e.detail or ""),
+        Column("Detail", lambda e: human_text(e.detail)),
     )
 
     def key_of(self, row: LogEntry) -> int:

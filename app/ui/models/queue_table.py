@@ -10,7 +10,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.domain.enums import DueItemKind
 from app.services.queue import QueueItem
-from app.ui.labels import day, human
+from app.ui.labels import day, human, human_text
 from app.ui.models.base import Column, RowRoles, RowTableModel
 
 OVERDUE_BACKGROUND = QColor("#fde8e8")
@@ -29,15 +29,24 @@ def _state(i: QueueItem) -> str:
     return "OVERDUE" if i.overdue else "Due"
 
 
+def _assigned(i: QueueItem) -> str:
+    """The investigators by user name, else the role it falls to in words ("Head of PSD",
+    "Unassigned (supervisor to allocate)")."""
+    if i.assigned_to.startswith("unassigned"):
+        return "Unassigned"  # the tooltip: a supervisor allocates it
+    return human_text(i.assigned_to)
+
+
 class QueueTableModel(RowTableModel):
     COLUMNS = (
         Column("State", _state),
         Column("Due", lambda i: day(i.due_date), right=True),
         Column("Item", lambda i: human(i.item.name)),
         Column("Case or notice", lambda i: i.case_ref),
-        Column("Assigned to", lambda i: i.assigned_to),
+        Column("Assigned to", _assigned, lambda i: "Unassigned: a supervisor allocates it to an investigator"
+               if i.assigned_to.startswith("unassigned") else _assigned(i)),
         Column("Team", lambda i: i.team or ""),
-        Column("Detail", lambda i: i.detail),
+        Column("Detail", lambda i: human_text(i.detail)),
     )
 
     def key_of(self, row: Any) -> Any:

@@ -124,7 +124,7 @@ class AccessLogSection(Section):
                        record_id=f.record_id, date_from=f.date_from, date_to=f.date_to)
         if rows is not None:
             self.model.set_rows(rows)
-            fit_columns(self.table, 300)
+            fit_columns(self.table, 220)  # the detail, last, takes the rest
             self.count.setText(f"{len(rows):,} entries (newest first)")
 
     def focus_search(self) -> None:

@@ -135,6 +135,7 @@ class CaseView(QWidget):
     def show_case(self, d: CaseDetail) -> None:
         if self.detail is None or self.detail.id != d.id:
             self.focus_allegation = None
+            self.panels.verticalScrollBar().setValue(0)  # not where the previous case was scrolled to
         self.detail = d
         self.title.setText(d.reference)
         self.status.setText(human(d.status))

@@ -60,6 +60,7 @@ class MyWorkSection(Section):
         self.whole_force.toggled.connect(lambda _c: self.refresh())
         self.team = QComboBox()
         self.team.setAccessibleName("Team filter")
+        self.team.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # refilled after loading
         self.team.addItem("Any team", None)
         self.team.setVisible(self.may_see_force)
         self.team.currentIndexChanged.connect(lambda _i: self._show())
@@ -117,7 +118,7 @@ class MyWorkSection(Section):
         self.team.clear()
         self.team.addItem("Any team", None)
         for t in sorted({i.team for i in self._items if i.team}):
-            self.team.addItem(f"Team {t}", t)
+            self.team.addItem(t, t)  # "PSD Team 1", not "Team PSD Team 1"
         self.team.setCurrentIndex(max(0, self.team.findData(chosen)))
         self.team.blockSignals(False)
 

@@ -6,11 +6,13 @@ run a whole data wash in a worker behind a cancellable progress dialog."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDialog, QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter,
+    QVBoxLayout, QWidget,
 )
 
 from app.domain.enums import MatchState
@@ -34,11 +36,11 @@ STATES = (("Awaiting review", MatchState.PROPOSED), ("Confirmed", MatchState.CON
           ("Rejected", MatchState.REJECTED))
 
 
-def comparison_html(m: MatchView) -> str:
+def comparison_html(m: MatchView, force_name: Callable[[str], str] = lambda code: code) -> str:
     """The notice and the person side by side, then the reasons for the score."""
     rows = (("Name", m.notice_name, m.person_name), ("Date of birth", day(m.notice_dob), day(m.person_dob)),
             ("Identifiers", m.notice_identifiers, f"staff {m.staff_number}"),
-            ("Previous names", "", m.person_previous_names), ("Issuer / unit", m.issuing_force, m.person_unit or ""),
+            ("Previous names", "", m.person_previous_names), ("Issuer / unit", force_name(m.issuing_force), m.person_unit or ""),
             ("Record type / status", human(m.record_type), human(m.person_status)),
             ("Notice date", day(m.notice_date), ""), ("Summary", m.summary or "", ""),
             ("Handling", m.handling or "", ""))
@@ -82,7 +84,7 @@ class NoticesSection(Section):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.model = MatchTableModel(self)
+        self.model = MatchTableModel(self, ctx.force_name)
         self.task: Task | None = None
         self.dialog: QDialog | None = None
         self.awaiting = 0
@@ -134,14 +136,20 @@ class NoticesSection(Section):
         side.setObjectName("comparisonPanel")
         column = QVBoxLayout(side)
         column.setContentsMargins(8, 0, 0, 0)
-        column.addWidget(self.detail, 1)
+        scroll = QScrollArea()  # a long summary or rationale scrolls; the buttons stay in view
+        scroll.setObjectName("comparisonScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.detail)
+        column.addWidget(scroll, 1)
         column.addLayout(buttons)
         split = QSplitter()
         split.addWidget(self.table)
         split.addWidget(side)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
-        split.setSizes([620, 560])
+        split.setSizes([620, 560])  # room for the follow-up columns of a confirmed pair
         split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -162,6 +170,7 @@ class NoticesSection(Section):
         chosen = self.selected()
         rows = attempt(self, notice_review.review_queue, self.ctx.uow(), self.ctx.user, self.current_state()) or []
         self.model.set_rows(rows)
+        self._show_columns()
         fit_columns(self.table, 180)
         n = len(rows)
         self.count.setText(f"{n:,} {'pair' if n == 1 else 'pairs'}")
@@ -173,6 +182,19 @@ class NoticesSection(Section):
         elif rows:
             self.table.selectRow(0)
         self._show_selected()
+
+    def _show_columns(self) -> None:
+        """Awaiting review: what the pair is; once decided: what became of it (the side panel
+        still shows the score, the issuer and the name on the notice)."""
+        proposed = self.current_state() == MatchState.PROPOSED
+        confirmed = self.current_state() == MatchState.CONFIRMED
+        self.table.setColumnHidden(MatchTableModel.ISSUER_COLUMN, True)  # the person column needs the room
+        for column in MatchTableModel.PROPOSED_ONLY_COLUMNS:
+            self.table.setColumnHidden(column, not proposed)
+        triage, vetting, linked = MatchTableModel.DECIDED_COLUMNS  # a confirmed pair's triage is in the side panel
+        self.table.setColumnHidden(triage, self.current_state() != MatchState.REJECTED)
+        self.table.setColumnHidden(vetting, not confirmed)
+        self.table.setColumnHidden(linked, not confirmed)
 
     def refresh_count(self) -> Task | None:
         """The number awaiting review, for the navigation label: counted in a worker, without
@@ -229,7 +251,8 @@ class NoticesSection(Section):
 
     def _show_selected(self) -> None:
         m = self.selected()
-        self.detail.setText(comparison_html(m) if m else "Choose a pair to compare the notice with the person.")
+        self.detail.setText(comparison_html(m, self.ctx.force_name) if m else
+                            "Choose a pair to compare the notice with the person.")
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -238,6 +261,9 @@ class NoticesSection(Section):
         confirmed = m is not None and m.state == MatchState.CONFIRMED.name
         self.confirm_button.setEnabled(proposed)
         self.reject_button.setEnabled(proposed)
+        decided = self.current_state() != MatchState.PROPOSED  # nothing left to confirm or reject here
+        self.confirm_button.setVisible(not decided)
+        self.reject_button.setVisible(not decided)
         self.case_button.setVisible(confirmed and m is not None and m.offers_case and self.ctx.may(Action.EDIT_CASE))
         self.vetting_button.setVisible(confirmed and self.ctx.may(Action.DECIDE))
         linked, reviewed = m is not None and m.case_linked, m is not None and m.vetting_done
