@@ -28,6 +28,7 @@ from app.services import installation, users
 from app.services.demo import DEMO_PASSWORD
 from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
+from app.ui.models.case_table import CaseRoles
 from app.ui.sections.access_log import AccessLogSection
 from app.ui.sections.admin import AdministrationSection
 from app.ui.sections.cases import CasesSection
@@ -247,7 +248,8 @@ def shoot_iopc(shots: Shooter, db: Database) -> None:
     window = window_for(db, "iopc.liaison")
     cases = window.section(CasesSection)
     assert isinstance(cases, CasesSection)
-    first = cases.model.data(cases.model.index(0, 0), 258)
+    window.go_to(window.sections.index(cases))  # the list loads when the section is first shown
+    first = cases.model.data(cases.model.index(0, 0), CaseRoles.CASE_ID)
     cases.open_case(int(first))
     cases.view.tabs.setCurrentIndex(2)
     shots.widget("20-iopc-liaison-case", window)

@@ -1,5 +1,6 @@
-"""Screenshots of the Notices, Reports (with its dashboard), Administration → Policies and a
-person's page with flags and harm ranking, on a copy of a demonstration database.
+"""Screenshots of the Notices, Reports (with its dashboard), Administration → Policies, a
+person's page with flags and harm ranking, and (tests/ui/screenshots_dialogs.py) the case and
+person dialogs and the notices' follow-up, on a copy of a demonstration database.
 
     xvfb-run -s "-screen 0 1366x768x24" python -m tests.ui.screenshots_more --db demo.db --out docs/screenshots
 
@@ -28,6 +29,7 @@ from app.ui.sections.people import PeopleSection
 from app.ui.sections.reports import ReportsSection
 from app.ui.style import apply_look
 from tests.ui.screenshots import Shooter, prepare, settle, window_for
+from tests.ui.screenshots_dialogs import shoot_case_dialogs, shoot_intake_victim, shoot_leaving, shoot_notice_follow_up
 
 
 def shoot_notices(shots: Shooter, db: Database) -> int:
@@ -53,7 +55,28 @@ def shoot_notices(shots: Shooter, db: Database) -> int:
     shots.screen("22-notices-confirm-refused")
     notices.dialog.reject()
     window.close()
+    follow_up(db, sup, chosen.match_id)
     return chosen.person_id
+
+
+def follow_up(db: Database, sup: object, first: int) -> None:
+    """More confirmed pairs, so the Vetting and Linked case columns show each state: a vetting
+    review recorded, and a domestic-abuse notice linked to a case (another left to open one)."""
+    queue = [m for m in notice_review.review_queue(UnitOfWork(db.session_factory), sup) if m.match_id != first]  # type: ignore[arg-type]
+    offering = [m for m in queue if m.offers_case]
+    others = [m for m in queue if not m.offers_case]
+    for m in offering[:2] + others[:1]:
+        notice_review.confirm_match(UnitOfWork(db.session_factory), sup, m.match_id,  # type: ignore[arg-type]
+                                    TriageOutcome.VETTING_REVIEW, "Same date of birth, surname and staff number.")
+    if others:
+        notice_review.record_vetting_review(UnitOfWork(db.session_factory), sup, others[0].match_id,  # type: ignore[arg-type]
+                                            "Clearance reviewed and maintained with conditions.")
+    if offering:
+        with db.engine.connect() as conn:
+            case_id = conn.execute(text("SELECT case_id FROM allegation WHERE subject_id = :p LIMIT 1"),
+                                   {"p": offering[0].person_id}).scalar() or \
+                conn.execute(text("SELECT id FROM ppda_case WHERE status = 'OPEN' LIMIT 1")).scalar()
+        notice_review.link_case(UnitOfWork(db.session_factory), sup, offering[0].match_id, int(case_id))  # type: ignore[arg-type]
 
 
 def shoot_person(shots: Shooter, db: Database, person_id: int) -> None:
@@ -69,9 +92,8 @@ def shoot_person(shots: Shooter, db: Database, person_id: int) -> None:
                                    "ORDER BY count(DISTINCT case_id) DESC LIMIT 1")).scalar()
     people.open_person(int(repeat or flagged or person_id))  # repeat and serial flags, with their reasons
     shots.widget("23-person-flags", window)
-    if flagged:
-        people.open_person(int(flagged))
-        shots.widget("29-person-prior-notice", window)
+    people.open_person(int(flagged or person_id))  # the confirmed notice's person
+    shots.widget("29-person-prior-notice", window)
     people.show_harm()
     shots.widget("24-highest-harm", window)
     window.close()
@@ -122,6 +144,10 @@ def main() -> int:
         shoot_person(shots, db, person)
         shoot_reports(shots, db)
         shoot_policies(shots, db)
+        shoot_intake_victim(shots, db)
+        shoot_case_dialogs(shots, db)
+        shoot_leaving(shots, db)
+        shoot_notice_follow_up(shots, db)
         db.dispose()
     del app
     return 0
