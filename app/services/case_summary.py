@@ -98,21 +98,35 @@ def refresh_all(session: Session) -> int:
 
 
 PROJECTION_VERSION = "1"  # bump when the derivation of the list columns changes
-_SETTING = "case_projection_version"
+PROJECTION_SETTING = "case_projection_version"
+
+
+def stamp_current(session: Session) -> None:
+    """A new database's projection is current by construction (every write maintains it)."""
+    session.add(SettingRow(key=PROJECTION_SETTING, value=PROJECTION_VERSION))
+
+
+def needs_refresh(uow: UnitOfWork) -> bool:
+    """Whether `ensure_current` has work to do (one query; start-up asks before showing progress)."""
+    with uow:
+        row = uow.session.get(SettingRow, PROJECTION_SETTING)
+        if row is not None and row.value == PROJECTION_VERSION:
+            return False
+        return uow.session.get(SettingRow, "home_force") is not None
 
 
 def ensure_current(uow: UnitOfWork) -> bool:
     """Recompute every case's projection once after the program's derivation changed.
     Returns True when it did."""
     with uow:
-        row = uow.session.get(SettingRow, _SETTING)
+        row = uow.session.get(SettingRow, PROJECTION_SETTING)
         if row is not None and row.value == PROJECTION_VERSION:
             return False
         if uow.session.get(SettingRow, "home_force") is None:
             return False
         refresh_all(uow.session)
         if row is None:
-            uow.session.add(SettingRow(key=_SETTING, value=PROJECTION_VERSION))
+            stamp_current(uow.session)
         else:
             row.value = PROJECTION_VERSION
         uow.commit()

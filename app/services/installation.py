@@ -12,7 +12,7 @@ from app.domain.permissions import Action, require
 from app.domain.records import Force, User
 from app.persistence.models import ForceRow, HeadcountRow, SettingRow
 from app.persistence.uow import UnitOfWork
-from app.services import audit, clock, users
+from app.services import audit, case_summary, clock, users
 
 HOME_FORCE = "home_force"
 SYSTEMS_USED = "systems_used"
@@ -42,6 +42,8 @@ def initialise(uow: UnitOfWork, force_code: str, admin: str, password: str) -> U
         if force is None or not force.territorial:
             raise InvalidInput(f"'{force_code}' is not a force code (see FORMATS.md, e.g. west-yorkshire).")
         uow.session.add(SettingRow(key=HOME_FORCE, value=force.code))
+        if uow.session.get(SettingRow, case_summary.PROJECTION_SETTING) is None:
+            case_summary.stamp_current(uow.session)  # no cases yet: their list columns are current
         user = users.first_administrator(uow.session, admin, password)  # one transaction: all or nothing
         uow.commit()
     return user

@@ -11,18 +11,22 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEventLoop, Qt
+from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from app.config import Settings
 from app.domain.errors import ExpectedError
 from app.persistence import migrate
 from app.persistence.database import Database, key_name, open_database
 from app.persistence.secrets import SecretStore
+from app.persistence.uow import UnitOfWork
+from app.services import case_summary
 from app.ui.collector import GuiThreadCollector
 from app.ui.dialogs.key_prompt import ask_secret, warn_memory_only
 from app.ui.errors import install_excepthook, startup_failure
 from app.ui.session import SessionController
 from app.ui.style import apply_look
+from app.ui.workers import Task
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +79,40 @@ def open_checked(url: str) -> Database | None:
         startup_failure(exc)
         return None
     _keep_entered_key(db, store, prompt)
+    try:
+        refresh_case_list(db)
+    except ExpectedError as exc:
+        db.dispose()
+        startup_failure(exc)
+        return None
     log.info("Database ready: %s", "SQLite" if db.is_sqlite else "PostgreSQL")
     return db
+
+
+def refresh_case_list(db: Database) -> None:
+    """Once after an upgrade that changed how the case list's columns are derived, recompute them
+    (as the command line does), in a worker behind a progress dialog: a minute on 100,000 cases."""
+    if not case_summary.needs_refresh(UnitOfWork(db.session_factory)):
+        return
+    dialog = QProgressDialog("Updating the case list for this version of PPDA Tracker.\n"
+                             "This happens once after an upgrade and can take a minute.", "", 0, 0)
+    dialog.setWindowTitle("PPDA Tracker")
+    dialog.setAccessibleName("Updating the case list")
+    dialog.setCancelButton(None)  # all or nothing: it runs to the end (it is done again if stopped)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.setMinimumDuration(0)
+    failure: list[BaseException] = []
+    task = Task(lambda _token: case_summary.ensure_current(UnitOfWork(db.session_factory)))
+    loop = QEventLoop()
+    task.failed.connect(failure.append)
+    task.done.connect(loop.quit)
+    dialog.show()
+    task.start()
+    loop.exec()
+    dialog.hide()
+    dialog.deleteLater()
+    if failure:
+        raise failure[0]
 
 
 def _keep_entered_key(db: Database, store: SecretStore, prompt: _PromptRecorder) -> None:

@@ -25,3 +25,16 @@ def test_startup_upgrades_after_backup_and_restore_works(tmp_path: Path) -> None
     db2 = open_database(url)
     assert migrate.schema_state(db2).current == "0001"
     db2.dispose()
+
+
+def test_a_new_database_needs_no_case_list_recomputation(db_url: str) -> None:
+    """`init` (or the first-run screen) stamps the case-list derivation as current, so the first
+    command or window start on a fresh database does not recompute anything."""
+    from app.persistence.uow import UnitOfWork
+    from app.services import case_summary, installation
+
+    db = open_database(db_url)
+    installation.initialise(UnitOfWork(db.session_factory), "west-midlands", "admin", "Correct-Horse-Battery-9")
+    assert not case_summary.needs_refresh(UnitOfWork(db.session_factory))
+    assert not case_summary.ensure_current(UnitOfWork(db.session_factory))
+    db.dispose()

@@ -8,12 +8,14 @@ from pathlib import Path
 import keyring
 import pytest
 from keyring.backends.fail import Keyring as NoKeyring
+from pytestqt.qtbot import QtBot
 
 from app.persistence import migrate
 from app.persistence.database import key_name, open_database
 from app.persistence.secrets import SecretStore, forget_session_secrets
 from app.ui import launch
 from tests.conftest import MemoryKeyring
+from tests.ui.sample_data import Sample
 
 KEY = "a-long-random-sqlcipher-key"
 
@@ -106,3 +108,28 @@ def test_the_preload_list_covers_every_service_the_main_window_imports() -> None
         "      if m.startswith('app.') and not m.startswith('app.ui'))))\n"
     )
     assert out.split() == ["qt:", "missing:"]
+
+
+def test_after_an_upgrade_the_case_list_is_recomputed_once_before_the_window(qtbot: QtBot, sample: Sample) -> None:
+    """A new program whose case-list derivation changed recomputes every case's list columns at
+    start-up (behind a progress dialog), as the command line does; an up-to-date database is not
+    touched."""
+    from sqlalchemy import text
+
+    from app.services import case_summary
+
+    db = sample.env.db
+    with db.engine.begin() as conn:
+        right = conn.execute(text("SELECT list_subjects FROM ppda_case ORDER BY id LIMIT 1")).scalar()
+        conn.execute(text("UPDATE ppda_case SET list_subjects = 'stale'"))
+        conn.execute(text("UPDATE setting SET value = 'old' WHERE key = :k"), {"k": case_summary.PROJECTION_SETTING})
+    launch.refresh_case_list(db)
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT list_subjects FROM ppda_case ORDER BY id LIMIT 1")).scalar() == right
+        assert conn.execute(text("SELECT value FROM setting WHERE key = :k"),
+                            {"k": case_summary.PROJECTION_SETTING}).scalar() == case_summary.PROJECTION_VERSION
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE ppda_case SET list_subjects = 'left alone'"))
+    launch.refresh_case_list(db)  # current: nothing recomputed
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT list_subjects FROM ppda_case ORDER BY id LIMIT 1")).scalar() == "left alone"
