@@ -118,11 +118,13 @@ def subject_name(snapshot: CaseSnapshot, allegation: Allegation) -> str:
     return person.full_name if person else f"subject {allegation.subject_id}"
 
 
+def _effective_date(d: Decision) -> date:
+    return d.effective_date
+
+
 def ordered(decisions: Iterable[Decision]) -> list[Decision]:
-    """Decisions by effective date, keeping their given order on the same date."""
-    indexed = list(enumerate(decisions))
-    indexed.sort(key=lambda pair: (pair[1].effective_date, pair[0]))
-    return [d for _, d in indexed]
+    """Decisions by effective date, keeping their given order on the same date (the sort is stable)."""
+    return sorted(decisions, key=_effective_date)
 
 
 def history(
