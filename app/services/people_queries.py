@@ -43,9 +43,10 @@ class PersonListRow:
 
 
 def _search(stmt: SelectT, text: str) -> SelectT:
-    """Every word must appear in the staff or warrant number, a name or a previous name."""
+    """Every word must appear in the staff or warrant number, a name or a previous name. Commas
+    separate words too, so "Green, Kate" (the register's own way of writing a name) finds her."""
     stmt = stmt.where(PersonRow.anonymised.is_(False))  # retention stubs are not in the register
-    for term in text.lower().split():
+    for term in text.lower().replace(",", " ").split():
         pattern = like_pattern(term)
         stmt = stmt.where(or_(
             func.lower(PersonRow.staff_number).like(pattern, escape="\\"),

@@ -120,6 +120,7 @@ def test_revealing_contact_details_needs_a_reason_and_is_logged(s: Sample) -> No
 def test_people_search_by_previous_name_and_person_page_logged(s: Sample) -> None:
     found = pq.search_people(s.env.uow(), s.inv, "grey")
     assert [p.staff_number for p in found] == ["P006"]
+    assert [p.staff_number for p in pq.search_people(s.env.uow(), s.sup, "Green, Kate")] == ["P004"]
     assert pq.count_people(s.env.uow(), s.inv, "") == 6
     page = pq.open_person(s.env.uow(), s.sup, _person(s, "P001"))
     assert [c.reference for c in page.cases] == [C1, C3] and page.line_manager == "Green, Kate (P004)"

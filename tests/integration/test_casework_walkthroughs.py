@@ -158,7 +158,7 @@ def test_a_subject_who_resigns_under_investigation(world: World) -> None:
     assert left.open_cases == 1
     item = world.due(world.head, REF, everyone=False)[DueItemKind.LIST_NOTIFICATION]
     assert (item.due_date, item.assigned_to, item.detail) == (
-        date(2025, 4, 7), "HEAD_OF_PSD", "Ria Shah: ADVISORY list: resigned while under investigation")
+        date(2025, 4, 7), "HEAD_OF_PSD", "Ria Shah: Advisory List: resigned while under investigation")
     with pytest.raises(RuleRefused, match="restrictions cannot be imposed on someone who is no longer serving"):
         cw.record_restriction(world.uow(), world.sup, case_id, aid, [R.SUSPENDED], conditions=SUSPEND)
     cw.record_restriction_review(world.uow(), world.sup, case_id, aid, ReviewOutcome.LIFT)

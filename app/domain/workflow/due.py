@@ -102,7 +102,7 @@ def _case_items(s: CaseSnapshot, p: PolicySet, today: date) -> list[DueItem]:
     for task in notification_tasks(s, p):
         if not task.done:
             who = s.subjects[task.person_id].full_name if task.person_id in s.subjects else str(task.person_id)
-            what = f"{task.list_status.name} list: " if task.list_status else ""
+            what = f"{task.list_status.name.capitalize()} List: " if task.list_status else ""  # the College lists
             items.append(_item(task.kind, task.due_date, today, ref, f"{who}: {what}{task.trigger}",
                                task.allegation_id, task.person_id))
     return items

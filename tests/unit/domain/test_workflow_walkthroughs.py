@@ -143,7 +143,7 @@ def test_charge_then_missed_suspension_deadline() -> None:
                                                      end_date=date(2025, 6, 20))})
     s = apply(s, record_restriction_review(s, act(SUPERVISOR, date(2025, 6, 20)), 10, ReviewOutcome.LIFT))
     assert [i.detail for i in queue(s, date(2025, 6, 20))[DueItemKind.LIST_NOTIFICATION]] == [
-        "Alex Carter: BARRED list: dismissal without notice"]
+        "Alex Carter: Barred List: dismissal without notice"]
     s = apply(s, record_list_notification(s, act(HEAD, date(2025, 6, 23)), 100, ListStatus.BARRED))
     assert closed(s, date(2025, 6, 23)).decisions[-1].payload["retention_review_date"] is None
 
@@ -154,14 +154,14 @@ def test_subject_resigns_under_investigation() -> None:
     s = dataclasses.replace(s, subjects={100: person(employment_status=EmploymentStatus.RESIGNED,
                                                      end_date=date(2025, 4, 30))})
     [task] = queue(s, date(2025, 5, 1))[DueItemKind.LIST_NOTIFICATION]
-    assert (task.detail, task.due_date) == ("Alex Carter: ADVISORY list: resigned while under investigation",
+    assert (task.detail, task.due_date) == ("Alex Carter: Advisory List: resigned while under investigation",
                                             date(2025, 5, 7))
     s = apply(s, record_list_notification(s, act(HEAD, date(2025, 5, 2)), 100, ListStatus.ADVISORY))
     s = apply(s, record_restriction_review(s, act(SUPERVISOR, date(2025, 5, 2)), 10, ReviewOutcome.LIFT))
     s = outcomes(s, date(2025, 9, 1), O.CASE_TO_ANSWER_GROSS_MISCONDUCT, O.MISCONDUCT_HEARING,
                  O.GROSS_MISCONDUCT, O.WOULD_HAVE_BEEN_DISMISSED)
     assert [i.detail for i in queue(s, date(2025, 9, 1))[DueItemKind.LIST_NOTIFICATION]] == [
-        "Alex Carter: BARRED list: would have been dismissed"]
+        "Alex Carter: Barred List: would have been dismissed"]
     s = apply(s, record_list_notification(s, act(HEAD, date(2025, 9, 2)), 100, ListStatus.BARRED))
     closed(s, date(2025, 9, 2))
 
