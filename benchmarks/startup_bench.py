@@ -164,8 +164,8 @@ def _patch(launch: Any, controller_class: Any, mark: Marks, watch: Any, user: st
         mark("database_ready")
         return db
 
-    def patched_show_sign_in(self: Any, username: str = "") -> None:
-        show_sign_in(self, username)
+    def patched_show_sign_in(self: Any, username: str = "", **kwargs: Any) -> None:
+        show_sign_in(self, username, **kwargs)
         mark("sign_in_shown")
         QTimer.singleShot(0, lambda: sign_in(self))
 

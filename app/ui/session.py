@@ -99,12 +99,15 @@ class SessionController(QObject):
         log.info("First run completed: home force set and the first administrator created")
         self._show_sign_in(admin.username if admin else "")
 
-    def _show_sign_in(self, username: str = "") -> None:
+    def _show_sign_in(self, username: str = "", *, after_sign_out: bool = False) -> None:
         force = installation.home_force(self.uow())
         self.sign_in = SignInDialog(self.uow(), force.name)
         if username:
             self.sign_in.username.setText(username)
             self.sign_in.password.setFocus()
+        elif after_sign_out:  # the next person is often someone else: typing replaces the last name
+            self.sign_in.username.selectAll()
+            self.sign_in.username.setFocus()
         self.sign_in.accepted.connect(self._signed_in)
         self.sign_in.rejected.connect(self.finished)
         self.sign_in.show()
@@ -134,7 +137,7 @@ class SessionController(QObject):
             window.close()
             window.deleteLater()
             log.info("Signed out")
-        self._show_sign_in()
+        self._show_sign_in(after_sign_out=True)
 
     def _window_closed(self) -> None:
         self.window = None

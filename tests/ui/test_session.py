@@ -102,7 +102,13 @@ def test_sign_out_returns_to_sign_in(qtbot: QtBot, sample: Sample) -> None:
     emit(window.sign_out_requested)
     qtbot.waitUntil(lambda: ctl.sign_in is not None and ctl.sign_in.isVisible())
     assert ctl.window is None and not window.isVisible()
-    ctl.sign_in.close()  # type: ignore[union-attr]
+    dialog = ctl.sign_in
+    assert dialog is not None
+    # The last user name is offered, selected, so that the next person types their own over it
+    # rather than a password against the previous user's account.
+    assert dialog.username.text() == "sup" and dialog.username.selectedText() == "sup"
+    assert dialog.focusWidget() is dialog.username
+    dialog.close()
 
 
 def test_lock_hides_case_content_until_the_password_is_given(qtbot: QtBot, sample: Sample,
