@@ -352,7 +352,7 @@ class ActionCatalogue:
         return ActionSpec("victim_update", "Victim update", "An update given to a victim.", "Record update",
                           [Field("victim", "Victim:", "choice", [(v.reference, v.reference) for v in self.d.victims]),
                            self._on(), Field("method", "How:", "choice",
-                                             [(m, m) for m in ("visit", "telephone call", "letter", "email")])],
+                                             [(m.capitalize(), m) for m in ("visit", "telephone call", "letter", "email")])],
                           lambda v: self._run(cw.record_victim_update, v["victim"], method=v["method"],
                                               **self._common(v)))
 
