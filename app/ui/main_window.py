@@ -31,7 +31,8 @@ from app.ui.style import icon
 from app.ui.signals import emit
 
 MARKING = "OFFICIAL-SENSITIVE"
-SHORTCUTS = (("Ctrl+F", "Search the current list"), ("F5", "Refresh"), ("Ctrl+L", "Lock the window"),
+SHORTCUTS = (("Ctrl+N", "New case"), ("Ctrl+F", "Search the current list"), ("F5", "Refresh"),
+             ("Ctrl+L", "Lock the window"),
              ("Ctrl+1 … Ctrl+5", "Go to a section"), ("Enter", "Open the selected row"),
              ("Esc", "Back to the list"), ("Ctrl+Q", "Quit"))
 
@@ -166,6 +167,9 @@ class MainWindow(QMainWindow):
             _action(self, view, s.title, f"Ctrl+{i + 1}", lambda _c=False, i=i: self.go_to(i))
             for i, s in enumerate(self.sections[:9])]
         view.addSeparator()
+        cases = self.section(CasesSection)
+        if isinstance(cases, CasesSection) and self.ctx.may(Action.EDIT_CASE):
+            self.new_case_action = _action(self, view, "&New case…", "Ctrl+N", self.new_case)
         self.find_action = _action(self, view, "&Find", QKeySequence.StandardKey.Find, self.focus_search)
         self.refresh_action = _action(self, view, "&Refresh", QKeySequence.StandardKey.Refresh, self.refresh)
         help_menu = menu.addMenu("&Help")
@@ -257,6 +261,13 @@ class MainWindow(QMainWindow):
             return False
         self.go_to(self.sections.index(notices))
         return notices.show_notice(notice_ref)
+
+    def new_case(self) -> None:
+        """Ctrl+N from anywhere (even with a case open): the intake form, over the case list."""
+        cases = self.section(CasesSection)
+        if isinstance(cases, CasesSection) and not self.locked:
+            self.go_to(self.sections.index(cases))
+            cases.new_case()
 
     def focus_search(self) -> None:
         section = self.current_section()

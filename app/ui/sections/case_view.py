@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget,
+    QHBoxLayout, QLabel, QMainWindow, QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from app.domain.enums import AssignmentRole
@@ -35,6 +35,7 @@ from app.ui.signals import emit
 
 VICTIM_NOTE = ("Contact details are hidden. Reveal them only when you need them: you will be asked "
                "why, and the reveal is recorded in the access log.")
+STATUS_MS = 10_000  # how long the status bar says what was just recorded
 WITHHELD_NOTE = "Victim details are not shown to the IOPC liaison. Ask the case team if you need them."
 
 
@@ -189,12 +190,19 @@ class CaseView(QWidget):
             return None
         spec = getattr(ActionCatalogue(self.ctx, d, f, self.names), key)(self.focus_allegation, **chosen)
         dialog = DecisionDialog(self.ctx, spec, self)
-        dialog.recorded.connect(lambda _r: self.reload())
+        dialog.recorded.connect(lambda _r: self._recorded(f"{spec.title}: recorded on {d.reference}."))
         dialog.reload_requested.connect(self.reload)
         dialog.finished.connect(lambda _r: setattr(self, "action_dialog", None))
         self.action_dialog = dialog
         dialog.open()
         return dialog
+
+    def _recorded(self, what: str) -> None:
+        """Reload the case, and say in the status bar what was just saved (the dialog has closed)."""
+        self.reload()
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(what, STATUS_MS)
 
     def reload(self) -> None:
         if self.detail is None:

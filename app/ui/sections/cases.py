@@ -71,7 +71,6 @@ class CasesSection(Section):
         self.new_button = QPushButton("New case…")
         self.new_button.setAccessibleName("New case")
         self.new_button.setToolTip("Record a new case (Ctrl+N)")
-        self.new_button.setShortcut("Ctrl+N")
         self.new_button.clicked.connect(self.new_case)
         self.new_button.setVisible(self.ctx.may(Action.EDIT_CASE))
         self.intake_dialog: CaseIntakeDialog | None = None
