@@ -346,3 +346,22 @@ Index("ix_decision_case_kind", DecisionRow.case_id, DecisionRow.kind)
 Index("ix_ppda_case_received_date_search", CaseRow.received_date, CaseRow.search_text, CaseRow.restricted_to_named)
 Index("ix_person_line_manager_id", PersonRow.line_manager_id)
 Index("ix_victim_person_id", VictimRow.person_id)
+
+
+class ProposedDecisionRow(Base):
+    """An investigator's decision awaiting a supervisor (DOMAIN.md §7: "an INVESTIGATOR may
+    propose"): the casework action and its arguments (JSON), recorded by that action only when a
+    supervisor or the head of PSD approves it. Status: PENDING, APPROVED, REJECTED, WITHDRAWN."""
+
+    __tablename__ = "proposed_decision"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("ppda_case.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    arguments: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    proposed_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    proposed_at: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(10), default="PENDING", index=True)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))  # what the approval recorded
