@@ -61,6 +61,13 @@ class ActionCatalogue:
         return [Field("approver", "Co-signer:", "approver",
                       help="A supervisor or the head of PSD co-signs your proposal")]
 
+    def _proposal(self, key: str, arguments: Callable[[Values], dict[str, Any]]) -> Callable[[Values], Any] | None:
+        """For an investigator (who needs a co-signer): propose the decision for approval later."""
+        if self.ctx.may(Action.DECIDE) or not self.ctx.may(Action.PROPOSE_DECISION):
+            return None
+        return lambda v: cw.propose(self.ctx.uow(), self.ctx.user, self.d.id, key,
+                                    {**arguments(v), "on": v.get("on")}, expected_version=self.d.version)
+
     def _common(self, v: Values) -> dict[str, Any]:
         return {"expected_version": self.d.version, "on": v.get("on")}
 
@@ -89,7 +96,9 @@ class ActionCatalogue:
                           [self._allegation(aid), Field("met", "Threshold:", "choice", [("Met", True), ("Not met", False)], True),
                            Field("rationale", "Rationale:", "long"), self._on(), *self._signer()],
                           lambda v: self._run(cw.record_threshold, v["allegation"], met=bool(v["met"]),
-                                              rationale=v["rationale"], approver=v.get("approver"), **self._common(v)))
+                                              rationale=v["rationale"], approver=v.get("approver"), **self._common(v)),
+                          propose=self._proposal("threshold", lambda v: {"allegation_id": v["allegation"], "met": bool(v["met"]),
+                                                                         "rationale": v["rationale"]}))
 
     def severity(self, aid: int | None = None) -> ActionSpec:
         return ActionSpec("severity", "Severity assessment", "The severity of the alleged conduct (reviewable; "
@@ -98,7 +107,9 @@ class ActionCatalogue:
                            Field("severity", "Severity:", "choice", enum_options(Severity), Severity.MISCONDUCT),
                            Field("rationale", "Rationale:", "long"), self._on(), *self._signer()],
                           lambda v: self._run(cw.record_severity, v["severity"], allegation_id=v["allegation"],
-                                              rationale=v["rationale"], approver=v.get("approver"), **self._common(v)))
+                                              rationale=v["rationale"], approver=v.get("approver"), **self._common(v)),
+                          propose=self._proposal("severity", lambda v: {"severity": v["severity"], "rationale": v["rationale"],
+                                                                        "allegation_id": v["allegation"]}))
 
     # -- the case record --------------------------------------------------------------------
     def add_victim(self, aid: int | None = None) -> ActionSpec:
@@ -201,7 +212,10 @@ class ActionCatalogue:
                            self._on()],
                           lambda v: self._run(cw.record_restriction, v["allegation"], tuple(v["options"]),
                                               conditions=self._suspension(v), rationale=v["rationale"],
-                                              approver=v["approver"], **self._common(v)))
+                                              approver=v["approver"], **self._common(v)),
+                          propose=self._proposal("restriction", lambda v: {
+                              "allegation_id": v["allegation"], "options": tuple(v["options"]),
+                              "conditions": self._suspension(v), "rationale": v["rationale"]}))
 
     def restriction_review(self, aid: int | None = None) -> ActionSpec:
         a = self.f.allegation(aid) if aid is not None else next((x for x in self.f.allegations if x.in_force), None)
@@ -219,7 +233,11 @@ class ActionCatalogue:
                           lambda v: self._run(cw.record_restriction_review, v["allegation"], v["outcome"],
                                               options=tuple(v["options"] or ()), conditions=self._suspension(v),
                                               rationale=v["rationale"], approver=v.get("approver"), **self._common(v)),
-                          extra=[f"Measures in force now: {current}."])
+                          extra=[f"Measures in force now: {current}."],
+                          propose=self._proposal("restriction_review", lambda v: {
+                              "allegation_id": v["allegation"], "outcome": v["outcome"],
+                              "options": tuple(v["options"] or ()), "conditions": self._suspension(v),
+                              "rationale": v["rationale"]}))
 
     def suspension_exception(self, aid: int | None = None) -> ActionSpec:
         return ActionSpec("suspension_exception", "Not suspending after charge or arrest",
@@ -248,7 +266,11 @@ class ActionCatalogue:
                           lambda v: self._run(cw.record_criminal_outcome, v["allegation"], v["outcome"],
                                               offence=v["offence"], da_related=bool(v["da"]),
                                               indictable_only=bool(v["indictable"]), sentence=v["sentence"],
-                                              approver=v.get("approver"), **self._common(v)))
+                                              approver=v.get("approver"), **self._common(v)),
+                          propose=self._proposal("criminal_outcome", lambda v: {
+                              "allegation_id": v["allegation"], "outcome": v["outcome"], "offence": v["offence"],
+                              "da_related": bool(v["da"]), "indictable_only": bool(v["indictable"]),
+                              "sentence": v["sentence"]}))
 
     # -- IOPC and investigating body --------------------------------------------------------
     def iopc_referral(self, aid: int | None = None) -> ActionSpec:
@@ -313,7 +335,11 @@ class ActionCatalogue:
                           lambda v: self._run(cw.record_misconduct_outcome, v["allegation"], v["outcome"],
                                               final_written_warning_in_force=bool(v["fww"]),
                                               multiple_unconnected_incidents=bool(v["multiple"]),
-                                              rationale=v["rationale"], approver=v.get("approver"), **self._common(v)))
+                                              rationale=v["rationale"], approver=v.get("approver"), **self._common(v)),
+                          propose=self._proposal("misconduct_outcome", lambda v: {
+                              "allegation_id": v["allegation"], "outcome": v["outcome"],
+                              "final_written_warning_in_force": bool(v["fww"]),
+                              "multiple_unconnected_incidents": bool(v["multiple"]), "rationale": v["rationale"]}))
 
     def _people(self) -> list[tuple[str, Any]]:
         seen: dict[int, str] = {}

@@ -1,16 +1,20 @@
 """The approver or co-signer of a decision: a second user signs in here (user name and password,
-checked by users.authenticate) without leaving the signed-in session."""
+checked by users.authenticate) without leaving the signed-in session; and the supervisor's
+approval or rejection of a proposed decision (app.services.casework.proposals)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QWidget
 
 from app.domain.errors import ExpectedError
 from app.domain.records import User
+from app.services import casework as cw
 from app.services import users
-from app.ui.context import AppContext
+from app.services.casework import ProposalView
+from app.ui.context import AppContext, Change
 from app.ui.dialogs.forms import FormDialog
+from app.ui.labels import human_text
 from app.ui.signals import emit
 
 
@@ -78,3 +82,40 @@ class ApproverField(QWidget):
         self.label.setText(f"{self.user.display_name} ({self.user.username})" if self.user else "Nobody yet")
         self.clear_button.setVisible(self.user is not None)
         emit(self.changed)
+
+
+class ProposalDialog(FormDialog):
+    """Approve or reject (with a reason) an investigator's proposed decision. The service decides;
+    a refusal is shown as it wrote it and the dialog stays open."""
+
+    done = Signal(object)  # the service's result
+
+    def __init__(self, ctx: AppContext, proposal: ProposalView, *, approving: bool, parent: QWidget | None = None) -> None:
+        what = (f"{proposal.case_ref}: {human_text(proposal.what)}"
+                + (f" ({proposal.subject})" if proposal.subject else "")
+                + f"\nProposed by {proposal.proposed_by} on {proposal.proposed_at:%d %b %Y at %H:%M}.")
+        if approving:
+            super().__init__("Approve the proposal", what + "\nApproving records the decision now, with you as "
+                             "its co-signer; every rule is checked again.", "Approve", parent)
+        else:
+            super().__init__("Reject the proposal", what + "\nThe investigator sees your reason in My work.",
+                             "Reject", parent)
+        self.setObjectName("proposalDialog")
+        self.ctx, self.proposal, self.approving = ctx, proposal, approving
+        self.reason = QPlainTextEdit()
+        self.reason.setFixedHeight(64)
+        if not approving:
+            self.add_field("Reason:", self.reason)
+
+    def accept(self) -> None:
+        try:
+            if self.approving:
+                result = cw.approve(self.ctx.uow(), self.ctx.user, self.proposal.id)
+            else:
+                result = cw.reject(self.ctx.uow(), self.ctx.user, self.proposal.id, self.reason.toPlainText())
+        except ExpectedError as exc:
+            self.say(human_text(exc.message))
+            return
+        self.ctx.notify(Change.CASES)
+        emit(self.done, result)
+        super().accept()

@@ -57,6 +57,8 @@ class ActionSpec:
     call: Callable[[Values], Any]  # calls the service; gets the values (approver included)
     extra: Sequence[str] = field(default_factory=tuple)  # read-only lines shown above the form
     changed: Callable[[Any], Change] = lambda _result: Change.CASES  # what the views refresh after it
+    # An investigator without a co-signer at the desk proposes the decision instead (for approval later).
+    propose: Callable[[Values], Any] | None = None
 
 
 class DecisionDialog(FormDialog):
@@ -74,6 +76,14 @@ class DecisionDialog(FormDialog):
         self.reload_button.clicked.connect(self._reload)
         self.buttons.addButton(self.reload_button, self.buttons.ButtonRole.ResetRole)
         self.reload_button.setVisible(False)
+        self.propose_button: QPushButton | None = None
+        if spec.propose is not None:
+            self.propose_button = QPushButton("Propose for approval")
+            self.propose_button.setAccessibleName("Propose for approval")
+            self.propose_button.setToolTip("No supervisor here to co-sign: send the decision to a supervisor or the "
+                                           "head of PSD, who approves or rejects it in My work")
+            self.propose_button.clicked.connect(self._propose)
+            self.buttons.addButton(self.propose_button, self.buttons.ButtonRole.ActionRole)
         for line in spec.extra:
             self.body.insertWidget(2, _info(line))
         for f in spec.fields:
@@ -174,9 +184,16 @@ class DecisionDialog(FormDialog):
 
     # -- OK ---------------------------------------------------------------------------------
     def accept(self) -> None:
+        self._submit(self.spec.call)
+
+    def _propose(self) -> None:
+        assert self.spec.propose is not None
+        self._submit(self.spec.propose)
+
+    def _submit(self, call: Callable[[Values], Any]) -> None:
         values = {k: (v if self.widgets[k].isEnabled() else None) for k, v in self.values().items()}
         try:
-            result = self.spec.call(values)
+            result = call(values)
         except ConflictError as exc:
             self.say(exc.message + "\nReload the case to see the change, then decide again.")
             self.reload_button.setVisible(True)

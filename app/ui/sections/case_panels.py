@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
 
 from app.domain.enums import AssignmentRole, CaseStatus
 from app.domain.permissions import Action
+from app.services import casework as cw
 from app.services.case_queries import CaseDetail
 from app.ui.context import AppContext
-from app.ui.labels import day, human
+from app.ui.labels import day, human, human_text
 from app.ui.sections.case_facts import AllegationFacts, CaseFacts
 from app.ui.signals import emit
 
@@ -119,7 +120,19 @@ class CaseActionPanels(QScrollArea):
         closed = d.status == CaseStatus.CLOSED.name
         self.texts["Closure"].setText(f"Closed on {day(d.closed_date)}." if closed else
                                       ("Still to do: " + _e("; ".join(blockers)) if blockers else "Ready to close."))
+        self._show_proposals(d)
         self._enable(d, blockers)
+
+    def _show_proposals(self, d: CaseDetail) -> None:
+        """Each pending proposal under its panel: "Proposed, awaiting approval"."""
+        for p in cw.pending_on_case(self.ctx.uow(), self.ctx.user, d.id):
+            box = self.groups.get(p.action)
+            if box is None:
+                continue
+            text = self.texts[box.title()]
+            who = f" ({_e(p.subject)})" if p.subject else ""
+            text.setText(text.text() + f"<br><i>{_e(human_text(p.what))}{who} — Proposed, awaiting approval "
+                         f"(by {_e(p.proposed_by)}, {day(p.proposed_at.date())})</i>")
 
     def _enable(self, d: CaseDetail, blockers: Sequence[str]) -> None:
         closed = d.status != CaseStatus.OPEN.name

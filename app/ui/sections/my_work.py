@@ -2,24 +2,35 @@
 suspension on charge, IOPC referrals, victim updates, 12-month reports, list notifications,
 vetting reviews, notices to triage), overdue first. Supervisors and the head of PSD may see the
 whole force's, filtered by team. The queue is derived by app.services.queue in a worker thread;
-opening an item asks the main window for the place where it is completed."""
+opening an item asks the main window for the place where it is completed.
+
+Proposed decisions are a list of their own below the due items (the queue's item kinds are a
+fixed contract): a supervisor's "Awaiting your approval" with Approve… and Reject…; an
+investigator's own proposals, awaiting approval or rejected with the reason, with Withdraw."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.enums import Role
+from app.domain.errors import ExpectedError
+from app.domain.permissions import Action
+from app.services import casework as cw
 from app.services import queue
+from app.services.casework import ProposalView
 from app.services.queue import QueueItem
 from app.ui.context import AppContext, Change
+from app.ui.dialogs.decision_approver import ProposalDialog
 from app.ui.errors import show_failure
 from app.ui.models.queue_table import NOTICE_KINDS, QueueTableModel
 from app.ui.models.base import RowRoles
+from app.ui.models.proposal_table import ProposalTableModel
 from app.ui.sections.base import Section
 from app.ui.signals import emit
+from app.ui.labels import human_text
 from app.ui.widgets import fit_columns, heading, note, table_view
 from app.ui.workers import CancelToken, Task
 
@@ -51,6 +62,7 @@ class MyWorkSection(Section):
         self.table.doubleClicked.connect(self._open)
         layout.addWidget(self.table, 1)
         layout.addWidget(note(HINT))
+        layout.addLayout(self._proposals())
         ctx.changed.connect(self._changed)
 
     def _top(self) -> QHBoxLayout:
@@ -77,9 +89,89 @@ class MyWorkSection(Section):
             top.addWidget(w)
         return top
 
+    def _proposals(self) -> QVBoxLayout:
+        self.approving = self.ctx.may(Action.APPROVE)
+        self.proposal_dialog: ProposalDialog | None = None
+        self.proposals = ProposalTableModel(self)
+        self.proposal_title = heading("Awaiting your approval" if self.approving else "Your proposals", 2)
+        self.proposal_table = table_view(self.proposals, "Proposed decisions")
+        self.proposal_table.setMaximumHeight(180)
+        self.approve_button = QPushButton("Approve…")
+        self.reject_button = QPushButton("Reject…")
+        self.withdraw_button = QPushButton("Withdraw")
+        self.proposal_message = QLabel()
+        self.proposal_message.setObjectName("formMessage")
+        self.proposal_message.setWordWrap(True)
+        self.proposal_message.setAccessibleName("Proposal message")
+        row = QHBoxLayout()
+        for b, act in ((self.approve_button, lambda: self._decide(True)), (self.reject_button, lambda: self._decide(False)),
+                       (self.withdraw_button, self._withdraw)):
+            b.setAccessibleName(b.text().rstrip("…"))
+            b.clicked.connect(act)
+            row.addWidget(b)
+        row.addWidget(self.proposal_message, 1)
+        self.approve_button.setVisible(self.approving)
+        self.reject_button.setVisible(self.approving)
+        self.proposal_table.selectionModel().selectionChanged.connect(lambda *_a: self._enable_proposals())
+        box = QVBoxLayout()
+        box.addWidget(self.proposal_title)
+        box.addWidget(self.proposal_table)
+        box.addLayout(row)
+        self._enable_proposals()
+        return box
+
+    def load_proposals(self) -> None:
+        try:
+            rows = cw.pending_for(self.ctx.uow(), self.ctx.user)
+        except ExpectedError as exc:
+            rows = []
+            self.proposal_message.setText(exc.message)
+        self.proposals.set_rows(rows)
+        fit_columns(self.proposal_table, 300)
+        visible = bool(rows) or self.approving or self.ctx.may(Action.PROPOSE_DECISION)
+        for w in (self.proposal_title, self.proposal_table):
+            w.setVisible(visible)
+        self._enable_proposals()
+
+    def selected_proposal(self) -> ProposalView | None:
+        rows = self.proposal_table.selectionModel().selectedRows()
+        return self.proposals.row_at(rows[0].row()) if rows else None
+
+    def _enable_proposals(self) -> None:
+        p = self.selected_proposal()
+        theirs = p is not None and p.status == "PENDING" and p.proposed_by_id != self.ctx.user.id
+        self.approve_button.setEnabled(theirs)
+        self.reject_button.setEnabled(theirs)
+        self.withdraw_button.setEnabled(p is not None and p.status == "PENDING" and p.proposed_by_id == self.ctx.user.id)
+        self.withdraw_button.setVisible(self.ctx.may(Action.PROPOSE_DECISION) and not self.approving
+                                        or any(r.proposed_by_id == self.ctx.user.id for r in self.proposals.rows()))
+
+    def _decide(self, approving: bool) -> ProposalDialog | None:
+        p = self.selected_proposal()
+        if p is None:
+            return None
+        dialog = ProposalDialog(self.ctx, p, approving=approving, parent=self)
+        dialog.finished.connect(lambda _r: setattr(self, "proposal_dialog", None))
+        self.proposal_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _withdraw(self) -> None:
+        p = self.selected_proposal()
+        if p is None:
+            return
+        try:
+            cw.withdraw(self.ctx.uow(), self.ctx.user, p.id)
+        except ExpectedError as exc:
+            self.proposal_message.setText(human_text(exc.message))
+            return
+        self.proposal_message.setText("")
+        self.ctx.notify(Change.CASES)
+
     # -- loading ----------------------------------------------------------------------------
     def refresh(self) -> None:
         self._activated = True
+        self.load_proposals()
         if self._task is not None:
             self._again = True  # one load at a time; reload once it ends
             return
