@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.enums import AccessOperation, AgeBand, CaseStatus, DecisionKind
@@ -40,7 +40,7 @@ from app.domain.permissions import Action, require, require_different_user
 from app.domain.records import Decision, User
 from app.domain.workflow.common import iso, make_decision
 from app.persistence.models import (
-    AllegationRow, AssociateRow, CaseRow, DecisionRow, NoticeMatchRow, PersonRow, VictimRow,
+    AllegationRow, AssociateRow, CaseRow, DecisionRow, NoticeMatchRow, PersonRow, ProposedDecisionRow, VictimRow,
 )
 from app.persistence.uow import UnitOfWork
 from app.services import audit, case_summary, clock
@@ -160,6 +160,9 @@ def _erase(w: CaseWrite, reason: str, approver: User) -> Disposed:
     scrubbed = _scrub_decisions(s, w.case_id, stubs, refs)
     s.execute(update(AssociateRow).where(AssociateRow.case_id == w.case_id).values(note=None))
     s.execute(update(NoticeMatchRow).where(NoticeMatchRow.case_id == w.case_id).values(case_id=None))
+    # Proposals are working papers (their arguments hold rationale text and person ids); an
+    # approved one's decision is kept, scrubbed, above.
+    s.execute(delete(ProposedDecisionRow).where(ProposedDecisionRow.case_id == w.case_id))
     set_case_fields(s, w.case_id, crime_refs="", status=CaseStatus.DISPOSED.name, retention_review_date=None)
     s.flush()
     append(w, [_disposal_decision(w, reason, approver, len(stubs))])

@@ -19,7 +19,7 @@ from app.domain.enums import ListStatus, ReviewOutcome, Role
 from app.domain.errors import InvalidInput, PermissionDenied, RuleRefused
 from app.domain.records import User
 from app.persistence.models import (
-    AccessLogRow, AllegationRow, CaseRow, DecisionRow, PersonRow, VictimRow,
+    AccessLogRow, AllegationRow, CaseRow, DecisionRow, PersonRow, ProposedDecisionRow, VictimRow,
 )
 from app.services import audit, case_queries as cq, clock, people_queries as pq, reporting, retention, users
 from app.services import casework as cw
@@ -176,6 +176,20 @@ def test_disposal_keeps_past_returns_and_erases_the_personal_data(r: Retained) -
     assert [d.reference for d in retention.due(r.uow(), r.sup)] == [C3]
     assert _personal_data_of(r, C1) == [] and _personal_data_of(r, C2) == []
     assert r.case(C1).status == "DISPOSED" and r.case(C1).crime_refs == ""
+
+
+def test_disposal_erases_the_case_s_proposals(r: Retained) -> None:
+    """An investigator's proposal (here a rejected one) holds rationale text and person ids: it goes."""
+    with r.uow() as uow:
+        uow.session.add(ProposedDecisionRow(
+            case_id=r.ids[C1], action="severity", arguments={"severity": "GROSS_MISCONDUCT", "rationale": SUMMARY},
+            proposed_by=r.sup.id, proposed_at=datetime(2019, 1, 2, 9, 0), status="REJECTED", decided_by=r.head.id,
+            decided_at=datetime(2019, 1, 3, 9, 0), reason="Not gross misconduct on this evidence"))
+        uow.commit()
+    pin(date(2025, 7, 1))
+    retention.dispose(r.uow(), r.sup, r.ids[C1], "Retention review: no further policing purpose", r.head)
+    with r.uow() as uow:
+        assert uow.session.scalars(select(ProposedDecisionRow).where(ProposedDecisionRow.case_id == r.ids[C1])).all() == []
 
 
 def test_a_disposed_case_never_shows_personal_data_again(r: Retained) -> None:
