@@ -133,3 +133,16 @@ def test_the_proposal_model_passes_the_model_tester(qtmodeltester) -> None:  # t
                                  "REJECTED", "sup (sup)", at, "Not yet")])
     qtmodeltester.check(model)
     assert model.index(1, 5).data() == "Rejected by sup (sup): Not yet"
+
+
+def test_every_decision_an_investigator_needs_a_co_signer_for_can_be_proposed(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
+    """Beyond the six main decisions: e.g. the report to the local policing body."""
+    on_c2(sample)
+    cases = cases_of(open_window(sample.inv))
+    assert cases.open_case(sample.case_ids[C2])
+    dialog = action(qtbot, cases, "pcc_report")
+    assert dialog.propose_button is not None
+    click(qtbot, dialog.propose_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert [p.action for p in cw.pending_for(sample.env.uow(), sample.sup)] == ["pcc_report"]

@@ -304,7 +304,9 @@ class ActionCatalogue:
                           "force, or the IOPC.", "Assign", [Field("body", "Body:", "choice", options),
                                                             self._allegation(aid, whole_case=True), self._on(), *self._signer()],
                           lambda v: self._run(cw.assign_investigating_body, v["body"], allegation_id=v["allegation"],
-                                              approver=v.get("approver"), **self._common(v)), extra=extra)
+                                              approver=v.get("approver"), **self._common(v)), extra=extra,
+                          propose=self._proposal("investigating_body",
+                                                 lambda v: {"body": v["body"], "allegation_id": v["allegation"]}))
 
     def external_exception(self, aid: int | None = None) -> ActionSpec:
         reasons = "; ".join(self.f.external_reasons) or "none apply today"
@@ -359,20 +361,24 @@ class ActionCatalogue:
                            Field("reference", "Reference:", "text"), self._on(), *self._signer()],
                           lambda v: self._run(cw.record_list_notification, v["person"], v["list"],
                                               reference=v["reference"], approver=v.get("approver"), **self._common(v)),
-                          extra=extra)
+                          extra=extra, propose=self._proposal("list_notification", lambda v: {
+                              "person_id": v["person"], "list_status": v["list"], "reference": v["reference"]}))
 
     def vetting_review(self, aid: int | None = None) -> ActionSpec:
         return ActionSpec("vetting_review", "Vetting review", "The result of the vetting review of a subject.",
                           "Record review", [Field("person", "Person:", "choice", self._people()),
                                             Field("result", "Result:", "text"), self._on(), *self._signer()],
                           lambda v: self._run(cw.record_vetting_review, v["person"], result=v["result"] or "",
-                                              approver=v.get("approver"), **self._common(v)))
+                                              approver=v.get("approver"), **self._common(v)),
+                          propose=self._proposal("vetting_review",
+                                                 lambda v: {"person_id": v["person"], "result": v["result"] or ""}))
 
     def pcc_report(self, aid: int | None = None) -> ActionSpec:
         return ActionSpec("pcc_report", "Report to the local policing body", "The 12-month (or further 6-month) "
                           "report on an unfinished investigation was sent.", "Record report",
                           [self._on("Date sent:"), *self._signer()],
-                          lambda v: self._run(cw.record_pcc_report, approver=v.get("approver"), **self._common(v)))
+                          lambda v: self._run(cw.record_pcc_report, approver=v.get("approver"), **self._common(v)),
+                          propose=self._proposal("pcc_report", lambda v: {}))
 
     def victim_update(self, aid: int | None = None) -> ActionSpec:
         return ActionSpec("victim_update", "Victim update", "An update given to a victim.", "Record update",
@@ -434,4 +440,5 @@ class ActionCatalogue:
         return ActionSpec("close_case", "Close the case", "A case closes only when every allegation has a final "
                           "outcome, every restriction has ended and its notifications are done.", "Close case",
                           [self._on("Closed on:"), *self._signer()],
-                          lambda v: self._run(cw.close_case, approver=v.get("approver"), **self._common(v)), extra=extra)
+                          lambda v: self._run(cw.close_case, approver=v.get("approver"), **self._common(v)), extra=extra,
+                          propose=self._proposal("close_case", lambda v: {}))
