@@ -66,7 +66,7 @@ def test_a_supervisor_approves_from_my_work_and_the_timeline_shows_the_decision(
     cw.propose(sample.env.uow(), sample.inv, sample.case_ids[C2], "threshold", {"allegation_id": on_c2(sample)})
     window = open_window(sample.sup)
     work = shown(window, MyWorkSection)
-    assert work.proposal_title.text() == "Awaiting your approval"
+    assert work.proposal_title.text() == "Awaiting your approval (1)"
     choose_first(qtbot, work)
     assert work.proposals.index(0, 0).data() == C2
     assert work.proposals.index(0, 1).data() == "Threshold for investigation: met"
@@ -78,6 +78,8 @@ def test_a_supervisor_approves_from_my_work_and_the_timeline_shows_the_decision(
     click(qtbot, dialog.ok_button)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     qtbot.waitUntil(lambda: work.proposals.rowCount() == 0)
+    assert work.proposal_title.text() == "Awaiting your approval — none" and not work.proposal_table.isVisible()
+    assert not work.approve_button.isVisible() and not work.proposal_message.isVisible()
     cases = cases_of(open_window(sample.sup))
     assert cases.open_case(sample.case_ids[C2])
     assert "THRESHOLD" in kinds(cases)
@@ -108,7 +110,7 @@ def test_a_refusal_at_approval_is_shown_and_a_rejection_with_reason_reaches_the_
     click(qtbot, rejecting.ok_button)
     qtbot.waitUntil(lambda: not rejecting.isVisible())
     mine = shown(open_window(sample.inv), MyWorkSection)
-    assert mine.proposal_title.text() == "Your proposals"
+    assert mine.proposal_title.text() == "Your proposals (1)"
     qtbot.waitUntil(lambda: mine.proposals.rowCount() == 1)
     assert mine.proposals.index(0, 5).data() == "Rejected by sup (sup): Already decided by sup"
     assert not mine.approve_button.isVisible()

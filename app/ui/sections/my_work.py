@@ -93,7 +93,8 @@ class MyWorkSection(Section):
         self.approving = self.ctx.may(Action.APPROVE)
         self.proposal_dialog: ProposalDialog | None = None
         self.proposals = ProposalTableModel(self)
-        self.proposal_title = heading("Awaiting your approval" if self.approving else "Your proposals", 2)
+        self.proposal_heading = "Awaiting your approval" if self.approving else "Your proposals"
+        self.proposal_title = heading(self.proposal_heading, 2)
         self.proposal_table = table_view(self.proposals, "Proposed decisions")
         self.proposal_table.setMaximumHeight(180)
         self.approve_button = QPushButton("Approve…")
@@ -117,20 +118,33 @@ class MyWorkSection(Section):
         box.addWidget(self.proposal_title)
         box.addWidget(self.proposal_table)
         box.addLayout(row)
+        self.proposal_buttons = row
+        self._say("")
         self._enable_proposals()
         return box
+
+    def _say(self, text: str) -> None:
+        """The proposal message line: shown only when it has something to say."""
+        self.proposal_message.setText(text)
+        self.proposal_message.setVisible(bool(text))
 
     def load_proposals(self) -> None:
         try:
             rows = cw.pending_for(self.ctx.uow(), self.ctx.user)
         except ExpectedError as exc:
             rows = []
-            self.proposal_message.setText(exc.message)
+            self._say(exc.message)
         self.proposals.set_rows(rows)
         fit_columns(self.proposal_table, 300)
-        visible = bool(rows) or self.approving or self.ctx.may(Action.PROPOSE_DECISION)
-        for w in (self.proposal_title, self.proposal_table):
-            w.setVisible(visible)
+        self.proposal_title.setVisible(bool(rows) or self.approving or self.ctx.may(Action.PROPOSE_DECISION))
+        # An empty list takes one line ("— none"), not half the screen; a full one up to five rows.
+        self.proposal_title.setText(f"{self.proposal_heading} ({len(rows)})" if rows else f"{self.proposal_heading} — none")
+        self.proposal_table.setVisible(bool(rows))
+        header = self.proposal_table.horizontalHeader().height()
+        self.proposal_table.setMaximumHeight(header + 4 + self.proposal_table.verticalHeader().defaultSectionSize()
+                                             * min(max(len(rows), 1), 5))
+        for b in (self.approve_button, self.reject_button):
+            b.setVisible(self.approving and bool(rows))
         self._enable_proposals()
 
     def selected_proposal(self) -> ProposalView | None:
@@ -143,8 +157,7 @@ class MyWorkSection(Section):
         self.approve_button.setEnabled(theirs)
         self.reject_button.setEnabled(theirs)
         self.withdraw_button.setEnabled(p is not None and p.status == "PENDING" and p.proposed_by_id == self.ctx.user.id)
-        self.withdraw_button.setVisible(self.ctx.may(Action.PROPOSE_DECISION) and not self.approving
-                                        or any(r.proposed_by_id == self.ctx.user.id for r in self.proposals.rows()))
+        self.withdraw_button.setVisible(any(r.proposed_by_id == self.ctx.user.id for r in self.proposals.rows()))
 
     def _decide(self, approving: bool) -> ProposalDialog | None:
         p = self.selected_proposal()
@@ -163,9 +176,9 @@ class MyWorkSection(Section):
         try:
             cw.withdraw(self.ctx.uow(), self.ctx.user, p.id)
         except ExpectedError as exc:
-            self.proposal_message.setText(human_text(exc.message))
+            self._say(human_text(exc.message))
             return
-        self.proposal_message.setText("")
+        self._say("")
         self.ctx.notify(Change.CASES)
 
     # -- loading ----------------------------------------------------------------------------
