@@ -15,7 +15,9 @@ from app.domain.enums import AssignmentRole
 from app.persistence.models import AllegationRow
 from app.services import casework as cw
 from app.services.casework import ProposalView
+from app.ui.dialogs.decision_form import DecisionDialog
 from app.ui.models.proposal_table import ProposalTableModel
+from app.ui.sections.cases import CasesSection
 from app.ui.sections.my_work import MyWorkSection
 from tests.ui.conftest import OpenWindow
 from tests.ui.sample_data import Sample
@@ -43,12 +45,18 @@ def choose_first(qtbot: QtBot, work: MyWorkSection) -> None:
         work.proposals.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
 
 
-def test_an_investigator_proposes_a_threshold_decision_for_approval(
-        qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
+def investigator_on_c2(qtbot: QtBot, sample: Sample, open_window: OpenWindow,
+                       key: str) -> tuple[CasesSection, DecisionDialog]:
+    """The investigator's window on C2 (they are on its team), with action `key`'s dialog open."""
     on_c2(sample)
     cases = cases_of(open_window(sample.inv))
     assert cases.open_case(sample.case_ids[C2])
-    dialog = action(qtbot, cases, "threshold")
+    return cases, action(qtbot, cases, key)
+
+
+def test_an_investigator_proposes_a_threshold_decision_for_approval(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
+    cases, dialog = investigator_on_c2(qtbot, sample, open_window, "threshold")
     assert dialog.propose_button is not None and "approver" in dialog.widgets  # co-signing is still offered
     qtbot.keyClicks(dialog.widgets["rationale"], "Disclosed assault")
     click(qtbot, dialog.propose_button)
@@ -140,10 +148,7 @@ def test_the_proposal_model_passes_the_model_tester(qtmodeltester) -> None:  # t
 def test_every_decision_an_investigator_needs_a_co_signer_for_can_be_proposed(
         qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
     """Beyond the six main decisions: e.g. the report to the local policing body."""
-    on_c2(sample)
-    cases = cases_of(open_window(sample.inv))
-    assert cases.open_case(sample.case_ids[C2])
-    dialog = action(qtbot, cases, "pcc_report")
+    _cases, dialog = investigator_on_c2(qtbot, sample, open_window, "pcc_report")
     assert dialog.propose_button is not None
     click(qtbot, dialog.propose_button)
     qtbot.waitUntil(lambda: not dialog.isVisible())
