@@ -126,3 +126,13 @@ def test_an_investigator_not_on_the_case_cannot_propose_nor_propose_what_needs_n
     with pytest.raises(PermissionDenied, match="may not propose a decision"):
         cw.propose(world.uow(), world.lead, case_id, "threshold", {"allegation_id": aid})
     assert cw.pending_for(world.uow(), world.sup) == []
+
+
+def test_an_investigator_taken_off_the_case_no_longer_sees_its_proposals(world: World) -> None:
+    case_id, aid = on_team(world)
+    cw.propose(world.uow(), world.inv, case_id, "threshold", {"allegation_id": aid, "met": True})
+    assert len(cw.pending_for(world.uow(), world.inv)) == 1
+    cw.end_assignment(world.uow(), world.sup, case_id, world.inv.username, AssignmentRole.INVESTIGATOR,
+                      reason="Moved to another team")
+    assert cw.pending_for(world.uow(), world.inv) == []  # no case reference or subject name left on show
+    assert len(cw.pending_for(world.uow(), world.sup2)) == 1  # still awaiting a supervisor

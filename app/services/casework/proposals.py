@@ -257,9 +257,10 @@ def pending_for(uow: UnitOfWork, actor: User) -> list[ProposalView]:
         clause = mine
         if allowed(actor, Action.APPROVE):
             theirs = (ProposedDecisionRow.status == ProposalStatus.PENDING.value) & (
-                ProposedDecisionRow.proposed_by != actor.id) & ProposedDecisionRow.case_id.in_(
-                select(CaseRow.id).where(visible_clause(actor)))
+                ProposedDecisionRow.proposed_by != actor.id)
             clause = or_(mine, theirs)
+        # Only cases the user may still see (an investigator taken off a case no longer sees its proposals).
+        clause = clause & ProposedDecisionRow.case_id.in_(select(CaseRow.id).where(visible_clause(actor)))
         rows = list(s.scalars(select(ProposedDecisionRow).where(clause).order_by(ProposedDecisionRow.proposed_at,
                                                                                 ProposedDecisionRow.id)))
         return _views(s, rows)
