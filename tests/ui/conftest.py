@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from typing import TypeVar
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from app.services import installation
 from app.ui.collector import GuiThreadCollector
 from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
+from app.ui.sections.base import Section
 from tests.helpers import force_env
 from tests.ui.sample_data import Sample, build
 
@@ -55,6 +57,15 @@ def sample(empty_url: str, tmp_path: Path) -> Iterator[Sample]:
 
 
 OpenWindow = Callable[[User], MainWindow]
+S = TypeVar("S", bound=Section)
+
+
+def shown(window: MainWindow, kind: type[S]) -> S:
+    """The window's section of `kind`, brought to the front as the navigation would."""
+    section = window.section(kind)
+    assert isinstance(section, kind)
+    window.go_to(window.sections.index(section))
+    return section
 
 
 @pytest.fixture

@@ -18,16 +18,12 @@ from app.ui.models.policy_tables import PolicyHistoryTableModel, PolicyTableMode
 from app.ui.sections.admin import AdministrationSection
 from app.ui.sections.retention import RetentionSection
 from tests.helpers import PASSWORD, force_env
-from tests.ui.conftest import OpenWindow, message_boxes
+from tests.ui.conftest import OpenWindow, message_boxes, shown
 from tests.ui.sample_data import Sample
 
 
-def admin_section(window: object) -> AdministrationSection:
-    section = window.section(AdministrationSection)  # type: ignore[attr-defined]
-    assert isinstance(section, AdministrationSection)
-    window.go_to(window.sections.index(section))  # type: ignore[attr-defined]
-    section.tabs.setCurrentWidget(section.policies)
-    return section
+def admin_section(window: MainWindow) -> AdministrationSection:
+    return shown(window, AdministrationSection)
 
 
 def test_a_policy_set_from_a_date_is_listed_with_its_history(

@@ -8,18 +8,16 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.services import audit, installation
+from app.ui.main_window import MainWindow
 from app.ui.sections.access_log import AccessLogSection
 from app.ui.sections.admin import AdministrationSection
 from tests.helpers import PASSWORD
-from tests.ui.conftest import OpenWindow, message_boxes
+from tests.ui.conftest import OpenWindow, message_boxes, shown
 from tests.ui.sample_data import Sample
 
 
-def admin_section(window: object) -> AdministrationSection:
-    section = window.section(AdministrationSection)  # type: ignore[attr-defined]
-    assert isinstance(section, AdministrationSection)
-    window.go_to(window.sections.index(section))  # type: ignore[attr-defined]
-    return section
+def admin_section(window: MainWindow) -> AdministrationSection:
+    return shown(window, AdministrationSection)
 
 
 def usernames(section: AdministrationSection) -> list[str]:

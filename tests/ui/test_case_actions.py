@@ -9,7 +9,6 @@ revealed, the linked colleague and the DASH assessor prefilled, and recorded val
 from __future__ import annotations
 
 from datetime import date
-from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QPushButton
@@ -24,24 +23,15 @@ from app.ui.dialogs.decision_form import DecisionDialog
 from app.ui.dialogs.person_picker import PersonPicker
 from app.ui.main_window import MainWindow
 from app.ui.models.case_parts import MASK
-from app.ui.sections.base import Section
 from app.ui.sections.cases import CasesSection
 from app.ui.sections.my_work import MyWorkSection
 from tests.helpers import PASSWORD
-from tests.ui.conftest import OpenWindow
+from tests.ui.conftest import OpenWindow, shown
 from tests.ui.sample_data import CONTACT, Sample
 
 C1 = "PSD-2024-000001"
 
 
-S = TypeVar("S", bound=Section)
-
-
-def shown(window: MainWindow, kind: type[S]) -> S:
-    section = window.section(kind)
-    assert isinstance(section, kind)
-    window.go_to(window.sections.index(section))
-    return section
 
 
 def cases_of(window: MainWindow) -> CasesSection:

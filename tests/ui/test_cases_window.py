@@ -11,17 +11,14 @@ from app.ui.main_window import MainWindow
 from app.ui.models.case_parts import MASK, VictimTableModel
 from app.ui.sections.cases import CasesSection
 from app.ui.sections.people import PeopleSection
-from tests.ui.conftest import OpenWindow, message_boxes
+from tests.ui.conftest import OpenWindow, message_boxes, shown
 from tests.ui.sample_data import CONTACT, Sample
 
 C1, C2, C3 = "PSD-2024-000001", "PSD-2024-000002", "PSD-2023-000003"
 
 
 def cases_of(window: MainWindow) -> CasesSection:
-    section = window.section(CasesSection)
-    assert isinstance(section, CasesSection)
-    window.go_to(window.sections.index(section))
-    return section
+    return shown(window, CasesSection)
 
 
 def listed(section: CasesSection) -> list[str]:

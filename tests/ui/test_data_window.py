@@ -9,19 +9,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
+from app.ui.main_window import MainWindow
 from app.ui.sections.cases import CasesSection
 from app.ui.sections.data import DataSection
 from app.ui.workers import CancelToken, run_with_progress
 from tests.helpers import write_csv
-from tests.ui.conftest import OpenWindow, message_boxes
+from tests.ui.conftest import OpenWindow, message_boxes, shown
 from tests.ui.sample_data import CASES_HEADER, Sample
 
 
-def data_section(window: object) -> DataSection:
-    section = window.section(DataSection)  # type: ignore[attr-defined]
-    assert isinstance(section, DataSection)
-    window.go_to(window.sections.index(section))  # type: ignore[attr-defined]
-    return section
+def data_section(window: MainWindow) -> DataSection:
+    return shown(window, DataSection)
 
 
 def case_row(ref: str, staff: str = "P006", **changes: str) -> list[str]:

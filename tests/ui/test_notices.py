@@ -14,12 +14,14 @@ from pytestqt.qtbot import QtBot
 from app.domain.enums import TriageOutcome
 from app.services.imports.notices import import_notices
 from app.ui.dialogs.notice_decision import ConfirmMatchDialog, RejectMatchDialog
+from app.ui.main_window import MainWindow
 from app.ui.models.notice_tables import MatchTableModel
+from app.ui.sections.data import DataSection
 from app.ui.sections.notices import NoticesSection
 from app.ui.sections.people import PeopleSection
 from tests.helpers import write_csv
 from tests.integration.test_imports import NOTICE_HEADER
-from tests.ui.conftest import OpenWindow
+from tests.ui.conftest import OpenWindow, shown
 from tests.ui.sample_data import Sample
 
 # John Smith (P001, born 1985-06-01): surname misspelt, day and month swapped.
@@ -35,11 +37,8 @@ def shown_text(section: NoticesSection) -> str:
     return re.sub(r"<[^>]+>", "", section.detail.text())
 
 
-def notices_section(window: object) -> NoticesSection:
-    section = window.section(NoticesSection)  # type: ignore[attr-defined]
-    assert isinstance(section, NoticesSection)
-    window.go_to(window.sections.index(section))  # type: ignore[attr-defined]
-    return section
+def notices_section(window: MainWindow) -> NoticesSection:
+    return shown(window, NoticesSection)
 
 
 def test_confirming_a_match_flags_the_person_and_offers_a_case(
@@ -123,13 +122,8 @@ def test_the_match_model_passes_the_model_tester(qtmodeltester, sample: Sample, 
     assert model.index(2, 8).data(Qt.ItemDataRole.ToolTipRole) == "Linked to a case you may not open"
 
 
-def data_section(window: object):  # type: ignore[no-untyped-def]
-    from app.ui.sections.data import DataSection
-
-    section = window.section(DataSection)  # type: ignore[attr-defined]
-    assert isinstance(section, DataSection)
-    window.go_to(window.sections.index(section))  # type: ignore[attr-defined]
-    return section
+def data_section(window: MainWindow) -> DataSection:
+    return shown(window, DataSection)
 
 
 def test_an_unsigned_pnd_file_is_imported_only_when_accepted(

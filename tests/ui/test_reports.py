@@ -9,17 +9,15 @@ from pytestqt.qtbot import QtBot
 
 from app.services import retention
 from app.ui.charts import ChartWidget
+from app.ui.main_window import MainWindow
 from app.ui.models.retention_tables import RetentionTableModel
 from app.ui.sections.reports import ReportsSection
-from tests.ui.conftest import OpenWindow
+from tests.ui.conftest import OpenWindow, shown
 from tests.ui.sample_data import Sample
 
 
-def reports_section(window: object) -> ReportsSection:
-    section = window.section(ReportsSection)  # type: ignore[attr-defined]
-    assert isinstance(section, ReportsSection)
-    window.go_to(window.sections.index(section))  # type: ignore[attr-defined]
-    return section
+def reports_section(window: MainWindow) -> ReportsSection:
+    return shown(window, ReportsSection)
 
 
 def test_a_survey_return_is_written_in_a_worker_and_offered_to_open(
