@@ -1,0 +1,235 @@
+"""Subcommands: init, users, the database schema and backups, headcount, policies and signing keys."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets as pysecrets
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.cli.commands.base import Sub, command, iso_date
+from app.domain.enums import Role
+from app.domain.errors import InvalidInput, RuleRefused
+
+if TYPE_CHECKING:
+    from app.cli.session import CliSession
+
+
+def register(sub: Sub, roles: list[str]) -> None:
+    _init(sub)
+    _user(sub, roles)
+    _db(sub)
+    _headcount(sub)
+    _policy(sub)
+    _keys(sub)
+
+
+def _init(sub: Sub) -> None:
+    p = command(sub, "init", cmd_init, "create or upgrade the database, set the home force and the first administrator")
+    p.add_argument("--force", required=True, metavar="CODE", help="the home force's code, e.g. west-yorkshire")
+    p.add_argument("--admin", required=True, metavar="NAME", help="the first administrator's user name")
+    p.add_argument("--encrypt", action="store_true", help="SQLCipher-encrypted SQLite file, key kept in the OS keyring")
+
+
+def cmd_init(s: CliSession, a: argparse.Namespace) -> int:
+    from app.cli.session import new_password
+    from app.persistence import migrate
+    from app.services import installation
+
+    key = _new_encryption_key(s) if a.encrypt else None
+    db = s.database(check=False, encrypt_key=key)
+    migrate.upgrade(db)
+    password = new_password(a.admin)
+    installation.initialise(s.uow(), a.force, a.admin, password)
+    force = installation.home_force(s.uow())
+    print(f"Database ready for {force.name} ({db.describe()}); administrator '{a.admin}' created.")
+    return 0
+
+
+def _new_encryption_key(s: CliSession) -> str:
+    from sqlalchemy import make_url
+
+    from app.persistence.database import ENV_DB_KEY, is_encrypted_file, key_name
+    from app.persistence.secrets import SecretStore
+
+    url = make_url(s.settings.db_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        raise InvalidInput("--encrypt applies to an SQLite database file only.")
+    path = Path(url.database)
+    if path.exists() and path.stat().st_size > 0:
+        what = "already encrypted" if is_encrypted_file(path) else "not encrypted"
+        raise RuleRefused(f"{path} already exists and is {what}; --encrypt creates a new database file.")
+    key = os.environ.get(ENV_DB_KEY) or pysecrets.token_urlsafe(32)
+    store = SecretStore()
+    if not store.put(key_name(path), key) and not os.environ.get(ENV_DB_KEY):
+        print("WARNING: no OS keyring is available, so the encryption key cannot be stored. Keep this key "
+              "somewhere safe; you will be asked for it each time the database is opened:\n" + key,
+              file=sys.stderr)
+    return key
+
+
+def _user(sub: Sub, roles: list[str]) -> None:
+    p = sub.add_parser("user", help="manage users")
+    us = p.add_subparsers(dest="user_command", required=True)
+    add = command(us, "add", cmd_user_add, "add a user (password from PPDA_NEW_PASSWORD or a prompt)")
+    add.add_argument("name")
+    add.add_argument("--role", action="append", required=True, choices=roles, type=str.upper)
+    add.add_argument("--display-name")
+    add.add_argument("--staff-number", help="link the account to the user's own workforce record")
+    add.add_argument("--team")
+    unlock = command(us, "unlock", cmd_user_unlock, "unlock an account locked after failed sign-ins")
+    unlock.add_argument("name")
+    command(us, "list", cmd_user_list, "list users and their roles")
+
+
+def cmd_user_add(s: CliSession, a: argparse.Namespace) -> int:
+    from app.cli.session import new_password
+    from app.services import users
+
+    actor = s.user()
+    password = new_password(a.name)
+    user = users.add_user(s.uow(), actor, a.name, {Role[r] for r in a.role}, password,
+                          a.display_name, a.staff_number, a.team)
+    print(f"User '{user.username}' added with role(s) {', '.join(sorted(r.name for r in user.roles))}.")
+    return 0
+
+
+def cmd_user_unlock(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import users
+
+    users.unlock(s.uow(), s.user(), a.name)
+    print(f"User '{a.name}' unlocked.")
+    return 0
+
+
+def cmd_user_list(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import users
+
+    for u in users.list_users(s.uow(), s.user()):
+        state = "locked" if u.locked else ("inactive" if not u.active else "active")
+        print(f"{u.username:20} {state:9} {';'.join(u.roles)}")
+    return 0
+
+
+def _db(sub: Sub) -> None:
+    p = sub.add_parser("db", help="database schema and backups")
+    ds = p.add_subparsers(dest="db_command", required=True)
+    command(ds, "upgrade", cmd_db_upgrade, "upgrade the database schema to this program's version")
+    command(ds, "check", cmd_db_check, "check that the database schema matches this program")
+    command(ds, "backups", cmd_db_backups, "list the SQLite backups made before upgrades")
+    r = command(ds, "restore", cmd_db_restore, "replace the SQLite database with a backup copy")
+    r.add_argument("backup", type=Path)
+
+
+def cmd_db_upgrade(s: CliSession, a: argparse.Namespace) -> int:
+    from app.persistence import migrate
+
+    db = s.database(check=False)
+    before = migrate.schema_state(db)
+    backup = migrate.upgrade(db)
+    after = migrate.schema_state(db)
+    if before.up_to_date:
+        print(f"Already at schema {after.head}; nothing to do.")
+    else:
+        print(f"Upgraded from {before.current or 'empty'} to {after.current}." + (f" Backup: {backup}" if backup else ""))
+    return 0
+
+
+def cmd_db_check(s: CliSession, a: argparse.Namespace) -> int:
+    from app.persistence import migrate
+
+    state = migrate.schema_state(s.database(check=False))
+    if state.up_to_date:
+        print(f"Database schema {state.current} matches this program.")
+        return 0
+    print(f"Database schema is {state.current or 'empty'}; this program needs {state.head}. "
+          "Run `ppda-tracker db upgrade`.", file=sys.stderr)
+    return 1
+
+
+def cmd_db_backups(s: CliSession, a: argparse.Namespace) -> int:
+    from app.persistence import migrate
+
+    backups = migrate.list_backups(s.database(check=False))
+    for b in backups:
+        print(b)
+    if not backups:
+        print("No backups yet (one is made before each upgrade).")
+    return 0
+
+
+def cmd_db_restore(s: CliSession, a: argparse.Namespace) -> int:
+    from app.persistence import migrate
+
+    migrate.restore_backup(s.database(check=False), a.backup)
+    print(f"Restored {a.backup.name}; the replaced file was backed up first.")
+    return 0
+
+
+def _headcount(sub: Sub) -> None:
+    p = sub.add_parser("headcount", help="workforce headcount for a survey year")
+    hs = p.add_subparsers(dest="headcount_command", required=True)
+    c = command(hs, "set", cmd_headcount_set, "set the workforce headcount for the period ending 31 March of YEAR")
+    c.add_argument("--year", type=int, required=True)
+    c.add_argument("--total", type=int, required=True)
+
+
+def cmd_headcount_set(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import installation
+
+    installation.set_headcount(s.uow(), s.user(), a.year, a.total)
+    print(f"Headcount for the year ending 31 March {a.year}: {a.total}.")
+    return 0
+
+
+def _policy(sub: Sub) -> None:
+    p = sub.add_parser("policy", help="force policies (dated values)")
+    ps = p.add_subparsers(dest="policy_command", required=True)
+    c = command(ps, "set", cmd_policy_set, "set a policy value from a date, e.g. external-investigation-guidance ALL")
+    c.add_argument("name")
+    c.add_argument("value")
+    c.add_argument("--from", dest="effective_from", required=True, type=iso_date, metavar="DATE")
+    command(ps, "list", cmd_policy_list, "list the policies, their value today and their history")
+
+
+def cmd_policy_set(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import policies
+
+    value = policies.set_policy(s.uow(), s.user(), a.name, a.value, a.effective_from)
+    print(f"Policy {value.name.cli_name} = {value.text} from {value.effective_from.isoformat()}.")
+    return 0
+
+
+def cmd_policy_list(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import policies
+
+    for line in policies.describe_all(s.uow(), s.user()):
+        print(f"{line.name:48} {line.value_today:24} {line.description}")
+    return 0
+
+
+def _keys(sub: Sub) -> None:
+    p = sub.add_parser("keys", help="the force's notice-signing key and other forces' public keys")
+    ks = p.add_subparsers(dest="keys_command", required=True)
+    command(ks, "create", cmd_keys_create, "create the home force's signing key (private key kept in the OS keyring)")
+    c = command(ks, "set-public", cmd_keys_set_public, "hold another force's public key, to verify its notice files")
+    c.add_argument("--force", required=True, metavar="CODE")
+    c.add_argument("key", help="the force's Ed25519 public key, base64")
+
+
+def cmd_keys_create(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import notice_files
+
+    public = notice_files.create_signing_key(s.uow(), s.user())
+    print("Signing key created. Send this public key to the forces that receive your notice files:\n" + public)
+    return 0
+
+
+def cmd_keys_set_public(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import notice_files
+
+    notice_files.set_public_key(s.uow(), s.user(), a.force, a.key)
+    print(f"Public key for {a.force} held.")
+    return 0

@@ -1,0 +1,121 @@
+"""Subcommands: imports, outbound notice files, the data wash, the work queue and the demonstration database."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.cli.commands.base import Sub, command
+from app.domain.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from app.cli.session import CliSession
+
+
+def register(sub: Sub, roles: list[str]) -> None:
+    _import(sub)
+    _notices(sub)
+    _queue(sub)
+    _match(sub)
+    _demo(sub)
+
+
+def _import(sub: Sub) -> None:
+    p = command(sub, "import", cmd_import, "import a workforce register, cases or prior notices (CSV or xlsx)")
+    p.add_argument("kind", choices=["workforce", "cases", "notices"])
+    p.add_argument("file", type=Path)
+    p.add_argument("--accept-unsigned", action="store_true",
+                   help="notices: accept an unsigned file from the PND or the College lists (logged)")
+
+
+def cmd_import(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import notice_files
+    from app.services.imports.cases import import_cases
+    from app.services.imports.workforce import import_workforce
+
+    if not a.file.exists():
+        raise InvalidInput(f"{a.file}: no such file.")
+    actor = s.user()
+    if a.kind == "workforce":
+        print(import_workforce(s.uow(), actor, a.file))
+    elif a.kind == "cases":
+        print(import_cases(s.uow(), actor, a.file))
+    else:
+        summary, _ids = notice_files.import_notice_file(s.uow(), actor, a.file, accept_unsigned=a.accept_unsigned)
+        print(summary)
+    return 0
+
+
+def _notices(sub: Sub) -> None:
+    p = sub.add_parser("notices", help="outbound notice files for other forces")
+    ns = p.add_subparsers(dest="notices_command", required=True)
+    c = command(ns, "export", cmd_notices_export, "write a signed notice file about people who transferred to another force")
+    c.add_argument("--to", required=True, metavar="CODE", dest="recipient")
+    c.add_argument("--staff-number", action="append", required=True, dest="staff_numbers")
+    c.add_argument("--out", required=True, type=Path)
+
+
+def cmd_notices_export(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import notice_files
+
+    result = notice_files.export_transferee_notices(s.uow(), s.user(), a.recipient, a.staff_numbers, a.out)
+    print(f"{result.rows} notice(s) written to {result.file} with signed manifest {result.manifest.name} "
+          "(OFFICIAL-SENSITIVE; the disclosure is logged).")
+    return 0
+
+
+def _queue(sub: Sub) -> None:
+    p = command(sub, "queue", cmd_queue, "due items: your own, or the whole force's with --all")
+    p.add_argument("--all", action="store_true", dest="everyone", help="the whole force (supervisors, head of PSD)")
+    p.add_argument("--overdue", action="store_true", help="only overdue items")
+    p.add_argument("--csv", action="store_true", help="CSV on standard output (FORMATS.md 'Work queue')")
+    p.add_argument("--team", help="only items of this team")
+
+
+def cmd_queue(s: CliSession, a: argparse.Namespace) -> int:
+    import csv
+
+    from app.services import queue
+
+    items = queue.work_queue(s.uow(), s.user(), everyone=a.everyone, overdue_only=a.overdue, team=a.team)
+    if a.csv:
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(queue.CSV_HEADER)
+        w.writerows(i.csv_row() for i in items)
+        return 0
+    for i in items:
+        flag = "OVERDUE" if i.overdue else "       "
+        print(f"{flag} {i.due_date.isoformat()}  {i.item.name:22} {i.case_ref:18} {i.assigned_to:24} {i.detail}")
+    print(f"{len(items)} item(s), {sum(i.overdue for i in items)} overdue.")
+    return 0
+
+
+def _match(sub: Sub) -> None:
+    p = command(sub, "match", cmd_match, "data wash: the whole workforce against every held notice")
+    p.add_argument("--out", type=Path, metavar="FILE.csv", help="write the match report (FORMATS.md 'Match report')")
+
+
+def cmd_match(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import matching
+
+    print(matching.data_wash(s.uow(), s.user(), a.out))
+    return 0
+
+
+def _demo(sub: Sub) -> None:
+    p = command(sub, "demo", cmd_demo, "make a demonstration database: synthetic workforce, cases, notices, one user per role")
+    p.add_argument("--cases", type=int, default=300)
+    p.add_argument("--seed", type=int, default=2024)
+    p.add_argument("--force", default="west-midlands", metavar="CODE")
+
+
+def cmd_demo(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services.demo import build_demo
+
+    if a.cases < 1 or a.cases > 500_000:
+        raise InvalidInput("--cases must be between 1 and 500000.")
+    report = build_demo(s.database(check=False), a.force, a.cases, a.seed)
+    print(report)
+    return 0

@@ -1,0 +1,80 @@
+"""Subcommands: the survey return, outcome breakdowns, the annual report and national aggregation."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.cli.commands.base import Sub, command, iso_date
+from app.domain.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from app.cli.session import CliSession
+
+
+def register(sub: Sub, roles: list[str]) -> None:
+    _exports(sub)
+
+
+def _exports(sub: Sub) -> None:
+    p = sub.add_parser("export", help="the Commissioner's survey return and the outcome breakdowns")
+    es = p.add_subparsers(dest="export_command", required=True)
+    r = command(es, "survey-return", cmd_export_return, "the survey return for the 12 months ending 31 March of YEAR")
+    r.add_argument("--year", type=int, required=True)
+    r.add_argument("--out", type=Path, required=True)
+    o = command(es, "outcomes", cmd_export_outcomes, "the outcome breakdowns workbook for a period")
+    o.add_argument("--from", dest="start", type=iso_date, required=True, metavar="DATE")
+    o.add_argument("--to", dest="end", type=iso_date, required=True, metavar="DATE")
+    o.add_argument("--out", type=Path, required=True)
+    rp = sub.add_parser("report", help="the annual report")
+    rs = rp.add_subparsers(dest="report_command", required=True)
+    a = command(rs, "annual", cmd_report_annual, "the annual report PDF for the force lead (aggregate only)")
+    a.add_argument("--year", type=int, required=True)
+    a.add_argument("--out", type=Path, required=True)
+    g = command(sub, "aggregate", cmd_aggregate, "national totals and a per-force table from many survey returns")
+    g.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    g.add_argument("--out", type=Path, required=True)
+
+
+def cmd_export_return(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import reporting
+
+    count = reporting.survey_return(s.uow(), s.user(), a.year, a.out)
+    f = count.figures
+    pct = "not available (no headcount)" if f.workforce_percent is None else f"{f.workforce_percent:.2f}%"
+    print(f"Survey return {f.period_start.isoformat()} to {f.period_end.isoformat()} written to {a.out} "
+          f"(OFFICIAL-SENSITIVE): {f.allegations} allegations, {f.individuals} individuals, {pct} of the workforce.")
+    return 0
+
+
+def cmd_export_outcomes(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import reporting
+
+    reporting.outcome_breakdowns(s.uow(), s.user(), a.start, a.end, a.out)
+    print(f"Outcome breakdowns {a.start.isoformat()} to {a.end.isoformat()} written to {a.out} (OFFICIAL-SENSITIVE).")
+    return 0
+
+
+def cmd_report_annual(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import reporting
+
+    reporting.annual_report(s.uow(), s.user(), a.year, a.out)
+    print(f"Annual report for the year ending 31 March {a.year} written to {a.out} (OFFICIAL-SENSITIVE).")
+    return 0
+
+
+def cmd_aggregate(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import reporting
+
+    missing = [str(f) for f in a.files if not f.exists()]
+    if missing:
+        raise InvalidInput(f"No such file: {', '.join(missing)}")
+    result = reporting.aggregate(s.uow(), s.user(), a.files, a.out)
+    n = result.national
+    print(f"{n.forces} return(s) counted: {n.allegations} allegations, {n.individuals} individuals; "
+          f"written to {a.out}.")
+    for rejected in result.rejected:
+        print(f"NOT COUNTED {rejected}", file=sys.stderr)
+    return 0
