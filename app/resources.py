@@ -25,7 +25,8 @@ def package_folder(package: str) -> Path:
         root = files(package)
     except ModuleNotFoundError:
         raise MissingInstallFiles(
-            f"This installation of PPDA Tracker lacks {package}: reinstall it from its wheel or bundle."
+            f"This installation of PPDA Tracker lacks {package}: reinstall it from its wheel or bundle "
+            "(in a source checkout installed before the folders were mapped: pip install -e . again)."
         ) from None
     if not isinstance(root, Path) or not root.is_dir():
         raise MissingInstallFiles(
