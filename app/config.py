@@ -143,7 +143,7 @@ class Settings:
     user: str | None = None
 
     @classmethod
-    def resolve(cls, db_url: str | None = None, user: str | None = None) -> "Settings":
+    def resolve(cls, db_url: str | None = None, user: str | None = None) -> Settings:
         """Command-line values first, then the environment, then the central settings file, then
         the defaults."""
         central = central_settings()  # read even when overridden, so a bad file is always reported

@@ -26,16 +26,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
-from sqlalchemy import text  # noqa: E402
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import text
 
-from app.domain.enums import DashRisk  # noqa: E402
-from app.domain.records import User  # noqa: E402
-from app.persistence.database import Database, open_database  # noqa: E402
-from app.persistence.uow import UnitOfWork  # noqa: E402
-from app.services import case_queries, users  # noqa: E402
-from app.services.case_queries import CaseFilter, CaseSort, CaseSortKey  # noqa: E402
-from app.ui.models.case_table import CaseTableModel  # noqa: E402
+from app.domain.enums import DashRisk
+from app.domain.records import User
+from app.persistence.database import Database, open_database
+from app.persistence.uow import UnitOfWork
+from app.services import case_queries, users
+from app.services.case_queries import CaseFilter, CaseSort, CaseSortKey
+from app.ui.models.case_table import CaseTableModel
 
 DEFAULT_DB = Path(os.environ.get("TMPDIR", "/tmp")) / "ppda-bench" / "cases-100k.db"
 FIRST_ROWS_TARGET, KEYSTROKE_TARGET = 0.5, 0.2
@@ -61,7 +61,8 @@ def assign_investigator(db: Database, user: User) -> int:
                 "INSERT INTO case_member (case_id, user_id, role, declared_no_prior_connection, assigned_at) "
                 "SELECT id, :u, 'INVESTIGATOR', 1, :at FROM ppda_case WHERE id % 20 = 0"),
                 {"u": user.id, "at": datetime(2024, 1, 1)})
-        return int(conn.execute(text("SELECT count(*) FROM case_member WHERE user_id = :u"), {"u": user.id}).scalar() or 0)
+        count = conn.execute(text("SELECT count(*) FROM case_member WHERE user_id = :u"), {"u": user.id}).scalar()
+        return int(count or 0)
 
 
 class Harness:

@@ -26,7 +26,8 @@ from app.services.imports.cases import import_cases
 from app.services.imports.workforce import import_workforce
 
 PASSWORD = "Benchmark-Password-1"
-ABUSE = ["PHYSICAL", "SEXUAL", "COERCIVE_CONTROL", "ECONOMIC", "EMOTIONAL_PSYCHOLOGICAL", "STALKING_HARASSMENT", "THREATS"]
+ABUSE = ["PHYSICAL", "SEXUAL", "COERCIVE_CONTROL", "ECONOMIC", "EMOTIONAL_PSYCHOLOGICAL", "STALKING_HARASSMENT",
+         "THREATS"]
 
 
 def write_workforce(path: Path, people: int, rng: random.Random) -> None:
@@ -35,7 +36,8 @@ def write_workforce(path: Path, people: int, rng: random.Random) -> None:
         w.writerow(["staff_number", "surname", "forenames", "date_of_birth", "workforce_type", "rank_or_grade", "unit"])
         for i in range(people):
             dob = date(1960, 1, 1) + timedelta(days=rng.randrange(15000))
-            w.writerow([f"S{i:06d}", f"Surname{i % 5000}", f"Forename{i % 700}", dob.isoformat(), "POLICE_OFFICER", "PC", f"Unit {i % 40}"])
+            w.writerow([f"S{i:06d}", f"Surname{i % 5000}", f"Forename{i % 700}", dob.isoformat(), "POLICE_OFFICER",
+                        "PC", f"Unit {i % 40}"])
 
 
 def write_cases(path: Path, rows: int, people: int, rng: random.Random) -> None:
@@ -55,11 +57,13 @@ def write_cases(path: Path, rows: int, people: int, rng: random.Random) -> None:
             for s in subjects:
                 restricted = rng.random() < 0.5
                 done = rng.random() < 0.7
-                w.writerow([f"PSD-{recorded.year}-{case_no:06d}", recorded.isoformat(), "VICTIM_DIRECT", "CONDUCT_MATTER",
-                            f"S{s:06d}", f"V{case_no}", "FORMER_PARTNER", ";".join(rng.sample(ABUSE, 2)),
-                            risk, (recorded + timedelta(days=1)).isoformat(),
-                            "RESTRICTED_DUTIES" if restricted else "", (recorded + timedelta(days=2)).isoformat() if restricted else "",
-                            "NO_CASE_TO_ANSWER" if done else "", (recorded + timedelta(days=200)).isoformat() if done else ""])
+                w.writerow([f"PSD-{recorded.year}-{case_no:06d}", recorded.isoformat(), "VICTIM_DIRECT",
+                            "CONDUCT_MATTER", f"S{s:06d}", f"V{case_no}", "FORMER_PARTNER",
+                            ";".join(rng.sample(ABUSE, 2)), risk, (recorded + timedelta(days=1)).isoformat(),
+                            "RESTRICTED_DUTIES" if restricted else "",
+                            (recorded + timedelta(days=2)).isoformat() if restricted else "",
+                            "NO_CASE_TO_ANSWER" if done else "",
+                            (recorded + timedelta(days=200)).isoformat() if done else ""])
                 written += 1
 
 

@@ -280,7 +280,8 @@ def run(url: str, clients: int, seconds: float, hot_count: int, think: float = 0
     before = snapshot(url, hot)
     ctx = mp.get_context("spawn")
     start, out = ctx.Barrier(clients + 1), ctx.Queue()
-    procs = [ctx.Process(target=client, args=(i, url, case_ids, hot, start, seconds, think, out)) for i in range(clients)]
+    procs = [ctx.Process(target=client, args=(i, url, case_ids, hot, start, seconds, think, out))
+             for i in range(clients)]
     for p in procs:
         p.start()
     start.wait()
@@ -348,7 +349,7 @@ def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def report(run_: dict[str, Any], args: argparse.Namespace, problems: list[str]) -> str:

@@ -83,7 +83,7 @@ def write_icon(svg: Path, target: Path) -> Path:
         image.save(buffer, b"PNG")
         pngs.append(bytes(data.data()))
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(ico_bytes(list(zip(ICON_SIZES, pngs))))
+    target.write_bytes(ico_bytes(list(zip(ICON_SIZES, pngs, strict=True))))
     return target
 
 

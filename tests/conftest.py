@@ -3,15 +3,23 @@ marker); CI sets PPDA_REQUIRE_POSTGRES=1 so an unreachable server fails the run 
 
 from __future__ import annotations
 
+import hashlib
 import os
+import resource
 import shutil
-import uuid
+import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
+from sqlalchemy.pool import NullPool
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -58,21 +66,59 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     keyring.set_keyring(previous)
 
 
+# ---- password hashing -------------------------------------------------------------------------
+
+QUICK_HASH = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 at the product's cost takes about 0.4 s to hash and as long to check a password, and most
+    tests create users and sign them in: they hash at the lowest cost instead. Tests marked
+    `product_hashing` (and every test that runs the program in a subprocess) keep the real cost."""
+    if request.node.get_closest_marker("product_hashing"):
+        return
+    from argon2 import PasswordHasher
+
+    from app.services import users
+
+    monkeypatch.setattr(users, "_hasher", PasswordHasher(**QUICK_HASH))
+
+
 # ---- databases ------------------------------------------------------------------------------
+# Each test process (the only one, or each pytest-xdist worker) makes one PostgreSQL database,
+# named ppda_test_<host>_<pid of the run>_<worker>, and drops it at the end. A run that was killed
+# cannot drop its own: the next run on the same host drops every such database whose run's process
+# is gone (at session start, before any test).
 
 _pg_state: dict[str, object] = {}
+_NAME_PREFIX = "ppda_test_"
+_HOST_TAG = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:6]
+_RUN_PID = "PPDA_TEST_RUN_PID"  # the pid of the process that started the run (xdist workers inherit it)
+
+
+def _admin_engine() -> Engine:
+    from sqlalchemy import create_engine
+
+    return create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+
+
+def _database_name() -> str:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return f"{_NAME_PREFIX}{_HOST_TAG}_{os.environ.get(_RUN_PID, os.getpid())}_{worker}"
 
 
 def _pg_available() -> str | None:
-    """Create (once) a fresh database on the server for this test run; None when unreachable."""
+    """Create (once) a fresh database on the server for this test process; None when unreachable."""
     if "url" in _pg_state:
         return _pg_state["url"]  # type: ignore[return-value]
-    from sqlalchemy import create_engine, make_url, text
+    from sqlalchemy import make_url, text
 
-    name = f"ppda_test_{uuid.uuid4().hex[:10]}"
+    name = _database_name()
     try:
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        admin = _admin_engine()
         with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))  # this run's pid, reused
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         admin.dispose()
     except Exception as exc:  # noqa: BLE001 - any failure means "no server here"
@@ -85,19 +131,72 @@ def _pg_available() -> str | None:
     return url
 
 
+def _process_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def stale_databases(names: list[str]) -> list[str]:
+    """This host's test databases whose run has ended without dropping them (killed)."""
+    stale = []
+    for name in names:
+        parts = name.removeprefix(_NAME_PREFIX).split("_")
+        if name.startswith(_NAME_PREFIX) and len(parts) == 3 and parts[0] == _HOST_TAG and parts[1].isdigit() \
+                and _process_gone(int(parts[1])):
+            stale.append(name)
+    return stale
+
+
+def _drop_stale_databases() -> list[str]:
+    from sqlalchemy import text
+
+    try:
+        admin = _admin_engine()
+        with admin.connect() as conn:
+            names = list(conn.execute(text("SELECT datname FROM pg_database WHERE datname LIKE 'ppda\\_test\\_%'"))
+                         .scalars())
+            stale = stale_databases(names)
+            for name in stale:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    except Exception:  # noqa: BLE001 - no server: the tests that need one say so
+        return []
+    return stale
+
+
+_dropped_key = pytest.StashKey[list[str]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    os.environ[_RUN_PID] = str(os.getpid())  # before xdist starts its workers, which inherit it
+    config.stash[_dropped_key] = _drop_stale_databases()
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     name = _pg_state.get("name")
     if not name:
         return
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    admin = _admin_engine()
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    _cpu_summary(terminalreporter)
+    dropped = terminalreporter.config.stash.get(_dropped_key, [])
+    if dropped:
+        terminalreporter.write_line(f"Dropped {len(dropped)} test database(s) left by killed runs: "
+                                    f"{', '.join(dropped)}")
     if _pg_state.get("url", "") is None:
         terminalreporter.write_line(
             f"NOTICE: PostgreSQL tests were SKIPPED: no server reachable at {PG_ADMIN_URL} "
@@ -154,3 +253,49 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, _sqlite_template: Pat
         pytest.skip(f"no PostgreSQL server: {_pg_state.get('why')}")
     _reset_postgres(url)
     return url
+
+
+# ---- CPU time per test ----------------------------------------------------------------------
+# `--cpu-durations=N` lists the N tests that used the most CPU (this process and the programs it ran
+# and waited for; not the database server's), set-up and tear-down included. Unlike --durations it
+# does not grow when other work shares the machine: it is what decides which tests are marked slow.
+
+_CPU_START = pytest.StashKey[float]()
+_cpu_totals: dict[str, float] = {}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--cpu-durations", type=int, default=0, metavar="N",
+                     help="list the N tests that used the most CPU time (0: none)")
+
+
+def _cpu_now() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    item.stash[_CPU_START] = _cpu_now()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
+    if call.when == "teardown" and _CPU_START in item.stash:
+        item.user_properties.append(("cpu_seconds", _cpu_now() - item.stash[_CPU_START]))
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    for key, value in report.user_properties:
+        if key == "cpu_seconds" and report.when == "teardown":
+            _cpu_totals[report.nodeid] = float(value)  # type: ignore[arg-type]
+
+
+def _cpu_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    count = terminalreporter.config.getoption("--cpu-durations")
+    if not count or not _cpu_totals:
+        return
+    terminalreporter.write_sep("=", f"{count} tests using the most CPU time")
+    for nodeid, seconds in sorted(_cpu_totals.items(), key=lambda kv: -kv[1])[:count]:
+        terminalreporter.write_line(f"{seconds:7.2f}s cpu  {nodeid}")
+    terminalreporter.write_line(f"{sum(_cpu_totals.values()):7.1f}s cpu in {len(_cpu_totals)} tests")

@@ -99,6 +99,8 @@ from tests.helpers import PASSWORD, Env, force_env, write_csv  # noqa: E402
 from tests.integration.test_casework_support import World, allegation_ids, new_case, world  # noqa: E402
 from tests.integration.test_imports import CASE_HEADER, WF_HEADER, WF_ROWS  # noqa: E402
 
+pytestmark = pytest.mark.slow  # real processes, killed mid-transaction or racing each other
+
 __all__ = ["world"]
 ROOT = Path(__file__).resolve().parents[2]
 BIG = 5_000  # rows (cases) in the big import

@@ -34,6 +34,8 @@ CASES = 40
 M = MisconductOutcome
 TABLES = (PersonRow, UserRow, CaseRow, AllegationRow, VictimRow, DecisionRow, NoticeRow, HeadcountRow, AccessLogRow)
 
+pytestmark = pytest.mark.slow  # each test builds a demonstration force (2-5 s of CPU)
+
 
 @dataclass
 class Demo:

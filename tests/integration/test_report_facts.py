@@ -154,6 +154,7 @@ PERIODS = [
 ]
 
 
+@pytest.mark.slow  # builds and snapshots a few hundred cases: over 10 s of CPU
 def test_light_read_gives_the_facts_of_full_snapshots(db: Database) -> None:
     """One database per backend (building it is most of the time), compared at two dates."""
     key = lambda f: f.allegation_id  # noqa: E731

@@ -78,6 +78,7 @@ def _fresh_process(probe: str) -> str:
     return done.stdout
 
 
+@pytest.mark.slow  # a new Python process imports the program
 def test_the_window_s_services_are_imported_while_the_sign_in_dialog_waits() -> None:
     """A fresh start shows the sign-in dialog before the services the main window uses are imported,
     and imports them on a background thread meanwhile (start-up time hidden behind the typing)."""
@@ -93,6 +94,7 @@ def test_the_window_s_services_are_imported_while_the_sign_in_dialog_waits() -> 
     assert out.split() == ["False", "True", "False"]
 
 
+@pytest.mark.slow  # a new Python process imports the program
 def test_the_preload_list_covers_every_service_the_main_window_imports() -> None:
     """Everything outside app.ui that the main window imports is preloaded (the list is complete),
     and no Qt module is imported off the GUI thread (nothing preloaded imports PySide6)."""

@@ -91,6 +91,7 @@ def returns(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Return
     return folder, written
 
 
+@pytest.mark.slow  # writes and reads 44 workbooks
 def test_44_returns_add_up_to_the_national_totals(returns: tuple[Path, list[ReturnFigures]]) -> None:
     folder, figures = returns
     result = aggregate_returns(sorted(folder.glob("*.xlsx")))

@@ -323,6 +323,7 @@ def facts_strategy(draw: st.DrawFn) -> list[AllegationFact]:
     return result
 
 
+@pytest.mark.slow  # 150 generated data sets
 @settings(max_examples=150, deadline=None)
 @given(facts_strategy())
 def test_every_figure_traces_to_the_counted_allegations(facts: list[AllegationFact]) -> None:

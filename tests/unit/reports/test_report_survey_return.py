@@ -219,6 +219,7 @@ def test_a_failure_while_writing_leaves_the_previous_file_and_no_temporary_files
     assert os.listdir(tmp_path) == ["return.xlsx"]
 
 
+@pytest.mark.slow  # LibreOffice starts in about 10 s
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_reads_the_same_figures(tmp_path: Path, facts: list[AllegationFact]) -> None:
     out = tmp_path / "return.xlsx"
