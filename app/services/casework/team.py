@@ -41,7 +41,7 @@ FITS: dict[AssignmentRole, tuple[Role, ...]] = {
 
 
 def require_allocator(actor: User, what: str) -> None:
-    if not actor.has(*SUPERVISING):
+    if not allowed(actor, Action.ALLOCATE):
         raise PermissionDenied(f"{actor.username} may not {what}: this needs a SUPERVISOR or HEAD_OF_PSD.")
 
 
