@@ -100,6 +100,17 @@ class CaseWrite:
 
 # ---- who may write, and who is who ---------------------------------------------------------------
 
+def permission_of(name: str) -> Action:
+    """Who may take case action `name`: its permission in the registry of case actions
+    (app.services.actions.catalogue), which every casework service checks."""
+    from app.services.actions.catalogue import ACTIONS  # late: the registry refers to these services
+
+    permission = ACTIONS[name].permission
+    assert permission is not None, name
+    return permission
+
+
+
 def current_user(session: Session, user: User, what: str) -> User:
     """`user` as the database knows them now (roles, lock), refused when unknown or inactive."""
     row = session.get(UserRow, user.id) if user.id is not None else None
