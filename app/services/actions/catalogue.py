@@ -66,11 +66,13 @@ class CaseAction:
 
 
 def _service(fn: Callable[..., Any], positional: tuple[str, ...] = (), *, approver: bool = False,
-             versioned: bool = True) -> Call:
-    """Call a casework service: `positional` arguments in order, the others by name."""
+             versioned: bool = True, unless_given: Mapping[str, Any] | None = None) -> Call:
+    """Call a casework service: `positional` arguments in order, the others by name; `unless_given`:
+    what the service receives for an argument not given (so that its rule, not the reading, says
+    what is missing: "A vetting review needs its result.")."""
     def call(uow: UnitOfWork, actor: User, case_id: int, args: dict[str, Any], second: User | None,
              version: int | None) -> Any:
-        rest = dict(args)
+        rest = {**(unless_given or {}), **args}
         first = [rest.pop(n) for n in positional]
         if approver:
             rest["approver"] = second
@@ -168,14 +170,14 @@ def _actions() -> tuple[CaseAction, ...]:
             _service(cw.record_restriction_review, ("allegation_id", "outcome"), approver=True), proposable=True,
             ready=state.measures_in_force),
         CaseAction("suspension_exception", "Not suspending after charge or arrest", Action.DECIDE, (
-            ALLEGATION, _text("rationale", "the exceptional circumstances", required=True), ON),
-            _service(cw.record_suspension_exception, ("allegation_id",), approver=True),
+            ALLEGATION, _text("rationale", "the exceptional circumstances (required by the rule)"), ON),
+            _service(cw.record_suspension_exception, ("allegation_id",), approver=True, unless_given={"rationale": None}),
             approval=wf.NO_SUSPENSION, proposable=True, ready=state.suspension_outstanding),
         # -- criminal track ---------------------------------------------------------------------
         CaseAction("arrest", "Arrest", Action.EDIT_CASE, (
-            ALLEGATION, _text("offence", "the offence", required=True),
+            ALLEGATION, _text("offence", "the offence (required by the rule)"),
             Arg("da_or_sexual_offence", read_bool, "a domestic-abuse or sexual offence (default yes)"), ON),
-            _service(cw.record_arrest, ("allegation_id",)), ready=state.criminal),
+            _service(cw.record_arrest, ("allegation_id",), unless_given={"offence": ""}), ready=state.criminal),
         CaseAction("criminal_outcome", "Criminal outcome", Action.DECIDE, (
             ALLEGATION, Arg("outcome", read_enum(CriminalOutcome), "e.g. CHARGED, CONVICTED", required=True),
             _text("offence", "the offence"), Arg("da_related", read_bool, "domestic-abuse related (default yes)"),
@@ -192,11 +194,11 @@ def _actions() -> tuple[CaseAction, ...]:
             _text("iopc_reference", "the IOPC's reference")),
             _service(cw.record_iopc_decision, ("decision",)), ready=state.referred),
         CaseAction("investigating_body", "Investigating body", Action.DECIDE, (
-            _text("body", "HOME, IOPC or another force's code", required=True), WHOLE_CASE, ON),
-            _service(cw.assign_investigating_body, ("body",), approver=True), proposable=True),
+            _text("body", "HOME, IOPC or another force's code (required by the rule)"), WHOLE_CASE, ON),
+            _service(cw.assign_investigating_body, ("body",), approver=True, unless_given={"body": ""}), proposable=True),
         CaseAction("external_exception", "In-force investigation against guidance", Action.DECIDE, (
-            _text("rationale", "why the home force investigates", required=True), ON),
-            _service(cw.record_external_investigation_exception, approver=True),
+            _text("rationale", "why the home force investigates (required by the rule)"), ON),
+            _service(cw.record_external_investigation_exception, approver=True, unless_given={"rationale": None}),
             approval=wf.HOME_AGAINST_GUIDANCE, proposable=True, ready=state.guidance_applies),
         CaseAction("external_progress", "External investigation progress", Action.EDIT_CASE, (
             Arg("event", read_enum(ExternalEvent), "REQUESTED, ACCEPTED, HANDED_OVER or RETURNED", required=True),
@@ -216,8 +218,9 @@ def _actions() -> tuple[CaseAction, ...]:
             _service(cw.record_list_notification, ("person_id", "list_status"), approver=True), proposable=True),
         CaseAction("vetting_review", "Vetting review", Action.DECIDE, (
             Arg("person_id", read_int, "the subject (their number: see 'case timeline')", required=True),
-            _text("result", "the result of the review", required=True), ON),
-            _service(cw.record_vetting_review, ("person_id",), approver=True), proposable=True),
+            _text("result", "the result of the review (required by the rule)"), ON),
+            _service(cw.record_vetting_review, ("person_id",), approver=True, unless_given={"result": ""}),
+            proposable=True),
         CaseAction("pcc_report", "Report to the local policing body", Action.DECIDE, (
             Arg("on", read_date, "the date sent (default today)"),),
             _service(cw.record_pcc_report, approver=True), proposable=True),

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -75,12 +75,12 @@ def describe(action: str, arguments: Mapping[str, Any]) -> str:
     """What is proposed, in words: "Threshold for investigation: met", "Restriction decision: Restricted duties"."""
     spec = ACTIONS.get(action)
     title = spec.title if spec else action
+    when = f" on {date.fromisoformat(str(arguments['on'])):%d %b %Y}" if arguments.get("on") else ""
     if action == "threshold":
-        return f"{title}: {'met' if arguments.get('met', True) else 'not met'}"
+        return f"{title}: {'met' if arguments.get('met', True) else 'not met'}{when}"
     if action == "recording":
-        return f"{title}: {'recordable' if arguments.get('recordable', True) else 'not recordable'}"
+        return f"{title}: {'recordable' if arguments.get('recordable', True) else 'not recordable'}{when}"
     parts = [_words(arguments[k]) for k in SHOWN if arguments.get(k) not in (None, [])]
-    when = f" on {arguments['on']}" if arguments.get("on") else ""
     return f"{title}: {'; '.join(parts)}{when}" if parts else f"{title}{when}"
 
 
@@ -308,7 +308,7 @@ def reject(uow: UnitOfWork, actor: User, proposal_id: int, reason: str | None) -
     """Not approved; the reason is shown to the proposer."""
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("Give the reason for rejecting the proposal: the investigator will see it.")
+        raise InvalidInput("Give the reason for rejecting the proposal: the person who proposed it will see it.")
     with uow:
         s = uow.session
         proposal = _pending(s, proposal_id)
