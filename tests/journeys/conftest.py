@@ -14,3 +14,4 @@ from tests.journeys.psd import Psd, small_psd
 def psd(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Psd]:
     with small_psd(db_url, tmp_path, monkeypatch) as built:
         yield built
+
