@@ -19,6 +19,7 @@ from app.domain.enums import Role, Severity
 from app.domain.records import User
 from app.persistence.models import PersonRow, VictimRow
 from app.services import actions, casework, users
+from app.ui.dialogs.decision_approver import ApproverField
 from app.ui.dialogs.decision_form import DecisionDialog
 from app.ui.dialogs.person_picker import PersonPicker
 from app.ui.main_window import MainWindow
@@ -421,19 +422,33 @@ def test_every_action_of_the_registry_is_offered_as_available_actions_says(
     assert buttons["threshold"].toolTip() == (
         "A co-signer: a Head of PSD or Supervisor signs in here and decides it with you.")
     dialog = action(qtbot, cases, "restriction")
-    assert dialog.form.labelForField(dialog.widgets["approver"]).text() == "Co-signer:"
-    assert dialog.propose_button is not None and dialog.propose_button.isVisible()
+    cosigner = dialog.widgets["approver"]
+    assert dialog.form.labelForField(cosigner).text() == "Co-signer:"
+    assert isinstance(cosigner, ApproverField) and cosigner.button.text() == "Co-signer signs in…"
+    assert dialog.propose_button is not None and dialog.propose_button.isEnabled()
 
 
 def test_a_supervisors_no_restriction_asks_for_an_approver_only_when_chosen(
         qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
     cases = case_one(open_window, sample)
     dialog = action(qtbot, cases, "restriction")
-    approver = dialog.widgets["approver"]
+    approver, propose = dialog.widgets["approver"], dialog.propose_button
     assert dialog.form.labelForField(approver).text() == "Approver:" and not approver.isEnabled()
+    assert propose is not None and not propose.isEnabled()
     dialog.check("options", "No restriction")
-    assert approver.isEnabled()
-    assert dialog.propose_button is not None  # nobody here to approve: propose it for approval later
+    assert approver.isEnabled() and propose.isEnabled()  # nobody here to approve: propose it for approval later
+    assert isinstance(approver, ApproverField) and approver.button.text() == "Approver signs in…"
     dialog.check("options", "No restriction", False)
-    dialog.check("options", "Restricted duties")
-    assert not approver.isEnabled()
+    dialog.check("options", "Suspended")
+    assert not approver.isEnabled() and not propose.isEnabled()
+    for condition in ("Temporary redeployment was considered and is not appropriate",
+                      "The public interest requires it"):
+        dialog.check("conditions", condition)
+    qtbot.keyClicks(dialog.widgets["rationale"], "Risk to the victim at work")
+    click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    decided = cases.view.detail.timeline[-1] if cases.view.detail else None
+    assert decided is not None and decided.kind == "RESTRICTION"
+    assert dict(decided.details)["options"] == "SUSPENDED"
+    assert dict(decided.details)["public interest requires"] == "yes"
+    assert dict(decided.details)["redeployment considered not appropriate"] == "yes"

@@ -72,9 +72,10 @@ class ActionCatalogue:
         registered, a = actions.action(key), self.available[key]
         args = form.args or (lambda v: {k: x for k, x in v.items() if k != "approver"})
         fields, extra = list(form.fields), list(form.extra)
+        # A decider needs the second person (and may propose instead) only when these values need an approval.
+        need = (lambda v: registered.needs_approval(args(v)) is not None) if a.decides else None
         if a.second is not None:
             extra.append(human_text(a.second[0].upper() + a.second[1:] + "."))
-            need = (lambda v: registered.needs_approval(args(v)) is not None) if a.decides else None
             fields.append(Field("approver", "Co-signer:" if not a.decides else "Approver:", "approver", when=need,
                                 help=human_text(a.second)))
         uow, user, case = self.ctx.uow, self.ctx.user, self.d.id
@@ -87,7 +88,7 @@ class ActionCatalogue:
             return actions.propose(uow(), user, case, key, args(v), expected_version=self.d.version)
 
         return ActionSpec(key, registered.title, form.intro, form.ok, fields, call, extra,
-                          propose=propose if a.may_propose else None)
+                          propose=propose if a.may_propose else None, propose_when=need)
 
     # -- shared fields ----------------------------------------------------------------------
     def _allegation(self, chosen: int | None, *, whole_case: bool = False) -> Field:
@@ -100,7 +101,8 @@ class ActionCatalogue:
         return Field("on", label, "date", default=self.f.today)
 
     def _conditions(self, when: Callable[[Values], bool]) -> Field:
-        return Field("conditions", "Suspension conditions:", "choices", CONDITIONS, when=when, columns=1)
+        return Field("conditions", "Suspension conditions:", "choices", [(text, name) for name, text in CONDITIONS],
+                     when=when, columns=1)
 
     def _people(self) -> list[tuple[str, Any]]:
         seen: dict[int, str] = {}

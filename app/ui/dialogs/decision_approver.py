@@ -20,9 +20,10 @@ from app.ui.signals import emit
 class ApproverDialog(FormDialog):
     approved = Signal(object)  # the authenticated User
 
-    def __init__(self, ctx: AppContext, purpose: str, parent: QWidget | None = None) -> None:
-        super().__init__("Approver signs in", f"{purpose}\nThe approver types their own user name and password "
-                         "here. The decision is recorded with their name.", "Sign in as approver", parent)
+    def __init__(self, ctx: AppContext, purpose: str, parent: QWidget | None = None, role: str = "Approver") -> None:
+        super().__init__(f"{role} signs in", f"{purpose}\nThe {role.lower()} types their own user name and password "
+                         "here. The decision is recorded with their name.", f"Sign in as {role.lower()}", parent)
+        self.role = role
         self.setObjectName("approverDialog")
         self.ctx = ctx
         self.username = self.line("User name:")
@@ -36,7 +37,8 @@ class ApproverDialog(FormDialog):
             self.say(exc.message)
             return
         if user.id == self.ctx.user.id:
-            self.say("The approver must be someone else: sign in as the supervisor or head of PSD who approves.")
+            self.say(f"The {self.role.lower()} must be someone else: sign in as the supervisor or head of PSD who "
+                     f"{'co-signs' if self.role == 'Co-signer' else 'approves'}.")
             return
         emit(self.approved, user)
         super().accept()
@@ -47,19 +49,20 @@ class ApproverField(QWidget):
 
     changed = Signal()  # an approver signed in or was removed
 
-    def __init__(self, ctx: AppContext, purpose: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, purpose: str, parent: QWidget | None = None, role: str = "Approver") -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.purpose = purpose
+        self.role = role
         self.user: User | None = None
         self.dialog: ApproverDialog | None = None
         self.label = QLabel("Nobody yet")
-        self.label.setAccessibleName("Approver")
-        self.button = QPushButton("Approver signs in…")
-        self.button.setAccessibleName("Approver signs in")
+        self.label.setAccessibleName(role)
+        self.button = QPushButton(f"{role} signs in…")
+        self.button.setAccessibleName(f"{role} signs in")
         self.button.clicked.connect(self.ask)
         self.clear_button = QPushButton("Remove")
-        self.clear_button.setAccessibleName("Remove the approver")
+        self.clear_button.setAccessibleName(f"Remove the {role.lower()}")
         self.clear_button.clicked.connect(lambda: self.set_user(None))
         self.clear_button.setVisible(False)
         row = QHBoxLayout(self)
@@ -69,7 +72,7 @@ class ApproverField(QWidget):
         row.addWidget(self.clear_button)
 
     def ask(self) -> ApproverDialog:
-        dialog = ApproverDialog(self.ctx, self.purpose, self.window())
+        dialog = ApproverDialog(self.ctx, self.purpose, self.window(), self.role)
         dialog.approved.connect(self.set_user)
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog = dialog

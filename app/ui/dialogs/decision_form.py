@@ -60,6 +60,7 @@ class ActionSpec:
     changed: Callable[[Any], Change] = lambda _result: Change.CASES  # what the views refresh after it
     # With nobody at the desk to co-sign or approve, the decision is proposed instead (approved later).
     propose: Callable[[Values], Any] | None = None
+    propose_when: Callable[[Values], bool] | None = None  # proposing is offered only when this holds
 
 
 class DecisionDialog(FormDialog):
@@ -127,7 +128,7 @@ class DecisionDialog(FormDialog):
             long_text.setPlaceholderText(f.placeholder)
             return long_text
         if f.kind == "approver":
-            approver = ApproverField(self.ctx, self.spec.title, self)
+            approver = ApproverField(self.ctx, self.spec.title, self, f.label.rstrip(":") or "Approver")
             approver.changed.connect(self.message.hide)  # a refusal for want of a co-signer is now stale
             return approver
         if f.kind == "person":
@@ -182,6 +183,8 @@ class DecisionDialog(FormDialog):
         for f in self.spec.fields:
             if f.when is not None:
                 self.widgets[f.key].setEnabled(f.when(values))
+        if self.propose_button is not None and self.spec.propose_when is not None:
+            self.propose_button.setEnabled(self.spec.propose_when(values))
 
     # -- OK ---------------------------------------------------------------------------------
     def accept(self) -> None:
