@@ -27,22 +27,13 @@ from app.services.actions import Availability
 from app.services.imports.workforce import import_workforce
 from app.services.queue import QueueItem, work_queue
 from tests.helpers import PASSWORD, Env, force_env, write_csv
+from tests.integration.test_casework_support import WORKFORCE, WORKFORCE_HEADER
 
-HEADER = ["staff_number", "surname", "forenames", "date_of_birth", "workforce_type", "rank_or_grade", "unit",
-          "line_manager_staff_number", "role_flags", "start_date"]
-REGISTER = [
-    ["S400", "Ng", "Pat", "1968-01-01", "POLICE_OFFICER", "Supt", "Executive", "", "", "1990-01-01"],
-    ["S300", "Hill", "Sam", "1972-01-01", "POLICE_OFFICER", "Insp", "Command", "S400", "", "1995-01-01"],
-    ["S200", "Lane", "Jo", "1978-01-01", "POLICE_OFFICER", "PS", "Response North", "S300", "", "2000-01-01"],
-    ["S100", "Carter", "Alex", "1985-05-01", "POLICE_OFFICER", "PC", "Response North", "S200", "PUBLIC_FACING",
-     "2008-01-01"],
-    ["S600", "Shah", "Ria", "1988-02-02", "POLICE_OFFICER", "PC", "Safeguarding Hub", "S300", "DA_SAFEGUARDING",
-     "2012-01-01"],
-    ["S700", "Evans", "Bo", "1990-03-03", "POLICE_STAFF", "Band C", "Control Room", "", "", "2015-01-01"],
-    ["S500", "Innes", "Ian", "1980-04-04", "POLICE_OFFICER", "DC", "PSD", "S210", "", "2003-01-01"],
-    ["S210", "Sutton", "Sue", "1975-06-06", "POLICE_OFFICER", "Insp", "PSD", "S220", "", "1998-01-01"],
-    ["S220", "Hughes", "Hal", "1970-07-07", "POLICE_OFFICER", "Supt", "PSD", "", "", "1992-01-01"],
-]
+HEADER = WORKFORCE_HEADER
+REGISTER = [*WORKFORCE[:6],  # the executive, command, a response team, the safeguarding hub, the control room
+            ["S500", "Innes", "Ian", "1980-04-04", "POLICE_OFFICER", "DC", "PSD", "S210", "", "2003-01-01"],
+            ["S210", "Sutton", "Sue", "1975-06-06", "POLICE_OFFICER", "Insp", "PSD", "S220", "", "1998-01-01"],
+            ["S220", "Hughes", "Hal", "1970-07-07", "POLICE_OFFICER", "Supt", "PSD", "", "", "1992-01-01"]]
 WORDS = {w for row in REGISTER for w in row[1:3]}
 
 
