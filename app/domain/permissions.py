@@ -18,6 +18,7 @@ class Action(StrEnum):
     DECIDE = "record threshold, severity, restriction and outcome decisions"
     PROPOSE_DECISION = "propose a decision"
     APPROVE = "approve decisions and overrides"
+    ALLOCATE = "allocate the case team and restrict a case to named users"
     HEAD_EXCEPTION = "grant a head-of-PSD exception"
     IOPC_RECORD = "record IOPC referrals and decisions"
     READ_CASE = "read case content"
@@ -42,6 +43,7 @@ TABLE: dict[Action, frozenset[Role]] = {
     Action.DECIDE: frozenset({R.SUPERVISOR, R.HEAD_OF_PSD}),
     Action.PROPOSE_DECISION: frozenset({R.INVESTIGATOR, R.SUPERVISOR, R.HEAD_OF_PSD}),
     Action.APPROVE: frozenset({R.SUPERVISOR, R.HEAD_OF_PSD}),
+    Action.ALLOCATE: frozenset({R.SUPERVISOR, R.HEAD_OF_PSD}),
     Action.HEAD_EXCEPTION: frozenset({R.HEAD_OF_PSD}),
     Action.IOPC_RECORD: frozenset({R.IOPC_LIAISON, R.SUPERVISOR, R.HEAD_OF_PSD}),
     Action.READ_CASE: frozenset({R.INVESTIGATOR, R.SUPERVISOR, R.HEAD_OF_PSD, R.IOPC_LIAISON}),

@@ -261,6 +261,7 @@ class TimelineEntry:
     rationale: str | None
     approved_by: str | None
     details: tuple[tuple[str, str], ...]
+    proposed_by: str | None = None  # the investigator whose proposal the decider approved
 
 
 @dataclass(frozen=True)
@@ -330,7 +331,7 @@ def open_case(uow: UnitOfWork, actor: User, case_id: int, reason: str | None = N
 def _detail(session: Session, snap: CaseSnapshot, full: bool) -> CaseDetail:
     c = snap.case
     user_ids = {d.decided_by for d in snap.decisions} | {d.approved_by for d in snap.decisions} | \
-        {a.user_id for a in snap.assignments}
+        {a.user_id for a in snap.assignments} | {_proposer(d.payload) for d in snap.decisions}
     known = [u for u in user_ids if u is not None]
     names: dict[int | None, str] = {}
     if known:
@@ -344,7 +345,8 @@ def _detail(session: Session, snap: CaseSnapshot, full: bool) -> CaseDetail:
     timeline = tuple(
         TimelineEntry(d.id or 0, d.kind.name, d.effective_date, subject_of.get(d.allegation_id),
                       f"imported from {d.imported_from}" if d.imported_from else names.get(d.decided_by, "—"),
-                      d.rationale, names.get(d.approved_by) if d.approved_by else None, _details(d.payload))
+                      d.rationale, names.get(d.approved_by) if d.approved_by else None, _details(d.payload),
+                      names.get(_proposer(d.payload)) if _proposer(d.payload) else None)
         for _, d in ordered)
     team = tuple(TeamMember(names.get(a.user_id, "—"), a.role, a.declared_no_prior_connection) for a in snap.assignments)
     return CaseDetail(c.id or 0, c.reference, c.received_date, c.reporting_route.name, c.case_type.name,
@@ -377,9 +379,17 @@ def _text(value: object) -> str:
     return ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
 
 
+def _proposer(payload: dict[str, Any]) -> int | None:
+    """Who proposed a decision that a supervisor decided by approving it (the user's id)."""
+    value = payload.get("proposed_by")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def _details(payload: dict[str, Any]) -> tuple[tuple[str, str], ...]:
-    """A decision's recorded values as (label, text) pairs, in the order they were recorded."""
-    return tuple((k.replace("_", " "), _text(v)) for k, v in payload.items() if v not in (None, [], ""))
+    """A decision's recorded values as (label, text) pairs, in the order they were recorded (who
+    proposed it is shown by name, as `proposed_by`, not here)."""
+    return tuple((k.replace("_", " "), _text(v)) for k, v in payload.items()
+                 if v not in (None, [], "") and k != "proposed_by")
 
 
 def reveal_victim_contact(uow: UnitOfWork, actor: User, victim_id: int, reason: str) -> str:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime
 
-ACRONYMS = frozenset({"DA", "IOPC", "PCSO", "PSD", "MARAC", "DASH", "PND", "IDVA", "ISVA", "PCC", "UK"})
+ACRONYMS = frozenset({"DA", "IOPC", "PCSO", "PSD", "PPDA", "MARAC", "DASH", "PND", "IDVA", "ISVA", "PCC", "UK"})
 SPECIAL = {
     "HOME": "Home force",
     "FIREARMS_TASER": "Firearms or Taser", "DA_SAFEGUARDING": "DA or safeguarding role",

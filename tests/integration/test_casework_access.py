@@ -47,7 +47,7 @@ def test_an_investigator_needs_a_co_signer_for_a_decision(world: World) -> None:
         cw.record_threshold(world.uow(), world.inv, case_id, aid)
     assert refused.value.message == (
         "inv (INVESTIGATOR) may only propose this decision: it must be co-signed by a SUPERVISOR or HEAD_OF_PSD. "
-        "Ask a supervisor to sign in as co-signer, or to record it.")
+        "Ask a supervisor to sign in as co-signer, or propose it for approval.")
     with pytest.raises(PermissionDenied, match="^inv2 cannot co-sign this decision: a co-signer must be a "
                                                "SUPERVISOR or HEAD_OF_PSD.$"):
         cw.record_threshold(world.uow(), world.inv, case_id, aid, approver=world.inv2)
@@ -67,38 +67,64 @@ def test_a_co_signed_proposal_is_recorded_as_decided_by_the_co_signer(world: Wor
     assert world.log(REF)[-1] == ("inv", "ALTERATION", "THRESHOLD")
 
 
-def test_a_proposal_that_needs_a_further_approval_must_be_decided_by_a_supervisor(world: World) -> None:
+def test_an_investigators_no_restriction_co_signed_by_a_supervisor_needs_nobody_else(world: World) -> None:
+    """DOMAIN.md §7: the co-signing supervisor decides it by their authority, and their approval is
+    the one "no restriction" needs; the investigator is its proposer."""
     case_id, aid = on_team(world)
     cw.record_threshold(world.uow(), world.sup, case_id, aid)
+    why = "Low risk, no contact with victims in role"
+    with pytest.raises(RuleRefused, match="^A decision not to restrict needs a written rationale.$"):
+        cw.record_restriction(world.uow(), world.inv, case_id, aid, [RestrictionOption.NO_RESTRICTION],
+                              approver=world.sup)
+    done = cw.record_restriction(world.uow(), world.inv, case_id, aid, [RestrictionOption.NO_RESTRICTION],
+                                 rationale=why, approver=world.sup)
+    row = world.decisions(case_id)[-1]
+    assert (row.id, row.decided_by, row.approved_by, row.payload["proposed_by"], row.rationale) == (
+        done.decision_ids[0], world.sup.id, world.sup.id, world.inv.id, why)
+    assert world.log(REF)[-1] == ("inv", "ALTERATION", "RESTRICTION")
+
+
+def test_a_supervisors_no_restriction_needs_another_supervisor_or_the_head(world: World) -> None:
+    case_id, aid = on_team(world)
+    cw.record_threshold(world.uow(), world.sup, case_id, aid)
+    why = "Low risk, no contact with victims in role"
     with pytest.raises(RuleRefused, match="^A decision not to restrict needs approval by a HEAD_OF_PSD or "
                                           "SUPERVISOR other than the person deciding.$"):
-        cw.record_restriction(world.uow(), world.inv, case_id, aid, [RestrictionOption.NO_RESTRICTION],
-                              rationale="Low risk, no contact with victims in role", approver=world.sup)
-    with pytest.raises(RuleRefused, match="^A decision not to restrict needs a written rationale.$"):
-        cw.record_restriction(world.uow(), world.sup, case_id, aid, [RestrictionOption.NO_RESTRICTION])
+        cw.record_restriction(world.uow(), world.sup, case_id, aid, [RestrictionOption.NO_RESTRICTION], rationale=why)
+    with pytest.raises(RuleRefused, match="^A decision not to restrict cannot be approved by the person who made the "
+                                          "decision; it needs approval by another HEAD_OF_PSD or SUPERVISOR.$"):
+        cw.record_restriction(world.uow(), world.sup, case_id, aid, [RestrictionOption.NO_RESTRICTION], rationale=why,
+                              approver=world.sup)
     done = cw.record_restriction(world.uow(), world.sup, case_id, aid, [RestrictionOption.NO_RESTRICTION],
-                                 rationale="Low risk, no contact with victims in role", approver=world.sup2)
+                                 rationale=why, approver=world.head)
     row = world.decisions(case_id)[-1]
-    assert (row.id, row.decided_by, row.approved_by, row.rationale) == (
-        done.decision_ids[0], world.sup.id, world.sup2.id, "Low risk, no contact with victims in role")
+    assert (row.id, row.decided_by, row.approved_by, row.rationale, "proposed_by" in row.payload) == (
+        done.decision_ids[0], world.sup.id, world.head.id, why, False)
 
 
-def test_head_of_psd_exceptions_need_another_head_of_psd(world: World) -> None:
+def test_a_head_of_psd_exception_needs_the_heads_authority_and_a_second_person(world: World) -> None:
     created = new_case(world)
-    world.env.user("head3", Role.HEAD_OF_PSD)
     pin(RECEIVED, 11)
     from app.services import policies
 
     policies.set_policy(world.uow(), world.env.admin, "external-investigation-guidance", "ALL", date(2024, 4, 1))
     why = "The other force cannot take it within the month"
-    with pytest.raises(RuleRefused, match="needs approval by a HEAD_OF_PSD; sup2 does not hold that role"):
+    with pytest.raises(RuleRefused, match="^An in-force investigation against the external-investigation guidance "
+                                          "needs approval by a HEAD_OF_PSD; sup2 does not hold that role.$"):
         cw.record_external_investigation_exception(world.uow(), world.sup, created.case_id, rationale=why,
                                                    approver=world.sup2)
-    with pytest.raises(RuleRefused, match="cannot be approved by the person who made the decision"):
+    with pytest.raises(RuleRefused, match="cannot be approved by the person who made the decision; it needs "
+                                          "approval by another HEAD_OF_PSD or SUPERVISOR.$"):
         cw.record_external_investigation_exception(world.uow(), world.head, created.case_id, rationale=why,
                                                    approver=world.head)
+    # The head of PSD decides it, and a supervisor is the second person (a PSD has one head).
+    cw.record_external_investigation_exception(world.uow(), world.head, created.case_id, rationale=why,
+                                               approver=world.sup)
     cw.record_external_investigation_exception(world.uow(), world.sup, created.case_id, rationale=why,
                                                approver=world.head)
+    rows = [(d.decided_by, d.approved_by) for d in world.decisions(created.case_id)
+            if d.kind == "EXTERNAL_INVESTIGATION_EXCEPTION"]
+    assert rows == [(world.head.id, world.sup.id), (world.sup.id, world.head.id)]
 
 
 def test_someone_connected_to_the_subject_can_neither_decide_nor_co_sign(world: World) -> None:

@@ -83,6 +83,11 @@ def _victim(m: Matrix) -> VictimInput:
     return VictimInput(f"V{next(m.serial) + 10}", VictimRelationship.FORMER_PARTNER)
 
 
+def _allocate(m: Matrix, u: User) -> None:
+    cw.assign_member(m.uow(), u, m.cases["edit"], m.cosigner.username, AssignmentRole.DECISION_MAKER, True)
+    cw.end_assignment(m.uow(), u, m.cases["edit"], m.cosigner.username, AssignmentRole.DECISION_MAKER, reason=WHY)
+
+
 SERVICE: dict[Action, Callable[[Matrix, User], object]] = {
     Action.EDIT_CASE: lambda m, u: cw.add_victim(m.uow(), u, m.cases["edit"], _victim(m)),
     Action.TRIAGE_NOTICE: lambda m, u: notice_review.review_queue(m.uow(), u),
@@ -92,6 +97,7 @@ SERVICE: dict[Action, Callable[[Matrix, User], object]] = {
                                                              allegation_id=m.allegations["decide"], approver=m.cosigner),
     Action.APPROVE: lambda m, u: cw.record_recording(m.uow(), m.requester, m.cases["approve"], recordable=False,
                                                      rationale=WHY, approver=u),
+    Action.ALLOCATE: _allocate,
     Action.HEAD_EXCEPTION: lambda m, u: cw.record_external_investigation_exception(
         m.uow(), m.requester, m.cases["exception"], rationale=WHY, approver=u),
     Action.IOPC_RECORD: lambda m, u: cw.record_iopc_decision(m.uow(), u, m.cases["iopc"],

@@ -80,10 +80,10 @@ def shoot_case_dialogs(shots: Shooter, db: Database) -> None:
     view = cases.view
     dialog = view.open_action("add_allegation")
     assert dialog is not None
-    picker = dialog.widgets["staff"]
+    picker = dialog.widgets["subject_staff_number"]
     assert isinstance(picker, PersonPicker)
     _pick(picker, "jones", 0)
-    dialog.check("abuse", "Threats")
+    dialog.check("abuse_types", "Threats")
     shots.screen("35-add-allegation-picker")
     dialog.reject()
     view.tabs.setCurrentIndex(2)

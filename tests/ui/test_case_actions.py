@@ -18,11 +18,13 @@ from sqlalchemy import select
 from app.domain.enums import Role, Severity
 from app.domain.records import User
 from app.persistence.models import PersonRow, VictimRow
-from app.services import casework, users
+from app.services import actions, casework, users
+from app.ui.dialogs.decision_approver import ApproverField
 from app.ui.dialogs.decision_form import DecisionDialog
 from app.ui.dialogs.person_picker import PersonPicker
 from app.ui.main_window import MainWindow
 from app.ui.models.case_parts import MASK
+from app.ui.sections.case_panels import PANELS
 from app.ui.sections.cases import CasesSection
 from app.ui.sections.my_work import MyWorkSection
 from tests.helpers import PASSWORD
@@ -94,19 +96,21 @@ def test_a_supervisor_creates_a_case_decides_and_sees_the_review_in_my_work(
 
     dialog = action(qtbot, cases, "restriction")
     dialog.check("options", "Suspended")
-    assert dialog.widgets["redeployment"].isEnabled()
+    assert dialog.widgets["conditions"].isEnabled()
     click(qtbot, dialog.ok_button)
-    assert dialog.isVisible() and dialog.message.isVisible()
-    assert "statutory conditions" in dialog.message.text().lower() or "redeploy" in dialog.message.text().lower()
+    assert dialog.isVisible() and dialog.message.text() == (
+        "Suspension needs the statutory conditions recorded: temporary redeployment was considered and judged not "
+        "appropriate, and either the investigation may be prejudiced or the public interest requires it.")
     dialog.check("options", "Suspended", False)
-    assert not dialog.widgets["redeployment"].isEnabled()
+    assert not dialog.widgets["conditions"].isEnabled()
     dialog.check("options", "Restricted duties")
     click(qtbot, dialog.ok_button)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     qtbot.waitUntil(lambda: "Review due" in cases.view.panels.texts["Restriction"].text())
 
     close = cases.view.panels.buttons["close_case"]
-    assert not close.isEnabled() and "no final misconduct outcome" in close.toolTip()
+    assert not close.isEnabled() and close.toolTip().startswith("Cannot close yet: ")
+    assert "no final misconduct outcome" in close.toolTip()
 
     work = window.section(MyWorkSection)
     assert isinstance(work, MyWorkSection)
@@ -146,7 +150,9 @@ def test_an_investigators_decision_needs_a_co_signer(qtbot: QtBot, sample: Sampl
     assert cases.open_case(sample.case_ids[C1])
     dialog = action(qtbot, cases, "severity")
     click(qtbot, dialog.ok_button)
-    assert dialog.isVisible() and "co-signed by a Supervisor or Head of PSD" in dialog.message.text()  # the roles in words
+    assert dialog.isVisible() and dialog.message.text() == (  # the roles in words
+        "inv (Investigator) may only propose this decision: it must be co-signed by a Supervisor or Head of PSD. "
+        "Ask a supervisor to sign in as co-signer, or propose it for approval.")
     field = dialog.widgets["approver"]
     click(qtbot, field.button)  # type: ignore[attr-defined]
     approver = field.dialog  # type: ignore[attr-defined]
@@ -159,7 +165,10 @@ def test_an_investigators_decision_needs_a_co_signer(qtbot: QtBot, sample: Sampl
     qtbot.waitUntil(lambda: not dialog.isVisible())
     qtbot.waitUntil(lambda: "SEVERITY" in kinds(cases))
     assert cases.view.detail is not None
-    assert cases.view.detail.timeline[-1].approved_by == "sup" or cases.view.detail.timeline[-1].decided_by
+    last = cases.view.detail.timeline[-1]
+    assert (last.kind, last.proposed_by, last.decided_by, last.approved_by) == ("SEVERITY", "inv", "sup", "sup")
+    row = cases.view.timeline.rowCount() - 1
+    assert [cases.view.timeline.index(row, c).data() for c in (4, 5, 6)] == ["sup", "sup", "inv"]
 
 
 def test_a_case_changed_meanwhile_offers_reload(qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
@@ -182,7 +191,7 @@ def test_a_victim_added_to_an_open_case_shows_in_the_victims_tab(
     dialog = action(qtbot, cases, "add_victim")
     dialog.widgets["reference"].clear()  # type: ignore[attr-defined]
     click(qtbot, dialog.ok_button)
-    assert dialog.isVisible() and dialog.message.text() == "victim.reference: a value is needed."
+    assert dialog.isVisible() and dialog.message.text() == "Add a victim needs: reference."
     qtbot.keyClicks(dialog.widgets["reference"], "V2")
     click(qtbot, dialog.ok_button)
     qtbot.waitUntil(lambda: not dialog.isVisible())
@@ -193,10 +202,10 @@ def test_an_allegation_is_added_with_the_subject_picked_from_the_register(
         qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
     cases = case_one(open_window, sample)
     dialog = action(qtbot, cases, "add_allegation")
-    dialog.check("abuse", "Threats")
+    dialog.check("abuse_types", "Threats")
     click(qtbot, dialog.ok_button)
-    assert dialog.isVisible() and dialog.message.text() == "allegation.subject_staff_number: a value is needed."
-    picker = dialog.widgets["staff"]
+    assert dialog.isVisible() and dialog.message.text() == "Add an allegation needs: subject_staff_number."
+    picker = dialog.widgets["subject_staff_number"]
     assert isinstance(picker, PersonPicker)
     qtbot.keyClicks(picker.search, "smith")
     qtbot.keyClick(picker.search, Qt.Key.Key_Return)
@@ -281,27 +290,27 @@ def test_a_victim_is_edited_prefilled_with_contact_details_kept_hidden(
     dialog = edit_victim(qtbot, cases)
     w = dialog.widgets
     assert isinstance(w["relationship"], QComboBox) and w["relationship"].currentText() == "Current partner"
-    assert isinstance(w["risk"], QComboBox) and w["risk"].currentText() == "High"
-    assert w["risk"].findText("Not assessed") == 0  # a recorded level can be taken away
-    assert isinstance(w["assessor"], QLineEdit) and w["assessor"].text() == ""
+    assert isinstance(w["dash_risk"], QComboBox) and w["dash_risk"].currentText() == "High"
+    assert w["dash_risk"].findText("Not assessed") == 0  # a recorded level can be taken away
+    assert isinstance(w["dash_assessor"], QLineEdit) and w["dash_assessor"].text() == ""
     assert isinstance(w["sex"], QComboBox) and w["sex"].currentText() == "Not recorded"
-    contact = w["contact"]
+    contact = w["contact_details"]
     assert isinstance(contact, QPlainTextEdit) and contact.toPlainText() == ""
     assert contact.placeholderText().startswith("Hidden: leave empty to keep them unchanged")
-    assert not w["colleague"].isEnabled()
+    assert not w["staff_number"].isEnabled()
     w["sex"].setCurrentIndex(w["sex"].findText("Female"))
-    age = w["age"]
+    age = w["age_band"]
     assert isinstance(age, QComboBox)
     age.setCurrentIndex(age.findText("35–44"))
-    dialog.widgets["accepted"].click()  # type: ignore[attr-defined]
+    dialog.widgets["advocate_accepted"].click()  # type: ignore[attr-defined]
     version = cases.view.detail.version if cases.view.detail else 0
     click(qtbot, dialog.ok_button)
     assert dialog.isVisible()
     assert dialog.message.text() == "victim.advocate_accepted: IDVA/ISVA support can be accepted only once offered."
     assert stored_victim(sample).sex is None and cases.view.detail and cases.view.detail.version == version
-    dialog.widgets["offered"].click()  # type: ignore[attr-defined]
-    assert dialog.widgets["marac"].accessibleName() == "Referred to MARAC"
-    dialog.widgets["marac"].click()  # type: ignore[attr-defined]
+    dialog.widgets["advocate_offered"].click()  # type: ignore[attr-defined]
+    assert dialog.widgets["marac_referred"].accessibleName() == "Referred to MARAC"
+    dialog.widgets["marac_referred"].click()  # type: ignore[attr-defined]
     click(qtbot, dialog.ok_button)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     qtbot.waitUntil(lambda: victim_row(cases)[3] == "Female")
@@ -316,13 +325,13 @@ def test_revealed_contact_details_are_prefilled_and_can_be_cleared_and_a_colleag
     cases = case_one(open_window, sample)
     cases.view.victims.reveal(sample.victim_id(C1), CONTACT)
     dialog = edit_victim(qtbot, cases)
-    contact = dialog.widgets["contact"]
+    contact = dialog.widgets["contact_details"]
     assert isinstance(contact, QPlainTextEdit) and contact.toPlainText() == CONTACT
     assert contact.placeholderText() == "Empty clears the contact details."
     contact.clear()
     assert "unlink" not in dialog.widgets  # no colleague is linked yet
-    choose(dialog, "workforce", "Same force")
-    picker = dialog.widgets["colleague"]
+    choose(dialog, "police_workforce", "Same force")
+    picker = dialog.widgets["staff_number"]
     assert isinstance(picker, PersonPicker) and picker.isEnabled()
     assert picker.chosen.text() == "No colleague linked."
     qtbot.keyClicks(picker.search, "white")
@@ -358,7 +367,7 @@ def test_the_linked_colleague_and_the_dash_assessor_are_prefilled_and_recorded_v
     cases = case_one(open_window, sample)
     assert victim_row(cases)[2:6] == ["Same force (colleague P005)", "Female", "Not recorded", "High 01 Feb 2024"]
     dialog = edit_victim(qtbot, cases)
-    picker, assessor, unlink = dialog.widgets["colleague"], dialog.widgets["assessor"], dialog.widgets["unlink"]
+    picker, assessor, unlink = dialog.widgets["staff_number"], dialog.widgets["dash_assessor"], dialog.widgets["unlink"]
     assert isinstance(picker, PersonPicker) and picker.staff_number() == "P005"
     assert picker.chosen.text().startswith("Chosen: White, Sam — P005")
     assert isinstance(assessor, QLineEdit) and assessor.text() == "inv"
@@ -366,7 +375,7 @@ def test_the_linked_colleague_and_the_dash_assessor_are_prefilled_and_recorded_v
     unlink.click()
     assert not picker.isEnabled()
     choose(dialog, "sex", "Not recorded")
-    choose(dialog, "risk", "Not assessed")
+    choose(dialog, "dash_risk", "Not assessed")
     assert not assessor.isEnabled() and not dialog.widgets["dash_date"].isEnabled()
     click(qtbot, dialog.ok_button)
     qtbot.waitUntil(lambda: not dialog.isVisible())
@@ -382,9 +391,9 @@ def test_a_colleague_victim_moved_out_of_the_same_force_loses_the_link(
     record_colleague_and_dash(sample)
     cases = case_one(open_window, sample)
     dialog = edit_victim(qtbot, cases)
-    choose(dialog, "workforce", "Other force")
-    assert not dialog.widgets["colleague"].isEnabled() and not dialog.widgets["unlink"].isEnabled()
-    assessor = dialog.widgets["assessor"]
+    choose(dialog, "police_workforce", "Other force")
+    assert not dialog.widgets["staff_number"].isEnabled() and not dialog.widgets["unlink"].isEnabled()
+    assessor = dialog.widgets["dash_assessor"]
     assert isinstance(assessor, QLineEdit)
     assessor.clear()
     click(qtbot, dialog.ok_button)
@@ -400,3 +409,46 @@ def test_an_iopc_liaison_is_offered_no_victim_edit(
     cases = cases_of(open_window(sample.iopc))
     assert cases.open_case(sample.case_ids["PSD-2024-000002"])
     assert cases.view.edit_victim_button.isHidden()
+
+
+def test_every_action_of_the_registry_is_offered_as_available_actions_says(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
+    assert {k for _title, keys in PANELS for k, _label in keys} | {"edit_victim"} == set(actions.ACTIONS)
+    cases = case_one(open_window, sample, sample.inv)
+    buttons = cases.view.panels.buttons
+    said = actions.by_name(actions.available_actions(sample.env.uow(), sample.inv, sample.case_ids[C1]))
+    assert {k for k, b in buttons.items() if b.isEnabled()} == {k for k, a in said.items() if a.may and k in buttons}
+    assert buttons["iopc_referral"].toolTip() == "Your role cannot record IOPC referrals and decisions."
+    assert buttons["threshold"].toolTip() == (
+        "A co-signer: a Head of PSD or Supervisor signs in here and decides it with you.")
+    dialog = action(qtbot, cases, "restriction")
+    cosigner = dialog.widgets["approver"]
+    assert dialog.form.labelForField(cosigner).text() == "Co-signer:"
+    assert isinstance(cosigner, ApproverField) and cosigner.button.text() == "Co-signer signs in…"
+    assert dialog.propose_button is not None and dialog.propose_button.isEnabled()
+
+
+def test_a_supervisors_no_restriction_asks_for_an_approver_only_when_chosen(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
+    cases = case_one(open_window, sample)
+    dialog = action(qtbot, cases, "restriction")
+    approver, propose = dialog.widgets["approver"], dialog.propose_button
+    assert dialog.form.labelForField(approver).text() == "Approver:" and not approver.isEnabled()
+    assert propose is not None and not propose.isEnabled()
+    dialog.check("options", "No restriction")
+    assert approver.isEnabled() and propose.isEnabled()  # nobody here to approve: propose it for approval later
+    assert isinstance(approver, ApproverField) and approver.button.text() == "Approver signs in…"
+    dialog.check("options", "No restriction", False)
+    dialog.check("options", "Suspended")
+    assert not approver.isEnabled() and not propose.isEnabled()
+    for condition in ("Temporary redeployment was considered and is not appropriate",
+                      "The public interest requires it"):
+        dialog.check("conditions", condition)
+    qtbot.keyClicks(dialog.widgets["rationale"], "Risk to the victim at work")
+    click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    decided = cases.view.detail.timeline[-1] if cases.view.detail else None
+    assert decided is not None and decided.kind == "RESTRICTION"
+    assert dict(decided.details)["options"] == "SUSPENDED"
+    assert dict(decided.details)["public interest requires"] == "yes"
+    assert dict(decided.details)["redeployment considered not appropriate"] == "yes"

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from app.domain.enums import AssignmentRole
 from app.persistence.models import AllegationRow
 from app.services import casework as cw
-from app.services.casework import ProposalView
+from app.services import actions
+from app.services.actions import ProposalView
 from app.ui.dialogs.decision_form import DecisionDialog
 from app.ui.models.proposal_table import ProposalTableModel
 from app.ui.sections.cases import CasesSection
@@ -65,13 +66,13 @@ def test_an_investigator_proposes_a_threshold_decision_for_approval(
     qtbot.waitUntil(lambda: "Proposed, awaiting approval" in panel.text())
     assert "Threshold for investigation: met" in panel.text()
     assert "THRESHOLD" not in kinds(cases)
-    [proposal] = cw.pending_for(sample.env.uow(), sample.sup)
+    [proposal] = actions.pending_for(sample.env.uow(), sample.sup)
     assert (proposal.action, proposal.proposed_by) == ("threshold", "inv (inv)")
 
 
 def test_a_supervisor_approves_from_my_work_and_the_timeline_shows_the_decision(
         qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
-    cw.propose(sample.env.uow(), sample.inv, sample.case_ids[C2], "threshold", {"allegation_id": on_c2(sample)})
+    actions.propose(sample.env.uow(), sample.inv, sample.case_ids[C2], "threshold", {"allegation_id": on_c2(sample)})
     window = open_window(sample.sup)
     work = shown(window, MyWorkSection)
     assert work.proposal_title.text() == "Awaiting your approval (1)"
@@ -98,7 +99,7 @@ def test_a_supervisor_approves_from_my_work_and_the_timeline_shows_the_decision(
 def test_a_refusal_at_approval_is_shown_and_a_rejection_with_reason_reaches_the_investigator(
         qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
     aid = allegation_of(sample)
-    cw.propose(sample.env.uow(), sample.inv, sample.case_ids[C1], "threshold", {"allegation_id": aid})  # met already
+    actions.propose(sample.env.uow(), sample.inv, sample.case_ids[C1], "threshold", {"allegation_id": aid})  # met already
     work = shown(open_window(sample.sup), MyWorkSection)
     choose_first(qtbot, work)
     click(qtbot, work.approve_button)
@@ -125,13 +126,13 @@ def test_a_refusal_at_approval_is_shown_and_a_rejection_with_reason_reaches_the_
 
 
 def test_an_investigator_withdraws_their_proposal(qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
-    cw.propose(sample.env.uow(), sample.inv, sample.case_ids[C1], "severity", {"severity": "MISCONDUCT"})
+    actions.propose(sample.env.uow(), sample.inv, sample.case_ids[C1], "severity", {"severity": "MISCONDUCT"})
     work = shown(open_window(sample.inv), MyWorkSection)
     choose_first(qtbot, work)
-    assert work.proposals.index(0, 5).data() == "Awaiting approval"
+    assert work.proposals.index(0, 5).data() == "Awaiting approval by a Head of PSD or Supervisor"
     click(qtbot, work.withdraw_button)
     qtbot.waitUntil(lambda: work.proposals.rowCount() == 0)
-    assert cw.pending_for(sample.env.uow(), sample.sup) == []
+    assert actions.pending_for(sample.env.uow(), sample.sup) == []
 
 
 def test_the_proposal_model_passes_the_model_tester(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
@@ -152,4 +153,4 @@ def test_every_decision_an_investigator_needs_a_co_signer_for_can_be_proposed(
     assert dialog.propose_button is not None
     click(qtbot, dialog.propose_button)
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    assert [p.action for p in cw.pending_for(sample.env.uow(), sample.sup)] == ["pcc_report"]
+    assert [p.action for p in actions.pending_for(sample.env.uow(), sample.sup)] == ["pcc_report"]

@@ -12,7 +12,16 @@ notifications (lists, vetting), timeliness (PCC reports, victim updates), closur
 queue), flags, ranking (RFGV), imported (the matrix for imported rows), approvals, common.
 """
 
-from app.domain.workflow.approvals import HEAD_OF_PSD, SUPERVISORS, require_approval
+from app.domain.workflow.approvals import (
+    HEAD_OF_PSD,
+    HOME_AGAINST_GUIDANCE,
+    NO_RESTRICTION,
+    NO_SUSPENSION,
+    NOT_RECORDABLE,
+    SUPERVISORS,
+    Approval,
+    require_approval,
+)
 from app.domain.workflow.charge import SuspensionDue, record_suspension_exception, suspensions_due
 from app.domain.workflow.closure import close_case, closure_blockers
 from app.domain.workflow.common import Act, with_decisions
@@ -43,6 +52,7 @@ from app.domain.workflow.ranking import HarmScore, harm_ranking
 from app.domain.workflow.recording import (
     current_severity,
     record_recording,
+    recording_approval,
     record_severity,
     record_threshold,
 )
@@ -50,11 +60,13 @@ from app.domain.workflow.restriction import (
     SuspensionConditions,
     record_restriction,
     record_restriction_review,
+    restriction_approval,
 )
 from app.domain.workflow.timeliness import record_pcc_report, record_victim_update
 
 __all__ = [
-    "HEAD_OF_PSD", "SUPERVISORS", "Act", "AllegationSummary", "Association", "ConfirmedMatch",
+    "HEAD_OF_PSD", "HOME_AGAINST_GUIDANCE", "NO_RESTRICTION", "NO_SUSPENSION", "NOT_RECORDABLE",
+    "SUPERVISORS", "Act", "Approval", "AllegationSummary", "Association", "ConfirmedMatch",
     "DueItem", "ExternalEvent", "HarmScore", "ImportedRowProblem",
     "InvestigationMode", "Measures", "PendingNotice", "PersonFlags", "SuspensionConditions",
     "SuspensionDue", "assign", "assign_investigating_body", "check_independence", "close_case",
@@ -67,6 +79,7 @@ __all__ = [
     "record_misconduct_outcome", "record_pcc_report", "record_recording",
     "record_restriction", "record_restriction_review", "record_severity",
     "record_suspension_exception", "record_threshold", "record_vetting_review",
-    "record_victim_update", "referral_grounds", "require_approval", "review_due",
+    "record_victim_update", "recording_approval", "referral_grounds", "require_approval",
+    "restriction_approval", "review_due",
     "suspensions_due", "with_decisions",
 ]

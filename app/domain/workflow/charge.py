@@ -21,7 +21,7 @@ from app.domain.enums import CriminalOutcome, DecisionKind
 from app.domain.errors import RuleRefused
 from app.domain.policy import PolicyName, PolicySet
 from app.domain.records import CaseSnapshot, Decision, User
-from app.domain.workflow.approvals import HEAD_OF_PSD, require_approval
+from app.domain.workflow.approvals import NO_SUSPENSION
 from app.domain.workflow.common import (
     Act,
     allegation_ids,
@@ -110,9 +110,8 @@ def record_suspension_exception(
             f"No suspension is due on charge or arrest for allegation {allegation_id}, so no "
             "exception is needed."
         )
-    what = "Not suspending after a charge or arrest"
-    require_rationale(rationale, f"{what} (exceptional circumstances)")
-    require_approval(act, approver, what, HEAD_OF_PSD)
+    require_rationale(rationale, f"{NO_SUSPENSION.what} (exceptional circumstances)")
+    NO_SUSPENSION.require(act, approver)
     latest = max(pending, key=lambda s: s.trigger_date)
     payload = {"trigger": latest.trigger, "trigger_date": iso(latest.trigger_date)}
     decision = make_decision(

@@ -23,10 +23,14 @@ from app.domain.records import Allegation, CaseSnapshot, Decision, Person, User
 
 @dataclass(frozen=True)
 class Act:
-    """The acting user and the moment of the action; every recorded decision carries both."""
+    """The deciding user and the moment of the action; every recorded decision carries both.
+
+    `proposer`: the investigator whose proposal `user` (a supervisor or the head of PSD) is
+    deciding by approving it; None when the decider put the decision forward themselves."""
 
     user: User
     at: datetime
+    proposer: User | None = None
 
     @property
     def today(self) -> date:

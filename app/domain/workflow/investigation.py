@@ -32,7 +32,7 @@ from app.domain.enums import (
 from app.domain.errors import RuleRefused
 from app.domain.policy import ExternalCriterion, PolicyName, PolicySet, rank_level
 from app.domain.records import CaseSnapshot, Decision, User
-from app.domain.workflow.approvals import HEAD_OF_PSD, require_approval
+from app.domain.workflow.approvals import HOME_AGAINST_GUIDANCE
 from app.domain.workflow.common import Act, history, latest, make_decision, require_open, require_rationale
 from app.domain.workflow.iopc import iopc_decision
 
@@ -110,9 +110,8 @@ def record_external_investigation_exception(
     if not reasons:
         raise RuleRefused("Force guidance does not require an external investigation of this "
                           "case, so no exception is needed.")
-    what = "An in-force investigation against the external-investigation guidance"
-    require_rationale(rationale, what)
-    require_approval(act, approver, what, HEAD_OF_PSD)
+    require_rationale(rationale, HOME_AGAINST_GUIDANCE.what)
+    HOME_AGAINST_GUIDANCE.require(act, approver)
     return make_decision(DecisionKind.EXTERNAL_INVESTIGATION_EXCEPTION, act, {"reasons": reasons},
                          on=on, rationale=rationale, approver=approver)
 

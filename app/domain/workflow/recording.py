@@ -18,7 +18,7 @@ from app.domain.enums import CaseType, DecisionKind, Severity
 from app.domain.errors import RuleRefused
 from app.domain.policy import PolicySet
 from app.domain.records import CaseSnapshot, Decision, User
-from app.domain.workflow.approvals import require_approval
+from app.domain.workflow.approvals import NOT_RECORDABLE, Approval
 from app.domain.workflow.common import (
     Act,
     allegation_of,
@@ -49,16 +49,21 @@ def record_recording(
     require_open(snapshot)
     if allegation_id is not None:
         allegation_of(snapshot, allegation_id)
-    if not recordable:
-        what = "Recording a PPDA allegation as not recordable"
-        require_rationale(rationale, what)
-        require_approval(act, approver, what)
+    need = recording_approval(recordable)
+    if need is not None:
+        require_rationale(rationale, need.what)
+        need.require(act, approver)
     kind = case_type or snapshot.case.case_type
     payload = {"recordable": recordable, "case_type": kind.name if recordable else None}
     return make_decision(
         DecisionKind.RECORDING, act, payload, on=on, allegation_id=allegation_id,
         rationale=rationale, approver=approver if not recordable else None,
     )
+
+
+def recording_approval(recordable: bool) -> Approval | None:
+    """"Not recordable" needs a supervisor's approval; recording as a conduct matter or complaint does not."""
+    return None if recordable else NOT_RECORDABLE
 
 
 def record_severity(

@@ -18,7 +18,7 @@ from datetime import date
 from app.domain.enums import DecisionKind, RestrictionOption, ReviewOutcome
 from app.domain.errors import RuleRefused
 from app.domain.records import CaseSnapshot, Decision, User
-from app.domain.workflow.approvals import require_approval
+from app.domain.workflow.approvals import NO_RESTRICTION, Approval
 from app.domain.workflow.common import (
     Act,
     allegation_of,
@@ -106,8 +106,8 @@ def record_restriction(
                 f"Measures are in force for allegation {allegation_id} ({describe(state.in_force)}); "
                 "to end them record a review that lifts them."
             )
-        require_rationale(rationale, "A decision not to restrict")
-        require_approval(act, approver, "A decision not to restrict")
+        require_rationale(rationale, NO_RESTRICTION.what)
+        NO_RESTRICTION.require(act, approver)
     else:
         _check_subject_serving(snapshot, allegation_id)
         if chosen <= state.in_force:
@@ -119,8 +119,13 @@ def record_restriction(
     return make_decision(
         DecisionKind.RESTRICTION, act, payload, on=on, allegation_id=allegation_id,
         rationale=rationale, options_considered=tuple(options_considered),
-        approver=approver if RestrictionOption.NO_RESTRICTION in chosen else None,
+        approver=approver if restriction_approval(chosen) else None,
     )
+
+
+def restriction_approval(options: Iterable[RestrictionOption]) -> Approval | None:
+    """NO_RESTRICTION needs a supervisor's approval; measures do not."""
+    return NO_RESTRICTION if RestrictionOption.NO_RESTRICTION in frozenset(options) else None
 
 
 def record_restriction_review(

@@ -18,9 +18,9 @@ decision only with a SUPERVISOR/HEAD_OF_PSD co-signer as `approver`: it is recor
 by the co-signer, approved by them, with `proposed_by` (the investigator's user id) in the
 payload.
 
-Proposals (app.services.casework.proposals): with no supervisor at the desk, an investigator
-proposes the decision instead; a supervisor or the head of PSD approves it later through the same
-service (or rejects it with a reason).
+Who is who in a decision (app.domain.workflow.approvals, `common.sign`): the decider, the
+investigator who proposed it, the approver a rule needs. The registry of case actions, what a
+person may do next, and proposals for approval later are in app.services.actions.
 """
 
 from app.services.casework.closure import (
@@ -44,20 +44,17 @@ from app.services.casework.investigation import (
     record_iopc_decision, record_iopc_referral,
 )
 from app.services.casework.people import LeavingRecorded, record_leaving
-from app.services.casework.proposals import (
-    PROPOSABLE, ProposalStatus, ProposalView, Proposed, approve, pending_for, pending_on_case, propose, reject, withdraw,
-)
 from app.services.casework.team import CaseRestricted, assign_member, end_assignment, restrict_case
 
 __all__ = [
-    "PROPOSABLE", "AllegationInput", "AllegationUpdate", "AssociationDeclared", "CaseCreated", "CaseDetailsUpdate",
-    "CaseEdited", "CaseIntake", "CaseRestricted", "DecisionRecorded", "LeavingRecorded", "ProposalStatus", "ProposalView", "Proposed", "VictimInput",
-    "VictimUpdate", "add_allegation", "add_victim", "approve", "assign_investigating_body", "assign_member",
-    "close_case", "create_case", "declare_association", "end_assignment", "pending_for", "pending_on_case", "propose", "record_arrest",
+    "AllegationInput", "AllegationUpdate", "AssociationDeclared", "CaseCreated", "CaseDetailsUpdate",
+    "CaseEdited", "CaseIntake", "CaseRestricted", "DecisionRecorded", "LeavingRecorded", "VictimInput",
+    "VictimUpdate", "add_allegation", "add_victim", "assign_investigating_body", "assign_member",
+    "close_case", "create_case", "declare_association", "end_assignment", "record_arrest",
     "record_criminal_outcome", "record_external_investigation_exception", "record_external_progress",
     "record_iopc_decision", "record_iopc_referral", "record_leaving", "record_list_notification",
     "record_misconduct_outcome", "record_pcc_report", "record_recording", "record_restriction",
     "record_restriction_review", "record_severity", "record_suspension_exception", "record_threshold",
-    "record_vetting_review", "record_victim_update", "reject", "restrict_case", "update_allegation",
-    "update_case_details", "update_victim", "withdraw",
+    "record_vetting_review", "record_victim_update", "restrict_case", "update_allegation",
+    "update_case_details", "update_victim",
 ]

@@ -1,17 +1,22 @@
-"""What every casework write shares: who may write to the case, the optimistic version check,
-co-signed proposals, and appending decisions with the access-log entry.
+"""What every casework write shares: who is who in a decision, who may write to the case, the
+optimistic version check, and appending decisions with the access-log entry.
 
 One write = one transaction: the acting user's role and need-to-know are checked, the case's
 version is claimed with `UPDATE ... WHERE id = :id AND version = :seen` (so of two writers who
 read the same version only one can succeed, on PostgreSQL as on SQLite), the domain rules build
 the decisions, the decisions are appended, the case list's projection is refreshed and the
 access log records the alteration (the decision kind only: no personal data).
+
+Who is who (DOMAIN.md §7, app.domain.workflow.approvals): `sign` turns "who is at the keyboard"
+and "who signed in beside them" into the decision's decider, proposer and approver (`Signing`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
@@ -46,14 +51,33 @@ class DecisionRecorded:
 
 
 @dataclass(frozen=True)
+class Signing:
+    """Who is who in one decision (app.domain.workflow.approvals)."""
+
+    actor: User  # at the keyboard: the access log names them
+    decider: User  # by whose authority the decision is made (decided_by)
+    proposer: User | None  # the investigator who put it forward for the decider (payload proposed_by)
+    approver: User | None  # the second person: the rule's approval, or the approval of the proposal
+
+    @classmethod
+    def alone(cls, actor: User) -> "Signing":
+        return cls(actor, actor, None, None)
+
+    def others(self) -> list[User]:
+        """The people other than the actor, each once."""
+        found: dict[int | None, User] = {}
+        for u in (self.decider, self.approver):
+            if u is not None and u.id != self.actor.id:
+                found.setdefault(u.id, u)
+        return list(found.values())
+
+
+@dataclass(frozen=True)
 class CaseWrite:
     """One write to one case in progress (the case's version is already claimed)."""
 
     session: Session
-    actor: User  # who performs the action
-    decider: User  # who the decisions are recorded as made by: the co-signer of a proposal
-    approver: User | None  # the approval a rule may need (None while co-signing)
-    proposed_by: int | None  # the investigator whose proposal was co-signed
+    signing: Signing
     case_id: int
     reference: str
     version: int  # after this write
@@ -62,11 +86,30 @@ class CaseWrite:
     at: datetime
 
     @property
+    def actor(self) -> User:
+        return self.signing.actor
+
+    @property
+    def approver(self) -> User | None:
+        return self.signing.approver
+
+    @property
     def act(self) -> Act:
-        return Act(self.decider, self.at)
+        return Act(self.signing.decider, self.at, self.signing.proposer)
 
 
-# ---- who may write ------------------------------------------------------------------------------
+# ---- who may write, and who is who ---------------------------------------------------------------
+
+def permission_of(name: str) -> Action:
+    """Who may take case action `name`: its permission in the registry of case actions
+    (app.services.actions.catalogue), which every casework service checks."""
+    from app.services.actions.catalogue import ACTIONS  # late: the registry refers to these services
+
+    permission = ACTIONS[name].permission
+    assert permission is not None, name
+    return permission
+
+
 
 def current_user(session: Session, user: User, what: str) -> User:
     """`user` as the database knows them now (roles, lock), refused when unknown or inactive."""
@@ -76,23 +119,62 @@ def current_user(session: Session, user: User, what: str) -> User:
     return to_user(row)
 
 
-def _decider(session: Session, actor: User, action: Action, approver: User | None) -> tuple[User, User | None, int | None]:
-    """(decider, approver for the rule, proposer). An investigator's DECIDE-level proposal is
-    recorded as decided by its co-signer, a supervisor or the head of PSD."""
-    if action != Action.DECIDE or allowed(actor, Action.DECIDE) or not allowed(actor, Action.PROPOSE_DECISION):
-        require(actor, action)
-        return actor, approver, None
-    if approver is None:
+_approving: ContextVar[User | None] = ContextVar("approving", default=None)
+
+
+@contextmanager
+def approving_proposal(proposer: User) -> Iterator[None]:
+    """While a stored proposal of `proposer` is approved: the casework write called inside is
+    done by its approver (the actor) on the proposer's proposal (app.services.casework.proposals)."""
+    token = _approving.set(proposer)
+    try:
+        yield
+    finally:
+        _approving.reset(token)
+
+
+def _cosigner(session: Session, actor: User, cosigner: User | None) -> User:
+    if cosigner is None:
         raise PermissionDenied(
             f"{actor.username} (INVESTIGATOR) may only propose this decision: it must be co-signed by a "
-            "SUPERVISOR or HEAD_OF_PSD. Ask a supervisor to sign in as co-signer, or to record it.")
-    cosigner = current_user(session, approver, "co-sign a decision")
-    if not allowed(cosigner, Action.DECIDE):
+            "SUPERVISOR or HEAD_OF_PSD. Ask a supervisor to sign in as co-signer, or propose it for approval.")
+    now = current_user(session, cosigner, "co-sign a decision")
+    if not allowed(now, Action.DECIDE):
         raise PermissionDenied(
-            f"{cosigner.username} cannot co-sign this decision: a co-signer must be a SUPERVISOR or HEAD_OF_PSD.")
-    if cosigner.locked:
-        raise PermissionDenied(f"{cosigner.username} cannot co-sign: the account is locked.")
-    return cosigner, None, actor.id
+            f"{now.username} cannot co-sign this decision: a co-signer must be a SUPERVISOR or HEAD_OF_PSD.")
+    if now.locked:
+        raise PermissionDenied(f"{now.username} cannot co-sign: the account is locked.")
+    return now
+
+
+def _on_proposal(session: Session, actor: User, action: Action, proposer: User) -> Signing:
+    """The approval of a stored proposal: a decider's own proposal (awaiting the approval a rule
+    needs) stays theirs, approved by the actor; an investigator's is decided by the actor."""
+    row = session.get(UserRow, proposer.id) if proposer.id is not None else None
+    then = to_user(row) if row is not None else proposer
+    if row is not None and row.active and allowed(then, action):
+        return Signing(actor, then, None, actor)
+    require(actor, action)
+    return Signing(actor, actor, then, actor)
+
+
+def sign(session: Session, actor: User, action: Action, approver: User | None) -> Signing:
+    """Who is who when `actor` does `action` with `approver` signed in beside them:
+    - the actor may do it: they decide; `approver` is the approval a rule may need;
+    - an investigator on a supervisor's decision: `approver` co-signs, and decides it (the
+      investigator is its proposer; the co-signer's approval is also the one a rule needs);
+    - inside `approving_proposal`: see `_on_proposal`."""
+    proposer = _approving.get()
+    if proposer is not None:
+        return _on_proposal(session, actor, action, proposer)
+    if allowed(actor, action):
+        second = current_user(session, approver, "approve a decision") if approver is not None else None
+        return Signing(actor, actor, None, second)
+    if action == Action.DECIDE and allowed(actor, Action.PROPOSE_DECISION):
+        cosigner = _cosigner(session, actor, approver)
+        return Signing(actor, cosigner, actor, cosigner)
+    require(actor, action)
+    raise AssertionError("require() refuses what is not allowed")
 
 
 def case_row(session: Session, case_id: int) -> CaseRow:
@@ -102,11 +184,12 @@ def case_row(session: Session, case_id: int) -> CaseRow:
     return row
 
 
-def _sees(session: Session, user: User, case_id: int, *, via_iopc: bool, referral: bool = False) -> bool:
+def sees(session: Session, user: User, case_id: int, *, via_iopc: bool, referral: bool = False) -> bool:
+    """Whether `user` may reach the case (need to know); `referral`: the IOPC liaison's reach to
+    refer a case not yet referred (a supervisor's, for that one action)."""
     clause = visible_clause(user, via_iopc=via_iopc)
     if referral and user.has(Role.IOPC_LIAISON):
-        # The liaison refers cases not yet referred: the reach of a supervisor for this one action
-        # (still never a restricted case they are not named on, nor a case they are connected to).
+        # Still never a restricted case they are not named on, nor a case they are connected to.
         as_referrer = dataclasses.replace(user, roles=frozenset({Role.SUPERVISOR}))
         clause = visible_clause(as_referrer)
     return session.scalar(select(CaseRow.id).where(CaseRow.id == case_id, clause)) is not None
@@ -118,25 +201,34 @@ def _is_member(session: Session, user: User, case_id: int) -> bool:
         CaseMemberRow.ended_at.is_(None)).limit(1)) is not None
 
 
+def access_refusal(session: Session, user: User, row: CaseRow) -> str:
+    """Why `user` may not change the case (they do not reach it), in words."""
+    reference = row.reference
+    if not user.has(*SUPERVISING) and user.has(Role.INVESTIGATOR) and not _is_member(session, user, row.id):
+        return (f"{user.username} is not on the case team of {reference}: an investigator may work only "
+                "on the cases assigned to them. A supervisor can assign you.")
+    referred = session.scalar(select(DecisionRow.id).where(
+        DecisionRow.case_id == row.id, DecisionRow.kind == DecisionKind.IOPC_REFERRAL.name).limit(1))
+    if not user.has(*SUPERVISING, Role.INVESTIGATOR) and user.has(Role.IOPC_LIAISON) and referred is None:
+        return (f"Case {reference} has not been referred to the IOPC: the IOPC liaison records its referral, "
+                "then the IOPC's decision.")
+    return (f"{user.username} may not change case {reference}: only its case team and supervisors may "
+            "(only the named users of a restricted case), and never someone connected to a subject or victim.")
+
+
 def require_access(session: Session, user: User, row: CaseRow, action: Action, *, referral: bool = False) -> None:
     """Need to know (DOMAIN.md §7): the case team and supervisors; an investigator only on their
     own cases; the IOPC liaison on referred cases (and to refer); never a connected user."""
     via_iopc = action == Action.IOPC_RECORD
-    if _sees(session, user, row.id, via_iopc=via_iopc, referral=referral):
+    if sees(session, user, row.id, via_iopc=via_iopc, referral=referral):
         return
-    reference = row.reference
-    if not user.has(*SUPERVISING) and user.has(Role.INVESTIGATOR) and not _is_member(session, user, row.id):
-        message = (f"{user.username} is not on the case team of {reference}: an investigator may work only "
-                   "on the cases assigned to them. A supervisor can assign you.")
-    else:
-        message = (f"{user.username} may not change case {reference}: only its case team and supervisors may "
-                   "(only the named users of a restricted case), and never someone connected to a subject or victim.")
-    audit.record_refusal(session, user, AccessOperation.CONSULTATION, CASE_RECORD, reference, "case change")
+    message = access_refusal(session, user, row)
+    audit.record_refusal(session, user, AccessOperation.CONSULTATION, CASE_RECORD, row.reference, "case change")
     raise PermissionDenied(message)
 
 
 def require_approver_access(session: Session, approver: User, row: CaseRow) -> None:
-    if not _sees(session, approver, row.id, via_iopc=False):
+    if not sees(session, approver, row.id, via_iopc=False):
         raise PermissionDenied(
             f"{approver.username} cannot approve or co-sign a decision on case {row.reference}: they may not "
             "see it (restricted to named users, or they are connected to a subject or victim).")
@@ -203,26 +295,25 @@ def set_case_fields(session: Session, case_id: int, **values: object) -> None:
 def begin(session: Session, actor: User, case_id: int, action: Action, expected_version: int | None,
           approver: User | None = None, *, referral: bool = False) -> CaseWrite:
     """Check the action and claim the case's version; the snapshot is read after the claim."""
-    decider, rule_approver, proposer = _decider(session, actor, action, approver)
+    signing = sign(session, actor, action, approver)
     row = case_row(session, case_id)
     require_access(session, actor, row, action, referral=referral)
-    if rule_approver is not None:
-        rule_approver = current_user(session, rule_approver, "approve a decision")
-    for other in (decider if proposer else None, rule_approver):
-        if other is not None:
-            require_approver_access(session, other, row)
+    for other in signing.others():
+        require_approver_access(session, other, row)
     reference = row.reference
     version = check_and_claim(session, row, expected_version)
     snapshot = load_snapshots(session, [case_id])[case_id]
-    return CaseWrite(session, actor, decider, rule_approver, proposer, case_id, reference, version,
-                     snapshot, policy_service.load(session), clock.now())
+    return CaseWrite(session, signing, case_id, reference, version, snapshot, policy_service.load(session),
+                     clock.now())
 
 
 def _stamped(w: CaseWrite, d: Decision) -> Decision:
-    if w.proposed_by is None:
+    """A decided proposal names its proposer, and is approved by its decider."""
+    proposer, approver = w.signing.proposer, w.signing.approver
+    if proposer is None or approver is None:
         return d
-    return dataclasses.replace(d, payload={**d.payload, "proposed_by": w.proposed_by},
-                               approved_by=w.decider.id, approved_at=w.at)
+    return dataclasses.replace(d, payload={**d.payload, "proposed_by": proposer.id},
+                               approved_by=approver.id, approved_at=w.at)
 
 
 # A new decision of a kind supersedes the latest earlier one of these kinds for the same allegation.

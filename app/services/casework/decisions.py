@@ -15,12 +15,11 @@ from datetime import date
 
 from app.domain import workflow as wf
 from app.domain.enums import CaseType, CriminalOutcome, MisconductOutcome, RestrictionOption, ReviewOutcome, Severity
-from app.domain.permissions import Action
 from app.domain.records import Decision, User
 from app.domain.workflow import SuspensionConditions
 from app.domain.workflow.common import allegation_of
 from app.persistence.uow import UnitOfWork
-from app.services.casework.common import After, CaseWrite, DecisionRecorded, record
+from app.services.casework.common import After, CaseWrite, DecisionRecorded, permission_of, record
 from app.services.casework.people import sync_employment
 
 NO_CONDITIONS = SuspensionConditions()
@@ -32,7 +31,7 @@ def record_recording(uow: UnitOfWork, actor: User, case_id: int, *, recordable: 
                      expected_version: int | None = None) -> DecisionRecorded:
     """How the case (or one allegation) is recorded; "not recordable" needs a rationale and the
     approval of a supervisor who is not the decider."""
-    return record(uow, actor, case_id, Action.EDIT_CASE, lambda w: [wf.record_recording(
+    return record(uow, actor, case_id, permission_of("recording"), lambda w: [wf.record_recording(
         w.snapshot, w.act, recordable=recordable, case_type=case_type, allegation_id=allegation_id,
         rationale=rationale, approver=w.approver, on=on)], expected_version=expected_version, approver=approver)
 
@@ -40,7 +39,7 @@ def record_recording(uow: UnitOfWork, actor: User, case_id: int, *, recordable: 
 def record_severity(uow: UnitOfWork, actor: User, case_id: int, severity: Severity, *,
                     allegation_id: int | None = None, rationale: str | None = None, on: date | None = None,
                     approver: User | None = None, expected_version: int | None = None) -> DecisionRecorded:
-    return record(uow, actor, case_id, Action.DECIDE, lambda w: [wf.record_severity(
+    return record(uow, actor, case_id, permission_of("severity"), lambda w: [wf.record_severity(
         w.snapshot, w.act, severity, w.policies, allegation_id=allegation_id, rationale=rationale, on=on)],
         expected_version=expected_version, approver=approver)
 
@@ -49,7 +48,7 @@ def record_threshold(uow: UnitOfWork, actor: User, case_id: int, allegation_id: 
                      on: date | None = None, rationale: str | None = None, approver: User | None = None,
                      expected_version: int | None = None) -> DecisionRecorded:
     """The threshold for investigation; when met, a restriction decision becomes due."""
-    return record(uow, actor, case_id, Action.DECIDE, lambda w: [wf.record_threshold(
+    return record(uow, actor, case_id, permission_of("threshold"), lambda w: [wf.record_threshold(
         w.snapshot, w.act, allegation_id, met=met, on=on, rationale=rationale)],
         expected_version=expected_version, approver=approver)
 
@@ -68,7 +67,7 @@ def record_restriction(uow: UnitOfWork, actor: User, case_id: int, allegation_id
                        expected_version: int | None = None) -> DecisionRecorded:
     """Measures for the subject of an allegation, or NO_RESTRICTION (rationale and approval)."""
     chosen, considered = tuple(options), tuple(options_considered)
-    return record(uow, actor, case_id, Action.DECIDE, lambda w: [wf.record_restriction(
+    return record(uow, actor, case_id, permission_of("restriction"), lambda w: [wf.record_restriction(
         w.snapshot, w.act, allegation_id, chosen, conditions=conditions, rationale=rationale,
         approver=w.approver, options_considered=considered, on=on)],
         expected_version=expected_version, approver=approver, after=_sync_subject(allegation_id))
@@ -81,7 +80,7 @@ def record_restriction_review(uow: UnitOfWork, actor: User, case_id: int, allega
                               expected_version: int | None = None) -> DecisionRecorded:
     """CONTINUE, VARY (to the complete new set `options`) or LIFT the measures in force."""
     chosen = tuple(options)
-    return record(uow, actor, case_id, Action.DECIDE, lambda w: [wf.record_restriction_review(
+    return record(uow, actor, case_id, permission_of("restriction_review"), lambda w: [wf.record_restriction_review(
         w.snapshot, w.act, allegation_id, outcome, options=chosen, conditions=conditions,
         rationale=rationale, on=on)],
         expected_version=expected_version, approver=approver, after=_sync_subject(allegation_id))
@@ -91,7 +90,7 @@ def record_arrest(uow: UnitOfWork, actor: User, case_id: int, allegation_id: int
                   da_or_sexual_offence: bool = True, on: date | None = None,
                   expected_version: int | None = None) -> DecisionRecorded:
     """An arrest of the subject (a fact of the criminal track: a case edit)."""
-    return record(uow, actor, case_id, Action.EDIT_CASE, lambda w: [wf.record_arrest(
+    return record(uow, actor, case_id, permission_of("arrest"), lambda w: [wf.record_arrest(
         w.snapshot, w.act, allegation_id, offence=offence, da_or_sexual_offence=da_or_sexual_offence, on=on)],
         expected_version=expected_version)
 
@@ -101,7 +100,7 @@ def record_criminal_outcome(uow: UnitOfWork, actor: User, case_id: int, allegati
                             da_related: bool = True, indictable_only: bool = False, sentence: str | None = None,
                             approver: User | None = None, expected_version: int | None = None) -> DecisionRecorded:
     """CHARGED makes suspension due (policy); CONVICTED flags "dismissal expected"."""
-    return record(uow, actor, case_id, Action.DECIDE, lambda w: wf.record_criminal_outcome(
+    return record(uow, actor, case_id, permission_of("criminal_outcome"), lambda w: wf.record_criminal_outcome(
         w.snapshot, w.act, allegation_id, outcome, w.policies, on=on, offence=offence, da_related=da_related,
         indictable_only=indictable_only, sentence=sentence), expected_version=expected_version, approver=approver)
 
@@ -111,7 +110,7 @@ def record_suspension_exception(uow: UnitOfWork, actor: User, case_id: int, alle
                                 expected_version: int | None = None) -> DecisionRecorded:
     """Not suspending after a charge or arrest: exceptional circumstances, decided by a supervisor
     and approved by the HEAD_OF_PSD (`approver`, never the decider)."""
-    return record(uow, actor, case_id, Action.DECIDE, lambda w: [wf.record_suspension_exception(
+    return record(uow, actor, case_id, permission_of("suspension_exception"), lambda w: [wf.record_suspension_exception(
         w.snapshot, w.act, allegation_id, w.policies, rationale=rationale, approver=w.approver, on=on)],
         expected_version=expected_version, approver=approver)
 
@@ -122,7 +121,7 @@ def record_misconduct_outcome(uow: UnitOfWork, actor: User, case_id: int, allega
                               multiple_unconnected_incidents: bool = False, rationale: str | None = None,
                               approver: User | None = None, expected_version: int | None = None) -> DecisionRecorded:
     """The next misconduct-track value, checked against the outcome matrix."""
-    return record(uow, actor, case_id, Action.DECIDE, lambda w: [wf.record_misconduct_outcome(
+    return record(uow, actor, case_id, permission_of("misconduct_outcome"), lambda w: [wf.record_misconduct_outcome(
         w.snapshot, w.act, allegation_id, outcome, w.policies, on=on,
         final_written_warning_in_force=final_written_warning_in_force,
         multiple_unconnected_incidents=multiple_unconnected_incidents, rationale=rationale)],

@@ -19,7 +19,7 @@ from app.services import audit, clock
 from app.services import policies as policy_service
 from app.services.case_queries import visible_clause
 from app.services.case_state import load_snapshots
-from app.services.casework.common import CaseWrite, append, case_row, claim_version, finish
+from app.services.casework.common import CaseWrite, Signing, append, case_row, claim_version, finish
 from app.services.casework.connections import victim_note
 from app.services.casework.rows import person_id
 from app.services.casework.team import ending_decision
@@ -86,7 +86,7 @@ def _leave(s: Session, actor: User, case_id: int) -> str:
     reference = row.reference
     version = claim_version(s, case_id, row.version, reference)
     s.expire(row)
-    w = CaseWrite(s, actor, actor, None, None, case_id, reference, version,
+    w = CaseWrite(s, Signing.alone(actor), case_id, reference, version,
                   load_snapshots(s, [case_id])[case_id], policy_service.load(s), clock.now())
     members = s.scalars(select(CaseMemberRow).where(
         CaseMemberRow.case_id == case_id, CaseMemberRow.user_id == actor.id, CaseMemberRow.ended_at.is_(None)))

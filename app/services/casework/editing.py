@@ -25,7 +25,7 @@ from app.persistence.models import AllegationRow, PersonRow, UserRow, VictimRow
 from app.persistence.uow import UnitOfWork
 from app.services import clock
 from app.services.case_state import load_snapshots
-from app.services.casework.common import CaseWrite, append, begin, finish, set_case_fields
+from app.services.casework.common import CaseWrite, append, begin, finish, permission_of, set_case_fields
 from app.services.casework.inputs import (
     CLEAR, AllegationInput, AllegationUpdate, CaseDetailsUpdate, VictimInput, VictimUpdate, check_allegation,
     check_crime_refs, check_not_future, check_victim, refuse, victim_update_in_full,
@@ -46,9 +46,9 @@ Change = Callable[[CaseWrite], int | None]
 
 
 def _edit(uow: UnitOfWork, actor: User, case_id: int, expected_version: int | None, change: Change,
-          detail: str) -> CaseEdited:
+          detail: str, permission: Action = Action.EDIT_CASE) -> CaseEdited:
     with uow:
-        w = begin(uow.session, actor, case_id, Action.EDIT_CASE, expected_version)
+        w = begin(uow.session, actor, case_id, permission, expected_version)
         if w.snapshot.case.status != CaseStatus.OPEN:
             raise RuleRefused(f"Case {w.reference} is {w.snapshot.case.status.name.lower()}: its allegations, "
                               "victims and details can no longer be changed.")
@@ -92,7 +92,7 @@ def add_allegation(uow: UnitOfWork, actor: User, case_id: int, allegation: Alleg
         append(w, [wf.record_recording(w.snapshot, w.act, allegation_id=row.id, on=recorded)])
         return row.id
 
-    return _edit(uow, actor, case_id, expected_version, change, "allegation added")
+    return _edit(uow, actor, case_id, expected_version, change, "allegation added", permission_of("add_allegation"))
 
 
 def _allegation_input(session: Session, row: AllegationRow) -> AllegationInput:
@@ -136,7 +136,7 @@ def add_victim(uow: UnitOfWork, actor: User, case_id: int, victim: VictimInput, 
         check_assessors(w.session, _reloaded(w).snapshot)
         return row.id
 
-    return _edit(uow, actor, case_id, expected_version, change, "victim added")
+    return _edit(uow, actor, case_id, expected_version, change, "victim added", permission_of("add_victim"))
 
 
 def _victim_row(w: CaseWrite, reference: str) -> VictimRow:
@@ -182,7 +182,7 @@ def update_victim(uow: UnitOfWork, actor: User, case_id: int, victim_ref: str, c
         check_assessors(w.session, _reloaded(w).snapshot)
         return row.id
 
-    return _edit(uow, actor, case_id, expected_version, change, "victim updated")
+    return _edit(uow, actor, case_id, expected_version, change, "victim updated", permission_of("edit_victim"))
 
 
 # ---- the case itself -----------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from app.persistence.uow import UnitOfWork
 from app.services import clock
 from app.services import policies as policy_service
 from app.services.case_state import load_snapshots
-from app.services.casework.common import CaseWrite, append, finish
+from app.services.casework.common import CaseWrite, Signing, append, finish
 from app.services.casework.connections import independence_inputs, require_independent, user_person
 from app.services.casework.inputs import CaseIntake, check_intake
 from app.services.casework.rows import (
@@ -82,7 +82,7 @@ def _create(uow: UnitOfWork, actor: User, intake: CaseIntake, then: Then | None)
         _insert_parties(s, row.id, intake)
         snapshot = load_snapshots(s, [row.id])[row.id]
         check_assessors(s, snapshot)
-        w = CaseWrite(s, actor, actor, None, None, row.id, row.reference, row.version, snapshot,
+        w = CaseWrite(s, Signing.alone(actor), row.id, row.reference, row.version, snapshot,
                       policy_service.load(s), now)
         append(w, [wf.record_recording(snapshot, w.act, on=intake.received_date)])
         reason = _assign_creator(w, intake) if actor.has(Role.INVESTIGATOR) else None

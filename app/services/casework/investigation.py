@@ -14,11 +14,10 @@ from datetime import date
 
 from app.domain import workflow as wf
 from app.domain.enums import IopcDecision, MandatoryGround
-from app.domain.permissions import Action
 from app.domain.records import User
 from app.domain.workflow import ExternalEvent
 from app.persistence.uow import UnitOfWork
-from app.services.casework.common import DecisionRecorded, record
+from app.services.casework.common import DecisionRecorded, permission_of, record
 
 
 def record_iopc_referral(uow: UnitOfWork, actor: User, case_id: int, *, allegation_id: int | None = None,
@@ -27,7 +26,7 @@ def record_iopc_referral(uow: UnitOfWork, actor: User, case_id: int, *, allegati
                          expected_version: int | None = None) -> DecisionRecorded:
     """The referral sent on `on`: mandatory when grounds apply (derived, plus `extra_grounds`)."""
     extra = tuple(extra_grounds)
-    return record(uow, actor, case_id, Action.IOPC_RECORD, lambda w: [wf.record_iopc_referral(
+    return record(uow, actor, case_id, permission_of("iopc_referral"), lambda w: [wf.record_iopc_referral(
         w.snapshot, w.act, allegation_id=allegation_id, on=on, iopc_reference=iopc_reference,
         extra_grounds=extra, rationale=rationale)], expected_version=expected_version, referral=True)
 
@@ -36,7 +35,7 @@ def record_iopc_decision(uow: UnitOfWork, actor: User, case_id: int, decision: I
                          allegation_id: int | None = None, on: date | None = None,
                          iopc_reference: str | None = None, expected_version: int | None = None) -> DecisionRecorded:
     """The IOPC's decision; INDEPENDENT_INVESTIGATION also makes the IOPC the investigating body."""
-    return record(uow, actor, case_id, Action.IOPC_RECORD, lambda w: wf.record_iopc_decision(
+    return record(uow, actor, case_id, permission_of("iopc_decision"), lambda w: wf.record_iopc_decision(
         w.snapshot, w.act, decision, allegation_id=allegation_id, on=on, iopc_reference=iopc_reference),
         expected_version=expected_version)
 
@@ -46,7 +45,7 @@ def assign_investigating_body(uow: UnitOfWork, actor: User, case_id: int, body: 
                               approver: User | None = None, expected_version: int | None = None) -> DecisionRecorded:
     """HOME, IOPC or another force's code; HOME is refused where force guidance requires an
     external investigation, unless an approved exception is recorded."""
-    return record(uow, actor, case_id, Action.DECIDE, lambda w: [wf.assign_investigating_body(
+    return record(uow, actor, case_id, permission_of("investigating_body"), lambda w: [wf.assign_investigating_body(
         w.snapshot, w.act, body, w.policies, allegation_id=allegation_id, on=on)],
         expected_version=expected_version, approver=approver)
 
@@ -57,7 +56,7 @@ def record_external_investigation_exception(uow: UnitOfWork, actor: User, case_i
                                             expected_version: int | None = None) -> DecisionRecorded:
     """Let the home force investigate against the guidance: a rationale, decided by a supervisor
     and approved by the HEAD_OF_PSD (`approver`, never the decider)."""
-    return record(uow, actor, case_id, Action.DECIDE, lambda w: [wf.record_external_investigation_exception(
+    return record(uow, actor, case_id, permission_of("external_exception"), lambda w: [wf.record_external_investigation_exception(
         w.snapshot, w.act, w.policies, rationale=rationale, approver=w.approver, on=on)],
         expected_version=expected_version, approver=approver)
 
@@ -67,6 +66,6 @@ def record_external_progress(uow: UnitOfWork, actor: User, case_id: int, event: 
                              allegation_id: int | None = None,
                              expected_version: int | None = None) -> DecisionRecorded:
     """REQUESTED, ACCEPTED (with the other body's reference), HANDED_OVER, RETURNED, in order."""
-    return record(uow, actor, case_id, Action.EDIT_CASE, lambda w: [wf.record_external_progress(
+    return record(uow, actor, case_id, permission_of("external_progress"), lambda w: [wf.record_external_progress(
         w.snapshot, w.act, event, on=on, reference=reference, allegation_id=allegation_id)],
         expected_version=expected_version)

@@ -26,8 +26,8 @@ from app.domain.workflow.common import make_decision, require_open
 from app.persistence.models import CaseMemberRow, UserRow
 from app.persistence.uow import UnitOfWork
 from app.services.casework.common import (
-    SUPERVISING, CaseWrite, DecisionRecorded, begin, case_row, finish, record, require_approver_access,
-    set_case_fields,
+    CaseWrite, DecisionRecorded, begin, case_row, finish, permission_of, record,
+    require_approver_access, set_case_fields,
 )
 from app.services.casework.connections import independence_inputs, require_independent, user_person
 from app.services.users import to_user
@@ -40,8 +40,9 @@ FITS: dict[AssignmentRole, tuple[Role, ...]] = {
 }
 
 
-def require_allocator(actor: User, what: str) -> None:
-    if not actor.has(*SUPERVISING):
+def require_allocator(actor: User, what: str, name: str) -> None:
+    """Allocation of the case team (case action `name` of the registry: SUPERVISOR, HEAD_OF_PSD)."""
+    if not allowed(actor, permission_of(name)):
         raise PermissionDenied(f"{actor.username} may not {what}: this needs a SUPERVISOR or HEAD_OF_PSD.")
 
 
@@ -73,7 +74,7 @@ def assign_member(uow: UnitOfWork, actor: User, case_id: int, username: str, rol
                   declared_no_prior_connection: bool, *, expected_version: int | None = None) -> DecisionRecorded:
     """Put a user on the case team, refused with the reason when they are not independent of the
     subjects and victims, or have not declared "no prior connection"."""
-    require_allocator(actor, "assign the case team")
+    require_allocator(actor, "assign the case team", "assign_member")
 
     def build(w: CaseWrite) -> list[Decision]:
         target = user_named(w.session, username)
@@ -115,7 +116,7 @@ def ending_decision(w: CaseWrite, row: CaseMemberRow, reason: str | None) -> Dec
 def end_assignment(uow: UnitOfWork, actor: User, case_id: int, username: str, role: AssignmentRole, *,
                    reason: str | None = None, expected_version: int | None = None) -> DecisionRecorded:
     """Take a user off the case team (they keep no access unless otherwise entitled)."""
-    require_allocator(actor, "change the case team")
+    require_allocator(actor, "change the case team", "end_assignment")
 
     def build(w: CaseWrite) -> list[Decision]:
         require_open(w.snapshot)
@@ -152,7 +153,7 @@ def _nameable(w: CaseWrite, username: str) -> User:
 def restrict_case(uow: UnitOfWork, actor: User, case_id: int, usernames: Iterable[str], *,
                   expected_version: int | None = None) -> CaseRestricted:
     """Restrict the case to named users (the actor always stays named); the case team keeps access."""
-    require_allocator(actor, "restrict a case to named users")
+    require_allocator(actor, "restrict a case to named users", "restrict_case")
     wanted = list(dict.fromkeys(u.strip().lower() for u in usernames if u.strip()))
     if not wanted:
         raise InvalidInput("usernames: name at least one user.")

@@ -41,6 +41,7 @@ class Field:
     when: Callable[[Values], bool] | None = None  # enabled only when this holds
     help: str = ""
     placeholder: str = ""  # a hint shown while a text, long or person field is empty
+    columns: int = 2  # check boxes a row, for choices
 
 
 def enum_options(kind: type[Enum], only: Sequence[Any] | None = None) -> list[tuple[str, Any]]:
@@ -57,8 +58,9 @@ class ActionSpec:
     call: Callable[[Values], Any]  # calls the service; gets the values (approver included)
     extra: Sequence[str] = field(default_factory=tuple)  # read-only lines shown above the form
     changed: Callable[[Any], Change] = lambda _result: Change.CASES  # what the views refresh after it
-    # An investigator without a co-signer at the desk proposes the decision instead (for approval later).
+    # With nobody at the desk to co-sign or approve, the decision is proposed instead (approved later).
     propose: Callable[[Values], Any] | None = None
+    propose_when: Callable[[Values], bool] | None = None  # proposing is offered only when this holds
 
 
 class DecisionDialog(FormDialog):
@@ -80,8 +82,8 @@ class DecisionDialog(FormDialog):
         if spec.propose is not None:
             self.propose_button = QPushButton("Propose for approval")
             self.propose_button.setAccessibleName("Propose for approval")
-            self.propose_button.setToolTip("No supervisor here to co-sign: send the decision to a supervisor or the "
-                                           "head of PSD, who approves or rejects it in My work")
+            self.propose_button.setToolTip("Nobody here to co-sign or approve: send the decision for approval. It is "
+                                           "recorded when approved (or rejected with a reason) in My work")
             self.propose_button.clicked.connect(self._propose)
             self.buttons.addButton(self.propose_button, self.buttons.ButtonRole.ActionRole)
         for line in spec.extra:
@@ -126,7 +128,7 @@ class DecisionDialog(FormDialog):
             long_text.setPlaceholderText(f.placeholder)
             return long_text
         if f.kind == "approver":
-            approver = ApproverField(self.ctx, self.spec.title, self)
+            approver = ApproverField(self.ctx, self.spec.title, self, f.label.rstrip(":") or "Approver")
             approver.changed.connect(self.message.hide)  # a refusal for want of a co-signer is now stale
             return approver
         if f.kind == "person":
@@ -151,7 +153,7 @@ class DecisionDialog(FormDialog):
             check.setProperty("value", _box(value))
             check.setChecked(value in chosen)
             check.toggled.connect(lambda _c: self._update())
-            grid.addWidget(check, i // 2, i % 2)
+            grid.addWidget(check, i // f.columns, i % f.columns)
         return box
 
     @staticmethod
@@ -181,6 +183,8 @@ class DecisionDialog(FormDialog):
         for f in self.spec.fields:
             if f.when is not None:
                 self.widgets[f.key].setEnabled(f.when(values))
+        if self.propose_button is not None and self.spec.propose_when is not None:
+            self.propose_button.setEnabled(self.spec.propose_when(values))
 
     # -- OK ---------------------------------------------------------------------------------
     def accept(self) -> None:

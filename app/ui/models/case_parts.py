@@ -141,8 +141,9 @@ class TimelineTableModel(RowTableModel):
             Column("Allegation (subject)", lambda e: e.subject or "Whole case"),
             Column("What was decided", self.details),
             Column("Decided by", lambda e: e.decided_by),
-            Column("Rationale", lambda e: e.rationale or ""),
             Column("Approved by", lambda e: e.approved_by or ""),
+            Column("Proposed by", lambda e: e.proposed_by or ""),
+            Column("Rationale", lambda e: e.rationale or ""),
         )
 
     def details(self, e: TimelineEntry) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from app.services.casework import ProposalView
+from app.services.actions import ProposalView
 from app.ui.labels import human_text
 from app.ui.models.base import Column, RowRoles, RowTableModel
 
@@ -19,7 +19,7 @@ class ProposalRoles(IntEnum):
 def state(p: ProposalView) -> str:
     if p.status == "REJECTED":
         return f"Rejected by {p.decided_by}: {p.reason}"
-    return "Awaiting approval"
+    return f"Awaiting approval by {human_text(p.awaiting)}" if p.awaiting else "Awaiting approval"
 
 
 class ProposalTableModel(RowTableModel):

@@ -1,8 +1,9 @@
 """The case view's action panels: restriction (measures in force, review countdown), IOPC referral,
 investigating body, criminal and misconduct tracks, team with declarations, closure — what the
-rules say now (app.ui.sections.case_facts) and a button per action. A button is offered only to a
-role that may act; "Close case" is disabled while the rules list blockers (the service still
-decides)."""
+rules say now (app.services.case_facts) and a button per action of the registry
+(app.services.actions). Whether a button is enabled, and its tooltip, is what
+`available_actions` says: the user may do it (or propose it), or the reason why not. Pending
+proposals are shown under their panel: "Proposed, awaiting approval"."""
 
 from __future__ import annotations
 
@@ -14,18 +15,16 @@ from PySide6.QtWidgets import (
     QFrame, QGridLayout, QGroupBox, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
-from app.domain.enums import AssignmentRole, CaseStatus
-from app.domain.permissions import Action
-from app.services import casework as cw
+from app.domain.enums import CaseStatus
+from app.services import actions
+from app.services.actions import Availability
+from app.services.case_facts import AllegationFacts, CaseFacts
 from app.services.case_queries import CaseDetail
 from app.ui.context import AppContext
 from app.ui.labels import day, human, human_text
-from app.ui.sections.case_facts import AllegationFacts, CaseFacts
 from app.ui.signals import emit
 
-DECIDING = ("threshold", "severity", "restriction", "restriction_review", "criminal_outcome", "misconduct_outcome",
-            "list_notification", "vetting_review", "pcc_report", "close_case", "investigating_body")
-EDITING = ("recording", "arrest", "external_progress", "victim_update", "add_victim", "add_allegation")
+# Where each action of the registry is offered (edit_victim: on the Victims tab, for the selected victim).
 PANELS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Recording and threshold", (("recording", "Recording…"), ("threshold", "Threshold…"), ("severity", "Severity…"),
                                  ("add_victim", "Add victim…"), ("add_allegation", "Add allegation…"))),
@@ -75,7 +74,7 @@ class CaseActionPanels(QScrollArea):
         grid.setRowStretch(len(PANELS) // 2 + 1, 1)
         self.setWidget(inner)
 
-    def _panel(self, title: str, actions: Sequence[tuple[str, str]]) -> QGroupBox:
+    def _panel(self, title: str, keys: Sequence[tuple[str, str]]) -> QGroupBox:
         box = QGroupBox(title)
         box.setObjectName("actionPanel")
         text = QLabel()
@@ -83,7 +82,7 @@ class CaseActionPanels(QScrollArea):
         text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         text.setAccessibleName(f"{title}: state")
         row = QGridLayout()  # three buttons a row: the panel fits half of a 1366-pixel window
-        for i, (key, label) in enumerate(actions):
+        for i, (key, label) in enumerate(keys):
             button = QPushButton(label)
             button.setAccessibleName(label.rstrip("…"))
             button.clicked.connect(lambda _c=False, k=key: emit(self.action_requested, k))
@@ -98,15 +97,14 @@ class CaseActionPanels(QScrollArea):
         return box
 
     # -- state ------------------------------------------------------------------------------
-    def show_case(self, d: CaseDetail, f: CaseFacts) -> None:
-        kinds = {(e.kind, e.subject) for e in d.timeline}
+    def show_case(self, d: CaseDetail, f: CaseFacts, available: dict[str, Availability]) -> None:
         per = lambda fn: "<br>".join(f"<b>{_e(a.subject)}</b>: {fn(a)}" for a in f.allegations) or "No allegations."  # noqa: E731
-        self.texts["Recording and threshold"].setText(per(lambda a: "threshold met" if ("THRESHOLD", a.subject) in kinds
-                                                          else "no threshold decision yet"))
+        self.texts["Recording and threshold"].setText(per(
+            lambda a: f"threshold met on {day(a.threshold_met)}" if a.threshold_met else "no threshold decision yet"))
         self.texts["Restriction"].setText(per(lambda a: _restriction(a, f)))
-        self.texts["IOPC referral"].setText(per(lambda a: ("mandatory grounds: " + _e("; ".join(a.grounds)))
-                                                if a.grounds else "no mandatory grounds")
-                                            + ("<br>Referral recorded." if any(k == "IOPC_REFERRAL" for k, _ in kinds) else ""))
+        self.texts["IOPC referral"].setText(per(lambda a: ("mandatory grounds: " + _e("; ".join(
+            f"{human(g)}: {why}" for g, why in a.grounds))) if a.grounds else "no mandatory grounds")
+            + ("<br>Referral recorded." if f.referred else ""))
         body = human(f.body) if f.body else "not assigned yet"
         reasons = ("<br>Guidance wants an external investigation: " + _e("; ".join(f.external_reasons))) \
             if f.external_reasons else "<br>Force guidance does not require an external investigation."
@@ -121,45 +119,28 @@ class CaseActionPanels(QScrollArea):
         self.texts["Closure"].setText(f"Closed on {day(d.closed_date)}." if closed else
                                       ("Still to do: " + _e("; ".join(blockers)) if blockers else "Ready to close."))
         self._show_proposals(d)
-        self._enable(d, blockers)
+        self._enable(available)
 
     def _show_proposals(self, d: CaseDetail) -> None:
         """Each pending proposal under its panel: "Proposed, awaiting approval"."""
-        for p in cw.pending_on_case(self.ctx.uow(), self.ctx.user, d.id):
+        for p in actions.pending_on_case(self.ctx.uow(), self.ctx.user, d.id):
             box = self.groups.get(p.action)
             if box is None:
                 continue
             text = self.texts[box.title()]
             who = f" ({_e(p.subject)})" if p.subject else ""
-            text.setText(text.text() + f"<br><i>{_e(human_text(p.what))}{who} — Proposed, awaiting approval "
-                         f"(by {_e(p.proposed_by)}, {day(p.proposed_at.date())})</i>")
+            by = f" by {_e(human_text(p.awaiting))}" if p.awaiting else ""
+            text.setText(text.text() + f"<br><i>{_e(human_text(p.what))}{who} — Proposed, awaiting approval{by} "
+                         f"(proposed by {_e(p.proposed_by)}, {day(p.proposed_at.date())})</i>")
 
-    def _enable(self, d: CaseDetail, blockers: Sequence[str]) -> None:
-        closed = d.status != CaseStatus.OPEN.name
+    def _enable(self, available: dict[str, Availability]) -> None:
+        """Each button as `available_actions` says: enabled when the user may do (or propose) it;
+        the tooltip says why not, or who else signs in."""
         for key, button in self.buttons.items():
-            why = self._refusal(key)
-            if closed and key != "declare_association":
-                why = f"The case is {human(d.status).lower()}."
-            if key == "close_case" and not why and blockers:
-                why = "Cannot close yet: " + "; ".join(blockers)
-            if key == "end_assignment" and not why and not any(m.role in AssignmentRole.__members__ for m in d.team):
-                why = "No one is assigned to this case."
-            button.setEnabled(not why)
-            button.setToolTip(why or button.accessibleName())
-
-    def _refusal(self, key: str) -> str:
-        may = self.ctx.may
-        if key in DECIDING and not (may(Action.DECIDE) or may(Action.PROPOSE_DECISION)):
-            return "Your role cannot record or propose this decision."
-        if key in ("suspension_exception", "external_exception") and not may(Action.DECIDE):
-            return "A supervisor records this exception; the head of PSD approves it."
-        if key in EDITING and not may(Action.EDIT_CASE):
-            return "Your role cannot edit cases."
-        if key.startswith("iopc") and not may(Action.IOPC_RECORD):
-            return "Your role cannot record IOPC referrals and decisions."
-        if key in ("assign_member", "restrict_case", "end_assignment") and not may(Action.APPROVE):
-            return "Only supervisors and the head of PSD allocate the case team and restrict access."
-        return ""
+            a = available[key]
+            button.setEnabled(a.may or a.may_propose)
+            tip = a.why_not if not a.may else (a.second[0].upper() + a.second[1:] + "." if a.second else a.title)
+            button.setToolTip(human_text(tip))
 
     def focus(self, key: str) -> None:
         if key in self.groups:

@@ -14,13 +14,14 @@ from PySide6.QtWidgets import (
 
 from app.domain.enums import AssignmentRole
 from app.domain.permissions import Action
-from app.services import case_queries, installation
+from app.services import actions, case_queries, installation
+from app.services.actions import Availability
+from app.services.case_facts import CaseFacts, case_facts
 from app.services.case_queries import CaseDetail, VictimView
 from app.ui.context import AppContext
 from app.ui.dialogs.decision_actions import ActionCatalogue
 from app.ui.dialogs.decision_form import DecisionDialog
 from app.ui.errors import attempt
-from app.ui.sections.case_facts import CaseFacts, case_facts
 from app.ui.sections.case_panels import FOR_ITEM, CaseActionPanels
 from app.ui.dialogs.reveal import RevealContactDialog
 from app.ui.labels import day, human
@@ -51,6 +52,7 @@ class CaseView(QWidget):
         self.detail: CaseDetail | None = None
         self.focus_allegation: int | None = None
         self.rules: CaseFacts | None = None  # what the rules say about the case now
+        self.available: dict[str, Availability] = {}  # what the user may do next on it, and why not
         self.action_dialog: DecisionDialog | None = None
         self.panels = CaseActionPanels(ctx)
         self.panels.action_requested.connect(self.open_action)
@@ -101,7 +103,7 @@ class CaseView(QWidget):
         self.edit_victim_button = QPushButton("Edit victim…")
         self.edit_victim_button.setAccessibleName("Edit the selected victim")
         self.edit_victim_button.clicked.connect(self.edit_victim)
-        self.edit_victim_button.setVisible(self.ctx.may(Action.EDIT_CASE))
+        self.edit_victim_button.setVisible(actions.role_may(self.ctx.user, "edit_victim"))
         self.victim_table.selectionModel().currentRowChanged.connect(lambda *_: self._update_reveal())
         self.victim_table.activated.connect(lambda _i: self.edit_victim())
         top = QHBoxLayout()
@@ -128,7 +130,7 @@ class CaseView(QWidget):
         self.end_button = QPushButton("End assignment…")
         self.end_button.setAccessibleName("End the selected member's assignment")
         self.end_button.clicked.connect(self._end_selected)
-        self.end_button.setVisible(self.ctx.may(Action.APPROVE))
+        self.end_button.setVisible(actions.role_may(self.ctx.user, "end_assignment"))
         self.team_table.selectionModel().currentRowChanged.connect(lambda *_: self._update_team())
         return _tab(self.team_table, None, self.end_button)
 
@@ -153,8 +155,9 @@ class CaseView(QWidget):
         self.team.set_rows(d.team)
         for table in (self.allegation_table, self.victim_table, self.timeline_table, self.team_table):
             fit_columns(table, 300)
-        self.rules = case_facts(self.ctx.uow(), d.id)
-        self.panels.show_case(d, self.rules)
+        self.rules = case_facts(self.ctx.uow(), self.ctx.user, d.id)
+        self.available = actions.by_name(actions.available_actions(self.ctx.uow(), self.ctx.user, d.id))
+        self.panels.show_case(d, self.rules, self.available)
         if d.team:
             self.team_table.selectRow(0)
         self._update_team()
@@ -188,9 +191,11 @@ class CaseView(QWidget):
         d, f = self.detail, self.rules
         if d is None or f is None:
             return None
-        spec = getattr(ActionCatalogue(self.ctx, d, f, self.names), key)(self.focus_allegation, **chosen)
+        spec = ActionCatalogue(self.ctx, d, f, self.names, self.available).spec(key, self.focus_allegation, **chosen)
         dialog = DecisionDialog(self.ctx, spec, self)
-        dialog.recorded.connect(lambda _r: self._recorded(f"{spec.title}: recorded on {d.reference}."))
+        dialog.recorded.connect(lambda result: self._recorded(
+            f"{spec.title}: proposed for approval on {d.reference}." if isinstance(result, actions.Proposed)
+            else f"{spec.title}: recorded on {d.reference}."))
         dialog.reload_requested.connect(self.reload)
         dialog.finished.connect(lambda _r: setattr(self, "action_dialog", None))
         self.action_dialog = dialog
@@ -198,7 +203,8 @@ class CaseView(QWidget):
         return dialog
 
     def _recorded(self, what: str) -> None:
-        """Reload the case, and say in the status bar what was just saved (the dialog has closed)."""
+        """Reload the case, and say in the status bar what was just saved — recorded, or proposed
+        for approval (the dialog has closed)."""
         self.reload()
         window = self.window()
         if isinstance(window, QMainWindow):
@@ -216,6 +222,7 @@ class CaseView(QWidget):
     def clear(self) -> None:
         self.detail = None
         self.rules = None
+        self.available = {}
         for model in (self.allegations, self.victims, self.timeline, self.team):
             model.set_rows([])
 
@@ -235,9 +242,10 @@ class CaseView(QWidget):
         revealed = v is not None and bool(self.victims.data(self.victim_table.currentIndex(), VictimRoles.REVEALED))
         self.reveal_button.setVisible(self.detail is not None and not self.detail.victim_details_withheld)
         self.reveal_button.setEnabled(v is not None and v.has_contact_details and not revealed)
-        editing = self.panels.buttons["add_victim"]  # the same role and case-state checks as adding one
-        self.edit_victim_button.setEnabled(v is not None and editing.isEnabled())
-        self.edit_victim_button.setToolTip(editing.toolTip() if not editing.isEnabled() else
+        editing = self.available.get("edit_victim")
+        allowed = editing is not None and editing.may
+        self.edit_victim_button.setEnabled(v is not None and allowed)
+        self.edit_victim_button.setToolTip((editing.why_not or "") if editing is not None and not allowed else
                                            "Edit the selected victim (Enter)" if v else "Select a victim")
 
     def edit_victim(self) -> DecisionDialog | None:
@@ -287,7 +295,8 @@ class CaseView(QWidget):
         e = self.timeline.data(current, RowRoles.ROW) if current.isValid() else None
         if e is None:
             return
-        first = f"{human(e.kind)}, effective {day(e.effective_date)}, {decided_text(e)}" + \
+        first = f"{human(e.kind)}, effective {day(e.effective_date)}, " + \
+            (f"proposed by {e.proposed_by}, " if e.proposed_by else "") + decided_text(e) + \
             (f", approved by {e.approved_by}" if e.approved_by else "")
         lines = [f"{label.capitalize()}: {detail_text(text, self.names)}" for label, text in e.details]
         if e.rationale:

@@ -5,22 +5,24 @@ whole force's, filtered by team. The queue is derived by app.services.queue in a
 opening an item asks the main window for the place where it is completed.
 
 Proposed decisions are a list of their own below the due items (the queue's item kinds are a
-fixed contract): a supervisor's "Awaiting your approval" with Approve… and Reject…; an
-investigator's own proposals, awaiting approval or rejected with the reason, with Withdraw."""
+fixed contract): a supervisor's "Awaiting your approval" with Approve… and Reject… (whether they
+may approve each, and whose approval it awaits, the service says); everyone's own proposals,
+awaiting approval or rejected with the reason, with Withdraw."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QHBoxLayout, QLabel, QMainWindow, QPushButton, QVBoxLayout, QWidget,
+)
 
 from app.domain.enums import Role
 from app.domain.errors import ExpectedError
 from app.domain.permissions import Action
-from app.services import casework as cw
-from app.services import queue
-from app.services.casework import ProposalView
+from app.services import actions, queue
+from app.services.actions import ProposalView
 from app.services.queue import QueueItem
 from app.ui.context import AppContext, Change
 from app.ui.dialogs.decision_approver import ProposalDialog
@@ -36,6 +38,7 @@ from app.ui.workers import CancelToken, Task
 
 HINT = "Overdue items come first, marked OVERDUE in red. Open an item (Enter or double-click) to complete it."
 
+STATUS_MS = 10_000  # how long the status bar says what was just done
 MOST_URGENT_CASES = 1000  # cases derived for My work, earliest next due date first
 
 
@@ -130,7 +133,7 @@ class MyWorkSection(Section):
 
     def load_proposals(self) -> None:
         try:
-            rows = cw.pending_for(self.ctx.uow(), self.ctx.user)
+            rows = actions.pending_for(self.ctx.uow(), self.ctx.user)
         except ExpectedError as exc:
             rows = []
             self._say(exc.message)
@@ -153,9 +156,10 @@ class MyWorkSection(Section):
 
     def _enable_proposals(self) -> None:
         p = self.selected_proposal()
-        theirs = p is not None and p.status == "PENDING" and p.proposed_by_id != self.ctx.user.id
-        self.approve_button.setEnabled(theirs)
-        self.reject_button.setEnabled(theirs)
+        self.approve_button.setEnabled(p is not None and p.yours_to_approve)
+        self.approve_button.setToolTip("Select a proposal" if p is None else "Approve the selected proposal"
+                                       if p.yours_to_approve else f"Awaiting approval by {human_text(p.awaiting)}")
+        self.reject_button.setEnabled(p is not None and p.yours_to_reject)
         self.withdraw_button.setEnabled(p is not None and p.status == "PENDING" and p.proposed_by_id == self.ctx.user.id)
         self.withdraw_button.setVisible(any(r.proposed_by_id == self.ctx.user.id for r in self.proposals.rows()))
 
@@ -165,20 +169,29 @@ class MyWorkSection(Section):
             return None
         dialog = ProposalDialog(self.ctx, p, approving=approving, parent=self)
         dialog.finished.connect(lambda _r: setattr(self, "proposal_dialog", None))
+        done = "approved: the decision is recorded" if approving else "rejected"
+        dialog.decided.connect(lambda _r: self._status(f"{p.case_ref}: {human_text(p.what)} — {done}."))
         self.proposal_dialog = dialog
         dialog.open()
         return dialog
+
+    def _status(self, text: str) -> None:
+        """Say in the window's status bar what was just done (the dialog has closed)."""
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text, STATUS_MS)
 
     def _withdraw(self) -> None:
         p = self.selected_proposal()
         if p is None:
             return
         try:
-            cw.withdraw(self.ctx.uow(), self.ctx.user, p.id)
+            actions.withdraw(self.ctx.uow(), self.ctx.user, p.id)
         except ExpectedError as exc:
             self._say(human_text(exc.message))
             return
         self._say("")
+        self._status(f"{p.case_ref}: {human_text(p.what)} — proposal withdrawn.")
         self.ctx.notify(Change.CASES)
 
     # -- loading ----------------------------------------------------------------------------
