@@ -63,6 +63,39 @@ TABLE: dict[Action, frozenset[Role]] = {
 }
 
 
+# Each case action of the registry (app.services.actions.catalogue), by name, and who may take it:
+# the services check this, the registry shows it. None: anyone who may see the case (a user's own
+# declaration of association).
+CASE_ACTIONS: dict[str, Action | None] = {
+    "recording": Action.EDIT_CASE,
+    "threshold": Action.DECIDE,
+    "severity": Action.DECIDE,
+    "restriction": Action.DECIDE,
+    "restriction_review": Action.DECIDE,
+    "suspension_exception": Action.DECIDE,
+    "arrest": Action.EDIT_CASE,
+    "criminal_outcome": Action.DECIDE,
+    "iopc_referral": Action.IOPC_RECORD,
+    "iopc_decision": Action.IOPC_RECORD,
+    "investigating_body": Action.DECIDE,
+    "external_exception": Action.DECIDE,
+    "external_progress": Action.EDIT_CASE,
+    "misconduct_outcome": Action.DECIDE,
+    "list_notification": Action.DECIDE,
+    "vetting_review": Action.DECIDE,
+    "pcc_report": Action.DECIDE,
+    "victim_update": Action.EDIT_CASE,
+    "close_case": Action.DECIDE,
+    "add_victim": Action.EDIT_CASE,
+    "edit_victim": Action.EDIT_CASE,
+    "add_allegation": Action.EDIT_CASE,
+    "assign_member": Action.ALLOCATE,
+    "end_assignment": Action.ALLOCATE,
+    "restrict_case": Action.ALLOCATE,
+    "declare_association": None,
+}
+
+
 def allowed(user: User, action: Action) -> bool:
     return bool(user.roles & TABLE[action])
 

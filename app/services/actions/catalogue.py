@@ -21,7 +21,7 @@ from app.domain.enums import (
     VictimRelationship, VictimWorkforce,
 )
 from app.domain.errors import InvalidInput, NotFound
-from app.domain.permissions import Action, allowed
+from app.domain.permissions import CASE_ACTIONS, Action, allowed
 from app.domain.records import User
 from app.domain.workflow import Approval, ExternalEvent
 from app.persistence.models import CaseRow
@@ -42,7 +42,6 @@ Ready = Callable[[CaseState], str | None]
 class CaseAction:
     name: str
     title: str
-    permission: Action | None  # None: anyone who may see the case (a user's own declaration)
     args: tuple[Arg, ...]
     call: Call  # (uow, actor, case_id, read arguments, approver, expected_version) -> the service's result
     approval: Approval | None = None  # the approval a rule may need
@@ -50,6 +49,11 @@ class CaseAction:
     proposable: bool = False  # a supervisor's decision an investigator may propose, or a decider submit for approval
     ready: Ready | None = None  # why not now, from the case's state (None: it can be tried)
     referral: bool = False  # the IOPC liaison's reach to refer a case not yet referred
+
+    @property
+    def permission(self) -> Action | None:
+        """Who may (DOMAIN.md §7): app.domain.permissions.CASE_ACTIONS; None: anyone who may see the case."""
+        return CASE_ACTIONS[self.name]
 
     def read(self, given: Mapping[str, Any]) -> dict[str, Any]:
         return read_all(self.title, self.args, given)
@@ -146,101 +150,101 @@ def _correction(a: Arg) -> Arg:
 def _actions() -> tuple[CaseAction, ...]:
     return (
         # -- recording, threshold, severity (DOMAIN.md §3.1, §3.2) ------------------------------
-        CaseAction("recording", "Recording", Action.EDIT_CASE, (
+        CaseAction("recording", "Recording", (
             WHOLE_CASE, Arg("recordable", read_bool, "no: not recordable (needs a rationale and approval)"),
             Arg("case_type", read_enum(CaseType), "COMPLAINT, CONDUCT_MATTER or RECORDABLE_CONDUCT_MATTER"),
             RATIONALE, ON), _service(cw.record_recording, approver=True),
             approval=wf.NOT_RECORDABLE, approval_for=_recording_approval, proposable=True),
-        CaseAction("threshold", "Threshold for investigation", Action.DECIDE, (
+        CaseAction("threshold", "Threshold for investigation", (
             ALLEGATION, Arg("met", read_bool, "yes (default) or no"), RATIONALE, ON),
             _service(cw.record_threshold, ("allegation_id",), approver=True), proposable=True),
-        CaseAction("severity", "Severity assessment", Action.DECIDE, (
+        CaseAction("severity", "Severity assessment", (
             Arg("severity", read_enum(Severity), "NO_MISCONDUCT, MISCONDUCT or GROSS_MISCONDUCT", required=True),
             WHOLE_CASE, RATIONALE, ON), _service(cw.record_severity, ("severity",), approver=True), proposable=True),
         # -- restriction (§3.2) -----------------------------------------------------------------
-        CaseAction("restriction", "Restriction decision", Action.DECIDE, (
+        CaseAction("restriction", "Restriction decision", (
             ALLEGATION, Arg("options", read_enums(RestrictionOption), "the measures, or NO_RESTRICTION", required=True),
             CONDITIONS, RATIONALE, Arg("options_considered", read_enums(RestrictionOption), "options considered"), ON),
             _service(cw.record_restriction, ("allegation_id", "options"), approver=True),
             approval=wf.NO_RESTRICTION, approval_for=_restriction_approval, proposable=True),
-        CaseAction("restriction_review", "Restriction review", Action.DECIDE, (
+        CaseAction("restriction_review", "Restriction review", (
             ALLEGATION, Arg("outcome", read_enum(ReviewOutcome), "CONTINUE, VARY or LIFT", required=True),
             Arg("options", read_enums(RestrictionOption), "VARY: the complete new set of measures"),
             CONDITIONS, RATIONALE, ON),
             _service(cw.record_restriction_review, ("allegation_id", "outcome"), approver=True), proposable=True,
             ready=state.measures_in_force),
-        CaseAction("suspension_exception", "Not suspending after charge or arrest", Action.DECIDE, (
+        CaseAction("suspension_exception", "Not suspending after charge or arrest", (
             ALLEGATION, _text("rationale", "the exceptional circumstances (required by the rule)"), ON),
             _service(cw.record_suspension_exception, ("allegation_id",), approver=True, unless_given={"rationale": None}),
             approval=wf.NO_SUSPENSION, proposable=True, ready=state.suspension_outstanding),
         # -- criminal track ---------------------------------------------------------------------
-        CaseAction("arrest", "Arrest", Action.EDIT_CASE, (
+        CaseAction("arrest", "Arrest", (
             ALLEGATION, _text("offence", "the offence (required by the rule)"),
             Arg("da_or_sexual_offence", read_bool, "a domestic-abuse or sexual offence (default yes)"), ON),
             _service(cw.record_arrest, ("allegation_id",), unless_given={"offence": ""}), ready=state.criminal),
-        CaseAction("criminal_outcome", "Criminal outcome", Action.DECIDE, (
+        CaseAction("criminal_outcome", "Criminal outcome", (
             ALLEGATION, Arg("outcome", read_enum(CriminalOutcome), "e.g. CHARGED, CONVICTED", required=True),
             _text("offence", "the offence"), Arg("da_related", read_bool, "domestic-abuse related (default yes)"),
             Arg("indictable_only", read_bool, "an indictable-only offence"), _text("sentence", "the sentence"), ON),
             _service(cw.record_criminal_outcome, ("allegation_id", "outcome"), approver=True), proposable=True,
             ready=state.criminal),
         # -- IOPC and investigating body (§3.3) -------------------------------------------------
-        CaseAction("iopc_referral", "IOPC referral", Action.IOPC_RECORD, (
+        CaseAction("iopc_referral", "IOPC referral", (
             WHOLE_CASE, Arg("on", read_date, "the date sent (default today)"), _text("iopc_reference", "the IOPC's reference"),
             Arg("extra_grounds", read_enums(MandatoryGround), "further mandatory grounds"), RATIONALE),
             _service(cw.record_iopc_referral), referral=True),
-        CaseAction("iopc_decision", "IOPC decision", Action.IOPC_RECORD, (
+        CaseAction("iopc_decision", "IOPC decision", (
             Arg("decision", read_enum(IopcDecision), "the IOPC's decision", required=True), WHOLE_CASE, ON,
             _text("iopc_reference", "the IOPC's reference")),
             _service(cw.record_iopc_decision, ("decision",)), ready=state.referred),
-        CaseAction("investigating_body", "Investigating body", Action.DECIDE, (
+        CaseAction("investigating_body", "Investigating body", (
             _text("body", "HOME, IOPC or another force's code (required by the rule)"), WHOLE_CASE, ON),
             _service(cw.assign_investigating_body, ("body",), approver=True, unless_given={"body": ""}), proposable=True),
-        CaseAction("external_exception", "In-force investigation against guidance", Action.DECIDE, (
+        CaseAction("external_exception", "In-force investigation against guidance", (
             _text("rationale", "why the home force investigates (required by the rule)"), ON),
             _service(cw.record_external_investigation_exception, approver=True, unless_given={"rationale": None}),
             approval=wf.HOME_AGAINST_GUIDANCE, proposable=True, ready=state.guidance_applies),
-        CaseAction("external_progress", "External investigation progress", Action.EDIT_CASE, (
+        CaseAction("external_progress", "External investigation progress", (
             Arg("event", read_enum(ExternalEvent), "REQUESTED, ACCEPTED, HANDED_OVER or RETURNED", required=True),
             ON, _text("reference", "the other body's reference"), WHOLE_CASE),
             _service(cw.record_external_progress, ("event",)), ready=state.external_body),
         # -- outcomes, notifications, reports (§3.4) --------------------------------------------
-        CaseAction("misconduct_outcome", "Misconduct outcome", Action.DECIDE, (
+        CaseAction("misconduct_outcome", "Misconduct outcome", (
             ALLEGATION, Arg("outcome", read_enum(MisconductOutcome), "the next misconduct-track value", required=True),
             Arg("final_written_warning_in_force", read_bool, "a final written warning is in force"),
             Arg("multiple_unconnected_incidents", read_bool, "the finding rests on several unconnected incidents"),
             RATIONALE, ON),
             _service(cw.record_misconduct_outcome, ("allegation_id", "outcome"), approver=True), proposable=True),
-        CaseAction("list_notification", "Barred or Advisory List notification", Action.DECIDE, (
+        CaseAction("list_notification", "Barred or Advisory List notification", (
             Arg("person_id", read_int, "the subject (their number: see 'case timeline')", required=True),
             Arg("list_status", read_enum(ListStatus), "BARRED or ADVISORY", required=True),
             _text("reference", "the College's reference"), ON),
             _service(cw.record_list_notification, ("person_id", "list_status"), approver=True), proposable=True),
-        CaseAction("vetting_review", "Vetting review", Action.DECIDE, (
+        CaseAction("vetting_review", "Vetting review", (
             Arg("person_id", read_int, "the subject (their number: see 'case timeline')", required=True),
             _text("result", "the result of the review (required by the rule)"), ON),
             _service(cw.record_vetting_review, ("person_id",), approver=True, unless_given={"result": ""}),
             proposable=True),
-        CaseAction("pcc_report", "Report to the local policing body", Action.DECIDE, (
+        CaseAction("pcc_report", "Report to the local policing body", (
             Arg("on", read_date, "the date sent (default today)"),),
             _service(cw.record_pcc_report, approver=True), proposable=True),
-        CaseAction("victim_update", "Victim update", Action.EDIT_CASE, (
+        CaseAction("victim_update", "Victim update", (
             _text("victim_ref", "the victim's reference", required=True), ON,
             _text("method", "visit, telephone call, letter, email")),
             _service(cw.record_victim_update, ("victim_ref",))),
-        CaseAction("close_case", "Close the case", Action.DECIDE, (Arg("on", read_date, "the closing date"),),
+        CaseAction("close_case", "Close the case", (Arg("on", read_date, "the closing date"),),
                    _service(cw.close_case, approver=True), proposable=True, ready=state.closable),
         # -- the case record --------------------------------------------------------------------
-        CaseAction("add_victim", "Add a victim", Action.EDIT_CASE, (
+        CaseAction("add_victim", "Add a victim", (
             _text("reference", "the victim's pseudonymous reference", required=True),
             Arg("relationship", read_enum(VictimRelationship), "relationship to the subject", required=True),
             *_VICTIM_ARGS), _built(cw.add_victim, lambda a: cw.VictimInput(**a))),
-        CaseAction("edit_victim", "Edit a victim", Action.EDIT_CASE, (
+        CaseAction("edit_victim", "Edit a victim", (
             _text("victim_ref", "the victim's reference", required=True),
             Arg("relationship", read_enum(VictimRelationship), "relationship to the subject"),
             *(_correction(a) for a in _VICTIM_ARGS)),
             _built(cw.update_victim, lambda a: cw.VictimUpdate(**a), ("victim_ref",))),
-        CaseAction("add_allegation", "Add an allegation", Action.EDIT_CASE, (
+        CaseAction("add_allegation", "Add an allegation", (
             _text("subject_staff_number", "the subject's staff number", required=True),
             Arg("victim_refs", read_texts, "the victims' references", required=True),
             Arg("abuse_types", read_enums(AbuseType), "at least one abuse type", required=True),
@@ -252,19 +256,19 @@ def _actions() -> tuple[CaseAction, ...]:
             _built(cw.add_allegation, lambda a: cw.AllegationInput(**{
                 **a, **{k: frozenset(a[k]) for k in ("abuse_types", "aggravating_features", "breaches") if k in a}}))),
         # -- team and access (§3.3, §7) ---------------------------------------------------------
-        CaseAction("assign_member", "Assign to the case team", Action.ALLOCATE, (
+        CaseAction("assign_member", "Assign to the case team", (
             _text("username", "the user to assign", required=True),
             Arg("role", read_enum(AssignmentRole), "INVESTIGATOR, DECISION_MAKER or DASH_ASSESSOR", required=True),
             Arg("declared_no_prior_connection", read_bool, "they declared no prior connection", required=True)),
             _service(cw.assign_member, ("username", "role", "declared_no_prior_connection"))),
-        CaseAction("end_assignment", "End an assignment", Action.ALLOCATE, (
+        CaseAction("end_assignment", "End an assignment", (
             _text("username", "the member", required=True),
             Arg("role", read_enum(AssignmentRole), "their role on the case", required=True),
             _text("reason", "why")), _service(cw.end_assignment, ("username", "role")), ready=state.someone_assigned),
-        CaseAction("restrict_case", "Restrict to named users", Action.ALLOCATE, (
+        CaseAction("restrict_case", "Restrict to named users", (
             Arg("usernames", read_texts, "the users named on the case", required=True),),
             _service(cw.restrict_case, ("usernames",))),
-        CaseAction("declare_association", "Declare my association", None, (
+        CaseAction("declare_association", "Declare my association", (
             _text("associate_staff_number", "the colleague you are connected to"),
             _text("victim_ref", "or the victim you are connected to"), _text("note", "a short note")),
             _declare, ready=state.linked_to_register),
@@ -272,6 +276,7 @@ def _actions() -> tuple[CaseAction, ...]:
 
 
 ACTIONS: dict[str, CaseAction] = {a.name: a for a in _actions()}
+assert ACTIONS.keys() == CASE_ACTIONS.keys(), "every case action has its permission in app.domain.permissions"
 
 
 def action(name: str) -> CaseAction:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.enums import AccessOperation, DecisionKind, Role
 from app.domain.errors import ConflictError, NotFound, PermissionDenied
-from app.domain.permissions import Action, allowed, require
+from app.domain.permissions import CASE_ACTIONS, Action, allowed, require
 from app.domain.policy import PolicySet
 from app.domain.records import CaseSnapshot, Decision, User
 from app.domain.workflow import Act
@@ -101,14 +101,11 @@ class CaseWrite:
 # ---- who may write, and who is who ---------------------------------------------------------------
 
 def permission_of(name: str) -> Action:
-    """Who may take case action `name`: its permission in the registry of case actions
-    (app.services.actions.catalogue), which every casework service checks."""
-    from app.services.actions.catalogue import ACTIONS  # late: the registry refers to these services
-
-    permission = ACTIONS[name].permission
+    """Who may take case action `name` (app.domain.permissions.CASE_ACTIONS, which the registry of
+    case actions in app.services.actions shows too), checked by every casework service."""
+    permission = CASE_ACTIONS[name]
     assert permission is not None, name
     return permission
-
 
 
 def current_user(session: Session, user: User, what: str) -> User:
