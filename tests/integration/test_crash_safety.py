@@ -40,7 +40,7 @@ def _install_stall(ready: Path) -> None:
 
     def note(state: ORMExecuteState) -> None:
         table = getattr(state.statement, "table", None)
-        if table is not None and table.name == "access_log_head":
+        if table is not None and table.name == "access_log":
             state.session.info["logged"] = True
 
     def stall(session: Session) -> None:

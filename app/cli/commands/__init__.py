@@ -3,10 +3,10 @@ services and prints; a new area adds its module to AREAS."""
 
 from __future__ import annotations
 
-from app.cli.commands import admin, data, records, reports
+from app.cli.commands import admin, data, database, records, reports
 from app.cli.commands.base import Sub
 
-AREAS = (admin, data, reports, records)
+AREAS = (admin, database, data, reports, records)
 
 
 def register(sub: Sub, roles: list[str]) -> None:
