@@ -181,19 +181,25 @@ def append(path: Path, checkpoint: Checkpoint, *, durable: bool = False) -> None
     append_private(path, checkpoint.line(), durable=durable)
 
 
-def last_in(path: Path) -> Checkpoint | None:
-    """The file's last well-formed line (read from its end: the file grows with every action)."""
+def last_signed_by(path: Path, key: str) -> Checkpoint | None:
+    """The file's last well-formed line signed by `key`, read backwards from the end (the file grows
+    with every action; the line sought is nearly always in the last few kilobytes)."""
     try:
-        with path.open("rb") as fh:
-            start = max(0, fh.seek(0, os.SEEK_END) - 8192)
-            fh.seek(start)
-            tail = fh.read().splitlines()
+        fh = path.open("rb")
     except FileNotFoundError:
         return None
-    for raw in reversed(tail[1:] if start else tail):  # a chunk read from the middle starts mid-line
-        found = parse_line(raw)
-        if isinstance(found, Checkpoint):
-            return found
+    with fh:
+        end, carry = fh.seek(0, os.SEEK_END), b""
+        while end > 0:
+            start = max(0, end - 65536)
+            fh.seek(start)
+            lines = (fh.read(end - start) + carry).split(b"\n")
+            carry, complete = (lines[0], lines[1:]) if start else (b"", lines)
+            for raw in reversed(complete):
+                found = parse_line(raw) if raw.strip() else None
+                if isinstance(found, Checkpoint) and found.key == key and found.signature_valid():
+                    return found
+            end = start
     return None
 
 
@@ -265,17 +271,21 @@ def current_head(session: Session) -> tuple[str, int, str] | None:
 
 
 def at_sign_in(session: Session) -> None:
-    """A sign-in checkpoints the head, unless the log no longer extends this workstation's last
-    checkpoint of it (then it would sign a rewritten log: it warns, and `audit verify` will say what)."""
+    """A sign-in checkpoints the head, provided the log still extends this key's last checkpoint in
+    the file. It never signs a log it cannot check so: not when the file has no checkpoint of this
+    key (it may have been replaced), nor when the log no longer matches (it warns; `audit verify`
+    says what happened). A workstation's first checkpoint comes from its first action instead."""
     head = current_head(session)
     path = checkpoint_path(session.get_bind().url)
-    if head is None or path is None:
+    key = stored_key()
+    if head is None or path is None or key is None:
         return
-    previous = last_in(path)
-    if previous is not None and previous.log == head[0]:
-        stored = session.scalar(select(AccessLogRow.hash).where(AccessLogRow.seq == previous.size))
-        if stored != previous.head:
-            log.warning("The access log no longer matches this workstation's last signed checkpoint (entry %s): "
-                        "entries may have been removed or rewritten. Run `ppda-tracker audit verify`.", previous.size)
-            return
+    previous = last_signed_by(path, key.public)
+    if previous is None:
+        return
+    stored = session.scalar(select(AccessLogRow.hash).where(AccessLogRow.seq == previous.size))
+    if previous.log != head[0] or stored != previous.head:
+        log.warning("The access log does not match this workstation's last signed checkpoint (entry %s): entries "
+                    "were removed or rewritten. Run `ppda-tracker audit verify`.", previous.size)
+        return
     write(session, *head, what="sign-in")

@@ -109,10 +109,9 @@ def judge(chain: VerifyResult, book: Book, anchors: frozenset[str], has_accounts
                     "the file may have been replaced.")
     if not live:
         return _unanchored(chain, book)
-    for c in sorted(live, key=lambda c: c.size):
-        problem = _contradiction(chain, c)
-        if problem:
-            return _bad(chain, problem, c.size)
+    problem = _contradiction(chain, live)
+    if problem:
+        return _bad(chain, *problem)
     latest = max(live, key=lambda c: (c.size, c.at))
     newer = (f"; entries {latest.size + 1} to {chain.entries} are newer than it" if chain.entries > latest.size else "")
     released = len(book.checkpoints) - len(live)
@@ -125,20 +124,29 @@ def judge(chain: VerifyResult, book: Book, anchors: frozenset[str], has_accounts
         log_id=chain.log_id, checkpoints=len(live))
 
 
-def _contradiction(chain: VerifyResult, c: Checkpoint) -> str | None:
-    signed = f"the checkpoint signed on {_when(c)} ({c.origin})"
+def _contradiction(chain: VerifyResult, live: list[Checkpoint]) -> tuple[str, int] | None:
+    """What the log does that the checkpoints say it did not: the most telling first (a new first
+    entry, then the most entries removed, then the earliest re-hashed position)."""
     if chain.entries == 0:
-        return f"The access log is empty, but {signed} records {c.size} entries: the log was emptied."
-    if c.log != chain.log_id:
-        return (f"The access log's first entry is not the one {signed} was made for: the log was rewritten from "
-                "its first entry (or the checkpoint file belongs to another database).")
-    if c.size > chain.entries:
-        return (f"The access log has {chain.entries} entries, but {signed} records {c.size}: entries "
-                f"{chain.entries + 1} to {c.size} were removed.")
-    if chain.hashes.get(c.size) != c.head:
-        return (f"Entries up to {c.size} differ from those in {signed}: entries were changed, inserted, reordered "
-                "or removed and the chain was re-hashed.")
+        c = max(live, key=lambda c: c.size)
+        return f"The access log is empty, but {_signed(c)} records {c.size} entries: the log was emptied.", 1
+    foreign = [c for c in live if c.log != chain.log_id]
+    if foreign:
+        return (f"The access log's first entry is not the one {_signed(foreign[0])} was made for: the log was "
+                "rewritten from its first entry (or the checkpoint file belongs to another database).", 1)
+    longest = max(live, key=lambda c: c.size)
+    if longest.size > chain.entries:
+        return (f"The access log has {chain.entries} entries, but {_signed(longest)} records {longest.size}: entries "
+                f"{chain.entries + 1} to {longest.size} were removed.", chain.entries + 1)
+    for c in sorted(live, key=lambda c: c.size):
+        if chain.hashes.get(c.size) != c.head:
+            return (f"Entries up to {c.size} differ from those in {_signed(c)}: entries were changed, inserted, "
+                    "reordered or removed and the chain was re-hashed.", c.size)
     return None
+
+
+def _signed(c: Checkpoint) -> str:
+    return f"the checkpoint signed on {_when(c)} ({c.origin})"
 
 
 def _unanchored(chain: VerifyResult, book: Book) -> VerifyResult:
