@@ -58,13 +58,14 @@ class CliSession:
             password = getpass.getpass(f"Password for {name}: ")
         return users.authenticate(uow, name, password)
 
-    def administrator(self, command: str) -> User:
-        """The --user, signed in, who must be an administrator to run `command`."""
+    def administrator(self, command: str, uow: UnitOfWork | None = None) -> User:
+        """The --user, signed in (to the database of `uow`, by default this one), who must be an
+        administrator to run `command`."""
         from app.services.database_admin import require_administrator
 
         if not self.settings.user:
             raise InvalidInput(f"`{command}` needs an administrator's sign-in: --user NAME (or PPDA_USER).")
-        actor = self.user()
+        actor = self.authenticate_in(uow or self.uow())
         require_administrator(actor, command)
         return actor
 

@@ -93,7 +93,7 @@ def cmd_db_restore(s: CliSession, a: argparse.Namespace) -> int:
     path, key = s.sqlite_file()
     backup = a.backup if a.backup.exists() else migrate.backup_folder(path) / a.backup.name
     current = s.damaged_or_database()
-    done = database_admin.restore(path, key, current, backup, s.authenticate_in)
+    done = database_admin.restore(path, key, current, backup, lambda uow: s.administrator("db restore", uow))
     s.forget_database()
     print(f"Restored {done.source.name} (schema {done.schema}). The database it replaced was backed up first: "
           f"{done.replaced}. The restore is in the access log and signed in its checkpoint file.")
