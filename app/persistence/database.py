@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.errors import DatabaseVersionError, SecretUnavailable
 from app.persistence.private_files import create_private_file
-from app.persistence.problems import DatabaseProblem, Problem, classify
+from app.persistence.problems import DatabaseProblem, Problem
 from app.persistence.secrets import SecretStore
 
 log = logging.getLogger(__name__)
@@ -96,6 +98,8 @@ def _open_sqlite(parsed: URL, secrets: SecretStore, encrypt_key: str | None) -> 
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         refuse_damaged_file(path)
+        if not is_encrypted_file(path):
+            refuse_unreadable_or_foreign(path)
         create_private_file(path)  # a new database is 0600 from its first byte (its -wal and -shm follow)
         if encrypt_key is not None or is_encrypted_file(path):
             key = encrypt_key if encrypt_key is not None else sqlcipher_key(path, secrets)
@@ -106,8 +110,6 @@ def _open_sqlite(parsed: URL, secrets: SecretStore, encrypt_key: str | None) -> 
     db = Database(engine, _session_factory(engine), url, encrypted)
     if encrypted:
         _check_key(db)
-    elif path is not None:
-        _check_readable(db, path)
     return db
 
 
@@ -146,19 +148,26 @@ def _expected_size(path: Path) -> int | None:
     return page_size * pages if valid and pages else None
 
 
-def _check_readable(db: Database, path: Path) -> None:
-    """Read the schema once: a damaged first page or schema is refused at start, with a message."""
+def refuse_unreadable_or_foreign(path: Path) -> None:
+    """Read a plain SQLite file's schema once, read-only (before any connection could switch it to
+    WAL): a damaged first page or schema, or another program's tables, are refused with a message
+    and the file is left exactly as it was."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
     try:
-        with db.engine.connect() as conn:
-            conn.execute(text("SELECT count(*) FROM sqlite_master"))
-    except DatabaseError as exc:
-        db.dispose()
-        kind = classify(exc)
-        if kind not in (None, Problem.DAMAGED):
-            raise DatabaseProblem(kind) from None
-        raise DatabaseProblem(Problem.DAMAGED, (
-            f"{path} cannot be read as an SQLite database: it is damaged. It was not changed. Restore a backup "
-            "(`ppda-tracker db backups`, `ppda-tracker db restore FILE`).")) from None
+        with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)) as conn:
+            tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    except sqlite3.Error as exc:
+        text_ = str(exc).lower()
+        if "malformed" in text_ or "not a database" in text_:
+            raise DatabaseProblem(Problem.DAMAGED, (
+                f"{path} cannot be read as an SQLite database: it is damaged. It was not changed. Restore a backup "
+                "(`ppda-tracker db backups`, `ppda-tracker db restore FILE`).")) from None
+        return  # busy, or no right to read it read-only here: the connection that follows says so
+    if tables and "alembic_version" not in tables:
+        raise DatabaseVersionError(
+            f"{path} is an SQLite database of another program ({', '.join(sorted(tables)[:3])}…), not a PPDA "
+            "Tracker database. It was not changed; give another file.")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
