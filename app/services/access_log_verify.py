@@ -9,7 +9,9 @@ auditor's copy of it):
   differs from its head;
 - the log rewritten from its first entry: the log id differs;
 - an emptied log: no entries where checkpoints (or the database's user accounts) say there were.
-A line of the file that was altered or forged fails its signature. A restore from a backup rolls
+A line that disagrees with the log is believed only if its signature verifies (otherwise it is
+reported as an altered or forged line); a line that agrees needs no check, as it can only confirm
+what the chain shows, so verification reads a file of a million lines in seconds. A restore from a backup rolls
 the log back on purpose: its signed "restore" checkpoint releases the earlier checkpoints of the
 same key that the restored log no longer reaches (docs/security.md).
 """
@@ -37,6 +39,13 @@ class Book:
     looked: list[Path]  # the files read (or looked for)
     checkpoints: list[Checkpoint] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    _valid: dict[str, bool] = field(default_factory=dict)
+
+    def valid(self, c: Checkpoint) -> bool:
+        """Whether the line's signature verifies (checked once, and only when it matters)."""
+        if c.origin not in self._valid:
+            self._valid[c.origin] = c.signature_valid()
+        return self._valid[c.origin]
 
     def where(self) -> str:
         named = [f"{p}{'' if p.exists() else ' (no such file)'}" for p in self.looked]
@@ -63,8 +72,6 @@ def _read(path: Path, book: Book) -> None:
             found = checkpoints.parse_line(raw, origin)
             if isinstance(found, str):
                 book.problems.append(f"{origin} {found}")
-            elif not found.signature_valid():
-                book.problems.append(f"{origin}: its signature does not verify (the line was altered or forged)")
             else:
                 book.checkpoints.append(found)
 
@@ -83,10 +90,11 @@ def verify(uow: UnitOfWork, against: Sequence[Path], trusted: Sequence[str]) -> 
     return replace(verdict, message=verdict.message + _keys_note(book, anchors, local.public if local else None))
 
 
-def effective(found: list[Checkpoint]) -> list[Checkpoint]:
+def effective(book: Book) -> list[Checkpoint]:
     """The checkpoints still binding: a signed restore releases the earlier checkpoints of its own
     key that the restored log no longer reaches (a forged restore, by another key, releases none)."""
-    markers = [c for c in found if c.event == "restore"]
+    found = book.checkpoints
+    markers = [c for c in found if c.event == "restore" and book.valid(c)]
 
     def released(c: Checkpoint) -> bool:
         return any(m.key == c.key and m.moment > c.moment and (m.log != c.log or m.size < c.size) for m in markers)
@@ -103,15 +111,19 @@ def judge(chain: VerifyResult, book: Book, anchors: frozenset[str], has_accounts
     if chain.entries == 0 and has_accounts:
         return _bad(chain, "The access log is empty, but this database has user accounts and the creation of "
                     "every account is logged: the log was emptied.")
-    live = effective(book.checkpoints)
-    if anchors and not any(c.key in anchors for c in live):
+    live = effective(book)
+    if anchors and not any(c.key in anchors and book.valid(c) for c in live):
         return _bad(chain, f"None of the {len(live)} checkpoint(s) in {book.where()} is signed by a key you trusted: "
                     "the file may have been replaced.")
     if not live:
         return _unanchored(chain, book)
-    problem = _contradiction(chain, live)
+    problem = _contradiction(chain, [c for c in live if _contradicts(chain, c) and book.valid(c)])
     if problem:
         return _bad(chain, *problem)
+    forged = [c for c in live if _contradicts(chain, c)]  # all of them failed their signature
+    if forged:
+        return _bad(chain, f"The checkpoint file was altered: {forged[0].origin}: its signature does not verify "
+                    f"(the line was altered or forged){f' (and {len(forged) - 1} more)' if len(forged) > 1 else ''}.")
     latest = max(live, key=lambda c: (c.size, c.at))
     newer = (f"; entries {latest.size + 1} to {chain.entries} are newer than it" if chain.entries > latest.size else "")
     released = len(book.checkpoints) - len(live)
@@ -124,9 +136,16 @@ def judge(chain: VerifyResult, book: Book, anchors: frozenset[str], has_accounts
         log_id=chain.log_id, checkpoints=len(live))
 
 
+def _contradicts(chain: VerifyResult, c: Checkpoint) -> bool:
+    return chain.entries == 0 or c.log != chain.log_id or chain.hashes.get(c.size) != c.head
+
+
 def _contradiction(chain: VerifyResult, live: list[Checkpoint]) -> tuple[str, int] | None:
-    """What the log does that the checkpoints say it did not: the most telling first (a new first
-    entry, then the most entries removed, then the earliest re-hashed position)."""
+    """What the log does that the (signed) checkpoints say it did not: the most telling first (a new
+    first entry, then the most entries removed, then the earliest re-hashed position). A line that
+    agrees with the log needs no signature check: it can only confirm what the chain shows."""
+    if not live:
+        return None
     if chain.entries == 0:
         c = max(live, key=lambda c: c.size)
         return f"The access log is empty, but {_signed(c)} records {c.size} entries: the log was emptied.", 1

@@ -90,3 +90,12 @@ class SignInDialog(FormDialog):
             super().accept()
         else:
             self.password.setFocus()
+            self._fit_message()
+
+    def _fit_message(self) -> None:
+        """Grow to show the whole message (it says who can unlock a locked account)."""
+        layout = self.layout()
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
