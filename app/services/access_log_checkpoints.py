@@ -35,9 +35,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+from typing import TYPE_CHECKING
+
 from sqlalchemy import URL, event, select
 from sqlalchemy.orm import Session
 
@@ -46,6 +45,9 @@ from app.domain.errors import InvalidInput
 from app.persistence.models import AccessLogRow
 from app.persistence.private_files import append_private, private_dir
 from app.persistence.secrets import SecretStore
+
+if TYPE_CHECKING:  # cryptography is imported when a key is first used: it is off the start-up path
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +79,9 @@ class Checkpoint:
         return (json.dumps(body, separators=(",", ":")) + "\n").encode()
 
     def signature_valid(self) -> bool:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
         try:
             public = Ed25519PublicKey.from_public_bytes(base64.b64decode(self.key, validate=True))
             public.verify(base64.b64decode(self.sig, validate=True), self.signing_bytes())
@@ -96,6 +101,8 @@ def fingerprint(public_key: str) -> str:
 
 
 def parse_public_key(text: str) -> str:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         raw = base64.b64decode(text.strip(), validate=True)
         Ed25519PublicKey.from_public_bytes(raw)
@@ -108,6 +115,8 @@ def parse_public_key(text: str) -> str:
 
 class Signer:
     def __init__(self, private: Ed25519PrivateKey, kept: bool) -> None:
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
         self._private = private
         self.kept = kept  # False: a key for this session only (no keyring)
         raw = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
@@ -125,6 +134,8 @@ _session_only: list[Signer] = []
 
 
 def _from_text(text: str, kept: bool) -> Signer:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     if text not in _signers:
         try:
             private = Ed25519PrivateKey.from_private_bytes(base64.b64decode(text, validate=True))
@@ -150,6 +161,9 @@ def signer(secrets: SecretStore | None = None) -> Signer:
         return found
     if _session_only:
         return _session_only[0]
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
     private = Ed25519PrivateKey.generate()
     text = base64.b64encode(private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())).decode()
     if secrets.put(KEY_NAME, text):
