@@ -63,3 +63,11 @@ def rechain(conn: Connection) -> int:
         row["hash"] = prev = _digest(row)
         conn.execute(insert(LOG).values(**row))
     return len(rows)
+
+
+def rewrite(conn: Connection, rows: list[dict[str, object]]) -> int:
+    """Replace the log with `rows` in this order, then re-hash it (see rechain)."""
+    conn.execute(delete(LOG))
+    for seq, row in enumerate(rows, 1):
+        conn.execute(insert(LOG).values(**{**row, "seq": seq}))
+    return rechain(conn)

@@ -21,7 +21,7 @@ from sqlalchemy import delete, make_url, update
 from app.cli import main
 from app.domain.enums import AccessOperation, Role
 from app.services import audit
-from tests.adversarial.log_tampering import LOG, entries, rechain, tampering
+from tests.adversarial.log_tampering import LOG, entries, rechain, rewrite, tampering
 from tests.helpers import PASSWORD, Env, force_env
 
 
@@ -94,11 +94,7 @@ def test_a_changed_entry_with_the_chain_rehashed_is_detected(site: Site) -> None
 def test_reordered_entries_with_the_chain_rehashed_are_detected(site: Site) -> None:
     with tampering(site.env.db) as conn:
         rows = entries(conn)
-        conn.execute(delete(LOG))
-        rows[3]["seq"], rows[4]["seq"] = rows[4]["seq"], rows[3]["seq"]  # entry 5 now comes before entry 4
-        for row in rows:
-            conn.execute(LOG.insert().values(**row))
-        rechain(conn)
+        rewrite(conn, rows[:3] + [rows[4], rows[3]] + rows[5:])  # entry 5 now comes before entry 4
     code, said = site.verify()
     assert code == 1 and "re-hashed" in said, said
 
@@ -107,10 +103,7 @@ def test_a_forged_entry_inserted_with_the_chain_rehashed_is_detected(site: Site)
     with tampering(site.env.db) as conn:
         rows = entries(conn)
         forged = {**rows[2], "id": 10_000, "username": "head", "detail": "approved by the head of PSD"}
-        conn.execute(delete(LOG))
-        for seq, row in enumerate(rows[:3] + [forged] + rows[3:], 1):
-            conn.execute(LOG.insert().values(**{**row, "seq": seq}))
-        rechain(conn)
+        rewrite(conn, rows[:3] + [forged] + rows[3:])
     code, said = site.verify()
     assert code == 1 and "re-hashed" in said, said
 
