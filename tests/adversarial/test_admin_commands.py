@@ -229,3 +229,17 @@ def test_recovery_is_for_administrators_and_keeps_the_password_rules(site: Site)
     site.monkeypatch.setenv("PPDA_NEW_PASSWORD", "Kent-Police-2025!")
     code, said = site.cli("admin", "recover", "admin", user=None)
     assert code == 1 and "too easy to guess" in said
+
+
+def test_an_upgrade_needs_an_administrator_on_either_database(db_url: str, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setenv("PPDA_NEW_PASSWORD", PASSWORD)
+    monkeypatch.setenv("PPDA_PASSWORD", PASSWORD)
+    assert main(["--db", db_url, "init", "--force", "kent", "--admin", "admin"]) == 0
+    assert main(["--db", db_url, "--user", "admin", "user", "add", "sup", "--role", "SUPERVISOR"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db_url, "db", "upgrade"]) == 1
+    assert main(["--db", db_url, "--user", "sup", "db", "upgrade"]) == 1
+    assert capsys.readouterr().err.count("needs an administrator's sign-in") == 2
+    assert main(["--db", db_url, "--user", "admin", "db", "upgrade"]) == 0
