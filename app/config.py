@@ -23,6 +23,7 @@ from pathlib import Path
 import platformdirs
 
 from app.domain.errors import InvalidInput
+from app.private_files import private_dir
 
 APP_NAME = "ppda-tracker"
 APP_AUTHOR = "PPDA Tracker"
@@ -113,8 +114,7 @@ def data_dir() -> Path:
     else:
         central = central_settings().get(CENTRAL_DATA_DIR)
         path = _central_dir(central) if central else Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(path)  # created 0700: it holds the database, its backups and the logs
 
 
 def _central_dir(value: str) -> Path:
@@ -128,9 +128,7 @@ def _central_dir(value: str) -> Path:
 
 
 def log_dir() -> Path:
-    path = data_dir() / "logs"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(data_dir() / "logs")
 
 
 def default_db_url() -> str:

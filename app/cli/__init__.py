@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 from app import __version__
 from app.cli import commands
-from app.config import Settings
+from app.config import Settings, log_dir
 from app.domain.enums import Role
 from app.domain.errors import ExpectedError
-from app.logging_setup import configure
+from app.logging_setup import FILE_ONLY, configure
+from app.persistence.problems import explain, safe_text
 
 log = logging.getLogger(__name__)
 
@@ -51,15 +54,47 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     session = CliSession(settings)
     try:
-        return int(args.handler(session, args) or 0)
+        status = int(args.handler(session, args) or 0)
+        sys.stdout.flush()  # a reader that went away is found here, not at exit
+        return status
+    except BrokenPipeError:
+        return _reader_gone()
     except ExpectedError as exc:
         print(str(exc), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Interrupted; nothing was changed by the unfinished step.", file=sys.stderr)
         return 1
+    except Exception as exc:  # noqa: BLE001 - the one place that turns any other error into a message
+        return _failed(exc)
     finally:
         session.close()
+
+
+def _reader_gone() -> int:
+    """The output's reader stopped reading (`… | head -1`): end quietly, as Unix tools do. Standard
+    output goes to the null device so that nothing is written (or fails) at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (e.g. captured by a test)
+        pass
+    return 0
+
+
+def _failed(exc: Exception) -> int:
+    """A database failure the user can act on is a plain message; anything else is a bug, logged
+    (with its traceback, without the values a database error quotes) and told in one line. Nothing
+    is printed that could hold personal data."""
+    problem = explain(exc)
+    if problem is not None:
+        print(problem.message, file=sys.stderr)
+        return 1
+    details = "".join(traceback.format_tb(exc.__traceback__)) + f"{type(exc).__name__}: {safe_text(exc)}"
+    log.critical("Unexpected error\n%s", details, extra={FILE_ONLY: True})
+    print(f"Unexpected error ({type(exc).__name__}); the unfinished step changed nothing. The details are in the "
+          f"log file in {log_dir()}: please send it to your administrator.", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -6,12 +6,16 @@ import getpass
 import os
 import sys
 from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import make_url
 
 from app.config import ENV_PASSWORD, Settings
-from app.domain.errors import AuthenticationFailed, InvalidInput
+from app.domain.errors import AuthenticationFailed, InvalidInput, NotFound, RuleRefused
 from app.domain.records import User
 from app.persistence import migrate
-from app.persistence.database import Database, open_database
+from app.persistence.database import Database, is_encrypted_file, open_database, sqlcipher_key
+from app.persistence.problems import DatabaseProblem, Problem
 from app.persistence.secrets import SecretStore
 from app.persistence.uow import UnitOfWork
 from app.services import case_summary, users
@@ -40,6 +44,10 @@ class CliSession:
         return UnitOfWork(self.database().session_factory)
 
     def user(self) -> User:
+        return self.authenticate_in(self.uow())
+
+    def authenticate_in(self, uow: UnitOfWork) -> User:
+        """Sign the --user in to the database of `uow` (the password from PPDA_PASSWORD or a prompt)."""
         name = self.settings.user
         if not name:
             raise InvalidInput("Say who you are: --user NAME (or PPDA_USER).")
@@ -48,7 +56,44 @@ class CliSession:
             if not sys.stdin.isatty():
                 raise AuthenticationFailed(f"No password: set {ENV_PASSWORD} or run the command in a terminal.")
             password = getpass.getpass(f"Password for {name}: ")
-        return users.authenticate(self.uow(), name, password)
+        return users.authenticate(uow, name, password)
+
+    def administrator(self, command: str, uow: UnitOfWork | None = None) -> User:
+        """The --user, signed in (to the database of `uow`, by default this one), who must be an
+        administrator to run `command`."""
+        from app.services.database_admin import require_administrator
+
+        if not self.settings.user:
+            raise InvalidInput(f"`{command}` needs an administrator's sign-in: --user NAME (or PPDA_USER).")
+        actor = self.authenticate_in(uow or self.uow())
+        require_administrator(actor, command)
+        return actor
+
+    def damaged_or_database(self) -> Database | None:
+        """The database, opened without the start-up check; None when its file is too damaged to open."""
+        try:
+            return self.database(check=False)
+        except DatabaseProblem as exc:
+            if exc.kind is Problem.DAMAGED:
+                return None
+            raise
+
+    def sqlite_file(self) -> tuple[Path, str | None]:
+        """The SQLite file named by --db and its encryption key (None if plain), without opening it."""
+        url = make_url(self.settings.db_url)
+        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+            raise RuleRefused("Only an SQLite database file is backed up and restored by PPDA Tracker; a PostgreSQL "
+                              "database is backed up and restored by its DBA (pg_dump, pg_restore).")
+        path = Path(url.database)
+        if not path.exists():
+            raise NotFound(f"There is no database file {path}.")
+        key = sqlcipher_key(path, SecretStore(prompt_secret)) if is_encrypted_file(path) else None
+        return path, key
+
+    def forget_database(self) -> None:
+        """After a restore replaced the file: the next use opens it afresh."""
+        self.close()
+        self._db = None
 
     def close(self) -> None:
         if self._db is not None:

@@ -309,6 +309,7 @@ class AccessOperation(ParseableEnum):
     DISCLOSURE = "DISCLOSURE"
     COMBINATION = "COMBINATION"
     ERASURE = "ERASURE"
+    SIGN_IN = "SIGN_IN"  # a refused sign-in: a security event, not a processing of personal data
 
 
 class DecisionKind(ParseableEnum):

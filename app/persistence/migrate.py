@@ -8,20 +8,24 @@ A database from a newer program is refused.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sqlite3
+from collections.abc import Collection
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, create_engine, event, inspect, text
+from sqlalchemy import URL, Connection, create_engine, event, inspect, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from app.domain.errors import DatabaseVersionError
-from app.persistence.database import Database
+from app.persistence.database import Database, refuse_damaged_file
+from app.persistence.problems import DatabaseProblem, Problem
+from app.private_files import create_private_file, private_dir, restrict
 from app.resources import migrations_path
 
 if TYPE_CHECKING:
@@ -31,7 +35,7 @@ log = logging.getLogger(__name__)
 BACKUP_KEEP = 5
 # The newest migration in migrations/versions (a test keeps the two equal). A start on a database
 # already at this revision needs no Alembic at all: importing it costs a third of a second.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,20 @@ def schema_state(db: Database) -> SchemaState:
             "this program knows schema versions up to "
             f"{head}. Install the newer version; the database was not changed."
         )
+    if current is None:
+        _refuse_foreign(db)
     return SchemaState(current, head)
+
+
+def _refuse_foreign(db: Database) -> None:
+    """A database with tables but no schema version is another program's: never add ours to it."""
+    with db.engine.connect() as conn:
+        tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
+    if tables:
+        raise DatabaseVersionError(
+            f"{db.describe()} holds tables ({', '.join(sorted(tables)[:3])}…) but is not a PPDA Tracker database "
+            "(it has no schema version). It was not changed; give another database."
+        )
 
 
 def upgrade(db: Database, *, backup: bool = True) -> Path | None:
@@ -172,49 +189,134 @@ def check_ready(db: Database) -> None:
     )
 
 
-def backup_sqlite(db: Database) -> Path | None:
-    """Copy the SQLite file (consistently, via the backup API) next to it; keep the last few."""
+def backup_folder(path: Path) -> Path:
+    return path.parent / "backups"
+
+
+def backup_sqlite(db: Database, *, protect: Collection[Path] = ()) -> Path | None:
+    """Copy the SQLite file (consistently, via the backup API) into `backups/` next to it (0700,
+    each copy 0600); keep the last few, never one named in `protect` (the one being restored)."""
     path = db.sqlite_path
     if path is None or not path.exists():
         return None
-    folder = path.parent / "backups"
-    folder.mkdir(exist_ok=True)
+    folder = private_dir(backup_folder(path))
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{path.stem}-{stamp}{path.suffix}"
+    create_private_file(target)
     if db.encrypted:
         with db.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(FULL)")
-        shutil.copy2(path, target)
+        shutil.copyfile(path, target)
     else:
         with closing(sqlite3.connect(path)) as src, closing(sqlite3.connect(target)) as dst:
             src.backup(dst)
-    _prune(folder, path)
-    log.info("Backed up the database before upgrading: %s", target.name)
+    _prune(folder, path, protect)
+    log.info("Backed up the database: %s", target.name)
     return target
 
 
-def _prune(folder: Path, path: Path) -> None:
-    backups = sorted(folder.glob(f"{path.stem}-*{path.suffix}"))
+def _prune(folder: Path, path: Path, protect: Collection[Path] = ()) -> None:
+    kept = {p.resolve() for p in protect}
+    backups = [b for b in sorted(folder.glob(f"{path.stem}-*{path.suffix}")) if b.resolve() not in kept]
     for old in backups[:-BACKUP_KEEP]:
         old.unlink(missing_ok=True)
 
 
 def list_backups(db: Database) -> list[Path]:
-    path = db.sqlite_path
+    return backups_of(db.sqlite_path)
+
+
+def backups_of(path: Path | None) -> list[Path]:
+    """The backups of the database file at `path`, oldest first."""
     if path is None:
         return []
-    return sorted((path.parent / "backups").glob(f"{path.stem}-*{path.suffix}"))
+    return sorted(backup_folder(path).glob(f"{path.stem}-*{path.suffix}"))
 
 
-def restore_backup(db: Database, backup: Path) -> None:
-    """Replace the database file with a backup copy (the current file is itself backed up first)."""
-    path = db.sqlite_path
-    if path is None:
-        raise DatabaseVersionError("Only an SQLite database file can be restored from a backup.")
-    if not backup.exists():
+def integrity_problems(db: Database) -> str | None:
+    """SQLite's quick check of every page of the file (None when intact, or for PostgreSQL)."""
+    if not db.is_sqlite:
+        return None
+    try:
+        with db.engine.connect() as conn:
+            found = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA quick_check(5)")]
+    except DBAPIError:
+        return "it cannot be read"
+    return None if found == ["ok"] else "; ".join(found)[:300]
+
+
+STAGED_SUFFIX = ".restoring"
+
+
+def stage_backup(path: Path, backup: Path, key: str | None) -> Path:
+    """Copy `backup` next to the database as `<name>.restoring` (0600) and check the copy: an
+    intact SQLite database (opened with the database's key when it is encrypted), made by PPDA
+    Tracker, at a schema this program knows. Returns the copy; the backup itself is never opened
+    for writing. A refused backup leaves no copy."""
+    if not backup.is_file():
         raise DatabaseVersionError(f"No such backup: {backup}")
-    backup_sqlite(db)
-    db.dispose()
+    refuse_damaged_file(backup)
+    staged = path.with_name(path.name + STAGED_SUFFIX)
+    remove_staged(staged)
+    create_private_file(staged)
+    try:
+        shutil.copyfile(backup, staged)
+        _check_staged(staged, key, backup.name)
+    except BaseException:
+        remove_staged(staged)
+        raise
+    return staged
+
+
+def _check_staged(staged: Path, key: str | None, name: str) -> None:
+    url = (URL.create("sqlite+pysqlcipher", password=key, database=str(staged)) if key
+           else URL.create("sqlite+pysqlite", database=str(staged)))
+    engine = create_engine(url, poolclass=NullPool, hide_parameters=True)
+    try:
+        with engine.connect() as conn:
+            verdict = conn.exec_driver_sql("PRAGMA quick_check").scalar()
+            tables = inspect(conn).get_table_names()
+            revision = (conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+                        if "alembic_version" in tables else None)
+    except DBAPIError:
+        raise DatabaseProblem(Problem.DAMAGED, f"{name} cannot be read as a database{' with this database’s key' if key else ''}: "
+                              "it is damaged or is not a backup of this database. Nothing was changed.") from None
+    finally:
+        engine.dispose()
+    if verdict != "ok":
+        raise DatabaseProblem(Problem.DAMAGED, f"{name} is damaged (SQLite's check found problems). Nothing was changed; "
+                              "choose another backup.")
+    if revision is None or "access_log" not in tables:
+        raise DatabaseVersionError(f"{name} is not a PPDA Tracker database. Nothing was changed.")
+
+
+def keep_replaced(db: Database | None, path: Path, protect: Collection[Path]) -> Path:
+    """Before a restore: back up the database about to be replaced. One that opens is copied with
+    the backup API; a damaged file is kept byte for byte as `…<suffix>.damaged` (never pruned)."""
+    if db is not None:
+        kept = backup_sqlite(db, protect=protect)
+        assert kept is not None
+        return kept
+    folder = private_dir(backup_folder(path))
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    kept = folder / f"{path.stem}-{stamp}{path.suffix}.damaged"
+    create_private_file(kept)
+    shutil.copyfile(path, kept)
+    wal = Path(f"{path}-wal")
+    if wal.exists():
+        shutil.copyfile(wal, Path(f"{kept}-wal"))
+        restrict(Path(f"{kept}-wal"))
+    return kept
+
+
+def put_in_place(staged: Path, path: Path) -> None:
+    """Replace the database file with the checked copy in one rename (its old -wal/-shm removed)."""
     for suffix in ("-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
-    shutil.copy2(backup, path)
+    os.replace(staged, path)
+    remove_staged(staged)
+
+
+def remove_staged(staged: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(staged) + suffix).unlink(missing_ok=True)

@@ -314,7 +314,8 @@ class HeadcountRow(Base):
 
 
 class AccessLogRow(Base):
-    """DPA 2018 s.62 access log: append-only, hash-chained (see app.services.audit)."""
+    """DPA 2018 s.62 access log: append-only (triggers, and on PostgreSQL the application role's
+    grants), hash-chained, its head signed outside the database (see app.services.audit)."""
 
     __tablename__ = "access_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -330,15 +331,6 @@ class AccessLogRow(Base):
     detail: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
-
-
-class AccessLogHeadRow(Base):
-    """The chain's head, updated with each entry, so removing entries from the end is detected."""
-
-    __tablename__ = "access_log_head"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    last_seq: Mapped[int] = mapped_column(Integer)
-    last_hash: Mapped[str] = mapped_column(String(64))
 
 
 Index("ix_decision_case_kind", DecisionRow.case_id, DecisionRow.kind)

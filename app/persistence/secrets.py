@@ -21,8 +21,9 @@ _session_secrets: dict[str, str] = {}
 class SecretStore:
     """Reads and writes secrets; falls back to memory (with a warning) when no keyring exists."""
 
-    def __init__(self, prompt: Callable[[str], str] | None = None) -> None:
+    def __init__(self, prompt: Callable[[str], str] | None = None, *, quiet: bool = False) -> None:
         self._prompt = prompt
+        self._quiet = quiet  # the caller says itself what a missing keyring means (no warning here)
         self.keyring_available = True
 
     def get(self, name: str, question: str | None = None) -> str | None:
@@ -57,7 +58,7 @@ class SecretStore:
             pass
 
     def _no_keyring(self) -> None:
-        if self.keyring_available:
+        if self.keyring_available and not self._quiet:
             log.warning(
                 "No OS keyring is available: secrets are kept in memory for this session only "
                 "and will be asked for again next time."

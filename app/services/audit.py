@@ -1,52 +1,52 @@
-"""The access log of DPA 2018 s.62: append-only and hash-chained.
+"""The access log of DPA 2018 s.62: append-only, hash-chained, its head signed outside the database.
 
-Each entry's hash covers its own fields and the previous entry's hash; a head row holds the last
-sequence number and hash, so a changed, removed, inserted or reordered entry (or a truncated tail)
-is found by `verify`. Entries are written in the same transaction as the action they record, so
-an action that is rolled back leaves no entry, and an entry never exists without its action.
+Each entry's hash covers its own fields and the previous entry's hash (app.services.access_log_chain).
+After every transaction that wrote entries, a signed checkpoint of the new head is appended to a
+file outside the database (app.services.access_log_checkpoints), so `audit verify` also finds
+entries removed from the end, a rewritten and re-hashed chain, and an emptied log
+(app.services.access_log_verify). Entries are written in the same transaction as the action they
+record, so an action that is rolled back leaves no entry, and an entry never exists without its
+action. The log is only ever appended to: the application never updates or deletes an entry, the
+database refuses it (triggers; on PostgreSQL also the application role's grants, `db grants`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, insert, select, text
 from sqlalchemy.orm import Session
 
 from app.domain.enums import AccessOperation
+from app.domain.errors import RuleRefused
 from app.domain.permissions import Action, require
 from app.domain.records import User
-from app.persistence.models import AccessLogHeadRow, AccessLogRow
+from app.persistence.models import AccessLogRow
 from app.persistence.uow import UnitOfWork
-from app.services import clock
+from app.services import access_log_checkpoints as checkpoints
+from app.services import access_log_verify, clock
+from app.services.access_log_chain import GENESIS, VerifyResult, digest, verify_chain
 
-GENESIS = "0" * 64
+__all__ = ["GENESIS", "SYSTEM", "VerifyResult", "record", "record_refusal", "search", "take_checkpoint", "verify",
+           "verify_chain"]
+
 SYSTEM = "system"
+LOCK_KEY = 0x50504441_4C4F47  # "PPDALOG": PostgreSQL's transaction-scoped advisory lock for log writers
+_TAIL = "ppda.log.tail"
 
 
-def _digest(row: AccessLogRow | dict[str, object]) -> str:
-    get = row.get if isinstance(row, dict) else lambda k: getattr(row, k)
-    at = get("at")
-    fields = {
-        "seq": get("seq"),
-        "at": at.isoformat(timespec="microseconds") if isinstance(at, datetime) else str(at),
-        "user_id": get("user_id"),
-        "username": get("username"),
-        "operation": get("operation"),
-        "record_type": get("record_type"),
-        "record_id": get("record_id"),
-        "reason": get("reason"),
-        "recipient": get("recipient"),
-        "detail": get("detail"),
-        "prev_hash": get("prev_hash"),
-    }
-    blob = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+@dataclass(frozen=True)
+class _Tail:
+    """The log's last entry as this transaction sees it, while it holds the writers' lock."""
+
+    transaction: object
+    seq: int
+    hash: str
+    log_id: str
 
 
 def record(
@@ -59,19 +59,23 @@ def record(
     reason: str | None = None,
     recipient: str | None = None,
     detail: str | None = None,
+    username: str | None = None,
 ) -> None:
-    """Append one entry in the caller's transaction. `detail` must hold no personal data.
+    """Append one entry in the caller's transaction. `detail` must hold no personal data;
+    `username` names who acted when no account did (an unknown user name at sign-in).
 
-    The head row's lock serialises every writer of the log (a row lock on PostgreSQL, the write
-    lock on SQLite) until the caller commits, so everything that can be done before taking it is:
-    the caller's own changes are flushed first, and the lock is taken and read in one statement.
+    Writers of the log are serialised until the caller commits (a transaction-scoped advisory lock
+    on PostgreSQL, the write lock on SQLite), so the caller's own changes are flushed first; the
+    lock is taken once per transaction and the chain's tail read once under it.
     """
-    _ensure_head(session)
     session.flush()
+    tail = _tail(session)
     fields: dict[str, object] = {
+        "seq": tail.seq + 1,
+        "prev_hash": tail.hash,
         "at": clock.now(),
         "user_id": actor.id if actor else None,
-        "username": actor.username if actor else SYSTEM,
+        "username": actor.username if actor else (username or SYSTEM),
         "operation": operation.name,
         "record_type": record_type,
         "record_id": None if record_id is None else str(record_id),
@@ -79,13 +83,33 @@ def record(
         "recipient": recipient,
         "detail": detail,
     }
-    head = cast(Table, AccessLogHeadRow.__table__)
-    fields["seq"], fields["prev_hash"] = session.execute(
-        update(head).where(head.c.id == 1).values(last_seq=head.c.last_seq + 1)
-        .returning(head.c.last_seq, head.c.last_hash)).one()
-    digest = _digest(fields)
-    session.execute(insert(cast(Table, AccessLogRow.__table__)).values(**fields, hash=digest))
-    session.execute(update(head).where(head.c.id == 1).values(last_hash=digest))
+    entry_hash = digest(fields)
+    session.execute(insert(cast(Table, AccessLogRow.__table__)).values(**fields, hash=entry_hash))
+    log_id = tail.log_id or entry_hash  # the first entry's hash names the chain
+    session.info[_TAIL] = _Tail(tail.transaction, tail.seq + 1, entry_hash, log_id)
+    checkpoints.note_written(session, log_id, tail.seq + 1, entry_hash)
+
+
+def _tail(session: Session) -> _Tail:
+    current = session.get_transaction()
+    cached = session.info.get(_TAIL)
+    if cached is not None and cached.transaction is current:
+        return cast(_Tail, cached)
+    _lock_writers(session)
+    head = checkpoints.current_head(session)
+    tail = _Tail(current, head[1], head[2], head[0]) if head else _Tail(current, 0, GENESIS, "")
+    session.info[_TAIL] = tail
+    return tail
+
+
+def _lock_writers(session: Session) -> None:
+    """Serialise log writers until the transaction ends. SQLite: BEGIN IMMEDIATE unless the
+    transaction already holds the write lock (the driver opens a transaction only before a write)."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+    elif conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 REFUSED = "refused"
@@ -101,57 +125,37 @@ def record_refusal(session: Session, actor: User, operation: AccessOperation, re
     session.commit()
 
 
-def _ensure_head(session: Session) -> None:
-    if session.get(AccessLogHeadRow, 1) is None:
-        session.add(AccessLogHeadRow(id=1, last_seq=0, last_hash=GENESIS))
-        session.flush()
+def verify(uow: UnitOfWork, actor: User, against: Sequence[Path] = (), trusted: Sequence[str] = ()) -> VerifyResult:
+    """The chain, and its agreement with the signed checkpoints in `against` (default: this
+    database's checkpoint file); `trusted` are public keys the auditor recorded (base64)."""
+    require(actor, Action.VERIFY_ACCESS_LOG)
+    return access_log_verify.verify(uow, against, trusted)
 
 
 @dataclass(frozen=True)
-class VerifyResult:
-    ok: bool
-    entries: int
-    message: str
-    first_bad_seq: int | None = None
+class Taken:
+    checkpoint: checkpoints.Checkpoint
+    kept_key: bool  # False: signed with a key for this session only (no keyring)
 
 
-def verify_chain(session: Session) -> VerifyResult:
-    stmt = select(AccessLogRow).order_by(AccessLogRow.seq).execution_options(yield_per=5000)
-    result = session.scalars(stmt)
-    try:
-        return _check(session, result)
-    finally:
-        result.close()
-
-
-def _check(session: Session, rows: Iterable[AccessLogRow]) -> VerifyResult:
-    expected_prev, expected_seq, count = GENESIS, 1, 0
-    for row in rows:
-        problem = None
-        if row.seq != expected_seq:
-            problem = f"has sequence number {row.seq} where {expected_seq} was expected (an entry was removed, inserted or reordered)"
-        elif row.prev_hash != expected_prev:
-            problem = "does not follow the entry before it (an entry was removed, inserted or reordered)"
-        elif _digest(row) != row.hash:
-            problem = "was altered after it was written"
-        if problem:
-            return VerifyResult(False, count, f"Access log entry {row.seq} (id {row.id}) {problem}.", row.seq)
-        expected_prev, expected_seq, count = row.hash, expected_seq + 1, count + 1
-    head = session.get(AccessLogHeadRow, 1)
-    if head is not None and (head.last_seq != count or head.last_hash != expected_prev):
-        return VerifyResult(
-            False, count,
-            f"The access log ends at entry {count} but its head records entry {head.last_seq}: "
-            "entries were removed from the end.", count + 1,
-        )
-    return VerifyResult(True, count, f"Access log verified: {count} entries, chain intact.")
-
-
-def verify(uow: UnitOfWork, actor: User) -> VerifyResult:
+def take_checkpoint(uow: UnitOfWork, actor: User, out: Path) -> Taken:
+    """`audit checkpoint --out FILE`: verify, log the checkpoint, then sign the head (which includes
+    that entry) into `out` (appended, 0600, on disk before this returns) and the database's own
+    checkpoint file. Refused when the log does not verify: a checkpoint never vouches for a log
+    that was tampered with."""
     require(actor, Action.VERIFY_ACCESS_LOG)
+    found = access_log_verify.verify(uow, (), ())
+    if not found.ok and not found.unanchored:
+        raise RuleRefused(f"No checkpoint was written: {found.message}")
     with uow:
-        result = verify_chain(uow.session)
-    return result
+        record(uow.session, actor, AccessOperation.CONSULTATION, "access_log", None,
+               recipient=f"file {out.name}", detail="signed checkpoint of the access log written")
+        uow.commit()
+        head = checkpoints.current_head(uow.session)
+        assert head is not None
+        signed = checkpoints.write(uow.session, *head, what="manual", also=out)
+    assert signed is not None
+    return Taken(signed, checkpoints.signer().kept)
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,26 @@
-"""Users, roles and sign-in. Passwords are hashed with argon2; five failed sign-ins lock the
-account until an administrator unlocks it."""
+"""Users, roles and sign-in. Passwords are hashed with argon2; five failed sign-ins in a row lock
+the account until an administrator unlocks it (a locked-out sole administrator: `admin recover`,
+app.services.database_admin)."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import NoReturn, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.enums import AccessOperation, Role
 from app.domain.errors import AuthenticationFailed, InvalidInput, NotFound
-from app.domain.passwords import MAX_FAILED_SIGN_INS, check_new_password, check_username
+from app.domain.passwords import MAX_FAILED_SIGN_INS, check_new_password, check_username, context_words
 from app.domain.permissions import Action, require
 from app.domain.records import User
-from app.persistence.models import PersonRow, UserRow
+from app.persistence.models import ForceRow, PersonRow, UserRow
 from app.persistence.uow import UnitOfWork
+from app.services import access_log_checkpoints as checkpoints
 from app.services import audit, clock
 
 log = logging.getLogger(__name__)
@@ -34,10 +37,23 @@ def any_users(uow: UnitOfWork) -> bool:
         return bool(uow.session.scalar(select(func.count()).select_from(UserRow)))
 
 
+def _check_password(session: Session, username: str, password: str) -> None:
+    """The password rules, with every force's name and code on the deny-list."""
+    forces = session.execute(select(ForceRow.code, ForceRow.name)).all()
+    check_new_password(username, password, context_words(*(c for c, _ in forces), *(n for _, n in forces)))
+
+
+def check_account(uow: UnitOfWork, username: str, password: str) -> None:
+    """The rules for a new account's name and password, checked before anything is written."""
+    check_username(username)
+    with uow:
+        _check_password(uow.session, username, password)
+
+
 def _new_row(session: Session, username: str, password: str, roles: set[Role], display_name: str | None,
              staff_number: str | None, team: str | None) -> UserRow:
     check_username(username)
-    check_new_password(username, password)
+    _check_password(session, username, password)
     if not roles:
         raise InvalidInput("A user needs at least one role.")
     if session.scalar(select(UserRow.id).where(func.lower(UserRow.username) == username.lower())):
@@ -87,31 +103,89 @@ def add_user(uow: UnitOfWork, actor: User, username: str, roles: set[Role], pass
     return user
 
 
+SIGN_IN_REFUSED = (
+    f"Unknown user name or wrong password. After {MAX_FAILED_SIGN_INS} wrong passwords in a row an account is "
+    "locked until an administrator unlocks it."
+)
+UNKNOWN_NAME = "(unknown user name)"  # what the log records for a name that is no account (never the text typed)
+
+
 def authenticate(uow: UnitOfWork, username: str, password: str) -> User:
+    """Sign in. One message for every refusal (unknown name, wrong password, locked or inactive
+    account), so that it never tells whether an account exists; each takes one password check's
+    time. At most MAX_FAILED_SIGN_INS passwords are ever checked against an account between two
+    successful sign-ins, however many arrive at once: an attempt is counted (atomically, in its own
+    transaction) before its password is checked. Every refusal is in the access log."""
     with uow:
-        row = uow.session.scalar(select(UserRow).where(func.lower(UserRow.username) == (username or "").lower()))
+        row = uow.session.execute(
+            select(UserRow.id, UserRow.username, UserRow.password_hash, UserRow.active)
+            .where(func.lower(UserRow.username) == (username or "").strip().lower())).first()
         if row is None or not row.active:
-            raise AuthenticationFailed("Unknown user name or wrong password.")
-        if row.locked:
-            raise AuthenticationFailed(
-                f"The account '{row.username}' is locked after {MAX_FAILED_SIGN_INS} failed sign-ins. "
-                "An administrator must unlock it."
-            )
-        if not _verify(row.password_hash, password):
-            row.failed_attempts += 1
-            if row.failed_attempts >= MAX_FAILED_SIGN_INS:
-                row.locked = True
-                log.warning("An account was locked after repeated failed sign-ins (user id %s)", row.id)
-            uow.commit()
-            left = MAX_FAILED_SIGN_INS - row.failed_attempts
-            tail = " The account is now locked." if row.locked else f" {left} attempt(s) left before the account locks."
-            raise AuthenticationFailed("Unknown user name or wrong password." + tail)
-        if row.failed_attempts:
-            row.failed_attempts = 0
-        if _hasher.check_needs_rehash(row.password_hash):
-            row.password_hash = _hasher.hash(password)
-        uow.commit()
-        return to_user(row)
+            _verify(_dummy_hash(), password)
+            _refused(uow.session, row.id if row else None, row.username if row else None,
+                     "unknown user name" if row is None else "inactive account")
+        elif _claim_attempt(uow, row.id) is None:
+            _verify(_dummy_hash(), password)
+            _refused(uow.session, row.id, row.username, "account locked")
+        elif not _verify(row.password_hash, password):
+            locked = _lock_if_exhausted(uow.session, row.id)
+            _refused(uow.session, row.id, row.username, "wrong password" + ("; account now locked" if locked else ""))
+        return _signed_in(uow, row.id, password)
+
+
+def _claim_attempt(uow: UnitOfWork, user_id: int) -> int | None:
+    """Count this attempt as failed before the password is checked (a success clears the count);
+    None when the account is locked or its attempts are all in use. Committed at once, so parallel
+    attempts see each other's count."""
+    table = cast(Table, UserRow.__table__)
+    count = uow.session.execute(
+        update(table).where(table.c.id == user_id, table.c.locked.is_(False),
+                            table.c.failed_attempts < MAX_FAILED_SIGN_INS)
+        .values(failed_attempts=table.c.failed_attempts + 1).returning(table.c.failed_attempts)).scalar()
+    uow.commit()
+    return count
+
+
+def _lock_if_exhausted(session: Session, user_id: int) -> bool:
+    table = cast(Table, UserRow.__table__)
+    locked = session.execute(
+        update(table).where(table.c.id == user_id, table.c.locked.is_(False),
+                            table.c.failed_attempts >= MAX_FAILED_SIGN_INS)
+        .values(locked=True).returning(table.c.id)).first() is not None
+    if locked:
+        log.warning("An account was locked after repeated failed sign-ins (user id %s)", user_id)
+    return locked
+
+
+def _refused(session: Session, user_id: int | None, username: str | None, why: str) -> NoReturn:
+    """Log the refusal (its own transaction) and refuse. A name that is no account is not logged:
+    people type their password into the user-name box, and the log keeps everything for ever."""
+    actor = None if user_id is None else User(user_id, str(username), str(username), frozenset())
+    audit.record(session, actor, AccessOperation.SIGN_IN, "user", user_id, detail=f"sign-in refused: {why}",
+                 username=UNKNOWN_NAME)
+    session.commit()
+    raise AuthenticationFailed(SIGN_IN_REFUSED)
+
+
+def _signed_in(uow: UnitOfWork, user_id: int, password: str) -> User:
+    row = uow.session.get(UserRow, user_id)
+    assert row is not None
+    row.failed_attempts = 0
+    if _hasher.check_needs_rehash(row.password_hash):
+        row.password_hash = _hasher.hash(password)
+    uow.commit()
+    checkpoints.at_sign_in(uow.session)
+    return to_user(row)
+
+
+_dummy: list[str] = []
+
+
+def _dummy_hash() -> str:
+    """A hash to check a password against when there is no account: the same time either way."""
+    if not _dummy:
+        _dummy.append(_hasher.hash("no account has this password"))
+    return _dummy[0]
 
 
 def _verify(stored: str, password: str) -> bool:
@@ -167,13 +241,18 @@ def set_active(uow: UnitOfWork, actor: User, username: str, active: bool) -> Non
         uow.commit()
 
 
+def set_password(session: Session, row: UserRow, password: str) -> None:
+    """Check `password` against the rules and keep its hash (the caller logs and commits)."""
+    _check_password(session, row.username, password)
+    row.password_hash = _hasher.hash(password)
+
+
 def change_password(uow: UnitOfWork, actor: User, old: str, new: str) -> None:
     with uow:
         row = _get(uow.session, actor.username)
         if not _verify(row.password_hash, old):
             raise AuthenticationFailed("The current password is wrong.")
-        check_new_password(row.username, new)
-        row.password_hash = _hasher.hash(new)
+        set_password(uow.session, row, new)
         audit.record(uow.session, actor, AccessOperation.ALTERATION, "user", row.id, detail="password changed")
         uow.commit()
 

@@ -1,8 +1,11 @@
 """The one place that turns exceptions into dialogs.
 
 Expected errors (a rule refused, a file is malformed, a wrong password…) are shown as plain
-messages. Anything else is a bug: logged with its traceback and shown in one crash dialog, reached
-through `sys.excepthook` (which Qt calls for an exception escaping a slot or an event handler).
+messages; so are the database's failures at run time (busy past the timeout, a full disk, a
+damaged file, a lost server connection: app.persistence.problems), which say what happened, what
+to do, and that nothing changed. Anything else is a bug: logged with its traceback and shown in
+one crash dialog, reached through `sys.excepthook` (which Qt calls for an exception escaping a slot
+or an event handler). Neither shows the values a database error quotes.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.config import log_dir
 from app.domain.errors import ExpectedError
+from app.persistence.problems import explain, safe_text
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -43,12 +47,20 @@ def show_expected(parent: QWidget | None, exc: ExpectedError, title: str = "Not 
     return show_message(parent, title, exc.message, QMessageBox.Icon.Warning)
 
 
+def expected(exc: BaseException) -> ExpectedError | None:
+    """`exc` as a message for the user (a refusal, or a database failure), or None for a bug."""
+    return exc if isinstance(exc, ExpectedError) else explain(exc)
+
+
 def attempt(parent: QWidget | None, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
     """Call a service; an expected refusal is shown as a message and gives None."""
     try:
         return fn(*args, **kwargs)
-    except ExpectedError as exc:
-        show_expected(parent, exc)
+    except Exception as exc:
+        told = expected(exc)
+        if told is None:
+            raise
+        show_expected(parent, told)
         return None
 
 
@@ -56,8 +68,11 @@ def succeeded(parent: QWidget | None, fn: Callable[P, object], *args: P.args, **
     """Call a service that returns nothing; False (and a message) when it refused."""
     try:
         fn(*args, **kwargs)
-    except ExpectedError as exc:
-        show_expected(parent, exc)
+    except Exception as exc:
+        told = expected(exc)
+        if told is None:
+            raise
+        show_expected(parent, told)
         return False
     return True
 
@@ -66,8 +81,11 @@ def attempt_inline(label: QLabel, fn: Callable[P, T], *args: P.args, **kwargs: P
     """As `attempt`, but the refusal is written in `label` (sign-in, unlock)."""
     try:
         result = fn(*args, **kwargs)
-    except ExpectedError as exc:
-        label.setText(exc.message)
+    except Exception as exc:
+        told = expected(exc)
+        if told is None:
+            raise
+        label.setText(told.message)
         label.setVisible(True)
         return None
     label.clear()
@@ -105,19 +123,11 @@ class CrashDialog(QDialog):
 _open_crash: list[CrashDialog] = []
 
 
-def safe_text(exc: BaseException) -> str:
-    """The error's message without the values a database error quotes (they may be personal data)."""
-    statement = getattr(exc, "statement", None)
-    if statement is not None:
-        orig = getattr(exc, "orig", None)
-        return f"{type(orig).__name__ if orig else 'database error'} while running: {str(statement)[:300]}"
-    return str(exc)
-
-
 def report_exception(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     """sys.excepthook: expected errors as messages, anything else logged and shown once."""
-    if isinstance(exc, ExpectedError):
-        show_expected(QApplication.activeWindow(), exc)
+    told = expected(exc)
+    if told is not None:
+        show_expected(QApplication.activeWindow(), told)
         return
     if isinstance(exc, KeyboardInterrupt):
         QApplication.quit()
@@ -136,8 +146,9 @@ def report_exception(kind: type[BaseException], exc: BaseException, tb: Tracebac
 
 def show_failure(parent: QWidget | None, exc: BaseException) -> None:
     """A background task's exception: a plain message if expected, else through sys.excepthook."""
-    if isinstance(exc, ExpectedError):
-        show_expected(parent, exc)
+    told = expected(exc)
+    if told is not None:
+        show_expected(parent, told)
     else:
         sys.excepthook(type(exc), exc, exc.__traceback__)
 

@@ -15,7 +15,6 @@ from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from app.config import Settings
-from app.domain.errors import ExpectedError
 from app.persistence import migrate
 from app.persistence.database import Database, key_name, open_database
 from app.persistence.secrets import SecretStore
@@ -23,7 +22,7 @@ from app.persistence.uow import UnitOfWork
 from app.services import case_summary
 from app.ui.collector import GuiThreadCollector
 from app.ui.dialogs.key_prompt import ask_secret, warn_memory_only
-from app.ui.errors import install_excepthook, startup_failure
+from app.ui.errors import expected, install_excepthook, startup_failure
 from app.ui.session import SessionController
 from app.ui.style import apply_look
 from app.ui.workers import Task
@@ -69,24 +68,27 @@ def open_checked(url: str) -> Database | None:
     store = SecretStore(prompt)
     try:
         db = open_database(url, store)
-    except ExpectedError as exc:
-        startup_failure(exc)
+    except Exception as exc:
+        _refused_start(exc)
         return None
     try:
         migrate.check_ready(db)
-    except ExpectedError as exc:
-        db.dispose()
-        startup_failure(exc)
-        return None
-    _keep_entered_key(db, store, prompt)
-    try:
+        _keep_entered_key(db, store, prompt)
         refresh_case_list(db)
-    except ExpectedError as exc:
+    except Exception as exc:
         db.dispose()
-        startup_failure(exc)
+        _refused_start(exc)
         return None
     log.info("Database ready: %s", "SQLite" if db.is_sqlite else "PostgreSQL")
     return db
+
+
+def _refused_start(exc: Exception) -> None:
+    """An expected failure (a damaged or busy database…) is told before quitting; a bug is raised."""
+    told = expected(exc)
+    if told is None:
+        raise exc
+    startup_failure(told)
 
 
 def refresh_case_list(db: Database) -> None:

@@ -58,5 +58,5 @@ def test_wrong_password_and_usage(cli, monkeypatch: pytest.MonkeyPatch, capsys: 
 
 def test_db_check_and_upgrade(cli, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli("db", "check") == 0
-    assert cli("db", "upgrade") == 0
+    assert cli("--user", "admin", "db", "upgrade") == 0
     assert "nothing to do" in capsys.readouterr().out

@@ -3,6 +3,7 @@ a database from a newer program is refused."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -71,7 +72,8 @@ def _failing_copy_of_migrations(tmp_path: Path) -> Path:
     """The real migrations, with the newest one failing at its very end (as if the start was killed)."""
     copy = tmp_path / "migrations"
     shutil.copytree(migrate.migrations_path(), copy)
-    newest = next(p for p in (copy / "versions").glob("*.py") if f"revision: str = '{HEAD}'" in p.read_text())
+    newest = next(p for p in (copy / "versions").glob("*.py")
+                  if re.search(rf"^revision: str = ['\"]{HEAD}['\"]", p.read_text(), re.M))
     text_ = newest.read_text()
     body_end = text_.index("\n\ndef downgrade")
     newest.write_text(text_[:body_end] + "\n    raise RuntimeError('interrupted')" + text_[body_end:])

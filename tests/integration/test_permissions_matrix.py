@@ -167,6 +167,7 @@ def m(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, 
     key = Ed25519PrivateKey.generate()
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        mp.setenv("PPDA_CHECKPOINT_FILE", str(folder / "access-log.checkpoints"))  # one for the module's database
         mp.setenv(notice_files.ENV_SIGNING_KEY,
                   base64.b64encode(key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())).decode())
         with force_env(url) as env:

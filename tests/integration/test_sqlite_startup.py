@@ -8,22 +8,32 @@ from sqlalchemy import text
 
 from app.persistence import migrate
 from app.persistence.database import open_database
+from app.persistence.uow import UnitOfWork
+from app.services import database_admin, installation, users
+from tests.helpers import PASSWORD
 
 
 def test_startup_upgrades_after_backup_and_restore_works(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    db = open_database(url)
+    path = tmp_path / "old.db"
+    db = open_database(f"sqlite:///{path}")
     migrate.upgrade(db, backup=False)
+    installation.initialise(UnitOfWork(db.session_factory), "kent", "admin", PASSWORD)
     migrate.downgrade(db, "0001")  # an older program's database
     migrate.check_ready(db)
     assert migrate.schema_state(db).up_to_date
     backups = migrate.list_backups(db)
     assert len(backups) == 1
-    with db.engine.begin() as conn:
-        conn.execute(text("DELETE FROM force"))
-    migrate.restore_backup(db, backups[0])
-    db2 = open_database(url)
+    with db.engine.connect() as conn:  # the upgrade loaded the forces (reference data of 0002)
+        assert conn.execute(text("SELECT count(*) FROM force")).scalar() > 40
+    done = database_admin.restore(path, None, db, backups[0],
+                                  lambda uow: users.authenticate(uow, "admin", PASSWORD))
+    assert done.schema == "0001" and done.replaced in migrate.list_backups(db)
+    assert backups[0].exists()  # the backup restored from is kept
+    db2 = open_database(f"sqlite:///{path}")
     assert migrate.schema_state(db2).current == "0001"
+    with db2.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM force")).scalar() == 0  # as the backup had it
+        assert "restored from backup" in conn.execute(text("SELECT detail FROM access_log ORDER BY seq DESC")).scalar()
     db2.dispose()
 
 

@@ -26,15 +26,27 @@ def test_password_is_hashed_with_argon2(env: Env) -> None:
 
 def test_five_failures_lock_until_an_administrator_unlocks(env: Env) -> None:
     env.user("inv", Role.INVESTIGATOR)
-    for attempt in range(4):
-        with pytest.raises(AuthenticationFailed, match="attempt"):
+    for attempt in range(5):
+        with pytest.raises(AuthenticationFailed, match=r"^Unknown user name or wrong password\. After 5 wrong"):
             users.authenticate(env.uow(), "inv", "wrong-password-123")
-    with pytest.raises(AuthenticationFailed, match="now locked"):
-        users.authenticate(env.uow(), "inv", "wrong-password-123")
-    with pytest.raises(AuthenticationFailed, match="locked after 5 failed sign-ins"):
-        users.authenticate(env.uow(), "inv", PASSWORD)
+    with pytest.raises(AuthenticationFailed, match=r"^Unknown user name or wrong password\."):
+        users.authenticate(env.uow(), "inv", PASSWORD)  # locked: the right password is refused too
+    with env.uow() as uow:
+        row = uow.session.scalar(select(UserRow).where(UserRow.username == "inv"))
+        assert row is not None and row.locked and row.failed_attempts == 5
     users.unlock(env.uow(), env.admin, "inv")
     assert users.authenticate(env.uow(), "inv", PASSWORD).username == "inv"
+
+
+def test_a_success_clears_the_count_of_failures(env: Env) -> None:
+    env.user("inv", Role.INVESTIGATOR)
+    for _ in range(2):
+        for _ in range(4):
+            with pytest.raises(AuthenticationFailed):
+                users.authenticate(env.uow(), "inv", "wrong-password-123")
+        assert users.authenticate(env.uow(), "inv", PASSWORD).username == "inv"
+    with env.uow() as uow:
+        assert uow.session.scalar(select(UserRow.failed_attempts).where(UserRow.username == "inv")) == 0
 
 
 def test_weak_passwords_and_bad_names_are_refused(env: Env) -> None:

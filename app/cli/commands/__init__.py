@@ -3,10 +3,10 @@ services and prints; a new area adds its module to AREAS."""
 
 from __future__ import annotations
 
-from app.cli.commands import admin, cases, data, records, reports
+from app.cli.commands import admin, cases, data, database, records, reports
 from app.cli.commands.base import Sub
 
-AREAS = (admin, data, reports, records, cases)
+AREAS = (admin, database, data, reports, records, cases)
 
 
 def register(sub: Sub, roles: list[str]) -> None:

@@ -1,4 +1,4 @@
-"""Subcommands: init, users, the database schema and backups, headcount, policies and signing keys."""
+"""Subcommands: init, users, headcount, policies and signing keys (the database itself: database.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 def register(sub: Sub, roles: list[str]) -> None:
     _init(sub)
     _user(sub, roles)
-    _db(sub)
     _headcount(sub)
     _policy(sub)
     _keys(sub)
@@ -38,8 +37,13 @@ def cmd_init(s: CliSession, a: argparse.Namespace) -> int:
     from app.persistence import migrate
     from app.services import installation
 
+    from app.services.database_admin import has_accounts
+
     key = _new_encryption_key(s) if a.encrypt else None
     db = s.database(check=False, encrypt_key=key)
+    if has_accounts(db):  # checked before anything, the upgrade included, is done
+        raise RuleRefused(f"{db.describe()} is already set up: `init` never adds a second first administrator. "
+                          "An administrator upgrades it (`db upgrade`) and adds users (`user add`).")
     migrate.upgrade(db)
     password = new_password(a.admin)
     installation.initialise(s.uow(), a.force, a.admin, password)
@@ -110,61 +114,6 @@ def cmd_user_list(s: CliSession, a: argparse.Namespace) -> int:
     for u in users.list_users(s.uow(), s.user()):
         state = "locked" if u.locked else ("inactive" if not u.active else "active")
         print(f"{u.username:20} {state:9} {';'.join(u.roles)}")
-    return 0
-
-
-def _db(sub: Sub) -> None:
-    p = sub.add_parser("db", help="database schema and backups")
-    ds = p.add_subparsers(dest="db_command", required=True)
-    command(ds, "upgrade", cmd_db_upgrade, "upgrade the database schema to this program's version")
-    command(ds, "check", cmd_db_check, "check that the database schema matches this program")
-    command(ds, "backups", cmd_db_backups, "list the SQLite backups made before upgrades")
-    r = command(ds, "restore", cmd_db_restore, "replace the SQLite database with a backup copy")
-    r.add_argument("backup", type=Path)
-
-
-def cmd_db_upgrade(s: CliSession, a: argparse.Namespace) -> int:
-    from app.persistence import migrate
-
-    db = s.database(check=False)
-    before = migrate.schema_state(db)
-    backup = migrate.upgrade(db)
-    after = migrate.schema_state(db)
-    if before.up_to_date:
-        print(f"Already at schema {after.head}; nothing to do.")
-    else:
-        print(f"Upgraded from {before.current or 'empty'} to {after.current}." + (f" Backup: {backup}" if backup else ""))
-    return 0
-
-
-def cmd_db_check(s: CliSession, a: argparse.Namespace) -> int:
-    from app.persistence import migrate
-
-    state = migrate.schema_state(s.database(check=False))
-    if state.up_to_date:
-        print(f"Database schema {state.current} matches this program.")
-        return 0
-    print(f"Database schema is {state.current or 'empty'}; this program needs {state.head}. "
-          "Run `ppda-tracker db upgrade`.", file=sys.stderr)
-    return 1
-
-
-def cmd_db_backups(s: CliSession, a: argparse.Namespace) -> int:
-    from app.persistence import migrate
-
-    backups = migrate.list_backups(s.database(check=False))
-    for b in backups:
-        print(b)
-    if not backups:
-        print("No backups yet (one is made before each upgrade).")
-    return 0
-
-
-def cmd_db_restore(s: CliSession, a: argparse.Namespace) -> int:
-    from app.persistence import migrate
-
-    migrate.restore_backup(s.database(check=False), a.backup)
-    print(f"Restored {a.backup.name}; the replaced file was backed up first.")
     return 0
 
 

@@ -21,7 +21,15 @@ def register(sub: Sub, roles: list[str]) -> None:
 def _audit(sub: Sub) -> None:
     p = sub.add_parser("audit", help="the access log")
     au = p.add_subparsers(dest="audit_command", required=True)
-    command(au, "verify", cmd_audit_verify, "verify the access log's hash chain")
+    v = command(au, "verify", cmd_audit_verify, "verify the access log's hash chain and its signed checkpoints")
+    v.add_argument("--against", action="append", type=Path, default=[], metavar="FILE",
+                   help="a checkpoint file (the auditor's copy, or one written by `audit checkpoint --out`); "
+                        "repeatable; default: the database's own checkpoint file")
+    v.add_argument("--trust", action="append", default=[], metavar="KEY",
+                   help="a public key (base64) whose checkpoints you trust, as printed by `audit checkpoint`; repeatable")
+    c = command(au, "checkpoint", cmd_audit_checkpoint,
+                "verify the log, then append a signed checkpoint of its head to FILE (keep FILE away from this computer)")
+    c.add_argument("--out", type=Path, required=True, metavar="FILE")
     e = command(au, "export", cmd_audit_export, "export the access log (filtered by user, record and period) to CSV")
     e.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
     e.add_argument("--for-user", dest="username", metavar="NAME", help="only this user's entries")
@@ -33,9 +41,25 @@ def _audit(sub: Sub) -> None:
 def cmd_audit_verify(s: CliSession, a: argparse.Namespace) -> int:
     from app.services import audit
 
-    result = audit.verify(s.uow(), s.user())
+    result = audit.verify(s.uow(), s.user(), a.against, a.trust)
     print(result.message, file=sys.stdout if result.ok else sys.stderr)
     return 0 if result.ok else 1
+
+
+def cmd_audit_checkpoint(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import audit
+    from app.services.access_log_checkpoints import fingerprint
+
+    taken = audit.take_checkpoint(s.uow(), s.user(), a.out)
+    cp = taken.checkpoint
+    print(f"Checkpoint appended to {a.out}: the access log's first {cp.size} entries, head {cp.head[:16]}…, signed "
+          f"at {cp.at} by key {fingerprint(cp.key)}.\nPublic key (record it with the file): {cp.key}\n"
+          f"Keep the file away from this computer; to check the log later: ppda-tracker audit verify "
+          f"--against {a.out} --trust {cp.key}")
+    if not taken.kept_key:
+        print("WARNING: no OS keyring: the key lives for this session only; record the public key above now.",
+              file=sys.stderr)
+    return 0
 
 
 def cmd_audit_export(s: CliSession, a: argparse.Namespace) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from app.domain.passwords import check_new_password, check_username
 from app.domain.records import User
 from app.persistence.uow import UnitOfWork
 from app.services import installation, users
@@ -12,10 +11,10 @@ from app.ui import settings
 from app.ui.dialogs.forms import FormDialog
 from app.ui.errors import attempt_inline
 
-def _check_account(username: str, password: str) -> bool:
-    """The account rules, checked before anything is written."""
-    check_username(username)
-    check_new_password(username, password)
+
+def _check_account(uow: UnitOfWork, username: str, password: str) -> bool:
+    """The account rules (app.services.users), checked before anything is written."""
+    users.check_account(uow, username, password)
     return True
 
 
@@ -54,7 +53,7 @@ class FirstRunDialog(FormDialog):
         if self.password.text() != self.repeat.text():
             return self.say("The two passwords differ.")
         name, password = self.username.text().strip(), self.password.text()
-        if attempt_inline(self.message, _check_account, name, password) is None:
+        if attempt_inline(self.message, _check_account, self._uow, name, password) is None:
             return None
         if self._force_set:
             admin = attempt_inline(self.message, users.create_first_administrator, self._uow, name, password)
@@ -91,3 +90,12 @@ class SignInDialog(FormDialog):
             super().accept()
         else:
             self.password.setFocus()
+            self._fit_message()
+
+    def _fit_message(self) -> None:
+        """Grow to show the whole message (it says who can unlock a locked account)."""
+        layout = self.layout()
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
