@@ -89,7 +89,8 @@ def test_head_of_psd_exceptions_need_another_head_of_psd(world: World) -> None:
     pin(RECEIVED, 11)
     from app.services import policies
 
-    policies.set_policy(world.uow(), world.env.admin, "external-investigation-guidance", "ALL", date(2024, 4, 1))
+    policies.set_policy(world.uow(), world.env.admin, "external-investigation-guidance", "ALL", date(2024, 4, 1),
+                        reason="Guidance in force since 1 April 2024")
     why = "The other force cannot take it within the month"
     with pytest.raises(RuleRefused, match="needs approval by a HEAD_OF_PSD; sup2 does not hold that role"):
         cw.record_external_investigation_exception(world.uow(), world.sup, created.case_id, rationale=why,

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from app.domain.calendar import local_date
 from app.domain.enums import CaseStatus, DecisionKind
 from app.domain.errors import NotFound, RuleRefused
 from app.domain.records import Allegation, CaseSnapshot, Decision, Person, User
@@ -23,14 +24,18 @@ from app.domain.records import Allegation, CaseSnapshot, Decision, Person, User
 
 @dataclass(frozen=True)
 class Act:
-    """The acting user and the moment of the action; every recorded decision carries both."""
+    """The acting user and the moment of the action; every recorded decision carries both.
+
+    `at` is naive UTC (as stored); `today` is the force's local date at that moment, the date a
+    decision made then is given by default and the latest date it may carry.
+    """
 
     user: User
     at: datetime
 
     @property
     def today(self) -> date:
-        return self.at.date()
+        return local_date(self.at)
 
 
 def iso(day: date | None) -> str | None:

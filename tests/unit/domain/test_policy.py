@@ -13,8 +13,8 @@ from app.domain.policy import (
     PolicyValue,
     parse_policy_input,
     parse_policy_value,
-    rank_level,
 )
+from app.domain.ranks import rank_level
 
 
 def test_shipped_defaults() -> None:
