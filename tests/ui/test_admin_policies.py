@@ -71,6 +71,9 @@ def test_a_back_dated_value_is_a_correction_that_needs_a_reason(
     assert tab.model.data(tab.model.index(row, 2)) == "from 2020-01-01 by admin (correction)"
     assert tab.history.data(tab.history.index(0, 0)) == "2020-01-01"
     assert tab.history.data(tab.history.index(0, 3)) == "Correction: Force policy since 2020 is 14 days"
+    assert tab.history_notes.isVisibleTo(tab) and tab.history_notes.text().startswith(
+        "Correction from 2020-01-01 (14), recorded ")
+    assert tab.history_notes.text().endswith(", admin: Force policy since 2020 is 14 days")
 
     # the policies as recorded at the end of yesterday: before the correction, nothing to set
     yesterday = clock.today() - timedelta(days=1)
@@ -79,7 +82,8 @@ def test_a_back_dated_value_is_a_correction_that_needs_a_reason(
     line = tab.selected()
     assert line is not None and line.name == "restriction-review-days" and line.value == "28"
     assert [e.value for e in tab.history.rows()] == ["28"]
-    assert tab.history_title.text().startswith("History of restriction-review-days as recorded on")
+    assert tab.history_title.text().startswith("History of restriction-review-days\nas recorded at the end of")
+    assert not tab.history_notes.isVisibleTo(tab)
     assert not tab.set_button.isEnabled() and tab.set_policy() is None
     tab.as_recorded.setChecked(False)
     assert tab.selected() is not None and tab.selected().value == "14" and tab.set_button.isEnabled()

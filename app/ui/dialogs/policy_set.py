@@ -35,7 +35,7 @@ class PolicyDialog(FormDialog):
         self.add_field("Effective from:", self.effective)
         self.reason = QPlainTextEdit()
         self.reason.setPlaceholderText("Needed when the date is before today")
-        self.reason.setFixedHeight(64)
+        self.reason.setMinimumHeight(72)
         self.add_field("Reason:", self.reason)
         self.correction_note = QLabel(CORRECTION_NOTE)
         self.correction_note.setWordWrap(True)
@@ -44,7 +44,7 @@ class PolicyDialog(FormDialog):
         self.form.addRow(self.correction_note)
         self.effective.dateChanged.connect(lambda _d: self._show_correction())
         self._show_correction()
-        self.resize(560, 320)
+        self.resize(620, 400)
 
     def chosen_date(self) -> date:
         d = self.effective.date()

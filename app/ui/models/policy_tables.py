@@ -46,7 +46,14 @@ class PolicyHistoryRoles(IntEnum):
 def recorded_text(e: PolicyEntry) -> str:
     if e.recorded_at is None:
         return "shipped"
-    return f"{e.recorded_at:%d %b %Y %H:%M} by {e.recorded_by}"
+    return f"{e.recorded_at:%d %b %Y %H:%M}, {e.recorded_by}"
+
+
+def correction_text(e: PolicyEntry) -> str:
+    """A record's reason in full (the history's Note column is short): what, when, who, why."""
+    start = e.effective_from.isoformat() if e.effective_from else "always"
+    what = "Correction" if e.correction else "Value"
+    return f"{what} from {start} ({e.value}), recorded {recorded_text(e)}: {e.reason or 'no reason recorded'}"
 
 
 def note_text(e: PolicyEntry) -> str:

@@ -14,7 +14,7 @@ from app.services.policies import PolicyLine
 from app.ui.context import AppContext
 from app.ui.dialogs.policy_set import PolicyDialog
 from app.ui.errors import attempt
-from app.ui.models.policy_tables import PolicyHistoryTableModel, PolicyRoles, PolicyTableModel
+from app.ui.models.policy_tables import PolicyHistoryTableModel, PolicyRoles, PolicyTableModel, correction_text
 from app.ui.widgets import fit_columns, heading, note, table_view
 
 
@@ -37,6 +37,9 @@ class PoliciesTab(QWidget):
         self.set_button.setObjectName("primary")
         self.set_button.clicked.connect(self.set_policy)
         self.history_title = heading("History", 2)
+        self.history_title.setWordWrap(True)
+        self.history_notes = note("")
+        self.history_notes.setAccessibleName("Corrections")
         self.as_recorded = QCheckBox("Show as recorded at the end of")
         self.as_recorded.setAccessibleName("Show the policies as recorded on an earlier day")
         today = clock.today()
@@ -68,13 +71,14 @@ class PoliciesTab(QWidget):
         column.setContentsMargins(8, 0, 0, 0)
         column.addWidget(self.history_title)
         column.addWidget(self.history_table, 1)
+        column.addWidget(self.history_notes)
         column.addWidget(self.set_button)
         split = QSplitter()
         split.addWidget(self.table)
         split.addWidget(side)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([700, 460])
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([600, 560])
         split.setChildrenCollapsible(False)
         return split
 
@@ -93,7 +97,9 @@ class PoliciesTab(QWidget):
         rows = attempt(self, policies.describe_all, self.ctx.uow(), self.ctx.user,
                        as_recorded_on=self.recorded_day()) or []
         self.model.set_rows(rows)
-        fit_columns(self.table, 200)
+        fit_columns(self.table, 300)  # the policy names in full; the values and "last set" narrower
+        for column, widest in ((1, 140), (2, 190)):
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
         names = [r.name for r in rows]
         self.table.selectRow(names.index(chosen.name) if chosen is not None and chosen.name in names else 0)
         self._show_history()
@@ -110,9 +116,14 @@ class PoliciesTab(QWidget):
     def _show_history(self) -> None:
         line = self.selected()
         self.history.set_rows(list(reversed(line.entries)) if line else [])
-        when = "" if self.recorded_day() is None else f" as recorded on {self.recorded_on.date().toString('dd MMM yyyy')}"
+        when = "" if self.recorded_day() is None else \
+            f"\nas recorded at the end of {self.recorded_on.date().toString('dd MMM yyyy')}"
         self.history_title.setText(f"History of {line.name}{when}" if line else "History")
-        fit_columns(self.history_table, 260)
+        fit_columns(self.history_table, 200)
+        self.history_table.horizontalHeader().setStretchLastSection(True)
+        notes = [correction_text(e) for e in (line.entries if line else ()) if e.correction or e.reason]
+        self.history_notes.setText("\n".join(notes))
+        self.history_notes.setVisible(bool(notes))
         self.set_button.setEnabled(line is not None and self.recorded_day() is None)
 
     def set_policy(self) -> PolicyDialog | None:
