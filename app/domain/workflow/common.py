@@ -86,7 +86,7 @@ def make_decision(
         decided_at=act.at,
         effective_date=effective,
         allegation_id=allegation_id,
-        rationale=rationale.strip() if rationale else None,
+        rationale=(rationale or "").strip() or None,  # a blank rationale is none
         options_considered=tuple(options_considered),
         approved_by=approver.id if approver else None,
         approved_at=act.at if approver else None,
