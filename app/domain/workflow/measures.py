@@ -125,4 +125,4 @@ _LABELS = {
 
 def describe(options: frozenset[RestrictionOption]) -> str:
     """The measures in words, for messages and due-item details: 'restricted duties, suspended'."""
-    return ", ".join(sorted(_LABELS.get(o, o.name.replace("_", " ").lower()) for o in options)) or "none"
+    return ", ".join(sorted(_LABELS[o] for o in options)) or "none"
