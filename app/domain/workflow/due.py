@@ -107,7 +107,7 @@ def _case_items(s: CaseSnapshot, p: PolicySet, today: date) -> list[DueItem]:
         items.append(_item(DueItemKind.TWELVE_MONTH_REPORT, due, today, ref, detail))
     for task in notification_tasks(s, p):
         if not task.done:
-            who = s.subjects[task.person_id].full_name if task.person_id in s.subjects else str(task.person_id)
+            who = s.subjects[task.person_id].full_name  # a task is only raised for a known subject
             what = f"{task.list_status.name.capitalize()} List: " if task.list_status else ""  # the College lists
             items.append(_item(task.kind, task.due_date, today, ref, f"{who}: {what}{task.trigger}",
                                task.allegation_id, task.person_id))

@@ -484,3 +484,31 @@ def test_the_investigation_is_finished_when_every_allegation_is_determined() -> 
     s = apply(s, record_misconduct_outcome(s, AT, 11, O.NO_CASE_TO_ANSWER, policies()))
     assert investigation_finished(s)
     assert not investigation_finished(snapshot(allegations=[]))
+
+
+def test_conflicts_are_found_for_every_subject_and_only_the_candidates_own_associations() -> None:
+    from app.domain.workflow.independence import independence_conflicts
+
+    candidate = person(500, "Okafor", unit="PSD")
+    subjects = [person(100, unit="Response North"), person(101, "Lane", unit="PSD")]
+    assert independence_conflicts(candidate, subjects, {}, [Association(100, 500)]) == [
+        "they are a declared associate of the subject Alex Carter",
+        "they work in the same unit (PSD) as the subject Alex Lane"]
+    assert independence_conflicts(candidate, [], {}, [Association(600, victim_ref="V1")], victim_refs={"V1"}) == []
+
+
+def test_a_victims_next_update_remembers_the_last_one() -> None:
+    from app.domain.workflow.timeliness import victim_updates_due
+
+    s = snapshot(received=date(2025, 3, 3))
+    [due] = victim_updates_due(s, policies())
+    assert (due.victim_ref, due.last_update, due.due_date) == ("V1", None, date(2025, 3, 31))
+    s = apply(s, record_victim_update(s, act(SUPERVISOR, date(2025, 3, 20)), "V1"))
+    [due] = victim_updates_due(s, policies())
+    assert (due.last_update, due.due_date) == (date(2025, 3, 20), date(2025, 4, 17))
+
+
+def test_no_vetting_review_for_a_subject_not_in_the_case_record() -> None:
+    s = snapshot(allegations=[allegation(subject_id=999, criminal=True, crime_ref="C")], subjects=[])
+    s = apply(s, record_criminal_outcome(s, AT, 10, CriminalOutcome.CONVICTED, policies(), offence="x"))
+    assert notification_tasks(s, policies()) == []

@@ -177,3 +177,44 @@ def test_the_same_incident_needs_the_same_victim_and_overlapping_conduct_dates(f
     b = allegation(11, abuse_types=frozenset({A.NON_FATAL_STRANGULATION}), conduct_from=second[0], conduct_to=second[1])
     found = [g.ground for g in referral_grounds(snapshot(allegations=[a, b]), 10)]
     assert found == ([G.SAME_INCIDENT] if same else [])
+
+
+def test_each_ground_gives_its_reason() -> None:
+    weapon = allegation(abuse_types=frozenset({A.PHYSICAL, A.NON_FATAL_STRANGULATION, A.SEXUAL, A.THREATS,
+                                               A.STALKING_HARASSMENT}),
+                        aggravating_features=frozenset({F.WEAPON, F.USE_OF_POLICE_POWERS_OR_STATUS,
+                                                        F.MISUSE_OF_POLICE_SYSTEMS}), criminal=True)
+    assert [(g.ground, g.reason) for g in referral_grounds(snapshot(allegations=[weapon]), 10)] == [
+        (G.SERIOUS_ASSAULT, "non-fatal strangulation"),
+        (G.SERIOUS_ASSAULT, "physical abuse with a weapon"),
+        (G.SERIOUS_SEXUAL_OFFENCE, "sexual abuse"),
+        (G.SERIOUS_CORRUPTION, "abuse of position: use of police powers or status"),
+        (G.SERIOUS_CORRUPTION, "abuse of position: misuse of police systems"),
+        (G.RELEVANT_OFFENCE, "criminal allegation of a sexual offence and threats to kill and stalking involving fear "
+                             "of violence and a wounding with a weapon (7 years or more)"),
+    ]
+
+
+@pytest.mark.parametrize(("types", "features", "relevant"), [
+    ({A.PHYSICAL}, {F.WEAPON}, "criminal allegation of a wounding with a weapon (7 years or more)"),
+    ({A.PHYSICAL}, set(), None),
+    ({A.COERCIVE_CONTROL}, {F.WEAPON}, None),
+    ({A.STALKING_HARASSMENT}, set(), "criminal allegation of stalking involving fear of violence (7 years or more)"),
+])
+def test_a_relevant_offence_needs_a_criminal_allegation_of_a_serious_kind(types, features, relevant) -> None:  # type: ignore[no-untyped-def]
+    a = allegation(abuse_types=frozenset(types), aggravating_features=frozenset(features), criminal=True)
+    found = [g.reason for g in referral_grounds(snapshot(allegations=[a]), 10) if g.ground == G.RELEVANT_OFFENCE]
+    assert found == ([relevant] if relevant else [])
+
+
+def test_referring_one_allegation_takes_only_its_own_grounds() -> None:
+    serious = allegation(abuse_types=frozenset({A.SEXUAL}), victim_refs=("V1",))
+    other = allegation(11, victim_refs=("V2",))
+    s = snapshot(allegations=[serious, other])
+    made = record_iopc_referral(s, act(LIAISON, date(2025, 3, 4)), allegation_id=11)
+    assert (made.allegation_id, made.payload["mandatory"], made.payload["grounds"]) == (11, False, [])
+    whole = record_iopc_referral(s, act(LIAISON, date(2025, 3, 4)))
+    assert (whole.allegation_id, whole.payload["grounds"]) == (None, ["SERIOUS_SEXUAL_OFFENCE"])
+    s = apply(s, made)
+    again = record_iopc_referral(s, act(LIAISON, date(2025, 3, 5)), allegation_id=10)  # 11's referral is not 10's
+    assert again.payload["grounds"] == ["SERIOUS_SEXUAL_OFFENCE"]
