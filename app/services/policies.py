@@ -20,7 +20,8 @@ from app.domain.enums import AccessOperation, CaseStatus
 from app.domain.errors import InvalidInput
 from app.domain.permissions import Action, require
 from app.domain.policy import (
-    ALWAYS, PolicyName, PolicySet, PolicyValue, default_values, describe_policy, format_policy_value, parse_policy_input,
+    ALWAYS, PolicyName, PolicySet, PolicyValue, default_values, describe_policy, format_policy_value,
+    parse_policy_input,
 )
 from app.domain.records import User
 from app.persistence import policy_store

@@ -37,7 +37,8 @@ def cmd_policy_set(s: CliSession, a: argparse.Namespace) -> int:
 
     change = policies.set_policy(s.uow(), s.user(), a.name, a.value, a.effective_from, reason=a.reason)
     v = change.value
-    print(f"Policy {v.name.cli_name} = {v.text} from {v.effective_from.isoformat()} (was {change.previous or 'not set'}).")
+    was = change.previous or "not set"
+    print(f"Policy {v.name.cli_name} = {v.text} from {v.effective_from.isoformat()} (was {was}).")
     if change.correction:
         print(f"Recorded as a correction of what applied from {v.effective_from.isoformat()}, with the reason given; "
               "the policy history shows it.")

@@ -148,6 +148,12 @@ def history(
     )
 
 
+def own_history(snapshot: CaseSnapshot, kinds: Iterable[DecisionKind], allegation_id: int) -> list[Decision]:
+    """Decisions of `kinds` recorded on the allegation itself (not the whole case's), in order."""
+    wanted = frozenset(kinds)
+    return ordered(d for d in snapshot.decisions if d.kind in wanted and d.allegation_id == allegation_id)
+
+
 def latest(
     snapshot: CaseSnapshot, kinds: Iterable[DecisionKind], allegation_id: int | None = None
 ) -> Decision | None:

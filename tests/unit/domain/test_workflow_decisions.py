@@ -512,3 +512,161 @@ def test_no_vetting_review_for_a_subject_not_in_the_case_record() -> None:
     s = snapshot(allegations=[allegation(subject_id=999, criminal=True, crime_ref="C")], subjects=[])
     s = apply(s, record_criminal_outcome(s, AT, 10, CriminalOutcome.CONVICTED, policies(), offence="x"))
     assert notification_tasks(s, policies()) == []
+
+
+# ---- what the earlier tests left open (each kills a mutant that survived them) ------------------
+
+def test_a_suspension_imposed_and_lifted_on_the_day_of_the_charge_meets_it() -> None:
+    from app.domain.workflow.charge import suspensions_due
+
+    s = two()
+    s = apply(s, record_criminal_outcome(s, AT, 11, CriminalOutcome.CHARGED, policies(), offence="Assault", on=ON))
+    s = apply(s, record_restriction(s, AT, 11, [R.SUSPENDED], conditions=SUSPEND, on=ON))
+    s = apply(s, record_restriction_review(s, AT, 11, ReviewOutcome.LIFT, on=ON))
+    assert measures(s, 11).in_force == frozenset()
+    assert [d.met for d in suspensions_due(s, 11, policies())] == [True]
+
+
+def test_an_imported_review_without_options_lifts_to_nothing() -> None:
+    s = two()
+    s = apply(s, record_restriction(s, AT, 11, [R.RESTRICTED_DUTIES], on=ON))
+    lift = Decision(None, DecisionKind.RESTRICTION_REVIEW, {"outcome": "LIFT"}, None, datetime(2025, 6, 3), TODAY, 11,
+                    imported_from="legacy.csv")
+    assert measures(apply(s, lift), 11).in_force == frozenset()
+
+
+def test_a_recordable_allegation_keeps_no_approver() -> None:
+    made = record_recording(two(), AT, allegation_id=11, approver=SUPERVISOR_2)
+    assert (made.approved_by, made.approved_at) == (None, None)
+
+
+def test_several_unconnected_incidents_allow_dismissal_after_a_misconduct_finding() -> None:
+    s = two()
+    for value in (O.CASE_TO_ANSWER_MISCONDUCT, O.MISCONDUCT_HEARING, O.MISCONDUCT):
+        s = apply(s, record_misconduct_outcome(s, AT, 11, value, policies()))
+    made = record_misconduct_outcome(s, AT, 11, O.REDUCTION_IN_RANK, policies(), multiple_unconnected_incidents=True)
+    assert made.payload["multiple_unconnected_incidents"] is True
+    with pytest.raises(RuleRefused, match="needs a final written warning in force"):
+        record_misconduct_outcome(s, AT, 11, O.REDUCTION_IN_RANK, policies())
+
+
+def test_the_referral_deadline_runs_from_the_allegations_own_recording() -> None:
+    from app.domain.enums import AbuseType
+    from app.domain.workflow.iopc import referral_due_date
+
+    s = snapshot(allegations=[allegation(abuse_types=frozenset({AbuseType.SEXUAL})),
+                              allegation(11, abuse_types=frozenset({AbuseType.SEXUAL}), victim_refs=("V2",))],
+                 received=date(2025, 3, 3))
+    s = apply(s, record_recording(s, act(SUPERVISOR, date(2025, 3, 10)), allegation_id=11))
+    assert (referral_due_date(s, 10, policies()), referral_due_date(s, 11, policies())) == (
+        date(2025, 3, 4), date(2025, 3, 11))
+    s = apply(s, record_iopc_referral(s, act(LIAISON, date(2025, 3, 10)), allegation_id=10))
+    from app.domain.workflow.due import due_items
+    from app.domain.enums import DueItemKind
+
+    items = [(i.allegation_id, i.due_date) for i in due_items(s, policies(), date(2025, 3, 10))
+             if i.kind == DueItemKind.IOPC_REFERRAL]
+    assert items == [(11, date(2025, 3, 11))]  # 10 is referred; 11 is still due, from its own recording
+
+
+def test_a_body_is_needed_in_these_words() -> None:
+    with pytest.raises(RuleRefused, match=exactly("The investigating body is needed: HOME, IOPC or another force's code.")):
+        assign_investigating_body(two(), AT, "  ", policies())
+
+
+def test_external_progress_is_per_allegation_and_names_every_missing_step() -> None:
+    s = two()
+    for aid in (10, 11):
+        s = apply(s, assign_investigating_body(s, AT, "kent", policies(), allegation_id=aid, on=ON))
+    s = apply(s, record_external_progress(s, AT, ExternalEvent.REQUESTED, allegation_id=10, on=ON))
+    other = external_investigation(s, 11)
+    assert other is not None and other.requested is None
+    with pytest.raises(RuleRefused, match=exactly("HANDED_OVER needs REQUESTED, ACCEPTED recorded first.")):
+        record_external_progress(s, AT, ExternalEvent.HANDED_OVER, allegation_id=11)
+
+
+def _some(*criteria: object, rank: str = "Insp") -> object:
+    from app.domain.enums import GuidanceCoverage
+    from app.domain.policy import ExternalCriterion  # noqa: F401
+
+    return policies(PolicyValue(PolicyName.EXTERNAL_INVESTIGATION_GUIDANCE, GuidanceCoverage.SOME, date(2024, 1, 1)),
+                    PolicyValue(PolicyName.EXTERNAL_INVESTIGATION_CRITERIA, frozenset(criteria), date(2024, 1, 1)),
+                    PolicyValue(PolicyName.EXTERNAL_INVESTIGATION_MIN_RANK, rank, date(2024, 1, 1)))
+
+
+def test_some_guidance_lists_every_reason_and_ranks_from_the_minimum() -> None:
+    from app.domain.policy import ExternalCriterion as C
+    from app.domain.workflow.investigation import external_investigation_reasons
+
+    insp = two(subjects=[person(rank_or_grade="Insp", unit="PSD")])
+    both = _some(C.SUBJECT_AT_OR_ABOVE_RANK, C.SUBJECT_IN_PSD_OR_DA_ROLE, C.CRIMINAL_ALLEGATION)
+    assert external_investigation_reasons(insp, both, TODAY) == [  # type: ignore[arg-type]
+        "the allegation is criminal",
+        "the subject Alex Carter is Insp, at or above Insp",
+        "the subject Alex Carter works in the PSD or a domestic-abuse/safeguarding role"]
+    staff = two(subjects=[person(rank_or_grade="Band C")])
+    assert external_investigation_reasons(staff, _some(C.SUBJECT_AT_OR_ABOVE_RANK, rank="PC"), TODAY) == []  # type: ignore[arg-type]
+    with pytest.raises(RuleRefused, match=exactly(
+            "Force guidance requires an external investigation (the allegation is criminal; the subject Alex Carter "
+            "is Insp, at or above Insp; the subject Alex Carter works in the PSD or a domestic-abuse/safeguarding "
+            "role). Assign another force or the IOPC, or record an exception with a rationale approved by the "
+            "HEAD_OF_PSD before assigning the home force.")):
+        assign_investigating_body(insp, AT, "HOME", both)  # type: ignore[arg-type]
+    made = record_external_investigation_exception(insp, AT, both, rationale="x", approver=HEAD)  # type: ignore[arg-type]
+    assert len(made.payload["reasons"]) == 3
+
+
+def test_an_imported_charge_without_its_offence_is_named_by_its_date() -> None:
+    from app.domain.enums import DueItemKind
+    from app.domain.workflow.due import due_items
+
+    charge = Decision(None, DecisionKind.CHARGE, {"outcome": "CHARGED"}, None, datetime(2025, 6, 2), ON, 11,
+                      imported_from="legacy.csv")
+    [item] = [i for i in due_items(apply(two(), charge), policies(), TODAY) if i.kind == DueItemKind.SUSPENSION_ON_CHARGE]
+    assert item.detail == "Alex Carter: charge 2025-06-02"
+
+
+def test_list_and_vetting_items_name_their_list_allegation_and_person() -> None:
+    from app.domain.enums import DueItemKind, Role
+    from app.domain.workflow.due import DueItem, due_items
+
+    s = two()
+    s = apply(s, record_criminal_outcome(s, AT, 11, CriminalOutcome.CONVICTED, policies(), offence="Assault", on=ON))
+    [item] = [i for i in due_items(s, policies(), TODAY) if i.kind == DueItemKind.VETTING_REVIEW]
+    assert item == DueItem(DueItemKind.VETTING_REVIEW, date(2025, 6, 30), False, "PSD-2025-000001",
+                           "Alex Carter: conviction (Assault)", Role.SUPERVISOR, 11, 100)
+    left = two(subjects=[person(employment_status=EmploymentStatus.RETIRED, end_date=ON)])
+    [item] = [i for i in due_items(left, policies(), TODAY) if i.kind == DueItemKind.LIST_NOTIFICATION]
+    assert item == DueItem(DueItemKind.LIST_NOTIFICATION, date(2025, 6, 9), False, "PSD-2025-000001",
+                           "Alex Carter: Advisory List: retired while under investigation", Role.HEAD_OF_PSD, 10, 100)
+
+
+def test_a_confirmed_matchs_vetting_review_names_the_person() -> None:
+    from app.domain.workflow.due import ConfirmedMatch, notice_due_items
+
+    [item] = notice_due_items([], [ConfirmedMatch("N1", 7, "Alex Carter", ON)], policies(), TODAY)
+    assert (item.person_id, item.case_ref, item.allegation_id) == (7, "N1", None)
+
+
+def test_a_victim_of_the_case_cannot_be_assigned() -> None:
+    victim_officer = person(500, "Okafor", unit="PSD")
+    with pytest.raises(RuleRefused, match="they are a victim in the case"):
+        assign(two(), AT, SUPERVISOR_2, AssignmentRole.INVESTIGATOR, candidate=victim_officer,
+               declared_no_prior_connection=True, people={500: victim_officer}, victim_person_ids={500})
+
+
+def test_gravity_follows_the_points_not_the_names() -> None:
+    from app.domain.enums import AbuseType
+    from app.domain.workflow.flags import AllegationSummary
+    from app.domain.workflow.ranking import gravity_of
+
+    s = AllegationSummary(1, TODAY, ("V1",), frozenset({AbuseType.SEXUAL, AbuseType.TECHNOLOGY_FACILITATED}))
+    assert gravity_of(s) == (5, "sexual")
+
+
+def test_the_investigation_is_finished_by_a_final_outcome_without_a_determination() -> None:
+    s = snapshot(allegations=[allegation(None), allegation(11)])  # type: ignore[arg-type]
+    assert not investigation_finished(s)  # 11 is open; an allegation without an id is skipped
+    imported = Decision(None, DecisionKind.MISCONDUCT_OUTCOME, {"outcome": "WRITTEN_WARNING"}, None,
+                        datetime(2025, 1, 1), ON, 11, imported_from="legacy.csv")
+    assert investigation_finished(apply(s, imported))
