@@ -527,6 +527,12 @@ def test_a_suspension_imposed_and_lifted_on_the_day_of_the_charge_meets_it() -> 
     assert [d.met for d in suspensions_due(s, 11, policies())] == [True]
 
 
+def test_an_imported_restriction_without_options_imposes_nothing() -> None:
+    imposed = Decision(None, DecisionKind.RESTRICTION, {}, None, datetime(2025, 6, 3), ON, 11, imported_from="x.csv")
+    state = measures(apply(two(), imposed), 11)
+    assert (state.in_force, state.decided) == (frozenset(), True)
+
+
 def test_an_imported_review_without_options_lifts_to_nothing() -> None:
     s = two()
     s = apply(s, record_restriction(s, AT, 11, [R.RESTRICTED_DUTIES], on=ON))
@@ -561,6 +567,7 @@ def test_the_referral_deadline_runs_from_the_allegations_own_recording() -> None
     assert (referral_due_date(s, 10, policies()), referral_due_date(s, 11, policies())) == (
         date(2025, 3, 4), date(2025, 3, 11))
     s = apply(s, record_iopc_referral(s, act(LIAISON, date(2025, 3, 10)), allegation_id=10))
+    s = apply(s, record_recording(s, act(SUPERVISOR, date(2025, 3, 12)), allegation_id=10))  # 10's, later
     from app.domain.workflow.due import due_items
     from app.domain.enums import DueItemKind
 
