@@ -1,4 +1,10 @@
-"""Working days and month arithmetic for deadlines (DOMAIN.md §3.5).
+"""The force's calendar: its local date, working days and month arithmetic for deadlines
+(DOMAIN.md §3.5).
+
+Dates are the force's local dates (Europe/London: GMT in winter, BST in summer). Every stored
+timestamp is a naive UTC datetime (see app/services/clock.py); `local_date` turns one into the date
+a person in the force would give it, so a decision recorded at 00:30 BST on 14 July (23:30 UTC on
+13 July) is dated 14 July.
 
 A working day is Monday to Friday and not a bank holiday in England and Wales (the `holidays`
 library, country GB, subdivision ENG: England and Wales share the same bank holidays, including
@@ -12,14 +18,43 @@ Tuesday is a bank holiday). A due date is inclusive: the item is overdue from th
 from __future__ import annotations
 
 import calendar as _stdlib_calendar
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     import holidays
 
 _ONE_DAY = timedelta(days=1)
+FORCE_TIME_ZONE = "Europe/London"  # every force of England and Wales
+
+
+@lru_cache(maxsize=1)
+def force_time_zone() -> tzinfo:
+    # The IANA database comes from the system or, where there is none (Windows), the tzdata package.
+    return ZoneInfo(FORCE_TIME_ZONE)
+
+
+def local_time(moment: datetime) -> datetime:
+    """`moment` as the force's local time (aware). A naive moment is UTC, as stored timestamps are."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(force_time_zone())
+
+
+def local_date(moment: datetime) -> date:
+    """The force's local date at `moment` (a naive moment is UTC)."""
+    return local_time(moment).date()
+
+
+def utc_start_of_day(day: date) -> datetime:
+    """The naive UTC moment at which the force's local day `day` begins (00:00 in Europe/London).
+
+    A local day is [utc_start_of_day(day), utc_start_of_day(day + 1 day)): 23 hours on the day
+    the clocks go forward, 25 on the day they go back.
+    """
+    start = datetime.combine(day, time(0), tzinfo=force_time_zone())
+    return start.astimezone(UTC).replace(tzinfo=None)
 
 
 @lru_cache(maxsize=1)

@@ -5,6 +5,15 @@ regulations) and may be set by the administrator with `policy set NAME VALUE --f
 The value in force on a date is the one with the latest `effective_from` on or before that date;
 a force's own value on the same date as a shipped default wins over it.
 
+Policies are bitemporal: each value the force sets also carries when it was recorded
+(`recorded_at`, naive UTC), by whom and, for a correction, why. A value whose `effective_from` is
+before the local date it was recorded on is a **correction**: it changes what applied on days that
+have passed. Nothing is overwritten: a later record for the same `effective_from` supersedes the
+earlier one from its `recorded_at` on, and `PolicySet.as_recorded(moment)` gives back the policies
+exactly as they were recorded at any earlier moment. The rules always use the latest knowledge
+(a correction applies, also to due dates already past); `workflow.due` marks the due items whose
+date a correction changed, with when, by whom and why.
+
 Values are typed: int, bool, float, `GuidanceCoverage`, `frozenset[ExternalCriterion]` or a rank
 string. `PolicyValue.text` and `parse_policy_value` give a lossless text form for storage.
 Defaults marked "illustrative" are starting values that a force is expected to confirm or set.
@@ -14,13 +23,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
+from app.domain.calendar import local_date
 from app.domain.enums import GuidanceCoverage
 from app.domain.errors import InvalidInput
+from app.domain.ranks import rank_level
 
 ALWAYS = date(1900, 1, 1)
+_EARLIEST = datetime(1900, 1, 1)
 AMENDMENT_2026 = date(2026, 7, 13)  # Police (Conduct and Vetting etc.) (Amendment) Regs 2026
 AMENDMENT_2025 = date(2025, 5, 28)  # SI 2025/558
 
@@ -88,11 +100,19 @@ class PolicyValue:
     name: PolicyName
     value: PolicyScalar | None  # None: the policy is not in force from this date
     effective_from: date
+    recorded_at: datetime | None = None  # naive UTC; None for a shipped default
+    recorded_by: str | None = None
+    reason: str | None = None  # why a correction was made
 
     @property
     def text(self) -> str:
         """Canonical text for storage and display; `parse_policy_value` reads it back."""
         return format_policy_value(self.value)
+
+    @property
+    def correction(self) -> bool:
+        """Recorded after its effective date had passed: it changed what applied on past days."""
+        return self.recorded_at is not None and self.effective_from < local_date(self.recorded_at)
 
 
 @dataclass(frozen=True)
@@ -131,27 +151,56 @@ def describe_policy(name: PolicyName) -> str:
 
 
 class PolicySet:
-    """The policies of one force: shipped defaults overlaid with the force's dated values."""
+    """The policies of one force: shipped defaults overlaid with the force's dated values.
+
+    `values` are every record the force made (superseded ones included); on the same
+    effective_from the latest recorded wins, and a force's record wins over a shipped default.
+    """
 
     def __init__(self, values: Iterable[PolicyValue] = (), *, with_defaults: bool = True) -> None:
+        self._own = tuple(values)
+        self._with_defaults = with_defaults
         shipped = default_values() if with_defaults else []
-        # Own values sort after shipped ones on the same date, so they win.
-        ranked = [(v.effective_from, 0, i, v) for i, v in enumerate(shipped)]
-        ranked += [(v.effective_from, 1, i, v) for i, v in enumerate(values)]
+        ranked = [((v.effective_from, 0, _EARLIEST, i), v) for i, v in enumerate(shipped)]
+        ranked += [((v.effective_from, 1, v.recorded_at or _EARLIEST, i), v) for i, v in enumerate(self._own)]
         self._history: dict[PolicyName, list[PolicyValue]] = {n: [] for n in PolicyName}
-        for _, _, _, value in sorted(ranked, key=lambda r: r[:3]):
-            self._history[value.name].append(value)
+        for _, value in sorted(ranked, key=lambda r: r[0]):
+            line = self._history[value.name]
+            if line and line[-1].effective_from == value.effective_from:
+                line[-1] = value  # superseded by the later record for the same date
+            else:
+                line.append(value)
 
     def with_value(self, value: PolicyValue) -> "PolicySet":
-        """A new set with one more dated value (for previewing a `policy set`)."""
-        result = PolicySet((), with_defaults=False)
-        result._history = {n: list(h) for n, h in self._history.items()}
-        result._history[value.name].append(value)
-        result._history[value.name].sort(key=lambda v: v.effective_from)
-        return result
+        """A new set with one more record (to preview a `policy set`)."""
+        return PolicySet((*self._own, value), with_defaults=self._with_defaults)
+
+    def as_recorded(self, moment: datetime) -> "PolicySet":
+        """The policies as they were recorded at `moment` (naive UTC): later records left out."""
+        kept = [v for v in self._own if v.recorded_at is None or v.recorded_at <= moment]
+        return PolicySet(kept, with_defaults=self._with_defaults)
+
+    def recorded_before(self, moment: datetime) -> "PolicySet":
+        """The policies as recorded just before `moment` (records made at `moment` left out)."""
+        kept = [v for v in self._own if v.recorded_at is None or v.recorded_at < moment]
+        return PolicySet(kept, with_defaults=self._with_defaults)
 
     def history(self, name: PolicyName) -> list[PolicyValue]:
+        """What applies from each date, as now recorded (superseded records left out)."""
         return list(self._history[name])
+
+    def records(self, name: PolicyName) -> list[PolicyValue]:
+        """Every record the force made for `name`, superseded ones included, in recorded order."""
+        own = [v for v in self._own if v.name == name]
+        return sorted(own, key=lambda v: v.recorded_at or _EARLIEST)
+
+    def superseded(self, value: PolicyValue) -> bool:
+        """Whether a later record for the same policy and date replaced `value`."""
+        return value not in self._history[value.name]
+
+    def corrections(self) -> list[PolicyValue]:
+        """The force's corrections (back-dated records), oldest first."""
+        return sorted((v for v in self._own if v.correction), key=lambda v: v.recorded_at or _EARLIEST)
 
     def value_on(self, name: PolicyName, on: date) -> PolicyScalar | None:
         """The value in force on `on` (latest effective_from <= on), or None if none is."""
@@ -205,31 +254,6 @@ def default_values() -> list[PolicyValue]:
 
 def spec_of(name: PolicyName) -> PolicySpec:
     return SPECS[name]
-
-
-# --- ranks (for the SUBJECT_AT_OR_ABOVE_RANK criterion) -------------------------------------
-
-_RANK_LEVELS: dict[str, int] = {
-    "PC": 1, "CONSTABLE": 1, "DC": 1, "SC": 1, "SPECIAL CONSTABLE": 1,
-    "PS": 2, "SGT": 2, "SERGEANT": 2, "DS": 2,
-    "INSP": 3, "INSPECTOR": 3, "DI": 3,
-    "CI": 4, "CH INSP": 4, "CHINSP": 4, "CHIEF INSPECTOR": 4, "DCI": 4,
-    "SUPT": 5, "SUPERINTENDENT": 5, "DSUPT": 5, "DSU": 5,
-    "CH SUPT": 6, "CHSUPT": 6, "CSUPT": 6, "CHIEF SUPERINTENDENT": 6, "DCS": 6,
-    "ACC": 7, "ASSISTANT CHIEF CONSTABLE": 7, "CMDR": 7, "COMMANDER": 7,
-    "DCC": 8, "DEPUTY CHIEF CONSTABLE": 8, "DAC": 8, "DEPUTY ASSISTANT COMMISSIONER": 8,
-    "CC": 9, "CHIEF CONSTABLE": 9, "AC": 9, "ASSISTANT COMMISSIONER": 9,
-    "DEPUTY COMMISSIONER": 10, "COMMISSIONER": 11,
-}
-
-
-def rank_level(rank: str | None) -> int | None:
-    """The seniority of a police rank written as in the workforce register (`PC`, `DS`,
-    `Insp`, `Ch Supt`...), or None for a staff grade or an unknown rank."""
-    if not rank:
-        return None
-    key = " ".join(rank.replace(".", " ").replace("-", " ").upper().split())
-    return _RANK_LEVELS.get(key)
 
 
 # --- value parsing ------------------------------------------------------------------------

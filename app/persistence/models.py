@@ -295,14 +295,19 @@ class NoticeMatchRow(Base):
 
 
 class PolicyRow(Base):
+    """One policy value as the force recorded it (bitemporal: `effective_from` is when it applies,
+    `recorded_at` when it was recorded, naive UTC). Rows are only ever added: a later row for the
+    same name and effective_from supersedes an earlier one from its recorded_at on, and a
+    back-dated row (a correction) carries its reason."""
+
     __tablename__ = "policy_value"
-    __table_args__ = (UniqueConstraint("name", "effective_from"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
     value: Mapped[str] = mapped_column(Text)
     effective_from: Mapped[date] = mapped_column(Date)
     set_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    set_at: Mapped[datetime] = mapped_column(DateTime)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
 
 
 class HeadcountRow(Base):

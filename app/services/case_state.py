@@ -177,7 +177,7 @@ def derive(s: CaseSnapshot, policies: PolicySet, today: date, flags: dict[int, P
     for name, test in (("REPEAT", lambda f: f.repeat), ("SERIAL", lambda f: f.serial), ("PRIOR_NOTICE", lambda f: f.prior_notice)):
         if any(test(flags[sid]) for sid in s.subjects if sid in flags):
             marks.append(name)
-    due = wf.due_items(s, policies, today)
+    due = wf.due_items(s, policies, today, explain_corrections=False)  # only the next due date is kept
     return CaseListState(
         restriction=", ".join(sorted(in_force)), body=body, external=any(b != HOME for b in bodies),
         flags=tuple(marks), next_due=min((i.due_date for i in due), default=None),

@@ -6,17 +6,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from datetime import date
+
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from datetime import date
-
 from app.domain.enums import DashRisk
 from app.domain.policy import PolicySet
-from app.services import clock
-from app.services import policies as policy_service
+from app.persistence import policy_store
 from app.persistence.models import AllegationRow, CaseRow, PersonRow, SettingRow, VictimRow
 from app.persistence.uow import UnitOfWork
+from app.services import clock
+from app.services.case_state import derive_summaries
 
 RISK_ORDER = {DashRisk.STANDARD.name: 1, DashRisk.MEDIUM.name: 2, DashRisk.HIGH.name: 3}
 CHUNK = 900  # stays under SQLite's bound-parameter limit
@@ -32,7 +33,7 @@ def refresh(session: Session, case_ids: Iterable[int]) -> None:
     repeat/serial flags may change). Call after any write, before commit."""
     session.flush()
     ids = _with_same_subjects(session, set(case_ids))
-    policies = policy_service.load(session)
+    policies = policy_store.load(session)
     today = clock.today()
     for chunk in _chunks(sorted(ids)):
         _refresh_chunk(session, chunk, policies, today)
@@ -48,8 +49,6 @@ def _with_same_subjects(session: Session, ids: set[int]) -> set[int]:
 
 
 def _refresh_chunk(session: Session, ids: Sequence[int], policies: PolicySet, today: date) -> None:
-    from app.services.case_state import derive_summaries
-
     cases = {c.id: c for c in session.scalars(select(CaseRow).where(CaseRow.id.in_(ids)))}
     subjects: dict[int, list[tuple[str, str]]] = defaultdict(list)
     abuse: dict[int, set[str]] = defaultdict(set)

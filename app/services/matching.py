@@ -212,13 +212,14 @@ def notice_items(session: Session, policy_set: PolicySet, today: date) -> list[D
         select(NoticeRow.notice_ref, NoticeRow.received_at, NoticeRow.record_type)
         .join(NoticeMatchRow, NoticeMatchRow.notice_id == NoticeRow.id)
         .where(NoticeMatchRow.state == MatchState.PROPOSED.name))}
-    confirmed = [ConfirmedMatch(ref, pid, f"{fore} {sur}", at.date(), done.date() if done else None)
+    confirmed = [ConfirmedMatch(ref, pid, f"{fore} {sur}", clock.local_date(at),
+                                 clock.local_date(done) if done else None)
                  for ref, pid, fore, sur, at, done in session.execute(
                      select(NoticeRow.notice_ref, PersonRow.id, PersonRow.forenames, PersonRow.surname,
                             NoticeMatchRow.reviewed_at, NoticeMatchRow.vetting_reviewed_at)
                      .join(NoticeRow, NoticeRow.id == NoticeMatchRow.notice_id)
                      .join(PersonRow, PersonRow.id == NoticeMatchRow.person_id)
                      .where(NoticeMatchRow.state == MatchState.CONFIRMED.name))]
-    pend = [PendingNotice(ref, received.date(), summary.replace("_", " ").lower()) for ref, (received, summary) in pending.items()]
+    pend = [PendingNotice(ref, clock.local_date(received), summary.replace("_", " ").lower()) for ref, (received, summary) in pending.items()]
     return notice_due_items(pend, confirmed, policy_set, today)
 

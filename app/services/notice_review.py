@@ -135,7 +135,7 @@ def _view(m: NoticeMatchRow, n: NoticeRow, p: PersonRow, case_reference: str | N
         n.summary, n.handling, p.id, p.staff_number, f"{p.forenames} {p.surname}", p.date_of_birth,
         "; ".join(x.full_name for x in p.previous_names), p.unit, p.employment_status, m.triage_outcome,
         m.rationale, n.record_type == NoticeRecordType.DOMESTIC_ABUSE_INCIDENT.name,
-        m.vetting_reviewed_at.date() if m.vetting_reviewed_at else None, m.vetting_result, m.case_id, case_reference,
+        clock.local_date(m.vetting_reviewed_at) if m.vetting_reviewed_at else None, m.vetting_result, m.case_id, case_reference,
     )
 
 
@@ -213,7 +213,7 @@ def record_vetting_review(uow: UnitOfWork, actor: User, match_id: int, result: s
         m = _confirmed_match(uow.session, actor, match_id, "Only a confirmed match raises a vetting review.")
         if m.vetting_reviewed_at is not None:
             raise RuleRefused(f"The vetting review this match raised was already recorded on "
-                              f"{m.vetting_reviewed_at:%d %b %Y}; a recorded review is never changed.")
+                              f"{clock.local(m.vetting_reviewed_at):%d %b %Y}; a recorded review is never changed.")
         m.vetting_reviewed_by, m.vetting_reviewed_at, m.vetting_result = actor.id, clock.now(), result.strip()
         audit.record(uow.session, actor, AccessOperation.ALTERATION, "notice_match", match_id, detail="vetting review recorded")
         uow.commit()

@@ -1,34 +1,35 @@
-"""Force policies: dated values read by the workflow rules; each change is a logged decision
-(who, when, from which date), never an overwrite of the past."""
+"""Force policies: dated values read by the workflow rules. Each change is a logged record (who,
+when, from which date, and for a correction why), added beside what was recorded before, never
+over it: `describe_all(..., as_recorded_on=DATE)` shows the policies as they stood on any earlier
+day (DOMAIN.md "policy"; app/domain/policy.py explains the bitemporal model).
+
+A back-dated value (effective before today, the force's local date) is a **correction**: it needs
+a reason. It applies at once, also to due dates already past (a review that was not overdue may
+become overdue); each due item whose date it moved says so in its detail, with when, by whom and
+why (app/domain/workflow/due.py), and the policy's history shows it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.enums import AccessOperation
+from app.domain.enums import AccessOperation, CaseStatus
 from app.domain.errors import InvalidInput
 from app.domain.permissions import Action, require
 from app.domain.policy import (
-    PolicyName, PolicySet, PolicyValue, describe_policy, format_policy_value, parse_policy_input,
-    parse_policy_value,
+    ALWAYS, PolicyName, PolicySet, PolicyValue, default_values, describe_policy, format_policy_value,
+    parse_policy_input,
 )
 from app.domain.records import User
-from app.persistence.models import PolicyRow, UserRow
+from app.persistence import policy_store
+from app.persistence.models import CaseRow, PolicyRow
 from app.persistence.uow import UnitOfWork
-from app.services import audit, clock
+from app.services import audit, case_summary, clock
 
-
-def load(session: Session) -> PolicySet:
-    values = []
-    for row in session.scalars(select(PolicyRow).order_by(PolicyRow.effective_from, PolicyRow.id)):
-        name = PolicyName(row.name)
-        value = parse_policy_value(name, row.value) if row.value else None
-        values.append(PolicyValue(name, value, row.effective_from))
-    return PolicySet(values)
+load = policy_store.load  # every service reads policies the same way
 
 
 def current(uow: UnitOfWork) -> PolicySet:
@@ -36,28 +37,64 @@ def current(uow: UnitOfWork) -> PolicySet:
         return load(uow.session)
 
 
-def set_policy(uow: UnitOfWork, actor: User, name: str, value: str, effective_from: date) -> PolicyValue:
-    """`policy set NAME VALUE --from DATE`. A value for the same policy and date is replaced by a
-    new row only through a later date: the history of what applied when is never rewritten."""
+@dataclass(frozen=True)
+class PolicyChange:
+    """What `set_policy` recorded and what it changed."""
+
+    value: PolicyValue
+    previous: str  # the value that applied from the same date before this change ("" if none)
+    correction: bool
+    cases_with_new_due_dates: int  # open cases whose next due date moved
+
+
+def set_policy(uow: UnitOfWork, actor: User, name: str, value: str, effective_from: date, *,
+               reason: str | None = None) -> PolicyChange:
+    """`policy set NAME VALUE --from DATE [--reason TEXT]`: a new record beside the old ones.
+    A date before today corrects the past and is refused without a reason."""
     require(actor, Action.ADMINISTER)
     parsed = parse_policy_input(name, value, effective_from)
+    now = clock.now()
+    why = (reason or "").strip() or None
+    correction = effective_from < clock.local_date(now)
+    if correction and why is None:
+        raise InvalidInput(
+            f"{effective_from.isoformat()} is before today ({clock.local_date(now).isoformat()}): setting "
+            f"{parsed.name.cli_name} from then corrects what applied on days that have passed, so it needs a "
+            "reason (--reason on the command line, Reason in the window).")
+    record = PolicyValue(parsed.name, parsed.value, effective_from, now, actor.username, why)
     with uow:
-        _check_consistent(load(uow.session).with_value(parsed), parsed)
-        clash = uow.session.scalar(select(PolicyRow).where(
-            PolicyRow.name == parsed.name.value, PolicyRow.effective_from == effective_from))
-        if clash is not None:
-            raise InvalidInput(
-                f"Policy {parsed.name.cli_name} already has a value ({clash.value}) from "
-                f"{effective_from.isoformat()}; set a new value from a later date instead.")
-        uow.session.add(PolicyRow(name=parsed.name.value, value=parsed.text, effective_from=effective_from,
-                                  set_by=actor.id, set_at=clock.now()))
-        audit.record(uow.session, actor, AccessOperation.ALTERATION, "policy", parsed.name.cli_name,
-                     detail=f"{parsed.name.cli_name} = {parsed.text} from {effective_from.isoformat()}")
-        from app.services import case_summary  # due dates and flags depend on policy
-
-        case_summary.refresh_all(uow.session)
+        s = uow.session
+        before = load(s)
+        previous = before.value_on(parsed.name, effective_from)
+        _check_changes_something(before, record)
+        _check_consistent(before.with_value(record), record)
+        s.add(PolicyRow(name=parsed.name.value, value=parsed.text, effective_from=effective_from,
+                        set_by=actor.id, recorded_at=now, reason=why))
+        what = "correction: " if correction else ""
+        audit.record(s, actor, AccessOperation.ALTERATION, "policy", parsed.name.cli_name, reason=why,
+                     detail=f"{what}{parsed.name.cli_name} = {parsed.text} from {effective_from.isoformat()}"
+                            f" (was {format_policy_value(previous) or 'not set'})")
+        moved = _refresh_due_dates(s)
         uow.commit()
-    return parsed
+    return PolicyChange(record, format_policy_value(previous), correction, moved)
+
+
+def _check_changes_something(before: PolicySet, record: PolicyValue) -> None:
+    same_date = [v for v in before.history(record.name) if v.effective_from == record.effective_from]
+    if same_date and same_date[0].value == record.value and same_date[0].recorded_at is not None:
+        raise InvalidInput(
+            f"Policy {record.name.cli_name} is already {record.text} from {record.effective_from.isoformat()}; "
+            "nothing was changed.")
+
+
+def _refresh_due_dates(s: Session) -> int:
+    """Recompute every case's projection (due dates and flags depend on policy); how many open
+    cases' next due date moved."""
+    open_cases = select(CaseRow.id, CaseRow.next_due_date).where(CaseRow.status == CaseStatus.OPEN.name)
+    before = {cid: due for cid, due in s.execute(open_cases)}
+    case_summary.refresh_all(s)
+    after = {cid: due for cid, due in s.execute(open_cases)}
+    return sum(1 for cid, due in after.items() if before.get(cid) != due)
 
 
 def _check_consistent(after: PolicySet, value: PolicyValue) -> None:
@@ -74,27 +111,66 @@ def _check_consistent(after: PolicySet, value: PolicyValue) -> None:
                 f"({match:g}); the review threshold must be above 0 and at most the match threshold.")
 
 
+# ---- reading: what applies, and what was recorded when ----------------------------------------
+
+@dataclass(frozen=True)
+class PolicyEntry:
+    """One dated value in a policy's history: a shipped default or a record the force made."""
+
+    effective_from: date | None  # None: a shipped default that has always applied
+    value: str
+    recorded_by: str  # "shipped" for a default
+    recorded_at: datetime | None  # the force's local time, aware; None for a default
+    reason: str | None
+    correction: bool  # recorded after its effective date had passed
+    superseded: bool  # a later record for the same date replaced it
+
+
 @dataclass(frozen=True)
 class PolicyLine:
     name: str
     description: str
-    value_today: str
-    history: tuple[tuple[str, str, str], ...]  # (effective_from, value, set by)
+    on: date
+    value: str  # the value in force on `on`, as recorded at the time asked for
+    entries: tuple[PolicyEntry, ...]  # by effective date, then by when recorded
+    as_recorded_on: date | None = None  # None: as recorded now
+
+    @property
+    def last_record(self) -> PolicyEntry | None:
+        own = [e for e in self.entries if e.recorded_at is not None]
+        return max(own, key=lambda e: e.recorded_at or datetime.min) if own else None
 
 
-def describe_all(uow: UnitOfWork, actor: User) -> list[PolicyLine]:
-    today = clock.today()
+def describe_all(uow: UnitOfWork, actor: User, *, on: date | None = None,
+                 as_recorded_on: date | None = None) -> list[PolicyLine]:
+    """Every policy with its value on `on` (default today) and its history, as recorded now or,
+    with `as_recorded_on`, as it stood at the end of that day."""
     with uow:
         policies = load(uow.session)
-        own = {(r.name, r.effective_from): r.set_by for r in uow.session.scalars(select(PolicyRow))}
-        names = {u.id: u.username for u in uow.session.scalars(select(UserRow))}
-    lines = []
-    for name in PolicyName:
-        history = tuple(
-            (v.effective_from.isoformat(), format_policy_value(v.value),
-             names.get(own[(name.value, v.effective_from)] or 0, "") if (name.value, v.effective_from) in own else "default")
-            for v in policies.history(name)
-        )
-        lines.append(PolicyLine(name.cli_name, describe_policy(name),
-                                format_policy_value(policies.value_on(name, today)), history))
-    return lines
+    return [_line(policies, name, on, as_recorded_on) for name in PolicyName]
+
+
+def describe(uow: UnitOfWork, actor: User, name: str, *, on: date | None = None,
+             as_recorded_on: date | None = None) -> PolicyLine:
+    """`policy history NAME`: one policy's line."""
+    wanted = PolicyName.parse(name)
+    with uow:
+        policies = load(uow.session)
+    return _line(policies, wanted, on, as_recorded_on)
+
+
+def _line(policies: PolicySet, name: PolicyName, on: date | None, as_recorded_on: date | None) -> PolicyLine:
+    if as_recorded_on is not None:
+        if as_recorded_on > clock.today():
+            raise InvalidInput(f"--as-recorded-on {as_recorded_on.isoformat()} is in the future; give today "
+                               "or an earlier date.")
+        policies = policies.recorded_before(clock.start_of(as_recorded_on + timedelta(days=1)))
+    day = on or clock.today()
+    shipped = [PolicyEntry(None if v.effective_from == ALWAYS else v.effective_from, v.text, "shipped", None,
+                           None, False, policies.superseded(v)) for v in default_values() if v.name == name]
+    own = [PolicyEntry(v.effective_from, v.text, v.recorded_by or "", clock.local(v.recorded_at) if v.recorded_at
+                       else None, v.reason, v.correction, policies.superseded(v)) for v in policies.records(name)]
+    entries = shipped + sorted(own, key=lambda e: (e.effective_from or ALWAYS, e.recorded_at or datetime.min))
+    return PolicyLine(name.cli_name, describe_policy(name), day, format_policy_value(policies.value_on(name, day)),
+                      tuple(entries), as_recorded_on)
+

@@ -47,7 +47,7 @@ def context(uow: UnitOfWork, actor: User, period: Period, headcount_year: int | 
         systems = s.get(SettingRow, installation.SYSTEMS_USED)
         return ReturnContext(
             force_code=force.code, force_name=force.name, period=period, exported_by=actor.username,
-            exported_at=clock.now(), systems_used=systems.value if systems else installation.DEFAULT_SYSTEMS_USED,
+            exported_at=clock.local_now(), systems_used=systems.value if systems else installation.DEFAULT_SYSTEMS_USED,
             headcount=count.total if count else None,
             role_restriction_guidance=p.coverage_on(PolicyName.ROLE_RESTRICTION_GUIDANCE, period.end),
             external_investigation_guidance=p.coverage_on(PolicyName.EXTERNAL_INVESTIGATION_GUIDANCE, period.end),
@@ -134,7 +134,7 @@ def aggregate(uow: UnitOfWork, actor: User, files: Sequence[Path], out: Path) ->
     from app.reports.aggregate import aggregate as aggregate_files
 
     with _disclosing(uow, actor, "national_aggregation", out, f"{len(files)} returns read") as temp:
-        return aggregate_files(files, temp, actor.username, clock.now())
+        return aggregate_files(files, temp, actor.username, clock.local_now())
 
 
 # ---- the window's dashboard --------------------------------------------------------------------

@@ -146,7 +146,7 @@ def _check_disposable(w: CaseWrite) -> None:
         raise RuleRefused(f"Case {w.reference} {state}: only a closed case past its review date can be disposed of.")
     if row.retention_review_date is None:
         raise RuleRefused(f"Case {w.reference} is a barred-list matter: it is kept indefinitely and never disposed of.")
-    if row.retention_review_date > w.at.date():
+    if row.retention_review_date > w.act.today:
         raise RuleRefused(f"Case {w.reference} is kept until its retention review on "
                           f"{row.retention_review_date.isoformat()}; it cannot be disposed of before then.")
 
@@ -174,7 +174,7 @@ def _erase(w: CaseWrite, reason: str, approver: User) -> Disposed:
 
 
 def _disposal_decision(w: CaseWrite, reason: str, approver: User, allegations: int) -> Decision:
-    payload = {"disposed_on": iso(w.at.date()), "allegations": allegations}
+    payload = {"disposed_on": iso(w.act.today), "allegations": allegations}
     return make_decision(DecisionKind.RETENTION_DISPOSAL, w.act, payload, rationale=reason, approver=approver)
 
 

@@ -107,7 +107,8 @@ def test_a_head_of_psd_exception_needs_the_heads_authority_and_a_second_person(w
     pin(RECEIVED, 11)
     from app.services import policies
 
-    policies.set_policy(world.uow(), world.env.admin, "external-investigation-guidance", "ALL", date(2024, 4, 1))
+    policies.set_policy(world.uow(), world.env.admin, "external-investigation-guidance", "ALL", date(2024, 4, 1),
+                        reason="Guidance in force since 1 April 2024")
     why = "The other force cannot take it within the month"
     with pytest.raises(RuleRefused, match="^An in-force investigation against the external-investigation guidance "
                                           "needs approval by a HEAD_OF_PSD; sup2 does not hold that role.$"):

@@ -63,7 +63,8 @@ def refused_closure(w: World, case_id: int) -> str:
 
 
 def test_a_case_policy_requires_to_be_investigated_by_another_force(world: World) -> None:
-    policies.set_policy(world.uow(), world.env.admin, "external-investigation-guidance", "ALL", date(2024, 4, 1))
+    policies.set_policy(world.uow(), world.env.admin, "external-investigation-guidance", "ALL", date(2024, 4, 1),
+                        reason="Guidance in force since 1 April 2024")
     case_id, ids = opened(world)
     aid = ids["S100"]
     assert world.due(world.sup, REF)[DueItemKind.RESTRICTION_DECISION].due_date == date(2025, 3, 5)
@@ -95,7 +96,8 @@ def test_a_case_policy_requires_to_be_investigated_by_another_force(world: World
 
 
 def test_the_home_force_investigates_under_an_approved_exception(world: World) -> None:
-    policies.set_policy(world.uow(), world.env.admin, "external-investigation-guidance", "ALL", date(2024, 4, 1))
+    policies.set_policy(world.uow(), world.env.admin, "external-investigation-guidance", "ALL", date(2024, 4, 1),
+                        reason="Guidance in force since 1 April 2024")
     case_id, ids = opened(world)
     approver = users.authenticate(world.uow(), "head", PASSWORD)
     cw.record_external_investigation_exception(world.uow(), world.sup, case_id, approver=approver,

@@ -210,7 +210,8 @@ def _build(env: Env, url: str, folder: Path) -> Matrix:
         m.allegations = {name: allegation_of[cid] for name, cid in m.cases.items()}
     for name in ("edit", "decide", "approve", "read"):
         cw.assign_member(env.uow(), m.requester, m.cases[name], "investigator", AssignmentRole.INVESTIGATOR, True)
-    policies.set_policy(env.uow(), env.admin, "external-investigation-guidance", "ALL", date(2024, 4, 1))
+    policies.set_policy(env.uow(), env.admin, "external-investigation-guidance", "ALL", date(2024, 4, 1),
+                        reason="Guidance in force since 1 April 2024")
     reporting.survey_return(env.uow(), head, YEAR, files.setdefault("return", folder / "return.xlsx"))
     # one for each role that may approve a disposal, and one left for the refused attempts
     m.disposable = {surface: _closed_cases(m, surface, len(TABLE[Action.DISPOSE]) + 1) for surface in ("service", "cli")}

@@ -29,7 +29,8 @@ def env(db_url: str, tmp_path: Path):
         installation.set_headcount(e.uow(), e.admin, 2025, 4000)
         from datetime import date
 
-        policies.set_policy(e.uow(), e.admin, "role-restriction-guidance", "SOME", date(2024, 1, 1))
+        policies.set_policy(e.uow(), e.admin, "role-restriction-guidance", "SOME", date(2024, 1, 1),
+                            reason="Guidance in force since 1 January 2024")
         yield e
 
 

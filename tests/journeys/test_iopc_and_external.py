@@ -21,7 +21,8 @@ GUIDANCE = ("Force guidance requires an external investigation (force guidance r
 
 
 def test_a_mandatory_referral_and_an_investigation_by_another_force(psd: Psd) -> None:
-    policies.set_policy(psd.env.uow(), psd.env.admin, "external-investigation-guidance", "ALL", date(2024, 4, 1))
+    policies.set_policy(psd.env.uow(), psd.env.admin, "external-investigation-guidance", "ALL", date(2024, 4, 1),
+                        reason="The force adopted this guidance from the start of the period")
     psd.on(MONDAY, 9)
     case_id, ref = psd.intake(psd.sue, "S100", received=MONDAY, abuse=("NON_FATAL_STRANGULATION", "PHYSICAL"))
     psd.do(psd.sue, case_id, "assign_member", username="ian", role="INVESTIGATOR", declared_no_prior_connection=True)
@@ -69,7 +70,8 @@ def test_a_mandatory_referral_and_an_investigation_by_another_force(psd: Psd) ->
 
 
 def test_the_home_force_investigates_against_the_guidance_under_the_head_of_psds_exception(psd: Psd) -> None:
-    policies.set_policy(psd.env.uow(), psd.env.admin, "external-investigation-guidance", "SOME", date(2024, 4, 1))
+    policies.set_policy(psd.env.uow(), psd.env.admin, "external-investigation-guidance", "SOME", date(2024, 4, 1),
+                        reason="The force adopted this guidance from the start of the period")
     psd.on(MONDAY)
     case_id, ref = psd.intake(psd.sue, "S600", received=MONDAY)  # PC Shah works in the safeguarding hub
     psd.do(psd.sue, case_id, "assign_member", username="ian", role="INVESTIGATOR", declared_no_prior_connection=True)

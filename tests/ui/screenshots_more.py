@@ -13,15 +13,18 @@ import argparse
 import shutil
 import sys
 import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import text
 
 from app.domain.enums import TriageOutcome
+from app.domain.policy import PolicyName
 from app.persistence.database import Database, open_database
 from app.persistence.uow import UnitOfWork
-from app.services import notice_review, users
+from app.services import clock, notice_review, policies, users
 from app.services.demo import DEMO_PASSWORD
 from app.ui.sections.admin import AdministrationSection
 from app.ui.sections.notices import NoticesSection
@@ -110,6 +113,13 @@ def shoot_reports(shots: Shooter, db: Database) -> None:
 
 
 def shoot_policies(shots: Shooter, db: Database) -> None:
+    """Administration → Policies with a correction in the history, the dialog for a back-dated value,
+    and the policies as recorded at the end of yesterday (before the correction)."""
+    uow = UnitOfWork(db.session_factory)
+    admin_user = users.authenticate(uow, "admin", DEMO_PASSWORD)
+    if policies.current(uow).int_on(PolicyName.RESTRICTION_REVIEW_DAYS, clock.today()) != 14:
+        policies.set_policy(uow, admin_user, "restriction-review-days", "14", date(2020, 1, 1),
+                            reason="Force policy since 2020 is 14 days; 28 was entered in error")
     window = window_for(db, "admin")
     admin = window.section(AdministrationSection)
     assert isinstance(admin, AdministrationSection)
@@ -120,8 +130,16 @@ def shoot_policies(shots: Shooter, db: Database) -> None:
     dialog = admin.policies.set_policy()
     assert dialog is not None
     dialog.value.setText("21")
+    dialog.effective.setDate(QDate(2024, 4, 1))
+    dialog.reason.setPlainText("Review period agreed by the chief officer group from April 2024")
     shots.screen("27-admin-set-policy")
     dialog.reject()
+    yesterday = clock.today() - timedelta(days=1)
+    admin.policies.as_recorded.setChecked(True)
+    admin.policies.recorded_on.setDate(QDate(yesterday.year, yesterday.month, yesterday.day))
+    admin.policies.select("restriction-review-days")
+    shots.widget("27b-admin-policies-as-recorded", window)
+    admin.policies.as_recorded.setChecked(False)
     admin.tabs.setCurrentWidget(admin.keys)
     shots.widget("28-admin-signing-keys", window)
     window.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -33,15 +33,60 @@ def test_a_policy_set_from_a_date_is_listed_with_its_history(
     qtbot.mouseClick(tab.set_button, Qt.MouseButton.LeftButton)
     dialog = tab.dialog
     assert dialog is not None and dialog.isVisible()
+    assert not dialog.correction_note.isVisible()  # from today: no correction
     dialog.value.clear()
     qtbot.keyClicks(dialog.value, "21")
-    dialog.effective.setDate(QDate(2024, 4, 1))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     line = tab.selected()
-    assert line is not None and line.name == "victim-update-days" and line.value_today == "21"
-    assert tab.history.rows()[0][:3] == ("2024-04-01", "21", "admin")
-    assert tab.model.data(tab.model.index(tab.table.currentIndex().row(), 2)) == "from 2024-04-01 by admin"
+    assert line is not None and line.name == "victim-update-days" and line.value == "21"
+    newest = tab.history.rows()[0]
+    assert (newest.effective_from, newest.value, newest.recorded_by, newest.correction) == (
+        clock.today(), "21", "admin", False)
+    row = tab.table.currentIndex().row()
+    assert tab.model.data(tab.model.index(row, 2)) == f"from {clock.today().isoformat()} by admin"
+    assert tab.history.data(tab.history.index(1, 2)) == "shipped"  # the default, still listed
+
+
+def test_a_back_dated_value_is_a_correction_that_needs_a_reason(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
+    tab = admin_section(open_window(sample.env.admin)).policies
+    tab.select("restriction-review-days")
+    dialog = tab.set_policy()
+    assert dialog is not None
+    dialog.value.setText("14")
+    dialog.effective.setDate(QDate(2020, 1, 1))
+    assert dialog.correction_note.isVisible() and "corrects what applied" in dialog.correction_note.text()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.message.isVisible()
+    assert dialog.message.text().startswith("2020-01-01 is before today") and "needs a reason" in dialog.message.text()
+    assert tab.selected() is not None and tab.selected().value == "28"  # nothing changed
+    qtbot.keyClicks(dialog.reason, "Force policy since 2020 is 14 days")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    line = tab.selected()
+    assert line is not None and line.value == "14"
+    row = tab.table.currentIndex().row()
+    assert tab.model.data(tab.model.index(row, 1)) == "14 (corrected)"
+    assert tab.model.data(tab.model.index(row, 2)) == "from 2020-01-01 by admin (correction)"
+    assert tab.history.data(tab.history.index(0, 0)) == "2020-01-01"
+    assert tab.history.data(tab.history.index(0, 3)) == "Correction: Force policy since 2020 is 14 days"
+    assert tab.history_notes.isVisibleTo(tab) and tab.history_notes.text().startswith(
+        "Correction from 2020-01-01 (14), recorded ")
+    assert tab.history_notes.text().endswith(", admin: Force policy since 2020 is 14 days")
+
+    # the policies as recorded at the end of yesterday: before the correction, nothing to set
+    yesterday = clock.today() - timedelta(days=1)
+    tab.as_recorded.setChecked(True)
+    tab.recorded_on.setDate(QDate(yesterday.year, yesterday.month, yesterday.day))
+    line = tab.selected()
+    assert line is not None and line.name == "restriction-review-days" and line.value == "28"
+    assert [e.value for e in tab.history.rows()] == ["28"]
+    assert tab.history_title.text().startswith("History of restriction-review-days\nas recorded at the end of")
+    assert not tab.history_notes.isVisibleTo(tab)
+    assert not tab.set_button.isEnabled() and tab.set_policy() is None
+    tab.as_recorded.setChecked(False)
+    assert tab.selected() is not None and tab.selected().value == "14" and tab.set_button.isEnabled()
 
 
 def test_a_refused_policy_value_is_shown_in_the_dialog(
@@ -72,7 +117,7 @@ def test_the_policy_models_pass_the_model_tester(qtmodeltester, sample: Sample) 
     model.set_rows(lines)
     qtmodeltester.check(model)
     history = PolicyHistoryTableModel()
-    history.set_rows(list(lines[0].history))
+    history.set_rows(list(next(ln for ln in lines if ln.name == "suspend-on-arrest").entries))
     qtmodeltester.check(history)
 
 

@@ -1,4 +1,4 @@
-"""Subcommands: init, users, headcount, policies and signing keys (the database itself: database.py)."""
+"""Subcommands: init, users, headcount and signing keys (the database: database.py; policies: policy.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli.commands.base import Sub, command, iso_date
+from app.cli.commands import policy
+from app.cli.commands.base import Sub, command
 from app.domain.enums import Role
 from app.domain.errors import InvalidInput, RuleRefused
 
@@ -21,7 +22,7 @@ def register(sub: Sub, roles: list[str]) -> None:
     _init(sub)
     _user(sub, roles)
     _headcount(sub)
-    _policy(sub)
+    policy.register(sub)
     _keys(sub)
 
 
@@ -130,32 +131,6 @@ def cmd_headcount_set(s: CliSession, a: argparse.Namespace) -> int:
 
     installation.set_headcount(s.uow(), s.user(), a.year, a.total)
     print(f"Headcount for the year ending 31 March {a.year}: {a.total}.")
-    return 0
-
-
-def _policy(sub: Sub) -> None:
-    p = sub.add_parser("policy", help="force policies (dated values)")
-    ps = p.add_subparsers(dest="policy_command", required=True)
-    c = command(ps, "set", cmd_policy_set, "set a policy value from a date, e.g. external-investigation-guidance ALL")
-    c.add_argument("name")
-    c.add_argument("value")
-    c.add_argument("--from", dest="effective_from", required=True, type=iso_date, metavar="DATE")
-    command(ps, "list", cmd_policy_list, "list the policies, their value today and their history")
-
-
-def cmd_policy_set(s: CliSession, a: argparse.Namespace) -> int:
-    from app.services import policies
-
-    value = policies.set_policy(s.uow(), s.user(), a.name, a.value, a.effective_from)
-    print(f"Policy {value.name.cli_name} = {value.text} from {value.effective_from.isoformat()}.")
-    return 0
-
-
-def cmd_policy_list(s: CliSession, a: argparse.Namespace) -> int:
-    from app.services import policies
-
-    for line in policies.describe_all(s.uow(), s.user()):
-        print(f"{line.name:48} {line.value_today:24} {line.description}")
     return 0
 
 

@@ -26,7 +26,7 @@ from app.domain.workflow.common import (
     Act,
     allegation_ids,
     allegation_of,
-    history,
+    own_history,
     iso,
     make_decision,
     require_open,
@@ -62,8 +62,8 @@ def _triggers(snapshot: CaseSnapshot, allegation_id: int, policies: PolicySet) -
 def _exception_dates(snapshot: CaseSnapshot, allegation_id: int) -> list[date]:
     return [
         d.effective_date
-        for d in history(snapshot, [DecisionKind.SUSPENSION_ON_CHARGE_EXCEPTION], allegation_id)
-        if d.allegation_id == allegation_id and (d.approved_by is not None or d.imported)
+        for d in own_history(snapshot, [DecisionKind.SUSPENSION_ON_CHARGE_EXCEPTION], allegation_id)
+        if d.approved_by is not None or d.imported
     ]
 
 

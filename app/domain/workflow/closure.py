@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.domain.calendar import add_years
-from app.domain.enums import CriminalOutcome, DecisionKind, DueItemKind, ListStatus
+from app.domain.enums import CriminalOutcome, DecisionKind, ListStatus
 from app.domain.errors import RuleRefused
 from app.domain.policy import PolicyName, PolicySet
 from app.domain.records import Allegation, CaseSnapshot, Decision
@@ -50,10 +50,8 @@ def closure_blockers(snapshot: CaseSnapshot, policies: PolicySet) -> list[str]:
             found += _allegation_blockers(snapshot, a)
     for task in notification_tasks(snapshot, policies):
         if not task.done:
-            name = snapshot.subjects[task.person_id].full_name if task.person_id in snapshot.subjects \
-                else f"person {task.person_id}"
-            what = (f"the {task.list_status.name.title()} List notification"
-                    if task.kind == DueItemKind.LIST_NOTIFICATION and task.list_status
+            name = snapshot.subjects[task.person_id].full_name  # a task is only raised for a known subject
+            what = (f"the {task.list_status.name.title()} List notification" if task.list_status
                     else "the vetting review")
             found.append(f"{what} for {name} ({task.trigger}) is not done")
     return found

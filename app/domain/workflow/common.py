@@ -16,6 +16,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from app.domain.calendar import local_date
 from app.domain.enums import CaseStatus, DecisionKind
 from app.domain.errors import NotFound, RuleRefused
 from app.domain.records import Allegation, CaseSnapshot, Decision, Person, User
@@ -25,8 +26,11 @@ from app.domain.records import Allegation, CaseSnapshot, Decision, Person, User
 class Act:
     """The deciding user and the moment of the action; every recorded decision carries both.
 
-    `proposer`: the investigator whose proposal `user` (a supervisor or the head of PSD) is
-    deciding by approving it; None when the decider put the decision forward themselves."""
+    `at` is naive UTC (as stored); `today` is the force's local date at that moment, the date a
+    decision made then is given by default and the latest date it may carry. `proposer`: the
+    investigator whose proposal `user` (a supervisor or the head of PSD) is deciding by approving
+    it; None when the decider put the decision forward themselves.
+    """
 
     user: User
     at: datetime
@@ -34,7 +38,7 @@ class Act:
 
     @property
     def today(self) -> date:
-        return self.at.date()
+        return local_date(self.at)
 
 
 def iso(day: date | None) -> str | None:
@@ -85,7 +89,7 @@ def make_decision(
         decided_at=act.at,
         effective_date=effective,
         allegation_id=allegation_id,
-        rationale=rationale.strip() if rationale else None,
+        rationale=(rationale or "").strip() or None,  # a blank rationale is none
         options_considered=tuple(options_considered),
         approved_by=approver.id if approver else None,
         approved_at=act.at if approver else None,
@@ -145,6 +149,12 @@ def history(
         if d.kind in wanted
         and (allegation_id is None or d.allegation_id in (allegation_id, None))
     )
+
+
+def own_history(snapshot: CaseSnapshot, kinds: Iterable[DecisionKind], allegation_id: int) -> list[Decision]:
+    """Decisions of `kinds` recorded on the allegation itself (not the whole case's), in order."""
+    wanted = frozenset(kinds)
+    return ordered(d for d in snapshot.decisions if d.kind in wanted and d.allegation_id == allegation_id)
 
 
 def latest(

@@ -12,17 +12,22 @@ subjects, decisions) — imported decisions count like any other:
 - VICTIM_UPDATE: one per victim; TWELVE_MONTH_REPORT while the investigation is open;
 - LIST_NOTIFICATION, VETTING_REVIEW: the undone notification tasks.
 A closed case owes nothing. `notice_due_items` adds the person-level items of prior notices.
+
+Items use the policies as now recorded, corrections included. An item whose due date a
+correction (a back-dated policy value) moved, or which only a correction made due, names it at the
+end of its detail (what was set, when it was recorded, by whom and why) and in `corrected_by`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from app.domain.calendar import add_working_days
+from app.domain.calendar import add_working_days, local_date
 from app.domain.enums import CaseStatus, DueItemKind, Role
-from app.domain.policy import PolicyName, PolicySet
+from app.domain.policy import PolicyName, PolicySet, PolicyValue
 from app.domain.records import Allegation, CaseSnapshot
 from app.domain.workflow.charge import suspensions_due
 from app.domain.workflow.common import subject_name
@@ -56,6 +61,7 @@ class DueItem:
     falls_to: Role  # INVESTIGATOR: the case's investigator; others: anyone holding the role
     allegation_id: int | None = None
     person_id: int | None = None
+    corrected_by: PolicyValue | None = None  # the policy correction that set this due date
 
 
 def _item(kind: DueItemKind, due: date, today: date, ref: str, detail: str,
@@ -101,7 +107,7 @@ def _case_items(s: CaseSnapshot, p: PolicySet, today: date) -> list[DueItem]:
         items.append(_item(DueItemKind.TWELVE_MONTH_REPORT, due, today, ref, detail))
     for task in notification_tasks(s, p):
         if not task.done:
-            who = s.subjects[task.person_id].full_name if task.person_id in s.subjects else str(task.person_id)
+            who = s.subjects[task.person_id].full_name  # a task is only raised for a known subject
             what = f"{task.list_status.name.capitalize()} List: " if task.list_status else ""  # the College lists
             items.append(_item(task.kind, task.due_date, today, ref, f"{who}: {what}{task.trigger}",
                                task.allegation_id, task.person_id))
@@ -109,18 +115,49 @@ def _case_items(s: CaseSnapshot, p: PolicySet, today: date) -> list[DueItem]:
 
 
 def due_items(snapshot: CaseSnapshot, policies: PolicySet, today: date, *,
-              horizon_days: int | None = None) -> list[DueItem]:
-    """Every item the case owes, by due date; `horizon_days` drops those due later than that."""
+              horizon_days: int | None = None, explain_corrections: bool = True) -> list[DueItem]:
+    """Every item the case owes, by due date; `horizon_days` drops those due later than that.
+    `explain_corrections` False skips naming corrections (for callers that read due dates only)."""
     if snapshot.case.status != CaseStatus.OPEN:
         return []
-    items: list[DueItem] = []
-    for allegation in snapshot.allegations:
-        if allegation.id is not None:
-            items += _allegation_items(snapshot, allegation, policies, today)
-    items += _case_items(snapshot, policies, today)
+
+    def derive(p: PolicySet) -> list[DueItem]:
+        found: list[DueItem] = []
+        for allegation in snapshot.allegations:
+            if allegation.id is not None:
+                found += _allegation_items(snapshot, allegation, p, today)
+        return found + _case_items(snapshot, p, today)
+
+    items = _explained(derive, policies) if explain_corrections else derive(policies)
     if horizon_days is not None:
         items = [i for i in items if i.due_date <= today + timedelta(days=horizon_days)]
     return sorted(items, key=lambda i: (i.due_date, i.kind.name, i.allegation_id or 0))
+
+
+def _key(item: DueItem) -> tuple[object, ...]:
+    return item.kind, item.case_ref, item.allegation_id, item.person_id, item.detail
+
+
+def _explained(derive: Callable[[PolicySet], list[DueItem]], policies: PolicySet) -> list[DueItem]:
+    """The items under `policies`, each one whose due date a correction set naming the latest such
+    correction (its due date differs from the one derived just before it was recorded)."""
+    items = derive(policies)
+    by: dict[tuple[object, ...], PolicyValue] = {}
+    for correction in policies.corrections():
+        assert correction.recorded_at is not None
+        before = {_key(i): i.due_date for i in derive(policies.recorded_before(correction.recorded_at))}
+        for item in derive(policies.as_recorded(correction.recorded_at)):
+            if before.get(_key(item)) != item.due_date:
+                by[_key(item)] = correction
+    return [_corrected(i, by[_key(i)]) if _key(i) in by else i for i in items]
+
+
+def _corrected(item: DueItem, c: PolicyValue) -> DueItem:
+    assert c.recorded_at is not None
+    note = (f" (due date set by a policy correction: {c.name.cli_name} {c.text or 'not set'} from "
+            f"{c.effective_from.isoformat()}, recorded {local_date(c.recorded_at).isoformat()} by "
+            f"{c.recorded_by or 'unknown'}: {c.reason or 'no reason recorded'})")
+    return dataclasses.replace(item, detail=item.detail + note, corrected_by=c)
 
 
 @dataclass(frozen=True)
@@ -144,16 +181,21 @@ class ConfirmedMatch:
 def notice_due_items(pending: Iterable[PendingNotice], confirmed: Iterable[ConfirmedMatch],
                      policies: PolicySet, today: date) -> list[DueItem]:
     """NOTICE_TRIAGE for untriaged notices; VETTING_REVIEW for each confirmed match not reviewed."""
-    items = []
-    for n in pending:
-        days = policies.int_on(PolicyName.NOTICE_TRIAGE_WORKING_DAYS, n.received_on)
-        detail = f"triage notice {n.notice_id}" + (f": {n.summary}" if n.summary else "")
-        items.append(_item(DueItemKind.NOTICE_TRIAGE, add_working_days(n.received_on, days), today,
-                           n.notice_id, detail))
-    for m in confirmed:
-        if m.vetting_review_done_on is None or m.vetting_review_done_on < m.confirmed_on:
-            days = policies.int_on(PolicyName.VETTING_REVIEW_DAYS, m.confirmed_on)
-            items.append(_item(DueItemKind.VETTING_REVIEW, m.confirmed_on + timedelta(days=days), today,
-                               m.notice_id, f"{m.person_name}: confirmed prior-notice match",
-                               person_id=m.person_id))
-    return sorted(items, key=lambda i: (i.due_date, i.kind.name))
+
+    def derive(p: PolicySet) -> list[DueItem]:
+        items = []
+        for n in pending:
+            days = p.int_on(PolicyName.NOTICE_TRIAGE_WORKING_DAYS, n.received_on)
+            detail = f"triage notice {n.notice_id}" + (f": {n.summary}" if n.summary else "")
+            items.append(_item(DueItemKind.NOTICE_TRIAGE, add_working_days(n.received_on, days), today,
+                               n.notice_id, detail))
+        for m in confirmed:
+            if m.vetting_review_done_on is None or m.vetting_review_done_on < m.confirmed_on:
+                days = p.int_on(PolicyName.VETTING_REVIEW_DAYS, m.confirmed_on)
+                items.append(_item(DueItemKind.VETTING_REVIEW, m.confirmed_on + timedelta(days=days), today,
+                                   m.notice_id, f"{m.person_name}: confirmed prior-notice match",
+                                   person_id=m.person_id))
+        return items
+
+    pending, confirmed = list(pending), list(confirmed)
+    return sorted(_explained(derive, policies), key=lambda i: (i.due_date, i.kind.name))

@@ -103,8 +103,8 @@ def check_independence(
     """Refuse a candidate who is not independent, saying why."""
     reasons = independence_conflicts(candidate, subjects, people, associations,
                                      victim_refs=victim_refs, victim_person_ids=victim_person_ids)
-    if reasons:
-        who = candidate.full_name if candidate else "The candidate"
+    if reasons and candidate is not None:  # someone with no workforce record has no conflicts
+        who = candidate.full_name
         raise RuleRefused(
             f"{who} cannot be the {role.name.lower().replace('_', ' ')}: " + "; ".join(reasons)
             + ". An investigator, decision-maker or DASH assessor must have no connection to the "

@@ -30,7 +30,8 @@ from app.domain.enums import (
     VictimWorkforce,
 )
 from app.domain.errors import RuleRefused
-from app.domain.policy import ExternalCriterion, PolicyName, PolicySet, rank_level
+from app.domain.policy import ExternalCriterion, PolicyName, PolicySet
+from app.domain.ranks import rank_level
 from app.domain.records import CaseSnapshot, Decision, User
 from app.domain.workflow.approvals import HOME_AGAINST_GUIDANCE
 from app.domain.workflow.common import Act, history, latest, make_decision, require_open, require_rationale

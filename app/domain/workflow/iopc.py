@@ -36,6 +36,7 @@ from app.domain.policy import PolicyName, PolicySet
 from app.domain.records import Allegation, CaseSnapshot, Decision
 from app.domain.workflow.common import (
     Act,
+    allegation_ids,
     allegation_of,
     latest,
     make_decision,
@@ -108,10 +109,10 @@ def own_grounds(allegation: Allegation) -> list[Ground]:
 def _same_incident(a: Allegation, b: Allegation) -> bool:
     if not set(a.victim_refs) & set(b.victim_refs):
         return False
-    a_from, a_to = a.conduct_from, a.conduct_to or a.conduct_from
-    b_from, b_to = b.conduct_from, b.conduct_to or b.conduct_from
-    if a_from is None or b_from is None or a_to is None or b_to is None:
+    a_from, b_from = a.conduct_from, b.conduct_from
+    if a_from is None or b_from is None:  # undated conduct: the same incident only if neither is dated
         return a_from is None and b_from is None
+    a_to, b_to = a.conduct_to or a_from, b.conduct_to or b_from
     return a_from <= b_to and b_from <= a_to
 
 
@@ -149,11 +150,11 @@ def record_iopc_referral(
 ) -> Decision:
     """Record a referral sent on `on`; mandatory when grounds apply, else voluntary."""
     require_open(snapshot)
-    ids = [allegation_id] if allegation_id is not None else [a.id for a in snapshot.allegations]
-    grounds = {g.ground for aid in ids if aid is not None for g in referral_grounds(snapshot, aid)}
+    ids = [allegation_id] if allegation_id is not None else allegation_ids(snapshot)
+    grounds = {g.ground for aid in ids for g in referral_grounds(snapshot, aid)}
     grounds |= set(extra_grounds)
     for aid in ids:
-        done = referral(snapshot, aid) if aid is not None else None
+        done = referral(snapshot, aid)
         if done is not None:
             raise RuleRefused(
                 f"Allegation {aid} was already referred to the IOPC on "
@@ -210,8 +211,7 @@ def _referral_for(snapshot: CaseSnapshot, allegation_id: int | None) -> Decision
 
 
 def iopc_decision(snapshot: CaseSnapshot, allegation_id: int | None) -> IopcDecision | None:
-    found = (latest(snapshot, [DecisionKind.IOPC_DECISION], allegation_id) if allegation_id
-             is not None else latest(snapshot, [DecisionKind.IOPC_DECISION]))
+    found = latest(snapshot, [DecisionKind.IOPC_DECISION], allegation_id)
     return IopcDecision[found.payload["decision"]] if found else None
 
 

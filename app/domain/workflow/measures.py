@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from app.domain.enums import DecisionKind, RestrictionOption, ReviewOutcome
 from app.domain.policy import PolicyName, PolicySet
 from app.domain.records import CaseSnapshot, Decision
-from app.domain.workflow.common import allegation_of, history
+from app.domain.workflow.common import allegation_of, own_history
 
 NO_MEASURES: frozenset[RestrictionOption] = frozenset()
 RESTRICTION_KINDS = (DecisionKind.RESTRICTION, DecisionKind.RESTRICTION_REVIEW)
@@ -74,10 +74,7 @@ def measures(snapshot: CaseSnapshot, allegation_id: int) -> Measures:
     current = NO_MEASURES
     clock: date | None = None
     timeline: list[tuple[date, frozenset[RestrictionOption]]] = []
-    decisions = [
-        d for d in history(snapshot, RESTRICTION_KINDS, allegation_id)
-        if d.allegation_id == allegation_id
-    ]
+    decisions = own_history(snapshot, RESTRICTION_KINDS, allegation_id)
     for d in decisions:
         current = _apply(current, d)
         clock = d.effective_date if current else None
@@ -125,4 +122,4 @@ _LABELS = {
 
 def describe(options: frozenset[RestrictionOption]) -> str:
     """The measures in words, for messages and due-item details: 'restricted duties, suspended'."""
-    return ", ".join(sorted(_LABELS.get(o, o.name.replace("_", " ").lower()) for o in options)) or "none"
+    return ", ".join(sorted(_LABELS[o] for o in options)) or "none"

@@ -31,8 +31,8 @@ from app.domain.enums import FINAL_MISCONDUCT_OUTCOMES, CriminalOutcome, Decisio
 from app.domain.enums import MisconductOutcome as O
 from app.domain.errors import RuleRefused
 from app.domain.policy import PolicyName, PolicySet
-from app.domain.records import CaseSnapshot, Decision, Person
-from app.domain.workflow.common import Act, allegation_of, history, make_decision, require_open, subject_of
+from app.domain.records import CaseSnapshot, Decision
+from app.domain.workflow.common import Act, allegation_of, make_decision, own_history, require_open, subject_of
 from app.domain.workflow.criminal import events, has_indictable_only_conviction
 
 REGIME_2020 = date(2020, 2, 1)
@@ -217,8 +217,7 @@ def context_for(snapshot: CaseSnapshot, allegation_id: int, policies: PolicySet,
 
 
 def outcome_decisions(snapshot: CaseSnapshot, allegation_id: int) -> list[Decision]:
-    return [d for d in history(snapshot, [DecisionKind.MISCONDUCT_OUTCOME], allegation_id)
-            if d.allegation_id == allegation_id]
+    return own_history(snapshot, [DecisionKind.MISCONDUCT_OUTCOME], allegation_id)
 
 
 def misconduct_outcomes(snapshot: CaseSnapshot, allegation_id: int) -> list[O]:

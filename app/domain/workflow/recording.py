@@ -23,6 +23,7 @@ from app.domain.workflow.common import (
     Act,
     allegation_of,
     history,
+    own_history,
     latest,
     make_decision,
     require_open,
@@ -138,11 +139,7 @@ def record_threshold(
 
 def threshold_met_date(snapshot: CaseSnapshot, allegation_id: int) -> date | None:
     """The date the threshold was met, if the latest threshold decision says it is met."""
-    decisions = [
-        d for d in history(snapshot, [DecisionKind.THRESHOLD], allegation_id)
-        if d.allegation_id == allegation_id
-    ]
+    decisions = own_history(snapshot, [DecisionKind.THRESHOLD], allegation_id)
     if not decisions or not decisions[-1].payload.get("met", True):
         return None
-    met = [d for d in decisions if d.payload.get("met", True)]
-    return met[-1].effective_date
+    return decisions[-1].effective_date

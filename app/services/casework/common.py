@@ -243,7 +243,8 @@ def conflict_message(session: Session, reference: str) -> str:
     tail = "after you opened it. Reload the case to see the change; nothing was saved."
     if last is None:
         return f"{reference} was changed by someone else {tail}"
-    when = f"at {last.at:%H:%M}" if last.at.date() == clock.today() else f"on {last.at:%Y-%m-%d} at {last.at:%H:%M}"
+    at = clock.local(last.at)  # stored as UTC, told in the force's local time
+    when = f"at {at:%H:%M}" if at.date() == clock.today() else f"on {at:%Y-%m-%d} at {at:%H:%M}"
     what = f" ({last.detail})" if last.detail else ""
     return f"{reference} was changed by {last.username} {when}{what} {tail}"
 

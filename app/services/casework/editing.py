@@ -75,11 +75,11 @@ def add_allegation(uow: UnitOfWork, actor: User, case_id: int, allegation: Alleg
                    recorded_date: date | None = None, expected_version: int | None = None) -> CaseEdited:
     """A further allegation (another subject) in the case, recorded on `recorded_date` (today)."""
     def change(w: CaseWrite) -> int:
-        recorded = recorded_date or w.at.date()
-        check_not_future("recorded_date", recorded, w.at.date())
+        recorded = recorded_date or w.act.today
+        check_not_future("recorded_date", recorded, w.act.today)
         if recorded < w.snapshot.case.received_date:
             raise refuse("recorded_date", "is before the case was received.")
-        check_allegation("allegation", allegation, {v.reference for v in w.snapshot.victims}, w.at.date())
+        check_allegation("allegation", allegation, {v.reference for v in w.snapshot.victims}, w.act.today)
         subject = person_id(w.session, "allegation.subject_staff_number", allegation.subject_staff_number)
         if subject in w.snapshot.subjects:
             raise refuse("allegation.subject_staff_number",
@@ -113,7 +113,7 @@ def update_allegation(uow: UnitOfWork, actor: User, case_id: int, allegation_id:
         if row is None or row.case_id != w.case_id:
             raise NotFound(f"Allegation {allegation_id} is not part of case {w.reference}.")
         merged = _merged(_allegation_input(w.session, row), changes)
-        check_allegation("allegation", merged, {v.reference for v in w.snapshot.victims}, w.at.date())
+        check_allegation("allegation", merged, {v.reference for v in w.snapshot.victims}, w.act.today)
         check_not_own_victim("allegation.victim_refs", row.subject_id,
                              victim_people(w.session, w.case_id, merged.victim_refs))
         for key, value in allegation_values(merged).items():
@@ -128,7 +128,7 @@ def update_allegation(uow: UnitOfWork, actor: User, case_id: int, allegation_id:
 def add_victim(uow: UnitOfWork, actor: User, case_id: int, victim: VictimInput, *,
                expected_version: int | None = None) -> CaseEdited:
     def change(w: CaseWrite) -> int:
-        check_victim("victim", victim, w.at.date())
+        check_victim("victim", victim, w.act.today)
         if victim.reference.strip() in {v.reference for v in w.snapshot.victims}:
             raise refuse("victim.reference", f"{victim.reference.strip()} is already a victim in this case.")
         row = VictimRow(case_id=w.case_id, **victim_values(w.session, "victim", victim))
@@ -175,7 +175,7 @@ def update_victim(uow: UnitOfWork, actor: User, case_id: int, victim_ref: str, c
         row = _victim_row(w, victim_ref)
         stored = _stored_victim(w.session, row)
         merged: VictimInput = _merged(stored, victim_update_in_full("victim", changes))
-        check_victim("victim", merged, w.at.date())
+        check_victim("victim", merged, w.act.today)
         kept = stored.dash_assessor is not None and \
             (merged.dash_assessor or "").strip().lower() == stored.dash_assessor.lower()
         _write_victim(w, row, merged, assessor_kept=kept)

@@ -1,10 +1,11 @@
-"""Policies with effective dates: every policy with its value today, and one policy's history."""
+"""Policies with effective dates: every policy with its value on a day, and one policy's history
+(every value, when and by whom it was recorded, corrections with their reason)."""
 
 from __future__ import annotations
 
 from enum import IntEnum
 
-from app.services.policies import PolicyLine
+from app.services.policies import PolicyEntry, PolicyLine
 from app.ui.models.base import Column, RowRoles, RowTableModel
 
 
@@ -14,14 +15,21 @@ class PolicyRoles(IntEnum):
 
 
 def _changed(p: PolicyLine) -> str:
-    own = [h for h in p.history if h[2] != "default"]
-    return f"from {own[-1][0]} by {own[-1][2]}" if own else "shipped default"
+    last = p.last_record
+    if last is None:
+        return "shipped default"
+    start = last.effective_from.isoformat() if last.effective_from else "always"
+    return f"from {start} by {last.recorded_by}" + (" (correction)" if last.correction else "")
+
+
+def _value(p: PolicyLine) -> str:
+    return p.value + (" (corrected)" if any(e.correction for e in p.entries) else "")
 
 
 class PolicyTableModel(RowTableModel):
     COLUMNS = (
         Column("Policy", lambda p: p.name),
-        Column("Value today", lambda p: p.value_today),
+        Column("Value", _value, lambda p: f"In force on {p.on.isoformat()}"),
         Column("Last set", _changed),
         Column("Description", lambda p: p.description),
     )
@@ -35,14 +43,40 @@ class PolicyHistoryRoles(IntEnum):
     FROM = RowRoles.KEY
 
 
+def recorded_text(e: PolicyEntry) -> str:
+    if e.recorded_at is None:
+        return "shipped"
+    return f"{e.recorded_at:%d %b %Y %H:%M}, {e.recorded_by}"
+
+
+def correction_text(e: PolicyEntry) -> str:
+    """A record's reason in full (the history's Note column is short): what, when, who, why."""
+    start = e.effective_from.isoformat() if e.effective_from else "always"
+    what = "Correction" if e.correction else "Value"
+    return f"{what} from {start} ({e.value}), recorded {recorded_text(e)}: {e.reason or 'no reason recorded'}"
+
+
+def note_text(e: PolicyEntry) -> str:
+    notes = []
+    if e.correction:
+        notes.append(f"Correction: {e.reason or 'no reason recorded'}")
+    elif e.reason:
+        notes.append(e.reason)
+    if e.superseded:
+        notes.append("superseded by a later record")
+    return "; ".join(notes)
+
+
 class PolicyHistoryTableModel(RowTableModel):
-    """Rows are (effective from, value, set by) as PolicyLine.history gives them."""
+    """Rows are PolicyEntry, as PolicyLine.entries gives them."""
 
     COLUMNS = (
-        Column("Effective from", lambda h: "always (shipped)" if h[2] == "default" else h[0], right=True),
-        Column("Value", lambda h: h[1]),
-        Column("Set by", lambda h: h[2]),
+        Column("Effective from", lambda e: e.effective_from.isoformat() if e.effective_from else "always",
+               right=True),
+        Column("Value", lambda e: e.value),
+        Column("Recorded", recorded_text),
+        Column("Note", note_text, note_text),
     )
 
-    def key_of(self, row: tuple[str, str, str]) -> str:
-        return row[0]
+    def key_of(self, row: PolicyEntry) -> str:
+        return f"{row.effective_from}|{row.recorded_at}"

@@ -1,25 +1,24 @@
-"""Administration: user accounts and roles, policies with effective dates, headcount per survey
-year, force settings, and the notice-signing keys (the home force's and other forces' public keys)."""
+"""Administration: user accounts and roles, policies with effective dates (sections/policies.py),
+headcount per survey year, force settings, and the notice-signing keys (the home force's and other
+forces' public keys)."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QSplitter, QTabWidget, QVBoxLayout,
+    QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QTabWidget, QVBoxLayout,
     QWidget,
 )
 
 from app.domain.enums import Role
-from app.services import clock, installation, notice_files, policies, users
-from app.services.policies import PolicyLine
+from app.services import clock, installation, notice_files, users
 from app.services.users import UserSummary
 from app.ui.context import AppContext, Change
-from app.ui.dialogs.policy_set import PolicyDialog
 from app.ui.dialogs.users import AddUserDialog, RolesDialog
 from app.ui.errors import attempt, show_message, succeeded
 from app.ui.models.admin_tables import HeadcountRoles, HeadcountTableModel, UserRoles, UserTableModel
-from app.ui.models.policy_tables import PolicyHistoryTableModel, PolicyRoles, PolicyTableModel
 from app.ui.sections.base import Section
+from app.ui.sections.policies import PoliciesTab
 from app.ui.style import icon
 from app.ui.widgets import fit_columns, heading, note, table_view
 
@@ -194,75 +193,6 @@ class ForceSettingsTab(QWidget):
         if succeeded(self, installation.set_systems_used, self.ctx.uow(), self.ctx.user, self.systems.text()):
             show_message(self, "Saved", "The systems used were saved.")
             self.ctx.notify(Change.SETTINGS)
-
-
-class PoliciesTab(QWidget):
-    """Every policy: its value today, description and history; a new value is set from a date."""
-
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.model = PolicyTableModel(self)
-        self.history = PolicyHistoryTableModel(self)
-        self.table = table_view(self.model, "Policies")
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_history())
-        self.table.activated.connect(lambda _i: self.set_policy())
-        self.history_table = table_view(self.history, "Policy history")
-        self.set_button = _button("Set from date…")
-        self.set_button.setObjectName("primary")
-        self.set_button.clicked.connect(self.set_policy)
-        self.history_title = heading("History", 2)
-        self.dialog: PolicyDialog | None = None
-        side = QWidget()
-        column = QVBoxLayout(side)
-        column.setContentsMargins(8, 0, 0, 0)
-        column.addWidget(self.history_title)
-        column.addWidget(self.history_table, 1)
-        column.addWidget(self.set_button)
-        split = QSplitter()
-        split.addWidget(self.table)
-        split.addWidget(side)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        split.setSizes([860, 300])
-        split.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.addWidget(split, 1)
-        layout.addWidget(note("A policy's value applies from a date; a decision is always judged by the value "
-                              "that applied on its date, so history is never rewritten."))
-
-    def refresh(self) -> None:
-        chosen = self.selected()
-        rows = attempt(self, policies.describe_all, self.ctx.uow(), self.ctx.user) or []
-        self.model.set_rows(rows)
-        fit_columns(self.table, 200)
-        names = [r.name for r in rows]
-        self.table.selectRow(names.index(chosen.name) if chosen is not None and chosen.name in names else 0)
-        self._show_history()
-
-    def selected(self) -> PolicyLine | None:
-        index = self.table.currentIndex()
-        return self.model.data(index, PolicyRoles.ROW) if index.isValid() else None
-
-    def select(self, name: str) -> None:
-        for i, row in enumerate(self.model.rows()):
-            if row.name == name:
-                self.table.selectRow(i)
-
-    def _show_history(self) -> None:
-        line = self.selected()
-        self.history.set_rows(list(reversed(line.history)) if line else [])
-        self.history_title.setText(f"History of {line.name}" if line else "History")
-        fit_columns(self.history_table)
-        self.set_button.setEnabled(line is not None)
-
-    def set_policy(self) -> PolicyDialog | None:
-        line = self.selected()
-        if line is None:
-            return None
-        self.dialog = PolicyDialog(self.ctx, line, self)
-        self.dialog.open()
-        return self.dialog
 
 
 class KeysTab(QWidget):

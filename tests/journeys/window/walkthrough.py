@@ -286,7 +286,7 @@ def charge_case(walk: Walk) -> None:
 def iopc_case(walk: Walk) -> None:
     """A mandatory referral, the IOPC's decision, another force investigating (guidance ALL)."""
     policies.set_policy(walk.psd.env.uow(), walk.psd.env.admin, "external-investigation-guidance", "ALL",
-                        date(2024, 4, 1))
+                        date(2024, 4, 1), reason="The force adopted this guidance from the start of the period")
     walk.on(date(2025, 3, 3), 9)
     walk.sign_in("sue")
     case_id = intake(walk, "evans", ["NON_FATAL_STRANGULATION"], name="sue-new-strangulation-case")
@@ -311,7 +311,7 @@ def iopc_case(walk: Walk) -> None:
 def home_exception_case(walk: Walk) -> None:
     """Guidance SOME: the head of PSD decides the exception, the supervisor approves it."""
     policies.set_policy(walk.psd.env.uow(), walk.psd.env.admin, "external-investigation-guidance", "SOME",
-                        date(2025, 1, 1))
+                        date(2025, 1, 1), reason="The force adopted this guidance from the start of the period")
     walk.on(date(2025, 4, 7), 9)
     walk.sign_in("hal")
     case_id = intake(walk, "shah", ["STALKING_HARASSMENT"], name="hal-new-case")

@@ -76,3 +76,63 @@ def test_next_working_day_has_no_working_day_in_between(start: date) -> None:
     while day < nxt:
         assert not is_working_day(day)
         day += timedelta(days=1)
+
+
+def test_a_working_day_deadline_skips_new_year_and_the_substitute_boxing_day() -> None:
+    # 2026: Christmas on a Friday, Boxing Day on a Saturday (substitute Monday 28 December).
+    assert next_working_day(date(2026, 12, 24)) == date(2026, 12, 29)
+    assert add_working_days(date(2026, 12, 31), 1) == date(2027, 1, 4)  # New Year's Day, then a weekend
+    assert not is_working_day(date(2026, 12, 28)) and is_working_day(date(2026, 12, 29))
+    assert add_working_days(date(2025, 5, 2), 1) == date(2025, 5, 6)  # early May bank holiday
+
+
+def test_working_days_between_on_each_side_of_a_boundary() -> None:
+    friday = date(2025, 3, 7)
+    assert [working_days_between(friday, friday + timedelta(days=n)) for n in range(5)] == [0, 0, 0, 1, 2]
+    assert working_days_between(friday, friday) == 0
+    assert working_days_between(date(2025, 4, 17), date(2025, 4, 22)) == 1  # Easter
+
+
+def test_adding_months_lands_on_the_same_day_or_the_last_of_the_month() -> None:
+    assert add_months(date(2025, 1, 31), 1) == date(2025, 2, 28)
+    assert add_months(date(2025, 1, 30), 1) == date(2025, 2, 28)
+    assert add_months(date(2025, 1, 28), 1) == date(2025, 2, 28)
+    assert add_months(date(2025, 1, 27), 1) == date(2025, 2, 27)
+    assert add_months(date(2025, 12, 31), 2) == date(2026, 2, 28)
+    assert add_months(date(2025, 3, 31), -1) == date(2025, 2, 28)
+    assert add_months(date(2025, 1, 15), -1) == date(2024, 12, 15)
+    assert add_years(date(2025, 3, 1), -1) == date(2024, 3, 1)
+
+
+def test_a_negative_working_day_count_is_a_programming_error() -> None:
+    import pytest
+
+    with pytest.raises(ValueError, match="must not be negative: -1"):
+        add_working_days(date(2025, 3, 7), -1)
+
+
+# ---- the force's local date (Europe/London) ------------------------------------------------------
+
+def test_the_local_date_of_a_utc_moment_follows_british_summer_time() -> None:
+    from datetime import UTC, datetime
+
+    from app.domain.calendar import local_date, local_time
+
+    assert local_date(datetime(2026, 7, 13, 22, 59, 59)) == date(2026, 7, 13)
+    assert local_date(datetime(2026, 7, 13, 23, 0)) == date(2026, 7, 14)
+    assert local_date(datetime(2026, 12, 13, 23, 59)) == date(2026, 12, 13)
+    assert local_date(datetime(2026, 7, 13, 23, 30, tzinfo=UTC)) == date(2026, 7, 14)  # aware works too
+    assert local_time(datetime(2026, 7, 13, 23, 30)).isoformat() == "2026-07-14T00:30:00+01:00"
+    assert local_time(datetime(2026, 1, 13, 23, 30)).isoformat() == "2026-01-13T23:30:00+00:00"
+
+
+def test_a_local_day_starts_at_local_midnight_and_lasts_23_or_25_hours_when_the_clocks_change() -> None:
+    from datetime import datetime
+
+    from app.domain.calendar import utc_start_of_day
+
+    assert utc_start_of_day(date(2026, 7, 14)) == datetime(2026, 7, 13, 23, 0)
+    assert utc_start_of_day(date(2026, 1, 14)) == datetime(2026, 1, 14, 0, 0)
+    spring, autumn = date(2026, 3, 29), date(2026, 10, 25)
+    assert utc_start_of_day(spring + timedelta(days=1)) - utc_start_of_day(spring) == timedelta(hours=23)
+    assert utc_start_of_day(autumn + timedelta(days=1)) - utc_start_of_day(autumn) == timedelta(hours=25)

@@ -1,6 +1,6 @@
 """Policies are dated data: the value in force on a date is the latest effective on or before it."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -13,8 +13,8 @@ from app.domain.policy import (
     PolicyValue,
     parse_policy_input,
     parse_policy_value,
-    rank_level,
 )
+from app.domain.ranks import rank_level
 
 
 def test_shipped_defaults() -> None:
@@ -123,3 +123,52 @@ def test_cli_names() -> None:
     assert PolicyName.parse("external-investigation-guidance") is (
         PolicyName.EXTERNAL_INVESTIGATION_GUIDANCE
     )
+
+
+# ---- history: when each value was recorded, corrections, and what was recorded earlier ---------
+
+def _recorded(value: int, effective: date, at: datetime, reason: str | None = None) -> PolicyValue:
+    return PolicyValue(PolicyName.RESTRICTION_REVIEW_DAYS, value, effective, at, "admin", reason)
+
+
+def test_a_later_record_for_the_same_date_supersedes_the_earlier_from_when_it_was_recorded() -> None:
+    first = _recorded(21, date(2025, 3, 10), datetime(2025, 3, 10, 9))
+    second = _recorded(14, date(2025, 3, 10), datetime(2025, 3, 20, 9), "typo")
+    name = PolicyName.RESTRICTION_REVIEW_DAYS
+    p = PolicySet([second, first])  # the order given does not matter: the recording time does
+    assert p.int_on(name, date(2025, 3, 9)) == 28
+    assert p.int_on(name, date(2025, 3, 10)) == 14
+    assert [v.value for v in p.history(name)] == [28, 14]
+    assert p.records(name) == [first, second]
+    assert p.superseded(first) and not p.superseded(second)
+    for moment, expected in ((datetime(2025, 3, 10, 8, 59), 28), (datetime(2025, 3, 10, 9), 21),
+                             (datetime(2025, 3, 20, 8, 59), 21), (datetime(2025, 3, 20, 9), 14)):
+        assert p.as_recorded(moment).int_on(name, date(2025, 4, 1)) == expected, moment
+    assert p.recorded_before(datetime(2025, 3, 20, 9)).int_on(name, date(2025, 4, 1)) == 21
+    assert p.recorded_before(datetime(2025, 3, 10, 9)).int_on(name, date(2025, 4, 1)) == 28
+
+
+def test_a_record_is_a_correction_when_its_date_had_passed_in_the_force_when_recorded() -> None:
+    assert not _recorded(14, date(2025, 3, 10), datetime(2025, 3, 10, 23, 59)).correction  # GMT: still the 10th
+    assert _recorded(14, date(2025, 3, 10), datetime(2025, 3, 11, 0, 0)).correction
+    assert not _recorded(14, date(2025, 7, 14), datetime(2025, 7, 13, 23, 30)).correction  # 00:30 BST on the 14th
+    assert _recorded(14, date(2025, 7, 13), datetime(2025, 7, 13, 23, 30)).correction
+    assert not _recorded(14, date(2025, 7, 15), datetime(2025, 7, 13, 23, 30)).correction  # future
+    assert not PolicyValue(PolicyName.RESTRICTION_REVIEW_DAYS, 14, date(2000, 1, 1)).correction  # shipped
+    late = _recorded(14, date(2020, 1, 1), datetime(2025, 3, 20, 9), "typo")
+    early = _recorded(21, date(2020, 1, 1), datetime(2025, 3, 1, 9), "first")
+    planned = _recorded(7, date(2026, 1, 1), datetime(2025, 3, 1, 9))
+    assert PolicySet([late, planned, early]).corrections() == [early, late]
+
+
+def test_a_shipped_default_is_superseded_by_a_force_value_on_its_date() -> None:
+    own = PolicyValue(PolicyName.SUSPEND_ON_ARREST, False, date(2026, 7, 13), datetime(2026, 1, 1), "admin")
+    p = PolicySet([own])
+    shipped = [v for v in PolicySet().history(PolicyName.SUSPEND_ON_ARREST)]
+    assert [p.superseded(v) for v in shipped] == [False, True]
+    assert p.with_value(PolicyValue(PolicyName.SUSPEND_ON_ARREST, True, date(2027, 1, 1))).bool_on(
+        PolicyName.SUSPEND_ON_ARREST, date(2027, 1, 1)) is True
+    assert p.as_recorded(datetime(2025, 12, 31)).bool_on(PolicyName.SUSPEND_ON_ARREST, date(2026, 8, 1)) is True
+    bare = PolicySet([own], with_defaults=False)
+    assert bare.as_recorded(datetime(2026, 1, 1)).history(PolicyName.RESTRICTION_REVIEW_DAYS) == []
+    assert bare.recorded_before(datetime(2026, 1, 1)).history(PolicyName.SUSPEND_ON_ARREST) == []
