@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from app.domain.enums import CaseStatus
@@ -124,7 +124,7 @@ class CaseWriter:
         closure column, so an imported closure records that. Anything still owed keeps it open."""
         policy_set = policies.load(self.s)
         altered = {self.case_ids[p.row["case_ref"]] for p in plans if p.alters}
-        by_case: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        by_case: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
         for p in plans:
             if self.case_ids[p.row["case_ref"]] in altered:
                 by_case[self.case_ids[p.row["case_ref"]]].append(p.row.values)
@@ -138,7 +138,7 @@ class CaseWriter:
                         and not closure_blockers(snap, policy_set)):
                     closures.append((cid, closure))
         if closures:
-            table = CaseRow.__table__
+            table = cast(Table, CaseRow.__table__)
             self.s.execute(update(table).where(table.c.id == bindparam("cid")), [
                 {"cid": cid, "status": CaseStatus.CLOSED.name, "closed_date": c.effective_date,
                  "retention_review_date": _date_or_none(c.payload["retention_review_date"])} for cid, c in closures])

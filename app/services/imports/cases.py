@@ -30,7 +30,7 @@ from app.domain.permissions import Action, require
 from app.domain.records import Person, User
 from app.persistence.models import PersonRow
 from app.persistence.uow import UnitOfWork
-from app.services import audit, case_summary, clock
+from app.services import audit, case_summary
 from app.services import policies as policy_service
 from app.services.case_state import person_record
 from app.services.casework.common import current_user

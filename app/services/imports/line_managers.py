@@ -54,9 +54,8 @@ def cycle_errors(rows: list[Row], existing: Mapping[str, PersonRow]) -> list[Row
     for cycle in cycles(managers_after(rows, existing)):
         if len(cycle) == 1:
             continue  # one's own line manager: refused on its own
-        text = _describe(cycle)
-        errors += [RowError(lines[sn], COLUMN, f"makes a line-management cycle: {text}")
-                   for sn in cycle if sn in lines]
+        errors += [RowError(lines[sn], COLUMN, f"makes a line-management cycle: {_describe(cycle[i:] + cycle[:i])}")
+                   for i, sn in enumerate(cycle) if sn in lines]
     return errors
 
 

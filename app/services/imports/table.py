@@ -56,8 +56,18 @@ class Problems:
         self.limit = limit
         self.total = 0
         self._heap: list[tuple[int, int, RowError]] = []  # (-line, -order, error): the largest on top
+        self.bad_cells: set[tuple[int, str]] = set()  # (line, column) of cells that could not be read
+
+    def add_cell(self, error: RowError) -> None:
+        """A cell that could not be read: later checks say nothing more about it."""
+        self.bad_cells.add((error.line, error.column))
+        self._keep(error)
 
     def add(self, error: RowError) -> None:
+        if (error.line, error.column) not in self.bad_cells:
+            self._keep(error)
+
+    def _keep(self, error: RowError) -> None:
         self.total += 1
         item = (-error.line, -self.total, error)
         if len(self._heap) < self.limit:
@@ -143,7 +153,7 @@ def _parse_cells(line: int, names: list[str], cells: list[str], spec: dict[str, 
         try:
             values[name] = cell_value(cells[i] if i < len(cells) else "", column)
         except ValueError as exc:
-            problems.add(RowError(line, name, str(exc)))
+            problems.add_cell(RowError(line, name, str(exc)))
     return values
 
 
