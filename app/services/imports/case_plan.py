@@ -103,14 +103,19 @@ def load_held(session: Session, refs: Iterable[str]) -> Held:
 
 
 def _load_parts(session: Session, held: Held, case_ids: list[int]) -> None:
-    for a in session.execute(select(AllegationRow).where(AllegationRow.case_id.in_(case_ids))).scalars():
-        held.allegations[(a.case_id, a.subject_id)] = HeldAllegation(a.id, {
-            "recorded_date": a.recorded_date, "abuse_types": a.abuse_types,
-            "aggravating_features": a.aggravating_features, "criminal": a.criminal, "crime_ref": a.crime_ref})
-    for v in session.execute(select(VictimRow).where(VictimRow.case_id.in_(case_ids))).scalars():
-        held.victims[(v.case_id, v.reference)] = {
-            "victim_relationship": v.relationship_to_subject, "victim_is_police_workforce": v.police_workforce,
-            "dash_risk": v.dash_risk}
+    a = AllegationRow
+    for cid, sid, aid, recorded, abuse, features, criminal, crime_ref in session.execute(
+            select(a.case_id, a.subject_id, a.id, a.recorded_date, a.abuse_types, a.aggravating_features, a.criminal,
+                   a.crime_ref).where(a.case_id.in_(case_ids))):
+        held.allegations[(cid, sid)] = HeldAllegation(aid, {
+            "recorded_date": recorded, "abuse_types": abuse, "aggravating_features": features, "criminal": criminal,
+            "crime_ref": crime_ref})
+    v = VictimRow
+    for cid, ref, relationship, workforce, dash in session.execute(
+            select(v.case_id, v.reference, v.relationship_to_subject, v.police_workforce, v.dash_risk)
+            .where(v.case_id.in_(case_ids))):
+        held.victims[(cid, ref)] = {"victim_relationship": relationship, "victim_is_police_workforce": workforce,
+                                    "dash_risk": dash}
     for aid, kind, payload, eff in session.execute(
             select(DecisionRow.allegation_id, DecisionRow.kind, DecisionRow.payload, DecisionRow.effective_date)
             .where(DecisionRow.case_id.in_(case_ids), DecisionRow.imported_from.is_not(None),
