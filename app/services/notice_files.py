@@ -43,7 +43,7 @@ from app.persistence.uow import UnitOfWork
 from app.reports.cells import formula_leading
 from app.reports.files import atomic_path
 from app.services import audit, clock
-from app.services.imports.cells import character_problem
+from app.services.imports.cells import EXCERPT_LENGTH, character_problem, excerpt
 from app.services.imports.notices import COLUMNS, import_notices
 from app.services.imports.reader import records
 from app.services.imports.workforce import ImportSummary
@@ -289,6 +289,12 @@ def _issuers(path: Path, stream: IO[bytes]) -> set[str]:
     return found
 
 
+def _listed(values: list[str], most: int = 5) -> str:
+    """Issuers named in a message: short excerpts of at most `most` of them (a file can hold anything)."""
+    shown = [v if len(v) <= EXCERPT_LENGTH and not character_problem(v) else excerpt(v) for v in values[:most]]
+    return ", ".join(shown) + (f" and {len(values) - most} more" if len(values) > most else "")
+
+
 def import_notice_file(uow: UnitOfWork, actor: User, path: Path, *, accept_unsigned: bool = False) -> tuple[ImportSummary, list[int]]:
     require(actor, Action.IMPORT_NOTICES)
     with _private_copy(path) as (copy, digest):
@@ -297,12 +303,12 @@ def import_notice_file(uow: UnitOfWork, actor: User, path: Path, *, accept_unsig
             signer = verify_file(uow, path, digest)
             strays = sorted(i for i in issuers if i != signer)
             if strays:
-                raise RuleRefused(f"{path.name} is signed by {signer} but has rows issued by {', '.join(strays)}.")
+                raise RuleRefused(f"{path.name} is signed by {signer} but has rows issued by {_listed(strays)}.")
             return import_notices(uow, actor, path, signature_state="VERIFIED", stream=copy)
         forces = sorted(i for i in issuers if i not in UNSIGNED_SOURCES)
         if forces:
             raise RuleRefused(f"{path.name} has no signed manifest ({manifest_path(path).name}) but has notices from "
-                              f"{', '.join(forces)}; notices from a force must come in a signed file. Nothing was imported.")
+                              f"{_listed(forces)}; notices from a force must come in a signed file. Nothing was imported.")
         if not accept_unsigned:
             raise UnsignedNoticeFile(path.name, sorted(issuers))
         result = import_notices(uow, actor, path, signature_state="ACCEPTED_UNSIGNED", stream=copy)

@@ -103,6 +103,10 @@ def test_a_100_kb_name_and_an_unknown_invisible_column_are_refused_briefly(force
     with pytest.raises(ImportRejected) as err:
         import_workforce(force.uow(), force.env.admin, write_csv(force.tmp / "h.csv", header, [person()]))
     assert "'line_manager_staff_number\\u200b': unknown column(s)" in str(err.value)
+    with pytest.raises(ImportRejected) as err:
+        import_workforce(force.uow(), force.env.admin, write_csv(force.tmp / "h2.csv", [*WF_HEADER, "y" * 50_000],
+                                                                  [[*person(), ""]]))
+    assert len(str(err.value)) < 200 and "(50,000 characters): unknown column(s)" in str(err.value)
 
 
 def test_a_value_a_spreadsheet_would_run_is_refused(force: Force) -> None:

@@ -84,3 +84,17 @@ def test_a_notice_file_carrying_a_formula_is_refused_at_import(home: Env, tmp_pa
         notice_files.import_notice_file(home.uow(), home.user("sup", Role.SUPERVISOR), path, accept_unsigned=True)
     assert [(e.line, e.column) for e in refused.value.errors] == [(2, "summary"), (3, "surname")]
     assert held(home) == {}
+
+
+def test_an_unsigned_file_naming_many_or_huge_issuers_is_refused_briefly(home: Env, tmp_path: Path) -> None:
+    """The refusal names the issuers found before any cell is checked: it quotes a few, briefly."""
+    path = tmp_path / "many.csv"
+    rows = [f"N{i},force-{i:03d},2026-01-02,CRIME,Brown,Tom,x" for i in range(300)]
+    path.write_text("notice_id,issuing_force,notice_date,record_type,surname,forenames,summary\n"
+                    + "\n".join([*rows, f"Z,{'k' * 100_000}\u200b,2026-01-02,CRIME,B,T,x"]) + "\n", encoding="utf-8")
+    with pytest.raises(RuleRefused) as refused:
+        notice_files.import_notice_file(home.uow(), home.user("sup", Role.SUPERVISOR), path)
+    message = refused.value.message
+    assert message.startswith("many.csv has no signed manifest (many.csv.manifest.json) but has notices from force-000, "
+                              "force-001, force-002, force-003, force-004 and 296 more;")
+    assert len(message) < 400

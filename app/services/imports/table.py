@@ -23,7 +23,7 @@ from app.domain.enums import ParseableEnum
 from app.domain.errors import ImportRejected, InvalidInput, RowError
 from app.reports.cells import formula_leading
 from app.services import clock
-from app.services.imports.cells import character_problem, excerpt
+from app.services.imports.cells import EXCERPT_LENGTH, character_problem, excerpt
 from app.services.imports.reader import Records, records
 
 E = TypeVar("E", bound=ParseableEnum)
@@ -126,7 +126,8 @@ def header_names(filename: str, header: list[str], spec: dict[str, Column]) -> l
     names = [h.strip().lower() for h in header]
     while names and names[-1] == "":
         names.pop()
-    unknown = [excerpt(n) if character_problem(n) else n or "(blank)" for n in names if n not in spec]
+    unknown = [excerpt(n) if character_problem(n) or len(n) > EXCERPT_LENGTH else n or "(blank)"
+               for n in names if n not in spec]
     missing = [c.name for c in spec.values() if c.required and c.name not in names]
     dupes = sorted({n for n in names if names.count(n) > 1})
     problems = []
