@@ -21,6 +21,7 @@ from app.services import case_queries, queue, users
 from app.services import casework as cw
 from app.services import policies
 from app.services.imports.cases import import_cases
+from app.services.imports.notices import import_notices
 from tests.adversarial.imports_support import CASE, Force, case_row, small_force
 
 CLEAR_MYSELF = case_row(restrictions="NO_RESTRICTION", restriction_date="2026-03-04",
@@ -211,3 +212,9 @@ def test_an_account_switched_off_since_sign_in_cannot_import(force: Force) -> No
     users.set_active(force.uow(), force.env.admin, "sup", False)
     with pytest.raises(PermissionDenied, match="the account is not active"):
         import_cases(force.uow(), force.sup, force.cases_file("late.csv", case_row(case_ref="PSD-2026-000006")))
+    notices = force.tmp / "late-notices.csv"
+    notices.write_text("notice_id,issuing_force,notice_date,record_type,surname,forenames\n"
+                       "P1,PND,2026-01-02,INTELLIGENCE,Brown,Tom\n", encoding="utf-8")
+    with pytest.raises(PermissionDenied, match="the account is not active"):
+        import_notices(force.uow(), force.sup, notices)
+    assert force.counts()["prior_notice"] == 0

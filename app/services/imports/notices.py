@@ -19,6 +19,7 @@ from app.domain.records import User
 from app.persistence.models import ForceRow, NoticeRow
 from app.persistence.uow import UnitOfWork
 from app.services import audit, clock
+from app.services.casework.common import current_user
 from app.services.imports.table import Column, Row, enum_of, identifier, iso_date, read, text
 from app.services.imports.workforce import ImportSummary
 
@@ -55,6 +56,8 @@ def import_notices(uow: UnitOfWork, actor: User, path: Path, *, signature_state:
     rows = table.rows
     with uow:
         session = uow.session
+        actor = current_user(session, actor, "import prior notices")
+        require(actor, Action.IMPORT_NOTICES)
         codes = force_codes(session)
         table.reject_if_errors(_row_checks(rows, codes))
         existing = {(n.issuing_force, n.notice_ref): n for n in session.scalars(select(NoticeRow))}

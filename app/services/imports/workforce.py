@@ -17,6 +17,7 @@ from app.domain.records import User
 from app.persistence.models import PersonRow, PreviousNameRow
 from app.persistence.uow import UnitOfWork
 from app.services import audit
+from app.services.casework.common import current_user
 from app.services.imports.line_managers import cycle_errors
 from app.services.imports.table import Column, Row, enum_of, enum_set, identifier, iso_date, name_list, read, text
 
@@ -64,6 +65,8 @@ def import_workforce(uow: UnitOfWork, actor: User, path: Path) -> ImportSummary:
     rows = table.rows
     with uow:
         session = uow.session
+        actor = current_user(session, actor, "import the workforce register")
+        require(actor, Action.IMPORT_WORKFORCE)
         existing = {p.staff_number: p for p in session.scalars(select(PersonRow))}
         table.reject_if_errors(_row_checks(rows, existing))
         new, changed = _apply(session, actor, rows, existing)
