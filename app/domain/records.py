@@ -120,6 +120,7 @@ class Decision:
     approved_at: datetime | None = None
     imported_from: str | None = None
     supersedes_id: int | None = None
+    imported_by: int | None = None  # the user who ran the import (imported decisions only)
 
     @property
     def imported(self) -> bool:

@@ -244,6 +244,7 @@ class DecisionRow(Base):
     approved_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     approved_at: Mapped[datetime | None] = mapped_column(DateTime)
     imported_from: Mapped[str | None] = mapped_column(String(260))
+    imported_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # who ran the import
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
 
 

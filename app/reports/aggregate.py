@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from app.domain.enums import GuidanceCoverage
 from app.domain.errors import InvalidInput
 from app.reports.counting import BUCKETS, OutcomeFigure, ReturnFigures, percent
+from app.reports.cells import save_workbook
 from app.reports.files import atomic_path
 from app.reports.marking import MARKING, fit_to_page_width, mark_sheet
 from app.reports.return_reader import MalformedReturn, read_survey_return
@@ -194,7 +195,7 @@ def write_national(
         mark_sheet(ws, title="PPDA national aggregation")
         fit_to_page_width(ws, landscape=ws.title == FORCES_SHEET, title_rows="1:1")
     with atomic_path(path) as temp:
-        workbook.save(temp)
+        save_workbook(workbook, temp)
 
 
 _HEAD_FONT = Font(name="Calibri", bold=True, color="FFFFFF")

@@ -21,6 +21,7 @@ from app.reports.breakdowns import (
     total_row,
 )
 from app.reports.counting import BUCKETS, COUNTING_RULES, percent
+from app.reports.cells import save_workbook
 from app.reports.files import atomic_path
 from app.reports.marking import MARKING, fit_to_page_width, mark_sheet
 from app.reports.read_models import AllegationFact, ReturnContext
@@ -59,7 +60,7 @@ def write_outcome_breakdowns(
         fit_to_page_width(ws, landscape=ws.max_column > 4, title_rows=f"{TABLE_TOP}:{TABLE_TOP}")
         ws.sheet_view.showGridLines = False
     with atomic_path(path) as temp:
-        workbook.save(temp)
+        save_workbook(workbook, temp)
     return data
 
 

@@ -26,6 +26,7 @@ from app.reports.counting import (
     count_survey_return,
     validate_return,
 )
+from app.reports.cells import save_workbook
 from app.reports.files import atomic_path
 from app.reports.marking import MARKING, fit_to_page_width, mark_sheet
 from app.reports.read_models import AllegationFact, ReturnContext
@@ -110,13 +111,13 @@ def write_counted_return(path: str | os.PathLike[str], count: SurveyCount, conte
     workbook = _build_workbook(count, context)
     with atomic_path(path) as temp:
         if not count.counted:
-            workbook.save(temp)
+            save_workbook(workbook, temp)
             return
         fd, staged_name = tempfile.mkstemp(suffix=".xlsx", dir=temp.parent)
         os.close(fd)
         staged = Path(staged_name)
         try:
-            workbook.save(staged)
+            save_workbook(workbook, staged)
             replace_rows(staged, temp, ALLEGATIONS_SHEET, [allegation_row(c) for c in count.counted])
         finally:
             staged.unlink(missing_ok=True)

@@ -2,6 +2,8 @@
 
 An export is a disclosure (DOMAIN.md §7): it is marked OFFICIAL-SENSITIVE and logged in the same
 transaction; the file is written atomically, so a failure leaves no partial file and no entry.
+Entries hold text from outside (a file name, a reason typed by a user): a cell a spreadsheet would
+run as a formula is neutralised (app.reports.cells).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from app.domain.permissions import Action, require
 from app.domain.records import User
 from app.persistence.models import AccessLogRow
 from app.persistence.uow import UnitOfWork
+from app.reports.cells import csv_row
 from app.reports.files import atomic_path
 from app.reports.marking import MARKING
 from app.services import audit
@@ -56,8 +59,8 @@ def export_access_log(uow: UnitOfWork, actor: User, path: Path, log_filter: LogF
         writer.writerow([MARKING])
         writer.writerow(HEADER)
         for r in uow.session.scalars(stmt.execution_options(yield_per=2000)):
-            writer.writerow([r.seq, r.at.isoformat(timespec="seconds"), r.username, r.operation, r.record_type,
-                             r.record_id or "", r.reason or "", r.recipient or "", r.detail or ""])
+            writer.writerow(csv_row([r.seq, r.at.isoformat(timespec="seconds"), r.username, r.operation, r.record_type,
+                                     r.record_id or "", r.reason or "", r.recipient or "", r.detail or ""]))
             count += 1
         audit.record(uow.session, actor, AccessOperation.DISCLOSURE, "access_log", None,
                      recipient=f"file {path.name}", detail=f"{count} access log entries exported")

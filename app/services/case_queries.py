@@ -19,7 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from app.domain.enums import AccessOperation, CaseStatus, DashRisk, DecisionKind, Role
 from app.domain.errors import InvalidInput, NotFound, PermissionDenied
 from app.domain.permissions import Action, require
-from app.domain.records import CaseSnapshot, User
+from app.domain.records import CaseSnapshot, Decision, User
 from app.persistence.models import (
     AllegationRow, AssociateRow, CaseMemberRow, CaseRow, DecisionRow, PersonRow, UserRow, VictimRow,
 )
@@ -331,7 +331,8 @@ def open_case(uow: UnitOfWork, actor: User, case_id: int, reason: str | None = N
 def _detail(session: Session, snap: CaseSnapshot, full: bool) -> CaseDetail:
     c = snap.case
     user_ids = {d.decided_by for d in snap.decisions} | {d.approved_by for d in snap.decisions} | \
-        {a.user_id for a in snap.assignments} | {_proposer(d.payload) for d in snap.decisions}
+        {d.imported_by for d in snap.decisions} | {a.user_id for a in snap.assignments} | \
+        {_proposer(d.payload) for d in snap.decisions}
     known = [u for u in user_ids if u is not None]
     names: dict[int | None, str] = {}
     if known:
@@ -344,7 +345,7 @@ def _detail(session: Session, snap: CaseSnapshot, full: bool) -> CaseDetail:
     ordered = sorted(enumerate(shown), key=lambda p: (p[1].effective_date, p[0]))
     timeline = tuple(
         TimelineEntry(d.id or 0, d.kind.name, d.effective_date, subject_of.get(d.allegation_id),
-                      f"imported from {d.imported_from}" if d.imported_from else names.get(d.decided_by, "—"),
+                      _imported_text(d, names) if d.imported_from else names.get(d.decided_by, "—"),
                       d.rationale, names.get(d.approved_by) if d.approved_by else None, _details(d.payload),
                       names.get(_proposer(d.payload)) if _proposer(d.payload) else None)
         for _, d in ordered)
@@ -352,6 +353,12 @@ def _detail(session: Session, snap: CaseSnapshot, full: bool) -> CaseDetail:
     return CaseDetail(c.id or 0, c.reference, c.received_date, c.reporting_route.name, c.case_type.name,
                       c.status.name, c.crime_refs, c.closed_date, c.imported_from, allegations, victims,
                       not full, timeline, team)
+
+
+def _imported_text(d: Decision, names: dict[int | None, str]) -> str:
+    """"imported from FILE by NAME" (older imports did not record who ran them)."""
+    by = f" by {names[d.imported_by]}" if d.imported_by in names else ""
+    return f"imported from {d.imported_from}{by}"
 
 
 def _allegation_view(aid: int, snap: CaseSnapshot) -> AllegationView:

@@ -82,7 +82,7 @@ def decision_record(row: DecisionRow) -> Decision:
         decided_at=row.decided_at, effective_date=row.effective_date, allegation_id=row.allegation_id,
         rationale=row.rationale, options_considered=tuple(row.options_considered or ()),
         approved_by=row.approved_by, approved_at=row.approved_at, imported_from=row.imported_from,
-        supersedes_id=row.supersedes_id,
+        supersedes_id=row.supersedes_id, imported_by=row.imported_by,
     )
 
 

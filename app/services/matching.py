@@ -28,6 +28,7 @@ from app.domain.records import User
 from app.domain.workflow import ConfirmedMatch, DueItem, PendingNotice, notice_due_items
 from app.persistence.models import NoticeMatchRow, NoticeRow, PersonRow, PreviousNameRow, SettingRow
 from app.persistence.uow import UnitOfWork
+from app.reports.cells import csv_row
 from app.reports.files import atomic_path
 from app.services import audit, clock, policies
 
@@ -197,13 +198,14 @@ def data_wash(uow: UnitOfWork, actor: User, out: Path | None = None) -> WashSumm
 
 
 def _write_report(out: Path, found: list[Candidate], notices: dict[int, NoticeEntry], people: dict[int, RegisterEntry]) -> None:
+    """Cells a spreadsheet would run as formulas (from another force's notice ids…) are neutralised."""
     with out.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(REPORT_HEADER)
         for c in found:
             n = notices[c.notice_key]
-            w.writerow([n.notice_id, n.issuing_force, people[c.person_id].staff_number, f"{c.score:.3f}",
-                        c.decision.name, "; ".join(c.reasons)])
+            w.writerow(csv_row([n.notice_id, n.issuing_force, people[c.person_id].staff_number, f"{c.score:.3f}",
+                                c.decision.name, "; ".join(c.reasons)]))
 
 
 def notice_items(session: Session, policy_set: PolicySet, today: date) -> list[DueItem]:

@@ -21,8 +21,12 @@ import hashlib
 import io
 import json
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -36,15 +40,19 @@ from app.domain.records import User
 from app.persistence.models import AllegationRow, CaseRow, DecisionRow, ForceRow, PersonRow, SettingRow
 from app.persistence.secrets import SecretStore
 from app.persistence.uow import UnitOfWork
+from app.reports.cells import formula_leading
 from app.reports.files import atomic_path
 from app.services import audit, clock
+from app.services.imports.cells import EXCERPT_LENGTH, character_problem, excerpt
 from app.services.imports.notices import COLUMNS, import_notices
+from app.services.imports.reader import records
 from app.services.imports.workforce import ImportSummary
 
 FORMAT = "ppda-notice-file/1"
 UNSIGNED_SOURCES = frozenset({"PND", "COLLEGE_BARRED_LIST", "COLLEGE_ADVISORY_LIST"})
 ENV_SIGNING_KEY = "PPDA_SIGNING_KEY"  # automation only (base64 raw private key); never written anywhere
 HEADER = [c.name for c in COLUMNS]
+MULTILINE = frozenset(c.name for c in COLUMNS if c.multiline)
 
 
 def manifest_path(path: Path) -> Path:
@@ -161,10 +169,30 @@ def _transferee_row(uow: UnitOfWork, home: str, recipient: str, staff_number: st
     }
 
 
+def unsafe_values(rows: list[dict[str, str]]) -> list[str]:
+    """The values an outbound file may not carry, as "notice N, column: why": a value a spreadsheet
+    would run as a formula, or with a control or invisible character. The receiving force imports
+    the file as it is, so nothing is escaped: such a record is refused, named, for a person to correct."""
+    problems = []
+    for row in rows:
+        for column in HEADER:
+            value = row.get(column) or ""
+            why = ("starts with a formula character" if formula_leading(value)
+                   else character_problem(value, multiline=column in MULTILINE))
+            if why:
+                problems.append(f"notice {row.get('notice_id', '?')}, {column}: {why}")
+    return problems
+
+
 def write_signed(uow: UnitOfWork, actor: User, recipient: str, rows: list[dict[str, str]], out: Path,
                  secrets: SecretStore | None = None) -> OutboundResult:
     """Write the CSV and its signed manifest (atomically); logged as a disclosure to `recipient`."""
     require(actor, Action.EXPORT_NOTICES)
+    problems = unsafe_values(rows)
+    if problems:
+        raise RuleRefused("The notice file was not written: another force's system imports it as it is, and "
+                          "these values would be refused there or run as formulas in a spreadsheet. Correct "
+                          "the records first:\n  " + "\n  ".join(problems[:20]))
     secrets = secrets or SecretStore()
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=HEADER, lineterminator="\n")
@@ -193,17 +221,26 @@ def write_signed(uow: UnitOfWork, actor: User, recipient: str, rows: list[dict[s
 
 # ---- inbound -------------------------------------------------------------------------------
 
-def verify_file(uow: UnitOfWork, path: Path) -> str:
-    """Check the manifest next to `path`; returns the issuing force. Refuses with the reason."""
+def _manifest(path: Path) -> dict[str, object]:
     mpath = manifest_path(path)
     try:
         manifest = json.loads(mpath.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise RuleRefused(f"{mpath.name} cannot be read as a notice-file manifest.") from None
-    if manifest.get("format") != FORMAT:
-        raise RuleRefused(f"{mpath.name}: unknown manifest format {manifest.get('format')!r}; expected {FORMAT}.")
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        found = manifest.get("format") if isinstance(manifest, dict) else None
+        raise RuleRefused(f"{mpath.name}: unknown manifest format {found!r}; expected {FORMAT}.")
+    return manifest
+
+
+def verify_file(uow: UnitOfWork, path: Path, digest: str | None = None) -> str:
+    """Check the manifest next to `path` against the file's SHA-256 `digest` (default: read now);
+    returns the issuing force. Refused with the reason: a wrong signature, an altered file, or a
+    file addressed to another force (a signed file is for its recipient only)."""
+    manifest = _manifest(path)
     issuer = str(manifest.get("issuing_force"))
     with uow:
+        home = _home(uow)
         force = uow.session.get(ForceRow, issuer)
         if force is None or not force.public_key:
             raise RuleRefused(f"{path.name} says it comes from '{issuer}', but no public key for that force is held; "
@@ -214,40 +251,67 @@ def verify_file(uow: UnitOfWork, path: Path) -> str:
     except (InvalidSignature, ValueError):
         raise RuleRefused(f"{path.name}: the manifest's signature does not verify with {issuer}'s public key; "
                           "the file may have been altered. Nothing was imported.") from None
-    if hashlib.sha256(path.read_bytes()).hexdigest() != manifest.get("sha256"):
+    if (digest or hashlib.sha256(path.read_bytes()).hexdigest()) != manifest.get("sha256"):
         raise RuleRefused(f"{path.name} has been altered since {issuer} signed it (its digest differs from the "
                           "manifest). Nothing was imported.")
+    if manifest.get("recipient") != home:
+        raise RuleRefused(f"{path.name} was signed by {issuer} for {manifest.get('recipient')!r}, not for this force "
+                          f"({home}): a notice file is for its recipient only. Nothing was imported.")
     return issuer
 
 
-def _issuers(path: Path) -> set[str]:
-    from app.services.imports.table import raw_rows
+@contextmanager
+def _private_copy(path: Path) -> Iterator[tuple[IO[bytes], str]]:
+    """A copy of the file only this process can see, and its SHA-256: what is verified is what is
+    imported, even if the file is replaced on disk meanwhile."""
+    try:
+        source = path.open("rb")
+    except OSError as exc:
+        raise InvalidInput(f"{path.name}: cannot be read ({exc.strerror}).") from None
+    with source, tempfile.TemporaryFile() as copy:
+        digest = hashlib.sha256()
+        while chunk := source.read(1 << 20):
+            digest.update(chunk)
+            copy.write(chunk)
+        copy.seek(0)
+        yield copy, digest.hexdigest()
 
-    header, body = raw_rows(path)
-    names = [h.strip().lower() for h in header]
-    if "issuing_force" not in names:
-        return set()
-    i = names.index("issuing_force")
-    return {cells[i].strip().upper() if cells[i].strip().upper() in UNSIGNED_SOURCES else cells[i].strip().lower()
-            for _, cells in body if i < len(cells) and cells[i].strip()}
+
+def _issuers(path: Path, stream: IO[bytes]) -> set[str]:
+    with records(path, stream) as recs:
+        names = [h.strip().lower() for h in recs.header]
+        if "issuing_force" not in names:
+            return set()
+        i = names.index("issuing_force")
+        found = {cells[i].strip().upper() if cells[i].strip().upper() in UNSIGNED_SOURCES else cells[i].strip().lower()
+                 for _, cells in recs if i < len(cells) and cells[i].strip()}
+    stream.seek(0)
+    return found
+
+
+def _listed(values: list[str], most: int = 5) -> str:
+    """Issuers named in a message: short excerpts of at most `most` of them (a file can hold anything)."""
+    shown = [v if len(v) <= EXCERPT_LENGTH and not character_problem(v) else excerpt(v) for v in values[:most]]
+    return ", ".join(shown) + (f" and {len(values) - most} more" if len(values) > most else "")
 
 
 def import_notice_file(uow: UnitOfWork, actor: User, path: Path, *, accept_unsigned: bool = False) -> tuple[ImportSummary, list[int]]:
     require(actor, Action.IMPORT_NOTICES)
-    issuers = _issuers(path)
-    if manifest_path(path).exists():
-        signer = verify_file(uow, path)
-        strays = sorted(i for i in issuers if i != signer)
-        if strays:
-            raise RuleRefused(f"{path.name} is signed by {signer} but has rows issued by {', '.join(strays)}.")
-        return import_notices(uow, actor, path, signature_state="VERIFIED")
-    forces = sorted(i for i in issuers if i not in UNSIGNED_SOURCES)
-    if forces:
-        raise RuleRefused(f"{path.name} has no signed manifest ({manifest_path(path).name}) but has notices from "
-                          f"{', '.join(forces)}; notices from a force must come in a signed file. Nothing was imported.")
-    if not accept_unsigned:
-        raise UnsignedNoticeFile(path.name, sorted(issuers))
-    result = import_notices(uow, actor, path, signature_state="ACCEPTED_UNSIGNED")
+    with _private_copy(path) as (copy, digest):
+        issuers = _issuers(path, copy)
+        if manifest_path(path).exists():
+            signer = verify_file(uow, path, digest)
+            strays = sorted(i for i in issuers if i != signer)
+            if strays:
+                raise RuleRefused(f"{path.name} is signed by {signer} but has rows issued by {_listed(strays)}.")
+            return import_notices(uow, actor, path, signature_state="VERIFIED", stream=copy)
+        forces = sorted(i for i in issuers if i not in UNSIGNED_SOURCES)
+        if forces:
+            raise RuleRefused(f"{path.name} has no signed manifest ({manifest_path(path).name}) but has notices from "
+                              f"{_listed(forces)}; notices from a force must come in a signed file. Nothing was imported.")
+        if not accept_unsigned:
+            raise UnsignedNoticeFile(path.name, sorted(issuers))
+        result = import_notices(uow, actor, path, signature_state="ACCEPTED_UNSIGNED", stream=copy)
     with uow:
         audit.record(uow.session, actor, AccessOperation.COLLECTION, "notice_import", path.name,
                      reason="unsigned file accepted by the user", detail=f"sources: {', '.join(sorted(issuers))}")

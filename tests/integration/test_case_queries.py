@@ -101,7 +101,7 @@ def test_opening_a_case_is_logged_and_masks_contact_details(s: Sample) -> None:
     assert detail.reference == C1 and detail.victims[0].has_contact_details
     assert CONTACT not in repr(detail)
     assert [d.kind for d in detail.timeline] == ["THRESHOLD", "RESTRICTION"]
-    assert detail.timeline[1].decided_by == "imported from cases.csv"
+    assert detail.timeline[1].decided_by == "imported from cases.csv by head"
     assert ("options", "RESTRICTED_DUTIES") in detail.timeline[1].details
     [entry] = log_entries(s, "case")
     assert (entry.username, entry.operation, entry.record_id) == ("inv", "CONSULTATION", C1)

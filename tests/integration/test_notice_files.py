@@ -4,6 +4,7 @@ wrongly signed file is refused with a clear message and nothing is imported."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,17 @@ from tests.integration.test_imports import NOTICE_HEADER, WF_HEADER, WF_ROWS
 
 @pytest.fixture
 def env(db_url: str):
-    with force_env(db_url, force="kent") as e:
+    """The receiving force (west-midlands), on each database."""
+    with force_env(db_url, force="west-midlands") as e:
+        yield e
+
+
+@pytest.fixture
+def kent(tmp_path: Path, _sqlite_template: Path):
+    """The sending force, on its own SQLite database."""
+    target = tmp_path / "kent.db"
+    shutil.copy(_sqlite_template, target)
+    with force_env(f"sqlite:///{target}", force="kent") as e:
         yield e
 
 
@@ -29,28 +40,35 @@ def _notices(env: Env) -> int:
         return uow.session.scalar(select(func.count()).select_from(NoticeRow)) or 0
 
 
-def _signed_file(env: Env, tmp_path: Path) -> tuple[Path, str]:
-    public = notice_files.create_signing_key(env.uow(), env.admin)
-    sup = env.user("sup", Role.SUPERVISOR)
-    rows = [dict(zip(notice_files.HEADER, ["K-1", "kent", "2024-01-02", "DOMESTIC_ABUSE_INCIDENT", "Smyth", "Jane",
-                                            "1985-04-03", "", "", "", "west-midlands", "DA incident attended", ""]))]
-    result = notice_files.write_signed(env.uow(), sup, "west-midlands", rows, tmp_path / "to-wm.csv")
+KENT_ROW = ["K-1", "kent", "2024-01-02", "DOMESTIC_ABUSE_INCIDENT", "Smyth", "Jane", "1985-04-03", "", "", "",
+            "west-midlands", "DA incident attended", ""]
+
+
+def _signed_file(kent: Env, env: Env, tmp_path: Path, recipient: str = "west-midlands",
+                 row: list[str] = KENT_ROW) -> tuple[Path, str]:
+    """A file signed by kent for `recipient`; the receiving force holds kent's public key."""
+    public = notice_files.create_signing_key(kent.uow(), kent.admin)
+    notice_files.set_public_key(env.uow(), env.admin, "kent", public)
+    rows = [dict(zip(notice_files.HEADER, row))]
+    result = notice_files.write_signed(kent.uow(), kent.user("sup", Role.SUPERVISOR), recipient, rows,
+                                       tmp_path / "to-wm.csv")
     return result.file, public
 
 
-def test_signed_file_verifies_and_imports(env: Env, tmp_path: Path) -> None:
-    path, public = _signed_file(env, tmp_path)
+def test_signed_file_verifies_and_imports(env: Env, kent: Env, tmp_path: Path) -> None:
+    path, public = _signed_file(kent, env, tmp_path)
     manifest = json.loads(notice_files.manifest_path(path).read_text())
     assert manifest["issuing_force"] == "kent" and manifest["rows"] == 1 and manifest["marking"] == "OFFICIAL-SENSITIVE"
-    with env.uow() as uow:
+    assert manifest["recipient"] == "west-midlands"
+    with kent.uow() as uow:
         assert uow.session.scalar(select(AccessLogRow).where(AccessLogRow.operation == "DISCLOSURE")).recipient == "west-midlands"
     sup = env.user("sup2", Role.SUPERVISOR)
     summary, ids = notice_files.import_notice_file(env.uow(), sup, path)
     assert summary.added == 1 and len(ids) == 1
 
 
-def test_altered_file_is_refused(env: Env, tmp_path: Path) -> None:
-    path, _ = _signed_file(env, tmp_path)
+def test_altered_file_is_refused(env: Env, kent: Env, tmp_path: Path) -> None:
+    path, _ = _signed_file(kent, env, tmp_path)
     path.write_text(path.read_text().replace("Smyth", "Smith"))
     sup = env.user("sup2", Role.SUPERVISOR)
     with pytest.raises(RuleRefused, match="has been altered since kent signed it"):
@@ -58,8 +76,8 @@ def test_altered_file_is_refused(env: Env, tmp_path: Path) -> None:
     assert _notices(env) == 0
 
 
-def test_altered_manifest_is_refused(env: Env, tmp_path: Path) -> None:
-    path, _ = _signed_file(env, tmp_path)
+def test_altered_manifest_is_refused(env: Env, kent: Env, tmp_path: Path) -> None:
+    path, _ = _signed_file(kent, env, tmp_path)
     mpath = notice_files.manifest_path(path)
     manifest = json.loads(mpath.read_text())
     manifest["rows"] = 99
@@ -111,11 +129,11 @@ def test_an_export_that_is_not_committed_leaves_no_file(env: Env, tmp_path: Path
     from tests.integration.test_matching_service import FailingCommit
 
     notice_files.create_signing_key(env.uow(), env.admin)
-    rows = [dict(zip(notice_files.HEADER, ["K-1", "kent", "2024-01-02", "CRIME", "Smyth", "Jane", "1985-04-03", "", "",
-                                            "", "west-midlands", "Arrested", ""]))]
+    rows = [dict(zip(notice_files.HEADER, ["W-1", "west-midlands", "2024-01-02", "CRIME", "Smyth", "Jane", "1985-04-03",
+                                            "", "", "", "kent", "Arrested", ""]))]
     folder = tmp_path / "out"
     folder.mkdir()
     with pytest.raises(RuleRefused, match="commit was refused"):
         notice_files.write_signed(FailingCommit(env.db.session_factory), env.user("sup", Role.SUPERVISOR),
-                                  "west-midlands", rows, folder / "to-wm.csv")
+                                  "kent", rows, folder / "to-kent.csv")
     assert list(folder.iterdir()) == []  # neither the file, its manifest, nor a half-written one

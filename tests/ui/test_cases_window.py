@@ -90,7 +90,7 @@ def test_opening_a_case_shows_it_masked_and_revealing_asks_a_reason_and_logs(
     assert view.tabs.tabText(2) == "Victims (1)"
     contact = view.victims.index(0, VictimTableModel.CONTACT_COLUMN)
     assert contact.data() == MASK
-    assert view.timeline.rowCount() == 2 and view.timeline.index(1, 4).data() == "imported from cases.csv"
+    assert view.timeline.rowCount() == 2 and view.timeline.index(1, 4).data() == "imported from cases.csv by head"
     view.tabs.setCurrentIndex(2)
     qtbot.mouseClick(view.reveal_button, Qt.MouseButton.LeftButton)
     dialog = view.reveal_dialog

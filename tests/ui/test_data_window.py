@@ -136,3 +136,36 @@ def test_cancelling_stops_a_long_import_at_its_next_statement(qtbot: QtBot, samp
         task.token.cancel()
     assert str(failed.args[0]) == "Cancelled: nothing was saved."
     assert slow_rows(sample) == 0
+
+
+def test_a_decision_that_needs_an_approval_is_imported_only_with_an_approver_who_signs_in(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow, tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from app.persistence.models import DecisionRow
+    from tests.helpers import PASSWORD
+
+    section = data_section(open_window(sample.sup))
+    row = case_row("PSD-2024-000030", threshold_met_date="2024-05-02", restrictions="NO_RESTRICTION",
+                   restriction_date="2024-05-03")
+    path = write_csv(tmp_path / "norestriction.csv", CASES_HEADER, [row])
+    with qtbot.waitSignal(section.import_file("cases", path).failed, timeout=20_000):
+        pass
+    assert section.problems is not None
+    [problem] = section.problems.model.rows()
+    assert (problem.line, problem.column) == (2, "restrictions") and "'Approver signs in'" in problem.reason
+    section.problems.close()
+    field = section.cards["cases"].approver
+    assert field is not None
+    dialog = field.ask()
+    qtbot.keyClicks(dialog.username, "mgr")
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    dialog.accept()
+    assert field.label.text() == "mgr (mgr)"
+    with qtbot.waitSignal(section.import_file("cases", path).succeeded, timeout=20_000):
+        pass
+    assert field.user is None and field.label.text() == "Nobody yet"  # an approval is for one import
+    with sample.env.uow() as uow:
+        made = uow.session.scalar(select(DecisionRow).where(DecisionRow.kind == "RESTRICTION",
+                                                            DecisionRow.imported_from == "norestriction.csv"))
+        assert made is not None and (made.approved_by, made.imported_by) == (sample.mgr.id, sample.sup.id)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli.commands.base import Sub, command
+from app.cli.commands.base import ENV_APPROVER_PASSWORD, Sub, approver_password, command
 from app.domain.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -28,20 +28,26 @@ def _import(sub: Sub) -> None:
     p.add_argument("file", type=Path)
     p.add_argument("--accept-unsigned", action="store_true",
                    help="notices: accept an unsigned file from the PND or the College lists (logged)")
+    p.add_argument("--approver", metavar="NAME",
+                   help="cases: the SUPERVISOR or HEAD_OF_PSD (not you) who approves the file's decisions that need "
+                        f"an approval, e.g. NO_RESTRICTION (password from {ENV_APPROVER_PASSWORD} or a prompt)")
 
 
 def cmd_import(s: CliSession, a: argparse.Namespace) -> int:
-    from app.services import notice_files
+    from app.services import notice_files, users
     from app.services.imports.cases import import_cases
     from app.services.imports.workforce import import_workforce
 
     if not a.file.exists():
         raise InvalidInput(f"{a.file}: no such file.")
+    if a.approver and a.kind != "cases":
+        raise InvalidInput("--approver is for `import cases` only.")
     actor = s.user()
     if a.kind == "workforce":
         print(import_workforce(s.uow(), actor, a.file))
     elif a.kind == "cases":
-        print(import_cases(s.uow(), actor, a.file))
+        approver = users.authenticate(s.uow(), a.approver, approver_password(a.approver)) if a.approver else None
+        print(import_cases(s.uow(), actor, a.file, approver))
     else:
         summary, _ids = notice_files.import_notice_file(s.uow(), actor, a.file, accept_unsigned=a.accept_unsigned)
         print(summary)
@@ -77,13 +83,14 @@ def _queue(sub: Sub) -> None:
 def cmd_queue(s: CliSession, a: argparse.Namespace) -> int:
     import csv
 
+    from app.reports.cells import csv_row
     from app.services import queue
 
     items = queue.work_queue(s.uow(), s.user(), everyone=a.everyone, overdue_only=a.overdue, team=a.team)
     if a.csv:
         w = csv.writer(sys.stdout, lineterminator="\n")
         w.writerow(queue.CSV_HEADER)
-        w.writerows(i.csv_row() for i in items)
+        w.writerows(csv_row(i.csv_row()) for i in items)  # formula-leading cells neutralised (OWASP)
         return 0
     for i in items:
         flag = "OVERDUE" if i.overdue else "       "

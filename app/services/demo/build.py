@@ -103,8 +103,9 @@ def build_demo(db: Database, force_code: str, cases: int, seed: int) -> str:
         head = accounts[Role.HEAD_OF_PSD.name][0]
         rows = ((c, a) for c in data.cases for a in c.allegations)
         log.info("Importing %d cases", len(data.cases))
+        approver = accounts[Role.SUPERVISOR.name][0]  # the historical NO_RESTRICTION decisions' approver
         import_cases(uow(), head, _write(folder / "demo-cases.csv", outcomes.CSV_HEADER,
-                                         (outcomes.csv_row(c, a) for c, a in rows)))
+                                         (outcomes.csv_row(c, a) for c, a in rows)), approver)
         log.info("Importing %d notices", len(data.notices))
         import_notices(uow(), head, _write(folder / "demo-notices.csv", notice_gen.CSV_HEADER,
                                            (n.csv_row() for n in data.notices)))

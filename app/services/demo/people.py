@@ -277,14 +277,15 @@ class WorkforceBuilder:
 
     def _line_managers(self) -> None:
         """Each person reports to someone serving at the next level up in their unit, else in the
-        command team (Superintendents and above); levels strictly rise, so there are no loops."""
+        command team (Superintendents and above, outside the PSD: the PSD line-manages no one it may
+        investigate); levels strictly rise, so there are no loops."""
         rng = self.rng
         by_unit: dict[str, dict[int, list[Member]]] = defaultdict(lambda: defaultdict(list))
         command: dict[int, list[Member]] = defaultdict(list)
         for m in self.members:
             if m.employed_now:
                 by_unit[m.unit][m.level].append(m)
-                if m.level >= 4:
+                if m.level >= 4 and m.unit != PSD_UNIT:
                     command[m.level].append(m)
         for m in self.members:
             m.manager = self._next_up(rng, by_unit[m.unit], m.level) or self._next_up(rng, command, m.level)

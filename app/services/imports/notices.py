@@ -7,7 +7,7 @@ reviewer rejected is proposed again only when the notice itself changed.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,23 +19,24 @@ from app.domain.records import User
 from app.persistence.models import ForceRow, NoticeRow
 from app.persistence.uow import UnitOfWork
 from app.services import audit, clock
-from app.services.imports.table import Column, Row, bounded, enum_of, iso_date, read
+from app.services.casework.common import current_user
+from app.services.imports.table import Column, Row, enum_of, identifier, iso_date, read, text
 from app.services.imports.workforce import ImportSummary
 
 COLUMNS = (
-    Column("notice_id", True, bounded(64)),
-    Column("issuing_force", True, lambda t: t.strip()),
-    Column("notice_date", True, iso_date),
-    Column("record_type", True, enum_of(NoticeRecordType)),
-    Column("surname", True, bounded(100)),
-    Column("forenames", True, bounded(150)),
-    Column("date_of_birth", False, iso_date),
-    Column("staff_number", False, bounded(32)),
-    Column("warrant_number", False, bounded(32)),
-    Column("pnc_id", False, bounded(32)),
-    Column("employing_force", False, lambda t: t.strip()),
-    Column("summary", False, bounded(4000)),
-    Column("handling", False, bounded(1000)),
+    Column("notice_id", True, identifier, 64),
+    Column("issuing_force", True, identifier, 64),
+    Column("notice_date", True, iso_date, 10),
+    Column("record_type", True, enum_of(NoticeRecordType), 40),
+    Column("surname", True, text, 100),
+    Column("forenames", True, text, 100),
+    Column("date_of_birth", False, iso_date, 10),
+    Column("staff_number", False, identifier, 32),
+    Column("warrant_number", False, identifier, 32),
+    Column("pnc_id", False, identifier, 32),
+    Column("employing_force", False, identifier, 64),
+    Column("summary", False, text, 2000, multiline=True),
+    Column("handling", False, text, 500, multiline=True),
 )
 FIELDS = ("notice_date", "record_type", "surname", "forenames", "date_of_birth", "staff_number",
           "warrant_number", "pnc_id", "employing_force", "summary", "handling")
@@ -46,13 +47,17 @@ def force_codes(session: Session) -> dict[str, str]:
     return {c.lower(): c for c in session.scalars(select(ForceRow.code))}
 
 
-def import_notices(uow: UnitOfWork, actor: User, path: Path, *, signature_state: str = "NOT_SIGNED") -> tuple[ImportSummary, list[int]]:
-    """Returns the summary and the ids of notices added or changed (to be matched)."""
+def import_notices(uow: UnitOfWork, actor: User, path: Path, *, signature_state: str = "NOT_SIGNED",
+                   stream: IO[bytes] | None = None) -> tuple[ImportSummary, list[int]]:
+    """Returns the summary and the ids of notices added or changed (to be matched). `stream`, when
+    given, holds the file's bytes (a verified private copy); `path` then only names the file."""
     require(actor, Action.IMPORT_NOTICES)
-    table = read(path, COLUMNS)
+    table = read(path, COLUMNS, stream)
     rows = table.rows
     with uow:
         session = uow.session
+        actor = current_user(session, actor, "import prior notices")
+        require(actor, Action.IMPORT_NOTICES)
         codes = force_codes(session)
         table.reject_if_errors(_row_checks(rows, codes))
         existing = {(n.issuing_force, n.notice_ref): n for n in session.scalars(select(NoticeRow))}

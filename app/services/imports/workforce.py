@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,25 +17,27 @@ from app.domain.records import User
 from app.persistence.models import PersonRow, PreviousNameRow
 from app.persistence.uow import UnitOfWork
 from app.services import audit
-from app.services.imports.table import Column, Row, bounded, enum_of, enum_set, iso_date, name_list, read
+from app.services.casework.common import current_user
+from app.services.imports.line_managers import cycle_errors
+from app.services.imports.table import Column, Row, enum_of, enum_set, identifier, iso_date, name_list, read, text
 
 COLUMNS = (
-    Column("staff_number", True, bounded(32)),
-    Column("warrant_number", False, bounded(32)),
-    Column("surname", True, bounded(100)),
-    Column("forenames", True, bounded(150)),
-    Column("previous_names", False, name_list),
-    Column("date_of_birth", True, iso_date),
-    Column("sex", False, enum_of(Sex)),
-    Column("ethnicity", False, enum_of(Ethnicity)),
-    Column("workforce_type", True, enum_of(WorkforceType)),
-    Column("rank_or_grade", False, bounded(40)),
-    Column("unit", False, bounded(100)),
-    Column("line_manager_staff_number", False, bounded(32)),
-    Column("role_flags", False, enum_set(RoleFlag)),
-    Column("employment_status", False, enum_of(EmploymentStatus)),
-    Column("start_date", False, iso_date),
-    Column("end_date", False, iso_date),
+    Column("staff_number", True, identifier, 32),
+    Column("warrant_number", False, identifier, 32),
+    Column("surname", True, text, 100),
+    Column("forenames", True, text, 100),
+    Column("previous_names", False, name_list(10, 100), 1100),
+    Column("date_of_birth", True, iso_date, 10),
+    Column("sex", False, enum_of(Sex), 20),
+    Column("ethnicity", False, enum_of(Ethnicity), 20),
+    Column("workforce_type", True, enum_of(WorkforceType), 40),
+    Column("rank_or_grade", False, text, 40),
+    Column("unit", False, text, 100),
+    Column("line_manager_staff_number", False, identifier, 32),
+    Column("role_flags", False, enum_set(RoleFlag), 200),
+    Column("employment_status", False, enum_of(EmploymentStatus), 40),
+    Column("start_date", False, iso_date, 10),
+    Column("end_date", False, iso_date, 10),
 )
 
 SIMPLE_FIELDS = ("warrant_number", "surname", "forenames", "date_of_birth", "sex", "ethnicity",
@@ -62,6 +65,8 @@ def import_workforce(uow: UnitOfWork, actor: User, path: Path) -> ImportSummary:
     rows = table.rows
     with uow:
         session = uow.session
+        actor = current_user(session, actor, "import the workforce register")
+        require(actor, Action.IMPORT_WORKFORCE)
         existing = {p.staff_number: p for p in session.scalars(select(PersonRow))}
         table.reject_if_errors(_row_checks(rows, existing))
         new, changed = _apply(session, actor, rows, existing)
@@ -80,22 +85,56 @@ def import_workforce(uow: UnitOfWork, actor: User, path: Path) -> ImportSummary:
 def _row_checks(rows: list[Row], existing: dict[str, PersonRow]) -> list[RowError]:
     errors: list[RowError] = []
     seen: dict[str, int] = {}
-    in_file = {r["staff_number"] for r in rows}
+    in_file = {r["staff_number"] for r in rows if r["staff_number"]}
     for r in rows:
         sn = r["staff_number"]
         if sn in seen:
             errors.append(RowError(r.line, "staff_number", f"{sn} is also on line {seen[sn]}"))
-        seen.setdefault(sn, r.line)
+        if sn:
+            seen.setdefault(sn, r.line)
         mgr = r["line_manager_staff_number"]
         if mgr and mgr not in in_file and mgr not in existing:
             errors.append(RowError(r.line, "line_manager_staff_number", f"{mgr} is not in the file or the register"))
         if mgr and mgr == sn:
             errors.append(RowError(r.line, "line_manager_staff_number", "a person cannot be their own line manager"))
-        if r["start_date"] and r["end_date"] and r["end_date"] < r["start_date"]:
-            errors.append(RowError(r.line, "end_date", "is before start_date"))
-        status = r["employment_status"] or EmploymentStatus.SERVING
-        if r["end_date"] and not status.has_left:
-            errors.append(RowError(r.line, "end_date", f"given but employment_status is {status.name}"))
+        errors.extend(_date_errors(r))
+    errors.extend(_letter_case_twins(rows, existing))
+    errors.extend(cycle_errors(rows, existing))
+    return errors
+
+
+def _date_errors(r: Row) -> list[RowError]:
+    errors = []
+    born: date | None = r["date_of_birth"]
+    for column in ("start_date", "end_date"):
+        if born and r[column] and r[column] <= born:
+            errors.append(RowError(r.line, column, f"{r[column]} is not after date_of_birth {born}"))
+    if r["start_date"] and r["end_date"] and r["end_date"] < r["start_date"]:
+        errors.append(RowError(r.line, "end_date", "is before start_date"))
+    status = r["employment_status"] or EmploymentStatus.SERVING
+    if r["end_date"] and not status.has_left:
+        errors.append(RowError(r.line, "end_date", f"given but employment_status is {status.name}"))
+    return errors
+
+
+def _letter_case_twins(rows: list[Row], existing: dict[str, PersonRow]) -> list[RowError]:
+    """A staff number that differs from another only in letter case is a twin nobody can tell apart."""
+    held = {sn.casefold(): sn for sn in existing}
+    first: dict[str, tuple[str, int]] = {}
+    errors = []
+    for r in rows:
+        sn = r["staff_number"]
+        if not sn:
+            continue
+        key = sn.casefold()
+        other = held.get(key)
+        if other is not None and other != sn:
+            errors.append(RowError(r.line, "staff_number", f"{sn} differs only in letter case from {other}, "
+                                                          "already in the register"))
+        twin = first.setdefault(key, (sn, r.line))
+        if twin[0] != sn:
+            errors.append(RowError(r.line, "staff_number", f"{sn} differs only in letter case from {twin[0]} "
+                                                          f"on line {twin[1]}"))
     return errors
 
 

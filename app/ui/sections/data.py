@@ -24,6 +24,7 @@ from app.services.imports.workforce import ImportSummary, import_workforce
 from app.services.notice_files import OutboundResult
 from app.ui import settings
 from app.ui.context import AppContext, Change
+from app.ui.dialogs.decision_approver import ApproverField
 from app.ui.dialogs.import_problems import ImportProblemsDialog
 from app.ui.errors import show_failure, show_message
 from app.ui.sections.base import Section
@@ -32,6 +33,8 @@ from app.ui.widgets import heading, note
 from app.ui.workers import CancellableUnitOfWork, CancelToken, Task, run_with_progress
 
 Importer = Callable[[UnitOfWork, User, Path], ImportSummary]
+APPROVER_PURPOSE = ("Approve the decisions of this cases import that need an approval (a decision not to "
+                    "restrict; the home force investigating against the guidance).")
 
 
 def _notices(uow: UnitOfWork, user: User, path: Path, accept_unsigned: bool = False) -> ImportSummary:
@@ -66,11 +69,13 @@ KINDS = (
 
 
 class _Card(QFrame):
-    def __init__(self, kind: ImportKind, on_import: Callable[[ImportKind], None], parent: QWidget | None = None) -> None:
+    def __init__(self, kind: ImportKind, on_import: Callable[[ImportKind], None], parent: QWidget | None = None,
+                 approver: ApproverField | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("card")
         title = heading(kind.title, 2)
         text = note(kind.description)
+        self.approver = approver
         self.button = QPushButton(icon("import"), "Import file…")
         self.button.setAccessibleName(f"Import {kind.title.lower()} file")
         self.button.clicked.connect(lambda: on_import(kind))
@@ -81,6 +86,13 @@ class _Card(QFrame):
         layout = QVBoxLayout(self)
         for w in (title, text):
             layout.addWidget(w)
+        if approver is not None:
+            layout.addWidget(note("Decisions that need an approval (no restriction; the home force investigating "
+                                  "against the external-investigation guidance) need an approver who signs in "
+                                  "for this import: a supervisor or the head of PSD other than you."))
+            form = QFormLayout()
+            form.addRow("Approver:", approver)
+            layout.addLayout(form)
         layout.addStretch(1)
         layout.addWidget(self.result)
         layout.addWidget(self.button)
@@ -100,7 +112,8 @@ class DataSection(Section):
         self.question: QMessageBox | None = None
         grid = QGridLayout()
         for i, kind in enumerate(self.kinds.values()):
-            self.cards[kind.key] = _Card(kind, self.choose_file)
+            approver = ApproverField(ctx, APPROVER_PURPOSE) if kind.key == "cases" else None
+            self.cards[kind.key] = _Card(kind, self.choose_file, approver=approver)
             grid.addWidget(self.cards[kind.key], 0, i)
         self.outbound: OutboundCard | None = None
         if ctx.may(Action.EXPORT_NOTICES):
@@ -125,10 +138,16 @@ class DataSection(Section):
 
     def import_file(self, key: str, path: Path, accept_unsigned: bool = False) -> Task:
         kind, uow, user = self.kinds[key], self.ctx.uow(), self.ctx.user
+        field = self.cards[key].approver
+        approver = field.user if field is not None else None
+        if field is not None:
+            field.set_user(None)  # an approval is given for one import
 
         def work(token: CancelToken) -> ImportSummary:
             if accept_unsigned:
                 return _notices(CancellableUnitOfWork(uow, token), user, path, accept_unsigned=True)
+            if approver is not None:
+                return import_cases(CancellableUnitOfWork(uow, token), user, path, approver)
             return kind.run(CancellableUnitOfWork(uow, token), user, path)
 
         self.task = run_with_progress(self, f"Importing {path.name}…", work)
