@@ -365,3 +365,7 @@ class ProposedDecisionRow(Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     reason: Mapped[str | None] = mapped_column(Text)
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))  # what the approval recorded
+
+
+# The case file's tables live in their own module; importing it here puts them in Base.metadata.
+from app.persistence import case_file_models  # noqa: E402,F401
