@@ -1,6 +1,6 @@
 """Intake (DOMAIN.md §2, §3.1): a new case with its victims and allegations, recorded as a
 conduct matter (or the type given) by a RECORDING decision, under the next free reference of
-its received year (`PSD-YYYY-NNNNNN`)."""
+its received year (`PSD-YYYY-NNNNNN`); the summary given is the case log's first entry."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain import workflow as wf
+from app.domain.case_file import EntryKind
 from app.domain.enums import AccessOperation, AssignmentRole, Role
 from app.domain.errors import ConflictError, InvalidInput, RuleRefused
 from app.domain.permissions import Action, require
@@ -22,6 +23,7 @@ from app.persistence.uow import UnitOfWork
 from app.services import clock
 from app.services import policies as policy_service
 from app.services.case_state import load_snapshots
+from app.services.casefile.rows import insert_entry
 from app.services.casework.common import CaseWrite, append, finish
 from app.services.casework.connections import independence_inputs, require_independent, user_person
 from app.services.casework.inputs import CaseIntake, check_intake
@@ -85,6 +87,8 @@ def _create(uow: UnitOfWork, actor: User, intake: CaseIntake, then: Then | None)
         w = CaseWrite(s, actor, actor, None, None, row.id, row.reference, row.version, snapshot,
                       policy_service.load(s), now)
         append(w, [wf.record_recording(snapshot, w.act, on=intake.received_date)])
+        if (intake.summary or "").strip():
+            insert_entry(s, row.id, EntryKind.SUMMARY, intake.summary or "", intake.received_date, actor.id or 0, now)
         reason = _assign_creator(w, intake) if actor.has(Role.INVESTIGATOR) else None
         finish(w, "case created", AccessOperation.COLLECTION)
         if then is not None:
