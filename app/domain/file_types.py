@@ -113,9 +113,14 @@ def check_head(file_type: FileType, filename: str, head: bytes) -> None:
     """Refuse a file whose first bytes are not what its type starts with."""
     if not head:
         raise InvalidInput(f"{filename}: the file is empty.")
+    check_text_chunk(file_type, filename, head)
     if not file_type.recognise(head[:HEAD_BYTES]):
-        raise InvalidInput(f"{filename}: the content is not a {file_type.label} although the name ends in "
+        raise InvalidInput(f"{filename}: the content is not {_a(file_type.label)} although the name ends in "
                            f"'{PurePath(filename).suffix}'. Nothing was attached.")
+
+
+def _a(label: str) -> str:
+    return ("an " if label[0] in "AEIOU" else "a ") + label
 
 
 def check_text_chunk(file_type: FileType, filename: str, chunk: bytes) -> None:
@@ -130,7 +135,7 @@ def zip_member_wanted(file_type: FileType, filename: str, members: list[str] | N
     if file_type.zip_member is None:
         return
     if members is None or file_type.zip_member not in members:
-        raise InvalidInput(f"{filename}: the content is not a {file_type.label} (it lacks {file_type.zip_member}). "
+        raise InvalidInput(f"{filename}: the content is not {_a(file_type.label)} (it lacks {file_type.zip_member}). "
                            "Nothing was attached.")
 
 
