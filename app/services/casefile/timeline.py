@@ -219,6 +219,11 @@ def _decision_item(r: DecisionRow, subject: int | None, names: Names, proposer: 
     payload = dict(r.payload or {})
     proposer = proposer or payload.pop("proposed_by", None)
     payload.pop("proposed_by", None)
+    if isinstance(payload.get("user_id"), int):  # people by name, never by internal id
+        payload = {("user" if k == "user_id" else k): names.user(v) if k == "user_id" else v for k, v in payload.items()}
+    if isinstance(payload.get("person_id"), int):
+        payload = {("person" if k == "person_id" else k): names.person(v) if k == "person_id" else v
+                   for k, v in payload.items()}
     decided = f"imported from {r.imported_from}" if r.imported_from else names.user(r.decided_by)
     people = [("proposed by", names.user(int(proposer)))] if proposer else []
     if r.approved_by:
