@@ -4,16 +4,15 @@ with its rationale and who proposed, decided and approved it, the case log (corr
 such), the tasks, and the list of documents with their SHA-256 digests (so the recipient can check
 the copies they are given). OFFICIAL-SENSITIVE on every page (app.reports.pdf_layout).
 
-The service (app.services.casefile.export) builds the read model below from what the exporting
-user may read, and logs the file as a disclosure with its recipient. No Qt, no database here.
+The service (app.services.casefile.export) builds the read model (app.reports.case_file_model) from
+what the exporting user may read, and logs the file as a disclosure with its recipient. No Qt, no
+database here.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -22,6 +21,7 @@ from reportlab.platypus import (
     CondPageBreak, Flowable, KeepTogether, NextPageTemplate, PageBreak, Paragraph, Spacer, Table, TableStyle,
 )
 
+from app.reports.case_file_model import CaseFile, FileItem, dated
 from app.reports.marking import MARKING
 from app.reports.pdf_layout import (
     BODY, BODY_W, CELL, H1, H2, HEAD_CELL, INK, MUTED, NAVY, RULE, SMALL, STRIPE, cover_band, document, esc,
@@ -35,105 +35,6 @@ ITEM_META = ParagraphStyle("item_meta", parent=SMALL, spaceAfter=2)
 QUOTE = ParagraphStyle("quote", parent=BODY, leftIndent=8, spaceAfter=3)
 STRUCK = ParagraphStyle("struck", parent=QUOTE, textColor=MUTED)
 EXCLUDED = "Victims' contact details are excluded from this file."
-Pairs = tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class FileAllegation:
-    subject: str  # "Surname, Forenames (staff number)"
-    facts: Pairs  # abuse types, aggravating features, standards, conduct dates, criminal…
-
-
-@dataclass(frozen=True)
-class FileVictim:
-    reference: str
-    facts: Pairs  # relationship, police workforce, sex, age band, DASH, MARAC, IDVA/ISVA (never contact details)
-
-
-@dataclass(frozen=True)
-class FileItem:
-    """A decision or a log entry as the file prints it."""
-
-    number: int  # the entry's or decision's id
-    on: date
-    kind: str  # already in words
-    subject: str | None
-    text: str  # the entry's words; the decision's rationale
-    details: Pairs
-    people: Pairs  # ("Written by", …) or ("Proposed by", …), ("Decided by", …), ("Approved by", …)
-    written_at: datetime | None = None  # a log entry's; None for a decision
-    corrects: int | None = None
-    corrected_by: int | None = None
-    correction_reason: str | None = None
-
-    @property
-    def noun(self) -> str:
-        return "decision" if self.written_at is None else "entry"
-
-
-@dataclass(frozen=True)
-class FileDocumentVersion:
-    title: str
-    kind: str
-    number: int
-    filename: str
-    size: str
-    sha256: str
-    uploaded: str  # "by NAME on DATE"
-
-
-@dataclass(frozen=True)
-class FileTask:
-    what: str
-    given_to: str
-    due: date
-    status: str
-
-
-@dataclass(frozen=True)
-class CaseFile:
-    force_name: str
-    reference: str
-    recipient: str
-    purpose: str | None
-    prepared_by: str
-    prepared_at: datetime
-    facts: Pairs
-    summary: str | None
-    allegations: tuple[FileAllegation, ...]
-    victims: tuple[FileVictim, ...]
-    victims_withheld: bool  # read as the IOPC liaison: victims' details and contacts are not included
-    decisions: tuple[FileItem, ...]
-    entries: tuple[FileItem, ...]
-    tasks: tuple[FileTask, ...]
-    documents: tuple[FileDocumentVersion, ...]
-
-
-def dated(value: date | datetime | None) -> str:
-    """03 Dec 2026: the one date format of every screen and file."""
-    return value.strftime("%d %b %Y") if value else ""
-
-
-ACRONYMS = frozenset({"DA", "IOPC", "PCSO", "PSD", "MARAC", "DASH", "PND", "IDVA", "ISVA", "PCC"})
-SPECIAL = {"HOME": "Home force", "SAME_FORCE": "Same force", "OTHER_FORCE": "Other force", "NO": "No",
-           "F": "Female", "M": "Male", "X": "Other", "U": "Not known", "AGE_18_24": "18–24", "AGE_25_34": "25–34",
-           "AGE_35_44": "35–44", "AGE_45_54": "45–54", "AGE_55_PLUS": "55+", "UNDER_18": "Under 18",
-           "TWELVE_MONTH_REPORT": "12-month report to the PCC", "FIREARMS_TASER_AUTHORITY_WITHDRAWN":
-           "Firearms or Taser authority withdrawn", "EMOTIONAL_PSYCHOLOGICAL": "Emotional or psychological",
-           "STALKING_HARASSMENT": "Stalking or harassment", "NON_FATAL_STRANGULATION": "Non-fatal strangulation"}
-
-
-def words(name: str) -> str:
-    """An enumerated name in plain words (`COERCIVE_CONTROL` → "Coercive control"); other text as it is."""
-    if name in SPECIAL:
-        return SPECIAL[name]
-    if not name or name != name.upper() or not name.replace("_", "").isalnum() or name.isdigit():
-        return name
-    parts = [p if p in ACRONYMS else p.lower() for p in name.split("_")]
-    return " ".join([parts[0] if parts[0] in ACRONYMS else parts[0].capitalize(), *parts[1:]])
-
-
-day = dated
 
 
 def write_case_file(path: str | os.PathLike[str], f: CaseFile) -> int:
@@ -152,7 +53,7 @@ def write_case_file(path: str | os.PathLike[str], f: CaseFile) -> int:
 
 def _cover_band(canvas: Canvas, f: CaseFile) -> None:
     cover_band(canvas, f.force_name, "Case file", f.reference,
-               f"Prepared for {f.recipient} on {day(f.prepared_at)}"[:95])
+               f"Prepared for {f.recipient} on {dated(f.prepared_at)}"[:95])
 
 
 def _story(f: CaseFile) -> list[Flowable]:
@@ -204,7 +105,7 @@ def _cover(f: CaseFile) -> list[Flowable]:
     about = [("Case", f.reference), ("Prepared for", f.recipient)]
     if f.purpose:
         about.append(("Purpose", f.purpose))
-    about += [("Prepared by", f.prepared_by), ("Prepared on", f"{day(f.prepared_at)} at {f.prepared_at:%H:%M}"),
+    about += [("Prepared by", f.prepared_by), ("Prepared on", f"{dated(f.prepared_at)} at {f.prepared_at:%H:%M}"),
               ("Handling", f"{MARKING}. This disclosure is recorded in the force's access log with its recipient. "
                            "Do not copy or pass it on except as the recipient's procedures allow.")]
     contents = ["Summary and case details", "Allegations", "Victims", f"Decisions ({len(f.decisions)})",
@@ -251,10 +152,10 @@ def _items(number: int, title: str, items: Sequence[FileItem], empty: str) -> li
 
 
 def _item(i: FileItem) -> Flowable:
-    head = f"{day(i.on)} — {i.kind}" + (f" — {i.subject}" if i.subject else "") + f" ({i.noun} {i.number})"
+    head = f"{dated(i.on)} — {i.kind}" + (f" — {i.subject}" if i.subject else "") + f" ({i.noun} {i.number})"
     meta = "; ".join(f"{k} {v}" for k, v in i.people if v)
     if i.written_at is not None:
-        meta += f"; written {day(i.written_at)} {i.written_at:%H:%M}"
+        meta += f"; written {dated(i.written_at)} {i.written_at:%H:%M}"
     parts: list[Flowable] = [Paragraph(esc(head), ITEM_HEAD), Paragraph(esc(meta), ITEM_META)]
     if i.corrects is not None:
         parts.append(Paragraph(esc(f"Correction of entry {i.corrects}. Reason: {i.correction_reason or '—'}"), ITEM_META))
@@ -271,7 +172,7 @@ def _tasks(f: CaseFile) -> list[Flowable]:
     story: list[Flowable] = [CondPageBreak(40 * mm), Paragraph("6. Tasks", H1)]
     if not f.tasks:
         return story + [text("No task has been given on this case.", SMALL)]
-    rows = [[t.what, t.given_to, day(t.due), t.status] for t in f.tasks]
+    rows = [[t.what, t.given_to, dated(t.due), t.status] for t in f.tasks]
     return story + [grid(["Task", "Given to", "Due", "Status"], rows, [BODY_W - 100 * mm, 45 * mm, 27 * mm, 28 * mm])]
 
 

@@ -21,8 +21,8 @@ from app.domain.records import User
 from app.domain.workflow.investigation import investigating_body
 from app.persistence.models import CaseRow, ForceRow
 from app.persistence.uow import UnitOfWork
-from app.reports.case_file import (
-    CaseFile, FileAllegation, FileDocumentVersion, FileItem, FileTask, FileVictim, dated, words, write_case_file,
+from app.reports.case_file_model import (
+    CaseFile, FileAllegation, FileDocumentVersion, FileItem, FileTask, FileVictim, dated, words,
 )
 from app.reports.files import atomic_path
 from app.reports.marking import MARKING
@@ -70,6 +70,8 @@ def export_case_file(uow: UnitOfWork, actor: User, case_id: int, recipient: str,
         s = uow.session
         row, full = readable(s, actor, case_id, "case file export")
         data = _gather(s, actor, row, full, recipient, purpose, force)
+    from app.reports.case_file import write_case_file  # ReportLab: imported when a file is written
+
     with atomic_path(out) as temp:
         pages = write_case_file(temp, data)
         with uow:
