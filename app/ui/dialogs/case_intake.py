@@ -1,4 +1,4 @@
-"""New case: the intake form — when and how it came in, the victims (relationship, police
+"""New case: the intake form — when and how it came in, a summary of what was reported, the victims (relationship, police
 workforce with the colleague picked from the register, sex, age band, DASH with date and assessor,
 MARAC referral, IDVA/ISVA support offered and accepted, contact details) and the allegations
 (subject picked from the workforce register, abuse types, aggravating features, criminal and crime
@@ -96,6 +96,11 @@ class CaseIntakeDialog(FormDialog):
         self.crime_refs.setPlaceholderText("Comma separated")
         self.form.addRow(_grid((("Received:", self.received), ("Reporting route:", self.route)),
                                (("Case type:", self.case_type), ("Crime references:", self.crime_refs))))
+        self.summary = QPlainTextEdit()  # the case log's first entry (later changed only by a new entry)
+        self.summary.setPlaceholderText("What was reported, in brief: who, what, when. The case log keeps it.")
+        self.summary.setTabChangesFocus(True)
+        self.summary.setFixedHeight(2 * self.summary.fontMetrics().lineSpacing() + 14)  # two lines
+        _row(self.form, "Summary:", self.summary)
         self.declare = QCheckBox("I declare no prior connection to the subjects or victims")
         self.declare.setAccessibleName("I declare no prior connection")
         self.declare.setVisible(ctx.user.has(Role.INVESTIGATOR))
@@ -244,7 +249,8 @@ class CaseIntakeDialog(FormDialog):
             _day(self.received), ReportingRoute[self.route.currentData()], tuple(victims),
             tuple(allegations), CaseType[self.case_type.currentData()],
             tuple(r.strip() for r in self.crime_refs.text().split(",") if r.strip()),
-            creator_declares_no_prior_connection=self.declare.isChecked())
+            creator_declares_no_prior_connection=self.declare.isChecked(),
+            summary=self.summary.toPlainText().strip() or None)
 
     def accept(self) -> None:
         try:
