@@ -67,7 +67,7 @@ def test_a_document_is_stored_with_its_digest_and_opened_as_it_was(world: World,
     assert out.read_bytes() == source.read_bytes()
     log = world.log(created.reference)
     assert log[-4:] == [
-        ("sup", "COLLECTION", f"document {doc.id} version 1 attached (3000 bytes)"),
+        ("sup", "COLLECTION", f"document {doc.id} version 1 attached (3000 bytes, SHA-256 {added.sha256})"),
         ("sup", "CONSULTATION", "case documents listed (1)"),
         ("sup", "CONSULTATION", f"document {doc.id} version 1 opened"),
         ("sup", "DISCLOSURE", f"document {doc.id} version 1 exported (SHA-256 {added.sha256[:16]}…, OFFICIAL-SENSITIVE)")]

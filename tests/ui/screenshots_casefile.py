@@ -89,7 +89,7 @@ class Walk:
         dialog.abuse.boxes["STALKING_HARASSMENT"].setChecked(True)
         dialog.abuse.boxes["TECHNOLOGY_FACILITATED"].setChecked(True)
         dialog.declare.setChecked(True)
-        self.shot("50-new-case-summary", True)
+        self.shot("cf01-new-case-summary", True)
         dialog.accept()
         until(lambda: self.cases.view.isVisible() and self.cases.view.detail is not None)
 
@@ -104,7 +104,7 @@ class Walk:
         contact.next_contact_agreed.setChecked(True)
         contact.text.setPlainText("Explained the restriction and the IOPC referral. She is staying with her sister "
                                   "and wants updates by phone after 6 pm; the IDVA will join the next call.")
-        self.shot("51-case-log-victim-contact", True)
+        self.shot("cf02-contact-with-the-victim", True)
         contact.accept()
         until(lambda: not contact.isVisible())
         note = log.add_entry()
@@ -117,12 +117,12 @@ class Walk:
         assert isinstance(fix, CorrectionDialog)
         fix.text.setPlainText("Requested the PNC and PND audits of the subject's searches for the last 12 months.")
         fix.reason.setText("The PND audit was requested too.")
-        self.shot("52-case-log-correction", True)
+        self.shot("cf03-correction", True)
         fix.accept()
         until(lambda: not fix.isVisible())
         until(lambda: log.model.rowCount() >= 5)
         log.table.selectRow(1)
-        self.shot("53-case-log")
+        self.shot("cf04-case-log")
 
     def documents(self) -> None:
         view = self.cases.view
@@ -136,7 +136,7 @@ class Walk:
         attach.file.setText(str(first))
         attach.title.setText("Statement of V1")
         attach.kind.setCurrentIndex(attach.kind.findText("Statement"))
-        self.shot("54-attach-document", True)
+        self.shot("cf05-attach-document", True)
         attach.accept()
         until(lambda: not attach.isVisible())
         until(lambda: docs.documents.rowCount() == 1)
@@ -149,10 +149,10 @@ class Walk:
         again.accept()
         until(lambda: not again.isVisible())
         until(lambda: docs.versions.rowCount() == 2)
-        self.shot("55-documents")
+        self.shot("cf06-documents")
         docs.open_selected()
         settle(1500)
-        self.shot("56-document-opened", True)
+        self.shot("cf07-document-opened", True)
         for w in docs.findChildren(QDialog):
             if w.isVisible():
                 w.close()
@@ -160,7 +160,7 @@ class Walk:
         assert isinstance(copy, SaveCopyDialog)
         copy.recipient.setCurrentText("Misconduct hearing panel")
         copy.out.setText(str(self.folder / "statement-for-panel.pdf"))
-        self.shot("56-save-a-copy", True)
+        self.shot("cf08-save-a-copy", True)
         copy.accept()
         until(lambda: not copy.isVisible())
 
@@ -172,7 +172,7 @@ class Walk:
         give = tasks.give()
         assert isinstance(give, TaskDialog)
         give.what.setPlainText("Obtain the Apple AirTag registration records via the force's digital team")
-        self.shot("57-give-task", True)
+        self.shot("cf09-give-task", True)
         give.accept()
         until(lambda: tasks.model.rowCount() == 1)
         work = self.window.section(MyWorkSection)
@@ -181,16 +181,16 @@ class Walk:
         wait(work.loaded)
         row = next(r for r in range(work.model.rowCount()) if work.model.index(r, 2).data() == "Investigation action")
         work.table.selectRow(row)
-        self.shot("58-my-work-task")
+        self.shot("cf10-my-work-task")
         emit(work.table.activated, work.model.index(row, 0))
         until(lambda: view.tabs.currentWidget() is tasks and tasks.selected() is not None)
         done = tasks.complete()
         assert isinstance(done, CloseTaskDialog)
         done.text.setPlainText("Records received from the digital team: the tag was registered to the subject.")
-        self.shot("59-complete-task", True)
+        self.shot("cf11-complete-task", True)
         done.accept()
         until(lambda: not done.isVisible())
-        self.shot("60-tasks")
+        self.shot("cf12-tasks")
 
     def export(self) -> Path:
         view = self.cases.view
@@ -199,10 +199,10 @@ class Walk:
         assert isinstance(dialog, ExportCaseFileDialog)
         out = self.folder / "case-file.pdf"
         dialog.out.setText(str(out))
-        self.shot("61-export-case-file", True)
+        self.shot("cf13-export-case-file", True)
         dialog.accept()
         until(lambda: dialog.result_dialog is not None and dialog.result_dialog.isVisible())
-        self.shot("62-case-file-written", True)
+        self.shot("cf14-case-file-written", True)
         dialog.result_dialog.close()  # type: ignore[union-attr]
         return out
 
@@ -229,7 +229,7 @@ def main() -> int:
         walk.documents()
         walk.task()
         pdf = walk.export()
-        subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(args.out / f"63-case-file-page{suffix}")],
+        subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(args.out / f"cf15-case-file-page{suffix}")],
                        check=True)
         walk.window.close()
         db.dispose()

@@ -5,7 +5,9 @@ the force's policy allows (DOCUMENT_MAX_MEGABYTES, DOCUMENT_TYPES).
 
 A file is streamed in chunks (app.persistence.case_file_models.CHUNK_BYTES) into and out of the
 database, never held whole in memory; its digest is computed as it is read and checked again when
-it is written out (content altered in the database is refused, not handed out). Given a
+it is written out (content altered in the database is refused, not handed out), and written in the
+tamper-evident access log when the version is stored (content and digest altered together still
+disagree with the log). Given a
 CancellableUnitOfWork, a long upload stops at its next chunk once cancelled, and nothing is kept.
 Opening a copy is a consultation; saving one for someone is a disclosure with the recipient.
 """
@@ -139,7 +141,7 @@ def attach(uow: UnitOfWork, actor: User, case_id: int, path: Path, *, title: str
         s.flush()
         stored = _store_version(s, doc.id, 1, path, actor, now, None)
         audit.record(s, actor, AccessOperation.COLLECTION, CASE_RECORD, row.reference,
-                     detail=f"document {doc.id} version 1 attached ({stored.size} bytes)")
+                     detail=f"document {doc.id} version 1 attached ({stored.size} bytes, SHA-256 {stored.sha256})")
         uow.commit()
     return stored
 
@@ -158,7 +160,7 @@ def add_version(uow: UnitOfWork, actor: User, document_id: int, path: Path, *, n
                               .where(DocumentVersionRow.document_id == document_id)) or 0) + 1
         stored = _store_version(s, doc.id, number, path, actor, clock.now(), note)
         audit.record(s, actor, AccessOperation.ALTERATION, CASE_RECORD, row.reference,
-                     detail=f"document {doc.id} version {number} added ({stored.size} bytes)")
+                     detail=f"document {doc.id} version {number} added ({stored.size} bytes, SHA-256 {stored.sha256})")
         try:
             uow.commit()
         except IntegrityError:

@@ -137,8 +137,9 @@ def _victim(v: VictimView) -> FileVictim:
 def _file_item(i: TimelineItem) -> FileItem:
     if i.source == Source.DECISION:
         people = tuple((k.capitalize(), v) for k, v in i.details if k in ("proposed by", "approved by"))
-        people = (*[p for p in people if p[0] == "Proposed by"], ("Decided by", i.by),
-                  *[p for p in people if p[0] == "Approved by"])
+        decided = ("Imported from", i.by.removeprefix("imported from ")) if i.by.startswith("imported from ") \
+            else ("Decided by", i.by)
+        people = (*[p for p in people if p[0] == "Proposed by"], decided, *[p for p in people if p[0] == "Approved by"])
         details = tuple((k, dated_text(v)) for k, v in i.details if k not in ("proposed by", "approved by"))
         return FileItem(i.id, i.on, words(i.kind), i.subject, i.text, details, people)
     label = EntryKind[i.kind].label
