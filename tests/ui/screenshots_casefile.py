@@ -229,8 +229,8 @@ def main() -> int:
         walk.documents()
         walk.task()
         pdf = walk.export()
-        subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(args.out / f"cf15-case-file-page{suffix}")],
-                       check=True)
+        if not suffix:  # the same PDF whatever the screen
+            subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(args.out / "cf15-case-file-page")], check=True)
         walk.window.close()
         db.dispose()
     return 0

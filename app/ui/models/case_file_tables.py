@@ -140,9 +140,9 @@ class TaskTableModel(RowTableModel):
     COLUMNS = (
         Column("State", _task_state),
         Column("Due", lambda t: day(t.due_date), right=True),
-        Column("Task", lambda t: t.what),
         Column("Given to", lambda t: t.assignee),
         Column("Given by", lambda t: f"{t.created_by}, {day(t.created_at)}"),
+        Column("Task", lambda t: t.what),
     )
 
     def key_of(self, row: TaskView) -> Any:

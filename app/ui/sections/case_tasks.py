@@ -65,7 +65,7 @@ class CaseTasksPanel(CaseFilePanel):
         if found is None:
             return
         self.model.set_rows(found)
-        fit_columns(self.table, 360)
+        fit_columns(self.table, 200)
         open_ = sum(1 for t in found if t.status == "OPEN")
         self.count.setText(f"{open_} open, {len(found) - open_} closed")
         rows = [i for i, t in enumerate(found) if t.id == chosen]
