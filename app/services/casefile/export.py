@@ -27,6 +27,7 @@ from app.reports.case_file_model import (
 from app.reports.files import atomic_path
 from app.reports.marking import MARKING
 from app.services import audit, clock, installation
+from app.services.retention import find_case
 from app.services.case_queries import AllegationView, VictimView, _detail  # noqa: PLC2701 - as the case view reads it
 from app.services.case_state import load_snapshots
 from app.services.casefile.access import CASE_RECORD, readable
@@ -35,6 +36,7 @@ from app.services.casefile.tasks import tasks_in
 from app.services.casefile.timeline import LogQuery, Names, Source, TimelineItem, collect, current_summary
 
 EVERYTHING = LogQuery(limit=1_000_000)
+__all__ = ["CaseFileExported", "export_case_file", "find_case"]
 
 
 @dataclass(frozen=True)
@@ -45,15 +47,6 @@ class CaseFileExported:
     entries: int
     decisions: int
     documents: int
-
-
-def find_case(uow: UnitOfWork, reference: str) -> int:
-    """The id of the case with this reference (whether the user may open it is checked after)."""
-    with uow:
-        found = uow.session.scalar(select(CaseRow.id).where(CaseRow.reference == reference.strip()))
-    if found is None:
-        raise InvalidInput(f"There is no case {reference.strip()}.")
-    return found
 
 
 def export_case_file(uow: UnitOfWork, actor: User, case_id: int, recipient: str, out: Path, *,

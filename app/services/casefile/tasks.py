@@ -105,9 +105,9 @@ def give_task(uow: UnitOfWork, actor: User, case_id: int, what: str, assignee: s
     return given
 
 
-def reassign_task(uow: UnitOfWork, actor: User, task_id: int, assignee: str) -> None:
+def reassign_task(uow: UnitOfWork, actor: User, task_id: int, assignee: str) -> int:
     """Give an open task to someone else on the list (its giver or a supervisor), e.g. when its
-    assignee has left the case team."""
+    assignee has left the case team; the task's id."""
     require(actor, Action.EDIT_CASE)
     with uow:
         s = uow.session
@@ -122,6 +122,7 @@ def reassign_task(uow: UnitOfWork, actor: User, task_id: int, assignee: str) -> 
         audit.record(s, actor, AccessOperation.ALTERATION, CASE_RECORD, row.reference,
                      detail=f"task {task.id} given to another person")
         uow.commit()
+    return task_id
 
 
 def _task(s: Session, task_id: int) -> CaseTaskRow:

@@ -182,7 +182,8 @@ def _attachments(s: Session, entry_ids: list[int]) -> dict[int, tuple[tuple[int,
     if entry_ids:
         for eid, did, title in s.execute(select(CaseDocumentRow.entry_id, CaseDocumentRow.id, CaseDocumentRow.title)
                                          .where(CaseDocumentRow.entry_id.in_(entry_ids)).order_by(CaseDocumentRow.id)):
-            found.setdefault(eid, []).append((did, title))
+            if eid is not None:
+                found.setdefault(eid, []).append((did, title))
     return {k: tuple(v) for k, v in found.items()}
 
 

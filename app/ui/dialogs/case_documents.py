@@ -129,7 +129,7 @@ class AttachDialog(WorkerDialog):
         self.file = self.file_line("File:", save=False)
         self.file.textChanged.connect(self._title_from_file)
         self.title = self.line("Title:", placeholder="e.g. Statement of V1")
-        self.kind = self.add_field("Kind:", combo("Kind", [(human(k.name), k) for k in DocumentKind]))
+        self.kind = self.field("Kind:", combo("Kind", [(human(k.name), k) for k in DocumentKind]))
         self.watch(self.title, self.kind)
         self.resize(620, self.sizeHint().height())
 
@@ -175,7 +175,7 @@ class SaveCopyDialog(WorkerDialog):
                          f"access log keeps who it is for. Handle it as {MARKING}.", "Save copy", parent)
         self.setObjectName("saveCopyDialog")
         self.version = version
-        self.recipient = self.add_field("For:", editable("For", RECIPIENTS))
+        self.recipient = self.field("For:", editable("For", RECIPIENTS))
         self.out = self.file_line("Save as:", save=True, suffix=version.file_type)
         self.out.setText(str(last_folder() / f"{reference} {MARKING} {Path(version.filename).name}"))
         self.resize(640, self.sizeHint().height())
@@ -195,8 +195,8 @@ class ExportCaseFileDialog(WorkerDialog):
                          "Export", parent)
         self.setObjectName("exportCaseFileDialog")
         self.case_id = case_id
-        self.recipient = self.add_field("For:", editable("For", RECIPIENTS))
-        self.purpose = self.add_field("Purpose:", editable("Purpose", PURPOSES))
+        self.recipient = self.field("For:", editable("For", RECIPIENTS))
+        self.purpose = self.field("Purpose:", editable("Purpose", PURPOSES))
         self.out = self.file_line("Save as:", save=True, suffix="pdf")
         self.out.setText(str(last_folder() / f"{reference} case file ({MARKING}).pdf"))
         self.result_dialog: ReportResultDialog | None = None

@@ -6,9 +6,10 @@ and closes only when the entry is written."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QPlainTextEdit, QWidget
@@ -24,6 +25,8 @@ from app.ui.labels import day, human_text
 from app.ui.signals import emit
 
 NOT_RECORDED = "Not recorded"
+T = TypeVar("T")
+W = TypeVar("W", bound=QWidget)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ def long_text(accessible: str, placeholder: str = "", height: int = 120) -> QPla
 class CaseFileDialog(FormDialog):
     """A form whose refusal message makes the dialog grow to show it, and goes once the input changes."""
 
+    ctx: AppContext
+
     def refused(self, exc: ExpectedError) -> None:
         self.say(human_text(exc.message))
         self.fit_height()
@@ -83,9 +88,25 @@ class CaseFileDialog(FormDialog):
     def fit_height(self) -> None:
         """As tall as the contents need at the present width (never narrower)."""
         layout = self.layout()
+        assert layout is not None
         layout.activate()
         needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else self.sizeHint().height()
         self.resize(self.width(), max(needed, self.minimumSizeHint().height()))
+
+    def field(self, label: str, widget: W) -> W:
+        """`add_field`, keeping the widget's type."""
+        self.add_field(label, widget)
+        return widget
+
+    def write(self, call: Callable[[], T]) -> T | None:
+        """Call the service; its refusal is shown in the dialog (None), else every view is told."""
+        try:
+            result = call()
+        except ExpectedError as exc:
+            self.refused(exc)
+            return None
+        self.ctx.notify(Change.CASES)
+        return result
 
     def watch(self, *widgets: QWidget) -> None:
         """Clear the message when any of these changes."""
@@ -109,18 +130,19 @@ class EntryDialog(CaseFileDialog):
         self.setObjectName("caseEntryDialog")
         self.ctx, self.parties = ctx, parties
         kinds = [k for k in EntryKind if k != EntryKind.VICTIM_CONTACT or parties.victims]
-        self.kind = self.add_field("Kind:", combo("Kind", [(ENTRY_LABELS[k], k) for k in kinds]))
+        self.kind = self.field("Kind:", combo("Kind", [(ENTRY_LABELS[k], k) for k in kinds]))
         self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
-        self.on = self.add_field("Date:", date_edit("Date"))
-        self.victim = self.add_field("Victim:", combo("Victim", [(v, v) for v in parties.victims]))
-        self.subject = self.add_field("Subject:", combo("Subject", [(n, pid) for pid, n in parties.subjects]))
-        self.method = self.add_field("How:", combo("How", [(NOT_RECORDED, None)] +
+        self.on = self.field("Date:", date_edit("Date"))
+        self.victim = self.field("Victim:", combo("Victim", [(v, v) for v in parties.victims]))
+        self.subject = self.field("Subject:", combo("Subject", [(n, pid) for pid, n in parties.subjects]))
+        self.method = self.field("How:", combo("How", [(NOT_RECORDED, None)] +
                                                    [(m.capitalize(), m) for m in CONTACT_METHODS]))
         self.next_contact_agreed = QCheckBox("Next contact agreed for")
         self.next_contact_agreed.setAccessibleName("Next contact agreed")
         self.next_contact = date_edit("Next contact", clock.today() + timedelta(days=14))
-        self.form.addRow("", self._beside(self.next_contact_agreed, self.next_contact))
-        self.text = self.add_field("Entry:", long_text("Entry", "What happened, what was said, what was decided…"))
+        self.next_row = self._beside(self.next_contact_agreed, self.next_contact)
+        self.form.addRow("", self.next_row)
+        self.text = self.field("Entry:", long_text("Entry", "What happened, what was said, what was decided…"))
         self.kind.currentIndexChanged.connect(lambda _i: self._update())
         self.next_contact_agreed.toggled.connect(lambda _c: self._update())
         self.watch(self.kind, self.on, self.victim, self.subject, self.method, self.next_contact, self.text)
@@ -145,7 +167,7 @@ class EntryDialog(CaseFileDialog):
         victim, subject = kind == EntryKind.VICTIM_CONTACT, kind == EntryKind.SUBJECT_CONTACT
         contact = victim or subject or kind == EntryKind.CORRESPONDENCE
         for widget, shown in ((self.victim, victim), (self.subject, subject), (self.method, contact),
-                              (self.next_contact_agreed.parentWidget(), victim)):
+                              (self.next_row, victim)):
             widget.setVisible(shown)
             label = self.form.labelForField(widget)
             if label is not None:
@@ -165,14 +187,10 @@ class EntryDialog(CaseFileDialog):
             subject_id=self.subject.currentData() if kind == EntryKind.SUBJECT_CONTACT else None)
 
     def accept(self) -> None:
-        try:
-            added = entries.add_entry(self.ctx.uow(), self.ctx.user, self.parties.case_id, self.entry())
-        except ExpectedError as exc:
-            self.refused(exc)
-            return
-        self.ctx.notify(Change.CASES)
-        emit(self.written, added.entry_id)
-        super().accept()
+        added = self.write(lambda: entries.add_entry(self.ctx.uow(), self.ctx.user, self.parties.case_id, self.entry()))
+        if added is not None:
+            emit(self.written, added.entry_id)
+            super().accept()
 
 
 class CorrectionDialog(CaseFileDialog):
@@ -191,21 +209,18 @@ class CorrectionDialog(CaseFileDialog):
         was.setObjectName("note")
         was.setAccessibleName("As first written")
         self.form.addRow("As written:", was)
-        self.on = self.add_field("Date:", date_edit("Date", original.on))
+        self.on = self.field("Date:", date_edit("Date", original.on))
         self.on.setEnabled(dict(original.details).get("victim update") is None)  # a victim update's date stands
-        self.text = self.add_field("Corrected entry:", long_text("Corrected entry"))
+        self.text = self.field("Corrected entry:", long_text("Corrected entry"))
         self.text.setPlainText(original.text)
         self.reason = self.line("Why:", placeholder="e.g. the time was wrong: the diary says 14:00")
         self.watch(self.on, self.text, self.reason)
         self.resize(620, self.sizeHint().height())
 
     def accept(self) -> None:
-        try:
-            added = entries.correct_entry(self.ctx.uow(), self.ctx.user, self.original.id, self.text.toPlainText(),
-                                          self.reason.text(), occurred_on=day_of(self.on))
-        except ExpectedError as exc:
-            self.refused(exc)
-            return
-        self.ctx.notify(Change.CASES)
-        emit(self.written, added.entry_id)
-        super().accept()
+        added = self.write(lambda: entries.correct_entry(self.ctx.uow(), self.ctx.user, self.original.id,
+                                                         self.text.toPlainText(), self.reason.text(),
+                                                         occurred_on=day_of(self.on)))
+        if added is not None:
+            emit(self.written, added.entry_id)
+            super().accept()

@@ -8,13 +8,12 @@ the dialog closes only when the case is created."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
 from enum import Enum
 from typing import TypeVar
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLayout, QLineEdit,
+    QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLayout, QLineEdit,
     QListWidget, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
@@ -24,8 +23,9 @@ from app.domain.enums import (
 )
 from app.domain.errors import ExpectedError
 from app.services import casework as cw
-from app.services import clock
 from app.ui.context import AppContext, Change
+from app.ui.dialogs.case_entry import date_edit as _date
+from app.ui.dialogs.case_entry import day_of as _day
 from app.ui.dialogs.forms import FormDialog
 from app.ui.dialogs.person_picker import PersonPicker
 from app.ui.labels import human
@@ -42,20 +42,6 @@ def _combo(accessible: str, members: Sequence[Enum], none: str | None = None) ->
     for m in members:
         combo.addItem(human(m.name), m.name)
     return combo
-
-
-def _date(accessible: str) -> QDateEdit:
-    today = clock.today()
-    edit = QDateEdit(QDate(today.year, today.month, today.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("dd MMM yyyy")
-    edit.setAccessibleName(accessible)
-    return edit
-
-
-def _day(edit: QDateEdit) -> date:
-    d = edit.date()
-    return date(d.year(), d.month(), d.day())
 
 
 class CheckGrid(QWidget):

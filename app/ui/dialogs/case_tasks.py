@@ -9,11 +9,10 @@ from datetime import timedelta
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from app.domain.errors import ExpectedError
 from app.services import clock
 from app.services.casefile import tasks
 from app.services.casefile.tasks import Assignee, TaskView
-from app.ui.context import AppContext, Change
+from app.ui.context import AppContext
 from app.ui.dialogs.case_entry import CaseFileDialog, date_edit, day_of, long_text
 from app.ui.labels import day
 from app.ui.signals import emit
@@ -41,22 +40,18 @@ class TaskDialog(CaseFileDialog):
                          "Give task", parent)
         self.setObjectName("taskDialog")
         self.ctx, self.case_id = ctx, case_id
-        self.what = self.add_field("Task:", long_text("Task", "e.g. Obtain the CCTV from the council", 70))
-        self.assignee = self.add_field("Given to:", assignee_combo(people, ctx.user.username))
-        self.due = self.add_field("Due:", date_edit("Due", clock.today() + timedelta(days=DEFAULT_DAYS)))
+        self.what = self.field("Task:", long_text("Task", "e.g. Obtain the CCTV from the council", 70))
+        self.assignee = self.field("Given to:", assignee_combo(people, ctx.user.username))
+        self.due = self.field("Due:", date_edit("Due", clock.today() + timedelta(days=DEFAULT_DAYS)))
         self.watch(self.what, self.assignee, self.due)
         self.resize(560, self.sizeHint().height())
 
     def accept(self) -> None:
-        try:
-            made = tasks.give_task(self.ctx.uow(), self.ctx.user, self.case_id, self.what.toPlainText(),
-                                   self.assignee.currentData() or "", day_of(self.due))
-        except ExpectedError as exc:
-            self.refused(exc)
-            return
-        self.ctx.notify(Change.CASES)
-        emit(self.given, made.task_id)
-        super().accept()
+        made = self.write(lambda: tasks.give_task(self.ctx.uow(), self.ctx.user, self.case_id, self.what.toPlainText(),
+                                                  self.assignee.currentData() or "", day_of(self.due)))
+        if made is not None:
+            emit(self.given, made.task_id)
+            super().accept()
 
 
 class ReassignDialog(CaseFileDialog):
@@ -65,18 +60,14 @@ class ReassignDialog(CaseFileDialog):
                          f"{day(task.due_date)}.", "Give to them", parent)
         self.setObjectName("reassignDialog")
         self.ctx, self.task = ctx, task
-        self.assignee = self.add_field("Given to:", assignee_combo(people, task.assignee_username))
+        self.assignee = self.field("Given to:", assignee_combo(people, task.assignee_username))
         self.watch(self.assignee)
         self.resize(520, self.sizeHint().height())
 
     def accept(self) -> None:
-        try:
-            tasks.reassign_task(self.ctx.uow(), self.ctx.user, self.task.id, self.assignee.currentData() or "")
-        except ExpectedError as exc:
-            self.refused(exc)
-            return
-        self.ctx.notify(Change.CASES)
-        super().accept()
+        if self.write(lambda: tasks.reassign_task(self.ctx.uow(), self.ctx.user, self.task.id,
+                                                  self.assignee.currentData() or "")) is not None:
+            super().accept()
 
 
 class CloseTaskDialog(CaseFileDialog):
@@ -93,24 +84,19 @@ class CloseTaskDialog(CaseFileDialog):
         self.setObjectName("closeTaskDialog")
         self.ctx, self.task, self.complete = ctx, task, complete
         what = "What was done:" if complete else "Why:"
-        self.text = self.add_field(what, long_text(what.rstrip(":"), height=90))
-        self.on = self.add_field("Done on:", date_edit("Done on")) if complete else None
+        self.text = self.field(what, long_text(what.rstrip(":"), height=90))
+        self.on = self.field("Done on:", date_edit("Done on")) if complete else None
         self.watch(self.text, *(w for w in (self.on,) if w is not None))
         self.resize(560, self.sizeHint().height())
 
     def accept(self) -> None:
-        try:
-            if self.complete:
-                entry = tasks.complete_task(self.ctx.uow(), self.ctx.user, self.task.id, self.text.toPlainText(),
-                                            on=day_of(self.on) if self.on is not None else None)
-            else:
-                entry = tasks.cancel_task(self.ctx.uow(), self.ctx.user, self.task.id, self.text.toPlainText())
-        except ExpectedError as exc:
-            self.refused(exc)
-            return
-        self.ctx.notify(Change.CASES)
-        emit(self.closed, entry)
-        super().accept()
+        uow, user, tid, text = self.ctx.uow(), self.ctx.user, self.task.id, self.text.toPlainText()
+        on = day_of(self.on) if self.on is not None else None
+        entry = self.write(lambda: tasks.complete_task(uow, user, tid, text, on=on) if self.complete else
+                           tasks.cancel_task(uow, user, tid, text))
+        if entry is not None:
+            emit(self.closed, entry)
+            super().accept()
 
 
 __all__ = ["CloseTaskDialog", "ReassignDialog", "TaskDialog", "assignee_combo"]

@@ -5,7 +5,7 @@ copy… (a disclosure with the recipient), each file read or written in a worker
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from app.services.casefile import documents
 from app.services.casefile.documents import DocumentView, VersionView
@@ -56,18 +56,14 @@ class CaseDocumentsPanel(CaseFilePanel):
         layout.addLayout(self._buttons())
 
     def _buttons(self) -> QHBoxLayout:
-        self.attach_button = QPushButton("Attach…")
-        self.version_button = QPushButton("New version…")
-        self.open_button = QPushButton("Open")
-        self.save_button = QPushButton("Save a copy…")
+        self.attach_button = self.button("Attach…", "Attach a document to the case", self.attach)
+        self.version_button = self.button("New version…", "Add a new version of the selected document",
+                                          self.new_version)
+        self.open_button = self.button("Open", "Open the selected version", self.open_selected)
+        self.save_button = self.button("Save a copy…", "Save a copy of the selected version for someone",
+                                       self.save_copy)
         row = QHBoxLayout()
-        for b, accessible, slot in (
-                (self.attach_button, "Attach a document to the case", self.attach),
-                (self.version_button, "Add a new version of the selected document", self.new_version),
-                (self.open_button, "Open the selected version", self.open_selected),
-                (self.save_button, "Save a copy of the selected version for someone", self.save_copy)):
-            b.setAccessibleName(accessible)
-            b.clicked.connect(slot)
+        for b in (self.attach_button, self.version_button, self.open_button, self.save_button):
             row.addWidget(b)
         row.addStretch(1)
         return row

@@ -5,6 +5,8 @@ file…. Read when the tab is first shown for a case (each reading is logged by 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -82,6 +84,12 @@ class CaseFilePanel(QWidget):
     def clear(self) -> None:
         self.detail, self.stale = None, True
 
+    def button(self, text: str, accessible: str, slot: Callable[[], object]) -> QPushButton:
+        made = QPushButton(text)
+        made.setAccessibleName(accessible)
+        made.clicked.connect(slot)
+        return made
+
 
 class CaseLogPanel(CaseFilePanel):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -155,24 +163,18 @@ class CaseLogPanel(CaseFilePanel):
         return scroll
 
     def _buttons(self) -> QHBoxLayout:
-        self.add_button = self._button("Add entry…", "Add an entry to the case log", lambda: self.add_entry())
-        self.victim_button = self._button("Contact with the victim…", "Record a contact with the victim",
+        self.add_button = self.button("Add entry…", "Add an entry to the case log", lambda: self.add_entry())
+        self.victim_button = self.button("Contact with the victim…", "Record a contact with the victim",
                                           lambda: self.add_entry(EntryKind.VICTIM_CONTACT))
-        self.correct_button = self._button("Correct…", "Correct the selected entry", self.correct)
-        self.attach_button = self._button("Attach document…", "Attach a document to the selected entry", self.attach)
-        self.export_button = self._button("Export case file…", "Export the case file as a PDF", self.export)
+        self.correct_button = self.button("Correct…", "Correct the selected entry", self.correct)
+        self.attach_button = self.button("Attach document…", "Attach a document to the selected entry", self.attach)
+        self.export_button = self.button("Export case file…", "Export the case file as a PDF", self.export)
         row = QHBoxLayout()
         for b in (self.add_button, self.victim_button, self.correct_button, self.attach_button):
             row.addWidget(b)
         row.addStretch(1)
         row.addWidget(self.export_button)
         return row
-
-    def _button(self, text: str, accessible: str, slot: object) -> QPushButton:
-        button = QPushButton(text)
-        button.setAccessibleName(accessible)
-        button.clicked.connect(slot)
-        return button
 
     # -- reading ----------------------------------------------------------------------------
     def query(self) -> LogQuery:

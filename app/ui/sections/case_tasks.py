@@ -4,7 +4,7 @@ someone else…. A task given here appears in its assignee's My work."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.services.casefile import tasks
 from app.services.casefile.tasks import TaskView
@@ -35,10 +35,10 @@ class CaseTasksPanel(CaseFilePanel):
         top = QHBoxLayout()
         top.addWidget(note(HINT), 1)
         top.addWidget(self.count)
-        self.give_button = self._button("Give task…", "Give a task on this case", self.give)
-        self.complete_button = self._button("Complete…", "Complete the selected task", self.complete)
-        self.cancel_button = self._button("Cancel task…", "Cancel the selected task", self.cancel)
-        self.reassign_button = self._button("Give to someone else…", "Give the selected task to someone else",
+        self.give_button = self.button("Give task…", "Give a task on this case", self.give)
+        self.complete_button = self.button("Complete…", "Complete the selected task", self.complete)
+        self.cancel_button = self.button("Cancel task…", "Cancel the selected task", self.cancel)
+        self.reassign_button = self.button("Give to someone else…", "Give the selected task to someone else",
                                             self.reassign)
         row = QHBoxLayout()
         for b in (self.give_button, self.complete_button, self.cancel_button, self.reassign_button):
@@ -50,17 +50,12 @@ class CaseTasksPanel(CaseFilePanel):
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
 
-    def _button(self, text: str, accessible: str, slot: object) -> QPushButton:
-        button = QPushButton(text)
-        button.setAccessibleName(accessible)
-        button.clicked.connect(slot)
-        return button
-
     def reload(self) -> None:
         d = self.detail
         if d is None:
             return
-        chosen = self.focus_task or (self.selected().id if self.selected() else None)
+        current = self.selected()
+        chosen = self.focus_task or (current.id if current is not None else None)
         found = attempt(self, tasks.case_tasks, self.ctx.uow(), self.ctx.user, d.id)
         if found is None:
             return
