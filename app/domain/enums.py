@@ -351,6 +351,8 @@ class DueItemKind(ParseableEnum):
     LIST_NOTIFICATION = "LIST_NOTIFICATION"
     VETTING_REVIEW = "VETTING_REVIEW"
     NOTICE_TRIAGE = "NOTICE_TRIAGE"
+    # Not derived by the rules: a task on a case given to a named person (app.services.casefile.tasks).
+    INVESTIGATION_ACTION = "INVESTIGATION_ACTION"
 
 
 class AssignmentRole(ParseableEnum):

@@ -79,6 +79,8 @@ class PolicyName(StrEnum):
     RFGV_WEIGHT_FREQUENCY = "RFGV_WEIGHT_FREQUENCY"
     RFGV_WEIGHT_GRAVITY = "RFGV_WEIGHT_GRAVITY"
     RFGV_WEIGHT_VICTIMS = "RFGV_WEIGHT_VICTIMS"
+    DOCUMENT_MAX_MEGABYTES = "DOCUMENT_MAX_MEGABYTES"
+    DOCUMENT_TYPES = "DOCUMENT_TYPES"
 
     @property
     def cli_name(self) -> str:
@@ -417,3 +419,22 @@ SPECS: dict[PolicyName, PolicySpec] = {
     PolicyName.RFGV_WEIGHT_VICTIMS: _spec(
         "float", "the RFGV victims weight (illustrative)", 1.5, 0, 100),
 }
+
+
+# --- case documents (issue #15): the largest file and the types a force accepts ---------------
+
+def _parse_file_types(spec: PolicySpec, text: str) -> PolicyScalar:
+    from app.domain.file_types import known_keys, parse_type_list
+
+    try:
+        return ",".join(parse_type_list(text))
+    except InvalidInput:
+        raise _refuse(spec, text, f"one or more of {', '.join(known_keys())} (comma-separated)") from None
+
+
+_PARSERS["file_types"] = _parse_file_types
+SPECS[PolicyName.DOCUMENT_MAX_MEGABYTES] = _spec(
+    "int", "the largest document that can be attached to a case, in megabytes", 100, 1, 2000)
+SPECS[PolicyName.DOCUMENT_TYPES] = _spec(
+    "file_types", "the document types that can be attached to a case, each checked by its content",
+    "doc,docx,eml,jpg,m4a,mp3,mp4,msg,odt,pdf,png,rtf,tif,txt,wav,xls,xlsx")

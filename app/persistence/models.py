@@ -18,25 +18,14 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+from app.persistence.base import Base
 
 
 class ForceRow(Base):
@@ -363,3 +352,7 @@ class ProposedDecisionRow(Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     reason: Mapped[str | None] = mapped_column(Text)
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))  # what the approval recorded
+
+
+# The case file's tables live in their own module; importing it here puts them in Base.metadata.
+from app.persistence import case_file_models  # noqa: E402,F401

@@ -21,7 +21,14 @@ from app.domain.errors import InvalidInput, NotFound, PermissionDenied
 from app.domain.permissions import Action, require
 from app.domain.records import CaseSnapshot, Decision, User
 from app.persistence.models import (
-    AllegationRow, AssociateRow, CaseMemberRow, CaseRow, DecisionRow, PersonRow, UserRow, VictimRow,
+    AllegationRow,
+    AssociateRow,
+    CaseMemberRow,
+    CaseRow,
+    DecisionRow,
+    PersonRow,
+    UserRow,
+    VictimRow,
 )
 from app.persistence.uow import UnitOfWork
 from app.services import audit, clock
@@ -420,3 +427,15 @@ def reveal_victim_contact(uow: UnitOfWork, actor: User, victim_id: int, reason: 
                      detail=f"contact details of victim {victim.reference} in case {row.reference} revealed")
         uow.commit()
     return contact
+
+
+def find_case(uow: UnitOfWork, reference: str) -> int:
+    """The id of the case with this reference, exactly or in any letter case (whether the user may
+    reach it is checked by the action that follows)."""
+    text = reference.strip()
+    with uow:
+        found = uow.session.scalar(select(CaseRow.id).where(CaseRow.reference == text)) or uow.session.scalar(
+            select(CaseRow.id).where(func.upper(CaseRow.reference) == text.upper()))
+    if found is None:
+        raise NotFound(f"There is no case {text}.")
+    return found

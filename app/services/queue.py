@@ -1,6 +1,10 @@
 """The work queue (DOMAIN.md §3.5, FORMATS.md "Work queue"): due items derived from the records and
 policy each time it is asked for, never stored. The case projection's next_due_date (itself
-derived on every write) only narrows which cases need deriving."""
+derived on every write) only narrows which cases need deriving.
+
+Beside them, the open tasks given on cases (issue #15) as item INVESTIGATION_ACTION, assigned to
+the person they were given to by user name, the detail being the task's words; they count as
+overdue the day after their due date like every item."""
 
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from app.persistence.uow import UnitOfWork
 from app.services import clock, matching, policies
 from app.services.case_queries import visible_clause
 from app.services.case_state import load_snapshots
+from app.services.casefile import tasks
 
 CHUNK = 900
 QUEUE_ROLES = frozenset({Role.INVESTIGATOR, Role.SUPERVISOR, Role.HEAD_OF_PSD, Role.IOPC_LIAISON})
@@ -39,6 +44,7 @@ class QueueItem:
     falls_to: Role
     team: str | None = None
     allegation_id: int | None = None
+    task_id: int | None = None  # an INVESTIGATION_ACTION: the task (app.services.casefile.tasks)
 
     def csv_row(self) -> list[str]:
         return [self.case_ref, self.item.name, self.due_date.isoformat(), "Y" if self.overdue else "N",
@@ -105,7 +111,15 @@ def _derive(session: Session, today: date, within_days: int | None, reach: Colum
         for cid, snapshot in load_snapshots(session, case_ids[i : i + CHUNK]).items():
             for d in due_items(snapshot, policy_set, today, horizon_days=within_days):
                 out.append(_item(cid, d, investigators.get(cid, [])))
+    within = today + timedelta(days=within_days) if within_days is not None else None
+    out += [_task_item(t, today) for t in tasks.due_tasks(session, reach, within)]
     return out
+
+
+def _task_item(t: tasks.DueTask, today: date) -> QueueItem:
+    """A task falls to the person it was given to, by name (whatever their role)."""
+    return QueueItem(t.case_ref, t.case_id, DueItemKind.INVESTIGATION_ACTION, t.due_date, today > t.due_date,
+                     t.assignee, t.what, Role.INVESTIGATOR, t.team, task_id=t.task_id)
 
 
 def _investigators(session: Session, case_ids: list[int]) -> dict[int, list[tuple[str, str | None]]]:

@@ -16,7 +16,8 @@ What it erases: the link to the real subject; the victims' details and contact d
 keeps only a new pseudonym, the relationship and whether they are police workforce); allegation
 summaries and crime references; every decision's rationale, options considered and free-text
 values (offence, sentence, references, results, methods, reasons); notes of declared connections
-to the case; the link from a notice match to the case.
+to the case; the link from a notice match to the case; the whole case file (log entries, tasks,
+documents with their stored content: app.services.casefile.erasure).
 
 Limits: one stub stands for one subject of one case, so an individual who also has an allegation
 in a case still held, recorded in the same period, counts twice in that period's "individuals"
@@ -35,19 +36,33 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.enums import AccessOperation, AgeBand, CaseStatus, DecisionKind
-from app.domain.errors import InvalidInput, NotFound, RuleRefused
+from app.domain.errors import InvalidInput, RuleRefused
 from app.domain.permissions import Action, require, require_different_user
 from app.domain.records import Decision, User
 from app.domain.workflow.common import iso, make_decision
 from app.persistence.models import (
-    AllegationRow, AssociateRow, CaseRow, DecisionRow, NoticeMatchRow, PersonRow, ProposedDecisionRow, VictimRow,
+    AllegationRow,
+    AssociateRow,
+    CaseRow,
+    DecisionRow,
+    NoticeMatchRow,
+    PersonRow,
+    ProposedDecisionRow,
+    VictimRow,
 )
 from app.persistence.uow import UnitOfWork
 from app.services import audit, case_summary, clock
 from app.services.case_queries import visible_clause
 from app.services.case_state import person_record
+from app.services.casefile.erasure import erase_case_file
 from app.services.casework.common import (
-    CASE_RECORD, CaseWrite, append, begin, current_user, require_approver_access, set_case_fields,
+    CASE_RECORD,
+    CaseWrite,
+    append,
+    begin,
+    current_user,
+    require_approver_access,
+    set_case_fields,
 )
 from app.services.reporting import age_band
 
@@ -88,15 +103,6 @@ def due(uow: UnitOfWork, actor: User, on: date | None = None) -> list[DueForRevi
         uow.commit()
     return [DueForReview(r.id, r.reference, r.closed_date, r.retention_review_date,
                          (day - r.retention_review_date).days) for r in rows]
-
-
-def find_case(uow: UnitOfWork, reference: str) -> int:
-    """The id of the case with this reference (whether the user may act on it is checked later)."""
-    with uow:
-        found = uow.session.scalar(select(CaseRow.id).where(CaseRow.reference == reference.strip()))
-    if found is None:
-        raise NotFound(f"There is no case {reference.strip()}.")
-    return found
 
 
 # ---- disposal ---------------------------------------------------------------------------------
@@ -163,13 +169,14 @@ def _erase(w: CaseWrite, reason: str, approver: User) -> Disposed:
     # Proposals are working papers (their arguments hold rationale text and person ids); an
     # approved one's decision is kept, scrubbed, above.
     s.execute(delete(ProposedDecisionRow).where(ProposedDecisionRow.case_id == w.case_id))
+    case_file = erase_case_file(s, w.case_id)  # log entries, tasks, documents and their content
     set_case_fields(s, w.case_id, crime_refs="", status=CaseStatus.DISPOSED.name, retention_review_date=None)
     s.flush()
     append(w, [_disposal_decision(w, reason, approver, len(stubs))])
     case_summary.refresh(s, {w.case_id} | others)
     audit.record(s, w.actor, AccessOperation.ERASURE, CASE_RECORD, w.reference, reason=reason,
                  detail=f"personal data erased; statistical record kept ({len(stubs)} allegations); "
-                        f"approved by {approver.username}")
+                        f"{case_file}; approved by {approver.username}")
     return Disposed(w.reference, len(stubs), len(refs), scrubbed, w.version)
 
 

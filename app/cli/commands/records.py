@@ -97,10 +97,11 @@ def cmd_retention_due(s: CliSession, a: argparse.Namespace) -> int:
 
 def cmd_retention_dispose(s: CliSession, a: argparse.Namespace) -> int:
     from app.services import retention, users
+    from app.services.case_queries import find_case
 
     actor = s.user()
     approver = users.authenticate(s.uow(), a.approver, approver_password(a.approver))
-    case_id = retention.find_case(s.uow(), a.case_ref)
+    case_id = find_case(s.uow(), a.case_ref)
     done = retention.dispose(s.uow(), actor, case_id, a.reason, approver)
     print(f"{done.reference} disposed of: personal data erased ({done.allegations} allegation(s), {done.victims} "
           "victim(s)); the anonymised statistical record is kept. Logged as an erasure.")

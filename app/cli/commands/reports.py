@@ -15,11 +15,11 @@ if TYPE_CHECKING:
 
 
 def register(sub: Sub, roles: list[str]) -> None:
-    _exports(sub)
+    _case_file(_exports(sub))
 
 
-def _exports(sub: Sub) -> None:
-    p = sub.add_parser("export", help="the Commissioner's survey return and the outcome breakdowns")
+def _exports(sub: Sub) -> Sub:
+    p = sub.add_parser("export", help="the Commissioner's survey return, the outcome breakdowns, a case file")
     es = p.add_subparsers(dest="export_command", required=True)
     r = command(es, "survey-return", cmd_export_return, "the survey return for the 12 months ending 31 March of YEAR")
     r.add_argument("--year", type=int, required=True)
@@ -36,6 +36,7 @@ def _exports(sub: Sub) -> None:
     g = command(sub, "aggregate", cmd_aggregate, "national totals and a per-force table from many survey returns")
     g.add_argument("files", nargs="+", type=Path, metavar="FILE")
     g.add_argument("--out", type=Path, required=True)
+    return es
 
 
 def cmd_export_return(s: CliSession, a: argparse.Namespace) -> int:
@@ -77,4 +78,27 @@ def cmd_aggregate(s: CliSession, a: argparse.Namespace) -> int:
           f"written to {a.out}.")
     for rejected in result.rejected:
         print(f"NOT COUNTED {rejected}", file=sys.stderr)
+    return 0
+
+
+# ---- the case file (issue #15) ---------------------------------------------------------------------
+
+def _case_file(es: Sub) -> None:
+    c = command(es, "case-file", cmd_export_case_file,
+                "the PDF bundle of one case for the IOPC referral or a misconduct hearing (victims' contact details "
+                "excluded), logged as a disclosure to RECIPIENT")
+    c.add_argument("--case", dest="case_ref", required=True, metavar="REF")
+    c.add_argument("--to", dest="recipient", required=True, metavar="RECIPIENT")
+    c.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    c.add_argument("--purpose", default=None, help="e.g. 'IOPC referral' or 'misconduct hearing'")
+
+
+def cmd_export_case_file(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services.casefile import export
+
+    user = s.user()
+    done = export.export_case_file(s.uow(), user, export.find_case(s.uow(), a.case_ref), a.recipient, a.out,
+                                   purpose=a.purpose)
+    print(f"Case file {done.reference} written to {a.out} for {a.recipient} (OFFICIAL-SENSITIVE): {done.pages} pages, "
+          f"{done.decisions} decisions, {done.entries} log entries, {done.documents} document versions listed.")
     return 0

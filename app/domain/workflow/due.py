@@ -48,6 +48,7 @@ FALLS_TO: dict[DueItemKind, Role] = {
     DueItemKind.LIST_NOTIFICATION: Role.HEAD_OF_PSD,
     DueItemKind.VETTING_REVIEW: Role.SUPERVISOR,
     DueItemKind.NOTICE_TRIAGE: Role.SUPERVISOR,
+    DueItemKind.INVESTIGATION_ACTION: Role.INVESTIGATOR,  # its assignee, by name
 }
 
 
@@ -98,7 +99,8 @@ def _allegation_items(s: CaseSnapshot, a: Allegation, p: PolicySet, today: date)
 
 def _case_items(s: CaseSnapshot, p: PolicySet, today: date) -> list[DueItem]:
     ref = s.case.reference
-    items = [_item(DueItemKind.VICTIM_UPDATE, v.due_date, today, ref, f"victim {v.victim_ref}")
+    items = [_item(DueItemKind.VICTIM_UPDATE, v.due_date, today, ref,
+                   f"victim {v.victim_ref}" + (": next contact agreed" if v.agreed else ""))
              for v in victim_updates_due(s, p)]
     report = next_pcc_report(s, p)
     if report is not None:

@@ -6,11 +6,12 @@
   recorded answers the n-th due date. The investigation is finished when every allegation has a
   case-to-answer determination or a final outcome.
 - VICTIM_UPDATE: every victim is updated at least every VICTIM_UPDATE_DAYS while the case is
-  open, counted from the last update (or the received date).
+  open, counted from the last update (or the received date); sooner when the last update agreed
+  an earlier next contact with the victim (the case log's contact with the victim).
 
 Payloads:
 - TWELVE_MONTH_REPORT `{"report_number": int, "due_date": ISO}` — case-level.
-- VICTIM_UPDATE `{"victim_ref": str, "method": str | None}` — case-level.
+- VICTIM_UPDATE `{"victim_ref": str, "method": str | None, "next_contact": ISO (optional)}` — case-level.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from app.domain.enums import DecisionKind
 from app.domain.errors import RuleRefused
 from app.domain.policy import PolicyName, PolicySet
 from app.domain.records import CaseSnapshot, Decision
-from app.domain.workflow.common import Act, history, iso, make_decision, require_open
+from app.domain.workflow.common import Act, history, iso, make_decision, payload_date, require_open
 from app.domain.enums import MisconductOutcome as O
 from app.domain.workflow.outcomes import Stage, final_outcome, outcome_decisions, stage_of
 
@@ -70,6 +71,7 @@ class VictimUpdateDue:
     victim_ref: str
     last_update: date | None
     due_date: date
+    agreed: bool = False  # due on the next contact agreed with the victim, before the policy's limit
 
 
 def victim_updates_due(snapshot: CaseSnapshot, policies: PolicySet) -> list[VictimUpdateDue]:
@@ -77,21 +79,27 @@ def victim_updates_due(snapshot: CaseSnapshot, policies: PolicySet) -> list[Vict
     updates = history(snapshot, [DecisionKind.VICTIM_UPDATE])
     result = []
     for victim in snapshot.victims:
-        own = [d.effective_date for d in updates if d.payload.get("victim_ref") == victim.reference]
-        last = max(own) if own else None
+        own = [d for d in updates if d.payload.get("victim_ref") == victim.reference]
+        latest = max(own, key=lambda d: d.effective_date) if own else None
+        last = latest.effective_date if latest else None
         start = last or snapshot.case.received_date
-        days = policies.int_on(PolicyName.VICTIM_UPDATE_DAYS, start)
-        result.append(VictimUpdateDue(victim.reference, last, start + timedelta(days=days)))
+        due = start + timedelta(days=policies.int_on(PolicyName.VICTIM_UPDATE_DAYS, start))
+        agreed = payload_date(latest.payload, "next_contact") if latest else None
+        result.append(VictimUpdateDue(victim.reference, last, min(due, agreed or due), bool(agreed and agreed < due)))
     return result
 
 
 def record_victim_update(
     snapshot: CaseSnapshot, act: Act, victim_ref: str, *, on: date | None = None,
-    method: str | None = None,
+    method: str | None = None, next_contact: date | None = None,
 ) -> Decision:
-    """Record an update given to a victim (visit, call, letter...)."""
+    """Record an update given to a victim (visit, call, letter...), with the next contact agreed."""
     require_open(snapshot)
     if victim_ref not in {v.reference for v in snapshot.victims}:
         raise RuleRefused(f"There is no victim {victim_ref} in case {snapshot.case.reference}.")
     payload = {"victim_ref": victim_ref, "method": method.strip() if method else None}
+    if next_contact is not None:
+        if next_contact <= (on or act.at.date()):
+            raise RuleRefused("The next contact with the victim is after this update.")
+        payload["next_contact"] = iso(next_contact)
     return make_decision(DecisionKind.VICTIM_UPDATE, act, payload, on=on)

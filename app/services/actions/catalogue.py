@@ -12,27 +12,49 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
-
 from app.domain import workflow as wf
 from app.domain.enums import (
-    AbuseType, AgeBand, AggravatingFeature, AssignmentRole, BreachType, CaseType, CriminalOutcome, DashRisk,
-    IopcDecision, ListStatus, MandatoryGround, MisconductOutcome, RestrictionOption, ReviewOutcome, Severity, Sex,
-    VictimRelationship, VictimWorkforce,
+    AbuseType,
+    AgeBand,
+    AggravatingFeature,
+    AssignmentRole,
+    BreachType,
+    CaseType,
+    CriminalOutcome,
+    DashRisk,
+    IopcDecision,
+    ListStatus,
+    MandatoryGround,
+    MisconductOutcome,
+    RestrictionOption,
+    ReviewOutcome,
+    Severity,
+    Sex,
+    VictimRelationship,
+    VictimWorkforce,
 )
-from app.domain.errors import InvalidInput, NotFound
+from app.domain.errors import InvalidInput
 from app.domain.permissions import CASE_ACTIONS, Action, allowed
 from app.domain.records import User
 from app.domain.workflow import Approval, ExternalEvent
-from app.persistence.models import CaseRow
 from app.persistence.uow import UnitOfWork
 from app.services import casework as cw
 from app.services.actions import state
 from app.services.actions.arguments import (
-    Arg, clearable, read_all, read_bool, read_conditions, read_date, read_enum, read_enums, read_int, read_text,
+    Arg,
+    clearable,
+    read_all,
+    read_bool,
+    read_conditions,
+    read_date,
+    read_enum,
+    read_enums,
+    read_int,
+    read_text,
     read_texts,
 )
 from app.services.actions.state import CaseState
+from app.services.case_queries import find_case
 
 Call = Callable[[UnitOfWork, User, int, dict[str, Any], User | None, int | None], Any]
 Ready = Callable[[CaseState], str | None]
@@ -304,10 +326,4 @@ def role_may(user: User, name: str) -> bool:
 
 def case_id(uow: UnitOfWork, reference: str) -> int:
     """The id of the case with this reference (whether the user may reach it is checked by each action)."""
-    text = reference.strip()
-    with uow:
-        found = uow.session.scalar(select(CaseRow.id).where(CaseRow.reference == text)) or uow.session.scalar(
-            select(CaseRow.id).where(func.upper(CaseRow.reference) == text.upper()))
-    if found is None:
-        raise NotFound(f"There is no case {text}.")
-    return found
+    return find_case(uow, reference)

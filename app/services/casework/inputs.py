@@ -18,10 +18,12 @@ from app.domain.enums import (
     AbuseType, AgeBand, AggravatingFeature, BreachType, CaseType, DashRisk, ReportingRoute, Sex,
     VictimRelationship, VictimWorkforce,
 )
+from app.domain.case_file import MAX_TEXT
 from app.domain.errors import InvalidInput
 
 MAX_REF = 40
 MAX_CRIME_REF = 60
+MAX_SUMMARY = MAX_TEXT
 
 
 class Cleared(Enum):
@@ -82,6 +84,7 @@ class CaseIntake:
     case_type: CaseType = CaseType.CONDUCT_MATTER
     crime_refs: tuple[str, ...] = ()
     creator_declares_no_prior_connection: bool = False
+    summary: str | None = None  # what was reported, in brief: the case log's first SUMMARY entry
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,8 @@ def check_allegation(name: str, a: AllegationInput, victim_refs: set[str], today
 
 def check_intake(intake: CaseIntake, today: date) -> None:
     check_not_future("received_date", intake.received_date, today)
+    if len((intake.summary or "").strip()) > MAX_SUMMARY:
+        raise refuse("summary", f"longer than {MAX_SUMMARY:,} characters; add the rest to the case log.")
     check_crime_refs("crime_refs", intake.crime_refs)
     if not intake.victims:
         raise refuse("victims", "a case needs at least one victim.")

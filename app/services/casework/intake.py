@@ -1,6 +1,6 @@
 """Intake (DOMAIN.md §2, §3.1): a new case with its victims and allegations, recorded as a
 conduct matter (or the type given) by a RECORDING decision, under the next free reference of
-its received year (`PSD-YYYY-NNNNNN`)."""
+its received year (`PSD-YYYY-NNNNNN`); the summary given is the case log's first entry."""
 
 from __future__ import annotations
 
@@ -13,10 +13,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain import workflow as wf
+from app.domain.case_file import EntryKind
 from app.domain.enums import AccessOperation, AssignmentRole, Role
 from app.domain.errors import ConflictError, InvalidInput, RuleRefused
 from app.domain.permissions import Action, require
 from app.domain.records import User
+from app.persistence.case_file_models import insert_entry
 from app.persistence.models import CaseMemberRow, CaseRow, VictimRow
 from app.persistence.uow import UnitOfWork
 from app.services import clock
@@ -26,7 +28,11 @@ from app.services.casework.common import CaseWrite, Signing, append, finish
 from app.services.casework.connections import independence_inputs, require_independent, user_person
 from app.services.casework.inputs import CaseIntake, check_intake
 from app.services.casework.rows import (
-    check_assessors, check_not_own_victim, new_allegation, person_id, victim_values,
+    check_assessors,
+    check_not_own_victim,
+    new_allegation,
+    person_id,
+    victim_values,
 )
 
 REFERENCE_DIGITS = 6
@@ -85,6 +91,8 @@ def _create(uow: UnitOfWork, actor: User, intake: CaseIntake, then: Then | None)
         w = CaseWrite(s, Signing.alone(actor), row.id, row.reference, row.version, snapshot,
                       policy_service.load(s), now)
         append(w, [wf.record_recording(snapshot, w.act, on=intake.received_date)])
+        if (intake.summary or "").strip():
+            insert_entry(s, row.id, EntryKind.SUMMARY, intake.summary or "", intake.received_date, actor.id or 0, now)
         reason = _assign_creator(w, intake) if actor.has(Role.INVESTIGATOR) else None
         finish(w, "case created", AccessOperation.COLLECTION)
         if then is not None:

@@ -1,4 +1,4 @@
-"""New case: the intake form — when and how it came in, the victims (relationship, police
+"""New case: the intake form — when and how it came in, a summary of what was reported, the victims (relationship, police
 workforce with the colleague picked from the register, sex, age band, DASH with date and assessor,
 MARAC referral, IDVA/ISVA support offered and accepted, contact details) and the allegations
 (subject picked from the workforce register, abuse types, aggravating features, criminal and crime
@@ -8,13 +8,12 @@ the dialog closes only when the case is created."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
 from enum import Enum
 from typing import TypeVar
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLayout, QLineEdit,
+    QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLayout, QLineEdit,
     QListWidget, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
@@ -24,8 +23,9 @@ from app.domain.enums import (
 )
 from app.domain.errors import ExpectedError
 from app.services import casework as cw
-from app.services import clock
 from app.ui.context import AppContext, Change
+from app.ui.dialogs.case_entry import date_edit as _date
+from app.ui.dialogs.case_entry import day_of as _day
 from app.ui.dialogs.forms import FormDialog
 from app.ui.dialogs.person_picker import PersonPicker
 from app.ui.labels import human
@@ -42,20 +42,6 @@ def _combo(accessible: str, members: Sequence[Enum], none: str | None = None) ->
     for m in members:
         combo.addItem(human(m.name), m.name)
     return combo
-
-
-def _date(accessible: str) -> QDateEdit:
-    today = clock.today()
-    edit = QDateEdit(QDate(today.year, today.month, today.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("dd MMM yyyy")
-    edit.setAccessibleName(accessible)
-    return edit
-
-
-def _day(edit: QDateEdit) -> date:
-    d = edit.date()
-    return date(d.year(), d.month(), d.day())
 
 
 class CheckGrid(QWidget):
@@ -96,6 +82,11 @@ class CaseIntakeDialog(FormDialog):
         self.crime_refs.setPlaceholderText("Comma separated")
         self.form.addRow(_grid((("Received:", self.received), ("Reporting route:", self.route)),
                                (("Case type:", self.case_type), ("Crime references:", self.crime_refs))))
+        self.summary = QPlainTextEdit()  # the case log's first entry (later changed only by a new entry)
+        self.summary.setPlaceholderText("What was reported, in brief: who, what, when. The case log keeps it.")
+        self.summary.setTabChangesFocus(True)
+        self.summary.setFixedHeight(2 * self.summary.fontMetrics().lineSpacing() + 14)  # two lines
+        _row(self.form, "Summary:", self.summary)
         self.declare = QCheckBox("I declare no prior connection to the subjects or victims")
         self.declare.setAccessibleName("I declare no prior connection")
         self.declare.setVisible(ctx.user.has(Role.INVESTIGATOR))
@@ -244,7 +235,8 @@ class CaseIntakeDialog(FormDialog):
             _day(self.received), ReportingRoute[self.route.currentData()], tuple(victims),
             tuple(allegations), CaseType[self.case_type.currentData()],
             tuple(r.strip() for r in self.crime_refs.text().split(",") if r.strip()),
-            creator_declares_no_prior_connection=self.declare.isChecked())
+            creator_declares_no_prior_connection=self.declare.isChecked(),
+            summary=self.summary.toPlainText().strip() or None)
 
     def accept(self) -> None:
         try:

@@ -46,7 +46,7 @@ class QueueTableModel(RowTableModel):
         Column("Assigned to", _assigned, lambda i: "Unassigned: a supervisor allocates it to an investigator"
                if i.assigned_to.startswith("unassigned") else _assigned(i)),
         Column("Team", lambda i: i.team or ""),
-        Column("Detail", lambda i: human_text(i.detail)),
+        Column("Detail", lambda i: i.detail if i.item == DueItemKind.INVESTIGATION_ACTION else human_text(i.detail)),
     )
 
     def key_of(self, row: Any) -> Any:

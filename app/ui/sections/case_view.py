@@ -1,7 +1,8 @@
 """The case view: the facts; action panels (restriction with its review countdown, IOPC referral,
 investigating body, criminal and misconduct tracks, team, closure), each action a dialog that calls
 its service with the version the user opened; allegations with subjects and abuse types, victims
-(contact details masked until revealed with a reason), the decision timeline and the case team."""
+(contact details masked until revealed with a reason), the decision timeline and the case team;
+the case file (case log, documents, tasks: app.ui.sections.case_log, case_documents, case_tasks)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QMainWindow, QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from app.domain.enums import AssignmentRole
+from app.domain.enums import AssignmentRole, DueItemKind
 from app.domain.permissions import Action
 from app.services import actions, case_queries, installation
 from app.services.actions import Availability
@@ -22,7 +23,10 @@ from app.ui.context import AppContext
 from app.ui.dialogs.decision_actions import ActionCatalogue
 from app.ui.dialogs.decision_form import DecisionDialog
 from app.ui.errors import attempt
+from app.ui.sections.case_documents import CaseDocumentsPanel
+from app.ui.sections.case_log import CaseLogPanel
 from app.ui.sections.case_panels import FOR_ITEM, CaseActionPanels
+from app.ui.sections.case_tasks import CaseTasksPanel
 from app.ui.dialogs.reveal import RevealContactDialog
 from app.ui.labels import day, human
 from app.ui.models.base import RowRoles
@@ -70,10 +74,20 @@ class CaseView(QWidget):
         self.tabs.addTab(self._victims_tab(), "Victims")
         self.tabs.addTab(self._timeline_tab(), "Decisions")
         self.tabs.addTab(self._team_tab(), "Team")
+        self._case_file_tabs()
         layout = QVBoxLayout(self)
         layout.addLayout(self._title_bar())
         layout.addWidget(self.facts)
         layout.addWidget(self.tabs, 1)
+
+    def _case_file_tabs(self) -> None:
+        """The investigator's case file (issue #15): its own modules; each tab reads when shown."""
+        self.case_log = CaseLogPanel(self.ctx)
+        self.documents = CaseDocumentsPanel(self.ctx)
+        self.tasks = CaseTasksPanel(self.ctx)
+        for panel, title in ((self.case_log, "Case log"), (self.documents, "Documents"), (self.tasks, "Tasks")):
+            panel.written.connect(self._recorded)
+            self.tabs.addTab(panel, title)
 
     def _title_bar(self) -> QHBoxLayout:
         back = back_button("Cases", "Back to the case list", self)
@@ -158,6 +172,8 @@ class CaseView(QWidget):
         self.rules = case_facts(self.ctx.uow(), self.ctx.user, d.id)
         self.available = actions.by_name(actions.available_actions(self.ctx.uow(), self.ctx.user, d.id))
         self.panels.show_case(d, self.rules, self.available)
+        for panel in (self.case_log, self.documents, self.tasks):
+            panel.show_case(d)
         if d.team:
             self.team_table.selectRow(0)
         self._update_team()
@@ -178,7 +194,13 @@ class CaseView(QWidget):
             self.tabs.setTabText(i, text)
 
     def focus_action(self, kind: str, allegation_id: int | None) -> None:
-        """Show the place where a work-queue item of `kind` is completed."""
+        """Show the place where a work-queue item of `kind` is completed (for a task, `allegation_id`
+        is the task's id)."""
+        if kind == DueItemKind.INVESTIGATION_ACTION.name:
+            self.tabs.setCurrentWidget(self.tasks)
+            if allegation_id is not None:
+                self.tasks.select_task(allegation_id)
+            return
         self.tabs.setCurrentWidget(self.panels)
         self.focus_allegation = allegation_id
         key = FOR_ITEM.get(kind)
@@ -225,6 +247,8 @@ class CaseView(QWidget):
         self.available = {}
         for model in (self.allegations, self.victims, self.timeline, self.team):
             model.set_rows([])
+        for panel in (self.case_log, self.documents, self.tasks):
+            panel.clear()
 
     def hide_revealed(self) -> None:
         self.victims.mask_all()

@@ -1,6 +1,6 @@
 """My work: the signed-in user's due and overdue items (restriction decisions and reviews,
 suspension on charge, IOPC referrals, victim updates, 12-month reports, list notifications,
-vetting reviews, notices to triage), overdue first. Supervisors and the head of PSD may see the
+vetting reviews, notices to triage) and the tasks given to them on cases, overdue first. Supervisors and the head of PSD may see the
 whole force's, filtered by team. The queue is derived by app.services.queue in a worker thread;
 opening an item asks the main window for the place where it is completed.
 
@@ -46,7 +46,7 @@ class MyWorkSection(Section):
     title = "My work"
     icon_name = "cases"
     description = "Your due and overdue items"
-    case_requested = Signal(int, str, object)  # case id, DueItemKind name, allegation id or None
+    case_requested = Signal(int, str, object)  # case id, DueItemKind name, allegation id (a task's id) or None
     notice_requested = Signal(str)  # a notice reference (the Notices section completes it)
     overdue_changed = Signal(int)
     loaded = Signal()
@@ -259,8 +259,9 @@ class MyWorkSection(Section):
             return
         if item.case_id is None and item.item in NOTICE_KINDS:
             emit(self.notice_requested, item.case_ref)
-        elif item.case_id is not None:
-            emit(self.case_requested, item.case_id, item.item.name, item.allegation_id)
+        elif item.case_id is not None:  # a task: where it is completed is found by its id
+            emit(self.case_requested, item.case_id, item.item.name,
+                 item.task_id if item.task_id is not None else item.allegation_id)
 
     def focus_search(self) -> None:
         self.table.setFocus()
