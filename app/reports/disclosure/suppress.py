@@ -1,0 +1,205 @@
+"""Choosing what to withhold: primary suppression of 1 to 4, then complementary (secondary) cells.
+
+1. Primary: every small count (1 to 4) is printed as `<5`; hidden counts are never printed.
+2. Exact protection (after Statistics Norway's GaussSuppression): the report's figures are taken
+   in order of how much the report needs them (headline totals first, then row and column totals,
+   then cells: large ones, then 5 to 8, then 9 to 999 last) and each is published unless, together
+   with those already published, it would let a reader compute a protected count exactly (linear
+   algebra over the relations: the count's vector falls in the span of the published ones).
+3. Interval protection (as tau-Argus' protection levels): a count the reader knows to be 1 to 4
+   must stay possible as 1 and as 4 (a `[c]` is known to be 5 or more, so a complement of 6 next
+   to a `<5` in a row of 7 would give it away as 1). While some count can be narrowed, the shortest
+   prefix of that publication order that narrows it is found by bisection and its last figure is
+   withheld too (after GaussSuppression's FixRiskyIntervals).
+4. Headline totals are withheld only when a part cannot be protected otherwise; then the parts that
+   share the total are protected together.
+
+Withholding a figure only ever widens what the reader can tell, so each step keeps what the
+previous ones achieved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from app.reports.disclosure.model import WITHHELD_MIN, Model, Role, Status, is_small
+from app.reports.disclosure.solver import Feasibility, components, unavoidable_ranges
+
+_EPS = 1e-9
+
+
+def protect(model: Model) -> list[Status]:
+    """The status of every quantity of `model`: what is printed, `<5`, `[c]` or hidden."""
+    status = model.first_status()
+    targets = unavoidable_ranges(model)
+    uncut: set[int] = set()
+    while True:
+        failing: list[list[int]] = []
+        for part in _parts(model, status, uncut):
+            if any(is_small(model.quantities[q].value) and status[q] is not Status.SHOWN for q in part):
+                _exact(model, part, status)
+                if not _intervals(model, part, status, targets):
+                    failing.append(part)
+        if not failing:
+            return status
+        border = _bordering_totals(model, failing, status) - uncut
+        if not border:
+            raise RuntimeError("no complementary suppression protects these figures")  # never seen
+        uncut |= border
+
+
+def _parts(model: Model, status: Sequence[Status], uncut: set[int]) -> list[list[int]]:
+    """Groups of quantities joined by relations, cut at shown headline totals (known to all)."""
+    cut = {q.index for q in model.quantities
+           if q.role is Role.TOTAL and status[q.index] is Status.SHOWN and q.index not in uncut}
+    return components(model, (q.index for q in model.quantities if q.index not in cut))
+
+
+def _bordering_totals(model: Model, parts: list[list[int]], status: Sequence[Status]) -> set[int]:
+    inside = {q for part in parts for q in part}
+    found: set[int] = set()
+    for row in (*model.equalities, *model.inequalities):
+        if inside & row.keys():
+            found |= {i for i in row if i not in inside and status[i] is Status.SHOWN
+                      and model.quantities[i].role is Role.TOTAL}
+    return found
+
+
+def publication_order(model: Model, part: Sequence[int], status: Sequence[Status]) -> list[int]:
+    """The shown, non-zero figures of `part`, most needed first (see the module's point 2)."""
+    def need(q: int) -> tuple[int, int, int]:
+        quantity = model.quantities[q]
+        v = quantity.value
+        band = 2 if v >= 1000 else 1 if v < 2 * WITHHELD_MIN - 1 else 0  # 5-8 are poor complements
+        return (int(quantity.role), band, v)
+
+    shown = [q for q in part if status[q] is Status.SHOWN and model.quantities[q].value > 0]
+    return sorted(shown, key=need, reverse=True)
+
+
+# -- exact protection ----------------------------------------------------------------------------
+
+def _exact(model: Model, part: list[int], status: list[Status]) -> None:
+    column = {q: j for j, q in enumerate(part)}
+    rows = [r for r in model.equalities if any(i in column for i in r)]
+    space = _null_space(rows, column, len(part))
+    vector = {q: space[column[q]] for q in part}
+    protected = [q for q in part if is_small(model.quantities[q].value) and status[q] is not Status.SHOWN]
+    basis: list[np.ndarray] = []
+    for q in part:  # zeros are always printed: they come first
+        if status[q] is Status.SHOWN and model.quantities[q].value == 0:
+            _extend(basis, vector[q])
+    residual = {s: _residual(basis, vector[s]) for s in protected}
+    for q in publication_order(model, part, status):
+        r = _residual(basis, vector[q])
+        norm = float(np.linalg.norm(r))
+        if norm < _EPS:
+            continue  # already implied by what is published: publishing it tells nothing new
+        u = r / norm
+        after = {s: v - float(v @ u) * u for s, v in residual.items()}
+        if any(float(np.linalg.norm(v)) < _EPS * max(1.0, float(np.linalg.norm(vector[s]))) for s, v in after.items()):
+            status[q] = Status.WITHHELD
+            continue
+        basis.append(u)
+        residual = after
+
+
+def _null_space(rows: list[dict[int, int]], column: dict[int, int], n: int) -> np.ndarray:
+    """A basis (as rows of the result's transpose) of the part's solutions of the equalities."""
+    if not rows:
+        return np.eye(n)
+    matrix = np.zeros((len(rows), n))
+    for r, row in enumerate(rows):
+        for i, c in row.items():
+            if i in column:
+                matrix[r, column[i]] = c
+    _, singular, vt = np.linalg.svd(matrix)
+    rank = int(np.sum(singular > _EPS * max(1.0, float(singular[0]) if singular.size else 1.0)))
+    return vt[rank:].T
+
+
+def _residual(basis: list[np.ndarray], v: np.ndarray) -> np.ndarray:
+    r = v.copy()
+    for _ in range(2):  # twice: Gram-Schmidt keeps its precision
+        for u in basis:
+            r -= float(r @ u) * u
+    return r
+
+
+def _extend(basis: list[np.ndarray], v: np.ndarray) -> None:
+    r = _residual(basis, v)
+    norm = float(np.linalg.norm(r))
+    if norm > _EPS:
+        basis.append(r / norm)
+
+
+# -- interval protection -------------------------------------------------------------------------
+
+def _intervals(model: Model, part: list[int], status: list[Status], targets: dict[int, tuple[int, int]]) -> bool:
+    """Withhold more of `part` until no protected count can be narrowed; False if it cannot be done.
+
+    Each count still narrowed is first widened locally: the figures sharing a relation with it are
+    tried from the least needed, and the first whose withholding protects it is withheld. When no
+    single one does, the shortest prefix of the publication order that narrows it is found by
+    bisection and its last figure withheld (as FixRiskyIntervals does)."""
+    feasible = Feasibility(model, part, status)
+    protected = [q for q in part if q in targets]
+    if any(targets[s][0] >= targets[s][1] for s in protected):
+        return False  # the <5 marks alone give a count away: nothing withheld here can help
+    order = publication_order(model, part, status)
+    for s in protected:
+        while not feasible.range_of(s, *targets[s]).protected:
+            if _widen_locally(model, feasible, s, order, targets[s]):
+                continue
+            if not _widen_by_bisection(feasible, s, order, targets[s]):
+                return False
+    for q in part:
+        status[q] = feasible.status[q]
+    return True
+
+
+def _neighbours(model: Model, s: int, members: set[int]) -> set[int]:
+    found: set[int] = set()
+    for row in (*model.equalities, *model.inequalities):
+        if s in row:
+            found |= members & row.keys()
+    return found - {s}
+
+
+def _widen_locally(model: Model, feasible: Feasibility, s: int, order: list[int], target: tuple[int, int]) -> bool:
+    near = _neighbours(model, s, set(feasible.members))
+    for q in reversed(order):  # least needed first
+        if q in near and feasible.status[q] is Status.SHOWN:
+            feasible.set_status(q, Status.WITHHELD)
+            if feasible.range_of(s, *target).protected:
+                return True
+            feasible.set_status(q, Status.SHOWN)
+    return False
+
+
+def _widen_by_bisection(feasible: Feasibility, s: int, order: list[int], target: tuple[int, int]) -> bool:
+    shown = [q for q in order if feasible.status[q] is Status.SHOWN]
+
+    def risky(k: int) -> bool:
+        for j, q in enumerate(shown):
+            wanted = Status.SHOWN if j < k else Status.WITHHELD
+            if feasible.status[q] is not wanted:
+                feasible.set_status(q, wanted)
+        return not feasible.range_of(s, *target).protected
+
+    if risky(0):
+        for q in shown:
+            feasible.set_status(q, Status.SHOWN)
+        return False
+    low, high = 0, len(shown)  # risky(low) is False, risky(high) is True
+    while high - low > 1:
+        middle = (low + high) // 2
+        if risky(middle):
+            high = middle
+        else:
+            low = middle
+    for j, q in enumerate(shown):
+        feasible.set_status(q, Status.SHOWN if j != high - 1 else Status.WITHHELD)
+    return True

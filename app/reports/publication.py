@@ -1,0 +1,86 @@
+"""A protected publication: the figures of a model with the status each is printed with, and the
+audit's verdict. Writers print counts only through it (`text`, `shown`, `rate`), by key: a count
+that is not in the model cannot be printed, so every table, chart and sentence is inside what the
+audit checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from app.reports.disclosure.audit import Verdict, audit, require_safe
+from app.reports.disclosure.model import Key, Model, Status
+from app.reports.disclosure.suppress import protect
+
+SMALL_MARK = "<5"
+WITHHELD_MARK = "[c]"
+NOT_SHOWN = "–"
+"""A percentage or statistic not shown (its count is not printed, or there is nothing to divide by)."""
+MARKS_NOTE = (
+    f"{SMALL_MARK}: a count from 1 to 4. {WITHHELD_MARK}: a count of 5 or more withheld so that a count "
+    f"under 5 cannot be worked out from the figures around it. {NOT_SHOWN}: a percentage or average not "
+    "shown because a count behind it is not printed."
+)
+
+
+@dataclass(frozen=True)
+class Publication:
+    model: Model
+    status: Sequence[Status]
+    verdict: Verdict
+
+    @classmethod
+    def of(cls, model: Model, what: str) -> Publication:
+        """Suppress (primary and complementary), audit, and refuse if the audit fails."""
+        status = protect(model)
+        verdict = audit(model, status)
+        require_safe(verdict, what)
+        return cls(model, tuple(status), verdict)
+
+    def status_of(self, key: Key) -> Status:
+        return self.status[self.model.index(key)]
+
+    def shown(self, key: Key) -> int | None:
+        """The count when it is printed as a number, else None."""
+        i = self.model.index(key)
+        return self.model.quantities[i].value if self.status[i] is Status.SHOWN else None
+
+    def text(self, key: Key) -> str:
+        """The count as printed: `1,234`, `<5` or `[c]`."""
+        i = self.model.index(key)
+        status = self.status[i]
+        if status is Status.HIDDEN:
+            raise ValueError(f"{self.model.quantities[i].label} is not published")
+        if status is Status.SMALL:
+            return SMALL_MARK
+        if status is Status.WITHHELD:
+            return WITHHELD_MARK
+        return f"{self.model.quantities[i].value:,}"
+
+    def rate_value(self, part: Key, whole: Key) -> float | None:
+        """part / whole x 100 when both are printed (a rate of printed counts tells nothing more)."""
+        p, w = self.shown(part), self.shown(whole)
+        if p is None or not w:
+            return None
+        return p * 100 / w
+
+    def rate(self, part: Key, whole: Key, places: int = 1) -> str:
+        value = self.rate_value(part, whole)
+        return NOT_SHOWN if value is None else f"{value:.{places}f}%"
+
+    def withheld(self) -> list[str]:
+        """What was withheld as [c], in words (for the method page)."""
+        return [q.label for q in self.model.quantities if self.status[q.index] is Status.WITHHELD]
+
+    def counts(self) -> dict[Status, int]:
+        return {s: sum(1 for x in self.status if x is s) for s in Status}
+
+
+def publish(model: Model, what: str) -> Publication:
+    return Publication.of(model, what)
+
+
+def audited(model: Model, status: Sequence[Status]) -> Verdict:
+    """Audit a given status (for tests and for checking a publication made elsewhere)."""
+    return audit(model, status)
