@@ -10,6 +10,7 @@ so the chart, the table and the sentence are one figure, suppressed or shown tog
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from app.reports.breakdowns import NOT_REFERRED, OutcomeBreakdowns
 from app.reports.counting import BUCKET_LABELS, BUCKETS, Bucket, left_without_end_date
@@ -23,6 +24,7 @@ from app.reports.profiles import (
     main_outcome_totals,
     profiles,
 )
+from app.reports.publication import NOT_SHOWN, Publication
 
 CELL, MARGIN, TOTAL = Role.CELL, Role.MARGIN, Role.TOTAL
 _DISCIPLINARY = (Bucket.WRITTEN_WARNING, Bucket.FINAL_WRITTEN_WARNING, Bucket.REDUCTION_IN_RANK)
@@ -201,3 +203,70 @@ class _Year:
 def key(name: str, year: str, *rest: object) -> Key:
     """The key of a figure (as `_Year.add` makes it), for the writers."""
     return (name, year, *rest)
+
+
+# -- the published bundle ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PublishedFigures:
+    """Everything a writer needs to print a period's figures, protected and audited."""
+
+    pub: Publication
+    current: OutcomeBreakdowns
+    previous: OutcomeBreakdowns | None
+    profiles: tuple[Profile, ...]
+    headcount: int | None = None
+    previous_headcount: int | None = None
+
+    @property
+    def years(self) -> tuple[str, ...]:
+        return (self.current.period.label,) + ((self.previous.period.label,) if self.previous else ())
+
+    @property
+    def year(self) -> str:
+        return self.current.period.label
+
+    def data(self, year: str) -> OutcomeBreakdowns:
+        if year == self.year:
+            return self.current
+        assert self.previous is not None and year == self.previous.period.label
+        return self.previous
+
+    def quarter_labels(self, year: str) -> tuple[str, ...]:
+        return tuple(r.label for r in self.data(year).breakdown("quarter").rows)
+
+    def text(self, name: str, year: str, *rest: object) -> str:
+        return self.pub.text(key(name, year, *rest))
+
+    def shown(self, name: str, year: str, *rest: object) -> int | None:
+        return self.pub.shown(key(name, year, *rest))
+
+    def rate(self, part: str, whole: str, year: str, places: int = 1) -> str:
+        return self.pub.rate(key(part, year), key(whole, year), places)
+
+    def rate_value(self, part: str, whole: str, year: str) -> float | None:
+        return self.pub.rate_value(key(part, year), key(whole, year))
+
+    def median_days(self, year: str) -> float | None:
+        """The median time to outcome, when it summarises a printed count of 5 or more outcomes."""
+        t = self.data(year).time_to_outcome
+        shown = self.shown("with_outcome", year)
+        return t.median_days if shown is not None and shown >= 5 else None
+
+    def workforce_share(self, year: str) -> str:
+        count = self.headcount if year == self.year else self.previous_headcount
+        individuals = self.shown("individuals", year)
+        if not count:
+            return "not known"
+        return NOT_SHOWN if individuals is None else f"{individuals * 100 / count:.2f}%"
+
+
+def publish_figures(current: OutcomeBreakdowns, previous: OutcomeBreakdowns | None, what: str,
+                    headcount: int | None = None, previous_headcount: int | None = None,
+                    with_profiles: bool = True) -> PublishedFigures:
+    """Model, suppress and audit the figures of `current` (and `previous`); DisclosureRefused
+    (nothing to write) if the audit fails."""
+    if previous is not None and not previous.counted:
+        previous = None
+    model, made = build_model(current, previous, with_profiles)
+    return PublishedFigures(Publication.of(model, what), current, previous, made, headcount, previous_headcount)

@@ -18,7 +18,7 @@ from app.domain.policy import PolicyName
 from app.domain.records import User
 from app.persistence.models import HeadcountRow, SettingRow
 from app.persistence.uow import UnitOfWork
-from app.reports.breakdowns import OutcomeBreakdowns, compute_outcome_breakdowns
+from app.reports.breakdowns import OutcomeBreakdowns
 from app.reports.counting import SurveyCount
 from app.reports.files import atomic_path
 from app.reports.read_models import AllegationFact, Period, ReturnContext
@@ -141,22 +141,21 @@ def aggregate(uow: UnitOfWork, actor: User, files: Sequence[Path], out: Path) ->
 
 def dashboard(uow: UnitOfWork, actor: User, year: int) -> tuple[ChartSpec, ...]:
     """The annual report's charts for survey year `year` (against the previous year), for the
-    window's dashboard: the same ChartSpecs the PDF draws, counts of 1 to 4 suppressed. Logged as
-    a consultation (aggregate figures only, no file leaves the system)."""
+    window's dashboard: the same audited publication the PDF prints (so the two never differ and
+    together say no more than the PDF). Logged as a consultation (aggregate figures only, no file
+    leaves the system)."""
     if not (allowed(actor, Action.EXPORT_RETURN) or allowed(actor, Action.ANNUAL_REPORT)):
         require(actor, Action.EXPORT_RETURN)  # refused with the usual message
     _check_year(year)
     period = Period.survey_year(year)
     ctx = context(uow, actor, period, year)
     facts = _facts(uow, period.previous_year().start, period.end)
-    from app.reports.charts import compliance_chart, outcomes_chart, quarters_chart, time_to_outcome_chart
+    from app.reports.annual_pdf import annual_figures
+    from app.reports.charts import all_charts
 
-    current = compute_outcome_breakdowns(facts, period, ctx)
-    previous = compute_outcome_breakdowns(facts, period.previous_year(), ctx, breakdown_keys={"quarter"})
-    compare = previous if previous.counted else None
+    figures = annual_figures(facts, ctx)
     with uow:
         audit.record(uow.session, actor, AccessOperation.CONSULTATION, "dashboard", None,
                      detail=f"dashboard {period.label}")
         uow.commit()
-    return (outcomes_chart(current, compare), quarters_chart(current, compare),
-            compliance_chart(current, compare), time_to_outcome_chart(current, compare))
+    return all_charts(figures)
