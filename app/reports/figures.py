@@ -185,6 +185,8 @@ class _Year:
                 self.m.at_most([person], [row])
         else:
             self._overlapping(people, rows)
+        for person, row in zip(people, rows, strict=True):
+            self.m.breaks_down(row, [person])
         if p.key == "investigation_mode":
             referred = sum(row.allegations for row in p.rows if row.label != NOT_REFERRED)
             if referred == self.m.quantities[self.referred].value:  # false only on inconsistent imports
@@ -194,6 +196,7 @@ class _Year:
     def _multi_valued(self, cells: dict[MainOutcome, list[int]], n_rows: int) -> None:
         """An allegation is in at least one row and at most every row of each outcome column."""
         for o, column in cells.items():
+            self.m.breaks_down(self.t[o], column)
             for q in column:
                 self.m.at_most([q], [self.t[o]])
             self.m.at_most([self.t[o]], column)

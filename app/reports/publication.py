@@ -11,16 +11,18 @@ from dataclasses import dataclass
 
 from app.reports.disclosure.audit import Verdict, audit, require_safe
 from app.reports.disclosure.model import Key, Model, Status
+from app.reports.disclosure.solver import unavoidable_ranges
 from app.reports.disclosure.suppress import protect
 
 SMALL_MARK = "<5"
 WITHHELD_MARK = "[c]"
 NOT_SHOWN = "–"
-"""A percentage or statistic not shown (its count is not printed, or there is nothing to divide by)."""
+"""Not shown: a part of a count under 5 (fewer than 5 are never broken down), or a percentage or
+statistic whose count is not printed (or with nothing to divide by)."""
 MARKS_NOTE = (
     f"{SMALL_MARK}: a count from 1 to 4. {WITHHELD_MARK}: a count of 5 or more withheld so that a count "
-    f"under 5 cannot be worked out from the figures around it. {NOT_SHOWN}: a percentage or average not "
-    "shown because a count behind it is not printed."
+    f"under 5 cannot be worked out from the figures around it. {NOT_SHOWN}: not shown: a breakdown of a count "
+    "under 5, or a percentage or average whose count is not printed."
 )
 
 
@@ -33,8 +35,12 @@ class Publication:
     @classmethod
     def of(cls, model: Model, what: str) -> Publication:
         """Suppress (primary and complementary), audit, and refuse if the audit fails."""
-        status = protect(model)
-        verdict = audit(model, status)
+        targets = unavoidable_ranges(model)
+        status = protect(model, targets)
+        verdict = audit(model, status, targets)
+        if not verdict.passed:  # the quick search trusted a linear optimum that is not whole: search exactly
+            status = protect(model, targets, exact=True)
+            verdict = audit(model, status, targets)
         require_safe(verdict, what)
         return cls(model, tuple(status), verdict)
 
@@ -51,7 +57,7 @@ class Publication:
         i = self.model.index(key)
         status = self.status[i]
         if status is Status.HIDDEN:
-            raise ValueError(f"{self.model.quantities[i].label} is not published")
+            return NOT_SHOWN
         if status is Status.SMALL:
             return SMALL_MARK
         if status is Status.WITHHELD:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # the writers import openpyxl or reportlab: each command impo
     from app.reports.annual_pdf import AnnualReport
     from app.reports.charts import ChartSpec
 
-__all__ = ["age_band", "aggregate", "annual_report", "context", "dashboard", "outcome_breakdowns", "survey_return"]
+__all__ = ["age_band", "aggregate", "aggregate_files", "annual_report", "context", "dashboard", "outcome_breakdowns", "survey_return"]
 
 MARKING = "OFFICIAL-SENSITIVE"
 
@@ -126,15 +126,44 @@ def annual_report(uow: UnitOfWork, actor: User, year: int, out: Path) -> AnnualR
         return write_annual_report(temp, facts, ctx)
 
 
-def aggregate(uow: UnitOfWork, actor: User, files: Sequence[Path], out: Path) -> Aggregation:
-    """`aggregate FILE... --out FILE`: the Commissioner's national view of many forces' returns."""
+def aggregate(uow: UnitOfWork, actor: User, files: Sequence[Path], out: Path, pdf: Path | None = None) -> Aggregation:
+    """The national aggregation from the window: as `aggregate_files`, with the signed-in user's
+    role checked and each file written logged as a disclosure."""
     require(actor, Action.AGGREGATE)
+    with _disclosing(uow, actor, "national_aggregation", out, f"{len(files)} returns read") as temp:
+        result = aggregate_files(files, temp, pdf=None, produced_by=actor.username)
+    if pdf is not None:
+        with _disclosing(uow, actor, "national_report", pdf, f"national report from {len(files)} returns") as temp:
+            from app.reports.national_pdf import write_national_pdf
+
+            write_national_pdf(temp, result, actor.username, clock.now())
+    return result
+
+
+def aggregate_files(files: Sequence[Path], out: Path, pdf: Path | None, produced_by: str) -> Aggregation:
+    """`aggregate FILE... --out FILE [--pdf FILE]`: the Commissioner's national workbook (exact sums
+    and each force's figures) and, optionally, the national report PDF (disclosure-controlled). Reads
+    files only: no database, no account (FORMATS.md); returns that break the layout, name an unknown
+    force or repeat one are reported with the reason and not counted. Nothing is written unless
+    everything is (the PDF is refused if its disclosure check fails)."""
     if not files:
         raise InvalidInput("Give at least one survey-return workbook to aggregate.")
-    from app.reports.aggregate import aggregate as aggregate_files
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise InvalidInput(f"No such file: {', '.join(missing)}")
+    from app.reports.aggregate import aggregate_returns, write_national
 
-    with _disclosing(uow, actor, "national_aggregation", out, f"{len(files)} returns read") as temp:
-        return aggregate_files(files, temp, actor.username, clock.now())
+    result = aggregate_returns(files)
+    now = clock.now()
+    if pdf is None:
+        write_national(out, result, produced_by, now)
+        return result
+    from app.reports.national_pdf import write_national_pdf
+
+    with atomic_path(pdf) as staged:
+        write_national_pdf(staged, result, produced_by, now)
+        write_national(out, result, produced_by, now)
+    return result
 
 
 # ---- the window's dashboard --------------------------------------------------------------------

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.cli.commands.base import Sub, command, iso_date
-from app.domain.errors import InvalidInput
 
 if TYPE_CHECKING:
     from app.cli.session import CliSession
@@ -33,9 +33,11 @@ def _exports(sub: Sub) -> None:
     a = command(rs, "annual", cmd_report_annual, "the annual report PDF for the force lead (aggregate only)")
     a.add_argument("--year", type=int, required=True)
     a.add_argument("--out", type=Path, required=True)
-    g = command(sub, "aggregate", cmd_aggregate, "national totals and a per-force table from many survey returns")
+    g = command(sub, "aggregate", cmd_aggregate, "national totals and a per-force table from many survey returns "
+                "(files only: no database or account)")
     g.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    g.add_argument("--out", type=Path, required=True)
+    g.add_argument("--out", type=Path, required=True, help="the national workbook (.xlsx)")
+    g.add_argument("--pdf", type=Path, help="also the national report (.pdf), with small numbers protected")
 
 
 def cmd_export_return(s: CliSession, a: argparse.Namespace) -> int:
@@ -66,15 +68,21 @@ def cmd_report_annual(s: CliSession, a: argparse.Namespace) -> int:
 
 
 def cmd_aggregate(s: CliSession, a: argparse.Namespace) -> int:
+    """Files only: no database is opened and no account is asked for (FORMATS.md)."""
     from app.services import reporting
 
-    missing = [str(f) for f in a.files if not f.exists()]
-    if missing:
-        raise InvalidInput(f"No such file: {', '.join(missing)}")
-    result = reporting.aggregate(s.uow(), s.user(), a.files, a.out)
+    result = reporting.aggregate_files(a.files, a.out, a.pdf, produced_by=_os_user())
     n = result.national
+    written = f"{a.out}" + (f" and {a.pdf}" if a.pdf else "")
     print(f"{n.forces} return(s) counted: {n.allegations} allegations, {n.individuals} individuals; "
-          f"written to {a.out}.")
+          f"written to {written} (OFFICIAL-SENSITIVE).")
     for rejected in result.rejected:
         print(f"NOT COUNTED {rejected}", file=sys.stderr)
     return 0
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown user"

@@ -64,12 +64,13 @@ class Verdict:
         )
 
 
-def audit(model: Model, status: Sequence[Status]) -> Verdict:
-    """Check the report described by `model` as printed with `status`."""
+def audit(model: Model, status: Sequence[Status], targets: dict[int, tuple[int, int]] | None = None) -> Verdict:
+    """Check the report described by `model` as printed with `status` (`targets`: the model's
+    `unavoidable_ranges`, worked out when not given)."""
     model.check()
     findings = [*_printing_rules(model, status)]
     sensitive = set(model.sensitive(list(status)))
-    targets = unavoidable_ranges(model)
+    targets = unavoidable_ranges(model) if targets is None else targets
     free = [q.index for q in model.quantities if status[q.index] is not Status.SHOWN]
     parts = [p for p in components(model, free) if sensitive & set(p)]
     for part in parts:

@@ -79,6 +79,8 @@ class Model:
     """Each: sum(coefficient * quantity) == 0."""
     inequalities: list[dict[int, int]] = field(default_factory=list)
     """Each: sum(coefficient * quantity) <= 0."""
+    breakdowns: list[tuple[int, list[int]]] = field(default_factory=list)
+    """(total, parts): the parts of a count under 5 are never printed (a breakdown of fewer than 5)."""
     _by_key: dict[Key, int] = field(default_factory=dict)
 
     # -- building ---------------------------------------------------------------------------
@@ -106,10 +108,15 @@ class Model:
         return key in self._by_key
 
     def equal(self, total: int, parts: Iterable[int] | Terms) -> None:
-        """`total` == the sum of `parts` (indices, or index -> coefficient)."""
+        """`total` == the sum of `parts` (indices, or index -> coefficient): `parts` break `total` down."""
         terms = _terms(parts)
+        self.breakdowns.append((total, sorted(terms)))
         terms[total] = terms.get(total, 0) - 1
         self._append(self.equalities, terms)
+
+    def breaks_down(self, total: int, parts: Iterable[int]) -> None:
+        """`parts` break `total` down without adding up to it (an allegation in several rows)."""
+        self.breakdowns.append((total, sorted(set(parts))))
 
     def at_most(self, smaller: Iterable[int] | Terms, larger: Iterable[int] | Terms) -> None:
         """sum(`smaller`) <= sum(`larger`)."""
@@ -139,11 +146,17 @@ class Model:
         return " ".join(f"{c:+d}×[{self.quantities[i].label} = {self.quantities[i].value}]" for i, c in row.items())
 
     def first_status(self) -> list[Status]:
-        """Primary suppression: small counts `<5`, hidden quantities hidden, everything else shown."""
-        return [
+        """Primary suppression: small counts `<5`, hidden quantities and the parts of a count under 5
+        (zeros too, so that nothing tells which parts are empty) not printed, everything else shown."""
+        status = [
             Status.HIDDEN if q.role is Role.HIDDEN else Status.SMALL if is_small(q.value) else Status.SHOWN
             for q in self.quantities
         ]
+        for total, parts in self.breakdowns:
+            if is_small(self.quantities[total].value):
+                for part in parts:
+                    status[part] = Status.HIDDEN
+        return status
 
     def sensitive(self, status: list[Status]) -> list[int]:
         """The quantities a reader must not narrow down: small counts not shown."""

@@ -96,8 +96,11 @@ class Feasibility:
     """The linear program of one part of a model: its quantities are the variables; quantities
     outside it appear in its relations only as known (shown) values."""
 
-    def __init__(self, model: Model, members: Sequence[int], status: Sequence[Status]) -> None:
-        self.model, self.members = model, list(members)
+    def __init__(self, model: Model, members: Sequence[int], status: Sequence[Status], exact: bool = True) -> None:
+        """`exact=False`: answers from the linear program alone, without whole-number witnesses (quick,
+        and only ever too generous where the program's optimum is not whole: for searching, never for
+        the audit)."""
+        self.model, self.members, self.exact = model, list(members), exact
         self.column = {q: j for j, q in enumerate(self.members)}
         self.status = list(status)
         self.rows = [r for r in (*model.equalities, *model.inequalities) if any(i in self.column for i in r)]
@@ -190,7 +193,7 @@ class Feasibility:
             value, whole = self._optimise(j, maximise)
             if (value < target) if maximise else (value > target):
                 return False
-            return whole or self._integer_optimum(j, maximise, target) is not None
+            return whole or not self.exact or self._integer_optimum(j, maximise, target) is not None
         finally:
             self.solver.changeColBounds(j, low, high)
 
@@ -206,7 +209,9 @@ class Feasibility:
         solution = np.array(self.solver.getSolution().col_value)
         value = solution[j]
         bound = int(np.floor(value + _TOLERANCE)) if maximise else int(np.ceil(value - _TOLERANCE))
-        return bound, self._is_witness(solution) and abs(value - bound) < _TOLERANCE
+        if not self.exact:
+            return bound, False
+        return bound, abs(value - bound) < _TOLERANCE and self._is_witness(solution)
 
     def _is_witness(self, solution: np.ndarray) -> bool:
         whole = np.rint(solution)

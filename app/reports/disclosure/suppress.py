@@ -30,17 +30,19 @@ from app.reports.disclosure.solver import Feasibility, components, unavoidable_r
 _EPS = 1e-9
 
 
-def protect(model: Model) -> list[Status]:
-    """The status of every quantity of `model`: what is printed, `<5`, `[c]` or hidden."""
+def protect(model: Model, targets: dict[int, tuple[int, int]] | None = None, exact: bool = False) -> list[Status]:
+    """The status of every quantity of `model`: what is printed, `<5`, `[c]` or hidden. `targets`:
+    `unavoidable_ranges(model)` (worked out when not given); `exact`: search with whole-number
+    witnesses (slower; needed only when the quick search left the audit unsatisfied)."""
     status = model.first_status()
-    targets = unavoidable_ranges(model)
+    targets = unavoidable_ranges(model) if targets is None else targets
     uncut: set[int] = set()
     while True:
         failing: list[list[int]] = []
         for part in _parts(model, status, uncut):
             if any(is_small(model.quantities[q].value) and status[q] is not Status.SHOWN for q in part):
                 _exact(model, part, status)
-                if not _intervals(model, part, status, targets):
+                if not _intervals(model, part, status, targets, exact):
                     failing.append(part)
         if not failing:
             return status
@@ -137,14 +139,15 @@ def _extend(basis: list[np.ndarray], v: np.ndarray) -> None:
 
 # -- interval protection -------------------------------------------------------------------------
 
-def _intervals(model: Model, part: list[int], status: list[Status], targets: dict[int, tuple[int, int]]) -> bool:
+def _intervals(model: Model, part: list[int], status: list[Status], targets: dict[int, tuple[int, int]],
+               exact: bool = False) -> bool:
     """Withhold more of `part` until no protected count can be narrowed; False if it cannot be done.
 
     Each count still narrowed is first widened locally: the figures sharing a relation with it are
     tried from the least needed, and the first whose withholding protects it is withheld. When no
     single one does, the shortest prefix of the publication order that narrows it is found by
     bisection and its last figure withheld (as FixRiskyIntervals does)."""
-    feasible = Feasibility(model, part, status)
+    feasible = Feasibility(model, part, status, exact)
     protected = [q for q in part if q in targets]
     if any(targets[s][0] >= targets[s][1] for s in protected):
         return False  # the <5 marks alone give a count away: nothing withheld here can help
