@@ -86,26 +86,101 @@ def publication_order(model: Model, part: Sequence[int], status: Sequence[Status
 def _exact(model: Model, part: list[int], status: list[Status]) -> None:
     column = {q: j for j, q in enumerate(part)}
     rows = [r for r in model.equalities if any(i in column for i in r)]
-    space = _null_space(rows, column, len(part))
-    vector = {q: space[column[q]] for q in part}
+    space = np.eye(len(part))  # quantity q is the unit vector e_q; the relations span what is implied
+    basis = _Basis(len(part))
+    basis.span(_relation_matrix(rows, column, len(part)))
     protected = [q for q in part if is_small(model.quantities[q].value) and status[q] is not Status.SHOWN]
-    basis: list[np.ndarray] = []
     for q in part:  # zeros are always printed: they come first
         if status[q] is Status.SHOWN and model.quantities[q].value == 0:
-            _extend(basis, vector[q])
-    residual = {s: _residual(basis, vector[s]) for s in protected}
+            basis.extend(space[column[q]])
+    residual = np.array([basis.residual(space[column[s]]) for s in protected]).reshape(len(protected), -1)
+    scale = np.ones(len(protected))
     for q in publication_order(model, part, status):
-        r = _residual(basis, vector[q])
+        r = basis.residual(space[column[q]])
         norm = float(np.linalg.norm(r))
         if norm < _EPS:
             continue  # already implied by what is published: publishing it tells nothing new
         u = r / norm
-        after = {s: v - float(v @ u) * u for s, v in residual.items()}
-        if any(float(np.linalg.norm(v)) < _EPS * max(1.0, float(np.linalg.norm(vector[s]))) for s, v in after.items()):
+        after = residual - np.outer(residual @ u, u)
+        if protected and bool(np.any(np.linalg.norm(after, axis=1) < _EPS * scale)):
             status[q] = Status.WITHHELD
             continue
         basis.append(u)
         residual = after
+
+
+class _Basis:
+    """An orthonormal basis of the published figures' span (rows of a matrix)."""
+
+    def __init__(self, dimension: int) -> None:
+        self.rows = np.zeros((0, dimension))
+
+    def residual(self, v: np.ndarray) -> np.ndarray:
+        r = v.copy()
+        for _ in range(2):  # twice: Gram-Schmidt keeps its precision
+            r -= self.rows.T @ (self.rows @ r)
+        return r
+
+    def span(self, matrix: np.ndarray) -> None:
+        """Add the span of `matrix`'s rows (the relations: a combination of them is known to be 0)."""
+        if matrix.size == 0:
+            return
+        q, r = np.linalg.qr(matrix.T)
+        diagonal = np.abs(np.diag(r))
+        keep = diagonal > _EPS * max(1.0, float(diagonal.max(initial=0.0)))
+        for u in q[:, keep].T:
+            self.extend(u)
+
+    def append(self, u: np.ndarray) -> None:
+        self.rows = np.vstack([self.rows, u])
+
+    def extend(self, v: np.ndarray) -> None:
+        r = self.residual(v)
+        norm = float(np.linalg.norm(r))
+        if norm > _EPS:
+            self.append(r / norm)
+
+
+def _relation_matrix(rows: list[dict[int, int]], column: dict[int, int], n: int) -> np.ndarray:
+    """The part's equalities as a matrix (quantities outside the part are known: dropped)."""
+    matrix = np.zeros((len(rows), n))
+    for r, row in enumerate(rows):
+        for i, c in row.items():
+            if i in column:
+                matrix[r, column[i]] = c
+    return matrix
+
+
+class _Basis:
+    """An orthonormal basis of the published figures' span (rows of a matrix)."""
+
+    def __init__(self, dimension: int) -> None:
+        self.rows = np.zeros((0, dimension))
+
+    def residual(self, v: np.ndarray) -> np.ndarray:
+        r = v.copy()
+        for _ in range(2):  # twice: Gram-Schmidt keeps its precision
+            r -= self.rows.T @ (self.rows @ r)
+        return r
+
+    def span(self, matrix: np.ndarray) -> None:
+        """Add the span of `matrix`'s rows (the relations: a combination of them is known to be 0)."""
+        if matrix.size == 0:
+            return
+        q, r = np.linalg.qr(matrix.T)
+        diagonal = np.abs(np.diag(r))
+        keep = diagonal > _EPS * max(1.0, float(diagonal.max(initial=0.0)))
+        for u in q[:, keep].T:
+            self.extend(u)
+
+    def append(self, u: np.ndarray) -> None:
+        self.rows = np.vstack([self.rows, u])
+
+    def extend(self, v: np.ndarray) -> None:
+        r = self.residual(v)
+        norm = float(np.linalg.norm(r))
+        if norm > _EPS:
+            self.append(r / norm)
 
 
 def _null_space(rows: list[dict[int, int]], column: dict[int, int], n: int) -> np.ndarray:
@@ -120,21 +195,6 @@ def _null_space(rows: list[dict[int, int]], column: dict[int, int], n: int) -> n
     _, singular, vt = np.linalg.svd(matrix)
     rank = int(np.sum(singular > _EPS * max(1.0, float(singular[0]) if singular.size else 1.0)))
     return vt[rank:].T
-
-
-def _residual(basis: list[np.ndarray], v: np.ndarray) -> np.ndarray:
-    r = v.copy()
-    for _ in range(2):  # twice: Gram-Schmidt keeps its precision
-        for u in basis:
-            r -= float(r @ u) * u
-    return r
-
-
-def _extend(basis: list[np.ndarray], v: np.ndarray) -> None:
-    r = _residual(basis, v)
-    norm = float(np.linalg.norm(r))
-    if norm > _EPS:
-        basis.append(r / norm)
 
 
 # -- interval protection -------------------------------------------------------------------------
