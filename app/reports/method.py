@@ -8,13 +8,14 @@ from collections import Counter
 from reportlab.platypus import Flowable, PageBreak, Paragraph
 
 from app.reports.commentary import SUMMARY_RULES
-from app.reports.counting import BUCKET_LABELS, BUCKETS, COUNTING_RULES
+from app.reports.counting import COUNTING_RULES
 from app.reports.disclosure.model import Status
 from app.reports.figures import PublishedFigures
 from app.reports.pdf_layout import BULLET, H1, H2, esc, para
 from app.reports.profiles import MAIN_OUTCOME_RULE
 from app.reports.publication import NOT_SHOWN, SMALL_MARK, WITHHELD_MARK
 from app.reports.read_models import ReturnContext, long_date
+from app.reports.words import readable
 
 SECTIONS = {
     "allegations": "Key figures", "individuals": "Key figures", "referred": "Key figures",
@@ -41,14 +42,6 @@ PROTECTION = (
     "Not covered: comparison with earlier editions of this report. Figures for the previous year are counted "
     "again as at the date of this report, so they can differ from the previous edition.",
 )
-
-
-def readable(rule: str) -> str:
-    """A counting rule with the bucket names as the report prints them ('NO_CASE_TO_ANSWER' ->
-    'No case to answer')."""
-    for bucket in sorted(BUCKETS, key=lambda b: -len(b.value)):
-        rule = rule.replace(bucket.value, f"'{BUCKET_LABELS[bucket]}'")
-    return rule
 
 
 def _section(key: tuple[object, ...], dimensions: dict[str, str]) -> str:

@@ -89,10 +89,18 @@ _HEADER_FONT = Font(name="Calibri", bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
 
 
+LEFT_OUT = (
+    "Left out of this copy: it was exported by a user with aggregate-only access (force strategic lead), who "
+    "does not receive case-level data (FORMATS.md). A supervisor, the head of PSD or the IOPC liaison can "
+    "export the return with the Allegations sheet to check each figure."
+)
+
+
 def write_survey_return(
-    path: str | os.PathLike[str], facts: Iterable[AllegationFact], context: ReturnContext
+    path: str | os.PathLike[str], facts: Iterable[AllegationFact], context: ReturnContext, case_level: bool = True
 ) -> SurveyCount:
     """Count the facts for `context.period` and write the return to `path` (atomically).
+    `case_level=False` (a reader of aggregates only): no `Allegations` sheet, and Notes says why.
 
     Refuses (InvalidInput, nothing written) when the figures fail `validate_return`, e.g. a
     headcount smaller than the number of individuals.
@@ -101,15 +109,16 @@ def write_survey_return(
     problems = validate_return(count.figures)
     if problems:
         raise InvalidInput("The survey return was not written: " + " ".join(problems))
-    write_counted_return(path, count, context)
+    write_counted_return(path, count, context, case_level)
     return count
 
 
-def write_counted_return(path: str | os.PathLike[str], count: SurveyCount, context: ReturnContext) -> None:
+def write_counted_return(path: str | os.PathLike[str], count: SurveyCount, context: ReturnContext,
+                         case_level: bool = True) -> None:
     """Write an already counted return (lets the caller show the figures before saving)."""
-    workbook = _build_workbook(count, context)
+    workbook = _build_workbook(count, context, case_level)
     with atomic_path(path) as temp:
-        if not count.counted:
+        if not count.counted or not case_level:
             workbook.save(temp)
             return
         fd, staged_name = tempfile.mkstemp(suffix=".xlsx", dir=temp.parent)
@@ -139,15 +148,16 @@ def allegation_row(counted: CountedAllegation) -> list[Value]:
     ]
 
 
-def _build_workbook(count: SurveyCount, context: ReturnContext) -> Workbook:
+def _build_workbook(count: SurveyCount, context: ReturnContext, case_level: bool) -> Workbook:
     workbook = Workbook()
     ws = workbook.active
     assert ws is not None
     ws.title = RETURN_SHEET
     _write_return_sheet(ws, count.figures)
     _write_outcomes_sheet(workbook.create_sheet(OUTCOMES_SHEET), count.figures)
-    _write_allegations_template(workbook.create_sheet(ALLEGATIONS_SHEET), count)
-    _write_notes_sheet(workbook.create_sheet(NOTES_SHEET), count, context)
+    if case_level:
+        _write_allegations_template(workbook.create_sheet(ALLEGATIONS_SHEET), count)
+    _write_notes_sheet(workbook.create_sheet(NOTES_SHEET), count, context, case_level)
     for sheet in workbook.worksheets:
         mark_sheet(sheet, title=f"PPDA survey return {context.force_code}")
         fit_to_page_width(sheet, landscape=sheet.title == ALLEGATIONS_SHEET, title_rows="1:1")
@@ -234,7 +244,7 @@ def _write_allegations_template(ws: Worksheet, count: SurveyCount) -> None:
             cell.number_format = number_format
 
 
-def _write_notes_sheet(ws: Worksheet, count: SurveyCount, context: ReturnContext) -> None:
+def _write_notes_sheet(ws: Worksheet, count: SurveyCount, context: ReturnContext, case_level: bool) -> None:
     _header(ws, NOTES_HEADER, (24, 110))
     notes: list[tuple[str, str]] = [
         ("Marking", MARKING),
@@ -246,7 +256,7 @@ def _write_notes_sheet(ws: Worksheet, count: SurveyCount, context: ReturnContext
             ALLEGATIONS_SHEET,
             "One row per counted allegation. A 1 under an outcome means that allegation puts its "
             "subject in that outcome; the outcome's Individuals figure is the number of distinct "
-            "subject_staff_number values with a 1 in that column.",
+            "subject_staff_number values with a 1 in that column." if case_level else LEFT_OUT,
         ),
     ]
     notes += [(f"Counting rule {i}", rule) for i, rule in enumerate(COUNTING_RULES, start=1)]

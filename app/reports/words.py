@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from app.reports.counting import BUCKET_LABELS, BUCKETS
+
 ACRONYMS = frozenset({"DA", "IOPC", "PCSO", "PSD", "MARAC", "DASH", "PND", "PCC", "RPRP"})
 SPECIAL = {
     "PCSO": "PCSO",
@@ -66,3 +68,11 @@ def word(name: str | None) -> str:
 
 def words(names: Iterable[str], sep: str = "; ") -> str:
     return sep.join(word(n) for n in names)
+
+
+def readable(rule: str) -> str:
+    """A counting rule with the outcome names as people read them ('NO_CASE_TO_ANSWER' -> 'No case
+    to answer')."""
+    for bucket in sorted(BUCKETS, key=lambda b: -len(b.value)):
+        rule = rule.replace(bucket.value, f"'{BUCKET_LABELS[bucket]}'")
+    return rule

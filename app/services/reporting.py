@@ -94,8 +94,10 @@ def survey_return(uow: UnitOfWork, actor: User, year: int, out: Path) -> SurveyC
     facts = _facts(uow, period.start, period.end)
     from app.reports.survey_return import write_survey_return
 
-    with _disclosing(uow, actor, "survey_return", out, f"survey return {period.label}") as temp:
-        return write_survey_return(temp, facts, ctx)
+    case_level = allowed(actor, Action.READ_CASE)  # FORMATS.md: no Allegations sheet for aggregates-only
+    detail = f"survey return {period.label}" + ("" if case_level else " (aggregate sheets only)")
+    with _disclosing(uow, actor, "survey_return", out, detail) as temp:
+        return write_survey_return(temp, facts, ctx, case_level)
 
 
 def outcome_breakdowns(uow: UnitOfWork, actor: User, start: date, end: date, out: Path) -> OutcomeBreakdowns:
