@@ -39,8 +39,9 @@ PROTECTION = (
     "imply): so no printed figure narrows it down. The report is refused, and nothing written, if the audit "
     "fails. Method after Statistics Norway's GaussSuppression (exact protection by linear algebra) and "
     "tau-Argus (interval protection by linear programming).",
-    "Not covered: comparison with earlier editions of this report. Figures for the previous year are counted "
-    "again as at the date of this report, so they can differ from the previous edition.",
+    "Not covered: comparison with earlier editions, or with protected figures for other periods. Figures for "
+    "the previous year are counted again as at the date of this report, so they can differ from the previous "
+    "edition. The force lead's outcome workbook for a survey year is protected exactly as this report is.",
 )
 
 

@@ -98,10 +98,10 @@ def main_outcome_totals(counted: Sequence[CountedAllegation]) -> tuple[int, ...]
     return tuple(tally[o] for o in MAIN_OUTCOMES)
 
 
-OTHER = "Other"
+OTHER = "Other categories"
 """The row that takes the categories with fewer than 5 allegations (published tables only)."""
 OTHER_NOTE = (
-    "Categories with fewer than 5 allegations in the year are counted together in the row 'Other' "
+    "Categories with fewer than 5 allegations in the year are counted together in the row 'Other categories' "
     "(a category with none is shown as 0)."
 )
 

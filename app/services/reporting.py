@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the writers import openpyxl or reportlab: each command impo
     from app.reports.aggregate import Aggregation
     from app.reports.annual_pdf import AnnualReport
     from app.reports.charts import ChartSpec
+    from app.reports.figures import PublishedFigures
 
 __all__ = ["age_band", "aggregate", "aggregate_files", "annual_report", "context", "dashboard", "outcome_breakdowns", "survey_return"]
 
@@ -100,18 +101,27 @@ def survey_return(uow: UnitOfWork, actor: User, year: int, out: Path) -> SurveyC
         return write_survey_return(temp, facts, ctx, case_level)
 
 
-def outcome_breakdowns(uow: UnitOfWork, actor: User, start: date, end: date, out: Path) -> OutcomeBreakdowns:
-    """`export outcomes --from --to`: the breakdowns workbook for the IOPC liaison and force lead."""
+def outcome_breakdowns(uow: UnitOfWork, actor: User, start: date, end: date, out: Path
+                       ) -> OutcomeBreakdowns | PublishedFigures:
+    """`export outcomes --from --to`: the breakdowns workbook for the IOPC liaison and force lead.
+    A user who may read case content gets the exact breakdowns; a reader of aggregates only (the
+    force lead) gets the disclosure-controlled figures of the annual report (DOMAIN.md §6-7)."""
     require(actor, Action.EXPORT_RETURN)
     if start > end:
         raise InvalidInput(f"--from {start.isoformat()} is after --to {end.isoformat()}.")
     period = Period(start, end)
     ctx = context(uow, actor, period, end.year if (end.month, end.day) == (3, 31) else None)
-    facts = _facts(uow, start, end)
-    from app.reports.outcomes import write_outcome_breakdowns
+    exact = allowed(actor, Action.READ_CASE)
+    facts = _facts(uow, period.previous_year().start if (period.is_survey_year and not exact) else start, end)
+    detail = f"outcome breakdowns {period.long_label}" + ("" if exact else " (protected figures)")
+    with _disclosing(uow, actor, "outcome_breakdowns", out, detail) as temp:
+        if exact:
+            from app.reports.outcomes import write_outcome_breakdowns
 
-    with _disclosing(uow, actor, "outcome_breakdowns", out, f"outcome breakdowns {period.long_label}") as temp:
-        return write_outcome_breakdowns(temp, facts, ctx)
+            return write_outcome_breakdowns(temp, facts, ctx)
+        from app.reports.published_workbook import write_published_outcomes
+
+        return write_published_outcomes(temp, facts, ctx)
 
 
 def annual_report(uow: UnitOfWork, actor: User, year: int, out: Path) -> AnnualReport:

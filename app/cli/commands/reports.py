@@ -19,7 +19,7 @@ def register(sub: Sub, roles: list[str]) -> None:
 
 
 def _exports(sub: Sub) -> None:
-    p = sub.add_parser("export", help="the Commissioner's survey return and the outcome breakdowns")
+    p = sub.add_parser("export", help="the Commissioner's survey return, the outcome breakdowns, the referral register")
     es = p.add_subparsers(dest="export_command", required=True)
     r = command(es, "survey-return", cmd_export_return, "the survey return for the 12 months ending 31 March of YEAR")
     r.add_argument("--year", type=int, required=True)
@@ -28,6 +28,10 @@ def _exports(sub: Sub) -> None:
     o.add_argument("--from", dest="start", type=iso_date, required=True, metavar="DATE")
     o.add_argument("--to", dest="end", type=iso_date, required=True, metavar="DATE")
     o.add_argument("--out", type=Path, required=True)
+    f = command(es, "referrals", cmd_export_referrals, "the IOPC referral register: every referral sent in a period")
+    f.add_argument("--from", dest="start", type=iso_date, required=True, metavar="DATE")
+    f.add_argument("--to", dest="end", type=iso_date, required=True, metavar="DATE")
+    f.add_argument("--out", type=Path, required=True)
     rp = sub.add_parser("report", help="the annual report")
     rs = rp.add_subparsers(dest="report_command", required=True)
     a = command(rs, "annual", cmd_report_annual, "the annual report PDF for the force lead (aggregate only)")
@@ -56,6 +60,15 @@ def cmd_export_outcomes(s: CliSession, a: argparse.Namespace) -> int:
 
     reporting.outcome_breakdowns(s.uow(), s.user(), a.start, a.end, a.out)
     print(f"Outcome breakdowns {a.start.isoformat()} to {a.end.isoformat()} written to {a.out} (OFFICIAL-SENSITIVE).")
+    return 0
+
+
+def cmd_export_referrals(s: CliSession, a: argparse.Namespace) -> int:
+    from app.services import referrals
+
+    rows = referrals.export_referral_register(s.uow(), s.user(), a.start, a.end, a.out)
+    print(f"IOPC referral register {a.start.isoformat()} to {a.end.isoformat()} written to {a.out} "
+          f"(OFFICIAL-SENSITIVE, logged as a disclosure to the IOPC): {len(rows)} referred allegation(s).")
     return 0
 
 
