@@ -69,7 +69,7 @@ def audit(model: Model, status: Sequence[Status], targets: dict[int, tuple[int, 
     `unavoidable_ranges`, worked out when not given)."""
     model.check()
     findings = [*_printing_rules(model, status)]
-    sensitive = set(model.sensitive(list(status)))
+    sensitive = set(model.sensitive(list(status))) if not findings else set()  # broken rules: the marks mislead
     targets = unavoidable_ranges(model) if targets is None else targets
     free = [q.index for q in model.quantities if status[q.index] is not Status.SHOWN]
     parts = [p for p in components(model, free) if sensitive & set(p)]
@@ -77,7 +77,7 @@ def audit(model: Model, status: Sequence[Status], targets: dict[int, tuple[int, 
         feasible = Feasibility(model, part, status)
         for q in part:
             if q in sensitive:
-                found = _finding(model, feasible.range_of(q, *targets.get(q, (1, 4))))
+                found = _finding(model, feasible, feasible.range_of(q, *targets.get(q, (1, 4))))
                 if found is not None:
                     findings.append(found)
     count = {s: sum(1 for x in status if x is s) for s in Status}
@@ -101,13 +101,13 @@ def _printing_rules(model: Model, status: Sequence[Status]) -> list[Finding]:
     return found
 
 
-def _finding(model: Model, r: Range) -> Finding | None:
+def _finding(model: Model, feasible: Feasibility, r: Range) -> Finding | None:
     if r.protected:
         return None
     label = model.quantities[r.index].label
     if r.low >= r.high:
         return Finding(label, "is given away by the <5 marks around it alone (the table needs recoding)")
-    if not r.can_be_low and not r.can_be_high:
+    if feasible.extreme(r.index, maximise=False) == feasible.extreme(r.index, maximise=True):
         return Finding(label, "could be worked out exactly from the other figures")
     return Finding(label, "could be narrowed down further than its \"<5\" allows")
 

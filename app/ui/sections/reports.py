@@ -22,7 +22,7 @@ from app.persistence.uow import UnitOfWork
 from app.reports.breakdowns import OutcomeBreakdowns
 from app.reports.counting import SurveyCount
 from app.reports.disclosure.model import Status
-from app.services import clock, reporting
+from app.services import clock, referrals, reporting
 from app.ui import settings
 from app.ui.charts import ChartWidget
 from app.ui.context import AppContext, Change
@@ -107,6 +107,10 @@ EXPORTS = {e.key: e for e in (
     Export("annual", "Annual report", Action.ANNUAL_REPORT, "pdf", lambda y: f"annual-report-{y}.pdf",
            lambda uow, user, y, out: reporting.annual_report(uow, user, y, out),
            lambda r: published_summary(r.figures, "Annual report")),
+    Export("referrals", "IOPC referral register", Action.EXPORT_REFERRALS, "xlsx",
+           lambda p: f"iopc-referrals-{p[0].isoformat()}-to-{p[1].isoformat()}.xlsx",
+           lambda uow, user, p, out: referrals.export_referral_register(uow, user, p[0], p[1], out),
+           lambda rows: f"{len(rows):,} referred allegation(s); logged as a disclosure to the IOPC."),
     Export("aggregate", "National aggregation", Action.AGGREGATE, "xlsx", lambda files: "national-aggregation.xlsx",
            lambda uow, user, arg, out: reporting.aggregate(uow, user, arg[0], out, arg[1]), aggregation_summary),
 )}
@@ -115,6 +119,7 @@ EXPORTS = {e.key: e for e in (
 class _Card(QFrame):
     def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.title = title
         self.setObjectName("card")
         self.form = QFormLayout()
         self.button = QPushButton("Export…")
@@ -180,14 +185,11 @@ class ReportsSection(Section):
             card.form.addRow("Year to 31 March:", self.survey_year)
         if may["outcomes"]:
             card = self._card("outcomes", "Breakdowns by outcome, profile, quarter and compliance for any period.")
-            year = survey_year_now() - 1
-            self.outcomes_from = QDateEdit(_qdate(date(year - 1, 4, 1)))
-            self.outcomes_to = QDateEdit(_qdate(date(year, 3, 31)))
-            for box, name in ((self.outcomes_from, "From"), (self.outcomes_to, "To")):
-                box.setCalendarPopup(True)
-                box.setDisplayFormat("dd MMM yyyy")
-                box.setAccessibleName(name)
-                card.form.addRow(f"{name}:", box)
+            self.outcomes_from, self.outcomes_to = self._period(card)
+        if may["referrals"]:
+            card = self._card("referrals", "Every referral to the IOPC sent in a period: grounds, deadline, the IOPC's "
+                              "decision, mode and investigating body; no victim details.")
+            self.referrals_from, self.referrals_to = self._period(card)
         if may["annual"]:
             card = self._card("annual", "The force lead's PDF: key figures, charts and commentary; counts of 1–4 "
                               "shown as <5.")
@@ -208,6 +210,18 @@ class ReportsSection(Section):
             column.addWidget(card)
         if not self.cards:
             column.addWidget(note("Your role may not export reports."))
+
+    @staticmethod
+    def _period(card: _Card) -> tuple[QDateEdit, QDateEdit]:
+        """From and To boxes, the last survey year by default."""
+        year = survey_year_now() - 1
+        boxes = (QDateEdit(_qdate(date(year - 1, 4, 1))), QDateEdit(_qdate(date(year, 3, 31))))
+        for box, name in zip(boxes, ("From", "To"), strict=True):
+            box.setCalendarPopup(True)
+            box.setDisplayFormat("dd MMM yyyy")
+            box.setAccessibleName(f"{card.title} {name.lower()}")
+            card.form.addRow(f"{name}:", box)
+        return boxes
 
     def _card(self, key: str, text: str) -> _Card:
         card = _Card(EXPORTS[key].title, text)
@@ -262,6 +276,8 @@ class ReportsSection(Section):
             return (_date(self.outcomes_from.date()), _date(self.outcomes_to.date()))
         if key == "annual":
             return self.annual_year.value()
+        if key == "referrals":
+            return (_date(self.referrals_from.date()), _date(self.referrals_to.date()))
         return (list(self.aggregate_files), None)
 
     def _with_pdf(self, key: str, out: Path) -> Any:
