@@ -3,7 +3,7 @@ app.reports.disclosure: it reads printed tables (text cells, as they appear in a
 sums a table states — each row adds up to its total, each column to the total row — by repeated
 substitution, using what the marks mean (`<5` is 1 to 4, `[c]` is 5 or more, `–` is unknown).
 
-`recovered` lists every count under 5 it pins down exactly or narrows below "1 to 4"."""
+`attack` lists every count under 5 it pins down exactly or narrows (how far: `strict`)."""
 
 from __future__ import annotations
 
@@ -53,10 +53,11 @@ def _tighten(total: Cell, parts: list[Cell]) -> bool:
 
 
 def attack(rows: Sequence[Sequence[str]], total_row: Sequence[str] | None, row_total_column: int | None,
-           part_columns: Sequence[int], adding_columns: Sequence[int] = ()) -> list[str]:
+           part_columns: Sequence[int], adding_columns: Sequence[int] = (), strict: int = 2) -> list[str]:
     """Solve the table (rows add up over `part_columns` to `row_total_column`; each of
-    `adding_columns` adds up to the total row); returns the counts under 5 that were narrowed
-    ("row r column c: 1..2")."""
+    `adding_columns` adds up to the total row); returns the counts under 5 (or not shown but known to
+    be at least 1) left with a range narrower than `strict` + 1 values ("row r column c: 1..2"):
+    with `strict=1`, only the counts worked out exactly; with 3, anything narrower than 1 to 4."""
     grid = [[Cell.of(t) for t in row] for row in rows]
     total = [Cell.of(t) for t in total_row] if total_row is not None else None
     for _ in range(50):
@@ -72,8 +73,6 @@ def attack(rows: Sequence[Sequence[str]], total_row: Sequence[str] | None, row_t
     found = []
     for r, row in enumerate(grid + ([total] if total else [])):
         for c, cell in enumerate(row):
-            if cell.text in (SMALL, NOT_SHOWN) and (cell.low > 1 or cell.high < 4):
-                if cell.text == NOT_SHOWN and cell.low <= 0:
-                    continue
+            if cell.text in (SMALL, NOT_SHOWN) and cell.low >= 1 and cell.high - cell.low < strict:
                 found.append(f"row {r} column {c}: {cell.low}..{cell.high}")
     return found

@@ -138,3 +138,13 @@ def test_a_publication_prints_only_through_its_model() -> None:
     assert pub.rate(("t", "a", "y"), ("t", "a", "all")) == "–"
     with pytest.raises(KeyError):
         pub.text(("t", "c", "x"))  # a figure not in the model cannot be printed
+
+
+def test_the_pencil_and_paper_attacker_finds_the_issue_row() -> None:
+    """The independent attacker the report tests use would have caught the issue's table."""
+    from tests.unit.reports.attacker import attack
+
+    naive = [["225"], ["671"], ["<5"], ["0"]]
+    assert attack(naive, ["897"], None, [], [0], strict=1) == ["row 2 column 0: 1..1"]
+    assert attack([["225"], ["[c]"], ["<5"], ["0"]], ["897"], None, [], [0], strict=3) == []
+    assert attack([["5"], ["[c]"], ["<5"]], ["12"], None, [], [0]) == ["row 2 column 0: 1..2"]
