@@ -14,11 +14,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from app.reports.breakdowns import DURATION_BANDS
 from app.reports.counting import BUCKET_LABELS, BUCKETS
-from app.reports.figures import PublishedFigures, key
-from app.reports.publication import MARKS_NOTE, NOT_SHOWN
+from app.reports.marks import MARKS_NOTE, NOT_SHOWN
+
+if TYPE_CHECKING:  # the figures load the disclosure engine (numpy, HiGHS): the window's charts need only specs
+    from app.reports.figures import PublishedFigures
+
+
+def key(name: str, year: str, *rest: object) -> tuple[object, ...]:
+    return (name, year, *rest)
 
 
 class ChartKind(StrEnum):

@@ -9,12 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
-from openpyxl import Workbook
-
 from app.reports.files import atomic_path
 from app.reports.marking import MARKING
 from app.reports.read_models import Period
-from app.reports.xlsx_layout import TABLE_TOP, finish, heading, left_aligned, write_table
 
 DATE = "dd mmm yyyy"
 
@@ -45,6 +42,10 @@ WIDTHS = (16, 22, 26, 11, 11, 11, 13, 22, 11, 16, 18, 20)
 
 def write_referral_register(path: str | os.PathLike[str], rows: Sequence[ReferralRow], period: Period,
                             force_name: str, exported_by: str, exported_at: datetime) -> None:
+    from openpyxl import Workbook  # the window imports the rows; the writer only when it writes
+
+    from app.reports.xlsx_layout import TABLE_TOP, finish, heading, left_aligned, write_table
+
     workbook = Workbook()
     ws = workbook.active
     assert ws is not None

@@ -22,7 +22,7 @@ from app.persistence.models import CaseRow, DecisionRow
 from app.persistence.uow import UnitOfWork
 from app.reports.files import atomic_path
 from app.reports.read_models import Period
-from app.reports.referral_register import ReferralRow, write_referral_register
+from app.reports.referral_register import ReferralRow, write_referral_register  # openpyxl only when writing
 from app.reports.words import word, words
 from app.services import audit, clock, installation, policies
 from app.services.case_queries import visible_clause
