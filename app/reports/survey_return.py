@@ -29,6 +29,7 @@ from app.reports.counting import (
 from app.reports.files import atomic_path
 from app.reports.marking import MARKING, fit_to_page_width, mark_sheet
 from app.reports.read_models import AllegationFact, ReturnContext
+from app.reports.words import word, words
 from app.reports.xlsx_stream import Value, replace_rows
 
 RETURN_SHEET = "Return"
@@ -126,13 +127,15 @@ def write_counted_return(path: str | os.PathLike[str], count: SurveyCount, conte
         staged = Path(staged_name)
         try:
             workbook.save(staged)
-            replace_rows(staged, temp, ALLEGATIONS_SHEET, [allegation_row(c) for c in count.counted])
+            rows = [allegation_row(c) for c in count.counted]
+            replace_rows(staged, temp, ALLEGATIONS_SHEET, rows, [_height(r) for r in rows])
         finally:
             staged.unlink(missing_ok=True)
 
 
 def allegation_row(counted: CountedAllegation) -> list[Value]:
-    """One row of the `Allegations` sheet: who, when, 1 under each bucket, and the source values."""
+    """One row of the `Allegations` sheet: who, when, 1 under each bucket, and the source values
+    (in words: the headers are the fixed labels, the values are for people checking a figure)."""
     f = counted.fact
     return [
         f.case_ref,
@@ -140,12 +143,21 @@ def allegation_row(counted: CountedAllegation) -> list[Value]:
         f.recorded_date,
         *(1 if b in counted.buckets else None for b in BUCKETS),
         f.outcome_date,
-        ";".join(sorted(o.name for o in f.misconduct_outcomes)),
-        f.criminal_outcome.name if f.criminal_outcome else None,
-        ";".join(sorted(r.name for r in f.restrictions_imposed)),
-        f.subject_employment_status.name,
+        words(sorted(o.name for o in f.misconduct_outcomes)),
+        word(f.criminal_outcome.name) if f.criminal_outcome else None,
+        words(sorted(r.name for r in f.restrictions_imposed)),
+        word(f.subject_employment_status.name),
         f.subject_end_date,
     ]
+
+
+_WRAPPED = {len(BUCKETS) + 4: 30, len(BUCKETS) + 5: 13, len(BUCKETS) + 6: 24}
+"""Detail columns that wrap (index -> width in characters)."""
+
+
+def _height(row: Sequence[Value]) -> float | None:
+    lines = max((len(str(row[i] or "")) // (w - 1) + 1 for i, w in _WRAPPED.items()), default=1)
+    return 15.0 * lines if lines > 1 else None
 
 
 def _build_workbook(count: SurveyCount, context: ReturnContext, case_level: bool) -> Workbook:
@@ -198,12 +210,20 @@ def _write_return_sheet(ws: Worksheet, f: ReturnFigures) -> None:
         ws.cell(row=row, column=1, value=question).font = Font(name="Calibri", bold=True)
         if question in texts:
             put_text(ws, row, 2, texts[question])
+            _fit_height(ws, row, texts[question], 70)
             continue
         value, number_format = answers[question]
         cell = ws.cell(row=row, column=2, value=value)
         cell.alignment = Alignment(horizontal="left")
         if number_format:
             cell.number_format = number_format
+
+
+def _fit_height(ws: Worksheet, row: int, text: str | None, width: int) -> None:
+    """Wrapped text prints on as many lines as its row is tall: make it tall enough."""
+    lines = sum(len(part) // (width - 2) + 1 for part in (text or "").split("\n"))
+    if lines > 1:
+        ws.row_dimensions[row].height = 15.0 * lines
 
 
 def _coverage(value: object) -> str | None:
@@ -220,8 +240,11 @@ def _write_outcomes_sheet(ws: Worksheet, f: ReturnFigures) -> None:
 
 def _write_allegations_template(ws: Worksheet, count: SurveyCount) -> None:
     """Header, and (when there are rows) one styled template row that `replace_rows` fills in."""
-    widths = [18, 22, 14, *(len(b.value) + 3 for b in BUCKETS), 14, 40, 20, 40, 26, 16]
+    widths = [17, 11, 11, *([4.5] * len(BUCKETS)), 11, *_WRAPPED.values(), 15, 11]
     _header(ws, ALLEGATIONS_HEADER, widths)
+    for cell in ws[1]:  # the fixed labels read upwards, so the columns can be as narrow as their values
+        cell.alignment = Alignment(text_rotation=90, horizontal="center", vertical="bottom")
+    ws.row_dimensions[1].height = 7.5 * max(len(h) for h in ALLEGATIONS_HEADER)
     ws.auto_filter.ref = (
         f"A1:{ws.cell(row=1, column=len(ALLEGATIONS_HEADER)).column_letter}{len(count.counted) + 1}"
     )
@@ -242,6 +265,12 @@ def _write_allegations_template(ws: Worksheet, count: SurveyCount) -> None:
         cell = ws.cell(row=2, column=column, value=value)
         if number_format:
             cell.number_format = number_format
+        if column - 1 in _WRAPPED:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        elif 3 < column <= 3 + len(BUCKETS):
+            cell.alignment = Alignment(horizontal="center", vertical="top")
+        else:
+            cell.alignment = Alignment(vertical="top")
 
 
 def _write_notes_sheet(ws: Worksheet, count: SurveyCount, context: ReturnContext, case_level: bool) -> None:
@@ -264,4 +293,5 @@ def _write_notes_sheet(ws: Worksheet, count: SurveyCount, context: ReturnContext
     for row, (note, detail) in enumerate(notes, start=2):
         ws.cell(row=row, column=1, value=note).font = Font(name="Calibri", bold=True)
         put_text(ws, row, 2, detail)
+        _fit_height(ws, row, detail, 110)
     ws.cell(row=2, column=2).font = Font(name="Calibri", bold=True, color="B00020")
