@@ -57,7 +57,7 @@ class AnnualReport:
 def annual_figures(facts: Iterable[AllegationFact], context: ReturnContext) -> PublishedFigures:
     """The audited figures of `context.period`, with the previous year for comparison."""
     facts = list(facts)
-    current = compute_outcome_breakdowns(facts, context.period, context)
+    current = compute_outcome_breakdowns(facts, context.period, context, breakdown_keys={"quarter"})
     previous = compute_outcome_breakdowns(facts, context.period.previous_year(), context, breakdown_keys={"quarter"})
     return publish_figures(current, previous, REPORT, context.headcount, context.previous_headcount)
 

@@ -179,7 +179,8 @@ class _Year:
             self.m.equal(self.a, rows)
             for o in MAIN_OUTCOMES:
                 self.m.equal(self.t[o], cells[o])
-        if p.subject_level:
+        per_person = sum(row.individuals for row in p.rows) == self.d.individuals  # one row per person
+        if p.subject_level and per_person:
             self.m.equal(self.i, people)
             for person, row in zip(people, rows, strict=True):
                 self.m.at_most([person], [row])

@@ -109,26 +109,34 @@ OTHER_NOTE = (
 def profiles(counted: Sequence[CountedAllegation], period: Period, skip: frozenset[str] = frozenset({"quarter"})
              ) -> tuple[Profile, ...]:
     """One profile per breakdown dimension (app.reports.breakdowns.dimensions) but those in `skip`,
-    with the categories of fewer than 5 allegations merged into OTHER."""
+    with the categories of fewer than 5 allegations merged into OTHER. Counts (category, outcome)
+    and (category, subject) pairs, as `breakdowns.breakdown` does, so 100,000 allegations are quick."""
     mains = [main_outcome(c.buckets) for c in counted]
+    subjects = [c.fact.subject_id for c in counted]
     made = []
     for dim in dimensions(period):
         if dim.key in skip:
             continue
-        labels = [tuple(dim.labels(c.fact)) for c in counted]
-        sizes = Counter(label for found in labels for label in found)
+        found = [dim.labels(c.fact) for c in counted]
+        if dim.multi_valued:
+            pairs = [(label, i) for i, labels in enumerate(found) for label in labels]
+        else:
+            pairs = list(zip([labels[0] for labels in found], range(len(found)), strict=True))  # type: ignore[index]
+        sizes = Counter(label for label, _ in pairs)
         small = {label for label, n in sizes.items() if n < 5}
+        if small:
+            pairs = list({(OTHER if label in small else label, i) for label, i in pairs})  # once per allegation
+        keys = [label for label, _ in pairs]
+        rows_of = [i for _, i in pairs]
         outcomes: dict[str, Counter[MainOutcome]] = defaultdict(Counter)
-        people: dict[str, set[int]] = defaultdict(set)
-        for c, main, found in zip(counted, mains, labels, strict=True):
-            for label in {OTHER if label in small else label for label in found}:
-                outcomes[label][main] += 1
-                people[label].add(c.fact.subject_id)
+        for (label, main), n in Counter(zip(keys, map(mains.__getitem__, rows_of), strict=True)).items():
+            outcomes[label][main] += n
+        people = Counter(label for label, _ in set(zip(keys, map(subjects.__getitem__, rows_of), strict=True)))
         fixed = [label for label in dim.fixed if label not in small]
         extra = sorted((k for k in outcomes if k not in dim.fixed and k != OTHER),
                        key=lambda k: (k == "Not recorded", -sum(outcomes[k].values()), k))
         other = [OTHER] if OTHER in outcomes else []
-        rows = tuple(ProfileRow(label, len(people[label]), tuple(outcomes[label][o] for o in MAIN_OUTCOMES))
+        rows = tuple(ProfileRow(label, people[label], tuple(outcomes[label][o] for o in MAIN_OUTCOMES))
                      for label in (*fixed, *extra, *other))
         made.append(Profile(dim.key, dim.dimension, rows, dim.multi_valued))
     return tuple(made)

@@ -35,7 +35,7 @@ def write_published_outcomes(
     year's, exactly as in that year's annual report, so the two never differ in what they withhold
     (`facts` must then cover the previous year too)."""
     facts = list(facts)
-    current = compute_outcome_breakdowns(facts, context.period, context)
+    current = compute_outcome_breakdowns(facts, context.period, context, breakdown_keys={"quarter"})
     previous = None
     if context.period.is_survey_year:
         previous = compute_outcome_breakdowns(facts, context.period.previous_year(), context, breakdown_keys={"quarter"})

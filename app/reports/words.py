@@ -5,6 +5,7 @@ labels, FORMATS.md) keep the codes; everything people read goes through `word`."
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from app.reports.counting import BUCKET_LABELS, BUCKETS
 
@@ -52,6 +53,7 @@ SPECIAL = {
 }
 
 
+@lru_cache(maxsize=4096)
 def word(name: str | None) -> str:
     """Readable words for an enumerated name; other text (a rank, a force name) as it is."""
     if not name:
