@@ -40,7 +40,8 @@ def write_national_pdf(path: str | os.PathLike[str], result: Aggregation, produc
     story = _story(national, period, produced_by, produced_at)
     with atomic_path(path) as temp:
         doc = document(str(temp), TITLE, "PPDA Tracker", cover=lambda canvas: _cover(canvas, period))
-        doc.build(story, canvasmaker=numbered_canvas(f"{TITLE} · {period}"))
+        footer = f"PPDA national report {n.period_start.year}/{n.period_end.year % 100:02d}"
+        doc.build(story, canvasmaker=numbered_canvas(footer))
     return national
 
 
