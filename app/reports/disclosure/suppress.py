@@ -151,52 +151,6 @@ def _relation_matrix(rows: list[dict[int, int]], column: dict[int, int], n: int)
     return matrix
 
 
-class _Basis:
-    """An orthonormal basis of the published figures' span (rows of a matrix)."""
-
-    def __init__(self, dimension: int) -> None:
-        self.rows = np.zeros((0, dimension))
-
-    def residual(self, v: np.ndarray) -> np.ndarray:
-        r = v.copy()
-        for _ in range(2):  # twice: Gram-Schmidt keeps its precision
-            r -= self.rows.T @ (self.rows @ r)
-        return r
-
-    def span(self, matrix: np.ndarray) -> None:
-        """Add the span of `matrix`'s rows (the relations: a combination of them is known to be 0)."""
-        if matrix.size == 0:
-            return
-        q, r = np.linalg.qr(matrix.T)
-        diagonal = np.abs(np.diag(r))
-        keep = diagonal > _EPS * max(1.0, float(diagonal.max(initial=0.0)))
-        for u in q[:, keep].T:
-            self.extend(u)
-
-    def append(self, u: np.ndarray) -> None:
-        self.rows = np.vstack([self.rows, u])
-
-    def extend(self, v: np.ndarray) -> None:
-        r = self.residual(v)
-        norm = float(np.linalg.norm(r))
-        if norm > _EPS:
-            self.append(r / norm)
-
-
-def _null_space(rows: list[dict[int, int]], column: dict[int, int], n: int) -> np.ndarray:
-    """A basis (as rows of the result's transpose) of the part's solutions of the equalities."""
-    if not rows:
-        return np.eye(n)
-    matrix = np.zeros((len(rows), n))
-    for r, row in enumerate(rows):
-        for i, c in row.items():
-            if i in column:
-                matrix[r, column[i]] = c
-    _, singular, vt = np.linalg.svd(matrix)
-    rank = int(np.sum(singular > _EPS * max(1.0, float(singular[0]) if singular.size else 1.0)))
-    return vt[rank:].T
-
-
 # -- interval protection -------------------------------------------------------------------------
 
 def _intervals(model: Model, part: list[int], status: list[Status], targets: dict[int, tuple[int, int]],
