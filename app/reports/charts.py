@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from app.reports.breakdowns import DURATION_BANDS
 from app.reports.counting import BUCKET_LABELS, BUCKETS
-from app.reports.marks import MARKS_NOTE, NOT_SHOWN
+from app.reports.marks import NOT_SHOWN, SMALL_MARK, WITHHELD_MARK
 
 if TYPE_CHECKING:  # the figures load the disclosure engine (numpy, HiGHS): the window's charts need only specs
     from app.reports.figures import PublishedFigures
@@ -64,7 +64,7 @@ def _series(figures: PublishedFigures, year: str, keys: Sequence[tuple[object, .
     return Series(year, tuple(pub.shown(k) for k in keys), tuple(pub.text(k) for k in keys))
 
 
-_NOTE = "Bars are drawn for printed counts only. " + MARKS_NOTE
+_NOTE = f"Bars for printed counts only. {SMALL_MARK}: 1 to 4; {WITHHELD_MARK}: withheld (5 or more); {NOT_SHOWN}: not shown."
 
 
 def outcomes_chart(figures: PublishedFigures) -> ChartSpec:

@@ -203,8 +203,9 @@ class ReportsSection(Section):
             choose = QPushButton("Choose returns…")
             choose.clicked.connect(self.choose_returns)
             card.form.addRow(choose, self.files_label)
-            self.national_pdf = QCheckBox("Also the national report (PDF, small numbers protected)")
+            self.national_pdf = QCheckBox("Also the national report (PDF)")
             self.national_pdf.setChecked(True)
+            self.national_pdf.setToolTip("National totals and a per-force table with small numbers protected")
             card.form.addRow(self.national_pdf)
         for card in self.cards.values():
             column.addWidget(card)
