@@ -37,6 +37,7 @@ from app.reports.survey_return import (
     Q_ROLE_GUIDANCE,
     Q_WORKFORCE_PERCENT,
     RETURN_QUESTIONS,
+    fit_height,
     put_text,
 )
 
@@ -280,6 +281,7 @@ def _rejected_sheet(ws: Worksheet, rejected: Sequence[RejectedReturn]) -> None:
     for row, r in enumerate(rejected, start=2):
         put_text(ws, row, 1, r.file)
         put_text(ws, row, 2, r.reason)
+        fit_height(ws, row, r.reason, 110)
 
 
 def _notes_sheet(ws: Worksheet, exported_by: str, exported_at: datetime) -> None:
@@ -299,3 +301,4 @@ def _notes_sheet(ws: Worksheet, exported_by: str, exported_at: datetime) -> None
     for row, (note, detail) in enumerate(notes, start=2):
         ws.cell(row=row, column=1, value=note).font = Font(name="Calibri", bold=True)
         put_text(ws, row, 2, detail)
+        fit_height(ws, row, detail, 110)

@@ -218,7 +218,7 @@ def _write_return_sheet(ws: Worksheet, f: ReturnFigures) -> None:
         ws.cell(row=row, column=1, value=question).font = Font(name="Calibri", bold=True)
         if question in texts:
             put_text(ws, row, 2, texts[question])
-            _fit_height(ws, row, texts[question], 70)
+            fit_height(ws, row, texts[question], 70)
             continue
         value, number_format = answers[question]
         cell = ws.cell(row=row, column=2, value=value)
@@ -227,7 +227,7 @@ def _write_return_sheet(ws: Worksheet, f: ReturnFigures) -> None:
             cell.number_format = number_format
 
 
-def _fit_height(ws: Worksheet, row: int, text: str | None, width: int) -> None:
+def fit_height(ws: Worksheet, row: int, text: str | None, width: int) -> None:
     """Wrapped text prints on as many lines as its row is tall: make it tall enough."""
     lines = sum(len(part) // (width - 2) + 1 for part in (text or "").split("\n"))
     if lines > 1:
@@ -301,5 +301,5 @@ def _write_notes_sheet(ws: Worksheet, count: SurveyCount, context: ReturnContext
     for row, (note, detail) in enumerate(notes, start=2):
         ws.cell(row=row, column=1, value=note).font = Font(name="Calibri", bold=True)
         put_text(ws, row, 2, detail)
-        _fit_height(ws, row, detail, 110)
+        fit_height(ws, row, detail, 110)
     ws.cell(row=2, column=2).font = Font(name="Calibri", bold=True, color="B00020")
