@@ -88,7 +88,8 @@ def quarters_chart(figures: PublishedFigures) -> ChartSpec:
         title="Allegations recorded by quarter",
         kind=ChartKind.COLUMNS,
         categories=tuple(label.split(" ")[0] for label in labels),
-        series=tuple(_series(figures, y, [key("quarter", y, q) for q in figures.quarter_labels(y)]) for y in years),
+        series=tuple(_series(figures, y, [key("quarter", y, q) for q in figures.quarter_labels(y)])
+                     for y in years),
         value_axis="Allegations",
         note=_NOTE,
     )

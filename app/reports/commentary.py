@@ -130,6 +130,7 @@ def _timeliness(figures: PublishedFigures) -> list[str]:
     if median is not None:
         before = figures.median_days(figures.previous.period.label) if figures.previous else None
         moved = _moved(median, before, " days", 0)
-        lines.append(f"The median time from receipt to outcome was {median:,.0f} days" + (f" ({moved})" if moved else "") + ".")
+        said = f" ({moved})" if moved else ""
+        lines.append(f"The median time from receipt to outcome was {median:,.0f} days{said}.")
     lines.append(f"{figures.text('open_12m', year)} allegations received over 12 months ago have no outcome yet.")
     return lines

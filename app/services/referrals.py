@@ -81,7 +81,8 @@ def _row(snap: CaseSnapshot, sent: Decision, aid: int, rules: PolicySet, home: s
         referred_on=sent.effective_date,
         due_on=due,
         within_deadline=("Yes" if sent.effective_date <= due else "No, late") if due else "No deadline (voluntary)",
-        iopc_reference=str((decided.payload.get("iopc_reference") if decided else None) or sent.payload.get("iopc_reference") or ""),
+        iopc_reference=str((decided.payload.get("iopc_reference") if decided else None)
+                           or sent.payload.get("iopc_reference") or ""),
         decision=word(decision.name) if decision else "Awaiting the IOPC's decision",
         decision_on=decided.effective_date if decided else None,
         mode=MODES[decision.name] if decision else "Not yet known",
