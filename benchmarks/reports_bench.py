@@ -85,8 +85,14 @@ def synthesize(count: int, period: Period, seed: int = 7) -> list[AllegationFact
     span = (period.end - start).days
     subjects = max(1, int(count * 0.7))
     facts = []
+    people: dict[int, dict[str, object]] = {}
     for i in range(count):
         subject = rng.randrange(subjects)
+        person = people.setdefault(subject, {  # what belongs to the person is the same in each allegation
+            "workforce_type": rng.choices(list(WorkforceType), [60, 3, 7, 27, 2, 1])[0],
+            "rank_or_grade": rng.choice(_RANKS), "sex": rng.choices(list(Sex) + [None], [10, 85, 1, 2, 2])[0],
+            "ethnicity": rng.choice(list(Ethnicity)),
+        })
         recorded = start + timedelta(days=rng.randrange(span + 1))
         outcomes = rng.choices(_OUTCOME_SETS, _OUTCOME_WEIGHTS)[0]
         outcome_date = recorded + timedelta(days=rng.randrange(30, 500)) if outcomes else None
@@ -111,11 +117,8 @@ def synthesize(count: int, period: Period, seed: int = 7) -> list[AllegationFact
                 subject_staff_number=f"S{subject:06d}",
                 received_date=recorded - timedelta(days=rng.randrange(0, 5)),
                 recorded_date=recorded,
-                workforce_type=rng.choices(list(WorkforceType), [60, 3, 7, 27, 2, 1])[0],
                 age_band=rng.choice(list(AgeBand)),
-                rank_or_grade=rng.choice(_RANKS),
-                sex=rng.choices(list(Sex) + [None], [10, 85, 1, 2, 2])[0],
-                ethnicity=rng.choice(list(Ethnicity)),
+                **person,  # type: ignore[arg-type]
                 abuse_types=frozenset(rng.sample(list(AbuseType), rng.randint(1, 3))),
                 criminal=rng.random() < 0.4,
                 investigation_mode=rng.choice(list(IopcDecision)) if referred else None,

@@ -35,6 +35,7 @@ class Action(StrEnum):
     READ_PEOPLE = "read the workforce register"
     EXPORT_NOTICES = "export outbound notice files"
     DISPOSE = "approve retention disposal"
+    EXPORT_REFERRALS = "export the IOPC referral register"
 
 
 TABLE: dict[Action, frozenset[Role]] = {
@@ -60,6 +61,7 @@ TABLE: dict[Action, frozenset[Role]] = {
     Action.READ_PEOPLE: frozenset({R.INVESTIGATOR, R.SUPERVISOR, R.HEAD_OF_PSD, R.ADMINISTRATOR}),
     Action.EXPORT_NOTICES: frozenset({R.SUPERVISOR, R.HEAD_OF_PSD}),
     Action.DISPOSE: frozenset({R.HEAD_OF_PSD}),
+    Action.EXPORT_REFERRALS: frozenset({R.IOPC_LIAISON, R.SUPERVISOR, R.HEAD_OF_PSD}),
 }
 
 

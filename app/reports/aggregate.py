@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.domain.enums import GuidanceCoverage
+from app.domain.forces import FORCES
 from app.domain.errors import InvalidInput
 from app.reports.counting import BUCKETS, OutcomeFigure, ReturnFigures, percent
 from app.reports.cells import save_workbook
@@ -37,6 +38,7 @@ from app.reports.survey_return import (
     Q_ROLE_GUIDANCE,
     Q_WORKFORCE_PERCENT,
     RETURN_QUESTIONS,
+    fit_height,
     put_text,
 )
 
@@ -105,16 +107,21 @@ def aggregate_returns(paths: Iterable[str | os.PathLike[str]]) -> Aggregation:
             read.append(CountedReturn(path.name, read_survey_return(path)))
         except MalformedReturn as exc:
             rejected.append(RejectedReturn(path.name, exc.message))
-    if not read:
+    if not any(r.figures.force in FORCES for r in read):
+        rejected += [RejectedReturn(r.file, f"names force '{r.figures.force}', which is not a force code (FORMATS.md)")
+                     for r in read]
         reasons = "; ".join(str(r) for r in rejected) or "no files were given"
         raise InvalidInput(f"No survey return could be counted: {reasons}")
-    periods = Counter((r.figures.period_start, r.figures.period_end) for r in read)
+    known = [r for r in read if r.figures.force in FORCES] or read
+    periods = Counter((r.figures.period_start, r.figures.period_end) for r in known)
     period = max(periods, key=lambda p: (periods[p], p[1]))
     counted: list[CountedReturn] = []
     seen: dict[str, str] = {}
     for r in read:
         f = r.figures
-        if (f.period_start, f.period_end) != period:
+        if f.force not in FORCES:
+            rejected.append(RejectedReturn(r.file, f"names force '{f.force}', which is not a force code (FORMATS.md)"))
+        elif (f.period_start, f.period_end) != period:
             rejected.append(
                 RejectedReturn(
                     r.file,
@@ -275,6 +282,7 @@ def _rejected_sheet(ws: Worksheet, rejected: Sequence[RejectedReturn]) -> None:
     for row, r in enumerate(rejected, start=2):
         put_text(ws, row, 1, r.file)
         put_text(ws, row, 2, r.reason)
+        fit_height(ws, row, r.reason, 110)
 
 
 def _notes_sheet(ws: Worksheet, exported_by: str, exported_at: datetime) -> None:
@@ -287,9 +295,11 @@ def _notes_sheet(ws: Worksheet, exported_by: str, exported_at: datetime) -> None
                  "forces (for example after a transfer) is counted by each."),
         (Q_WORKFORCE_PERCENT, "Computed over the forces that gave a workforce headcount only."),
         ("% of individuals", "Outcome count / individuals with PPDA allegations x 100, 1 decimal place."),
-        ("Not counted", "Returns that do not follow the survey-return layout, cover another period, or repeat a "
-                        "force already counted; see sheet 'Not counted' for each file and reason."),
+        ("Not counted", "Returns that do not follow the survey-return layout, name a force that is not a force "
+                        "code, cover another period, or repeat a force already counted; see sheet 'Not counted' "
+                        "for each file and reason."),
     ]  # fmt: skip
     for row, (note, detail) in enumerate(notes, start=2):
         ws.cell(row=row, column=1, value=note).font = Font(name="Calibri", bold=True)
         put_text(ws, row, 2, detail)
+        fit_height(ws, row, detail, 110)

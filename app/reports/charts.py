@@ -2,19 +2,30 @@
 
 A `ChartSpec` says what to draw (title, categories, series with values and value labels) and
 nothing about how; `app.reports.chart_drawing.render` draws one with ReportLab for the PDF, and
-the desktop dashboard draws the same spec with Qt (app.ui.charts), without importing ReportLab. Builders take `suppress=True` for published output:
-counts of 1 to 4 become a None value (no bar) labelled "<5".
+the desktop dashboard draws the same spec with Qt (app.ui.charts), without importing ReportLab.
+
+Charts are built from published figures (app.reports.figures.PublishedFigures) only: each bar is a
+figure of the audited publication, drawn when it is printed as a number; a `<5` or `[c]` has no bar
+and its mark as its label. So a chart says nothing its table does not.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from app.reports.breakdowns import DURATION_BANDS, OutcomeBreakdowns
+from app.reports.breakdowns import DURATION_BANDS
 from app.reports.counting import BUCKET_LABELS, BUCKETS
-from app.reports.suppression import SUPPRESSED, WITHHELD, chart_value, show_count, show_rate
+from app.reports.marks import NOT_SHOWN, SMALL_MARK, WITHHELD_MARK
+
+if TYPE_CHECKING:  # the figures load the disclosure engine (numpy, HiGHS): the window's charts need only specs
+    from app.reports.figures import PublishedFigures
+
+
+def key(name: str, year: str, *rest: object) -> tuple[object, ...]:
+    return (name, year, *rest)
 
 
 class ChartKind(StrEnum):
@@ -48,103 +59,82 @@ class ChartSpec:
                 raise ValueError(f"series {s.name!r} does not have one value per category")
 
 
-def series(name: str, counts: Sequence[int], suppress: bool) -> Series:
-    if suppress:
-        return Series(name, tuple(chart_value(c) for c in counts), tuple(show_count(c) for c in counts))
-    return Series(name, tuple(counts), tuple(f"{c:,}" for c in counts))
+def _series(figures: PublishedFigures, year: str, keys: Sequence[tuple[object, ...]]) -> Series:
+    pub = figures.pub
+    return Series(year, tuple(pub.shown(k) for k in keys), tuple(pub.text(k) for k in keys))
 
 
-_SUPPRESSION_NOTE = f"Counts of 1 to 4 are shown as {SUPPRESSED} with no bar."
+_NOTE = f"Bars for printed counts only. {SMALL_MARK}: 1 to 4; {WITHHELD_MARK}: withheld (5 or more); {NOT_SHOWN}: not shown."
 
 
-def _pair(
-    current: OutcomeBreakdowns,
-    previous: OutcomeBreakdowns | None,
-    counts: Callable[[OutcomeBreakdowns], Sequence[int]],
-    suppress: bool,
-) -> tuple[Series, ...]:
-    made = [series(current.period.label, counts(current), suppress)]
-    if previous is not None and previous.counted:
-        made.append(series(previous.period.label, counts(previous), suppress))
-    return tuple(made)
-
-
-def outcomes_chart(
-    current: OutcomeBreakdowns, previous: OutcomeBreakdowns | None = None, suppress: bool = True
-) -> ChartSpec:
+def outcomes_chart(figures: PublishedFigures) -> ChartSpec:
     return ChartSpec(
         key="outcomes",
         title="Individuals by outcome",
         kind=ChartKind.BARS,
         categories=tuple(BUCKET_LABELS[b] for b in BUCKETS),
-        series=_pair(current, previous, lambda d: d.individuals_by_outcome, suppress),
+        series=tuple(_series(figures, y, [key("outcome_individuals", y, b.value) for b in BUCKETS])
+                     for y in figures.years),
         value_axis="Individuals",
-        note="An individual can have several outcomes. " + (_SUPPRESSION_NOTE if suppress else ""),
+        note="An individual can have several outcomes. " + _NOTE,
     )
 
 
-def quarters_chart(
-    current: OutcomeBreakdowns, previous: OutcomeBreakdowns | None = None, suppress: bool = True
-) -> ChartSpec:
-    def counts(d: OutcomeBreakdowns) -> list[int]:
-        return [r.allegations for r in d.breakdown("quarter").rows]
-
-    labels = tuple(r.label.split(" ")[0] for r in current.breakdown("quarter").rows)
-    if previous is not None and len(previous.breakdown("quarter").rows) != len(labels):
-        previous = None
+def quarters_chart(figures: PublishedFigures) -> ChartSpec:
+    labels = figures.quarter_labels(figures.year)
+    years = [y for y in figures.years if len(figures.quarter_labels(y)) == len(labels)]
     return ChartSpec(
         key="quarters",
         title="Allegations recorded by quarter",
         kind=ChartKind.COLUMNS,
-        categories=labels,
-        series=_pair(current, previous, counts, suppress),
+        categories=tuple(label.split(" ")[0] for label in labels),
+        series=tuple(_series(figures, y, [key("quarter", y, q) for q in figures.quarter_labels(y)])
+                     for y in years),
         value_axis="Allegations",
-        note=_SUPPRESSION_NOTE if suppress else "",
+        note=_NOTE,
     )
 
 
-def compliance_chart(
-    current: OutcomeBreakdowns, previous: OutcomeBreakdowns | None = None, suppress: bool = True
-) -> ChartSpec:
+COMPLIANCE = (
+    ("Restriction decisions", "decisions_on_time", "decisions_due"),
+    ("Restriction reviews", "reviews_on_time", "reviews_due"),
+    ("Mandatory IOPC referrals", "mandatory_on_time", "mandatory"),
+)
+"""The deadlines the report follows: (name, on time, due)."""
+
+
+def compliance_chart(figures: PublishedFigures) -> ChartSpec:
     """Percentage of restriction decisions, reviews and mandatory referrals made by their deadline."""
 
-    def rates(d: OutcomeBreakdowns) -> Series:
-        r, i = d.restrictions, d.referrals
-        pairs = [(r.decided_on_time, r.decisions_due), (r.reviews_on_time, r.reviews_due),
-                 (i.mandatory_referred_on_time, i.mandatory)]  # fmt: skip
-        shown = [show_rate(part, whole) if suppress else _plain_rate(part, whole) for part, whole in pairs]
-        values = tuple(float(t[:-1]) if t.endswith("%") else None for t in shown)
-        return Series(d.period.label, values, tuple(shown))
+    def rates(year: str) -> Series:
+        values = tuple(figures.rate_value(part, whole, year) for _, part, whole in COMPLIANCE)
+        return Series(year, values, tuple(figures.rate(part, whole, year) for _, part, whole in COMPLIANCE))
 
-    made = [rates(current)]
-    if previous is not None and previous.counted:
-        made.append(rates(previous))
     return ChartSpec(
         key="compliance",
         title="Deadlines met",
         kind=ChartKind.BARS,
-        categories=("Restriction decisions", "Restriction reviews", "Mandatory IOPC referrals"),
-        series=tuple(made),
+        categories=tuple(name for name, _, _ in COMPLIANCE),
+        series=tuple(rates(y) for y in figures.years),
         value_axis="% on time",
-        note=f"{WITHHELD}: not shown because a count behind it is fewer than 5, or nothing was due."
-        if suppress
-        else "",
+        note=f"{NOT_SHOWN}: not shown because a count behind it is not printed, or nothing was due.",
     )
 
 
-def _plain_rate(part: int, whole: int) -> str:
-    return f"{part * 100 / whole:.1f}%" if whole else WITHHELD
-
-
-def time_to_outcome_chart(
-    current: OutcomeBreakdowns, previous: OutcomeBreakdowns | None = None, suppress: bool = True
-) -> ChartSpec:
+def time_to_outcome_chart(figures: PublishedFigures) -> ChartSpec:
+    bands = [label for label, _, _ in DURATION_BANDS]
     return ChartSpec(
         key="time_to_outcome",
         title="Time from receipt to outcome",
         kind=ChartKind.COLUMNS,
-        categories=tuple(label for label, _, _ in DURATION_BANDS),
-        series=_pair(current, previous, lambda d: [n for _, n in d.time_to_outcome.bands], suppress),
+        categories=tuple(bands),
+        series=tuple(_series(figures, y, [key("band", y, b) for b in bands]) for y in figures.years),
         value_axis="Allegations with an outcome",
-        note=_SUPPRESSION_NOTE if suppress else "",
+        note=_NOTE,
     )
+
+
+def all_charts(figures: PublishedFigures) -> tuple[ChartSpec, ...]:
+    """The four charts of the annual report and the dashboard, in order."""
+    return (outcomes_chart(figures), quarters_chart(figures), compliance_chart(figures),
+            time_to_outcome_chart(figures))

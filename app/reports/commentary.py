@@ -1,133 +1,136 @@
-"""Short generated commentary for the annual report, comparing a year with the one before.
+"""The annual report's summary: plain sentences built from the audited publication only.
 
-Every number goes through `suppression`, so no sentence reveals a count of 1 to 4 (directly, or
-as a difference or a percentage).
+Which figures the summary gives is a rule, not a choice made per report (SUMMARY_RULES, printed on
+the method page): the headline volume; the most common outcome and dismissals; every deadline the
+report measures, worst first, so the worst compliance figure always stands beside the best; the
+time to outcome and the oldest open allegations. Every comparison with the previous year is said
+the same way whichever way it goes ("up from"/"down from", "rose from"/"fell from"). A figure that
+is not printed (`<5`, `[c]`) is never stated and never compared.
 """
 
 from __future__ import annotations
 
-from app.reports.breakdowns import OutcomeBreakdowns
+from app.reports.charts import COMPLIANCE
 from app.reports.counting import BUCKET_LABELS, BUCKETS, Bucket
-from app.reports.suppression import WITHHELD, is_suppressed, show_count, show_rate, show_statistic
+from app.reports.figures import PublishedFigures
+
+SUMMARY_RULES: tuple[str, ...] = (
+    "The summary always gives, whatever they show: the allegations recorded and the individuals they "
+    "concern; the most common outcome and the number dismissed; every deadline the report measures "
+    "(restriction decisions, restriction reviews, mandatory IOPC referrals), worst first and naming the "
+    "worst; restriction decisions overdue and mandatory referrals not made; the median time to outcome and "
+    "the allegations still open after 12 months.",
+    "Each is compared with the previous year in the same words whichever way it moved: 'up from' or "
+    "'down from' for counts, 'rose from' or 'fell from' for percentages and times.",
+    "A figure shown as <5 or [c] is not stated or compared; the sentence says it is not shown.",
+)
 
 
-def _individuals(data: OutcomeBreakdowns, bucket: Bucket) -> int:
-    return data.individuals_by_outcome[BUCKETS.index(bucket)]
-
-
-def _change(now: int, before: int, previous: OutcomeBreakdowns | None) -> str:
-    if previous is None:
+def _count_change(figures: PublishedFigures, name: str, *rest: object) -> str:
+    if figures.previous is None:
         return ""
-    label = previous.period.label
-    if is_suppressed(now) or is_suppressed(before):
-        return f" (no comparison with {label} is shown because a figure is fewer than 5)"
+    before_year = figures.previous.period.label
+    now, before = figures.shown(name, figures.year, *rest), figures.shown(name, before_year, *rest)
+    if now is None or before is None:
+        return f" (not compared with {before_year}: a figure is not shown to protect small numbers)"
     if now == before:
-        return f", the same as in {label}"
+        return f", the same as in {before_year}"
     direction = "up" if now > before else "down"
-    change = f" ({(now - before) * 100 / before:+.0f}%)" if before else ""
-    return f", {direction} from {before:,} in {label}{change}"
+    percent = f" ({(now - before) * 100 / before:+.0f}%)" if before else ""
+    return f", {direction} from {before:,} in {before_year}{percent}"
 
 
-def _share(part: int, whole: int) -> str:
-    rate = show_rate(part, whole)
-    return f"{rate} of individuals" if rate[-1] == "%" else "percentage not shown for small numbers"
+def _moved(now: float | None, before: float | None, unit: str, places: int) -> str:
+    """'rose from 80.0% to 88.2%' / 'fell from …' / 'unchanged at …' ('' when one is not shown)."""
+    if now is None or before is None:
+        return ""
+    a, b = f"{before:.{places}f}{unit}", f"{now:.{places}f}{unit}"
+    if a == b:
+        return f"unchanged at {b}"
+    return f"{'rose' if now > before else 'fell'} from {a} to {b}"
 
 
-def commentary(
-    current: OutcomeBreakdowns,
-    previous: OutcomeBreakdowns | None,
-    headcount: int | None = None,
-    previous_headcount: int | None = None,
-) -> list[str]:
-    """A few plain sentences; `previous` is None (or empty) when there is nothing to compare."""
-    if previous is not None and not previous.counted:
-        previous = None
-    year = current.period.label
-    n, people = len(current.counted), current.individuals
-    if n == 0:
+def commentary(figures: PublishedFigures) -> list[str]:
+    """The summary's sentences, by the rules above."""
+    year = figures.year
+    if not figures.current.counted:
         return [f"No PPDA allegations were recorded in {year}."]
-    before = len(previous.counted) if previous else 0
     lines = [
-        f"{show_count(n)} PPDA allegations were recorded in {year}{_change(n, before, previous)}. "
-        f"They concern {show_count(people)} individuals."
+        f"{figures.text('allegations', year)} PPDA allegations were recorded in {year}"
+        f"{_count_change(figures, 'allegations')}. They concern {figures.text('individuals', year)} individuals"
+        f"{_workforce(figures)}."
     ]
-    if previous is None:
+    if figures.previous is None:
         lines.append("No allegations are recorded for the previous year, so no comparison is made.")
-    if headcount and not is_suppressed(people):
-        line = f"The individuals are {people * 100 / headcount:.2f}% of the workforce"
-        if previous and previous_headcount and not is_suppressed(previous.individuals):
-            line += f" ({previous.individuals * 100 / previous_headcount:.2f}% in {previous.period.label})"
-        lines.append(line + ".")
-    lines.append(_most_common(current))
-    lines.append(_dismissals(current, previous))
-    ongoing = _individuals(current, Bucket.ONGOING)
-    if ongoing:
-        lines.append(
-            f"{show_count(ongoing)} individuals ({_share(ongoing, people)}) have an allegation with no "
-            "misconduct outcome recorded yet."
-        )
-    lines += _compliance(current, previous)
+    lines += [_most_common(figures), _dismissed(figures), *_deadlines(figures), *_timeliness(figures)]
     return [line for line in lines if line]
 
 
-def _most_common(data: OutcomeBreakdowns) -> str:
-    concluded = [(_individuals(data, b), b) for b in BUCKETS if b is not Bucket.ONGOING]
-    count, bucket = max(concluded, key=lambda pair: pair[0])
-    if count == 0:
-        return "No outcomes have been recorded yet."
-    if is_suppressed(count):
-        return "Fewer than 5 individuals have any one outcome recorded."
-    return (
-        f"The most common outcome was {BUCKET_LABELS[bucket].lower()}: {count:,} individuals "
-        f"({_share(count, data.individuals)})."
-    )
+def _workforce(figures: PublishedFigures) -> str:
+    share = figures.workforce_share(figures.year)
+    return f" ({share} of the workforce)" if share.endswith("%") else ""
 
 
-def _dismissals(current: OutcomeBreakdowns, previous: OutcomeBreakdowns | None) -> str:
-    now = _individuals(current, Bucket.DISMISSED)
-    line = (
-        f"{show_count(now)} individuals were dismissed or would have been dismissed "
-        f"({_share(now, current.individuals)})"
-    )
-    if now == 0:
-        line = "No individual was dismissed"
-    if previous is not None:
-        before = _individuals(previous, Bucket.DISMISSED)
-        line += f"; {show_count(before)} in {previous.period.label} ({_share(before, previous.individuals)})"
-    return line + "."
+def _most_common(figures: PublishedFigures) -> str:
+    shown = [(figures.shown("outcome_individuals", figures.year, b.value), b) for b in BUCKETS
+             if b is not Bucket.ONGOING]
+    counted = [(n, b) for n, b in shown if n is not None]
+    if not counted or max(counted)[0] == 0:
+        return "No outcome is recorded yet for enough individuals to report."
+    n, bucket = max(counted, key=lambda pair: pair[0])
+    rate = figures.pub.rate(("outcome_individuals", figures.year, bucket.value), ("individuals", figures.year))
+    return f"The most common outcome was {BUCKET_LABELS[bucket].lower()}: {n:,} individuals ({rate} of individuals)."
 
 
-def _compliance(current: OutcomeBreakdowns, previous: OutcomeBreakdowns | None) -> list[str]:
-    lines = []
-    r = current.restrictions
-    if r.decisions_due:
-        rate = show_rate(r.decided_on_time, r.decisions_due)
-        line = f"{rate} of restriction decisions due were made on time"
-        if rate == WITHHELD:
-            line = (
-                "The share of restriction decisions made on time is not shown because the numbers are small"
-            )
-        elif previous and previous.restrictions.decisions_due:
-            before = previous.restrictions
-            line += _in_previous(show_rate(before.decided_on_time, before.decisions_due), previous)
-        lines.append(line + ".")
-    i = current.referrals
-    if i.mandatory:
-        rate = show_rate(i.mandatory_referred, i.mandatory)
-        referred = f"{rate} of them were referred" if rate != WITHHELD else "the share referred is not shown"
-        lines.append(
-            f"{show_count(i.mandatory)} allegations met a mandatory ground for referral to the IOPC; {referred}."
-        )
-    t = current.time_to_outcome
-    median = show_statistic(t.median_days, t.with_outcome, " days")
-    if t.with_outcome and median != WITHHELD:
-        line = f"The median time from receipt to outcome was {median}"
-        if previous and previous.time_to_outcome.with_outcome:
-            earlier = previous.time_to_outcome
-            line += _in_previous(show_statistic(earlier.median_days, earlier.with_outcome, " days"), previous)
-        lines.append(line + ".")
+def _dismissed(figures: PublishedFigures) -> str:
+    year, dismissed = figures.year, Bucket.DISMISSED.value
+    line = (f"{figures.text('outcome_individuals', year, dismissed)} individuals were dismissed or would have "
+            f"been dismissed{_count_change(figures, 'outcome_individuals', dismissed)}")
+    open_ = figures.text("outcome_individuals", year, Bucket.ONGOING.value)
+    return f"{line}. {open_} individuals have an allegation with no misconduct outcome yet."
+
+
+def _deadlines(figures: PublishedFigures) -> list[str]:
+    """Every deadline, worst first; not-shown rates last, said so."""
+    year = figures.year
+    found = []
+    for name, part, whole in COMPLIANCE:
+        due = figures.shown(whole, year)
+        if due == 0:
+            continue
+        rate = figures.rate_value(part, whole, year)
+        before = figures.rate_value(part, whole, figures.previous.period.label) if figures.previous else None
+        found.append((rate, name, figures.text(whole, year), _moved(rate, before, "%", 1)))
+    if not found:
+        return ["No restriction decision, restriction review or mandatory IOPC referral fell due."]
+    shown = sorted((f for f in found if f[0] is not None), key=lambda f: f[0])
+    parts = [f"{rate:.1f}% of {due} {_lower(name)} were on time" + (f" ({moved})" if moved else "")
+             for rate, name, due, moved in shown]
+    hidden = [_lower(name) for rate, name, _, _ in found if rate is None]
+    line = "Deadlines: " + "; ".join(parts) if parts else "Deadlines:"
+    if len(shown) > 1:
+        line += f". The lowest was {_lower(shown[0][1])}"
+    if hidden:
+        line += f"{'.' if parts else ''} The share on time is not shown for {' and '.join(hidden)} (small numbers)"
+    lines = [line + "."]
+    overdue, missed = figures.text("decisions_overdue", year), figures.text("mandatory_not_referred", year)
+    lines.append(f"{overdue} restriction decisions are overdue and not yet made; {missed} allegations with a "
+                 "mandatory referral ground were not referred to the IOPC.")
     return lines
 
 
-def _in_previous(figure: str, previous: OutcomeBreakdowns) -> str:
-    return "" if figure == WITHHELD else f" ({figure} in {previous.period.label})"
+def _lower(name: str) -> str:
+    return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in name.split())
+
+
+def _timeliness(figures: PublishedFigures) -> list[str]:
+    year = figures.year
+    median = figures.median_days(year)
+    lines = []
+    if median is not None:
+        before = figures.median_days(figures.previous.period.label) if figures.previous else None
+        moved = _moved(median, before, " days", 0)
+        said = f" ({moved})" if moved else ""
+        lines.append(f"The median time from receipt to outcome was {median:,.0f} days{said}.")
+    lines.append(f"{figures.text('open_12m', year)} allegations received over 12 months ago have no outcome yet.")
+    return lines

@@ -8,7 +8,6 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.reports.breakdowns import (
@@ -20,24 +19,13 @@ from app.reports.breakdowns import (
     compute_outcome_breakdowns,
     total_row,
 )
-from app.reports.counting import BUCKETS, COUNTING_RULES, percent
 from app.reports.cells import save_workbook
+from app.reports.counting import BUCKET_LABELS, BUCKETS, COUNTING_RULES, percent
 from app.reports.files import atomic_path
-from app.reports.marking import MARKING, fit_to_page_width, mark_sheet
+from app.reports.marking import MARKING
 from app.reports.read_models import AllegationFact, ReturnContext
-from app.reports.survey_return import put_text
-
-NAVY = "1F3A5F"
-_TITLE = Font(name="Calibri", bold=True, size=14, color=NAVY)
-_MARK = Font(name="Calibri", bold=True, color="B00020")
-_HEAD = Font(name="Calibri", bold=True, color="FFFFFF")
-_HEAD_FILL = PatternFill("solid", fgColor=NAVY)
-_TOTAL = Font(name="Calibri", bold=True)
-_TOTAL_BORDER = Border(top=Side(style="thin", color=NAVY), bottom=Side(style="double", color=NAVY))
-_WRAP = Alignment(wrap_text=True, vertical="top")
-TABLE_TOP = 5
-"""Row of every table header (rows 1-3: marking, title, subtitle)."""
-
+from app.reports.words import readable, word
+from app.reports.xlsx_layout import TABLE_TOP, finish, heading, left_aligned, write_table
 
 def write_outcome_breakdowns(
     path: str | os.PathLike[str], facts: Iterable[AllegationFact], context: ReturnContext
@@ -55,71 +43,22 @@ def write_outcome_breakdowns(
     _restriction_sheet(workbook.create_sheet("Restrictions"), data.restrictions, context)
     _referral_sheet(workbook.create_sheet("IOPC referrals"), data.referrals, context)
     _notes_sheet(workbook.create_sheet("Notes"), context)
-    for ws in workbook.worksheets:
-        mark_sheet(ws, title=f"PPDA outcome breakdowns {context.force_code}")
-        fit_to_page_width(ws, landscape=ws.max_column > 4, title_rows=f"{TABLE_TOP}:{TABLE_TOP}")
-        ws.sheet_view.showGridLines = False
+    finish(workbook, f"PPDA outcome breakdowns {context.force_name}")
     with atomic_path(path) as temp:
         save_workbook(workbook, temp)
     return data
-
-
-def _heading(ws: Worksheet, title: str, subtitle: str) -> None:
-    ws["A1"] = MARKING
-    ws["A1"].font = _MARK
-    ws["A2"] = title
-    ws["A2"].font = _TITLE
-    put_text(ws, 3, 1, subtitle)
-    ws["A3"].alignment = Alignment(wrap_text=False)
-    ws["A3"].font = Font(name="Calibri", italic=True, color="555555")
 
 
 def _subtitle(context: ReturnContext, unit: str) -> str:
     return f"{context.force_name}. Allegations recorded {context.period.long_label}. {unit}"
 
 
-def _table(
-    ws: Worksheet,
-    header: Sequence[str],
-    rows: Sequence[Sequence[object]],
-    widths: Sequence[float],
-    formats: Sequence[str | None],
-    total: Sequence[object] | None = None,
-    top: int = TABLE_TOP,
-) -> int:
-    """A table with a styled header, optional bold total row; returns the last row written."""
-    for col, (label, width) in enumerate(zip(header, widths, strict=True), start=1):
-        cell = ws.cell(row=top, column=col, value=label)
-        cell.font, cell.fill, cell.alignment = _HEAD, _HEAD_FILL, Alignment(wrap_text=True, vertical="center")
-        letter = cell.column_letter
-        ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, width)
-    row = top
-    for values in [*rows, *([total] if total is not None else [])]:
-        row += 1
-        for col, value in enumerate(values, start=1):
-            if isinstance(value, str):
-                put_text(ws, row, col, value)
-                cell = ws.cell(row=row, column=col)
-                cell.alignment = Alignment(vertical="top")
-            else:
-                cell = ws.cell(row=row, column=col, value=value)
-                fmt = formats[col - 1]
-                if fmt:
-                    cell.number_format = fmt
-    if total is not None:
-        for col in range(1, len(header) + 1):
-            ws.cell(row=row, column=col).font = _TOTAL
-            ws.cell(row=row, column=col).border = _TOTAL_BORDER
-    ws.row_dimensions[top].height = 32
-    return row
-
-
 def _summary_sheet(ws: Worksheet, data: OutcomeBreakdowns, context: ReturnContext) -> None:
-    _heading(ws, "PPDA outcomes: summary", _subtitle(context, "Individuals count once per outcome."))
+    heading(ws, "PPDA outcomes: summary", _subtitle(context, "Individuals count once per outcome."))
     totals = total_row(data.counted)
     rows = [
         [
-            b.value,
+            BUCKET_LABELS[b],
             totals.outcomes[i],
             data.individuals_by_outcome[i],
             percent(data.individuals_by_outcome[i], data.individuals, 1),
@@ -127,7 +66,7 @@ def _summary_sheet(ws: Worksheet, data: OutcomeBreakdowns, context: ReturnContex
         for i, b in enumerate(BUCKETS)
     ]
     header = ("Outcome", "Allegations", "Individuals", "% of individuals")
-    last = _table(ws, header, rows, (26, 13, 13, 16), (None, "0", "0", "0.0"),
+    last = write_table(ws, header, rows, (26, 13, 13, 16), (None, "0", "0", "0.0"),
                   total=["All allegations", len(data.counted), data.individuals, None])  # fmt: skip
     ws.freeze_panes = ws.cell(row=TABLE_TOP + 1, column=2)
     chart = BarChart()
@@ -150,20 +89,19 @@ def _breakdown_sheet(ws: Worksheet, b: Breakdown, context: ReturnContext) -> Non
         unit += (
             f" An allegation can have several {b.dimension.lower()}s, so rows add up to more than the total."
         )
-    _heading(ws, b.title, _subtitle(context, unit))
-    header = (b.dimension, "Allegations", "Individuals", *(x.value for x in BUCKETS))
-    rows: list[list[Any]] = [[r.label, r.allegations, r.individuals, *r.outcomes] for r in b.rows]
+    heading(ws, b.title, _subtitle(context, unit))
+    header = (b.dimension, "Allegations", "Individuals", *(BUCKET_LABELS[x] for x in BUCKETS))
+    rows: list[list[Any]] = [[_category(b, r.label), r.allegations, r.individuals, *r.outcomes] for r in b.rows]
     total: list[Any] = [b.total.label, b.total.allegations, b.total.individuals, *b.total.outcomes]
-    widths = (
-        max(18, min(40, max(len(str(r[0])) for r in [*rows, total]) + 2)),
-        12,
-        12,
-        *(min(24, len(x) + 2) for x in BUCKETS),
-    )
-    last = _table(ws, header, rows, widths, (None, *["0"] * (len(header) - 1)), total=total)
+    widths = (max(18, min(34, max(len(str(r[0])) for r in [*rows, total]) + 2)), 11, 11, *[11] * len(BUCKETS))
+    last = write_table(ws, header, rows, widths, (None, *["0"] * (len(header) - 1)), total=total)
     ws.freeze_panes = ws.cell(row=TABLE_TOP + 1, column=2)
     if b.key in ("quarter", "workforce_type", "investigating_body", "age_band"):
         _column_chart(ws, f"Allegations by {b.dimension.lower()}", TABLE_TOP, last - 1, anchor=f"A{last + 3}")
+
+
+def _category(b: Breakdown, label: str) -> str:
+    return label if b.key == "rank" else word(label)
 
 
 def _column_chart(ws: Worksheet, title: str, top: int, bottom: int, anchor: str) -> None:
@@ -180,7 +118,7 @@ def _column_chart(ws: Worksheet, title: str, top: int, bottom: int, anchor: str)
 
 
 def _time_sheet(ws: Worksheet, t: TimeToOutcome, context: ReturnContext) -> None:
-    _heading(
+    heading(
         ws,
         "Time from receipt to outcome",
         _subtitle(context, "Days from the date the case was received to the allegation's outcome date."),
@@ -193,9 +131,9 @@ def _time_sheet(ws: Worksheet, t: TimeToOutcome, context: ReturnContext) -> None
         ["Allegations without an outcome", t.open_allegations],
         ["  of which received more than 12 months ago", t.open_over_12_months],
     ]
-    last = _table(ws, ("Measure", "Value"), rows, (44, 14), (None, "0.0"))
+    last = write_table(ws, ("Measure", "Value"), rows, (44, 14), (None, "0.0"))
     top = last + 2
-    band_last = _table(ws, ("Time to outcome", "Allegations"), [list(b) for b in t.bands], (44, 14), (None, "0"),
+    band_last = write_table(ws, ("Time to outcome", "Allegations"), [list(b) for b in t.bands], (44, 14), (None, "0"),
                        total=["Total", t.with_outcome], top=top)  # fmt: skip
     ws.freeze_panes = ws.cell(row=TABLE_TOP + 1, column=1)
     _column_chart(ws, "Allegations by time to outcome", top, band_last - 1, anchor="D5")
@@ -206,7 +144,7 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 def _restriction_sheet(ws: Worksheet, r: RestrictionCompliance, context: ReturnContext) -> None:
-    _heading(
+    heading(
         ws,
         "Restriction decisions and reviews",
         _subtitle(context, f"Compliance as at {context.as_of.isoformat()}."),
@@ -225,12 +163,12 @@ def _restriction_sheet(ws: Worksheet, r: RestrictionCompliance, context: ReturnC
         ["Exceptions: no suspension on charge", r.suspension_on_charge_exceptions, None],
         ["Exceptions: home force investigating against guidance", r.external_investigation_exceptions, None],
     ]
-    _table(ws, ("Measure", "Allegations", "% of due"), rows, (52, 13, 11), (None, "0", "0.0"))
+    write_table(ws, ("Measure", "Allegations", "% of due"), rows, (52, 13, 11), (None, "0", "0.0"))
     ws.freeze_panes = ws.cell(row=TABLE_TOP + 1, column=1)
 
 
 def _referral_sheet(ws: Worksheet, r: IopcReferrals, context: ReturnContext) -> None:
-    _heading(
+    heading(
         ws, "IOPC referrals", _subtitle(context, "Referral to the Independent Office for Police Conduct.")
     )
     rows = [
@@ -246,15 +184,15 @@ def _referral_sheet(ws: Worksheet, r: IopcReferrals, context: ReturnContext) -> 
         ["Voluntary referrals", r.voluntary_referred, _rate(r.voluntary_referred, r.allegations)],
         ["All referrals", r.referred, _rate(r.referred, r.allegations)],
     ]
-    last = _table(ws, ("Measure", "Allegations", "%"), rows, (44, 13, 10), (None, "0", "0.0"))
-    decisions = [[label, n, _rate(n, r.referred)] for label, n in r.decisions]
-    _table(ws, ("IOPC decision on referred allegations", "Allegations", "% of referred"), decisions,
+    last = write_table(ws, ("Measure", "Allegations", "%"), rows, (44, 13, 10), (None, "0", "0.0"))
+    decisions = [[word(label), n, _rate(n, r.referred)] for label, n in r.decisions]
+    write_table(ws, ("IOPC decision on referred allegations", "Allegations", "% of referred"), decisions,
            (44, 13, 10), (None, "0", "0.0"), total=["All referrals", r.referred, None], top=last + 2)  # fmt: skip
     ws.freeze_panes = ws.cell(row=TABLE_TOP + 1, column=1)
 
 
 def _notes_sheet(ws: Worksheet, context: ReturnContext) -> None:
-    _heading(ws, "Notes", f"{context.force_name} ({context.force_code})")
+    heading(ws, "Notes", f"{context.force_name} ({context.force_code})")
     notes = [
         ["Marking", MARKING],
         ["Period", context.period.long_label],
@@ -267,8 +205,7 @@ def _notes_sheet(ws: Worksheet, context: ReturnContext) -> None:
         ["Compliance", "Decisions and reviews not made by their due date are overdue as at "
                        f"{context.as_of.isoformat()}."],
     ]  # fmt: skip
-    notes += [[f"Counting rule {i}", rule] for i, rule in enumerate(COUNTING_RULES, start=1)]
-    _table(ws, ("Note", "Detail"), notes, (22, 110), (None, None))
-    for row in range(TABLE_TOP + 1, TABLE_TOP + len(notes) + 1):
-        ws.cell(row=row, column=2).alignment = _WRAP
+    notes += [[f"Counting rule {i}", readable(rule)] for i, rule in enumerate(COUNTING_RULES, start=1)]
+    last = write_table(ws, ("Note", "Detail"), notes, (22, 95), (None, None))
+    left_aligned(ws, 2, TABLE_TOP + 1, last)
     ws.freeze_panes = ws.cell(row=TABLE_TOP + 1, column=1)

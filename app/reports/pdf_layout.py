@@ -178,12 +178,18 @@ def para(text: str, style: ParagraphStyle = BODY) -> Paragraph:
     return Paragraph(esc(text), style)
 
 
+HEAD_NARROW = ParagraphStyle("head_narrow", parent=HEAD_NUMBER, fontSize=7, leading=8.5)
+
+
 def table(
-    header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float], total: bool = False
+    header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float], total: bool = False,
+    narrow: bool = False,
 ) -> Table:
-    """A report table: navy header, light stripes, numbers right-aligned, optional bold total row."""
+    """A report table: navy header, light stripes, numbers right-aligned, optional bold total row
+    (`narrow`: a smaller header for many narrow columns)."""
+    number_head = HEAD_NARROW if narrow else HEAD_NUMBER
     data: list[list[Any]] = [
-        [Paragraph(esc(h), HEAD_CELL if i == 0 else HEAD_NUMBER) for i, h in enumerate(header)]
+        [Paragraph(esc(h), HEAD_CELL if i == 0 else number_head) for i, h in enumerate(header)]
     ]
     data += [[para(row[0], CELL), *row[1:]] for row in rows]
     made = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")

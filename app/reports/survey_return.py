@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
+from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -30,6 +32,7 @@ from app.reports.cells import save_workbook
 from app.reports.files import atomic_path
 from app.reports.marking import MARKING, fit_to_page_width, mark_sheet
 from app.reports.read_models import AllegationFact, ReturnContext
+from app.reports.words import word, words
 from app.reports.xlsx_stream import Value, replace_rows
 
 RETURN_SHEET = "Return"
@@ -90,10 +93,18 @@ _HEADER_FONT = Font(name="Calibri", bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
 
 
+LEFT_OUT = (
+    "Left out of this copy: it was exported by a user with aggregate-only access (force strategic lead), who "
+    "does not receive case-level data (FORMATS.md). A supervisor, the head of PSD or the IOPC liaison can "
+    "export the return with the Allegations sheet to check each figure."
+)
+
+
 def write_survey_return(
-    path: str | os.PathLike[str], facts: Iterable[AllegationFact], context: ReturnContext
+    path: str | os.PathLike[str], facts: Iterable[AllegationFact], context: ReturnContext, case_level: bool = True
 ) -> SurveyCount:
     """Count the facts for `context.period` and write the return to `path` (atomically).
+    `case_level=False` (a reader of aggregates only): no `Allegations` sheet, and Notes says why.
 
     Refuses (InvalidInput, nothing written) when the figures fail `validate_return`, e.g. a
     headcount smaller than the number of individuals.
@@ -102,15 +113,16 @@ def write_survey_return(
     problems = validate_return(count.figures)
     if problems:
         raise InvalidInput("The survey return was not written: " + " ".join(problems))
-    write_counted_return(path, count, context)
+    write_counted_return(path, count, context, case_level)
     return count
 
 
-def write_counted_return(path: str | os.PathLike[str], count: SurveyCount, context: ReturnContext) -> None:
+def write_counted_return(path: str | os.PathLike[str], count: SurveyCount, context: ReturnContext,
+                         case_level: bool = True) -> None:
     """Write an already counted return (lets the caller show the figures before saving)."""
-    workbook = _build_workbook(count, context)
+    workbook = _build_workbook(count, context, case_level)
     with atomic_path(path) as temp:
-        if not count.counted:
+        if not count.counted or not case_level:
             save_workbook(workbook, temp)
             return
         fd, staged_name = tempfile.mkstemp(suffix=".xlsx", dir=temp.parent)
@@ -118,13 +130,15 @@ def write_counted_return(path: str | os.PathLike[str], count: SurveyCount, conte
         staged = Path(staged_name)
         try:
             save_workbook(workbook, staged)
-            replace_rows(staged, temp, ALLEGATIONS_SHEET, [allegation_row(c) for c in count.counted])
+            rows = [allegation_row(c) for c in count.counted]
+            replace_rows(staged, temp, ALLEGATIONS_SHEET, rows, [_height(r) for r in rows])
         finally:
             staged.unlink(missing_ok=True)
 
 
 def allegation_row(counted: CountedAllegation) -> list[Value]:
-    """One row of the `Allegations` sheet: who, when, 1 under each bucket, and the source values."""
+    """One row of the `Allegations` sheet: who, when, 1 under each bucket, and the source values
+    (in words: the headers are the fixed labels, the values are for people checking a figure)."""
     f = counted.fact
     return [
         f.case_ref,
@@ -132,23 +146,39 @@ def allegation_row(counted: CountedAllegation) -> list[Value]:
         f.recorded_date,
         *(1 if b in counted.buckets else None for b in BUCKETS),
         f.outcome_date,
-        ";".join(sorted(o.name for o in f.misconduct_outcomes)),
-        f.criminal_outcome.name if f.criminal_outcome else None,
-        ";".join(sorted(r.name for r in f.restrictions_imposed)),
-        f.subject_employment_status.name,
+        _in_words(f.misconduct_outcomes),
+        word(f.criminal_outcome.name) if f.criminal_outcome else None,
+        _in_words(f.restrictions_imposed),
+        word(f.subject_employment_status.name),
         f.subject_end_date,
     ]
 
 
-def _build_workbook(count: SurveyCount, context: ReturnContext) -> Workbook:
+@lru_cache(maxsize=1024)
+def _in_words(names: frozenset[Enum]) -> str:
+    """A set of enumerated values in words (a period's 100,000 rows hold a few hundred sets)."""
+    return words(sorted(n.name for n in names))
+
+
+_WRAPPED = {len(BUCKETS) + 4: 30, len(BUCKETS) + 5: 13, len(BUCKETS) + 6: 24}
+"""Detail columns that wrap (index -> width in characters)."""
+
+
+def _height(row: Sequence[Value]) -> float | None:
+    lines = max(len(row[i] or "") // (w - 1) + 1 for i, w in _WRAPPED.items())  # type: ignore[arg-type]
+    return 15.0 * lines if lines > 1 else None
+
+
+def _build_workbook(count: SurveyCount, context: ReturnContext, case_level: bool) -> Workbook:
     workbook = Workbook()
     ws = workbook.active
     assert ws is not None
     ws.title = RETURN_SHEET
     _write_return_sheet(ws, count.figures)
     _write_outcomes_sheet(workbook.create_sheet(OUTCOMES_SHEET), count.figures)
-    _write_allegations_template(workbook.create_sheet(ALLEGATIONS_SHEET), count)
-    _write_notes_sheet(workbook.create_sheet(NOTES_SHEET), count, context)
+    if case_level:
+        _write_allegations_template(workbook.create_sheet(ALLEGATIONS_SHEET), count)
+    _write_notes_sheet(workbook.create_sheet(NOTES_SHEET), count, context, case_level)
     for sheet in workbook.worksheets:
         mark_sheet(sheet, title=f"PPDA survey return {context.force_code}")
         fit_to_page_width(sheet, landscape=sheet.title == ALLEGATIONS_SHEET, title_rows="1:1")
@@ -189,12 +219,20 @@ def _write_return_sheet(ws: Worksheet, f: ReturnFigures) -> None:
         ws.cell(row=row, column=1, value=question).font = Font(name="Calibri", bold=True)
         if question in texts:
             put_text(ws, row, 2, texts[question])
+            fit_height(ws, row, texts[question], 70)
             continue
         value, number_format = answers[question]
         cell = ws.cell(row=row, column=2, value=value)
         cell.alignment = Alignment(horizontal="left")
         if number_format:
             cell.number_format = number_format
+
+
+def fit_height(ws: Worksheet, row: int, text: str | None, width: int) -> None:
+    """Wrapped text prints on as many lines as its row is tall: make it tall enough."""
+    lines = sum(len(part) // (width - 2) + 1 for part in (text or "").split("\n"))
+    if lines > 1:
+        ws.row_dimensions[row].height = 15.0 * lines
 
 
 def _coverage(value: object) -> str | None:
@@ -211,8 +249,11 @@ def _write_outcomes_sheet(ws: Worksheet, f: ReturnFigures) -> None:
 
 def _write_allegations_template(ws: Worksheet, count: SurveyCount) -> None:
     """Header, and (when there are rows) one styled template row that `replace_rows` fills in."""
-    widths = [18, 22, 14, *(len(b.value) + 3 for b in BUCKETS), 14, 40, 20, 40, 26, 16]
+    widths = [17, 11, 11, *([4.5] * len(BUCKETS)), 11, *_WRAPPED.values(), 15, 11]
     _header(ws, ALLEGATIONS_HEADER, widths)
+    for cell in ws[1]:  # the fixed labels read upwards, so the columns can be as narrow as their values
+        cell.alignment = Alignment(text_rotation=90, horizontal="center", vertical="bottom")
+    ws.row_dimensions[1].height = 7.5 * max(len(h) for h in ALLEGATIONS_HEADER)
     ws.auto_filter.ref = (
         f"A1:{ws.cell(row=1, column=len(ALLEGATIONS_HEADER)).column_letter}{len(count.counted) + 1}"
     )
@@ -233,9 +274,15 @@ def _write_allegations_template(ws: Worksheet, count: SurveyCount) -> None:
         cell = ws.cell(row=2, column=column, value=value)
         if number_format:
             cell.number_format = number_format
+        if column - 1 in _WRAPPED:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        elif 3 < column <= 3 + len(BUCKETS):
+            cell.alignment = Alignment(horizontal="center", vertical="top")
+        else:
+            cell.alignment = Alignment(vertical="top")
 
 
-def _write_notes_sheet(ws: Worksheet, count: SurveyCount, context: ReturnContext) -> None:
+def _write_notes_sheet(ws: Worksheet, count: SurveyCount, context: ReturnContext, case_level: bool) -> None:
     _header(ws, NOTES_HEADER, (24, 110))
     notes: list[tuple[str, str]] = [
         ("Marking", MARKING),
@@ -247,7 +294,7 @@ def _write_notes_sheet(ws: Worksheet, count: SurveyCount, context: ReturnContext
             ALLEGATIONS_SHEET,
             "One row per counted allegation. A 1 under an outcome means that allegation puts its "
             "subject in that outcome; the outcome's Individuals figure is the number of distinct "
-            "subject_staff_number values with a 1 in that column.",
+            "subject_staff_number values with a 1 in that column." if case_level else LEFT_OUT,
         ),
     ]
     notes += [(f"Counting rule {i}", rule) for i, rule in enumerate(COUNTING_RULES, start=1)]
@@ -255,4 +302,5 @@ def _write_notes_sheet(ws: Worksheet, count: SurveyCount, context: ReturnContext
     for row, (note, detail) in enumerate(notes, start=2):
         ws.cell(row=row, column=1, value=note).font = Font(name="Calibri", bold=True)
         put_text(ws, row, 2, detail)
+        fit_height(ws, row, detail, 110)
     ws.cell(row=2, column=2).font = Font(name="Calibri", bold=True, color="B00020")

@@ -46,11 +46,13 @@ def sheet_part(archive: zipfile.ZipFile, title: str) -> str:
     raise KeyError(f"no sheet called {title!r}")
 
 
-def replace_rows(source: Path, target: Path, title: str, rows: Sequence[Sequence[Value]]) -> None:
+def replace_rows(source: Path, target: Path, title: str, rows: Sequence[Sequence[Value]],
+                 heights: Sequence[float | None] | None = None) -> None:
     """Copy `source` to `target`, replacing every row of sheet `title` after the header.
 
     Row 2 of the sheet in `source` is the template: the style of each of its cells is given to
-    the values of that column (so the template row must have a value in every column).
+    the values of that column (so the template row must have a value in every column). `heights`:
+    each row's printed height in points (None: one line), for wrapped text.
     """
     with zipfile.ZipFile(source) as src:
         part = sheet_part(src, title)
@@ -69,7 +71,7 @@ def replace_rows(source: Path, target: Path, title: str, rows: Sequence[Sequence
                     dst.writestr(item, src.read(item.filename))
             with dst.open(part, "w", force_zip64=True) as out:
                 out.write(head + b"<sheetData>" + header)
-                _write_rows(out, rows, styles)
+                _write_rows(out, rows, styles, heights)
                 out.write(b"</sheetData>" + xml[match.end() :])
 
 
@@ -83,13 +85,15 @@ def _header_and_styles(sheet_data: bytes) -> tuple[bytes, list[str]]:
     return header, styles
 
 
-def _write_rows(out: IO[bytes], rows: Iterable[Sequence[Value]], styles: list[str]) -> None:
+def _write_rows(out: IO[bytes], rows: Iterable[Sequence[Value]], styles: list[str],
+                heights: Sequence[float | None] | None = None) -> None:
     letters = [get_column_letter(i + 1) for i in range(max(len(styles), 64))]
     style_attr = [f' s="{s}"' if s != "0" else "" for s in styles]
     buffer: list[str] = []
     for count, values in enumerate(rows, start=1):
         r = count + 1
-        cells = [f'<row r="{r}">']
+        height = heights[count - 1] if heights is not None else None
+        cells = [f'<row r="{r}" ht="{height}" customHeight="1">' if height else f'<row r="{r}">']
         for i, value in enumerate(values):
             if value is None or value == "":
                 continue

@@ -18,7 +18,7 @@ from app.domain.policy import PolicyName
 from app.domain.records import User
 from app.persistence.models import HeadcountRow, SettingRow
 from app.persistence.uow import UnitOfWork
-from app.reports.breakdowns import OutcomeBreakdowns, compute_outcome_breakdowns
+from app.reports.breakdowns import OutcomeBreakdowns
 from app.reports.counting import SurveyCount
 from app.reports.files import atomic_path
 from app.reports.read_models import AllegationFact, Period, ReturnContext
@@ -29,8 +29,9 @@ if TYPE_CHECKING:  # the writers import openpyxl or reportlab: each command impo
     from app.reports.aggregate import Aggregation
     from app.reports.annual_pdf import AnnualReport
     from app.reports.charts import ChartSpec
+    from app.reports.figures import PublishedFigures
 
-__all__ = ["age_band", "aggregate", "annual_report", "context", "dashboard", "outcome_breakdowns", "survey_return"]
+__all__ = ["age_band", "aggregate", "aggregate_files", "annual_report", "context", "dashboard", "outcome_breakdowns", "survey_return"]
 
 MARKING = "OFFICIAL-SENSITIVE"
 
@@ -94,22 +95,33 @@ def survey_return(uow: UnitOfWork, actor: User, year: int, out: Path) -> SurveyC
     facts = _facts(uow, period.start, period.end)
     from app.reports.survey_return import write_survey_return
 
-    with _disclosing(uow, actor, "survey_return", out, f"survey return {period.label}") as temp:
-        return write_survey_return(temp, facts, ctx)
+    case_level = allowed(actor, Action.READ_CASE)  # FORMATS.md: no Allegations sheet for aggregates-only
+    detail = f"survey return {period.label}" + ("" if case_level else " (aggregate sheets only)")
+    with _disclosing(uow, actor, "survey_return", out, detail) as temp:
+        return write_survey_return(temp, facts, ctx, case_level)
 
 
-def outcome_breakdowns(uow: UnitOfWork, actor: User, start: date, end: date, out: Path) -> OutcomeBreakdowns:
-    """`export outcomes --from --to`: the breakdowns workbook for the IOPC liaison and force lead."""
+def outcome_breakdowns(uow: UnitOfWork, actor: User, start: date, end: date, out: Path
+                       ) -> OutcomeBreakdowns | PublishedFigures:
+    """`export outcomes --from --to`: the breakdowns workbook for the IOPC liaison and force lead.
+    A user who may read case content gets the exact breakdowns; a reader of aggregates only (the
+    force lead) gets the disclosure-controlled figures of the annual report (DOMAIN.md §6-7)."""
     require(actor, Action.EXPORT_RETURN)
     if start > end:
         raise InvalidInput(f"--from {start.isoformat()} is after --to {end.isoformat()}.")
     period = Period(start, end)
     ctx = context(uow, actor, period, end.year if (end.month, end.day) == (3, 31) else None)
-    facts = _facts(uow, start, end)
-    from app.reports.outcomes import write_outcome_breakdowns
+    exact = allowed(actor, Action.READ_CASE)
+    facts = _facts(uow, period.previous_year().start if (period.is_survey_year and not exact) else start, end)
+    detail = f"outcome breakdowns {period.long_label}" + ("" if exact else " (protected figures)")
+    with _disclosing(uow, actor, "outcome_breakdowns", out, detail) as temp:
+        if exact:
+            from app.reports.outcomes import write_outcome_breakdowns
 
-    with _disclosing(uow, actor, "outcome_breakdowns", out, f"outcome breakdowns {period.long_label}") as temp:
-        return write_outcome_breakdowns(temp, facts, ctx)
+            return write_outcome_breakdowns(temp, facts, ctx)
+        from app.reports.published_workbook import write_published_outcomes
+
+        return write_published_outcomes(temp, facts, ctx)
 
 
 def annual_report(uow: UnitOfWork, actor: User, year: int, out: Path) -> AnnualReport:
@@ -126,37 +138,65 @@ def annual_report(uow: UnitOfWork, actor: User, year: int, out: Path) -> AnnualR
         return write_annual_report(temp, facts, ctx)
 
 
-def aggregate(uow: UnitOfWork, actor: User, files: Sequence[Path], out: Path) -> Aggregation:
-    """`aggregate FILE... --out FILE`: the Commissioner's national view of many forces' returns."""
+def aggregate(uow: UnitOfWork, actor: User, files: Sequence[Path], out: Path, pdf: Path | None = None) -> Aggregation:
+    """The national aggregation from the window: as `aggregate_files`, with the signed-in user's
+    role checked and each file written logged as a disclosure."""
     require(actor, Action.AGGREGATE)
+    with _disclosing(uow, actor, "national_aggregation", out, f"{len(files)} returns read") as temp:
+        result = aggregate_files(files, temp, pdf=None, produced_by=actor.username)
+    if pdf is not None:
+        with _disclosing(uow, actor, "national_report", pdf, f"national report from {len(files)} returns") as temp:
+            from app.reports.national_pdf import write_national_pdf
+
+            write_national_pdf(temp, result, actor.username, clock.local_now())
+    return result
+
+
+def aggregate_files(files: Sequence[Path], out: Path, pdf: Path | None, produced_by: str) -> Aggregation:
+    """`aggregate FILE... --out FILE [--pdf FILE]`: the Commissioner's national workbook (exact sums
+    and each force's figures) and, optionally, the national report PDF (disclosure-controlled). Reads
+    files only: no database, no account (FORMATS.md); returns that break the layout, name an unknown
+    force or repeat one are reported with the reason and not counted. Nothing is written unless
+    everything is (the PDF is refused if its disclosure check fails)."""
     if not files:
         raise InvalidInput("Give at least one survey-return workbook to aggregate.")
-    from app.reports.aggregate import aggregate as aggregate_files
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise InvalidInput(f"No such file: {', '.join(missing)}")
+    from app.reports.aggregate import aggregate_returns, write_national
 
-    with _disclosing(uow, actor, "national_aggregation", out, f"{len(files)} returns read") as temp:
-        return aggregate_files(files, temp, actor.username, clock.local_now())
+    result = aggregate_returns(files)
+    now = clock.local_now()
+    if pdf is None:
+        write_national(out, result, produced_by, now)
+        return result
+    from app.reports.national_pdf import write_national_pdf
+
+    with atomic_path(pdf) as staged:
+        write_national_pdf(staged, result, produced_by, now)
+        write_national(out, result, produced_by, now)
+    return result
 
 
 # ---- the window's dashboard --------------------------------------------------------------------
 
 def dashboard(uow: UnitOfWork, actor: User, year: int) -> tuple[ChartSpec, ...]:
     """The annual report's charts for survey year `year` (against the previous year), for the
-    window's dashboard: the same ChartSpecs the PDF draws, counts of 1 to 4 suppressed. Logged as
-    a consultation (aggregate figures only, no file leaves the system)."""
+    window's dashboard: the same audited publication the PDF prints (so the two never differ and
+    together say no more than the PDF). Logged as a consultation (aggregate figures only, no file
+    leaves the system)."""
     if not (allowed(actor, Action.EXPORT_RETURN) or allowed(actor, Action.ANNUAL_REPORT)):
         require(actor, Action.EXPORT_RETURN)  # refused with the usual message
     _check_year(year)
     period = Period.survey_year(year)
     ctx = context(uow, actor, period, year)
     facts = _facts(uow, period.previous_year().start, period.end)
-    from app.reports.charts import compliance_chart, outcomes_chart, quarters_chart, time_to_outcome_chart
+    from app.reports.annual_pdf import annual_figures
+    from app.reports.charts import all_charts
 
-    current = compute_outcome_breakdowns(facts, period, ctx)
-    previous = compute_outcome_breakdowns(facts, period.previous_year(), ctx, breakdown_keys={"quarter"})
-    compare = previous if previous.counted else None
+    figures = annual_figures(facts, ctx)
     with uow:
         audit.record(uow.session, actor, AccessOperation.CONSULTATION, "dashboard", None,
                      detail=f"dashboard {period.label}")
         uow.commit()
-    return (outcomes_chart(current, compare), quarters_chart(current, compare),
-            compliance_chart(current, compare), time_to_outcome_chart(current, compare))
+    return all_charts(figures)

@@ -25,13 +25,14 @@ log = logging.getLogger(__name__)
 # The non-Qt modules the main window's sections use (services, reports, the workflow rules): the
 # larger part of its import time. A test keeps this list complete.
 PRELOAD = (
-    "app.domain.workflow", "app.reports.charts", "app.services.access_log_export", "app.services.actions",
-    "app.services.audit", "app.services.case_facts", "app.services.case_queries", "app.services.casefile.documents",
-    "app.services.casefile.entries", "app.services.casefile.export", "app.services.casefile.timeline",
-    "app.services.casework", "app.services.imports.cases",
+    "app.domain.forces", "app.domain.workflow", "app.reports.charts", "app.reports.disclosure.model",
+    "app.services.access_log_export", "app.services.actions", "app.services.audit", "app.services.case_facts",
+    "app.services.case_queries", "app.services.casefile.documents", "app.services.casefile.entries",
+    "app.services.casefile.export", "app.services.casefile.timeline", "app.services.casework",
+    "app.services.imports.cases",
     "app.services.imports.workforce", "app.services.notice_files", "app.services.notice_review",
     "app.services.people_queries", "app.services.person_search", "app.services.policies",
-    "app.services.queue", "app.services.reporting", "app.services.retention",
+    "app.services.queue", "app.services.referrals", "app.services.reporting", "app.services.retention",
 )
 _warming: list[threading.Thread] = []
 

@@ -173,9 +173,13 @@ def test_an_unexpected_database_error_shows_and_logs_nothing_personal(site: Site
     engine = create_engine(site.url)
     with engine.begin() as conn:
         conn.execute(text("CREATE UNIQUE INDEX one_per_surname ON person (surname)"))
-    engine.dispose()
     data = site.tmp / "data"
-    done = _subprocess(site, "import", "workforce", str(site.workforce(20)), data=data)
+    try:
+        done = _subprocess(site, "import", "workforce", str(site.workforce(20)), data=data)
+    finally:  # the test databases are reused: leave the schema as it was
+        with engine.begin() as conn:
+            conn.execute(text("DROP INDEX one_per_surname"))
+        engine.dispose()
     assert done.returncode == 1 and "\nUnexpected error (IntegrityError); the unfinished step changed nothing" in (
         "\n" + done.stderr), done.stderr
     assert "Traceback" not in done.stderr and personal(done.stderr) == []

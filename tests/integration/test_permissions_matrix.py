@@ -34,6 +34,7 @@ from app.services import (
     retention, users,
 )
 from app.services import casework as cw
+from app.services import referrals
 from app.services.access_log_export import export_access_log
 from app.services.casework.inputs import VictimInput
 from app.services.imports.cases import import_cases
@@ -118,6 +119,8 @@ SERVICE: dict[Action, Callable[[Matrix, User], object]] = {
     Action.EXPORT_NOTICES: lambda m, u: notice_files.export_transferee_notices(m.uow(), u, "kent", ["M001"],
                                                                                m.out(".csv")),
     Action.DISPOSE: lambda m, u: retention.dispose(m.uow(), m.requester, m.disposable["service"][-1], WHY, u),
+    Action.EXPORT_REFERRALS: lambda m, u: referrals.export_referral_register(m.uow(), u, date(YEAR - 1, 4, 1),
+                                                                             date(YEAR, 3, 31), m.out(".xlsx")),
 }
 
 # Approvals are given inside someone else's decision: an approver without the role is refused by
@@ -134,12 +137,14 @@ CLI: dict[Action, Callable[[Matrix], list[str]]] = {
     Action.DATA_WASH: lambda m: ["match"],
     Action.EXPORT_RETURN: lambda m: ["export", "survey-return", "--year", str(YEAR), "--out", str(m.out(".xlsx"))],
     Action.ANNUAL_REPORT: lambda m: ["report", "annual", "--year", str(YEAR), "--out", str(m.out(".pdf"))],
-    Action.AGGREGATE: lambda m: ["aggregate", str(m.files["return"]), "--out", str(m.out(".xlsx"))],
+    # `aggregate` on the command line reads files only, with no account (FORMATS.md): no role to check.
     Action.ADMINISTER: lambda m: ["headcount", "set", "--year", str(YEAR), "--total", "4100"],
     Action.READ_ACCESS_LOG: lambda m: ["audit", "export", "--out", str(m.out(".csv"))],
     Action.VERIFY_ACCESS_LOG: lambda m: ["audit", "verify"],
     Action.EXPORT_NOTICES: lambda m: ["notices", "export", "--to", "kent", "--staff-number", "M001",
                                       "--out", str(m.out(".csv"))],
+    Action.EXPORT_REFERRALS: lambda m: ["export", "referrals", "--from", f"{YEAR - 1}-04-01", "--to", f"{YEAR}-03-31",
+                                        "--out", str(m.out(".xlsx"))],
 }
 # Commands where the role under test approves another user's request.
 CLI_APPROVALS: dict[Action, Callable[[Matrix, User], list[str]]] = {

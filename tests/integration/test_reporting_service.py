@@ -40,7 +40,7 @@ def _answers(path: Path) -> dict[str, object]:
 
 
 def test_survey_return_figures_and_disclosure(env: Env, tmp_path: Path) -> None:
-    lead = env.user("lead", Role.FORCE_LEAD)
+    lead = env.user("lead", Role.IOPC_LIAISON)  # reads referred cases: gets the Allegations sheet (FORMATS.md)
     out = tmp_path / "r.xlsx"
     count = reporting.survey_return(env.uow(), lead, 2025, out)
     assert (count.figures.allegations, count.figures.individuals) == (3, 2)
@@ -78,3 +78,44 @@ def test_outcomes_and_annual_report_are_written(env: Env, tmp_path: Path) -> Non
     assert "Summary" in openpyxl.load_workbook(tmp_path / "o.xlsx").sheetnames
     reporting.annual_report(env.uow(), head, 2025, tmp_path / "a.pdf")
     assert (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_force_lead_gets_no_case_level_sheet_and_protected_outcomes(env: Env, tmp_path: Path) -> None:
+    lead = env.user("lead2", Role.FORCE_LEAD)
+    out = tmp_path / "r.xlsx"
+    reporting.survey_return(env.uow(), lead, 2025, out)
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Return", "Outcomes", "Notes"]
+    notes = {r[0]: r[1] for r in wb["Notes"].iter_rows(values_only=True) if r[0]}
+    assert "aggregate-only access" in notes["Allegations"]
+    assert "S001" not in str([c for ws in wb for row in ws.iter_rows(values_only=True) for c in row])
+    supervisor = env.user("sup", Role.SUPERVISOR)
+    reporting.survey_return(env.uow(), supervisor, 2025, tmp_path / "full.xlsx")
+    assert "Allegations" in openpyxl.load_workbook(tmp_path / "full.xlsx").sheetnames
+
+    from datetime import date
+
+    reporting.outcome_breakdowns(env.uow(), lead, date(2024, 4, 1), date(2025, 3, 31), tmp_path / "o.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "o.xlsx")
+    summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(min_row=6, values_only=True) if r[0]}
+    assert summary["PPDA allegations recorded"] == "<5"  # 3 allegations: never printed to aggregate-only readers
+    notes = [r[1] for r in wb["Notes"].iter_rows(values_only=True) if r[0] == "Disclosure check"]
+    assert notes and notes[0].startswith("Passed.")
+    with env.uow() as uow:
+        details = list(uow.session.scalars(select(AccessLogRow.detail).where(AccessLogRow.username == "lead2")))
+    assert any("(aggregate sheets only)" in (d or "") for d in details)
+    assert any("(protected figures)" in (d or "") for d in details)
+
+
+def test_the_window_aggregation_logs_both_files(env: Env, tmp_path: Path) -> None:
+    head = env.user("head3", Role.HEAD_OF_PSD)
+    ret = tmp_path / "west-midlands.xlsx"
+    reporting.survey_return(env.uow(), head, 2025, ret)
+    result = reporting.aggregate(env.uow(), head, [ret], tmp_path / "n.xlsx", tmp_path / "n.pdf")
+    assert len(result.counted) == 1 and (tmp_path / "n.pdf").read_bytes().startswith(b"%PDF")
+    with env.uow() as uow:
+        kinds = set(uow.session.scalars(select(AccessLogRow.record_type).where(AccessLogRow.username == "head3")))
+    assert {"national_aggregation", "national_report"} <= kinds
+    investigator = env.user("inv3", Role.INVESTIGATOR)
+    with pytest.raises(PermissionDenied):
+        reporting.aggregate(env.uow(), investigator, [ret], tmp_path / "x.xlsx")

@@ -12,15 +12,17 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QDateEdit, QFileDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea,
+    QCheckBox, QDateEdit, QFileDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea,
     QSpinBox, QVBoxLayout, QWidget,
 )
 
 from app.domain.permissions import Action
 from app.domain.records import User
 from app.persistence.uow import UnitOfWork
+from app.reports.breakdowns import OutcomeBreakdowns
 from app.reports.counting import SurveyCount
-from app.services import clock, reporting
+from app.reports.disclosure.model import Status
+from app.services import clock, referrals, reporting
 from app.ui import settings
 from app.ui.charts import ChartWidget
 from app.ui.context import AppContext, Change
@@ -32,6 +34,7 @@ from app.ui.workers import CancellableUnitOfWork, CancelToken, Task, run_with_pr
 
 if TYPE_CHECKING:
     from app.reports.aggregate import Aggregation  # the writer imports openpyxl: only when it runs
+    from app.reports.figures import PublishedFigures
 
 
 def survey_year_now() -> int:
@@ -68,6 +71,22 @@ def aggregation_summary(a: Aggregation) -> str:
     return "\n".join(lines)
 
 
+def published_summary(figures: PublishedFigures, what: str) -> str:
+    """What a protected file holds, in its own printed figures (never a count it withholds)."""
+    y = figures.year
+    counts = figures.pub.counts()
+    return (f"{what} for {figures.current.period.long_label}: {figures.text('allegations', y)} allegations, "
+            f"{figures.text('individuals', y)} individuals.\nSmall numbers protected: "
+            f"{counts[Status.SMALL]} shown as <5, {counts[Status.WITHHELD]} withheld as [c]; "
+            f"disclosure check passed.")
+
+
+def outcomes_summary(result: Any) -> str:
+    if isinstance(result, OutcomeBreakdowns):
+        return f"{len(result.counted):,} allegations, {result.individuals:,} individuals in {result.period.long_label}."
+    return published_summary(result, "Outcome figures (protected: aggregate-only copy)")
+
+
 @dataclass(frozen=True)
 class Export:
     key: str
@@ -84,19 +103,23 @@ EXPORTS = {e.key: e for e in (
            lambda uow, user, y, out: reporting.survey_return(uow, user, y, out), survey_summary),
     Export("outcomes", "Outcome breakdowns", Action.EXPORT_RETURN, "xlsx",
            lambda p: f"outcomes-{p[0].isoformat()}-to-{p[1].isoformat()}.xlsx",
-           lambda uow, user, p, out: reporting.outcome_breakdowns(uow, user, p[0], p[1], out),
-           lambda b: f"{len(b.counted):,} allegations, {b.individuals:,} individuals in {b.period.long_label}."),
+           lambda uow, user, p, out: reporting.outcome_breakdowns(uow, user, p[0], p[1], out), outcomes_summary),
     Export("annual", "Annual report", Action.ANNUAL_REPORT, "pdf", lambda y: f"annual-report-{y}.pdf",
            lambda uow, user, y, out: reporting.annual_report(uow, user, y, out),
-           lambda r: f"Annual report for {r.current.period.label}: {len(r.current.counted):,} allegations."),
+           lambda r: published_summary(r.figures, "Annual report")),
+    Export("referrals", "IOPC referral register", Action.EXPORT_REFERRALS, "xlsx",
+           lambda p: f"iopc-referrals-{p[0].isoformat()}-to-{p[1].isoformat()}.xlsx",
+           lambda uow, user, p, out: referrals.export_referral_register(uow, user, p[0], p[1], out),
+           lambda rows: f"{len(rows):,} referred allegation(s); logged as a disclosure to the IOPC."),
     Export("aggregate", "National aggregation", Action.AGGREGATE, "xlsx", lambda files: "national-aggregation.xlsx",
-           lambda uow, user, files, out: reporting.aggregate(uow, user, files, out), aggregation_summary),
+           lambda uow, user, arg, out: reporting.aggregate(uow, user, arg[0], out, arg[1]), aggregation_summary),
 )}
 
 
 class _Card(QFrame):
     def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.title = title
         self.setObjectName("card")
         self.form = QFormLayout()
         self.button = QPushButton("Export…")
@@ -162,14 +185,11 @@ class ReportsSection(Section):
             card.form.addRow("Year to 31 March:", self.survey_year)
         if may["outcomes"]:
             card = self._card("outcomes", "Breakdowns by outcome, profile, quarter and compliance for any period.")
-            year = survey_year_now() - 1
-            self.outcomes_from = QDateEdit(_qdate(date(year - 1, 4, 1)))
-            self.outcomes_to = QDateEdit(_qdate(date(year, 3, 31)))
-            for box, name in ((self.outcomes_from, "From"), (self.outcomes_to, "To")):
-                box.setCalendarPopup(True)
-                box.setDisplayFormat("dd MMM yyyy")
-                box.setAccessibleName(name)
-                card.form.addRow(f"{name}:", box)
+            self.outcomes_from, self.outcomes_to = self._period(card)
+        if may["referrals"]:
+            card = self._card("referrals", "Every referral to the IOPC sent in a period: grounds, deadline, the IOPC's "
+                              "decision, mode and investigating body; no victim details.")
+            self.referrals_from, self.referrals_to = self._period(card)
         if may["annual"]:
             card = self._card("annual", "The force lead's PDF: key figures, charts and commentary; counts of 1–4 "
                               "shown as <5.")
@@ -183,10 +203,26 @@ class ReportsSection(Section):
             choose = QPushButton("Choose returns…")
             choose.clicked.connect(self.choose_returns)
             card.form.addRow(choose, self.files_label)
+            self.national_pdf = QCheckBox("Also the national report (PDF)")
+            self.national_pdf.setChecked(True)
+            self.national_pdf.setToolTip("National totals and a per-force table with small numbers protected")
+            card.form.addRow(self.national_pdf)
         for card in self.cards.values():
             column.addWidget(card)
         if not self.cards:
             column.addWidget(note("Your role may not export reports."))
+
+    @staticmethod
+    def _period(card: _Card) -> tuple[QDateEdit, QDateEdit]:
+        """From and To boxes, the last survey year by default."""
+        year = survey_year_now() - 1
+        boxes = (QDateEdit(_qdate(date(year - 1, 4, 1))), QDateEdit(_qdate(date(year, 3, 31))))
+        for box, name in zip(boxes, ("From", "To"), strict=True):
+            box.setCalendarPopup(True)
+            box.setDisplayFormat("dd MMM yyyy")
+            box.setAccessibleName(f"{card.title} {name.lower()}")
+            card.form.addRow(f"{name}:", box)
+        return boxes
 
     def _card(self, key: str, text: str) -> _Card:
         card = _Card(EXPORTS[key].title, text)
@@ -227,7 +263,7 @@ class ReportsSection(Section):
         specs = attempt(self, reporting.dashboard, self.ctx.uow(), self.ctx.user, self.dash_year.value()) or ()
         for chart, spec in zip(self.charts, list(specs) + [None] * 4, strict=False):
             chart.set_spec(spec)
-        self.dash_note.setText("The annual report's charts, counts of 1–4 shown as <5")
+        self.dash_note.setText("The annual report's charts and protection: <5 for 1–4, [c] withheld")
 
     def _changed(self, what: str) -> None:
         if self._activated and what in (Change.CASES.value, Change.SETTINGS.value):
@@ -241,7 +277,14 @@ class ReportsSection(Section):
             return (_date(self.outcomes_from.date()), _date(self.outcomes_to.date()))
         if key == "annual":
             return self.annual_year.value()
-        return list(self.aggregate_files)
+        if key == "referrals":
+            return (_date(self.referrals_from.date()), _date(self.referrals_to.date()))
+        return (list(self.aggregate_files), None)
+
+    def _with_pdf(self, key: str, out: Path) -> Any:
+        """The aggregation's argument once its workbook's name is known (the PDF goes beside it)."""
+        files, _ = self.argument(key)
+        return (files, out.with_suffix(".pdf") if self.national_pdf.isChecked() else None)
 
     def choose_returns(self) -> None:
         folder = settings.read(settings.LAST_FOLDER) or str(Path.home())
@@ -265,7 +308,8 @@ class ReportsSection(Section):
             self.export(key, Path(path))
 
     def export(self, key: str, out: Path) -> Task:
-        export, uow, user, arg = EXPORTS[key], self.ctx.uow(), self.ctx.user, self.argument(key)
+        export, uow, user = EXPORTS[key], self.ctx.uow(), self.ctx.user
+        arg = self._with_pdf(key, out) if key == "aggregate" else self.argument(key)
 
         def work(token: CancelToken) -> Any:
             return export.run(CancellableUnitOfWork(uow, token), user, arg, out)

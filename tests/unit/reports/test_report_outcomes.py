@@ -28,7 +28,7 @@ from app.reports.breakdowns import (
     restriction_compliance,
     time_to_outcome,
 )
-from app.reports.counting import Bucket, count_period, count_survey_return
+from app.reports.counting import BUCKET_LABELS, Bucket, count_period, count_survey_return
 from app.reports.marking import MARKING
 from app.reports.outcomes import write_outcome_breakdowns
 from app.reports.read_models import AllegationFact, Period
@@ -205,23 +205,29 @@ def test_workbook_layout_marking_and_figures(tmp_path: Path, workbook_facts: lis
         assert ws.freeze_panes in ("A6", "B6"), ws.title
     summary = {r[0]: r[1:] for r in wb["Summary"].iter_rows(min_row=6, values_only=True) if r[0]}
     survey = count_survey_return(workbook_facts, context).figures
-    for o in survey.outcomes:  # individuals agree with the survey return
-        assert summary[o.bucket.value][1] == o.individuals
+    for o in survey.outcomes:  # individuals agree with the survey return; outcomes read as words
+        assert summary[BUCKET_LABELS[o.bucket]][1] == o.individuals
     assert summary["All allegations"][:2] == (3, 2)
     ws = wb["Workforce type"]
     assert [c.value for c in ws[5]][:4] == [
         "Workforce type",
         "Allegations",
         "Individuals",
-        "NO_CASE_TO_ANSWER",
+        "No case to answer",
     ]
     body = {r[0]: r[1:] for r in ws.iter_rows(min_row=6, max_row=12, values_only=True)}
-    assert body["POLICE_OFFICER"][:2] == (2, 1)
+    assert body["Police officer"][:2] == (2, 1)
     assert body["PCSO"][:2] == (1, 1)
     assert body["Total"][:2] == (3, 2)
     assert ws.cell(row=12, column=1).font.b
     assert len(wb["Summary"]._charts) == 1 and len(wb["Quarter recorded"]._charts) == 1
     assert wb["Summary"].column_dimensions["A"].width >= 26
+    for ws in wb.worksheets:  # printed: A4, one page wide, the table header on every page
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.print_title_rows == "$5:$5", ws.title
+    notes = wb["Notes"]
+    long_rows = [r for r in range(6, notes.max_row + 1) if len(str(notes.cell(row=r, column=2).value or "")) > 120]
+    assert long_rows and all((notes.row_dimensions[r].height or 0) >= 30 for r in long_rows)  # not printed on one line
 
 
 def test_outcomes_for_any_date_range(tmp_path: Path, fact: FactFactory) -> None:

@@ -144,8 +144,10 @@ def test_allegations_sheet_traces_every_figure(tmp_path: Path, facts: list[Alleg
         traced = {r[1] for r in data if r[column] == 1}
         assert len(traced) == EXPECTED_OUTCOMES[bucket.value][0], bucket
     first = dict(zip(header, data[0], strict=True))
-    assert first["misconduct_outcomes"] == "NO_CASE_TO_ANSWER"
-    assert first["restrictions"] == "SUSPENDED"
+    assert first["misconduct_outcomes"] == "No case to answer"  # the values in words, the labels fixed
+    assert first["restrictions"] == "Suspended"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws["A1"].alignment.text_rotation == 90 and ws.row_dimensions[1].height >= 150
     assert first["outcome_date"] == datetime(2023, 9, 1)
     assert ws["C2"].number_format == "yyyy-mm-dd"
     assert ws.freeze_panes == "A2"
