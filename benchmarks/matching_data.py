@@ -303,14 +303,15 @@ def true_draft(member: Member, pool: NamePool, rng: random.Random) -> tuple[Draf
 
 
 def _unrelated_dob(rng: random.Random, near: date | None, years: int = 0) -> date:
-    from app.domain.matching.dates import DobAgreement, agreement
+    from app.domain.matching.dates import agreement
+    from app.domain.matching.levels import Dob
 
     while True:
         if near is not None and years:
             value = date.fromordinal(near.toordinal() + rng.choice((-1, 1)) * rng.randint(2 * 365, years * 365))
         else:
             value = random_dob(rng, 1958, 2006)
-        if agreement(value, near) in (DobAgreement.DIFFERENT, DobAgreement.MISSING):
+        if agreement(value, near) in (Dob.DIFFERENT, Dob.MISSING):
             return value
 
 

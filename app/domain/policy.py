@@ -407,7 +407,7 @@ SPECS: dict[PolicyName, PolicySpec] = {
     PolicyName.MATCH_AUTO_THRESHOLD: _spec(
         "float", "the score from which a notice match is proposed (tuned on benchmarks/matching_eval.py)", 0.9, 0, 1),
     PolicyName.MATCH_REVIEW_THRESHOLD: _spec(
-        "float", "the score from which a notice match goes to review (tuned on benchmarks/matching_eval.py)", 0.4, 0, 1),
+        "float", "the score from which a notice match goes to review: the chance, from the matching model, that the pair is one person (0.15: a 1-in-7 chance is worth a person's look)", 0.15, 0, 1),
     PolicyName.SERIAL_WINDOW_YEARS: _spec(
         "int", "the years within which two victims make a serial perpetrator", 3, 1, 20),
     PolicyName.RFGV_WEIGHT_RECENCY: _spec(

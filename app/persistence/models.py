@@ -258,6 +258,12 @@ class NoticeRow(Base):
     signature_state: Mapped[str] = mapped_column(String(20), default="NOT_SIGNED")
     received_at: Mapped[datetime] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    dob_year_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # only the year known
+    # Matching: the version last matched against the register (NULL or older: still to match, so a
+    # crash between an import and its matching leaves the notice to the next run), and what it
+    # found when that is worth telling (an undated notice whose name is too common to review).
+    matched_version: Mapped[int | None] = mapped_column(Integer)
+    match_note: Mapped[str | None] = mapped_column(String(200))
 
 
 class NoticeMatchRow(Base):

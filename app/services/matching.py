@@ -2,6 +2,10 @@
 import, the whole data wash, and the due items the candidates raise. A person confirms or
 rejects a candidate in the review queue (app.services.notice_review).
 
+Each notice records the version last matched: a notice imported but not yet matched (the process
+stopped after the import's commit) is matched by the next import or data wash. The model is
+estimated afresh from the register and all held notices each time (app.domain.matching.estimation).
+
 Every run is logged as a combination. A pair a reviewer rejected is not proposed again unless
 the notice or the person changed since (their versions are kept with the pair).
 """
@@ -15,12 +19,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.enums import AccessOperation, MatchState
 from app.domain.errors import RuleRefused
-from app.domain.matching.engine import collector_paused
+from app.domain.matching.engine import collector_paused, wash
 from app.domain.matching import Candidate, MatchIndex, NoticeEntry, NoticeIndex, RegisterEntry, Thresholds
 from app.domain.permissions import Action, require
 from app.domain.policy import PolicyName, PolicySet
@@ -51,30 +55,53 @@ def _home(session: Session) -> str:
 # ---- loading plain entries -------------------------------------------------------------------
 
 def register_entries(session: Session, person_ids: Sequence[int] | None = None) -> list[RegisterEntry]:
+    """The register (current and former people, not anonymised), with previous names and the PNC
+    ids of notices already confirmed as each person."""
     names: dict[int, list[str]] = defaultdict(list)
-    stmt_names = select(PreviousNameRow.person_id, PreviousNameRow.full_name)
+    pncs: dict[int, list[str]] = defaultdict(list)
     people = select(PersonRow.id, PersonRow.staff_number, PersonRow.surname, PersonRow.forenames,
                     PersonRow.date_of_birth, PersonRow.warrant_number).where(PersonRow.anonymised.is_(False))
-    if person_ids is not None:
-        stmt_names = stmt_names.where(PreviousNameRow.person_id.in_(person_ids))
-        people = people.where(PersonRow.id.in_(person_ids))
-    for pid, full in session.execute(stmt_names):
+    wanted = None if person_ids is None else set(person_ids)
+    for pid, full in session.execute(select(PreviousNameRow.person_id, PreviousNameRow.full_name)):
         names[pid].append(full)
-    return [RegisterEntry(pid, sn, sur, fore, dob, warrant, tuple(names.get(pid, ())))
-            for pid, sn, sur, fore, dob, warrant in session.execute(people)]
+    for pid, pnc in session.execute(select(NoticeMatchRow.person_id, NoticeRow.pnc_id)
+                                    .join(NoticeRow, NoticeRow.id == NoticeMatchRow.notice_id)
+                                    .where(NoticeMatchRow.state == MatchState.CONFIRMED.name, NoticeRow.pnc_id.is_not(None))):
+        pncs[pid].append(pnc)
+    return [RegisterEntry(pid, sn, sur, fore, dob, warrant, tuple(names.get(pid, ())), tuple(pncs.get(pid, ())))
+            for pid, sn, sur, fore, dob, warrant in session.execute(people)
+            if wanted is None or pid in wanted]
 
 
-def _notice_stmt():  # type: ignore[no-untyped-def]
-    return select(NoticeRow.id, NoticeRow.notice_ref, NoticeRow.issuing_force, NoticeRow.surname, NoticeRow.forenames,
+@dataclass(frozen=True)
+class HeldNotices:
+    """Every held notice, and which of them (positions) still wait to be matched in their version."""
+
+    entries: list[NoticeEntry]
+    versions: list[int]
+    pending: list[int]
+
+
+def held_notices(session: Session) -> HeldNotices:
+    """All notices in one streamed query (no list of ids: a million would overflow SQLite's limit
+    of bound variables, as it once did after a large import)."""
+    stmt = select(NoticeRow.id, NoticeRow.notice_ref, NoticeRow.issuing_force, NoticeRow.surname, NoticeRow.forenames,
                   NoticeRow.date_of_birth, NoticeRow.staff_number, NoticeRow.warrant_number, NoticeRow.pnc_id,
-                  NoticeRow.employing_force)
+                  NoticeRow.employing_force, NoticeRow.dob_year_only, NoticeRow.version, NoticeRow.matched_version)
+    entries: list[NoticeEntry] = []
+    versions: list[int] = []
+    pending: list[int] = []
+    with collector_paused():
+        for row in session.execute(stmt.order_by(NoticeRow.id).execution_options(yield_per=20000)):
+            if row[12] != row[11]:
+                pending.append(len(entries))
+            entries.append(NoticeEntry(*row[:10], dob_year_only=bool(row[10])))
+            versions.append(row[11])
+    return HeldNotices(entries, versions, pending)
 
 
-def notice_entries(session: Session, notice_ids: Sequence[int] | None = None) -> list[NoticeEntry]:
-    stmt = _notice_stmt()
-    if notice_ids is not None:
-        stmt = stmt.where(NoticeRow.id.in_(notice_ids))
-    return [NoticeEntry(*row) for row in session.execute(stmt.execution_options(yield_per=20000))]
+def notice_entries(session: Session) -> list[NoticeEntry]:
+    return held_notices(session).entries
 
 
 # ---- storing candidates ----------------------------------------------------------------------
@@ -121,21 +148,80 @@ def _held(session: Session, notice_ids: set[int]) -> list[NoticeMatchRow]:
     return out
 
 
+def _mark_matched(session: Session, held: HeldNotices, positions: Sequence[int], notes: dict[int, str]) -> None:
+    """Record that these notices were matched in the version loaded: runs of consecutive ids of one
+    version in one UPDATE each (an import's notices are one run); a row changed meanwhile keeps
+    its newer version unmatched."""
+    runs: list[tuple[int, int, int]] = []
+    for position in positions:
+        key, version = held.entries[position].key, held.versions[position]
+        if runs and runs[-1][1] == key - 1 and runs[-1][2] == version:
+            runs[-1] = (runs[-1][0], key, version)
+        else:
+            runs.append((key, key, version))
+    table = NoticeRow.__table__
+    if not runs:
+        return
+    session.execute(update(table).where(table.c.id.between(bindparam("low"), bindparam("high")),
+                                        table.c.version == bindparam("v")).values(matched_version=bindparam("v"), match_note=None),
+                    [{"low": a, "high": b, "v": v} for a, b, v in runs])
+    if notes:
+        session.execute(update(table).where(table.c.id == bindparam("key")).values(match_note=bindparam("note")),
+                        [{"key": key, "note": note} for key, note in notes.items()])
+
+
 # ---- runs ------------------------------------------------------------------------------------
 
-def match_notices(uow: UnitOfWork, actor: User, notice_ids: Sequence[int]) -> int:
-    """New or changed notices against the whole register (runs after a notice import)."""
-    if not notice_ids:
-        return 0
+@dataclass(frozen=True)
+class Matched:
+    candidates: list[Candidate]
+    undated_common: dict[int, str]  # notice key -> why it was not put to review
+
+
+def _match(index: MatchIndex, notices: Sequence[NoticeEntry], workers: int = 1) -> Matched:
+    """Candidates for these notices; an undated notice with none, whose name register people
+    bear, is noted: too common to review without a date of birth (counted and reported)."""
+    notes: dict[int, str] = {}
+    with collector_paused():  # a million notices in memory: collections would cost ~45 %
+        found = wash(index, notices, workers)
+        listed = {c.notice_key for c in found}
+        for notice in notices:
+            if (notice.date_of_birth is None or notice.dob_year_only) and notice.key not in listed:
+                people = index.namesakes(notice)
+                if people:
+                    notes[notice.key] = undated_note(people, notice.dob_year_only)
+    return Matched(found, notes)
+
+
+def undated_note(people: int, year_only: bool) -> str:
+    what = "only a year of birth" if year_only else "no date of birth"
+    return (f"{what}, and {people} {'person' if people == 1 else 'people'} in the register bear the name: "
+            "too common to review without one; ask the issuer for the date of birth")
+
+
+def match_pending(uow: UnitOfWork, actor: User) -> int:
+    """Every notice not yet matched in its current version, against the whole register: runs after
+    each notice import, and picks up what a crash between an import's commit and its matching left."""
     with uow:
         s = uow.session
-        index = MatchIndex(register_entries(s), _home(s), thresholds(policies.load(s), clock.today()))
-        found = [c for n in notice_entries(s, notice_ids) for c in index.match(n)]
-        stored = store(s, found)
+        held = held_notices(s)
+        if not held.pending:
+            return 0
+        register = register_entries(s)
+        index = MatchIndex(register, _home(s), thresholds(policies.load(s), clock.today()), notices=held.entries)
+        matched = _match(index, [held.entries[p] for p in held.pending])
+        stored = store(s, matched.candidates)
+        _mark_matched(s, held, held.pending, matched.undated_common)
         audit.record(s, actor, AccessOperation.COMBINATION, "notice_match", None,
-                     detail=f"{len(notice_ids)} notices matched against the register: {stored} candidates")
+                     detail=f"{len(held.pending)} notices matched against the register: {stored} candidates")
         uow.commit()
     return stored
+
+
+def match_notices(uow: UnitOfWork, actor: User, notice_ids: Sequence[int] = ()) -> int:
+    """New or changed notices against the whole register (after a notice import): every pending
+    notice, so that notices an interrupted run left are matched too (``notice_ids`` is not needed)."""
+    return match_pending(uow, actor)
 
 
 def match_people(uow: UnitOfWork, actor: User, person_ids: Sequence[int]) -> int:
@@ -147,8 +233,12 @@ def match_people(uow: UnitOfWork, actor: User, person_ids: Sequence[int]) -> int
         notices = notice_entries(s)
         if not notices:
             return 0
-        index = NoticeIndex(notices, _home(s), thresholds(policies.load(s), clock.today()))
-        found = [c for p in register_entries(s, person_ids) for c in index.match_person(p)]
+        register = register_entries(s)
+        home = _home(s)
+        model = MatchIndex(register, home, notices=notices).model
+        index = NoticeIndex(notices, home, thresholds(policies.load(s), clock.today()), model)
+        wanted = set(person_ids)
+        found = [c for p in register if p.person_id in wanted for c in index.match_person(p)]
         stored = store(s, found)
         audit.record(s, actor, AccessOperation.COMBINATION, "notice_match", None,
                      detail=f"{len(person_ids)} people matched against held notices: {stored} candidates")
@@ -165,39 +255,48 @@ class WashSummary:
     reviews: int
     new: int
     report: Path | None
+    undated_common: int = 0  # notices without a (whole) date of birth whose name is too common to review
 
     def __str__(self) -> str:
         tail = f"; report written to {self.report}" if self.report else ""
+        undated = (f"; {self.undated_common} notices without a date of birth name people too common in the register "
+                   f"to review{' (NO_DOB rows in the report)' if self.report else ''}") if self.undated_common else ""
         return (f"Data wash: {self.people} people against {self.notices} notices: {self.candidates} candidates "
-                f"({self.matches} MATCH, {self.reviews} REVIEW), {self.new} new for review{tail}.")
+                f"({self.matches} MATCH, {self.reviews} REVIEW), {self.new} new for review{undated}{tail}.")
 
 
-def data_wash(uow: UnitOfWork, actor: User, out: Path | None = None) -> WashSummary:
-    """The whole workforce against every held notice (`ppda-tracker match [--out FILE.csv]`)."""
+def data_wash(uow: UnitOfWork, actor: User, out: Path | None = None, *, workers: int = 1) -> WashSummary:
+    """The whole workforce against every held notice (`ppda-tracker match [--out FILE.csv]`);
+    ``workers`` > 1 shares a large file out among forked processes (the command line only)."""
     require(actor, Action.DATA_WASH)
     with uow:
         s = uow.session
         register = register_entries(s)
-        index = MatchIndex(register, _home(s), thresholds(policies.load(s), clock.today()))
-        notices = notice_entries(s)
-        with collector_paused():  # a million notices in memory: collections would cost ~45 %
-            found = [c for n in notices for c in index.match(n)]
+        held = held_notices(s)
+        index = MatchIndex(register, _home(s), thresholds(policies.load(s), clock.today()), notices=held.entries)
+        matched = _match(index, held.entries, workers)
+        found = matched.candidates
         new = store(s, found)
+        _mark_matched(s, held, range(len(held.entries)), matched.undated_common)
         audit.record(s, actor, AccessOperation.COMBINATION, "data_wash", None,
-                     detail=f"{len(register)} people against {len(notices)} notices: {len(found)} candidates")
+                     detail=f"{len(register)} people against {len(held.entries)} notices: {len(found)} candidates; "
+                            f"model {index.model.source}")
         if out is None:
             uow.commit()
         else:  # the report takes its name only once its disclosure is committed (a cancelled wash leaves none)
             with atomic_path(out) as temp:
-                _write_report(temp, found, {n.key: n for n in notices}, {r.person_id: r for r in register})
+                notices = {n.key: n for n in held.entries}
+                _write_report(temp, found, notices, {r.person_id: r for r in register}, matched.undated_common)
                 audit.record(s, actor, AccessOperation.DISCLOSURE, "match_report", out.name,
                              recipient="file (OFFICIAL-SENSITIVE)", detail=f"{len(found)} candidate pairs")
                 uow.commit()
     matches = sum(1 for c in found if c.decision.name == "MATCH")
-    return WashSummary(len(register), len(notices), len(found), matches, len(found) - matches, new, out)
+    return WashSummary(len(register), len(held.entries), len(found), matches, len(found) - matches, new, out,
+                       len(matched.undated_common))
 
 
-def _write_report(out: Path, found: list[Candidate], notices: dict[int, NoticeEntry], people: dict[int, RegisterEntry]) -> None:
+def _write_report(out: Path, found: list[Candidate], notices: dict[int, NoticeEntry], people: dict[int, RegisterEntry],
+                  undated: dict[int, str]) -> None:
     """Cells a spreadsheet would run as formulas (from another force's notice ids…) are neutralised."""
     with out.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
@@ -206,6 +305,17 @@ def _write_report(out: Path, found: list[Candidate], notices: dict[int, NoticeEn
             n = notices[c.notice_key]
             w.writerow(csv_row([n.notice_id, n.issuing_force, people[c.person_id].staff_number, f"{c.score:.3f}",
                                 c.decision.name, "; ".join(c.reasons)]))
+        for key, note in undated.items():  # counted and reported, never silently dropped
+            n = notices[key]
+            w.writerow(csv_row([n.notice_id, n.issuing_force, "", "", "NO_DOB", note]))
+
+
+def undated_common_count(uow: UnitOfWork, actor: User) -> int:
+    """How many held notices lack a (whole) date of birth and name people too common in the register
+    to review: shown in the Notices section. A number discloses no one's personal data."""
+    require(actor, Action.TRIAGE_NOTICE)
+    with uow:
+        return uow.session.scalar(select(func.count(NoticeRow.id)).where(NoticeRow.match_note.is_not(None))) or 0
 
 
 def notice_items(session: Session, policy_set: PolicySet, today: date) -> list[DueItem]:

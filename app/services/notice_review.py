@@ -67,6 +67,7 @@ class MatchView:
     vetting_result: str | None = None
     linked_case_id: int | None = None  # the PPDA case opened from the notice
     linked_case: str | None = None  # its reference, when the reader may see that case
+    notice_dob_year_only: bool = False  # the notice gives only the year of birth
 
     @property
     def vetting_done(self) -> bool:
@@ -136,6 +137,7 @@ def _view(m: NoticeMatchRow, n: NoticeRow, p: PersonRow, case_reference: str | N
         "; ".join(x.full_name for x in p.previous_names), p.unit, p.employment_status, m.triage_outcome,
         m.rationale, n.record_type == NoticeRecordType.DOMESTIC_ABUSE_INCIDENT.name,
         clock.local_date(m.vetting_reviewed_at) if m.vetting_reviewed_at else None, m.vetting_result, m.case_id, case_reference,
+        bool(n.dob_year_only),
     )
 
 

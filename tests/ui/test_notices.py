@@ -49,8 +49,11 @@ def test_confirming_a_match_flags_the_person_and_offers_a_case(
     assert window.nav.item(window.sections.index(section)).text() == "Notices (1)"
     m = section.selected()
     assert m is not None and m.notice_id == "K-7" and m.staff_number == "P001"
-    shown = section.detail.text()
-    assert "Smyth" in shown and "Smith" in shown and "Reasons" in shown and m.reasons[0] in shown
+    shown = shown_text(section)
+    assert "Smyth" in shown and "Smith" in shown and "What speaks for the pair" in shown
+    assert "date of birth: day and month swapped — strong" in shown  # the evidence in plain words, with its weight
+    assert "surnames almost identical (Smyth / Smith: one letter different)" in shown
+    assert "of pairs scored like this, more than 99 in 100 are the same person" in shown and "Jaro" not in shown
     qtbot.mouseClick(section.confirm_button, Qt.MouseButton.LeftButton)
     dialog = section.dialog
     assert isinstance(dialog, ConfirmMatchDialog)
@@ -282,3 +285,20 @@ def test_a_data_wash_runs_in_a_worker_and_reports_what_it_found(
     assert out.exists() and "K-7" in out.read_text(encoding="utf-8")
     assert any(b.text().startswith("Data wash: 6 people against 1 notices: 1 candidates") for b in message_boxes(section))
     assert section.model.rowCount() == 1  # the pair already awaiting review is not proposed twice
+
+
+def test_undated_notices_with_a_common_name_are_counted_in_the_section(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow, tmp_path: Path) -> None:
+    from app.services.imports.workforce import import_workforce
+    from tests.ui.sample_data import WORKFORCE_HEADER
+
+    namesakes = [[f"D{i:03d}", "Smith", "David", "", f"19{60 + i}-01-15", "POLICE_OFFICER", "PC", "Response North", "", ""]
+                 for i in range(20)]
+    import_workforce(sample.env.uow(), sample.env.admin, write_csv(tmp_path / "namesakes.csv", WORKFORCE_HEADER, namesakes))
+    undated = [["PND-8", "PND", "2024-01-02", "INTELLIGENCE", "Smith", "David", "", "", ""]]
+    import_notices(sample.env.uow(), sample.sup, write_csv(tmp_path / "undated.csv", NOTICE_HEADER, undated),
+                   signature_state="ACCEPTED_UNSIGNED")
+    section = notices_section(open_window(sample.sup))
+    assert section.undated.isVisible()
+    assert section.undated.text().startswith("1 notice without a date of birth (or with only a year) names people "
+                                             "too common in the register to put to review")

@@ -107,7 +107,9 @@ def _match(sub: Sub) -> None:
 def cmd_match(s: CliSession, a: argparse.Namespace) -> int:
     from app.services import matching
 
-    print(matching.data_wash(s.uow(), s.user(), a.out))
+    import os
+
+    print(matching.data_wash(s.uow(), s.user(), a.out, workers=min(os.cpu_count() or 1, 4)))
     return 0
 
 

@@ -12,6 +12,8 @@ that the realistic errors still share one:
   side of the year/month or month/day boundary transposed (1970-12-18 for 1971-02-18);
 * ``F`` initial + whole DOB (or its day/month swap): a surname typo that changes its code (a
   register person is filed under the initials of all their forenames and of their surnames);
+* ``A`` surname code + initial + birth year: for a notice that gives only the year (or 1 January,
+  the usual placeholder for it);
 * ``N`` surname code + initial: for a notice without DOB; ``U`` the same for a register person
   without one.
 
@@ -99,6 +101,7 @@ def register_keys(person: Profile) -> set[Key]:
         return keys | {(code, "U" + initial) for code, initial in named}
     dob = dob_members(person.dob)
     keys.update((code, member) for code in codes for member in dob.own)
+    keys.update((code, f"A{initial}{person.dob.year}") for code, initial in named)
     keys.update(("F" + letter, dob.whole) for letter in letters_of(person))
     return keys
 
@@ -159,7 +162,11 @@ class NoticeKeys:
         members = self._dates.get(dob)
         if members is None:
             members = self._dates[dob] = dob_members(dob)
-        asked = members.asked + given.undated if self._undated else members.asked
+        asked = members.asked
+        if dob.month == 1 and dob.day == 1:  # only the year is known, or 1 January stands in for it
+            asked += tuple(f"A{i}{dob.year}" for i in given.initials)
+        if self._undated:
+            asked += given.undated
         return Query(names.codes, asked, given.groups, members.whole_asked)
 
 

@@ -15,11 +15,14 @@ from contextlib import contextmanager
 from typing import NamedTuple
 
 from app.domain.matching.blocking import KeyIndex, NoticeKeys, letters_of, register_keys
-from app.domain.matching.dates import DobAgreement, DobKey, compare, dob_key
+from app.domain.matching.dates import DobKey, compare, dob_key
 from app.domain.matching.decisions import decide_notice, rank, to_candidate
-from app.domain.matching.evidence import FORENAME_DIFFERS, forename_may_agree, name_caps, surname_bound
+from app.domain.matching.estimation import estimate
+from app.domain.matching.evidence import forename_levels, forename_may_agree, name_caps, surname_bound
 from app.domain.matching.frequencies import NameFrequencies
+from app.domain.matching.levels import Dob, Forename, Middle, Surname
 from app.domain.matching.model import Candidate, NoticeEntry, RegisterEntry, Thresholds
+from app.domain.matching.parameters import Model, starting_model
 from app.domain.matching.profiles import (
     Profile,
     frequencies_of,
@@ -28,9 +31,9 @@ from app.domain.matching.profiles import (
     notice_profile,
     register_profile,
 )
-from app.domain.matching.scoring import DOB_WEIGHTS, EMPLOYER_HOME_WEIGHT, PRIOR, assess, logit
+from app.domain.matching.scoring import assess, logit
 
-_DIFFERENT = DobAgreement.DIFFERENT
+_DIFFERENT = Dob.DIFFERENT
 
 
 @contextmanager
@@ -47,70 +50,87 @@ def collector_paused() -> Iterator[None]:
 
 
 class MatchIndex:
-    """The register, indexed once; then each notice is matched in well under a millisecond."""
+    """The register, indexed once; then each notice is matched in well under a millisecond.
+
+    The model is the one given, else estimated from the register and ``notices`` when they are
+    given (a data wash), else the starting values with the register's name frequencies.
+    """
 
     def __init__(
         self,
         register: Iterable[RegisterEntry],
         home_force: str,
         thresholds: Thresholds = Thresholds(),
-        frequencies: NameFrequencies | None = None,
+        model: Model | None = None,
+        notices: Sequence[NoticeEntry] = (),
     ) -> None:
         self.thresholds = thresholds
         self._home = normalise_force(home_force)
-        self._floor = logit(thresholds.review)
+        self._floor = logit(thresholds.review - 0.0005)  # scores are rounded to 3 places
         self._entries = list(register)
         with collector_paused():
             self._profiles = [register_profile(entry) for entry in self._entries]
-            self._frequencies = frequencies or frequencies_of(self._profiles)
-            self._caps = [name_caps(p, self._frequencies) for p in self._profiles]
+            if model is None:
+                names = frequencies_of(self._profiles)
+                names.add_notices((notice.surname, notice.forenames) for notice in notices)
+                model = estimate(self._profiles, notices, self._home or "", names) if notices else starting_model(names, len(self._profiles))
+            self.model = model
+            self._caps = [name_caps(p, model) for p in self._profiles]
             self._facts = [self._facts_of(p, caps) for p, caps in zip(self._profiles, self._caps, strict=True)]
             self._index = KeyIndex()
             for position, profile in enumerate(self._profiles):
                 self._index.add(position, register_keys(profile))
             self._staff = _by_identifier(p.staff for p in self._profiles)
             self._warrant = _by_identifier(p.warrant for p in self._profiles)
+            self._pnc: dict[str, list[int]] = {}
+            for position, profile in enumerate(self._profiles):
+                for pnc in profile.pnc:
+                    self._pnc.setdefault(pnc, []).append(position)
         self._keys = NoticeKeys(undated_register=any(p.dob is None for p in self._profiles))
+        self._undated = frozenset(p for p, f in enumerate(self._facts) if f.dob is None)
 
     def _facts_of(self, person: Profile, caps: tuple[float, float]) -> _Facts:
-        base = PRIOR + EMPLOYER_HOME_WEIGHT + caps[0] - self._floor
-        return _Facts(dob_key(person.dob), base + caps[1], base + FORENAME_DIFFERS, letters_of(person), caps[0])
+        model = self.model
+        base = model.prior_log_odds + max(model.weights["employer"]) + caps[0] - self._floor
+        differs = model.weight("forename", Forename.DIFFERENT) + model.weight("middle", Middle.NOT_COMPARED)
+        return _Facts(dob_key(person.dob), base + caps[1], base + differs, letters_of(person), caps[0])
 
     @property
     def frequencies(self) -> NameFrequencies:
-        return self._frequencies
+        return self.model.names
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def match(self, notice: NoticeEntry) -> list[Candidate]:
         """Every register person this notice may concern, best first; nothing below review."""
-        levels = self._blocked(notice)
-        identified = self._identified(notice) if notice.staff_number or notice.warrant_number else set()
+        notice_dob = dob_key(notice.date_of_birth, notice.dob_year_only)
+        levels = self._blocked(notice, notice_dob)
+        identified = self._identified(notice) if notice.staff_number or notice.warrant_number or notice.pnc_id else set()
         if not levels and not identified:
             return []
-        notice_dob = dob_key(notice.date_of_birth)
         for position in identified - levels.keys():
             levels[position] = compare(notice_dob, self._facts[position].dob)
         profile = notice_profile(notice, self._home or "")
         found = []
         for position, level in levels.items():
             person = self._profiles[position]
-            result = assess(profile, person, self._frequencies, level, self._caps[position], self._floor)
+            result = assess(profile, person, self.model, level, self._caps[position], self._floor)
             if result is not None:
                 found.append((self._entries[position].person_id, result))
-        return decide_notice(notice.key, found, self.thresholds) if found else []
+        return decide_notice(notice.key, found, self.thresholds, self.model.names) if found else []
 
-    def _blocked(self, notice: NoticeEntry) -> dict[int, DobAgreement]:
+    def _blocked(self, notice: NoticeEntry, notice_dob: DobKey | None) -> dict[int, Dob]:
         """Positions sharing a key with the notice whose DOB and names could still be enough."""
         surname, given = self._keys.surname(notice.surname), self._keys.forenames(notice.forenames)
         positions = self._index.positions(self._keys.query(surname, given, notice.date_of_birth))
-        kept: dict[int, DobAgreement] = {}
+        kept: dict[int, Dob] = {}
         if not positions:
             return kept
-        notice_dob = dob_key(notice.date_of_birth)
         first = given.first
         facts = self._facts
+        dob_weights = self.model.weights["dob"]
+        differs = self.model.weight("surname", Surname.DIFFERENT)
         for position in positions:
             if position in kept:
                 continue
@@ -118,7 +138,7 @@ class MatchIndex:
             level = compare(notice_dob, dob)
             if level is _DIFFERENT:
                 continue
-            weight = DOB_WEIGHTS[level]
+            weight = dob_weights[level]
             best = weight + may_agree
             if best < 0.0:
                 continue
@@ -128,13 +148,32 @@ class MatchIndex:
                 best = weight + cannot_agree
                 if best < 0.0:
                     continue
-            if best - surname_cap + surname_bound(surname.form, first, person, surname_cap) >= 0.0:
+            if best - surname_cap + surname_bound(surname.form, first, person, surname_cap, differs) >= 0.0:
                 kept[position] = level
         return kept
 
     def _identified(self, notice: NoticeEntry) -> set[int]:
         staff, warrant = notice_identifiers(notice, self._home or "")
-        return set(self._staff.get(staff or "", ())) | set(self._warrant.get(warrant or "", ()))
+        found = set(self._staff.get(staff or "", ())) | set(self._warrant.get(warrant or "", ()))
+        pnc = notice_profile(notice, self._home or "").pnc if notice.pnc_id else frozenset()
+        for value in pnc:
+            found.update(self._pnc.get(value, ()))
+        return found
+
+    def namesakes(self, notice: NoticeEntry) -> int:
+        """How many register people bear the notice's surname with a forename that agrees with it:
+        for a notice without a date of birth that none of them was listed for (the name is too
+        common to put to review), so that it is counted and reported, not dropped."""
+        surname, given = self._keys.surname(notice.surname), self._keys.forenames(notice.forenames)
+        query = self._keys.query(surname, given, None)
+        profile = notice_profile(notice, self._home or "")
+        count = 0
+        for position in set(self._index.positions(query)):
+            person = self._profiles[position]
+            if surname.form is not None and any(f.joined == surname.form.joined for f in person.surnames):
+                if forename_levels(profile.forenames, person.forenames)[0] is not Forename.DIFFERENT:
+                    count += 1
+        return count if profile.surnames else 0
 
 
 class _Facts(NamedTuple):
@@ -148,23 +187,27 @@ class _Facts(NamedTuple):
 
 
 class NoticeIndex:
-    """Held notices, indexed with the same keys the other way round, for matching new people."""
+    """Held notices, indexed with the same keys the other way round, for matching new people.
+
+    Without a model, the starting values with the notices' name frequencies are used.
+    """
 
     def __init__(
         self,
         notices: Iterable[NoticeEntry],
         home_force: str,
         thresholds: Thresholds = Thresholds(),
-        frequencies: NameFrequencies | None = None,
+        model: Model | None = None,
+        register_size: int = 1000,
     ) -> None:
         self.thresholds = thresholds
         self._home = normalise_force(home_force) or ""
         self._notices = list(notices)
         self._profiles: dict[int, Profile] = {}
-        self._floor = logit(thresholds.review)
+        self._floor = logit(thresholds.review - 0.0005)  # scores are rounded to 3 places
         with collector_paused():
             counted = self._build()
-            self._frequencies = frequencies or counted
+            self.model = model or starting_model(counted, register_size)
             ids = [notice_identifiers(n, self._home) if n.staff_number or n.warrant_number else (None, None)
                    for n in self._notices]
             self._staff = _by_identifier(staff for staff, _ in ids)
@@ -179,7 +222,7 @@ class NoticeIndex:
             names, given = keys.surname(notice.surname), keys.forenames(notice.forenames)
             self._index.add(position, keys.query(names, given, notice.date_of_birth).keys())
             forms = (names.form.joined, *names.form.parts) if names.form else ()
-            counted.add(forms, given.first)
+            counted.add(forms, given.first, register=False)
         return counted
 
     def _profile(self, position: int) -> Profile:
@@ -197,18 +240,18 @@ class NoticeIndex:
         positions = self._index.find(register_keys(profile))
         identified = set(self._staff.get(profile.staff or "", ()))
         identified |= set(self._warrant.get(profile.warrant or "", ()))
-        caps = name_caps(profile, self._frequencies)
+        caps = name_caps(profile, self.model)
         person_dob = dob_key(person.date_of_birth)
         found: list[Candidate] = []
         for position in positions | identified:
             notice = self._notices[position]
-            level = compare(dob_key(notice.date_of_birth), person_dob)
+            level = compare(dob_key(notice.date_of_birth, notice.dob_year_only), person_dob)
             if level is _DIFFERENT and position not in identified:
                 continue
-            result = assess(self._profile(position), profile, self._frequencies, level, caps, self._floor)
+            result = assess(self._profile(position), profile, self.model, level, caps, self._floor)
             if result is None:
                 continue
-            candidate = to_candidate(notice.key, person.person_id, result, self.thresholds)
+            candidate = to_candidate(notice.key, person.person_id, result, self.thresholds, self.model.names)
             if candidate is not None:
                 found.append(candidate)
         return sorted(found, key=rank)
@@ -232,10 +275,18 @@ def data_wash(
 ) -> list[Candidate]:
     """The whole register against a whole notice file: candidates in notice order, best first.
 
+    The model is estimated from this register and these notices (``estimation``).
+
     With ``workers`` > 1 and a large file, the notices are shared out among forked processes
     (where the platform can fork; elsewhere they are matched here, one after another).
     """
-    index = MatchIndex(register, home_force, thresholds)
+    return wash(MatchIndex(register, home_force, thresholds, notices=notices), notices, workers)
+
+
+def wash(index: MatchIndex, notices: Sequence[NoticeEntry], workers: int = 1) -> list[Candidate]:
+    """These notices against an index: candidates in notice order, best first; shared out among
+    ``workers`` forked processes for a large file where the platform can fork (never from a
+    process running threads that hold locks, such as the window: it passes 1)."""
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     if workers > 1 and can_fork and len(notices) >= PARALLEL_FROM:
         return _wash_in_parallel(index, notices, workers)

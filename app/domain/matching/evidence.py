@@ -1,8 +1,9 @@
-"""Name evidence: how far a notice's surname and forenames agree with a register person's.
+"""Name evidence: the level at which a notice's surname, first forename and middle name agree with a
+register person's (``levels``), and what that level weighs under a model (``parameters``).
 
-Each comparison gives a weight, log(m/u) (see ``scoring``), and the reason shown to the reviewer.
-Agreeing on a rare name counts more than on a common one (``NameFrequencies``); a near miss, a
-nickname or an initial counts less than the name spelt the same; disagreeing counts against.
+Agreeing on a rare name counts more than on a common one (the weight of an agreeing level is
+log(m / f), f the name's frequency). A near miss never counts more than the notice's own spelling
+would if it agreed exactly: "Cristian" for "Cristina" is more likely another person than a slip.
 """
 
 from __future__ import annotations
@@ -12,163 +13,36 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from app.domain.matching.frequencies import NameFrequencies
-from app.domain.matching.names import (
-    SurnameForm,
-    forms_of,
-    initials_of,
-    is_initial,
-    shared_full_name,
-    surname_form,
-)
+from app.domain.matching.levels import Forename, Middle, Surname
+from app.domain.matching.names import SurnameForm, forms_of, initials_of, is_initial, shared_full_name, surname_form
+from app.domain.matching.parameters import Model
 from app.domain.matching.profiles import Profile
 
-SURNAME_M = 0.95
-FORENAME_M = 0.9
-SURNAME_DIFFERS = -4.0
-FORENAME_DIFFERS = -5.3  # m ~0.5% (an unrelated "known as" name), u ~1
-TRANSPOSED_PENALTY = 1.0
-NICKNAME_M = 0.08  # share of true pairs where the notice uses another form of the forename
-SLIP_M = 0.05  # share of true pairs with a slip in the surname, or in the forename
-MIDDLE_DIFFERS = -2.5
-FUZZY_SURNAME = 0.84  # Jaro-Winkler similarity from which two surnames count as a typo apart
+TYPO_SIMILARITY = 0.92  # Jaro-Winkler from which two names count as one slip apart
+FUZZY_SURNAME = 0.84  # ... and from which two surnames count as similar
 FUZZY_FORENAME = 0.85
+_NAME_LEVELS = (Surname.EXACT, Surname.PREVIOUS, Surname.PART, Surname.TRANSPOSED)
 
 
 @dataclass(frozen=True, slots=True)
-class Evidence:
-    """What one comparison adds to the log-odds, the reason shown for it, and whether it agrees."""
+class NameComparison:
+    """The levels of one pair's names, with the values the reasons and the weights need."""
 
-    weight: float
-    reason: str
-    agrees: bool = True
+    surname: Surname
+    forename: Forename
+    middle: Middle
+    surname_value: str  # the agreeing surname (or part) when the level is adjusted, else the notice's
+    forename_value: str  # the person's first forename (the notice's spelling for near misses)
+    middle_value: str
+    notice_surname: str  # as shown
+    person_surname: str
+    notice_forename: str
+    person_forename: str
+    previous_name: str | None = None
 
-
-def surname_cap(person: Profile, freq: NameFrequencies) -> float:
-    """The most a person's surnames can contribute (one of them agreeing exactly)."""
-    return max((_surname_base(f.joined, freq) for f in person.surnames), default=0.0)
-
-
-def forename_cap(person: Profile, freq: NameFrequencies) -> float:
-    """The most a person's forenames can contribute (first and middle names agreeing)."""
-    if not person.forenames:
-        return 0.0
-    first = person.forenames[0]
-    best = max(_forename_base(first, freq), math.log(FORENAME_M / freq.initial(first[0])))
-    if len(person.forenames) > 1:
-        best += max(_middle_bonus(person.forenames[1], freq), 0.7)
-    return best
-
-
-def name_caps(person: Profile, freq: NameFrequencies) -> tuple[float, float]:
-    """The most this person's surnames and forenames can contribute."""
-    return max(surname_cap(person, freq), 0.0), max(forename_cap(person, freq), 0.0)
-
-
-def name_evidence(
-    notice: Profile, person: Profile, freq: NameFrequencies, surname_needed: float | None = None
-) -> tuple[Evidence, Evidence] | None:
-    """Surname and forename evidence, trying the notice's names the other way round as well.
-
-    None if the surname adds less than ``surname_needed`` and the names cannot be transposed.
-    """
-    surname = surname_evidence(notice.surnames, person.surnames, freq)
-    crossing = not surname.agrees and _may_be_transposed(notice, person)
-    if surname_needed is not None and surname.weight < surname_needed and not crossing:
-        return None
-    forename = forename_evidence(notice.forenames, person.forenames, freq)
-    crossed = _transposed(notice, person, freq) if crossing else None
-    if crossed is not None and crossed[0].weight + crossed[1].weight > surname.weight + forename.weight:
-        return crossed
-    return surname, forename
-
-
-def _may_be_transposed(notice: Profile, person: Profile) -> bool:
-    if not (notice.forenames and notice.surnames and person.forenames):
-        return False
-    return _crossable(notice.forenames[0], person)
-
-
-def _crossable(notice_forename: str, person: Profile) -> bool:
-    """Whether a notice's first forename looks like the person's surname (names transposed)."""
-    if not person.surnames:
-        return False
-    return similarity(notice_forename, person.surnames[0].joined, FUZZY_SURNAME) is not None
-
-
-def forename_may_agree(notice_forename: str, person: Profile) -> bool:
-    """Whether a notice's first forename is close to the person's despite a different initial."""
-    if not person.forenames:
-        return False
-    return similarity(notice_forename, person.forenames[0], FUZZY_FORENAME) is not None
-
-
-def surname_bound(notice: SurnameForm | None, notice_forename: str, person: Profile, cap: float) -> float:
-    """The most the surnames can add to this pair: ``cap`` if they may agree in any way (or the
-    names may be transposed), else the weight of disagreeing. The engine's cheap test."""
-    if notice is None:
-        return 0.0
-    for form in person.surnames:
-        names = (form.joined, *form.parts)
-        if notice.joined in names or not set(notice.parts).isdisjoint(names):
-            return cap
-        if any(similarity(notice.joined, other, FUZZY_SURNAME) for other in names):
-            return cap
-    if notice_forename and person.forenames and _crossable(notice_forename, person):
-        return cap
-    return SURNAME_DIFFERS
-
-
-def _transposed(notice: Profile, person: Profile, freq: NameFrequencies) -> tuple[Evidence, Evidence] | None:
-    as_surname = surname_form(notice.forenames[0].title())
-    if as_surname is None:
-        return None
-    surname = surname_evidence((as_surname,), person.surnames, freq)
-    forename = forename_evidence((notice.surnames[0].joined, *notice.forenames[1:]), person.forenames, freq)
-    if not (surname.agrees and forename.agrees):
-        return None
-    reason = f"forename and surname transposed; {surname.reason}"
-    return Evidence(surname.weight - TRANSPOSED_PENALTY, reason), forename
-
-
-def surname_evidence(
-    notice: tuple[SurnameForm, ...], person: tuple[SurnameForm, ...], freq: NameFrequencies
-) -> Evidence:
-    if not notice or not person:
-        return Evidence(0.0, "surname not recorded", agrees=False)
-    ours = notice[0]
-    candidates = [_surname_pair(ours, theirs, freq) for theirs in person]
-    return max(candidates, key=lambda e: (e.agrees, e.weight))
-
-
-def _surname_base(joined: str, freq: NameFrequencies) -> float:
-    return math.log(SURNAME_M / freq.surname(joined))
-
-
-def _surname_pair(notice: SurnameForm, person: SurnameForm, freq: NameFrequencies) -> Evidence:
-    previous = f"matched previous name {person.previous_name}" if person.previous_name else None
-    penalty = 0.3 if previous else 0.0
-    if notice.joined == person.joined:
-        return Evidence(_surname_base(person.joined, freq) - penalty, previous or "surname identical")
-    shared = ({notice.joined, *notice.parts} & {person.joined, *person.parts}) - {""}
-    if shared:
-        part = max(shared, key=len)
-        reason = f"surname {notice.shown}/{person.shown} share {part.title()}"
-        reason += " (hyphenated or double-barrelled)"
-        weight = _surname_base(part, freq) - 0.5 - penalty
-        return Evidence(weight, f"{previous}; {reason}" if previous else reason)
-    shown = f"({notice.shown}/{person.shown})"
-    best: tuple[tuple[float, int], str] | None = None
-    for other in (person.joined, *person.parts):
-        close = similarity(notice.joined, other, FUZZY_SURNAME)
-        if close is not None and (best is None or close[0] > best[0][0]):
-            best = (close, other)
-    if best is None:
-        return Evidence(SURNAME_DIFFERS, f"surname differs {shown}", agrees=False)
-    weight = min(_fuzzy_weight(_surname_base(best[1], freq), best[0]), _as_spelt(freq.surname(notice.joined)))
-    weight -= penalty
-    reason = f"surname Jaro-Winkler {best[0][0]:.2f} {shown}"
-    return Evidence(weight, f"{previous}; {reason}" if previous else reason)
+    @property
+    def agrees(self) -> bool:
+        return self.surname is not Surname.DIFFERENT
 
 
 def similarity(a: str, b: str, threshold: float) -> tuple[float, int] | None:
@@ -184,87 +58,215 @@ def similarity(a: str, b: str, threshold: float) -> tuple[float, int] | None:
     return None
 
 
-def _fuzzy_weight(base: float, close: tuple[float, int]) -> float:
-    """A name with a slip agrees less than an exact one, and never counts as much as a rare one.
-
-    Beyond one slip (a wrong, missing, extra or swapped letter) two names are more likely different.
-    """
-    jaro_winkler, edits = close
-    return min(base, 9.0) - 1.0 - 20.0 * (1.0 - jaro_winkler) - 2.5 * max(edits - 1, 0)
-
-
-def _forename_base(name: str, freq: NameFrequencies) -> float:
-    return math.log(FORENAME_M / freq.forename(name))
+def _close_level(a: str, b: str, threshold: float) -> bool | None:
+    """True for one slip apart, False for merely similar, None for different."""
+    close = similarity(a, b, threshold)
+    if close is None:
+        return None
+    return close[1] <= 1 or close[0] >= TYPO_SIMILARITY
 
 
-def forename_evidence(notice: tuple[str, ...], person: tuple[str, ...], freq: NameFrequencies) -> Evidence:
-    """The first forenames decide; agreeing or clashing middle names then add or take a little."""
+def compare_names(notice: Profile, person: Profile) -> NameComparison:
+    """The names' levels, trying the notice's names the other way round as well."""
+    straight = _compare(notice, person)
+    if straight.surname is Surname.DIFFERENT and _may_be_transposed(notice, person):
+        crossed = _transposed(notice, person)
+        if crossed is not None:
+            return crossed
+    return straight
+
+
+def _compare(notice: Profile, person: Profile) -> NameComparison:
+    level, value, previous, theirs = surname_level(notice.surnames, person.surnames)
+    forename, middle, first_value, middle_value = forename_levels(notice.forenames, person.forenames)
+    return NameComparison(level, forename, middle, value, first_value, middle_value,
+                          notice.surnames[0].shown if notice.surnames else "", theirs,
+                          notice.first_forename, person.first_forename, previous)
+
+
+def surname_level(notice: tuple[SurnameForm, ...], person: tuple[SurnameForm, ...]) -> tuple[Surname, str, str | None, str]:
+    """The best level of the notice's surname against any of the person's, the name it agrees on
+    (or the notice's spelling), the previous name it came from, and the person's surname shown."""
     if not notice or not person:
-        return Evidence(0.0, "forename not recorded", agrees=False)
-    first, aligned = _first_forename(notice, person, freq)
-    if not (first.agrees and aligned) or len(notice) < 2 or len(person) < 2:
-        return first
+        return Surname.DIFFERENT, "", None, person[0].shown if person else ""
+    ours = notice[0]
+    best: tuple[Surname, str, str | None, str] = (Surname.DIFFERENT, ours.joined, None, person[0].shown)
+    for theirs in person:
+        found = _surname_pair(ours, theirs)
+        if found is not None and found[0] < best[0]:
+            best = (found[0], found[1], theirs.previous_name, theirs.shown)
+    return best
+
+
+def _surname_pair(ours: SurnameForm, theirs: SurnameForm) -> tuple[Surname, str] | None:
+    if ours.joined == theirs.joined:
+        return (Surname.PREVIOUS if theirs.previous_name else Surname.EXACT), ours.joined
+    shared = ({ours.joined, *ours.parts} & {theirs.joined, *theirs.parts}) - {""}
+    if shared:
+        return Surname.PART, max(shared, key=len)
+    best: bool | None = None
+    for other in (theirs.joined, *theirs.parts):
+        close = _close_level(ours.joined, other, FUZZY_SURNAME)
+        if close is not None:
+            best = close or bool(best)
+    if best is None:
+        return None
+    return (Surname.TYPO if best else Surname.SIMILAR), ours.joined
+
+
+def forename_levels(notice: tuple[str, ...], person: tuple[str, ...]) -> tuple[Forename, Middle, str, str]:
+    """First-forename level, middle-name level, and the names their weights depend on."""
+    if not notice or not person:
+        return Forename.DIFFERENT, Middle.NOT_COMPARED, "", ""
+    first = _first_forename(notice, person)
+    value = person[0] if first in (Forename.EXACT, Forename.NICKNAME) else notice[0]
+    if first is Forename.MIDDLE or len(notice) < 2 or len(person) < 2:
+        # compared whatever the first forenames do, so that the two comparisons stay independent
+        return first, Middle.NOT_COMPARED, value, ""
     ours, theirs = notice[1], person[1]
     if is_initial(ours) or is_initial(theirs):
-        if ours[0] == theirs[0]:
-            return Evidence(first.weight + 0.7, f"{first.reason}; middle initial {ours[0]} agrees")
-        return first
+        return first, (Middle.INITIAL if ours[0] == theirs[0] else Middle.DIFFERENT), value, ""
     if ours == theirs or shared_full_name(ours, theirs):
-        return Evidence(first.weight + _middle_bonus(theirs, freq), f"{first.reason}; middle name agrees")
-    if similarity(ours, theirs, FUZZY_FORENAME) is None:
-        weight = first.weight + MIDDLE_DIFFERS
-        return Evidence(weight, f"{first.reason}; middle name differs ({ours.title()}/{theirs.title()})")
-    return first
+        return first, Middle.AGREE, value, theirs
+    if similarity(ours, theirs, FUZZY_FORENAME) is not None:
+        return first, Middle.INITIAL, value, ""  # a slip in a middle name counts as its initial
+    return first, Middle.DIFFERENT, value, ""
 
 
-def _middle_bonus(name: str, freq: NameFrequencies) -> float:
-    return min(_forename_base(name, freq), 3.0) - 0.5
-
-
-def _first_forename(
-    notice: tuple[str, ...], person: tuple[str, ...], freq: NameFrequencies
-) -> tuple[Evidence, bool]:
-    """Evidence from the first forenames, and whether the later forenames line up for comparison."""
+def _first_forename(notice: tuple[str, ...], person: tuple[str, ...]) -> Forename:
     ours, theirs = notice[0], person[0]
     if is_initial(ours) or is_initial(theirs):
-        return _initials(notice, person, freq), False
+        if ours[0] not in initials_of(theirs) and theirs[0] not in initials_of(ours):
+            return Forename.DIFFERENT
+        return Forename.INITIAL
     if ours == theirs:
-        return Evidence(_forename_base(theirs, freq), "forename identical"), True
-    shown = f"{ours.title()}/{theirs.title()}"
-    full = shared_full_name(ours, theirs)
-    if full:
-        return Evidence(_nickname_weight(full, theirs, freq), f"forename nickname {shown}"), True
-    if len(notice) > 1 and sorted(notice) == sorted(person):
-        return Evidence(_forename_base(theirs, freq) - 0.5, "forenames in a different order"), False
-    if ours in person[1:] or theirs in notice[1:]:
-        name = ours if ours in person[1:] else theirs
-        return Evidence(_forename_base(name, freq) - 1.2, f"forename {name.title()} is a middle name"), False
-    close = similarity(ours, theirs, FUZZY_FORENAME)
+        return Forename.EXACT
+    if shared_full_name(ours, theirs):
+        return Forename.NICKNAME
+    if (len(notice) > 1 and sorted(notice) == sorted(person)) or ours in person[1:] or theirs in notice[1:]:
+        return Forename.MIDDLE
+    close = _close_level(ours, theirs, FUZZY_FORENAME)
     if close is not None:
-        weight = min(_fuzzy_weight(_forename_base(theirs, freq), close), _as_spelt(freq.forename(ours)))
-        return Evidence(weight, f"forename Jaro-Winkler {close[0]:.2f} ({shown})"), True
-    return Evidence(FORENAME_DIFFERS, f"forename differs ({shown})", agrees=False), False
+        return Forename.TYPO if close else Forename.SIMILAR
+    return Forename.DIFFERENT
 
 
-def _nickname_weight(full: str, theirs: str, freq: NameFrequencies) -> float:
-    """Agreeing through a nickname: anyone called by any form of the name would agree as well."""
-    group = sum(freq.forename(name) for name in forms_of(full))
-    return min(math.log(NICKNAME_M / group), _forename_base(theirs, freq) - 0.5)
+def _may_be_transposed(notice: Profile, person: Profile) -> bool:
+    if not (notice.forenames and notice.surnames and person.forenames):
+        return False
+    return crossable(notice.forenames[0], person)
 
 
-def _as_spelt(frequency: float) -> float:
-    """The most a near miss can count when the notice's spelling is a common name of its own
-    (Cristian for Cristina is more likely another person than a slip)."""
-    return math.log(SLIP_M / frequency)
+def crossable(notice_forename: str, person: Profile) -> bool:
+    """Whether a notice's first forename looks like the person's surname (names transposed)."""
+    if not person.surnames:
+        return False
+    return similarity(notice_forename, person.surnames[0].joined, FUZZY_SURNAME) is not None
 
 
-def _initials(notice: tuple[str, ...], person: tuple[str, ...], freq: NameFrequencies) -> Evidence:
-    ours, theirs = notice[0], person[0]
-    if ours[0] not in initials_of(theirs) and theirs[0] not in initials_of(ours):
-        return Evidence(FORENAME_DIFFERS, f"forename initial differs ({ours[0]}/{theirs[0]})", agrees=False)
-    weight = math.log(FORENAME_M / freq.initial(theirs[0])) - 0.7
-    more = min(len(notice), len(person))
-    if more > 1 and all(a[0] == b[0] for a, b in zip(notice[1:more], person[1:more], strict=True)):
-        weight += 0.7
-        return Evidence(weight, f"initials {' '.join(t[0] for t in notice)} only, agreeing")
-    return Evidence(weight, f"forename initial {ours[0]} only, agreeing")
+def _transposed(notice: Profile, person: Profile) -> NameComparison | None:
+    as_surname = surname_form(notice.forenames[0].title())
+    if as_surname is None:
+        return None
+    level, value, _previous, theirs = surname_level((as_surname,), person.surnames)
+    crossed = (notice.surnames[0].joined, *notice.forenames[1:])
+    forename, middle, first_value, middle_value = forename_levels(crossed, person.forenames)
+    if level is Surname.DIFFERENT or forename is Forename.DIFFERENT:
+        return None
+    if level is not Surname.EXACT:
+        value = person.surnames[0].joined  # weighed as the transposition of the person's surname
+    return NameComparison(Surname.TRANSPOSED, forename, middle, value, first_value, middle_value,
+                          as_surname.shown, theirs, crossed[0], person.first_forename)
+
+
+def forename_may_agree(notice_forename: str, person: Profile) -> bool:
+    """Whether a notice's first forename is close to the person's despite a different initial."""
+    if not person.forenames:
+        return False
+    return similarity(notice_forename, person.forenames[0], FUZZY_FORENAME) is not None
+
+
+def surname_bound(notice: SurnameForm | None, notice_forename: str, person: Profile, cap: float, differs: float) -> float:
+    """The most the surnames can add to this pair: ``cap`` if they may agree in any way (or the
+    names may be transposed), else ``differs``. The engine's cheap test."""
+    if notice is None:
+        return 0.0
+    for form in person.surnames:
+        names = (form.joined, *form.parts)
+        if notice.joined in names or not set(notice.parts).isdisjoint(names):
+            return cap
+        if any(similarity(notice.joined, other, FUZZY_SURNAME) for other in names):
+            return cap
+    if notice_forename and person.forenames and crossable(notice_forename, person):
+        return cap
+    return differs
+
+
+# ---- weights -------------------------------------------------------------------------------------
+
+def name_weights(names: NameComparison, model: Model) -> tuple[float, float, float]:
+    """The weights of the surname, first forename and middle name levels of one pair."""
+    freq = model.names
+    if names.surname in _NAME_LEVELS:
+        surname = model.adjusted("surname", names.surname, freq.surname(names.surname_value))
+        if names.forename is Forename.DIFFERENT:  # a relative, more likely than a rare surname says
+            surname = min(surname, model.adjusted("surname", names.surname, model.related))
+    else:
+        surname = _near_miss("surname", names.surname, freq.surname(names.surname_value), model)
+    level = names.forename
+    if level is Forename.EXACT:
+        forename = model.adjusted("forename", level, freq.forename(names.forename_value))
+    elif level is Forename.NICKNAME:
+        group = sum(freq.forename(name) for name in forms_of(_full_name(names)))
+        forename = min(model.weight("forename", level), math.log(model.m["forename"][level] / group))
+    elif level is Forename.INITIAL:
+        forename = model.weight("forename", level) - math.log(freq.initial(names.person_forename[:1]) * 20)
+    elif level in (Forename.TYPO, Forename.SIMILAR):
+        forename = _near_miss("forename", level, freq.forename(names.forename_value), model)
+    else:
+        forename = model.weight("forename", level)
+    if names.middle is Middle.AGREE:
+        middle = model.adjusted("middle", Middle.AGREE, freq.forename(names.middle_value))
+    else:
+        middle = model.weight("middle", names.middle)
+    return surname, forename, middle
+
+
+def _full_name(names: NameComparison) -> str:
+    return shared_full_name(names.notice_forename, names.person_forename) or names.person_forename
+
+
+def _near_miss(field_name: str, level: Surname | Forename, spelt: float, model: Model) -> float:
+    """A slip's weight, at most what the notice's own spelling would weigh if it agreed exactly."""
+    weight = model.weight(field_name, level)
+    if level in (Surname.DIFFERENT, Forename.DIFFERENT):
+        return weight
+    return min(weight, math.log(model.m[field_name][level] / max(spelt, 1e-9)))
+
+
+def surname_cap(person: Profile, model: Model) -> float:
+    """The most a person's surnames can contribute (one of them agreeing exactly)."""
+    freq, best = model.names, max(model.weight("surname", Surname.TYPO), model.weight("surname", Surname.SIMILAR))
+    top = max(model.m["surname"][level] for level in _NAME_LEVELS)
+    for form in person.surnames:
+        for name in (form.joined, *form.parts):
+            best = max(best, math.log(top / freq.surname(name)))
+    return best
+
+
+def forename_cap(person: Profile, model: Model) -> float:
+    """The most a person's forenames can contribute (first and middle names agreeing)."""
+    if not person.forenames:
+        return 0.0
+    freq, first = model.names, person.forenames[0]
+    levels = [model.weight("forename", level) for level in Forename if level is not Forename.DIFFERENT]
+    best = max(model.adjusted("forename", Forename.EXACT, freq.forename(first)), *levels)
+    middle = max(model.weights["middle"])
+    if len(person.forenames) > 1:
+        middle = max(middle, model.adjusted("middle", Middle.AGREE, freq.forename(person.forenames[1])))
+    return best + middle
+
+
+def name_caps(person: Profile, model: Model) -> tuple[float, float]:
+    """The most this person's surnames and forenames can contribute."""
+    return max(surname_cap(person, model), 0.0), max(forename_cap(person, model), 0.0)

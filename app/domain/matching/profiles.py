@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 
 from app.domain.matching.frequencies import NameFrequencies
@@ -21,6 +22,8 @@ class Profile:
     warrant: str | None = None
     employer: str | None = None  # a notice's employing force, as a force code
     employer_is_home: bool = False
+    pnc: frozenset[str] = frozenset()  # a notice's PNC id; a person's from notices confirmed as them
+    year_only: bool = False  # a notice's date of birth is only a year
 
     @property
     def first_forename(self) -> str:
@@ -39,6 +42,7 @@ def normalise_identifier(value: str | None) -> str | None:
     return cleaned or None
 
 
+@lru_cache(maxsize=1024)
 def normalise_force(value: str | None) -> str | None:
     cleaned = (value or "").strip().upper()
     return cleaned or None
@@ -59,6 +63,7 @@ def register_profile(entry: RegisterEntry) -> Profile:
         dob=entry.date_of_birth,
         staff=normalise_identifier(entry.staff_number),
         warrant=normalise_identifier(entry.warrant_number),
+        pnc=frozenset(filter(None, map(normalise_identifier, entry.pnc_ids))),
     )
 
 
@@ -83,6 +88,8 @@ def notice_profile(notice: NoticeEntry, home_force: str) -> Profile:
         warrant=warrant,
         employer=employer,
         employer_is_home=employer is not None and employer == normalise_force(home_force),
+        pnc=frozenset(filter(None, [normalise_identifier(notice.pnc_id)])),
+        year_only=notice.dob_year_only,
     )
 
 

@@ -1,11 +1,9 @@
 """The evidence one notice and one register person give that they are the same individual.
 
-Each field contributes a weight, log(m/u): m is how often the field looks like this when the two
-records are the same person, u how often it does for two different people (Fellegi and Sunter).
-Name weights (``evidence``) use the frequencies of the names, so agreeing on a rare name counts
-more. The sum, plus the prior log-odds, is turned into a score between 0 and 1 by the logistic
-function: roughly the chance that the pair is the same person, in a data wash where about one
-notice in a hundred concerns a member of the register.
+Each field shows one comparison level (``levels``); the model gives each level a weight, log(m/u),
+adjusted for how common an agreeing name is. The prior log-odds plus the weights is the pair's
+log-odds, turned into a score between 0 and 1 by the logistic function: the chance that the pair is
+the same person, if the model's assumptions hold (``decisions`` then shares it among rivals).
 """
 
 from __future__ import annotations
@@ -13,33 +11,40 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from app.domain.matching.dates import DobAgreement, describe
-from app.domain.matching.evidence import name_evidence
-from app.domain.matching.frequencies import NameFrequencies
+from app.domain.matching.evidence import NameComparison, compare_names, name_weights
+from app.domain.matching.levels import Dob, Employer, Forename, Identifier, Surname
+from app.domain.matching.parameters import Model
 from app.domain.matching.profiles import Profile
-
-# Prior log-odds that a notice and a given register person are the same individual: about one
-# notice in a hundred concerns someone in a register of tens of thousands of people.
-PRIOR = -15.0
-DOB_WEIGHTS = {
-    DobAgreement.EXACT: 9.6,  # m 0.9, u 1/16,000 (birth dates spread over ~45 years)
-    DobAgreement.SWAPPED: 6.8,  # m 0.02, u ~2e-5
-    DobAgreement.SLIP: 2.7,  # m 0.03, u ~2e-3 (a date has ~40 one-slip neighbours)
-    DobAgreement.MISSING: 0.0,
-    DobAgreement.DIFFERENT: -5.3,
-}
-EMPLOYER_HOME_WEIGHT = 3.0  # the issuer believes the person works (or worked) here: m 0.2, u 0.01
-IDENTIFIER_WEIGHT = 11.0
-CONFLICT_WEIGHT = -4.0  # a staff or warrant number that should agree and does not
 
 
 @dataclass(frozen=True, slots=True)
 class Assessment:
+    """One pair's comparison vector, its weights and its log-odds."""
+
     log_odds: float
-    reasons: tuple[str, ...]
-    identified: bool  # an exact identifier (staff or warrant number) agrees
+    names: NameComparison
+    name_weights: tuple[float, float, float]
+    dob: Dob
+    dob_weight: float
+    ids: tuple[Identifier, Identifier, Identifier]  # staff, warrant, PNC
+    employer: Employer
+    other_weights: tuple[float, float, float, float]  # staff, warrant, PNC, employer
+    identified: bool  # an exact identifier agrees
     names_agree: bool
     conflict: bool  # an identifier that should agree does not
+
+    @property
+    def dated(self) -> bool:
+        """Whether a whole date of birth was compared (not missing, not just a year)."""
+        return self.dob not in (Dob.MISSING, Dob.YEAR_ONLY)
+
+    @property
+    def may_be_automatic(self) -> bool:
+        """Whether the pair may be proposed as a match without a person looking first: not when the
+        date of birth is missing, only a year, or decades out, nor when a name wholly differs (a
+        twin, a sibling, a father and son of the same name, a surname the register does not know)."""
+        return (self.dated and self.dob is not Dob.YEAR_DECADE and self.names.forename is not Forename.DIFFERENT
+                and self.names.surname is not Surname.DIFFERENT)
 
 
 def logistic(log_odds: float) -> float:
@@ -51,52 +56,49 @@ def logit(probability: float) -> float:
     return math.log(probability / (1 - probability))
 
 
-def assess(
-    notice: Profile,
-    person: Profile,
-    freq: NameFrequencies,
-    dob: DobAgreement,
-    caps: tuple[float, float],
-    floor: float,
-) -> Assessment | None:
+def identifier_levels(notice: Profile, person: Profile) -> tuple[Identifier, Identifier, Identifier]:
+    staff = _level(notice.staff, person.staff)
+    warrant = _level(notice.warrant, person.warrant)
+    if notice.pnc and person.pnc:
+        pnc = Identifier.CONFLICT if notice.pnc.isdisjoint(person.pnc) else Identifier.AGREE
+    else:
+        pnc = Identifier.NOT_COMPARED
+    return staff, warrant, pnc
+
+
+def _level(ours: str | None, theirs: str | None) -> Identifier:
+    if not ours or not theirs:
+        return Identifier.NOT_COMPARED
+    return Identifier.AGREE if ours == theirs else Identifier.CONFLICT
+
+
+def employer_level(notice: Profile) -> Employer:
+    if notice.employer_is_home:
+        return Employer.HOME
+    return Employer.OTHER if notice.employer else Employer.NOT_STATED
+
+
+def assess(notice: Profile, person: Profile, model: Model, dob: Dob, caps: tuple[float, float], floor: float) -> Assessment | None:
     """All the evidence for one pair, or None when it cannot reach ``floor`` (log-odds).
 
     ``caps`` are the most the person's surnames and forenames could add (``evidence.name_caps``);
     they let hopeless pairs be dropped before the slower name comparisons.
     """
-    matched, conflicts = identifier_evidence(notice, person)
-    base = PRIOR + DOB_WEIGHTS[dob] + (EMPLOYER_HOME_WEIGHT if notice.employer_is_home else 0.0)
-    base += IDENTIFIER_WEIGHT * len(matched) + CONFLICT_WEIGHT * len(conflicts)
-    unidentified = not matched
-    if unidentified and base + caps[0] + caps[1] < floor:
+    ids = identifier_levels(notice, person)
+    employer = employer_level(notice)
+    others = (model.weight("staff", ids[0]), model.weight("warrant", ids[1]), model.weight("pnc", ids[2]),
+              model.weight("employer", employer))
+    dob_weight = model.weight("dob", dob)
+    base = model.prior_log_odds + dob_weight + sum(others)
+    identified = Identifier.AGREE in ids
+    if not identified and base + caps[0] + caps[1] < floor:
         return None
-    names = name_evidence(notice, person, freq, floor - base - caps[1] if unidentified else None)
-    if names is None:
+    names = compare_names(notice, person)
+    weights = name_weights(names, model)
+    log_odds = base + sum(weights)
+    if not identified and log_odds < floor:
         return None
-    surname, forename = names
-    log_odds = base + surname.weight + forename.weight
-    if unidentified and log_odds < floor:
-        return None
-    reasons = [f"{label} identical ({_employer_note(notice)})" for label in matched]
-    if notice.employer_is_home:
-        reasons.append(f"notice names {notice.employer} as employer")
-    reasons += [surname.reason, forename.reason, describe(dob)]
-    reasons += [f"{label} differs" for label in conflicts]
-    names_agree = surname.agrees or (forename.agrees and dob in (DobAgreement.EXACT, DobAgreement.SWAPPED))
-    return Assessment(log_odds, tuple(reasons), bool(matched), names_agree, bool(conflicts))
-
-
-def identifier_evidence(notice: Profile, person: Profile) -> tuple[list[str], list[str]]:
-    matched: list[str] = []
-    conflicts: list[str] = []
-    for label, ours, theirs in (
-        ("staff number", person.staff, notice.staff),
-        ("warrant number", person.warrant, notice.warrant),
-    ):
-        if ours and theirs:
-            (matched if ours == theirs else conflicts).append(label)
-    return matched, conflicts
-
-
-def _employer_note(notice: Profile) -> str:
-    return "employing force is home force" if notice.employer_is_home else "employing force not stated"
+    names_agree = names.surname is not Surname.DIFFERENT or (
+        names.forename is not Forename.DIFFERENT and dob in (Dob.EXACT, Dob.SWAPPED))
+    conflict = Identifier.CONFLICT in ids
+    return Assessment(log_odds, names, weights, dob, dob_weight, ids, employer, others, identified, names_agree, conflict)

@@ -6,6 +6,7 @@ run a whole data wash in a worker behind a cancellable progress dialog."""
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,13 +33,15 @@ from app.ui.signals import emit
 from app.ui.widgets import fit_columns, heading, note, table_view
 from app.ui.workers import CancellableUnitOfWork, CancelToken, Task, run_with_progress
 
+_EVIDENCE = re.compile(r"^(.*) \((strong evidence|evidence|weak evidence) (for|against)\)$")
 STATES = (("Awaiting review", MatchState.PROPOSED), ("Confirmed", MatchState.CONFIRMED),
           ("Rejected", MatchState.REJECTED))
 
 
 def comparison_html(m: MatchView, force_name: Callable[[str], str] = lambda code: code) -> str:
-    """The notice and the person side by side, then the reasons for the score."""
-    rows = (("Name", m.notice_name, m.person_name), ("Date of birth", day(m.notice_dob), day(m.person_dob)),
+    """The notice and the person side by side, then the evidence that moved the score."""
+    born = str(m.notice_dob.year) + " (only the year is known)" if m.notice_dob and m.notice_dob_year_only else day(m.notice_dob)
+    rows = (("Name", m.notice_name, m.person_name), ("Date of birth", born, day(m.person_dob)),
             ("Identifiers", m.notice_identifiers, f"staff {m.staff_number}"),
             ("Previous names", "", m.person_previous_names), ("Issuer / unit", force_name(m.issuing_force), m.person_unit or ""),
             ("Record type / status", human(m.record_type), human(m.person_status)),
@@ -46,17 +49,44 @@ def comparison_html(m: MatchView, force_name: Callable[[str], str] = lambda code
             ("Handling", m.handling or "", ""))
     body = "".join(f"<tr><td width='24%'><b>{html.escape(k)}</b></td><td width='38%'>{html.escape(a or '—')}</td>"
                    f"<td width='38%'>{html.escape(b or '—')}</td></tr>" for k, a, b in rows)
-    reasons = "".join(f"<li>{html.escape(r)}</li>" for r in m.reasons) or "<li>none given</li>"
     decided = ""
     if m.state != MatchState.PROPOSED.name:
         decided = (f"<p><b>{human(m.state)}</b>: triage {html.escape(human(m.triage_outcome))}. "
                    f"Rationale: {html.escape(m.rationale or '')}</p>")
     if m.state == MatchState.CONFIRMED.name:
         decided += "".join(f"<p><b>{k}:</b> {html.escape(v)}</p>" for k, v in follow_up(m))
-    return (f"<p><b>Score {m.score:.2f}</b> ({human(m.decision)})</p>"
+    return (f"<p><b>Score {m.score:.2f}</b> ({human(m.decision)}): {html.escape(score_meaning(m.score, m.reasons))}</p>"
             "<table cellspacing='0' cellpadding='4' width='100%'>"
             "<tr><th align='left'></th><th align='left'>Notice</th><th align='left'>Person in the register</th></tr>"
-            f"{body}</table><p><b>Reasons</b></p><ul>{reasons}</ul>{decided}")
+            f"{body}</table>{evidence_html(m.reasons)}{decided}")
+
+
+def score_meaning(score: float, reasons: tuple[str, ...] = ()) -> str:
+    """What a (calibrated) score says, in words."""
+    if score >= 1.0 and any(r.startswith(("staff number the same", "warrant number the same", "PNC id the same"))
+                            for r in reasons):
+        return "an identifier recorded on both sides agrees"
+    if score >= 0.995:
+        return "of pairs scored like this, more than 99 in 100 are the same person"
+    return f"of pairs scored like this, about {round(score * 100)} in 100 are the same person"
+
+
+def evidence_html(reasons: tuple[str, ...]) -> str:
+    """The evidence that moved the score, for and against, strongest first, as the matching gave it
+    ("date of birth: day and month swapped (strong evidence for)"); anything else to note after."""
+    groups: dict[str, list[str]] = {"for": [], "against": [], "note": []}
+    for reason in reasons:
+        found = _EVIDENCE.match(reason)
+        if found:
+            text, strength, side = found.groups()
+            label = {"strong evidence": " — <b>strong</b>", "weak evidence": " — weak"}.get(strength, "")
+            groups[side].append(f"<li>{html.escape(text)}{label}</li>")
+        else:
+            groups["note"].append(f"<li>{html.escape(reason)}</li>")
+    parts = [f"<p><b>{title}</b></p><ul>{''.join(items)}</ul>" for title, items in
+             (("What speaks for the pair", groups["for"]), ("What speaks against it", groups["against"]),
+              ("To note", groups["note"])) if items]
+    return "".join(parts) or "<p><b>Evidence</b>: none given</p>"
 
 
 def follow_up(m: MatchView) -> list[tuple[str, str]]:
@@ -101,6 +131,9 @@ class NoticesSection(Section):
         self.wash_report = QCheckBox("with CSV report")
         self.wash_report.setToolTip("Also write every candidate pair, with score and reasons, to a CSV file")
         self.wash_report.setVisible(ctx.may(Action.DATA_WASH))
+        self.undated = note("")
+        self.undated.setAccessibleName("Notices without a date of birth not put to review")
+        self.undated.setVisible(False)
         self.count = QLabel()
         self.count.setObjectName("countLabel")
         self.count.setAccessibleName("Number of pairs")
@@ -154,6 +187,7 @@ class NoticesSection(Section):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
+        layout.addWidget(self.undated)
         layout.addWidget(note("A reviewer confirms or rejects each pair with a rationale; a rejected pair is not "
                               "proposed again unless the notice or the person changes. You are never shown a "
                               "pair about yourself or someone you line-manage."))
@@ -174,6 +208,7 @@ class NoticesSection(Section):
         fit_columns(self.table, 180)
         n = len(rows)
         self.count.setText(f"{n:,} {'pair' if n == 1 else 'pairs'}")
+        self._show_undated(attempt(self, matching.undated_common_count, self.ctx.uow(), self.ctx.user) or 0)
         if self.current_state() == MatchState.PROPOSED:
             self._set_awaiting(n)
         ids = [r.match_id for r in rows]
@@ -182,6 +217,15 @@ class NoticesSection(Section):
         elif rows:
             self.table.selectRow(0)
         self._show_selected()
+
+    def _show_undated(self, n: int) -> None:
+        """Notices with no date of birth (or only a year) whose name is too common in the register
+        to review are counted here, never silently dropped."""
+        self.undated.setVisible(n > 0)
+        self.undated.setText(
+            f"{n:,} {'notice' if n == 1 else 'notices'} without a date of birth (or with only a year) "
+            f"{'names' if n == 1 else 'name'} people too common in the register to put to review: ask the issuer "
+            "for the date of birth. A data wash report lists them as NO_DOB.")
 
     def _show_columns(self) -> None:
         """Awaiting review: what the pair is; once decided: what became of it (the side panel

@@ -1,0 +1,160 @@
+"""The matching model: scores that mean what they say (issue 14). Namesakes whose years of birth
+differ by one digit are not matched automatically when the name is common, twins are not taken for
+the same person, notices with no date of birth or only a year go to review only for rare names (the
+others are counted), and the parameters are estimated from the data being matched."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pytest
+
+from app.domain.enums import MatchDecision
+from app.domain.matching import MatchIndex, NoticeEntry, RegisterEntry
+from app.domain.matching.estimation import MOST_DIFFERENT, estimate
+from app.domain.matching.frequencies import NameFrequencies
+from app.domain.matching.levels import Dob
+from app.domain.matching.parameters import starting_model
+from app.domain.matching.profiles import frequencies_of, register_profile
+
+HOME = "NYP"
+MATCH, REVIEW = MatchDecision.MATCH, MatchDecision.REVIEW
+
+
+def national_names(people: int = 200_000) -> NameFrequencies:
+    """Name counts as in a national extract: Smith 1 in 100, David 1 in 30, James 1 in 40; the rest rare."""
+    names = NameFrequencies()
+    for i in range(people):
+        surname = "SMITH" if i % 100 == 0 else f"RARE{i % 40_000}"
+        forename = "DAVID" if i % 30 == 0 else ("JAMES" if i % 40 == 1 else f"GIVEN{i % 5_000}")
+        names.add((surname,), forename, register=i < 50_000)
+    return names
+
+
+@pytest.fixture(scope="module")
+def national() -> MatchIndex:
+    register = [
+        RegisterEntry(1, "1001", "Smith", "David James", date(1980, 5, 12)),
+        RegisterEntry(2, "1002", "Quarrington", "Xanthe Louise", date(1979, 11, 30)),
+        RegisterEntry(3, "1003", "Featherstonehaugh", "Percival", date(1966, 4, 4)),
+    ]
+    return MatchIndex(register, HOME, model=starting_model(national_names(), 50_000))
+
+
+def notice(surname: str, forenames: str, dob: date | None, key: int = 1, year_only: bool = False) -> NoticeEntry:
+    return NoticeEntry(key, f"PND-{key}", "PND", surname, forenames, dob, dob_year_only=year_only)
+
+
+class TestCommonNamesAndDateSlips:
+    def test_a_namesake_with_a_common_name_and_a_year_one_digit_out_is_not_matched_automatically(self, national: MatchIndex) -> None:
+        found = national.match(notice("Smith", "David James", date(1981, 5, 12)))
+        assert all(c.decision is not MATCH for c in found)
+
+    def test_a_common_name_with_the_same_date_of_birth_is_matched(self, national: MatchIndex) -> None:
+        (c,) = national.match(notice("Smith", "David James", date(1980, 5, 12)))
+        assert c.decision is MATCH and "surname the same (Smith, common: 1 in 100)" in " ".join(c.reasons)
+
+    def test_a_rare_name_with_a_year_one_digit_out_is_still_found(self, national: MatchIndex) -> None:
+        (c,) = national.match(notice("Quarrington", "Xanthe Louise", date(1978, 11, 30)))
+        assert c.decision in (MATCH, REVIEW)
+        assert "date of birth: only the year differs, by one year or in its last digit" in " ".join(c.reasons)
+
+    def test_a_year_decades_out_goes_to_review_at_most(self, national: MatchIndex) -> None:
+        (c,) = national.match(notice("Quarrington", "Xanthe Louise", date(1949, 11, 30)))
+        assert c.decision is REVIEW and "decades apart" in " ".join(c.reasons)
+
+    def test_a_twin_sharing_surname_and_date_of_birth_is_not_taken_for_the_person(self, national: MatchIndex) -> None:
+        assert all(c.decision is not MATCH for c in national.match(notice("Quarrington", "Yolanda", date(1979, 11, 30))))
+
+
+class TestUndatedNotices:
+    def test_a_rare_name_without_date_of_birth_goes_to_review_with_its_rarity(self, national: MatchIndex) -> None:
+        (c,) = national.match(notice("Quarrington", "Xanthe Louise", None))
+        assert c.decision is REVIEW
+        text = " ".join(c.reasons)
+        assert "rare: 1 in" in text and "no date of birth on one side: not compared" in text
+
+    def test_a_rare_name_with_only_the_year_goes_to_review(self, national: MatchIndex) -> None:
+        (c,) = national.match(notice("Featherstonehaugh", "Percival", date(1966, 1, 1), year_only=True))
+        assert c.decision is REVIEW and "only the year of birth is known, and it agrees" in " ".join(c.reasons)
+
+    def test_a_common_name_without_date_of_birth_is_not_reviewed_but_counted(self, national: MatchIndex) -> None:
+        undated = notice("Smith", "David", None)
+        assert national.match(undated) == []
+        assert national.namesakes(undated) == 1
+
+    def test_a_stranger_without_date_of_birth_is_not_counted(self, national: MatchIndex) -> None:
+        assert national.namesakes(notice("Ozturk", "Deniz", None)) == 0
+
+
+class TestReasonsInPlainWords:
+    def test_no_similarity_figures_or_placeholders_are_shown(self, national: MatchIndex) -> None:
+        found = [c for n in (notice("Smyth", "Dave", date(1980, 12, 5)), notice("Quarington", "X", None),
+                             notice("Featherstonehaugh", "Percy", date(1966, 4, 14))) for c in national.match(n)]
+        assert found
+        for reason in (r for c in found for r in c.reasons):
+            assert "Jaro" not in reason and "illustrative" not in reason and "weight" not in reason
+            assert reason.endswith(("evidence for)", "evidence against)")) or "register fit" in reason
+
+
+# ---- estimation --------------------------------------------------------------------------------
+
+_LETTERS = random.Random(0)
+SURNAMES = sorted({"".join(_LETTERS.choices("bcdfghklmnprstvw", k=3)).title() + "ington" for _ in range(3000)})
+FORENAMES = sorted({"".join(_LETTERS.choices("aeiou", k=1) + _LETTERS.choices("bdlmnrst", k=4)).title() for _ in range(400)})
+
+
+def _person(rng: random.Random, pid: int) -> RegisterEntry:
+    dob = date(1960, 1, 1) + timedelta(days=rng.randrange(40 * 365))
+    return RegisterEntry(pid, str(10_000 + pid), rng.choice(SURNAMES), rng.choice(FORENAMES), dob)
+
+
+def _synthetic(seed: int, people: int, notices: int, share: float) -> tuple[list[RegisterEntry], list[NoticeEntry], int]:
+    rng = random.Random(seed)
+    register = [_person(rng, pid) for pid in range(1, people + 1)]
+    out, true = [], 0
+    for key in range(1, notices + 1):
+        if rng.random() < share:
+            p, true = rng.choice(register), true + 1
+            surname = p.surname if rng.random() > 0.05 else p.surname[:-1] + "x"
+            dob = p.date_of_birth if rng.random() > 0.1 else p.date_of_birth.replace(day=min(28, p.date_of_birth.day + 1))
+            out.append(NoticeEntry(key, f"N{key}", "PND", surname, p.forenames, dob))
+        else:
+            s = _person(rng, 0)
+            out.append(NoticeEntry(key, f"N{key}", "PND", s.surname, s.forenames, s.date_of_birth))
+    return register, out, true
+
+
+@pytest.mark.slow
+def test_em_estimates_the_share_of_matches_and_m_from_unlabelled_data() -> None:
+    register, notices, true = _synthetic(5, 2000, 20_000, 0.05)
+    profiles = [register_profile(r) for r in register]
+    names = frequencies_of(profiles)
+    for n in notices:
+        names.add_notice(n.surname, n.forenames)
+    model = estimate(profiles, notices, HOME, names)
+    assert model.source.startswith("estimated from 2,000 people and 20,000 notices")
+    truth = true / (len(register) * len(notices))
+    assert truth / 2 < model.prior < truth * 2
+    assert 0.8 < model.m["dob"][Dob.EXACT] < 0.97  # 90 % of the true notices were recorded with the right date
+    assert model.m["surname"][0] > 0.85 and model.m["surname"][-1] <= MOST_DIFFERENT["surname"]
+
+
+def test_too_little_data_keeps_the_starting_values() -> None:
+    register, notices, _ = _synthetic(1, 50, 300, 0.1)
+    index = MatchIndex(register, HOME, notices=notices)
+    assert index.model.source == "starting values"
+
+
+def test_a_pnc_id_already_confirmed_for_a_person_identifies_them_in_a_later_notice() -> None:
+    person = RegisterEntry(1, "1001", "Smith", "David", date(1980, 5, 12), pnc_ids=("2001/0012345A",))
+    index = MatchIndex([person], HOME, model=starting_model(national_names(20_000), 50_000))
+    later = NoticeEntry(9, "PND-9", "PND", "Smyth", "Dave", None, pnc_id="2001/0012345A")
+    (c,) = index.match(later)
+    assert (c.score, c.decision) == (1.0, MATCH) and "PNC id the same (strong evidence for)" in c.reasons
+    rare = RegisterEntry(2, "1002", "Quarrington", "Xanthe", date(1979, 11, 30), pnc_ids=("2001/0012346B",))
+    index = MatchIndex([person, rare], HOME, model=starting_model(national_names(20_000), 50_000))
+    other = NoticeEntry(10, "PND-10", "PND", "Quarrington", "Xanthe", date(1979, 11, 30), pnc_id="1999/0099999Z")
+    (c,) = index.match(other)  # everything else agrees, but the PNC id of a confirmed notice does not
+    assert c.decision is REVIEW and "PNC id differs (evidence against)" in c.reasons
