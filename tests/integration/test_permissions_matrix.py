@@ -223,7 +223,7 @@ def _build(env: Env, url: str, folder: Path) -> Matrix:
     with env.uow() as uow:
         ids = dict(uow.session.execute(select(CaseRow.reference, CaseRow.id)).all())
         m.cases = {name: ids[ref] for name, ref in OPEN.items()}
-        allegation_of: dict[int, int] = dict(uow.session.execute(select(AllegationRow.case_id, AllegationRow.id)))
+        allegation_of: dict[int, int] = dict(uow.session.execute(select(AllegationRow.case_id, AllegationRow.id)).all())
         m.allegations = {name: allegation_of[cid] for name, cid in m.cases.items()}
     for name in ("edit", "decide", "approve", "read"):
         cw.assign_member(env.uow(), m.requester, m.cases[name], "investigator", AssignmentRole.INVESTIGATOR, True)

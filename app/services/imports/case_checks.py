@@ -121,7 +121,7 @@ def hidden_cases(session: Session, actor: User, case_ids: Iterable[int]) -> dict
     hidden: dict[int, str] = {}
     for i in range(0, len(ids), CHUNK):
         hidden.update(dict(session.execute(select(CaseRow.id, CaseRow.reference).where(
-            CaseRow.id.in_(ids[i : i + CHUNK]), not_(visible_clause(actor, via_iopc=False))))))
+            CaseRow.id.in_(ids[i : i + CHUNK]), not_(visible_clause(actor, via_iopc=False)))).all()))
     return hidden
 
 

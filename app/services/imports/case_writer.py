@@ -55,7 +55,7 @@ class CaseWriter:
                                                               sort_by_parameter_order=True),
                                     [self._case_values(ref, ps) for ref, ps in new.items()],
                                     execution_options=_ONE_BATCH)
-            ids.update(dict(result))
+            ids.update(dict(result.all()))
         return ids
 
     def _case_values(self, ref: str, plans: list[RowPlan]) -> dict[str, Any]:
