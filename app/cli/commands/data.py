@@ -116,7 +116,7 @@ def cmd_match(s: CliSession, a: argparse.Namespace) -> int:
 
 def _demo(sub: Sub) -> None:
     p = command(sub, "demo", cmd_demo,
-                "make a demonstration database: synthetic workforce, cases, notices, one user per role")
+                "make a demonstration database: synthetic workforce, cases, notices, accounts for every role")
     p.add_argument("--cases", type=int, default=300)
     p.add_argument("--seed", type=int, default=2024)
     p.add_argument("--force", default="west-midlands", metavar="CODE")
