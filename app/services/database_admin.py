@@ -18,17 +18,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import func, inspect, make_url, select, text
 
 from app.domain.enums import AccessOperation, Role
-from app.domain.errors import InvalidInput, NotFound, PermissionDenied
+from app.domain.errors import InvalidInput, NotFound, PermissionDenied, RuleRefused
 from app.domain.records import User
 from app.persistence import grants, migrate
 from app.persistence.database import Database, open_database
 from app.persistence.models import UserRow
 from app.persistence.uow import UnitOfWork
 from app.services import access_log_checkpoints as checkpoints
-from app.services import audit, users
+from app.services import access_log_verify, audit, users
 
 RECOVERY = "recovery"  # the name the log gives whoever recovered an account (they have none)
 
@@ -47,7 +47,8 @@ def require_administrator(actor: User, command: str) -> None:
                                "administrator. Nothing was changed.")
 
 
-def _log(db: Database, actor: User | None, operation: AccessOperation, detail: str, *, username: str | None = None) -> None:
+def _log(db: Database, actor: User | None, operation: AccessOperation, detail: str, *,
+         username: str | None = None) -> None:
     uow = UnitOfWork(db.session_factory)
     with uow:
         audit.record(uow.session, actor, operation, "database", None, detail=detail, username=username)
@@ -105,6 +106,7 @@ def restore(path: Path, key: str | None, current: Database | None, backup: Path,
             accounts = current if current is not None and has_accounts(current) else staged_db
             admin = sign_in(UnitOfWork(accounts.session_factory))
             require_administrator(admin, "db restore")
+            _require_genuine_log(staged_db, path, backup)
             if current is not None:
                 _log(current, admin, AccessOperation.ALTERATION, f"restore from backup {backup.name} begun")
         finally:
@@ -117,6 +119,18 @@ def restore(path: Path, key: str | None, current: Database | None, backup: Path,
         migrate.remove_staged(staged)
         raise
     return Restored(backup, replaced, _after_restore(path, key, admin, backup, replaced))
+
+
+def _require_genuine_log(staged: Database, path: Path, backup: Path) -> None:
+    """The backup's access log must be an earlier state of the one the checkpoints signed: the
+    restore's own checkpoint is about to release the later ones (app.services.access_log_verify)."""
+    where = checkpoints.checkpoint_path(make_url(f"sqlite:///{path}"))
+    uow = UnitOfWork(staged.session_factory)
+    with uow:
+        problem = access_log_verify.restorable(uow.session, [where] if where else [])
+    if problem:
+        raise RuleRefused(f"{backup.name} cannot be restored. {problem}. Nothing was changed; keep the file for the "
+                          "auditor (`ppda-tracker audit verify` checks the database as it is).")
 
 
 def _after_restore(path: Path, key: str | None, admin: User, backup: Path, replaced: Path) -> str | None:
@@ -139,7 +153,8 @@ def _after_restore(path: Path, key: str | None, admin: User, backup: Path, repla
 def apply_grants(db: Database, actor: User, role: str) -> list[str]:
     require_administrator(actor, "db grants --apply")
     done = grants.apply(db, role)
-    _log(db, actor, AccessOperation.ALTERATION, f"privileges of database role {role} set: access log insert and read only")
+    _log(db, actor, AccessOperation.ALTERATION,
+         f"privileges of database role {role} set: access log insert and read only")
     return done
 
 
@@ -152,7 +167,8 @@ def owner_access(db: Database) -> str | None:
         if path is None:
             return None
         if os.name == "posix":
-            return f"the OS account that owns {path.name} ({getpass.getuser()})" if path.stat().st_uid == os.getuid() else None
+            owner = path.stat().st_uid == os.getuid()
+            return f"the OS account that owns {path.name} ({getpass.getuser()})" if owner else None
         return f"write access to {path.name} ({getpass.getuser()})" if os.access(path, os.W_OK) else None
     with db.engine.connect() as conn:
         row = conn.execute(text(

@@ -60,7 +60,7 @@ class Signing:
     approver: User | None  # the second person: the rule's approval, or the approval of the proposal
 
     @classmethod
-    def alone(cls, actor: User) -> "Signing":
+    def alone(cls, actor: User) -> Signing:
         return cls(actor, actor, None, None)
 
     def others(self) -> list[User]:
@@ -231,6 +231,19 @@ def require_approver_access(session: Session, approver: User, row: CaseRow) -> N
             "see it (restricted to named users, or they are connected to a subject or victim).")
 
 
+def require_proposer_access(session: Session, signing: Signing, row: CaseRow) -> None:
+    """A decision proposed by someone else (an investigator's proposal, approved now) needs its
+    proposer still on the case, as its decider and approver are: a proposal by someone since taken
+    off the case, or now connected to a subject or victim, is not acted on (DOMAIN.md §3.3, §7)."""
+    proposer = signing.proposer
+    if proposer is None or proposer.id == signing.actor.id or sees(session, proposer, row.id, via_iopc=False):
+        return
+    raise PermissionDenied(
+        f"{proposer.username} proposed this decision but may no longer work on case {row.reference} (taken off its "
+        "team, or now connected to a subject or victim): the proposal cannot be approved. Reject it, and record the "
+        "decision afresh if it is still right.")
+
+
 # ---- the optimistic version check ---------------------------------------------------------------
 
 def conflict_message(session: Session, reference: str) -> str:
@@ -298,6 +311,7 @@ def begin(session: Session, actor: User, case_id: int, action: Action, expected_
     require_access(session, actor, row, action, referral=referral)
     for other in signing.others():
         require_approver_access(session, other, row)
+    require_proposer_access(session, signing, row)
     reference = row.reference
     version = check_and_claim(session, row, expected_version)
     snapshot = load_snapshots(session, [case_id])[case_id]
@@ -346,7 +360,7 @@ def append(w: CaseWrite, decisions: Sequence[Decision]) -> list[int]:
         w.session.flush()
         ids.append(row.id)
         w = dataclasses.replace(w, snapshot=dataclasses.replace(
-            w.snapshot, decisions=w.snapshot.decisions + (dataclasses.replace(d, id=row.id),)))
+            w.snapshot, decisions=(*w.snapshot.decisions, dataclasses.replace(d, id=row.id))))
     return ids
 
 
