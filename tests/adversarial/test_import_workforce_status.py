@@ -98,3 +98,38 @@ def test_people_under_no_investigation_keep_the_registers_status(psd: Psd, tmp_p
     assert psd.status_of("S700") == ("SUSPENDED", "NONE")
     import_workforce(psd.env.uow(), psd.hal, _register(tmp_path, "back.csv", S700=("SERVING", "")))
     assert psd.status_of("S700") == ("SERVING", "NONE")
+
+
+def _about_hal(psd: Psd) -> str:
+    """Sue records a case about Hal, the head of PSD (S220): Hal may never open it."""
+    psd.on(MONDAY, 9)
+    _case_id, ref = psd.intake(psd.sue, "S220", received=MONDAY)
+    return ref
+
+
+def _moved(folder: Path, name: str, staff_number: str, unit: str) -> Path:
+    rows = [[*r[:6], unit, *r[7:]] if r[0] == staff_number else r for r in REGISTER]
+    return write_csv(folder / name, HEADER, rows)
+
+
+def test_a_subject_cannot_rewrite_their_own_register_entry_by_import(psd: Psd, tmp_path: Path) -> None:
+    """Hal keeps the register (HEAD_OF_PSD); the case about him is one he may not open, so he may not
+    change what it knows of him either: unit, rank and role flags decide the external-investigation
+    guidance, and line managers decide who else may open it."""
+    _about_hal(psd)
+    with pytest.raises(ImportRejected) as refused:
+        import_workforce(psd.env.uow(), psd.hal, _moved(tmp_path, "moved.csv", "S220", "Executive"))
+    assert ("line 10, column staff_number: S220 is a subject of an open case you are connected to (or you are): "
+            "someone else must import changes to their entry") in refused.value.message
+    with psd.env.uow() as uow:
+        from sqlalchemy import select
+
+        from app.persistence.models import PersonRow
+        assert uow.session.scalar(select(PersonRow.unit).where(PersonRow.staff_number == "S220")) == "PSD"
+
+
+def test_a_connected_importer_still_imports_everyone_else(psd: Psd, tmp_path: Path) -> None:
+    """The neighbour: the same register with Hal's row unchanged, and someone else moved, is imported."""
+    _about_hal(psd)
+    summary = import_workforce(psd.env.uow(), psd.hal, _moved(tmp_path, "moved.csv", "S700", "Front Counter"))
+    assert (summary.updated, summary.unchanged) == (1, 8)

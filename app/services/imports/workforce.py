@@ -24,6 +24,7 @@ from app.domain.records import User
 from app.persistence.models import AllegationRow, CaseRow, PersonRow, PreviousNameRow
 from app.persistence.uow import UnitOfWork
 from app.services import audit, case_summary
+from app.services.case_queries import conflicted_cases
 from app.services.casework.common import current_user
 from app.services.casework.people import check_leaving, open_cases_of
 from app.services.imports.line_managers import cycle_errors
@@ -78,6 +79,7 @@ def import_workforce(uow: UnitOfWork, actor: User, path: Path) -> ImportSummary:
         existing = {p.staff_number: p for p in session.scalars(select(PersonRow))}
         under = _under_investigation(session)
         table.reject_if_errors(_row_checks(rows, existing) + _case_work_errors(rows, existing, under))
+        table.reject_if_errors(_connected_errors(session, actor, rows, existing, under))
         new, changed = _apply(session, actor, rows, existing, under)
         _refresh_cases(session, [existing[sn].id for sn in changed if existing[sn].id in under])
         added, updated = len(new), len(changed)
@@ -172,6 +174,35 @@ def _case_work_values(person: PersonRow, values: dict[str, Any]) -> dict[str, An
     if person.employment_status not in IN_SERVICE:
         return {**values, "employment_status": person.employment_status, "end_date": person.end_date}
     return values
+
+
+def _connected_errors(session: Session, actor: User, rows: list[Row], existing: dict[str, PersonRow],
+                      under: set[int]) -> list[RowError]:
+    """The importer may not change the entry of a subject of an open case they are connected to (the
+    subject themselves, their line manager, a victim, a declared associate: DOMAIN.md §7): a case they
+    may never open is not changed through what it knows of its subjects either."""
+    if actor.person_id is None:
+        return []
+    guarded = set(session.scalars(
+        select(AllegationRow.subject_id).join(CaseRow, CaseRow.id == AllegationRow.case_id)
+        .where(AllegationRow.case_id.in_(conflicted_cases(actor.person_id)), CaseRow.status == CaseStatus.OPEN.name)))
+    errors = []
+    for r in rows:
+        person = existing.get(r["staff_number"])
+        if person is not None and person.id in guarded and _changes(person, r, existing, under):
+            errors.append(RowError(r.line, "staff_number", f"{person.staff_number} is a subject of an open case you "
+                                   "are connected to (or you are): someone else must import changes to their entry"))
+    return errors
+
+
+def _changes(person: PersonRow, r: Row, existing: dict[str, PersonRow], under: set[int]) -> bool:
+    values = _values(r)
+    if person.id in under:
+        values = _case_work_values(person, values)
+    mgr = r["line_manager_staff_number"]
+    manager = existing.get(mgr) if mgr else None
+    return _changed(person, values, r) or bool(mgr and manager is None) or (
+        (manager.id if manager else None) != person.line_manager_id)
 
 
 def _refresh_cases(session: Session, person_ids: list[int]) -> None:
