@@ -47,3 +47,20 @@ def test_a_new_case_cannot_date_conduct_before_the_subjects_birth(psd: Psd) -> N
                            creator_declares_no_prior_connection=True)
     psd.refused("allegations[1].conduct_from: 1980-01-01 is before the subject's date of birth.",
                 cw.create_case, psd.env.uow(), psd.sue, intake)
+
+
+def test_the_psds_own_decisions_cannot_be_dated_before_the_case_was_received(psd: Psd) -> None:
+    """A threshold "met" dated 1901 was recorded for a case received in 2025 (and the restriction
+    decision, the reviews and the compliance report then ran from 1901). Events the PSD records but
+    does not decide (an arrest, a charge) may come first; its own decisions cannot."""
+    psd.on(MONDAY, 9)
+    case_id, _ref = psd.intake(psd.sue, "S100", received=MONDAY)
+    aid = psd.allegation(case_id, "S100")
+    psd.refused("A threshold decision cannot be dated before the case was received (2025-03-03); give a date from "
+                "then to today.", psd.do, psd.sue, case_id, "threshold", allegation_id=aid, on="1901-01-01")
+    psd.refused("A threshold decision cannot be dated before the case was received (2025-03-03); give a date from "
+                "then to today.", psd.do, psd.sue, case_id, "threshold", allegation_id=aid, on="2025-03-02")
+    psd.do(psd.sue, case_id, "threshold", allegation_id=aid, on="2025-03-03")
+    psd.refused("A restriction decision cannot be dated before the case was received (2025-03-03); give a date from "
+                "then to today.", psd.do, psd.sue, case_id, "restriction", allegation_id=aid,
+                options="RESTRICTED_DUTIES", on="2024-12-31")

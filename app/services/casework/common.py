@@ -30,6 +30,7 @@ from app.domain.permissions import CASE_ACTIONS, Action, allowed, require
 from app.domain.policy import PolicySet
 from app.domain.records import CaseSnapshot, Decision, User
 from app.domain.workflow import Act
+from app.domain.workflow.common import require_after_receipt
 from app.persistence.models import AccessLogRow, AllegationRow, CaseMemberRow, CaseRow, DecisionRow, UserRow
 from app.persistence.uow import UnitOfWork
 from app.services import audit, case_summary, clock
@@ -349,6 +350,7 @@ def append(w: CaseWrite, decisions: Sequence[Decision]) -> list[int]:
     """Append the decisions as DecisionRows (JSON payload), in order; their ids."""
     ids = []
     for d in decisions:
+        require_after_receipt(w.snapshot, d)
         d = _stamped(w, d)
         row = DecisionRow(
             case_id=w.case_id, allegation_id=d.allegation_id, kind=d.kind.name, payload=dict(d.payload),
