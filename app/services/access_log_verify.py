@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.domain.errors import InvalidInput
 from app.persistence.models import UserRow
@@ -90,14 +91,41 @@ def verify(uow: UnitOfWork, against: Sequence[Path], trusted: Sequence[str]) -> 
     return replace(verdict, message=verdict.message + _keys_note(book, anchors, local.public if local else None))
 
 
+def restorable(session: Session, paths: Sequence[Path]) -> str | None:
+    """Why the log in `session` (a backup about to be restored) may not replace the database whose
+    checkpoint files are `paths`, in words (None: it may). A genuine backup holds an earlier state
+    of the same log: its chain holds, it begins with the same first entry, and it agrees with every
+    binding checkpoint up to its own length. A restore signs a "restore" checkpoint that releases
+    the later ones, so the program must never sign one for a log that contradicts what was signed
+    before (a log rewritten, re-hashed and handed over as a "backup")."""
+    book = load(paths, required=False)
+    chain = verify_chain(session, {c.size for c in book.checkpoints})
+    if not chain.ok:
+        return f"Its access log is damaged or was altered ({chain.message.rstrip('.')})"
+    live = effective(book)
+
+    def disagrees(c: Checkpoint) -> bool:
+        return c.log != chain.log_id or (c.size <= chain.entries and chain.hashes.get(c.size) != c.head)
+
+    against = [c for c in live if disagrees(c) and book.valid(c)]  # a forged line binds nothing
+    if not against:
+        return None
+    c = against[0]
+    return (f"Its access log does not agree with the signed checkpoints of this database ({c.origin}, signed on "
+            f"{_when(c)}): it was rewritten, or it is not a backup of this database")
+
+
 def effective(book: Book) -> list[Checkpoint]:
     """The checkpoints still binding: a signed restore releases the earlier checkpoints of its own
-    key that the restored log no longer reaches (a forged restore, by another key, releases none)."""
+    key, of the same log, that the restored log no longer reaches (a forged restore, by another
+    key, releases none)."""
     found = book.checkpoints
     markers = [c for c in found if c.event == "restore" and book.valid(c)]
 
     def released(c: Checkpoint) -> bool:
-        return any(m.key == c.key and m.moment > c.moment and (m.log != c.log or m.size < c.size) for m in markers)
+        # The same log cut back (a restore never changes the log's first entry: a backup of this
+        # database begins where it does; a "restore" of another log releases nothing).
+        return any(m.key == c.key and m.moment > c.moment and m.log == c.log and m.size < c.size for m in markers)
 
     return [c for c in found if not released(c)]
 

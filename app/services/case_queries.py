@@ -57,6 +57,11 @@ def _conflicted_cases(person_id: int) -> Select[int]:
     return as_subject.union(as_victim, declared)  # type: ignore[return-value]
 
 
+def conflicted_cases(person_id: int) -> Select[int]:
+    """The ids of the cases the person may never open because they are connected to them."""
+    return _conflicted_cases(person_id)
+
+
 def visible_clause(actor: User, *, via_iopc: bool = True) -> ColumnElement[bool]:
     """SQL condition on `CaseRow` for the cases `actor` may read (DOMAIN.md §7 need to know).
 
@@ -387,8 +392,8 @@ def _victims(session: Session, case_id: int) -> tuple[VictimView, ...]:
             .outerjoin(UserRow, UserRow.id == VictimRow.dash_assessor_user_id).order_by(VictimRow.id))
     return tuple(VictimView(v.id, v.reference, v.relationship_to_subject, v.police_workforce, staff, v.sex,
                             v.age_band, v.dash_risk, v.dash_date, assessor, v.marac_referred, v.advocate_offered,
-                            v.advocate_accepted, bool(v.contact_details)) for v, staff,
-                            assessor in session.execute(stmt))
+                            v.advocate_accepted, bool(v.contact_details))
+                 for v, staff, assessor in session.execute(stmt))
 
 
 def _text(value: object) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import func, inspect, make_url, select, text
 
 from app.domain.enums import AccessOperation, Role
 from app.domain.errors import InvalidInput, NotFound, PermissionDenied, RuleRefused
@@ -29,7 +29,7 @@ from app.persistence.migrate import SchemaState
 from app.persistence.models import UserRow
 from app.persistence.uow import UnitOfWork
 from app.services import access_log_checkpoints as checkpoints
-from app.services import audit, users
+from app.services import access_log_verify, audit, users
 
 RECOVERY = "recovery"  # the name the log gives whoever recovered an account (they have none)
 
@@ -137,6 +137,7 @@ def restore(path: Path, key: str | None, current: Database | None, backup: Path,
             accounts = current if current is not None and has_accounts(current) else staged_db
             admin = sign_in(UnitOfWork(accounts.session_factory))
             require_administrator(admin, "db restore")
+            _require_genuine_log(staged_db, path, backup)
             if current is not None:
                 _log(current, admin, AccessOperation.ALTERATION, f"restore from backup {backup.name} begun")
         finally:
@@ -149,6 +150,18 @@ def restore(path: Path, key: str | None, current: Database | None, backup: Path,
         migrate.remove_staged(staged)
         raise
     return Restored(backup, replaced, _after_restore(path, key, admin, backup, replaced))
+
+
+def _require_genuine_log(staged: Database, path: Path, backup: Path) -> None:
+    """The backup's access log must be an earlier state of the one the checkpoints signed: the
+    restore's own checkpoint is about to release the later ones (app.services.access_log_verify)."""
+    where = checkpoints.checkpoint_path(make_url(f"sqlite:///{path}"))
+    uow = UnitOfWork(staged.session_factory)
+    with uow:
+        problem = access_log_verify.restorable(uow.session, [where] if where else [])
+    if problem:
+        raise RuleRefused(f"{backup.name} cannot be restored. {problem}. Nothing was changed; keep the file for the "
+                          "auditor (`ppda-tracker audit verify` checks the database as it is).")
 
 
 def _after_restore(path: Path, key: str | None, admin: User, backup: Path, replaced: Path) -> str | None:

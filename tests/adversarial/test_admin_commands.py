@@ -71,14 +71,19 @@ class Site:
         return backup
 
 
-@pytest.fixture
-def site(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Site]:
+def make_site(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Site]:
+    """A SQLite database set up by `init`, with an administrator (admin) and a supervisor (sup)."""
     monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     monkeypatch.setenv("PPDA_NEW_PASSWORD", PASSWORD)
     s = Site(tmp_path / "psd.db", capsys, monkeypatch)
     assert s.cli("init", "--force", "kent", "--admin", "admin", user=None)[0] == 0
     assert s.cli("user", "add", "sup", "--role", "SUPERVISOR")[0] == 0
     yield s
+
+
+@pytest.fixture
+def site(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Site]:
+    yield from make_site(tmp_path, capsys, monkeypatch)
 
 
 @pytest.mark.parametrize("command", [["db", "upgrade"], ["db", "backups"], ["db", "restore", "BACKUP"]])

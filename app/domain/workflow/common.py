@@ -102,6 +102,26 @@ def require_rationale(rationale: str | None, what: str) -> str:
     return rationale.strip()
 
 
+# The decisions the PSD itself makes on a case: none can take effect before the case was received.
+# (An arrest, a charge, a conviction, the IOPC's decision are events it records; they may come first.)
+PSD_DECISIONS = frozenset({
+    DecisionKind.SEVERITY, DecisionKind.THRESHOLD, DecisionKind.RESTRICTION, DecisionKind.RESTRICTION_REVIEW,
+    DecisionKind.SUSPENSION_ON_CHARGE_EXCEPTION, DecisionKind.IOPC_REFERRAL, DecisionKind.INVESTIGATING_BODY,
+    DecisionKind.EXTERNAL_INVESTIGATION_EXCEPTION, DecisionKind.MISCONDUCT_OUTCOME, DecisionKind.LIST_NOTIFICATION,
+    DecisionKind.VETTING_REVIEW, DecisionKind.TWELVE_MONTH_REPORT, DecisionKind.VICTIM_UPDATE, DecisionKind.CLOSURE,
+})
+
+
+def require_after_receipt(snapshot: CaseSnapshot, decision: Decision) -> None:
+    """A decision of the PSD's own is not dated before the case was received."""
+    received = snapshot.case.received_date
+    if decision.kind in PSD_DECISIONS and decision.effective_date < received:
+        raise RuleRefused(
+            f"A {label(decision.kind)} decision cannot be dated before the case was received "
+            f"({received.isoformat()}); give a date from then to today."
+        )
+
+
 def require_open(snapshot: CaseSnapshot) -> None:
     if snapshot.case.status != CaseStatus.OPEN:
         raise RuleRefused(

@@ -149,8 +149,8 @@ def _views(s: Session, reader: User, rows: list[ProposedDecisionRow]) -> list[Pr
         proposer = to_user(people[r.proposed_by]) if r.proposed_by in people else None
         spec = ACTIONS.get(r.action)
         roles: frozenset[Role] = _approver_roles(spec, r.arguments, proposer) if spec else frozenset()
-        theirs = r.status == ProposalStatus.PENDING.value and r.proposed_by != reader.id and allowed(reader,
-                                                                                                     Action.APPROVE)
+        theirs = (r.status == ProposalStatus.PENDING.value and r.proposed_by != reader.id
+                  and allowed(reader, Action.APPROVE))
         decides = bool(spec and proposer and allowed(proposer, spec.permission or Action.DECIDE))
         views.append(ProposalView(
             r.id, r.case_id, refs.get(r.case_id, ""), r.action, describe(r.action, r.arguments),
@@ -331,10 +331,10 @@ def withdraw(uow: UnitOfWork, actor: User, proposal_id: int) -> None:
     """The proposer takes their pending proposal back."""
     with uow:
         s = uow.session
+        me = current_user(s, actor, "withdraw a proposal")
         proposal = _pending(s, proposal_id)
-        if proposal.proposed_by != actor.id:
+        if proposal.proposed_by != me.id:
             raise PermissionDenied("Only the person who proposed it may withdraw a proposal.")
-        proposal.status = ProposalStatus.WITHDRAWN.value
-        proposal.decided_by, proposal.decided_at = actor.id, clock.now()
-        _log(s, actor, case_row(s, proposal.case_id).reference, "withdrew proposal", proposal)
+        proposal.status, proposal.decided_by, proposal.decided_at = ProposalStatus.WITHDRAWN.value, me.id, clock.now()
+        _log(s, me, case_row(s, proposal.case_id).reference, "withdrew proposal", proposal)
         uow.commit()

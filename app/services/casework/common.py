@@ -30,6 +30,7 @@ from app.domain.permissions import CASE_ACTIONS, Action, allowed, require
 from app.domain.policy import PolicySet
 from app.domain.records import CaseSnapshot, Decision, User
 from app.domain.workflow import Act
+from app.domain.workflow.common import require_after_receipt
 from app.persistence.models import AccessLogRow, AllegationRow, CaseMemberRow, CaseRow, DecisionRow, UserRow
 from app.persistence.uow import UnitOfWork
 from app.services import audit, case_summary, clock
@@ -231,6 +232,19 @@ def require_approver_access(session: Session, approver: User, row: CaseRow) -> N
             "see it (restricted to named users, or they are connected to a subject or victim).")
 
 
+def require_proposer_access(session: Session, signing: Signing, row: CaseRow) -> None:
+    """A decision proposed by someone else (an investigator's proposal, approved now) needs its
+    proposer still on the case, as its decider and approver are: a proposal by someone since taken
+    off the case, or now connected to a subject or victim, is not acted on (DOMAIN.md §3.3, §7)."""
+    proposer = signing.proposer
+    if proposer is None or proposer.id == signing.actor.id or sees(session, proposer, row.id, via_iopc=False):
+        return
+    raise PermissionDenied(
+        f"{proposer.username} proposed this decision but may no longer work on case {row.reference} (taken off its "
+        "team, or now connected to a subject or victim): the proposal cannot be approved. Reject it, and record the "
+        "decision afresh if it is still right.")
+
+
 # ---- the optimistic version check ---------------------------------------------------------------
 
 def conflict_message(session: Session, reference: str) -> str:
@@ -298,6 +312,7 @@ def begin(session: Session, actor: User, case_id: int, action: Action, expected_
     require_access(session, actor, row, action, referral=referral)
     for other in signing.others():
         require_approver_access(session, other, row)
+    require_proposer_access(session, signing, row)
     reference = row.reference
     version = check_and_claim(session, row, expected_version)
     snapshot = load_snapshots(session, [case_id])[case_id]
@@ -335,6 +350,7 @@ def append(w: CaseWrite, decisions: Sequence[Decision]) -> list[int]:
     """Append the decisions as DecisionRows (JSON payload), in order; their ids."""
     ids = []
     for d in decisions:
+        require_after_receipt(w.snapshot, d)
         d = _stamped(w, d)
         row = DecisionRow(
             case_id=w.case_id, allegation_id=d.allegation_id, kind=d.kind.name, payload=dict(d.payload),

@@ -42,6 +42,7 @@ from app.services.casework.inputs import (
 )
 from app.services.casework.rows import (
     allegation_values,
+    check_after_birth,
     check_assessors,
     check_not_own_victim,
     new_allegation,
@@ -97,6 +98,7 @@ def add_allegation(uow: UnitOfWork, actor: User, case_id: int, allegation: Alleg
             raise refuse("recorded_date", "is before the case was received.")
         check_allegation("allegation", allegation, {v.reference for v in w.snapshot.victims}, w.act.today)
         subject = person_id(w.session, "allegation.subject_staff_number", allegation.subject_staff_number)
+        check_after_birth(w.session, "allegation", subject, allegation)
         if subject in w.snapshot.subjects:
             raise refuse("allegation.subject_staff_number",
                          f"{allegation.subject_staff_number.strip()} already has an allegation in this case.")
@@ -130,6 +132,7 @@ def update_allegation(uow: UnitOfWork, actor: User, case_id: int, allegation_id:
             raise NotFound(f"Allegation {allegation_id} is not part of case {w.reference}.")
         merged = _merged(_allegation_input(w.session, row), changes)
         check_allegation("allegation", merged, {v.reference for v in w.snapshot.victims}, w.act.today)
+        check_after_birth(w.session, "allegation", row.subject_id, merged)
         check_not_own_victim("allegation.victim_refs", row.subject_id,
                              victim_people(w.session, w.case_id, merged.victim_refs))
         for key, value in allegation_values(merged).items():

@@ -28,6 +28,7 @@ from app.services.casework.common import CaseWrite, Signing, append, finish
 from app.services.casework.connections import independence_inputs, require_independent, user_person
 from app.services.casework.inputs import CaseIntake, check_intake
 from app.services.casework.rows import (
+    check_after_birth,
     check_assessors,
     check_not_own_victim,
     new_allegation,
@@ -124,6 +125,7 @@ def _insert_parties(s: Session, case_id: int, intake: CaseIntake) -> None:
     for i, a in enumerate(intake.allegations, start=1):
         field = f"allegations[{i}]"
         subject = person_id(s, f"{field}.subject_staff_number", a.subject_staff_number)
+        check_after_birth(s, field, subject, a)
         own = {person_id(s, field, linked[r]) for r in a.victim_refs if r in linked}
         check_not_own_victim(f"{field}.victim_refs", subject, own)
         s.add(new_allegation(case_id, subject, received, a))

@@ -34,13 +34,15 @@ class LeavingRecorded:
     open_cases: int  # open cases in which they are a subject (their due items were re-derived)
 
 
-def _open_cases_of(session: Session, person_id: int) -> list[int]:
+def open_cases_of(session: Session, person_id: int) -> list[int]:
     return list(session.scalars(
         select(CaseRow.id).join(AllegationRow, AllegationRow.case_id == CaseRow.id)
         .where(AllegationRow.subject_id == person_id, CaseRow.status == CaseStatus.OPEN.name).distinct()))
 
 
-def _check_leaving(row: PersonRow, status: EmploymentStatus, end_date: date) -> None:
+def check_leaving(row: PersonRow, status: EmploymentStatus, end_date: date) -> None:
+    """The rules of recording that someone left (`record_leaving`, and the register import for a
+    subject of an open case); InvalidInput names what is wrong."""
     if status not in LEAVING:
         raise InvalidInput("status: leaving the force is RESIGNED, RETIRED, DISMISSED or TRANSFERRED_OUT.")
     if row.employment_status not in _IN_SERVICE:
@@ -66,10 +68,10 @@ def record_leaving(uow: UnitOfWork, actor: User, staff_number: str, status: Empl
         row = s.scalar(select(PersonRow).where(PersonRow.staff_number == staff_number.strip()))
         if row is None:
             raise NotFound(f"No one with staff number {staff_number.strip()} is in the workforce register.")
-        _check_leaving(row, status, end_date)
+        check_leaving(row, status, end_date)
         row.employment_status, row.end_date = status.name, end_date
         s.flush()
-        cases = _open_cases_of(s, row.id)
+        cases = open_cases_of(s, row.id)
         if cases:
             case_summary.refresh(s, cases)
         audit.record(s, actor, AccessOperation.ALTERATION, "person", row.id,
@@ -81,7 +83,7 @@ def record_leaving(uow: UnitOfWork, actor: User, staff_number: str, status: Empl
 
 def _suspended(session: Session, person_id: int) -> bool:
     """Whether a SUSPENDED measure is in force on any allegation against the person."""
-    snapshots = load_snapshots(session, _open_cases_of(session, person_id))
+    snapshots = load_snapshots(session, open_cases_of(session, person_id))
     return any(wf.measures(s, a.id).suspended for s in snapshots.values() for a in s.allegations
                if a.id is not None and a.subject_id == person_id)
 

@@ -23,6 +23,17 @@ def person_id(session: Session, field: str, staff_number: str) -> int:
     return found
 
 
+def check_after_birth(session: Session, field: str, subject_id: int, a: AllegationInput) -> None:
+    """The conduct cannot be dated before the subject was born (the import's rule too:
+    app.services.imports.case_checks)."""
+    born = session.scalar(select(PersonRow.date_of_birth).where(PersonRow.id == subject_id))
+    if born is None:
+        return
+    for name, day in (("conduct_from", a.conduct_from), ("conduct_to", a.conduct_to)):
+        if day is not None and day < born:
+            raise refuse(f"{field}.{name}", f"{day.isoformat()} is before the subject's date of birth.")
+
+
 def assessor_id(session: Session, field: str, username: str | None) -> int | None:
     if not username:
         return None

@@ -1,4 +1,11 @@
-"""`import workforce`: the register of the force's people. Natural key: staff_number."""
+"""`import workforce`: the register of the force's people. Natural key: staff_number.
+
+For a subject of an open case, being in service, suspended or gone is the case work's: a
+restriction decision suspends and lifts (app.services.casework.people.sync_employment), and a
+leaving under investigation raises the Advisory List task. So for them the register does not
+write SERVING or SUSPENDED over what the decisions say, records a leaving only as `record_leaving`
+would (same rules, an end date), and never changes a leaving already recorded (refused, naming the
+line): the import is no side door around the decisions (DOMAIN.md §3, §3.4)."""
 
 from __future__ import annotations
 
@@ -10,14 +17,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.enums import AccessOperation, EmploymentStatus, Ethnicity, RoleFlag, Sex, WorkforceType
-from app.domain.errors import RowError
+from app.domain.enums import AccessOperation, CaseStatus, EmploymentStatus, Ethnicity, RoleFlag, Sex, WorkforceType
+from app.domain.errors import InvalidInput, RowError
 from app.domain.permissions import Action, require
 from app.domain.records import User
-from app.persistence.models import PersonRow, PreviousNameRow
+from app.persistence.models import AllegationRow, CaseRow, PersonRow, PreviousNameRow
 from app.persistence.uow import UnitOfWork
-from app.services import audit
+from app.services import audit, case_summary
+from app.services.case_queries import conflicted_cases
 from app.services.casework.common import current_user
+from app.services.casework.people import check_leaving, open_cases_of
 from app.services.imports.line_managers import cycle_errors
 from app.services.imports.table import Column, Row, enum_of, enum_set, identifier, iso_date, name_list, read, text
 
@@ -68,8 +77,11 @@ def import_workforce(uow: UnitOfWork, actor: User, path: Path) -> ImportSummary:
         actor = current_user(session, actor, "import the workforce register")
         require(actor, Action.IMPORT_WORKFORCE)
         existing = {p.staff_number: p for p in session.scalars(select(PersonRow))}
-        table.reject_if_errors(_row_checks(rows, existing))
-        new, changed = _apply(session, actor, rows, existing)
+        under = _under_investigation(session)
+        table.reject_if_errors(_row_checks(rows, existing) + _case_work_errors(rows, existing, under))
+        table.reject_if_errors(_connected_errors(session, actor, rows, existing, under))
+        new, changed = _apply(session, actor, rows, existing, under)
+        _refresh_cases(session, [existing[sn].id for sn in changed if existing[sn].id in under])
         added, updated = len(new), len(changed)
         if added or updated:
             audit.record(session, actor, AccessOperation.COLLECTION, "workforce_import", path.name,
@@ -117,6 +129,89 @@ def _date_errors(r: Row) -> list[RowError]:
     return errors
 
 
+IN_SERVICE = (EmploymentStatus.SERVING.name, EmploymentStatus.SUSPENDED.name)
+
+
+def _under_investigation(session: Session) -> set[int]:
+    """The people who are subjects of an open case."""
+    return set(session.scalars(select(AllegationRow.subject_id).join(CaseRow, CaseRow.id == AllegationRow.case_id)
+                               .where(CaseRow.status == CaseStatus.OPEN.name).distinct()))
+
+
+def _case_work_errors(rows: list[Row], existing: dict[str, PersonRow], under: set[int]) -> list[RowError]:
+    """A subject of an open case: a leaving recorded is not changed; a new one follows record_leaving's rules."""
+    errors = []
+    for r in rows:
+        person = existing.get(r["staff_number"])
+        if person is None or person.id not in under:
+            continue
+        stated: EmploymentStatus | None = r["employment_status"]
+        sn = person.staff_number
+        if person.employment_status not in IN_SERVICE:
+            if (stated is not None and stated.name != person.employment_status) or (
+                    r["end_date"] is not None and r["end_date"] != person.end_date):
+                since = f" from {person.end_date.isoformat()}" if person.end_date else ""
+                errors.append(RowError(r.line, "employment_status",
+                                       f"{sn} is the subject of an open case and is recorded as "
+                                       f"{person.employment_status}{since}; an import does not change that"))
+        elif stated is not None and stated.name not in IN_SERVICE:
+            if r["end_date"] is None:
+                errors.append(RowError(r.line, "end_date", f"{sn} is the subject of an open case: their leaving "
+                                                          "needs its end_date"))
+                continue
+            try:
+                check_leaving(person, stated, r["end_date"])
+            except InvalidInput as exc:
+                errors.append(RowError(r.line, "employment_status", f"{sn}: {exc.message}"))
+    return errors
+
+
+def _case_work_values(person: PersonRow, values: dict[str, Any]) -> dict[str, Any]:
+    """What the register may write for a subject of an open case (the file passed _case_work_errors):
+    never SERVING or SUSPENDED over the decisions' status; a leaving recorded stays as it was."""
+    if person.employment_status in IN_SERVICE and values["employment_status"] in IN_SERVICE:
+        return {**values, "employment_status": person.employment_status}
+    if person.employment_status not in IN_SERVICE:
+        return {**values, "employment_status": person.employment_status, "end_date": person.end_date}
+    return values
+
+
+def _connected_errors(session: Session, actor: User, rows: list[Row], existing: dict[str, PersonRow],
+                      under: set[int]) -> list[RowError]:
+    """The importer may not change the entry of a subject of an open case they are connected to (the
+    subject themselves, their line manager, a victim, a declared associate: DOMAIN.md §7): a case they
+    may never open is not changed through what it knows of its subjects either."""
+    if actor.person_id is None:
+        return []
+    guarded = set(session.scalars(
+        select(AllegationRow.subject_id).join(CaseRow, CaseRow.id == AllegationRow.case_id)
+        .where(AllegationRow.case_id.in_(conflicted_cases(actor.person_id)), CaseRow.status == CaseStatus.OPEN.name)))
+    errors = []
+    for r in rows:
+        person = existing.get(r["staff_number"])
+        if person is not None and person.id in guarded and _changes(person, r, existing, under):
+            errors.append(RowError(r.line, "staff_number", f"{person.staff_number} is a subject of an open case you "
+                                   "are connected to (or you are): someone else must import changes to their entry"))
+    return errors
+
+
+def _changes(person: PersonRow, r: Row, existing: dict[str, PersonRow], under: set[int]) -> bool:
+    values = _values(r)
+    if person.id in under:
+        values = _case_work_values(person, values)
+    mgr = r["line_manager_staff_number"]
+    manager = existing.get(mgr) if mgr else None
+    return _changed(person, values, r) or bool(mgr and manager is None) or (
+        (manager.id if manager else None) != person.line_manager_id)
+
+
+def _refresh_cases(session: Session, person_ids: list[int]) -> None:
+    """A subject's leaving changes what their open cases owe (the Advisory List task): the case list follows."""
+    cases = sorted({c for pid in person_ids for c in open_cases_of(session, pid)})
+    if cases:
+        case_summary.refresh(session, cases)
+
+
 def _letter_case_twins(rows: list[Row], existing: dict[str, PersonRow]) -> list[RowError]:
     """A staff number that differs from another only in letter case is a twin nobody can tell apart."""
     held = {sn.casefold(): sn for sn in existing}
@@ -154,12 +249,15 @@ def _name(value: Any) -> str | None:
     return None if value is None else value.name
 
 
-def _apply(session: Session, actor: User, rows: list[Row], existing: dict[str, PersonRow]) -> tuple[set[str], set[str]]:
+def _apply(session: Session, actor: User, rows: list[Row], existing: dict[str, PersonRow],
+           under: set[int]) -> tuple[set[str], set[str]]:
     new: set[str] = set()
     changed: set[str] = set()
     for r in rows:
         values = _values(r)
         person = existing.get(r["staff_number"])
+        if person is not None and person.id in under:
+            values = _case_work_values(person, values)
         if person is None:
             person = PersonRow(staff_number=r["staff_number"], **values)
             session.add(person)
