@@ -22,7 +22,7 @@ from app.domain.records import User
 from app.domain.workflow import DueItem, due_items
 from app.persistence.models import CaseMemberRow, CaseRow, UserRow
 from app.persistence.uow import UnitOfWork
-from app.services import clock, matching, policies
+from app.services import case_summary, clock, matching, policies
 from app.services.case_queries import visible_clause
 from app.services.case_state import load_snapshots
 from app.services.casefile import tasks
@@ -149,17 +149,29 @@ def _derive(session: Session, today: date, within_days: int | None, reach: Colum
         stmt = stmt.where(CaseRow.next_due_date <= today + timedelta(days=within_days))
     if most_urgent is not None:
         stmt = stmt.order_by(CaseRow.next_due_date, CaseRow.id).limit(most_urgent)
-    case_ids = list(session.scalars(stmt))
     policy_set = policies.load(session)
     owners = Owners(session)
-    members = _members(session, case_ids, owners)
     out = [_item(None, d, _Team(), owners) for d in matching.notice_items(session, policy_set, today)
            if within_days is None or d.due_date <= today + timedelta(days=within_days)]
-    for i in range(0, len(case_ids), CHUNK):
-        for cid, snapshot in load_snapshots(session, case_ids[i : i + CHUNK]).items():
+    horizon = today + timedelta(days=within_days) if within_days is not None else None
+    if case_summary.is_current(session):
+        # Each case's items as derived at its last change (the case projection, refreshed in the
+        # same transaction as every write and after every policy change): read, not re-derived.
+        rows = session.execute(stmt.with_only_columns(CaseRow.id, CaseRow.reference, CaseRow.list_due_items)).all()
+        members = _members(session, [r[0] for r in rows], owners)
+        for cid, ref, text in rows:
             team = members.get(cid) or _Team()
-            for d in due_items(snapshot, policy_set, today, horizon_days=within_days):
-                out.append(_item(cid, d, team, owners))
+            for d in case_summary.decode_due_items(text, ref, today):
+                if horizon is None or d.due_date <= horizon:
+                    out.append(_item(cid, d, team, owners))
+    else:  # an older database whose projection is being brought up to date: derive
+        case_ids = list(session.scalars(stmt))
+        members = _members(session, case_ids, owners)
+        for i in range(0, len(case_ids), CHUNK):
+            for cid, snapshot in load_snapshots(session, case_ids[i : i + CHUNK], light=True).items():
+                team = members.get(cid) or _Team()
+                for d in due_items(snapshot, policy_set, today, horizon_days=within_days):
+                    out.append(_item(cid, d, team, owners))
     within = today + timedelta(days=within_days) if within_days is not None else None
     out += [_task_item(t, today, owners) for t in tasks.due_tasks(session, reach, within)]
     return out

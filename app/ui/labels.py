@@ -50,7 +50,33 @@ def human_text(text: str | None) -> str:
             return code
         return human(code)
 
-    return _CODE.sub(word, text)
+    return _CODE.sub(word, plain_ids(plain_dates(text)))
+
+
+_ISO_DATE = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])")
+_ALLEGATION_ID = re.compile(r"\b([Aa])llegation (?:id )?#?\d+\b")
+_INTERNAL_ID = re.compile(r" \((?:user |case |task |entry )?id \d+\)| with id \d+")
+
+
+def plain_dates(text: str) -> str:
+    """ISO dates in a message ("due 2026-12-03") as every screen shows dates ("due 03 Dec 2026")."""
+
+    def one(m: re.Match[str]) -> str:
+        try:
+            return day(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        except ValueError:
+            return m.group(0)
+
+    return _ISO_DATE.sub(one, text)
+
+
+def plain_ids(text: str) -> str:
+    """No internal ids on screen: "allegation 3377 (Alex Carter)" reads "the allegation (Alex Carter)"."""
+    text = re.sub(r"\bas allegation \d+\b", "as another allegation on the case", text)
+    text = _ALLEGATION_ID.sub(lambda m: ("the a" if m.group(1) == "a" else "The a") + "llegation", text)
+    text = text.replace("the the allegation", "the allegation").replace("The the allegation", "The allegation")
+    text = text.replace("for the allegation", "for this allegation") if "for the allegation (" not in text else text
+    return _INTERNAL_ID.sub("", text)
 
 
 def human_list(names: Iterable[str], sep: str = ", ") -> str:
