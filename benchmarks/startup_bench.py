@@ -77,7 +77,7 @@ def count_cases(path: Path) -> int:
 def ensure_database(url: str, builder: str) -> None:
     path = sqlite_file(url)
     if path.exists():
-        upgrade(url)
+        upgrade(url, builder)
         return
     print(f"Building {path} ({builder}, {CASES:,} cases); this takes a few minutes, once.", flush=True)
     started = time.perf_counter()
@@ -92,13 +92,16 @@ def ensure_database(url: str, builder: str) -> None:
     print(f"Built in {time.perf_counter() - started:.0f} s: {count_cases(path):,} cases.", flush=True)
 
 
-def upgrade(url: str) -> None:
+def upgrade(url: str, builder: str) -> None:
     """Bring an older benchmark database to this program's schema first, so that the measured starts
     are ordinary ones (the first start after an upgrade also backs the file up and migrates it)."""
     with tempfile.TemporaryDirectory(prefix="ppda-bench-data-") as data:
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "app", "--db", url, "db", "upgrade"], cwd=ROOT,
-                              env={**os.environ, "PPDA_DATA_DIR": data}, capture_output=True, text=True)
+        # `db upgrade` signs in an administrator (the demo's "admin"; import_bench's "head" is one too).
+        admin, password = ("admin", DEMO_PASSWORD) if builder == "demo" else (IMPORT_BENCH_USER, IMPORT_BENCH_PASSWORD)
+        done = subprocess.run([sys.executable, "-m", "app", "--db", url, "--user", admin, "db", "upgrade"], cwd=ROOT,
+                              env={**os.environ, "PPDA_DATA_DIR": data, "PPDA_PASSWORD": password},
+                              capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"`db upgrade` of the benchmark database failed:\n{done.stderr[-3000:]}")
     if "nothing to do" not in done.stdout:

@@ -92,6 +92,8 @@ class MyWorkSection(Section):
         self.table.horizontalHeader().setSortIndicatorShown(True)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        # Column widths from the first rows only: a whole force's 40,000 items would hold the window.
+        self.table.horizontalHeader().setResizeContentsPrecision(200)
         self.table.activated.connect(self._open)
         self.table.doubleClicked.connect(self._open)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._enable_allocate())
