@@ -23,18 +23,20 @@ ROLE_WORDS = {"SUPERVISOR", "HEAD_OF_PSD", "IOPC_LIAISON", "INVESTIGATOR", "Supe
 def _desk(qtbot: QtBot, open_window: OpenWindow, sample: Sample) -> MyWorkSection:
     work = open_window(sample.sup).section(MyWorkSection)
     assert isinstance(work, MyWorkSection)
-    qtbot.waitUntil(lambda: work._task is None, timeout=30_000)  # noqa: SLF001
+    qtbot.waitUntil(lambda: work._task is None, timeout=30_000)
     work.whole_force.setChecked(True)
-    qtbot.waitUntil(lambda: work._task is None and work.model.rowCount() > 0, timeout=30_000)  # noqa: SLF001
+    qtbot.waitUntil(lambda: work._task is None and work.model.rowCount() > 0, timeout=30_000)
     return work
 
 
 def _column(work: MyWorkSection, title: str) -> list[str]:
-    column = next(c for c in range(work.model.columnCount()) if work.model.headerData(c, Qt.Orientation.Horizontal) == title)
+    column = next(c for c in range(work.model.columnCount())
+                  if work.model.headerData(c, Qt.Orientation.Horizontal) == title)
     return [work.model.index(r, column).data() for r in range(work.model.rowCount())]
 
 
-def test_every_item_names_a_person_or_a_team_never_a_role(qtbot: QtBot, open_window: OpenWindow, sample: Sample) -> None:
+def test_every_item_names_a_person_or_a_team_never_a_role(qtbot: QtBot, open_window: OpenWindow,
+                                                          sample: Sample) -> None:
     work = _desk(qtbot, open_window, sample)
     shown = _column(work, "Assigned to")
     assert shown and not set(shown) & ROLE_WORDS, shown
@@ -88,7 +90,8 @@ def test_filters_by_kind_assignee_and_case_and_the_combos_show_their_choice(
 
 def test_counts_by_kind_and_by_person(qtbot: QtBot, open_window: OpenWindow, sample: Sample) -> None:
     work = _desk(qtbot, open_window, sample)
-    kinds = {work.by_kind.index(r, 0).data(): int(work.by_kind.index(r, 1).data()) for r in range(work.by_kind.rowCount())}
+    kinds = {work.by_kind.index(r, 0).data(): int(work.by_kind.index(r, 1).data())
+             for r in range(work.by_kind.rowCount())}
     assert sum(kinds.values()) == work.model.rowCount()
     people = {work.by_person.index(r, 0).data(): [work.by_person.index(r, c).data() for c in range(1, 5)]
               for r in range(work.by_person.rowCount())}
@@ -123,10 +126,10 @@ def test_allocating_several_unassigned_cases_at_once_by_picking_a_name(
             CaseMemberRow.user_id == sample.inv.id, CaseMemberRow.role == "INVESTIGATOR",
             CaseMemberRow.ended_at.is_(None))))
     assert chosen <= on
-    qtbot.waitUntil(lambda: work._task is None and "inv" in _column(work, "Assigned to") or  # noqa: SLF001
+    qtbot.waitUntil(lambda: (work._task is None and "inv" in _column(work, "Assigned to")) or
                     not work.model.rowCount(), timeout=30_000)
     work.assignee.setCurrentIndex(0)
-    items = [i for i in work._items if i.case_id in chosen and i.falls_to == Role.INVESTIGATOR]  # noqa: SLF001
+    items = [i for i in work._items if i.case_id in chosen and i.falls_to == Role.INVESTIGATOR]
     assert items and all(i.owner == "inv" for i in items)
 
 
