@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from app.domain.calendar import local_time
+
 ACRONYMS = frozenset({"DA", "IOPC", "PCSO", "PSD", "PPDA", "MARAC", "DASH", "PND", "IDVA", "ISVA", "PCC", "UK"})
 SPECIAL = {
     "HOME": "Home force",
@@ -91,7 +93,13 @@ def day(value: date | datetime | None) -> str:
 
 
 def moment(value: datetime | None) -> str:
-    return "" if value is None else value.strftime("%d %b %Y %H:%M:%S")
+    """A stored moment (naive UTC) as the force's local time: "03 Dec 2026 14:05:09"."""
+    return "" if value is None else local_time(value).strftime("%d %b %Y %H:%M:%S")
+
+
+def clock_time(value: datetime | None) -> str:
+    """A stored moment (naive UTC) as the force's local time, to the minute: "03 Dec 2026 14:05"."""
+    return "" if value is None else local_time(value).strftime("%d %b %Y %H:%M")
 
 
 def yes_no(value: bool) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 from app.services.policies import PolicyEntry, PolicyLine
+from app.ui.labels import clock_time
 from app.ui.models.base import Column, RowRoles, RowTableModel
 
 
@@ -46,7 +47,7 @@ class PolicyHistoryRoles(IntEnum):
 def recorded_text(e: PolicyEntry) -> str:
     if e.recorded_at is None:
         return "shipped"
-    return f"{e.recorded_at:%d %b %Y %H:%M}, {e.recorded_by}"
+    return f"{clock_time(e.recorded_at)}, {e.recorded_by}"
 
 
 def correction_text(e: PolicyEntry) -> str:
