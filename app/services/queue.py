@@ -138,7 +138,7 @@ class Owners:
             elif len(chosen) <= 2:
                 self._texts[key] = " or ".join(s.name for s in chosen)
             else:
-                self._texts[key] = f"{team} {what}" if in_team else f"Any of {len(chosen)} {what}"
+                self._texts[key] = f"{team} {what}" if in_team else f"Any of the {len(chosen)} {what}"
         return self._texts[key]
 
 
@@ -210,7 +210,7 @@ def _item(case_id: int | None, d: DueItem, members: _Team, owners: Owners) -> Qu
     if d.falls_to == Role.INVESTIGATOR:
         assigned = ", ".join(s.username for s in investigators) or "unassigned (SUPERVISOR to allocate)"
         owner = (", ".join(s.name for s in investigators) if investigators
-                 else f"Unassigned: for {owners.holders(Role.SUPERVISOR, team)} to allocate")
+                 else f"Unassigned: for {_lower_first(owners.holders(Role.SUPERVISOR, team))} to allocate")
     else:
         assigned = d.falls_to.name
         if d.falls_to == Role.SUPERVISOR and members.deciders:
@@ -219,3 +219,8 @@ def _item(case_id: int | None, d: DueItem, members: _Team, owners: Owners) -> Qu
             owner = owners.holders(d.falls_to, team)
     return QueueItem(d.case_ref, case_id, d.kind, d.due_date, d.overdue, assigned, d.detail, d.falls_to, team,
                      d.allegation_id, owner=owner)
+
+
+def _lower_first(text: str) -> str:
+    """"Any of the 3 supervisors" inside a sentence; names are left as they are."""
+    return text[0].lower() + text[1:] if text.startswith("Any of") else text

@@ -53,6 +53,8 @@ def test_every_item_names_a_person_or_a_team_never_a_role(qtbot: QtBot, open_win
 
 def test_every_column_sorts_both_ways(qtbot: QtBot, open_window: OpenWindow, sample: Sample) -> None:
     work = _desk(qtbot, open_window, sample)
+    states = _column(work, "State")  # until a header is clicked: the queue's order, overdue first
+    assert "OVERDUE" in states and states == sorted(states, key=lambda s: s != "OVERDUE")
     header = work.table.horizontalHeader()
     for column in range(work.model.columnCount()):
         header.setSortIndicator(column, Qt.SortOrder.AscendingOrder)

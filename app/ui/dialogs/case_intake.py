@@ -94,8 +94,10 @@ class CaseIntakeDialog(FormDialog):
         # (issue #15: it was 1341 px wide).
         self.parts = QTabWidget()
         self.parts.setAccessibleName("Victims and allegations")
-        self.parts.addTab(self._victim_box(), "Victims")
-        self.parts.addTab(self._allegation_box(), "Allegations")
+        for box, name in ((self._victim_box(), "Victims"), (self._allegation_box(), "Allegations")):
+            box.setTitle("")  # the tab names it
+            box.setFlat(True)
+            self.parts.addTab(box, name)
         self.body.insertWidget(3, self.parts)
         self.body.insertWidget(4, self.declare)
         self.body.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
@@ -108,7 +110,7 @@ class CaseIntakeDialog(FormDialog):
         self.victim_ref = QLineEdit("V1")
         self.relationship = _combo("Relationship", list(VictimRelationship))
         self.workforce = _combo("Police workforce", list(VictimWorkforce))
-        self.colleague = PersonPicker(self.ctx, "Colleague", rows=3)
+        self.colleague = PersonPicker(self.ctx, "Colleague", rows=2)
         self.colleague.setToolTip("A victim in this force's workforce: the colleague in the register")
         self.workforce.currentIndexChanged.connect(lambda _i: self._update_victim())
         self.sex = _combo("Sex", list(Sex), "Not recorded")

@@ -91,7 +91,12 @@ class QueueTableModel(RowTableModel):
                       reverse=order == Qt.SortOrder.DescendingOrder)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """By `column` as the header asks; no column (-1): the queue's own order, overdue first."""
         if not 0 <= column < len(SORT_KEYS):
+            self._sort = None
+            self.layoutAboutToBeChanged.emit()
+            self._rows.sort(key=lambda i: (not i.overdue, i.due_date, i.case_ref, i.item.name))
+            self.layoutChanged.emit()
             return
         self._sort = (column, order)
         self.layoutAboutToBeChanged.emit()

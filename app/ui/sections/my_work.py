@@ -102,8 +102,8 @@ class MyWorkSection(Section):
         self.tabs.addTab(self.table, "Items")
         self.by_kind = GroupTableModel(("Kind of item", "Items", "Overdue"), self)
         self.by_person = GroupTableModel(("Person", "Team", "Open cases", "Items", "Overdue"), self)
-        self.kind_table = table_view(self.by_kind, "Items by kind")
-        self.person_table = table_view(self.by_person, "Items by person")
+        self.kind_table = table_view(self.by_kind, "Items by kind", stretch_last=False)
+        self.person_table = table_view(self.by_person, "Items by person", stretch_last=False)
         for t, how in ((self.kind_table, self._filter_kind), (self.person_table, self._filter_person)):
             t.activated.connect(how)
             t.doubleClicked.connect(how)
