@@ -104,3 +104,12 @@ def clock_time(value: datetime | None) -> str:
 
 def yes_no(value: bool) -> str:
     return "Yes" if value else "No"
+
+
+def plain_harm(explanation: str) -> str:
+    """A harm score's explanation in words: "Recency 3 (latest 03 Dec 2026) × 1 + …", without the
+    "[illustrative weights]" note (the Policies screen says which weights are the shipped ones)."""
+    text = plain_dates(explanation.replace(" [illustrative weights]", ""))
+    for short, word in (("R ", "Recency "), ("+ F ", "+ Frequency "), ("+ G ", "+ Gravity "), ("+ V ", "+ Victims ")):
+        text = text.replace(short, word, 1) if short != "R " or text.startswith("R ") else text
+    return re.sub(r"\) x(\d)", r") × \1", text)
