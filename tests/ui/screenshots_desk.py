@@ -35,7 +35,7 @@ def walk(shots: Shooter, db_url: str, size: str, allocate: bool) -> float:
     settle(300)
     work = window.section(MyWorkSection)
     assert isinstance(work, MyWorkSection)
-    if work._task is not None:  # noqa: SLF001 - the first load, started when the window opened
+    if work._task is not None:
         wait(work.loaded)
     started = time.monotonic()
     work.whole_force.setChecked(True)
@@ -67,6 +67,7 @@ def walk(shots: Shooter, db_url: str, size: str, allocate: bool) -> float:
     if allocate:
         done = time.monotonic()
         dialog.ok_button.click()
+        wait(dialog.worked)
         took = time.monotonic() - done
         if dialog.isVisible():
             shots.widget(f"d07-allocate-partly-refused-{size}", dialog)

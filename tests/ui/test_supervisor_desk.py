@@ -120,7 +120,7 @@ def test_allocating_several_unassigned_cases_at_once_by_picking_a_name(
     qtbot.keyClicks(dialog.picker.search, "inv")
     assert dialog.picker.chosen() == "inv" and not dialog.message.isVisible()  # the only match; message gone
     dialog.declared.setChecked(True)
-    with qtbot.waitSignal(dialog.allocated) as done:
+    with qtbot.waitSignal(dialog.allocated, timeout=30_000) as done:
         dialog.ok_button.click()
     assert done.args[0].startswith(f"{len(chosen)} allocated to inv")
     with sample.env.uow() as uow:
@@ -145,7 +145,8 @@ def test_re_allocating_takes_the_other_investigator_off(qtbot: QtBot, open_windo
     dialog.picker.choose("mgr")
     dialog.declared.setChecked(True)
     dialog.reason.setText("Balancing caseloads")
-    dialog.ok_button.click()
+    with qtbot.waitSignal(dialog.worked, timeout=30_000):
+        dialog.ok_button.click()  # in a worker: the window keeps answering
     if dialog.isVisible():  # refused (mgr is the subject's line manager): said, nothing changed
         assert "PSD-2024-000001" in dialog.message.text()
         expected = {sample.inv.id}

@@ -19,8 +19,10 @@ from app.services.casework import team
 from app.services.casework.team import Allocatable, Allocated
 from app.ui.context import AppContext, Change
 from app.ui.dialogs.case_entry import CaseFileDialog
+from app.ui.errors import show_failure
 from app.ui.labels import human_text
 from app.ui.signals import emit
+from app.ui.workers import CancelToken, Task
 
 
 class StaffPicker(QWidget):
@@ -87,6 +89,7 @@ class StaffPicker(QWidget):
 
 class AllocateDialog(CaseFileDialog):
     allocated = Signal(str)  # what was done, in words (for the status bar)
+    worked = Signal()  # a run of the allocation ended (done, partly refused or failed)
 
     def __init__(self, ctx: AppContext, case_ids: list[int], task_ids: list[int], people: list[Allocatable],
                  parent: QWidget | None = None) -> None:
@@ -104,41 +107,65 @@ class AllocateDialog(CaseFileDialog):
         self.reason = self.field("Reason (if re-allocating):", QLineEdit())
         self.reason.setPlaceholderText("e.g. Caseload balanced across the team")
         self.done_count = 0
+        self.task: Task | None = None
         self.summary = QLabel()
         self.watch(self.picker.search, self.declared, self.reason)
         self.picker.chosen_changed.connect(lambda _u: self.clear_message())
         self.resize(620, self.sizeHint().height())
 
     def accept(self) -> None:
+        """Allocate in a worker (a hundred cases take seconds: the window keeps answering)."""
+        if self.task is not None:
+            return
         username = self.picker.chosen()
         if not username:
             self.refused(ExpectedError("Choose the person to allocate to: type part of their name, then pick them."))
             return
         name = next((p.name for p in self.picker.people if p.username == username), username)
-        refused: list[str] = []
-        done_cases: list[Allocated] = []
-        try:
-            if self.case_ids:
-                results = team.allocate(self.ctx.uow(), self.ctx.user, self.case_ids, username,
-                                        declared_no_prior_connection=self.declared.isChecked(),
-                                        reason=self.reason.text().strip() or None)
-                done_cases = [r for r in results if r.done]
-                refused += [r.message for r in results if not r.done and "already with" not in r.message]
-                self.case_ids = [r.case_id for r in results if not r.done and "already with" not in r.message]
-        except ExpectedError as exc:
+        ctx, case_ids, task_ids = self.ctx, list(self.case_ids), list(self.task_ids)
+        declared, reason = self.declared.isChecked(), self.reason.text().strip() or None
+
+        def work(_token: CancelToken) -> tuple[list[Allocated], list[tuple[int, str | None]]]:
+            results = team.allocate(ctx.uow(), ctx.user, case_ids, username, declared_no_prior_connection=declared,
+                                    reason=reason) if case_ids else []
+            given: list[tuple[int, str | None]] = []
+            for task_id in task_ids:
+                try:
+                    tasks.reassign_task(ctx.uow(), ctx.user, task_id, username)
+                    given.append((task_id, None))
+                except ExpectedError as exc:
+                    given.append((task_id, human_text(exc.message)))
+            return results, given
+
+        self.ok_button.setEnabled(False)
+        self.ok_button.setText("Allocating…")
+        self.task = Task(work, self)
+        self.task.succeeded.connect(lambda result: self._done(result, name))
+        self.task.failed.connect(self._failed)
+        self.task.done.connect(self._finished_task)
+        self.task.start()
+
+    def _finished_task(self) -> None:
+        self.task = None
+        self.ok_button.setEnabled(True)
+        self.ok_button.setText("Allocate")
+        emit(self.worked)
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ExpectedError):
             self.refused(exc)
-            return
-        left_tasks = []
-        for task_id in self.task_ids:
-            try:
-                tasks.reassign_task(self.ctx.uow(), self.ctx.user, task_id, username)
-                self.done_count += 1
-            except ExpectedError as exc:
-                refused.append(human_text(exc.message))
-                left_tasks.append(task_id)
-        self.task_ids = left_tasks
-        self.done_count += len(done_cases)
-        if done_cases or self.done_count:
+        else:
+            show_failure(self, exc)
+
+    def _done(self, result: tuple[list[Allocated], list[tuple[int, str | None]]], name: str) -> None:
+        results, given = result
+        done_cases = [r for r in results if r.done]
+        unchanged = [r for r in results if not r.done and "already with" not in r.message]
+        refused = [r.message for r in unchanged] + [why for _t, why in given if why]
+        self.case_ids = [r.case_id for r in unchanged]
+        self.task_ids = [t for t, why in given if why]
+        self.done_count += len(done_cases) + sum(1 for _t, why in given if not why)
+        if done_cases or any(not why for _t, why in given):
             self.ctx.notify(Change.CASES)
         if refused:
             self.refused(ExpectedError(f"{self.done_count} done; {len(refused)} refused, unchanged:\n"
