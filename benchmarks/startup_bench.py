@@ -48,6 +48,7 @@ DEMO_USER, DEMO_PASSWORD = "supervisor1", "Demo-Password-2024"  # app.services.d
 IMPORT_BENCH_USER, IMPORT_BENCH_PASSWORD = "head", "Benchmark-Password-1"  # benchmarks/import_bench.py
 CASES = 100_000
 TARGET_SECONDS, TARGET_MB = 2.0, 300
+FIRST_ROWS_TARGET, BLOCKED_TARGET_MS = 0.5, 100  # issue 15: My work's rows after the window; event loop
 IDLE_MS = 3000
 PROBE_MS = 50
 FIRST_WAIT = 30.0
@@ -76,7 +77,7 @@ def count_cases(path: Path) -> int:
 def ensure_database(url: str, builder: str) -> None:
     path = sqlite_file(url)
     if path.exists():
-        upgrade(url)
+        upgrade(url, builder)
         return
     print(f"Building {path} ({builder}, {CASES:,} cases); this takes a few minutes, once.", flush=True)
     started = time.perf_counter()
@@ -91,13 +92,16 @@ def ensure_database(url: str, builder: str) -> None:
     print(f"Built in {time.perf_counter() - started:.0f} s: {count_cases(path):,} cases.", flush=True)
 
 
-def upgrade(url: str) -> None:
+def upgrade(url: str, builder: str) -> None:
     """Bring an older benchmark database to this program's schema first, so that the measured starts
     are ordinary ones (the first start after an upgrade also backs the file up and migrates it)."""
     with tempfile.TemporaryDirectory(prefix="ppda-bench-data-") as data:
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "app", "--db", url, "db", "upgrade"], cwd=ROOT,
-                              env={**os.environ, "PPDA_DATA_DIR": data}, capture_output=True, text=True)
+        # `db upgrade` signs in an administrator (the demo's "admin"; import_bench's "head" is one too).
+        admin, password = ("admin", DEMO_PASSWORD) if builder == "demo" else (IMPORT_BENCH_USER, IMPORT_BENCH_PASSWORD)
+        done = subprocess.run([sys.executable, "-m", "app", "--db", url, "--user", admin, "db", "upgrade"], cwd=ROOT,
+                              env={**os.environ, "PPDA_DATA_DIR": data, "PPDA_PASSWORD": password},
+                              capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"`db upgrade` of the benchmark database failed:\n{done.stderr[-3000:]}")
     if "nothing to do" not in done.stdout:
@@ -229,14 +233,35 @@ def _watcher_class() -> type:
             QTimer.singleShot(0, self.responsive)
 
         def responsive(self) -> None:
+            """The window answers input. If it opened on another section than Cases (My work for an
+            investigator or a supervisor), wait for that section's first rows painted before opening
+            Cases: a section that is not shown never paints (until 2026-12 the harness opened Cases
+            at once, so My work, hidden, could never report rows: "no rows within 30 s")."""
             self.mark("responsive")
+            self.start_probe()
             if self.cases is None:
                 self.mark.result["error"] = "the user sees no Cases section"
                 self.finish()
-            elif self.first is not self.cases:
+            elif "first" in self.pending:
+                QTimer.singleShot(int(self.first_wait * 1000), self.give_up_first)
+            else:
+                self.open_cases()
+
+        def open_cases(self) -> None:
+            if self.cases is not None and self.first is not self.cases and "cases_clicked" not in self.mark.marks:
                 self.mark("cases_clicked")
                 self.window.go_to(self.window.sections.index(self.cases))
-                QTimer.singleShot(int(self.first_wait * 1000), self.give_up_first)
+
+        def start_probe(self) -> None:
+            """How late a 50 ms timer fires from the moment the window answers to the end of the run:
+            the longest the event loop is blocked (a key or a click waits that long)."""
+            self.probe = QTimer(self)
+            self.probe.setInterval(PROBE_MS)
+            self.last = time.monotonic()
+            self.lateness: list[float] = []
+            self.loading_late = 0.0
+            self.probe.timeout.connect(self.tick)
+            self.probe.start()
 
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
             table = self.viewports.get(watched)
@@ -252,7 +277,7 @@ def _watcher_class() -> type:
                     self.mark("first_section_rows")
                     self.mark.result["first_section_rows_loaded"] = table.model().rowCount()
                     self.mark.result["rss_after_first_section_mb"] = rss_mb()
-                    self.maybe_finish()
+                    QTimer.singleShot(0, self.open_cases)
             return False
 
         def usable(self) -> None:
@@ -261,12 +286,8 @@ def _watcher_class() -> type:
             if self.profiler is not None:
                 self.profiler.disable()
                 self.profiler.dump_stats(self.profile_to)
-            self.probe = QTimer(self)  # how late a 50 ms timer fires while the window sits idle
-            self.probe.setInterval(PROBE_MS)
-            self.last = time.monotonic()
-            self.lateness: list[float] = []
-            self.probe.timeout.connect(self.tick)
-            self.probe.start()
+            self.loading_late = max(self.lateness, default=0.0)  # from the window answering to usable
+            self.lateness = []  # from here: while the window sits idle
             QTimer.singleShot(IDLE_MS, self.idle)
 
         def tick(self) -> None:
@@ -278,6 +299,7 @@ def _watcher_class() -> type:
             self.probe.stop()
             self.mark.result["rss_idle_mb"] = rss_mb()
             self.mark.result["timer_late_ms"] = max(self.lateness, default=0.0)
+            self.mark.result["timer_late_loading_ms"] = self.loading_late
             self.maybe_finish()
 
         def give_up_first(self) -> None:
@@ -285,7 +307,7 @@ def _watcher_class() -> type:
                 self.pending.discard("first")
                 self.mark.result["first_section_rows_loaded"] = None
                 self.mark.result["cpu_at_give_up"] = cpu_seconds()
-                self.maybe_finish()
+                self.open_cases()
 
         def maybe_finish(self) -> None:
             if not self.pending and "rss_idle_mb" in self.mark.result:
@@ -389,10 +411,13 @@ def measure(url: str, user: str, password: str, runs: int, first_wait: float,
                 continue
             results.append(result)
             m = result["marks"]
-            print(f"  run {i}: usable after {m['usable']:.2f} s (sign-in dialog at {m['sign_in_shown']:.2f} s; "
-                  f"CPU {result['cpu_seconds']:.2f} s); {result['case_rows_loaded']} case rows; "
-                  f"{first_section(result, first_wait)}; idle RSS {result['rss_idle_mb']:.0f} MB; a 50 ms timer "
-                  f"up to {result['timer_late_ms']:.0f} ms late", flush=True)
+            opened = m["usable"] - m.get("cases_clicked", m["usable"])
+            print(f"  run {i}: usable after {window_usable(result):.2f} s (sign-in dialog at "
+                  f"{m['sign_in_shown']:.2f} s; "
+                  f"CPU {result['cpu_seconds']:.2f} s); {first_section(result, first_wait)}; Cases then "
+                  f"{result['case_rows_loaded']} rows in {opened:.2f} s; idle RSS {result['rss_idle_mb']:.0f} MB; "
+                  f"a 50 ms timer up to {result['timer_late_loading_ms']:.0f} ms late while loading, "
+                  f"{result['timer_late_ms']:.0f} ms idle", flush=True)
     return results
 
 
@@ -405,21 +430,37 @@ def first_section(result: dict[str, Any], first_wait: float) -> str:
     if at is None:
         return (f"{name}: no rows within {first_wait:.0f} s of the window (CPU then "
                 f"{result.get('cpu_at_give_up', 0):.0f} s)")
-    return f"{name}: {result['first_section_rows_loaded']} rows at {at:.2f} s"
+    after = at - result["marks"]["responsive"]
+    return (f"{name}: {result['first_section_rows_loaded']} rows at {at:.2f} s, {after:.2f} s after the window "
+            "answered "
+            f"(target < {FIRST_ROWS_TARGET} s: {'met' if after < FIRST_ROWS_TARGET else 'NOT met'})")
+
+
+def window_usable(result: dict[str, Any]) -> float:
+    """Launch -> usable: the window shown and answering input, on the section it opens on. For a
+    window opening on Cases, its first case rows painted too (as in issue 8); for one opening on
+    My work, its rows are timed on their own (first_section), then Cases is opened and timed."""
+    marks = result["marks"]
+    return float(marks["responsive"] if result.get("first_section", "") not in ("", "Cases") else marks["usable"])
 
 
 def report(results: list[dict[str, Any]], user: str, first_wait: float) -> None:
     def median(key: str) -> float:
         return statistics.median(r["marks"][key] for r in results)
 
-    usable, rss = median("usable"), statistics.median(r["rss_idle_mb"] for r in results)
+    usable = statistics.median(window_usable(r) for r in results)
+    rss = statistics.median(r["rss_idle_mb"] for r in results)
     cpu = statistics.median(r["cpu_seconds"] for r in results)
-    print(f"\nLaunch -> usable main window ({user}: signed in, case rows shown; {len(results)} runs): median "
+    print(f"\nLaunch -> usable main window ({user}: signed in, the window answering on its first section; "
+          f"{len(results)} runs): median "
           f"{usable:.2f} s (target < {TARGET_SECONDS:.0f} s: {'met' if usable < TARGET_SECONDS else 'NOT met'})")
     print(f"  sign-in dialog at {median('sign_in_shown'):.2f} s; CPU time to usable {cpu:.2f} s (load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: wall times grow on a busy machine)")
     print(f"  the window opens on: {first_section(results[len(results) // 2], first_wait)}")
     late = statistics.median(r["timer_late_ms"] for r in results)
+    worst = max(max(r["timer_late_loading_ms"], r["timer_late_ms"]) for r in results)
+    print(f"  event loop blocked at most {worst:.0f} ms in any run, from the window answering to idle (target < "
+          f"{BLOCKED_TARGET_MS} ms: {'met' if worst < BLOCKED_TARGET_MS else 'NOT met'})")
     print(f"  while idle after that, a {PROBE_MS} ms timer fires up to {late:.0f} ms late (median of the runs' "
           "worst): how long the window can take to answer a key or a click")
     print(f"Idle window RSS, {IDLE_MS / 1000:.0f} s after usable: median {rss:.0f} MB "

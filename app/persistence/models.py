@@ -138,6 +138,9 @@ class CaseRow(Base):
     list_external: Mapped[bool] = mapped_column(Boolean, default=False)
     list_flags: Mapped[str] = mapped_column(String(200), default="")
     next_due_date: Mapped[date | None] = mapped_column(Date, index=True)
+    # Every item the case owes as derived at its last change (JSON; app.services.case_summary):
+    # the work queue reads these instead of re-deriving every open case (issue #15).
+    list_due_items: Mapped[str | None] = mapped_column(Text)
 
     victims: Mapped[list[VictimRow]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="VictimRow.id"

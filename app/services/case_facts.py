@@ -28,7 +28,7 @@ from app.domain.workflow.recording import threshold_met_date
 from app.persistence.models import CaseRow
 from app.persistence.uow import UnitOfWork
 from app.services import audit, clock, policies
-from app.services.case_queries import visible_clause
+from app.services.case_queries import reads_case
 from app.services.case_state import load_snapshots
 
 
@@ -69,7 +69,7 @@ def case_facts(uow: UnitOfWork, actor: User, case_id: int) -> CaseFacts:
         s = uow.session
         require(actor, Action.READ_CASE)
         reference = s.scalar(select(CaseRow.reference).where(CaseRow.id == case_id))
-        if s.scalar(select(CaseRow.id).where(CaseRow.id == case_id, visible_clause(actor))) is None:
+        if not reads_case(s, actor, case_id):
             audit.record_refusal(s, actor, AccessOperation.CONSULTATION, "case", reference or case_id, "case facts")
             uow.commit()
             raise PermissionDenied(f"You may not open case {reference or case_id}.")

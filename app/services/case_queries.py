@@ -311,11 +311,40 @@ def _readable_case(session: Session, actor: User, case_id: int) -> tuple[CaseRow
     if row is None:
         raise NotFound(f"There is no case with id {case_id}.")
     full = session.scalar(select(CaseRow.id).where(CaseRow.id == case_id, visible_clause(actor, via_iopc=False)))
-    if full is None and session.scalar(select(CaseRow.id).where(CaseRow.id == case_id, visible_clause(actor))) is None:
+    if full is None and session.scalar(select(CaseRow.id).where(CaseRow.id == case_id, visible_clause(actor))) is None \
+            and not _owes_referral_to(session, actor, row):
         raise PermissionDenied(
             f"You may not open case {row.reference}: only its case team and supervisors (and the IOPC "
             "liaison, once referred) may, and never someone connected to a subject or victim.")
     return row, full is not None
+
+
+def reads_case(session: Session, actor: User, case_id: int) -> bool:
+    """Whether `actor` may read the case at all (in full, as the IOPC liaison of a referred case,
+    or as the liaison to record a referral it owes)."""
+    if session.scalar(select(CaseRow.id).where(CaseRow.id == case_id, visible_clause(actor))) is not None:
+        return True
+    row = session.get(CaseRow, case_id)
+    return row is not None and _owes_referral_to(session, actor, row)
+
+
+def _owes_referral_to(session: Session, actor: User, row: CaseRow) -> bool:
+    """The IOPC liaison records referrals (DOMAIN.md §7): they may open, as for a referred case
+    (without victims' details), an open case that owes a mandatory referral not yet made — the
+    item in their My work — and that they may refer (never a restricted case they are not named
+    on, nor one they are connected to). Any other unreferred case stays closed to them."""
+    if not actor.has(Role.IOPC_LIAISON) or row.status != CaseStatus.OPEN.name:
+        return False
+    referrer = dataclasses.replace(actor, roles=frozenset({Role.SUPERVISOR}))
+    if session.scalar(select(CaseRow.id).where(CaseRow.id == row.id, visible_clause(referrer))) is None:
+        return False
+    from app.domain.enums import DueItemKind
+    from app.domain.workflow import due_items
+    from app.services import policies
+
+    snapshot = load_snapshots(session, [row.id], light=True)[row.id]
+    owed = due_items(snapshot, policies.load(session), clock.today(), explain_corrections=False)
+    return any(i.kind == DueItemKind.IOPC_REFERRAL for i in owed)
 
 
 def _readable_or_logged(session: Session, actor: User, case_id: int, record_type: str, record_id: object,

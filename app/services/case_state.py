@@ -10,7 +10,7 @@ from datetime import date
 from enum import Enum
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, literal, select
 from sqlalchemy.orm import Session
 
 from app.domain import workflow as wf
@@ -41,40 +41,45 @@ from app.persistence.models import AllegationRow, CaseMemberRow, CaseRow, Decisi
 
 E = TypeVar("E", bound=Enum)
 
+def _m(kind: type[E], name: str) -> E:
+    """`kind[name]` without the enum metaclass's lookup (called ~600,000 times for a force's queue)."""
+    return kind._member_map_[name]  # type: ignore[return-value]
+
+
 def _set(kind: type[E], text: str | None) -> frozenset[E]:
-    return frozenset(kind[t] for t in (text or "").split(";") if t)
+    return frozenset(_m(kind, t) for t in (text or "").split(";") if t)
 
 
 def _opt(kind: type[E], text: str | None) -> E | None:
-    return kind[text] if text else None
+    return _m(kind, text) if text else None
 
 
 def person_record(row: PersonRow, previous_names: tuple[str, ...] = ()) -> Person:
     return Person(
         id=row.id, staff_number=row.staff_number, surname=row.surname, forenames=row.forenames,
-        date_of_birth=row.date_of_birth, workforce_type=WorkforceType[row.workforce_type],
+        date_of_birth=row.date_of_birth, workforce_type=_m(WorkforceType, row.workforce_type),
         warrant_number=row.warrant_number, previous_names=previous_names, sex=_opt(Sex, row.sex),
         ethnicity=_opt(Ethnicity, row.ethnicity), rank_or_grade=row.rank_or_grade, unit=row.unit,
         line_manager_id=row.line_manager_id, role_flags=_set(RoleFlag, row.role_flags),
-        employment_status=EmploymentStatus[row.employment_status], start_date=row.start_date,
+        employment_status=_m(EmploymentStatus, row.employment_status), start_date=row.start_date,
         end_date=row.end_date, vetting_level=row.vetting_level, vetting_review_due=row.vetting_review_due,
-        list_status=ListStatus[row.list_status],
+        list_status=_m(ListStatus, row.list_status),
     )
 
 
 def case_record(row: CaseRow) -> Case:
     return Case(
         id=row.id, reference=row.reference, received_date=row.received_date,
-        reporting_route=ReportingRoute[row.reporting_route], case_type=CaseType[row.case_type],
-        status=CaseStatus[row.status], crime_refs=tuple(r for r in row.crime_refs.split(";") if r),
+        reporting_route=_m(ReportingRoute, row.reporting_route), case_type=_m(CaseType, row.case_type),
+        status=_m(CaseStatus, row.status), crime_refs=tuple(r for r in row.crime_refs.split(";") if r),
         closed_date=row.closed_date, imported_from=row.imported_from, version=row.version,
     )
 
 
 def victim_record(row: VictimRow) -> Victim:
     return Victim(
-        id=row.id, reference=row.reference, relationship=VictimRelationship[row.relationship_to_subject],
-        police_workforce=VictimWorkforce[row.police_workforce], sex=_opt(Sex, row.sex),
+        id=row.id, reference=row.reference, relationship=_m(VictimRelationship, row.relationship_to_subject),
+        police_workforce=_m(VictimWorkforce, row.police_workforce), sex=_opt(Sex, row.sex),
         age_band=_opt(AgeBand, row.age_band), dash_risk=_opt(DashRisk, row.dash_risk), dash_date=row.dash_date,
         dash_assessor_user_id=row.dash_assessor_user_id, marac_referred=row.marac_referred,
         advocate_offered=row.advocate_offered, advocate_accepted=row.advocate_accepted,
@@ -94,7 +99,7 @@ def allegation_record(row: AllegationRow) -> Allegation:
 
 def decision_record(row: DecisionRow) -> Decision:
     return Decision(
-        id=row.id, kind=DecisionKind[row.kind], payload=dict(row.payload or {}), decided_by=row.decided_by,
+        id=row.id, kind=_m(DecisionKind, row.kind), payload=dict(row.payload or {}), decided_by=row.decided_by,
         decided_at=row.decided_at, effective_date=row.effective_date, allegation_id=row.allegation_id,
         rationale=row.rationale, options_considered=tuple(row.options_considered or ()),
         approved_by=row.approved_by, approved_at=row.approved_at, imported_from=row.imported_from,
@@ -102,9 +107,13 @@ def decision_record(row: DecisionRow) -> Decision:
     )
 
 
-def _rows(session: Session, model: Any, where: Any, order: Any = None) -> list[Any]:
-    stmt = select(model.__table__).where(where)
-    return list(session.execute(stmt.order_by(order) if order is not None else stmt))
+def _rows(session: Session, model: Any, where: Any, order: Any = None, *, skip: tuple[str, ...] = ()) -> list[Any]:
+    """Plain Core rows (through the session's connection: no ORM result processing); `skip` leaves
+    out columns the caller does not need (they read as None)."""
+    table = model.__table__
+    columns = [c for c in table.c if c.name not in skip] + [literal(None).label(name) for name in skip]
+    stmt = select(*columns).where(where)
+    return list(session.connection().execute(stmt.order_by(order) if order is not None else stmt))
 
 
 def _grouped(rows: list[Any]) -> dict[int, list[Any]]:
@@ -114,17 +123,28 @@ def _grouped(rows: list[Any]) -> dict[int, list[Any]]:
     return grouped
 
 
-def load_snapshots(session: Session, case_ids: Sequence[int]) -> dict[int, CaseSnapshot]:
+# What the rules never read (app.domain.workflow), left out when snapshots are only for deriving
+# due items (the work queue): free text, victims' contact details, options considered.
+LIGHT_SKIP = {"allegation": ("summary",), "victim": ("contact_details",),
+              "decision": ("rationale", "options_considered")}
+
+
+def load_snapshots(session: Session, case_ids: Sequence[int], *, light: bool = False) -> dict[int, CaseSnapshot]:
     """Snapshots of many cases with a fixed number of queries (not one per case).
 
     Plain rows, not ORM objects: a snapshot is read-only, and for tens of thousands of cases
-    (imports, the projection, reports) identity-mapped objects cost several times more."""
+    (imports, the projection, reports) identity-mapped objects cost several times more. `light`:
+    without the columns in LIGHT_SKIP (they read as None), for deriving due items."""
     session.flush()
     ids = list(case_ids)
+    skip = LIGHT_SKIP if light else {}
     cases = {c.id: c for c in _rows(session, CaseRow, CaseRow.id.in_(ids))}
-    allegations = _grouped(_rows(session, AllegationRow, AllegationRow.case_id.in_(ids), AllegationRow.id))
-    victims = _grouped(_rows(session, VictimRow, VictimRow.case_id.in_(ids), VictimRow.id))
-    decisions = _grouped(_rows(session, DecisionRow, DecisionRow.case_id.in_(ids), DecisionRow.id))
+    allegations = _grouped(_rows(session, AllegationRow, AllegationRow.case_id.in_(ids), AllegationRow.id,
+                                 skip=skip.get("allegation", ())))
+    victims = _grouped(_rows(session, VictimRow, VictimRow.case_id.in_(ids), VictimRow.id,
+                             skip=skip.get("victim", ())))
+    decisions = _grouped(_rows(session, DecisionRow, DecisionRow.case_id.in_(ids), DecisionRow.id,
+                               skip=skip.get("decision", ())))
     members = _grouped(_rows(session, CaseMemberRow,
                              and_(CaseMemberRow.case_id.in_(ids), CaseMemberRow.ended_at.is_(None))))
     subject_ids = {a.subject_id for rows in allegations.values() for a in rows}
@@ -144,6 +164,9 @@ def load_snapshots(session: Session, case_ids: Sequence[int]) -> dict[int, CaseS
     }
 
 
+NO_RESTRICTION = "NO_RESTRICTION"  # the list column when restriction was decided and none is in force
+
+
 @dataclass(frozen=True)
 class CaseListState:
     restriction: str
@@ -151,6 +174,7 @@ class CaseListState:
     external: bool
     flags: tuple[str, ...]
     next_due: date | None
+    due_items: tuple[wf.DueItem, ...] = ()
 
 
 def subject_flags(session: Session, subject_ids: Sequence[int], policies: PolicySet,
@@ -187,9 +211,12 @@ def derive_summaries(session: Session, case_ids: Sequence[int], policies: Policy
 def derive(s: CaseSnapshot, policies: PolicySet, today: date, flags: dict[int, PersonFlags]) -> CaseListState:
     in_force: set[str] = set()
     bodies: set[str] = set()
+    decided = False
     for a in s.allegations:
         assert a.id is not None
-        in_force.update(o.name for o in wf.measures(s, a.id).in_force)
+        state = wf.measures(s, a.id)
+        in_force.update(o.name for o in state.in_force)
+        decided = decided or state.decided
         body = investigating_body(s, a.id) or investigating_body(s)
         bodies.add(body or HOME)
     body = ", ".join(sorted(bodies)) or HOME
@@ -199,8 +226,10 @@ def derive(s: CaseSnapshot, policies: PolicySet, today: date, flags: dict[int, P
     for name, flag in (("REPEAT", "repeat"), ("SERIAL", "serial"), ("PRIOR_NOTICE", "prior_notice")):
         if any(getattr(flags[sid], flag) for sid in s.subjects if sid in flags):
             marks.append(name)
-    due = wf.due_items(s, policies, today, explain_corrections=False)  # only the next due date is kept
+    due = wf.due_items(s, policies, today)  # kept whole: the work queue reads them (issue #15)
     return CaseListState(
-        restriction=", ".join(sorted(in_force)), body=body, external=any(b != HOME for b in bodies),
-        flags=tuple(marks), next_due=min((i.due_date for i in due), default=None),
+        # A recorded decision of no restriction shows as such (issue #15), not as a blank.
+        restriction=", ".join(sorted(in_force)) or (NO_RESTRICTION if decided else ""),
+        body=body, external=any(b != HOME for b in bodies),
+        flags=tuple(marks), next_due=min((i.due_date for i in due), default=None), due_items=tuple(due),
     )

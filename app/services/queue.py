@@ -9,7 +9,6 @@ overdue the day after their due date like every item."""
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -23,7 +22,7 @@ from app.domain.records import User
 from app.domain.workflow import DueItem, due_items
 from app.persistence.models import CaseMemberRow, CaseRow, UserRow
 from app.persistence.uow import UnitOfWork
-from app.services import clock, matching, policies
+from app.services import case_summary, clock, matching, policies
 from app.services.case_queries import visible_clause
 from app.services.case_state import load_snapshots
 from app.services.casefile import tasks
@@ -45,6 +44,9 @@ class QueueItem:
     team: str | None = None
     allegation_id: int | None = None
     task_id: int | None = None  # an INVESTIGATION_ACTION: the task (app.services.casefile.tasks)
+    # Who it falls to in words, for screens: people by name (or, when many may do it, how many and
+    # of which team), never a bare role; "" for an item made outside `work_queue`.
+    owner: str = ""
 
     def csv_row(self) -> list[str]:
         return [self.case_ref, self.item.name, self.due_date.isoformat(), "Y" if self.overdue else "N",
@@ -95,6 +97,51 @@ def _is_own(item: QueueItem, actor: User) -> bool:
     return item.falls_to in actor.roles or (item.falls_to == Role.SUPERVISOR and Role.HEAD_OF_PSD in actor.roles)
 
 
+@dataclass(frozen=True)
+class Staff:
+    """An active user who may hold work: their user name, name and team."""
+    username: str
+    name: str
+    team: str | None
+    roles: frozenset[Role]
+
+
+class Owners:
+    """Names for who an item falls to: the case's investigators or decision-maker, else the people
+    holding the role (the supervisors of the investigator's team first)."""
+
+    def __init__(self, session: Session) -> None:
+        self.by_id: dict[int, Staff] = {}
+        for uid, username, name, team, roles in session.execute(
+                select(UserRow.id, UserRow.username, UserRow.display_name, UserRow.team, UserRow.roles)
+                .where(UserRow.active.is_(True))):
+            self.by_id[uid] = Staff(username, name or username, team,
+                                    frozenset(Role[r] for r in (roles or "").split(";") if r in Role.__members__))
+        self.by_username = {s.username: s for s in self.by_id.values()}
+        self._texts: dict[tuple[Role, str | None], str] = {}
+
+    def name(self, username: str) -> str:
+        staff = self.by_username.get(username)
+        return staff.name if staff else username
+
+    def holders(self, role: Role, team: str | None = None) -> str:
+        """The people who hold `role` (in `team` when some there do), in words."""
+        key = (role, team)
+        if key not in self._texts:
+            people = sorted((s for s in self.by_id.values() if role in s.roles), key=lambda s: s.name)
+            in_team = [s for s in people if team is not None and s.team == team]
+            chosen = in_team or people
+            what = {Role.SUPERVISOR: "supervisors", Role.HEAD_OF_PSD: "heads of PSD",
+                    Role.IOPC_LIAISON: "IOPC liaison officers"}.get(role, "people")
+            if not chosen:
+                self._texts[key] = f"No {what[:-1] if what.endswith('s') else what} yet"
+            elif len(chosen) <= 2:
+                self._texts[key] = " or ".join(s.name for s in chosen)
+            else:
+                self._texts[key] = f"{team} {what}" if in_team else f"Any of the {len(chosen)} {what}"
+        return self._texts[key]
+
+
 def _derive(session: Session, today: date, within_days: int | None, reach: ColumnElement[bool],
             most_urgent: int | None = None) -> list[QueueItem]:
     stmt = select(CaseRow.id).where(CaseRow.status == CaseStatus.OPEN.name, CaseRow.next_due_date.is_not(None), reach)
@@ -102,42 +149,78 @@ def _derive(session: Session, today: date, within_days: int | None, reach: Colum
         stmt = stmt.where(CaseRow.next_due_date <= today + timedelta(days=within_days))
     if most_urgent is not None:
         stmt = stmt.order_by(CaseRow.next_due_date, CaseRow.id).limit(most_urgent)
-    case_ids = list(session.scalars(stmt))
     policy_set = policies.load(session)
-    investigators = _investigators(session, case_ids)
-    out = [_item(None, d, []) for d in matching.notice_items(session, policy_set, today)
+    owners = Owners(session)
+    out = [_item(None, d, _Team(), owners) for d in matching.notice_items(session, policy_set, today)
            if within_days is None or d.due_date <= today + timedelta(days=within_days)]
-    for i in range(0, len(case_ids), CHUNK):
-        for cid, snapshot in load_snapshots(session, case_ids[i : i + CHUNK]).items():
-            for d in due_items(snapshot, policy_set, today, horizon_days=within_days):
-                out.append(_item(cid, d, investigators.get(cid, [])))
+    horizon = today + timedelta(days=within_days) if within_days is not None else None
+    if case_summary.is_current(session):
+        # Each case's items as derived at its last change (the case projection, refreshed in the
+        # same transaction as every write and after every policy change): read, not re-derived.
+        rows = session.execute(stmt.with_only_columns(CaseRow.id, CaseRow.reference, CaseRow.list_due_items)).all()
+        members = _members(session, [r[0] for r in rows], owners)
+        for cid, ref, text in rows:
+            team = members.get(cid) or _Team()
+            for d in case_summary.decode_due_items(text, ref, today):
+                if horizon is None or d.due_date <= horizon:
+                    out.append(_item(cid, d, team, owners))
+    else:  # an older database whose projection is being brought up to date: derive
+        case_ids = list(session.scalars(stmt))
+        members = _members(session, case_ids, owners)
+        for i in range(0, len(case_ids), CHUNK):
+            for cid, snapshot in load_snapshots(session, case_ids[i : i + CHUNK], light=True).items():
+                team = members.get(cid) or _Team()
+                for d in due_items(snapshot, policy_set, today, horizon_days=within_days):
+                    out.append(_item(cid, d, team, owners))
     within = today + timedelta(days=within_days) if within_days is not None else None
-    out += [_task_item(t, today) for t in tasks.due_tasks(session, reach, within)]
+    out += [_task_item(t, today, owners) for t in tasks.due_tasks(session, reach, within)]
     return out
 
 
-def _task_item(t: tasks.DueTask, today: date) -> QueueItem:
+def _task_item(t: tasks.DueTask, today: date, owners: Owners) -> QueueItem:
     """A task falls to the person it was given to, by name (whatever their role)."""
     return QueueItem(t.case_ref, t.case_id, DueItemKind.INVESTIGATION_ACTION, t.due_date, today > t.due_date,
-                     t.assignee, t.what, Role.INVESTIGATOR, t.team, task_id=t.task_id)
+                     t.assignee, t.what, Role.INVESTIGATOR, t.team, task_id=t.task_id, owner=owners.name(t.assignee))
 
 
-def _investigators(session: Session, case_ids: list[int]) -> dict[int, list[tuple[str, str | None]]]:
-    found: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
-    stmt = (select(CaseMemberRow.case_id, UserRow.username, UserRow.team).join(UserRow, UserRow.id == CaseMemberRow.user_id)
-            .where(CaseMemberRow.role == AssignmentRole.INVESTIGATOR.name, CaseMemberRow.ended_at.is_(None)))
+@dataclass
+class _Team:
+    """A case's current investigators and decision-makers (active members)."""
+    investigators: list[Staff] = dataclasses.field(default_factory=list)
+    deciders: list[Staff] = dataclasses.field(default_factory=list)
+
+
+def _members(session: Session, case_ids: list[int], owners: Owners) -> dict[int, _Team]:
+    found: dict[int, _Team] = {}
     wanted = set(case_ids)
-    for cid, username, team in session.execute(stmt):
-        if cid in wanted:
-            found[cid].append((username, team))
+    roles = (AssignmentRole.INVESTIGATOR.name, AssignmentRole.DECISION_MAKER.name)
+    stmt = (select(CaseMemberRow.case_id, CaseMemberRow.user_id, CaseMemberRow.role)
+            .where(CaseMemberRow.role.in_(roles), CaseMemberRow.ended_at.is_(None)).order_by(CaseMemberRow.id))
+    for cid, uid, role in session.execute(stmt):
+        staff = owners.by_id.get(uid)
+        if cid in wanted and staff is not None:
+            team = found.setdefault(cid, _Team())
+            (team.investigators if role == AssignmentRole.INVESTIGATOR.name else team.deciders).append(staff)
     return found
 
 
-def _item(case_id: int | None, d: DueItem, investigators: list[tuple[str, str | None]]) -> QueueItem:
-    team = investigators[0][1] if investigators else None
+def _item(case_id: int | None, d: DueItem, members: _Team, owners: Owners) -> QueueItem:
+    investigators = members.investigators
+    team = investigators[0].team if investigators else (members.deciders[0].team if members.deciders else None)
     if d.falls_to == Role.INVESTIGATOR:
-        assigned = ", ".join(u for u, _ in investigators) or "unassigned (SUPERVISOR to allocate)"
+        assigned = ", ".join(s.username for s in investigators) or "unassigned (SUPERVISOR to allocate)"
+        owner = (", ".join(s.name for s in investigators) if investigators
+                 else f"Unassigned: for {_lower_first(owners.holders(Role.SUPERVISOR, team))} to allocate")
     else:
         assigned = d.falls_to.name
+        if d.falls_to == Role.SUPERVISOR and members.deciders:
+            owner = ", ".join(s.name for s in members.deciders)
+        else:
+            owner = owners.holders(d.falls_to, team)
     return QueueItem(d.case_ref, case_id, d.kind, d.due_date, d.overdue, assigned, d.detail, d.falls_to, team,
-                     d.allegation_id)
+                     d.allegation_id, owner=owner)
+
+
+def _lower_first(text: str) -> str:
+    """"Any of the 3 supervisors" inside a sentence; names are left as they are."""
+    return text[0].lower() + text[1:] if text.startswith("Any of") else text

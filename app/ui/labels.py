@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from app.domain.calendar import local_time
+
 ACRONYMS = frozenset({"DA", "IOPC", "PCSO", "PSD", "PPDA", "MARAC", "DASH", "PND", "IDVA", "ISVA", "PCC", "UK"})
 SPECIAL = {
     "HOME": "Home force",
@@ -50,7 +52,33 @@ def human_text(text: str | None) -> str:
             return code
         return human(code)
 
-    return _CODE.sub(word, text)
+    return _CODE.sub(word, plain_ids(plain_dates(text)))
+
+
+_ISO_DATE = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])")
+_ALLEGATION_ID = re.compile(r"\b([Aa])llegation (?:id )?#?\d+\b")
+_INTERNAL_ID = re.compile(r" \((?:user |case |task |entry )?id \d+\)| with id \d+")
+
+
+def plain_dates(text: str) -> str:
+    """ISO dates in a message ("due 2026-12-03") as every screen shows dates ("due 03 Dec 2026")."""
+
+    def one(m: re.Match[str]) -> str:
+        try:
+            return day(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        except ValueError:
+            return m.group(0)
+
+    return _ISO_DATE.sub(one, text)
+
+
+def plain_ids(text: str) -> str:
+    """No internal ids on screen: "allegation 3377 (Alex Carter)" reads "the allegation (Alex Carter)"."""
+    text = re.sub(r"\bas allegation \d+\b", "as another allegation on the case", text)
+    text = _ALLEGATION_ID.sub(lambda m: ("the a" if m.group(1) == "a" else "The a") + "llegation", text)
+    text = text.replace("the the allegation", "the allegation").replace("The the allegation", "The allegation")
+    text = text.replace("for the allegation", "for this allegation") if "for the allegation (" not in text else text
+    return _INTERNAL_ID.sub("", text)
 
 
 def human_list(names: Iterable[str], sep: str = ", ") -> str:
@@ -65,8 +93,23 @@ def day(value: date | datetime | None) -> str:
 
 
 def moment(value: datetime | None) -> str:
-    return "" if value is None else value.strftime("%d %b %Y %H:%M:%S")
+    """A stored moment (naive UTC) as the force's local time: "03 Dec 2026 14:05:09"."""
+    return "" if value is None else local_time(value).strftime("%d %b %Y %H:%M:%S")
+
+
+def clock_time(value: datetime | None) -> str:
+    """A stored moment (naive UTC) as the force's local time, to the minute: "03 Dec 2026 14:05"."""
+    return "" if value is None else local_time(value).strftime("%d %b %Y %H:%M")
 
 
 def yes_no(value: bool) -> str:
     return "Yes" if value else "No"
+
+
+def plain_harm(explanation: str) -> str:
+    """A harm score's explanation in words: "Recency 3 (latest 03 Dec 2026) × 1 + …", without the
+    "[illustrative weights]" note (the Policies screen says which weights are the shipped ones)."""
+    text = plain_dates(explanation.replace(" [illustrative weights]", ""))
+    for short, word in (("R ", "Recency "), ("+ F ", "+ Frequency "), ("+ G ", "+ Gravity "), ("+ V ", "+ Victims ")):
+        text = text.replace(short, word, 1) if short != "R " or text.startswith("R ") else text
+    return re.sub(r"\) x(\d)", r") × \1", text)

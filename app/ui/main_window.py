@@ -37,6 +37,9 @@ SHORTCUTS = (("Ctrl+N", "New case"), ("Ctrl+F", "Search the current list"), ("F5
              ("Esc", "Back to the list"), ("Ctrl+Q", "Quit"))
 
 
+NAV_WIDTH = 168  # the navigation's width, unless a label needs more
+
+
 def sections_for(ctx: AppContext) -> list[Section]:
     """Only the sections the user's roles may use (app.domain.permissions)."""
     wanted: list[Section] = []
@@ -128,7 +131,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("nav")
         self.nav.setAccessibleName("Sections")
         self.nav.setIconSize(QSize(20, 20))
-        self.nav.setFixedWidth(168)
+        self.nav.setFixedWidth(NAV_WIDTH)
         for i, section in enumerate(self.sections):
             item = QListWidgetItem(icon(section.icon_name), section.title)
             item.setToolTip(f"{section.description} (Ctrl+{i + 1})")
@@ -250,7 +253,10 @@ class MainWindow(QMainWindow):
 
     def _label_nav(self, section: Section, overdue: int) -> None:
         item = self.nav.item(self.sections.index(section))
-        item.setText(f"{section.title} ({overdue})" if overdue else section.title)
+        item.setText(f"{section.title} ({overdue:,})" if overdue else section.title)
+        # Wide enough for the longest label ("My work (2,345)" was cut to "My work (23…").
+        wanted = self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 24
+        self.nav.setFixedWidth(max(NAV_WIDTH, wanted))
         item.setToolTip(f"{overdue} overdue item{'s' if overdue != 1 else ''} — {section.description}")
         item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{section.title}, {overdue} overdue")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.cli import main
 from app.domain.enums import Role
@@ -42,6 +42,13 @@ def force(db_url: str, tmp_path: Path) -> Iterator[Force]:
 def set_person(force: Force, staff_number: str, **values: str) -> None:
     with force.uow() as uow:
         uow.session.execute(update(PersonRow).where(PersonRow.staff_number == staff_number).values(**values))
+        # As the register's services do: the person's cases' projection (their due items name them).
+        from app.persistence.models import AllegationRow
+        from app.services import case_summary
+
+        person = select(PersonRow.id).where(PersonRow.staff_number == staff_number).scalar_subquery()
+        case_summary.refresh(uow.session, set(uow.session.scalars(
+            select(AllegationRow.case_id).where(AllegationRow.subject_id == person))))
         uow.commit()
 
 

@@ -190,8 +190,10 @@ def test_a_mandatory_iopc_referral(world: World) -> None:
     case_id, ids = opened(world, strangled)
     item = world.due(world.iopc, REF, everyone=False)[DueItemKind.IOPC_REFERRAL]
     assert (item.due_date, item.detail) == (date(2025, 3, 4), "Alex Carter: serious assault")
-    with pytest.raises(PermissionDenied):
-        cq.open_case(world.uow(), world.iopc, case_id)  # not referred yet: not the liaison's to read
+    # Not referred yet, but it owes a mandatory referral: the liaison, who records referrals, opens it
+    # from their My work to do so (issue #15) — without the victims' details, as a referred case.
+    before = cq.open_case(world.uow(), world.iopc, case_id)
+    assert before.victims == () and before.victim_details_withheld
     pin(date(2025, 3, 4), 15)
     cw.record_iopc_referral(world.uow(), world.iopc, case_id, iopc_reference="2025/012345")
     referral = world.decisions(case_id)[-1]

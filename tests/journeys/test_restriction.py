@@ -142,3 +142,20 @@ def test_suspension_with_its_conditions_reviewed_varied_and_lifted_to_closure(ps
     psd.do(psd.sue, case_id, "close_case")
     assert (psd.case(case_id).status, psd.case(case_id).closed_date) == ("CLOSED", date(2025, 6, 2))
     assert psd.due(psd.sue, ref) == {} and psd.log_is_sound()
+
+
+def test_a_recorded_no_restriction_shows_as_such_in_the_case_list(psd: Psd) -> None:
+    """Issue #15: a decision of no restriction reads "No restriction" in the list, not a blank."""
+    from app.services import case_queries
+    from app.services.case_queries import CaseFilter, CaseSort
+    from app.ui.models.case_table import CaseTableModel
+
+    case_id, ref, aid = opened(psd)
+
+    def listed() -> str:
+        [row] = case_queries.list_cases(psd.env.uow(), psd.sue, CaseFilter(text=ref), CaseSort())
+        return str(CaseTableModel.COLUMNS[[c.title for c in CaseTableModel.COLUMNS].index("Restriction")].text(row))
+
+    assert listed() == ""  # not decided yet
+    sue_decides_hal_approves(psd, case_id, aid)
+    assert listed() == "No restriction"

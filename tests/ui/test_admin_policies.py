@@ -44,7 +44,7 @@ def test_a_policy_set_from_a_date_is_listed_with_its_history(
     assert (newest.effective_from, newest.value, newest.recorded_by, newest.correction) == (
         clock.today(), "21", "admin", False)
     row = tab.table.currentIndex().row()
-    assert tab.model.data(tab.model.index(row, 2)) == f"from {clock.today().isoformat()} by admin"
+    assert tab.model.data(tab.model.index(row, 2)) == f"from {clock.today():%d %b %Y} by admin"
     assert tab.history.data(tab.history.index(1, 2)) == "shipped"  # the default, still listed
 
 
@@ -59,7 +59,7 @@ def test_a_back_dated_value_is_a_correction_that_needs_a_reason(
     assert dialog.correction_note.isVisible() and "corrects what applied" in dialog.correction_note.text()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible() and dialog.message.isVisible()
-    assert dialog.message.text().startswith("2020-01-01 is before today") and "needs a reason" in dialog.message.text()
+    assert dialog.message.text().startswith("01 Jan 2020 is before today") and "needs a reason" in dialog.message.text()
     assert tab.selected() is not None and tab.selected().value == "28"  # nothing changed
     qtbot.keyClicks(dialog.reason, "Force policy since 2020 is 14 days")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
@@ -68,11 +68,11 @@ def test_a_back_dated_value_is_a_correction_that_needs_a_reason(
     assert line is not None and line.value == "14"
     row = tab.table.currentIndex().row()
     assert tab.model.data(tab.model.index(row, 1)) == "14 (corrected)"
-    assert tab.model.data(tab.model.index(row, 2)) == "from 2020-01-01 by admin (correction)"
-    assert tab.history.data(tab.history.index(0, 0)) == "2020-01-01"
+    assert tab.model.data(tab.model.index(row, 2)) == "from 01 Jan 2020 by admin (correction)"
+    assert tab.history.data(tab.history.index(0, 0)) == "01 Jan 2020"
     assert tab.history.data(tab.history.index(0, 3)) == "Correction: Force policy since 2020 is 14 days"
     assert tab.history_notes.isVisibleTo(tab) and tab.history_notes.text().startswith(
-        "Correction from 2020-01-01 (14), recorded ")
+        "Correction from 01 Jan 2020 (14), recorded ")
     assert tab.history_notes.text().endswith(", admin: Force policy since 2020 is 14 days")
 
     # the policies as recorded at the end of yesterday: before the correction, nothing to set

@@ -68,7 +68,7 @@ def test_confirming_a_match_flags_the_person_and_offers_a_case(
     people = window.section(PeopleSection)
     assert isinstance(people, PeopleSection) and people.open_person(m.person_id)
     assert "Prior notice" in people.view.flags.text() and "Confirmed prior notice from another force" in people.view.flags.text()
-    assert "RFGV" in people.view.flags.text()
+    assert "Harm ranking:" in people.view.flags.text()
 
 
 def test_the_navigation_counts_the_pairs_awaiting_review_without_loading_the_queue(
@@ -239,10 +239,10 @@ def test_the_harm_score_draws_only_on_cases_the_reader_may_see(sample: Sample, o
     assert pid is not None
     people = open_window(sample.inv).section(PeopleSection)
     assert isinstance(people, PeopleSection) and people.open_person(pid)
-    assert "V 1 (victims)" in people.view.flags.text()  # the investigator is on one of John Smith's two cases
+    assert "Victims 1 (victims)" in people.view.flags.text()  # the investigator is on one of John Smith's two cases
     people = open_window(sample.sup).section(PeopleSection)
     assert isinstance(people, PeopleSection) and people.open_person(pid)
-    assert "V 2 (victims)" in people.view.flags.text() and "Repeat" in people.view.flags.text()
+    assert "Victims 2 (victims)" in people.view.flags.text() and "Repeat" in people.view.flags.text()
 
 
 def test_an_outbound_notice_file_is_exported_signed(

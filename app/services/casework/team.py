@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 
 from app.domain import workflow as wf
 from app.domain.enums import AssignmentRole, DecisionKind, Role
-from app.domain.errors import InvalidInput, NotFound, PermissionDenied, RuleRefused
+from app.domain.errors import ExpectedError, InvalidInput, NotFound, PermissionDenied, RuleRefused
 from app.domain.permissions import Action, allowed
 from app.domain.records import Decision, User
 from app.domain.workflow.common import make_decision, require_open
-from app.persistence.models import CaseMemberRow, UserRow
+from app.persistence.models import CaseMemberRow, CaseRow, UserRow
 from app.persistence.uow import UnitOfWork
 from app.services.casework.common import (
     CaseWrite,
@@ -53,7 +53,9 @@ def require_allocator(actor: User, what: str, name: str) -> None:
         raise PermissionDenied(f"{actor.username} may not {what}: this needs a SUPERVISOR or HEAD_OF_PSD.")
 
 
-def user_named(session: Session, username: str) -> User:
+def user_named(session: Session, username: str | None) -> User:
+    if not username or not username.strip():
+        raise InvalidInput("Choose the person first (pick them from the list by name).")
     row = session.scalar(select(UserRow).where(func.lower(UserRow.username) == username.strip().lower()))
     if row is None or not row.active:
         raise NotFound(f"There is no active user called '{username.strip()}'.")
@@ -179,3 +181,86 @@ def restrict_case(uow: UnitOfWork, actor: User, case_id: int, usernames: Iterabl
         finish(w, f"case restricted to named users ({len(named)})")
         uow.commit()
     return CaseRestricted(w.version, tuple(sorted(u.username for u in named.values())))
+
+
+# ---- allocation from the supervisor's desk (issue #15) -------------------------------------------
+
+@dataclass(frozen=True)
+class Allocated:
+    """One case's result of `allocate`: done, or refused with the service's reason (nothing changed)."""
+    case_id: int
+    reference: str
+    done: bool
+    message: str
+
+
+def allocate(uow: UnitOfWork, actor: User, case_ids: Iterable[int], username: str, *,
+             declared_no_prior_connection: bool, reason: str | None = None) -> list[Allocated]:
+    """Make `username` the investigator of each case, several at once (a supervisor's desk). On a
+    case that has other investigators this re-allocates: the new investigator is assigned first
+    (with every rule of `assign_member`: independence, declaration, role), and only then are the
+    others taken off (each ending a decision with the reason), so a refusal leaves the case as it
+    was. Each case is its own transaction; one refused case does not stop the others."""
+    require_allocator(actor, "allocate cases", "assign_member")
+    with uow:
+        target = user_named(uow.session, username)
+    if not target.has(*FITS[AssignmentRole.INVESTIGATOR]):
+        raise InvalidInput(f"{target.display_name} cannot investigate cases: this needs an INVESTIGATOR, "
+                           "SUPERVISOR or HEAD_OF_PSD.")
+    results: list[Allocated] = []
+    for case_id in dict.fromkeys(case_ids):
+        with uow:
+            s = uow.session
+            reference = s.scalar(select(CaseRow.reference).where(CaseRow.id == case_id)) or f"case {case_id}"
+            current = [u for u, in s.execute(
+                select(UserRow.username).join(CaseMemberRow, CaseMemberRow.user_id == UserRow.id).where(
+                    CaseMemberRow.case_id == case_id, CaseMemberRow.role == AssignmentRole.INVESTIGATOR.name,
+                    CaseMemberRow.ended_at.is_(None)))]
+        if current == [target.username]:
+            results.append(Allocated(case_id, reference, False, f"{reference}: already with {target.display_name}."))
+            continue
+        try:
+            if target.username not in current:
+                assign_member(uow, actor, case_id, target.username, AssignmentRole.INVESTIGATOR,
+                              declared_no_prior_connection)
+            for other in current:
+                if other != target.username:
+                    end_assignment(uow, actor, case_id, other, AssignmentRole.INVESTIGATOR,
+                                   reason=reason or f"Re-allocated to {target.display_name}")
+        except ExpectedError as exc:
+            results.append(Allocated(case_id, reference, False, f"{reference}: {exc.message}"))
+            continue
+        verb = "re-allocated" if current else "allocated"
+        results.append(Allocated(case_id, reference, True, f"{reference}: {verb} to {target.display_name}."))
+    return results
+
+
+@dataclass(frozen=True)
+class Allocatable:
+    """Someone a case can be allocated to, with their load: open cases they investigate."""
+    username: str
+    name: str
+    team: str | None
+    open_cases: int
+
+    @property
+    def label(self) -> str:
+        team = f", {self.team}" if self.team else ""
+        return f"{self.name}{team} — {self.open_cases} open case{'s' if self.open_cases != 1 else ''}"
+
+
+def allocatable(uow: UnitOfWork, actor: User, role: AssignmentRole = AssignmentRole.INVESTIGATOR) -> list[Allocatable]:
+    """The active users who may take `role` on a case, by team then name, each with their caseload
+    (open cases where they are an investigator): the people a supervisor picks from, by name."""
+    require_allocator(actor, "allocate cases", "assign_member")
+    with uow:
+        s = uow.session
+        load = dict(s.execute(
+            select(CaseMemberRow.user_id, func.count(CaseMemberRow.case_id.distinct()))
+            .join(CaseRow, CaseRow.id == CaseMemberRow.case_id)
+            .where(CaseMemberRow.role == AssignmentRole.INVESTIGATOR.name, CaseMemberRow.ended_at.is_(None),
+                   CaseRow.status == "OPEN").group_by(CaseMemberRow.user_id)).all())
+        rows = list(s.scalars(select(UserRow).where(UserRow.active.is_(True), UserRow.locked.is_(False))))
+        found = [Allocatable(r.username, r.display_name or r.username, r.team, int(load.get(r.id, 0)))
+                 for r in rows if to_user(r).has(*FITS[role])]
+    return sorted(found, key=lambda a: (a.team is None, a.team or "", a.name.lower()))

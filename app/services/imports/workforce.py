@@ -87,6 +87,8 @@ def import_workforce(uow: UnitOfWork, actor: User, path: Path) -> ImportSummary:
             audit.record(session, actor, AccessOperation.COLLECTION, "workforce_import", path.name,
                          detail=f"{added} people added, {updated} updated from {len(rows)} rows")
         touched = tuple(sorted(existing[sn].id for sn in new | changed))
+        if changed:  # their cases' list columns and due items (names, leaving) follow the register
+            _refresh_cases_of(session, [existing[sn].id for sn in changed])
         uow.commit()
     from app.services import matching  # people added or changed are matched against held notices
 
@@ -294,3 +296,18 @@ def _changed(person: PersonRow, values: dict[str, Any], r: Row) -> bool:
 def _set_previous_names(person: PersonRow, names: tuple[str, ...]) -> None:
     if tuple(n.full_name for n in person.previous_names) != names:
         person.previous_names = [PreviousNameRow(full_name=n) for n in names]
+
+
+def _refresh_cases_of(session: Session, person_ids: list[int]) -> None:
+    from sqlalchemy import select
+
+    from app.persistence.models import AllegationRow
+    from app.services import case_summary
+
+    session.flush()
+    cases: set[int] = set()
+    for i in range(0, len(person_ids), 900):
+        cases.update(session.scalars(select(AllegationRow.case_id).where(
+            AllegationRow.subject_id.in_(person_ids[i : i + 900]))))
+    if cases:
+        case_summary.refresh(session, cases)

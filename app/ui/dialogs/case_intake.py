@@ -14,7 +14,7 @@ from typing import TypeVar
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLayout, QLineEdit,
-    QListWidget, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
+    QListWidget, QPlainTextEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from app.domain.enums import (
@@ -90,13 +90,18 @@ class CaseIntakeDialog(FormDialog):
         self.declare = QCheckBox("I declare no prior connection to the subjects or victims")
         self.declare.setAccessibleName("I declare no prior connection")
         self.declare.setVisible(ctx.user.has(Role.INVESTIGATOR))
-        parts = QHBoxLayout()
-        parts.addWidget(self._victim_box(), 2)
-        parts.addWidget(self._allegation_box(), 3)
-        self.body.insertLayout(3, parts)
+        # Victims and allegations on two tabs, not side by side: the dialog fits a 1024×768 screen
+        # (issue #15: it was 1341 px wide).
+        self.parts = QTabWidget()
+        self.parts.setAccessibleName("Victims and allegations")
+        for box, name in ((self._victim_box(), "Victims"), (self._allegation_box(), "Allegations")):
+            box.setTitle("")  # the tab names it
+            box.setFlat(True)
+            self.parts.addTab(box, name)
+        self.body.insertWidget(3, self.parts)
         self.body.insertWidget(4, self.declare)
         self.body.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
-        self.resize(1180, 640)
+        self.resize(max(self.minimumSizeHint().width(), 900), min(max(self.minimumSizeHint().height(), 600), 720))
 
     # -- victims ----------------------------------------------------------------------------
     def _victim_box(self) -> QGroupBox:
@@ -105,7 +110,7 @@ class CaseIntakeDialog(FormDialog):
         self.victim_ref = QLineEdit("V1")
         self.relationship = _combo("Relationship", list(VictimRelationship))
         self.workforce = _combo("Police workforce", list(VictimWorkforce))
-        self.colleague = PersonPicker(self.ctx, "Colleague", rows=3)
+        self.colleague = PersonPicker(self.ctx, "Colleague", rows=2)
         self.colleague.setToolTip("A victim in this force's workforce: the colleague in the register")
         self.workforce.currentIndexChanged.connect(lambda _i: self._update_victim())
         self.sex = _combo("Sex", list(Sex), "Not recorded")

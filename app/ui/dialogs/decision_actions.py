@@ -17,11 +17,13 @@ from app.domain.enums import (
     ListStatus, MandatoryGround, MisconductOutcome, RestrictionOption, ReviewOutcome, Severity, Sex,
     VictimRelationship, VictimWorkforce,
 )
+from app.domain.errors import ExpectedError
 from app.domain.workflow import ExternalEvent
 from app.services import actions, person_search
 from app.services.actions import Availability
 from app.services.case_facts import CaseFacts
 from app.services.case_queries import CaseDetail, VictimView
+from app.services.casework import team
 from app.services.casework.inputs import CLEAR
 from app.ui.context import AppContext
 from app.ui.dialogs.decision_form import ActionSpec, Field, Values, enum_options
@@ -331,8 +333,12 @@ class ActionCatalogue:
 
     # -- team and access --------------------------------------------------------------------
     def assign_member(self, aid: int | None = None) -> Form:
+        try:  # the people who may be on a case team, by name and team (typing a name's start finds it)
+            people = [(a.label, a.username) for a in team.allocatable(self.ctx.uow(), self.ctx.user)]
+        except ExpectedError:
+            people = []
         return Form("Refused with the reason when the person is not independent of the subjects and victims.",
-                    "Assign", [Field("username", "User name:", "text"),
+                    "Assign", [Field("username", "Person:", "choice", [("— choose a person —", None), *people]),
                                Field("role", "Role:", "choice", enum_options(AssignmentRole)),
                                Field("declared_no_prior_connection", "", "bool",
                                      help="They have declared no prior connection to the subjects or victims")])

@@ -13,7 +13,7 @@ from app.services import actions, users
 from app.services.actions import ProposalView
 from app.ui.context import AppContext, Change
 from app.ui.dialogs.forms import FormDialog
-from app.ui.labels import human_text
+from app.ui.labels import clock_time, human_text
 from app.ui.signals import emit
 
 
@@ -95,7 +95,7 @@ class ProposalDialog(FormDialog):
     def __init__(self, ctx: AppContext, proposal: ProposalView, *, approving: bool, parent: QWidget | None = None) -> None:
         what = (f"{proposal.case_ref}: {human_text(proposal.what)}"
                 + (f" ({proposal.subject})" if proposal.subject else "")
-                + f"\nProposed by {proposal.proposed_by} on {proposal.proposed_at:%d %b %Y at %H:%M}.")
+                + f"\nProposed by {proposal.proposed_by} on {clock_time(proposal.proposed_at)}.")
         if approving:
             part = (f"Approving records {proposal.proposed_by}'s decision now, with your approval" if
                     proposal.proposer_decides else "Approving records the decision now as yours, "

@@ -14,6 +14,7 @@ from app.services import clock, policies
 from app.services.policies import PolicyLine
 from app.ui.context import AppContext, Change
 from app.ui.dialogs.forms import FormDialog
+from app.ui.labels import human_text
 
 CORRECTION_NOTE = ("This date is before today, so the new value corrects what applied on days that have passed. "
                    "It applies at once, also to due dates already past (a review may become overdue); each due "
@@ -58,7 +59,7 @@ class PolicyDialog(FormDialog):
             policies.set_policy(self.ctx.uow(), self.ctx.user, self.line_info.name, self.value.text().strip(),
                                 self.chosen_date(), reason=self.reason.toPlainText())
         except ExpectedError as exc:
-            self.say(exc.message)
+            self.say(human_text(exc.message))
             return
         self.ctx.notify(Change.SETTINGS)
         super().accept()

@@ -18,7 +18,7 @@ class LogRoles(IntEnum):
 class AccessLogTableModel(RowTableModel):
     COLUMNS = (
         Column("No.", lambda e: str(e.seq), right=True),
-        Column("When (UTC)", lambda e: moment(e.at)),
+        Column("When", lambda e: moment(e.at)),
         Column("User", lambda e: e.username),
         Column("Operation", lambda e: human(e.operation)),
         Column("Record", lambda e: f"{e.record_type.replace('_', ' ')} {e.record_id or ''}".strip()),

@@ -7,7 +7,7 @@ from enum import IntEnum
 from PySide6.QtCore import Qt
 
 from app.services.people_queries import PersonCase, PersonListRow, RankedPerson
-from app.ui.labels import day, human, human_list
+from app.ui.labels import day, human, human_list, plain_harm
 from app.ui.models.base import Column, RowRoles, RowTableModel
 from app.ui.models.paged import PagedTableModel
 
@@ -67,7 +67,7 @@ class HarmTableModel(RowTableModel):
         Column("Unit", lambda r: r.unit or ""),
         Column("RFGV score", lambda r: f"{r.harm.score:g}", right=True),
         Column("R F G V", lambda r: f"{r.harm.recency} {r.harm.frequency} {r.harm.gravity} {r.harm.victims}"),
-        Column("Explanation", lambda r: r.harm.explanation),
+        Column("Explanation", lambda r: plain_harm(r.harm.explanation)),
     )
 
     def key_of(self, row: RankedPerson) -> int:

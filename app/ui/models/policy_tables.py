@@ -6,6 +6,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 from app.services.policies import PolicyEntry, PolicyLine
+from app.ui.labels import clock_time, day
 from app.ui.models.base import Column, RowRoles, RowTableModel
 
 
@@ -18,7 +19,7 @@ def _changed(p: PolicyLine) -> str:
     last = p.last_record
     if last is None:
         return "shipped default"
-    start = last.effective_from.isoformat() if last.effective_from else "always"
+    start = day(last.effective_from) if last.effective_from else "always"
     return f"from {start} by {last.recorded_by}" + (" (correction)" if last.correction else "")
 
 
@@ -29,7 +30,7 @@ def _value(p: PolicyLine) -> str:
 class PolicyTableModel(RowTableModel):
     COLUMNS = (
         Column("Policy", lambda p: p.name),
-        Column("Value", _value, lambda p: f"In force on {p.on.isoformat()}"),
+        Column("Value", _value, lambda p: f"In force on {day(p.on)}"),
         Column("Last set", _changed),
         Column("Description", lambda p: p.description),
     )
@@ -46,12 +47,12 @@ class PolicyHistoryRoles(IntEnum):
 def recorded_text(e: PolicyEntry) -> str:
     if e.recorded_at is None:
         return "shipped"
-    return f"{e.recorded_at:%d %b %Y %H:%M}, {e.recorded_by}"
+    return f"{clock_time(e.recorded_at)}, {e.recorded_by}"
 
 
 def correction_text(e: PolicyEntry) -> str:
     """A record's reason in full (the history's Note column is short): what, when, who, why."""
-    start = e.effective_from.isoformat() if e.effective_from else "always"
+    start = day(e.effective_from) if e.effective_from else "always"
     what = "Correction" if e.correction else "Value"
     return f"{what} from {start} ({e.value}), recorded {recorded_text(e)}: {e.reason or 'no reason recorded'}"
 
@@ -71,7 +72,7 @@ class PolicyHistoryTableModel(RowTableModel):
     """Rows are PolicyEntry, as PolicyLine.entries gives them."""
 
     COLUMNS = (
-        Column("Effective from", lambda e: e.effective_from.isoformat() if e.effective_from else "always",
+        Column("Effective from", lambda e: day(e.effective_from) if e.effective_from else "always",
                right=True),
         Column("Value", lambda e: e.value),
         Column("Recorded", recorded_text),

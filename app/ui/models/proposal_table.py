@@ -7,7 +7,7 @@ from enum import IntEnum
 from typing import Any
 
 from app.services.actions import ProposalView
-from app.ui.labels import human_text
+from app.ui.labels import clock_time, human_text
 from app.ui.models.base import Column, RowRoles, RowTableModel
 
 
@@ -28,7 +28,7 @@ class ProposalTableModel(RowTableModel):
         Column("Proposed", lambda p: human_text(p.what)),
         Column("Subject", lambda p: p.subject or ""),
         Column("Proposed by", lambda p: p.proposed_by),
-        Column("When", lambda p: f"{p.proposed_at:%d %b %Y %H:%M}", right=True),
+        Column("When", lambda p: clock_time(p.proposed_at), right=True),
         Column("State", state),
     )
 

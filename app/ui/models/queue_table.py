@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from enum import IntEnum
 from typing import Any
 
@@ -30,24 +31,77 @@ def _state(i: QueueItem) -> str:
 
 
 def _assigned(i: QueueItem) -> str:
-    """The investigators by user name, else the role it falls to in words ("Head of PSD",
-    "Unassigned (supervisor to allocate)")."""
+    """Who it falls to by name (the queue's `owner`: the case's investigators, its decision-maker,
+    or the people holding the role), never a bare role; "Unassigned" when no investigator has it."""
     if i.assigned_to.startswith("unassigned"):
-        return "Unassigned"  # the tooltip: a supervisor allocates it
-    return human_text(i.assigned_to)
+        return "Unassigned"  # the tooltip names who allocates it
+    return i.owner or human_text(i.assigned_to)
+
+
+def _assigned_tip(i: QueueItem) -> str:
+    if i.assigned_to.startswith("unassigned"):
+        return i.owner or "Unassigned: a supervisor allocates it to an investigator"
+    return _assigned(i)
+
+
+def _kind(i: QueueItem) -> str:
+    return human(i.item.name)
+
+
+# How each column sorts (a header click): dates as dates, overdue before due, text without case.
+SORT_KEYS: tuple[Callable[[QueueItem], Any], ...] = (
+    lambda i: (not i.overdue, i.due_date),
+    lambda i: i.due_date,
+    lambda i: _kind(i).lower(),
+    lambda i: i.case_ref,
+    lambda i: _assigned(i).lower(),
+    lambda i: (i.team or "~").lower(),
+    lambda i: i.detail.lower(),
+)
 
 
 class QueueTableModel(RowTableModel):
     COLUMNS = (
         Column("State", _state),
         Column("Due", lambda i: day(i.due_date), right=True),
-        Column("Item", lambda i: human(i.item.name)),
+        Column("Item", _kind),
         Column("Case or notice", lambda i: i.case_ref),
-        Column("Assigned to", _assigned, lambda i: "Unassigned: a supervisor allocates it to an investigator"
-               if i.assigned_to.startswith("unassigned") else _assigned(i)),
+        Column("Assigned to", _assigned, _assigned_tip),
         Column("Team", lambda i: i.team or ""),
         Column("Detail", lambda i: i.detail if i.item == DueItemKind.INVESTIGATION_ACTION else human_text(i.detail)),
     )
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._sort: tuple[int, Qt.SortOrder] | None = None  # as the header last asked
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        """New rows, in the order the header asks for (if it has asked), else as given (overdue first)."""
+        self.beginResetModel()
+        self._rows = self._sorted(list(rows))
+        self.endResetModel()
+
+    def _sorted(self, rows: list[Any]) -> list[Any]:
+        if self._sort is None:
+            return rows
+        column, order = self._sort
+        key = SORT_KEYS[column]
+        # Ties keep the queue's order (overdue first, then by due date): Python's sort is stable.
+        return sorted(rows, key=lambda i: (key(i), i.due_date, i.case_ref),
+                      reverse=order == Qt.SortOrder.DescendingOrder)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """By `column` as the header asks; no column (-1): the queue's own order, overdue first."""
+        if not 0 <= column < len(SORT_KEYS):
+            self._sort = None
+            self.layoutAboutToBeChanged.emit()
+            self._rows.sort(key=lambda i: (not i.overdue, i.due_date, i.case_ref, i.item.name))
+            self.layoutChanged.emit()
+            return
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        self._rows = self._sorted(self._rows)
+        self.layoutChanged.emit()
 
     def key_of(self, row: Any) -> Any:
         return (row.case_ref, row.item.name, row.allegation_id, row.detail)

@@ -61,6 +61,7 @@ class CasesSection(Section):
         self.search = SearchBox("Search reference, subject, staff number or crime reference   (Ctrl+F)",
                                 "Search cases")
         self.search.search.connect(lambda _t: self.apply_filter())
+        self.search.returnPressed.connect(self._open_single)  # after the search Enter runs at once
         self.count = QLabel()
         self.count.setObjectName("countLabel")
         self.count.setAccessibleName("Number of cases")
@@ -134,6 +135,15 @@ class CasesSection(Section):
         total = case_queries.count_cases(self.ctx.uow(), self.ctx.user, f)
         self.model.query(f, none=total == 0)  # a search matching nothing costs one query, not two
         self.count.setText(f"{total:,} case{'s' if total != 1 else ''}")
+        self._total = total
+
+    def _open_single(self) -> None:
+        """Enter in the search box opens the case when the search found exactly one."""
+        if not self._activated or getattr(self, "_total", 0) != 1 or not self.search.text().strip():
+            return
+        rows = self._page(self.current_filter(), CaseSort(), 0, 1)
+        if rows:
+            self.open_case(rows[0].id)
 
     def refresh(self) -> None:
         self._activated = True

@@ -1,8 +1,12 @@
 """My work: the signed-in user's due and overdue items (restriction decisions and reviews,
 suspension on charge, IOPC referrals, victim updates, 12-month reports, list notifications,
-vetting reviews, notices to triage) and the tasks given to them on cases, overdue first. Supervisors and the head of PSD may see the
-whole force's, filtered by team. The queue is derived by app.services.queue in a worker thread;
-opening an item asks the main window for the place where it is completed.
+vetting reviews, notices to triage) and the tasks given to them on cases, overdue first.
+
+Supervisors and the head of PSD may see the whole force's (every open case derived: the
+supervisor's desk, issue #15): sortable by every column, filtered by kind of item, team, assignee
+and case, counted by kind and by person (caseload and overdue per person), and allocated or
+re-allocated several at once by picking a person by name (app.ui.dialogs.allocate). The queue
+is derived by app.services.queue in a worker thread; opening an item asks the main window for the place where it is completed.
 
 Proposed decisions are a list of their own below the due items (the queue's item kinds are a
 fixed contract): a supervisor's "Awaiting your approval" with Approve… and Reject… (whether they
@@ -13,33 +17,54 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QHBoxLayout, QLabel, QMainWindow, QPushButton, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
-from app.domain.enums import Role
+from app.domain.enums import DueItemKind, Role
 from app.domain.errors import ExpectedError
 from app.domain.permissions import Action
 from app.services import actions, queue
 from app.services.actions import ProposalView
+from app.services.casework import team
+from app.services.casework.team import Allocatable
 from app.services.queue import QueueItem
 from app.ui.context import AppContext, Change
+from app.ui.dialogs.allocate import AllocateDialog
 from app.ui.dialogs.decision_approver import ProposalDialog
 from app.ui.errors import show_failure
-from app.ui.models.queue_table import NOTICE_KINDS, QueueTableModel
+from app.ui.labels import human, human_text
 from app.ui.models.base import RowRoles
+from app.ui.models.group_table import GroupTableModel
 from app.ui.models.proposal_table import ProposalTableModel
+from app.ui.models.queue_table import NOTICE_KINDS, QueueTableModel
 from app.ui.sections.base import Section
 from app.ui.signals import emit
-from app.ui.labels import human_text
-from app.ui.widgets import fit_columns, heading, note, table_view
+from app.ui.widgets import SearchBox, fit_columns, heading, note, table_view
 from app.ui.workers import CancelToken, Task
 
 HINT = "Overdue items come first, marked OVERDUE in red. Open an item (Enter or double-click) to complete it."
 
 STATUS_MS = 10_000  # how long the status bar says what was just done
-MOST_URGENT_CASES = 1000  # cases derived for My work, earliest next due date first
+MOST_URGENT_CASES = 1000  # cases derived for one's own My work, earliest next due date first
+UNASSIGNED = "Unassigned"
+
+
+def _owner_key(i: QueueItem) -> str:
+    """The "Assigned to" filter's value for an item: who it falls to, by name."""
+    if i.assigned_to.startswith("unassigned"):
+        return UNASSIGNED
+    return i.owner or human_text(i.assigned_to)
 
 
 class MyWorkSection(Section):
@@ -58,15 +83,40 @@ class MyWorkSection(Section):
         self._task: Task | None = None
         self._again = False
         self.may_see_force = ctx.user.has(Role.SUPERVISOR, Role.HEAD_OF_PSD)
+        self.may_allocate = ctx.may(Action.ALLOCATE)
+        self.allocate_dialog: AllocateDialog | None = None
         layout = QVBoxLayout(self)
         layout.addLayout(self._top())
-        self.table = table_view(self.model, "My work items")
+        layout.addLayout(self._filters())
+        self.table = table_view(self.model, "My work items", sortable=True)
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        # Column widths from the first rows only: a whole force's 40,000 items would hold the window.
+        self.table.horizontalHeader().setResizeContentsPrecision(200)
         self.table.activated.connect(self._open)
         self.table.doubleClicked.connect(self._open)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(note(HINT))
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._enable_allocate())
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.table, "Items")
+        self.by_kind = GroupTableModel(("Kind of item", "Items", "Overdue"), self)
+        self.by_person = GroupTableModel(("Person", "Team", "Open cases", "Items", "Overdue"), self)
+        self.kind_table = table_view(self.by_kind, "Items by kind", stretch_last=False)
+        self.person_table = table_view(self.by_person, "Items by person", stretch_last=False)
+        for t, how in ((self.kind_table, self._filter_kind), (self.person_table, self._filter_person)):
+            t.activated.connect(how)
+            t.doubleClicked.connect(how)
+        self.tabs.addTab(self.kind_table, "By kind")
+        self.tabs.addTab(self.person_table, "By person")
+        self.tabs.setTabToolTip(1, "Items and overdue items per kind; open a row to list them")
+        self.tabs.setTabToolTip(2, "Each person's open cases (caseload), items and overdue items; "
+                                   "open a row to list them")
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(self._desk_buttons())
         layout.addLayout(self._proposals())
         ctx.changed.connect(self._changed)
+        self._caseloads: dict[str, Allocatable] = {}
 
     def _top(self) -> QHBoxLayout:
         self.whole_force = QCheckBox("Whole force")
@@ -91,6 +141,50 @@ class MyWorkSection(Section):
         for w in (self.whole_force, self.team, self.overdue_only, self.count):
             top.addWidget(w)
         return top
+
+    def _filters(self) -> QHBoxLayout:
+        """Filter by kind of item, assignee and case (and team, above); each combo shows its choice."""
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Kind of item")
+        self.kind.addItem("Any kind of item", None)
+        for k in DueItemKind:
+            self.kind.addItem(human(k.name), k.name)
+        self.kind.currentIndexChanged.connect(lambda _i: self._show())
+        self.assignee = QComboBox()
+        self.assignee.setAccessibleName("Assigned to")
+        self.assignee.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.assignee.addItem("Anyone", None)
+        self.assignee.currentIndexChanged.connect(lambda _i: self._show())
+        self.case_filter = SearchBox("Case or notice reference", "Filter by case")
+        self.case_filter.setMaximumWidth(230)
+        self.case_filter.search.connect(lambda _t: self._show())
+        self.clear_filters = QPushButton("Clear filters")
+        self.clear_filters.setAccessibleName("Clear filters")
+        self.clear_filters.clicked.connect(self._clear_filters)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Show:"))
+        for w in (self.kind, self.assignee, self.case_filter, self.clear_filters):
+            row.addWidget(w)
+        row.addStretch(1)
+        return row
+
+    def _desk_buttons(self) -> QHBoxLayout:
+        self.allocate_button = QPushButton("Allocate…")
+        self.allocate_button.setAccessibleName("Allocate the selected items")
+        self.allocate_button.setToolTip("Give the cases (and tasks) of the selected items to an investigator, "
+                                        "picked by name; several at once")
+        self.allocate_button.clicked.connect(self.allocate)
+        self.allocate_button.setVisible(self.may_allocate)
+        self.select_all_button = QPushButton("Select all shown")
+        self.select_all_button.setAccessibleName("Select all shown items")
+        self.select_all_button.clicked.connect(self.table.selectAll)
+        self.select_all_button.setVisible(self.may_allocate)
+        row = QHBoxLayout()
+        row.addWidget(note(HINT), 1)
+        row.addWidget(self.select_all_button)
+        row.addWidget(self.allocate_button)
+        self._enable_allocate()
+        return row
 
     def _proposals(self) -> QVBoxLayout:
         self.approving = self.ctx.may(Action.APPROVE)
@@ -205,8 +299,12 @@ class MyWorkSection(Section):
         ctx = self.ctx
         self.count.setText("Loading…")
 
-        def derive(_token: CancelToken) -> list[QueueItem]:
-            return queue.work_queue(ctx.uow(), ctx.user, everyone=everyone, most_urgent_cases=MOST_URGENT_CASES)
+        allocating = self.may_allocate and everyone
+
+        def derive(_token: CancelToken) -> tuple[list[QueueItem], list[Allocatable]]:
+            items = queue.work_queue(ctx.uow(), ctx.user, everyone=everyone,
+                                     most_urgent_cases=None if everyone else MOST_URGENT_CASES)
+            return items, team.allocatable(ctx.uow(), ctx.user) if allocating else []
 
         task = Task(derive, self)
         task.succeeded.connect(lambda items: self._loaded(items, everyone))
@@ -224,8 +322,11 @@ class MyWorkSection(Section):
             emit(self.loaded)
 
     def _loaded(self, items: Any, everyone: bool) -> None:
-        self._items = list(items)
+        loaded, caseloads = items
+        self._items = list(loaded)
+        self._caseloads = {a.username: a for a in caseloads}
         self._fill_teams()
+        self._fill_assignees()
         self._show()
         if not everyone:  # the navigation counts the user's own overdue items
             emit(self.overdue_changed, sum(1 for i in self._items if i.overdue))
@@ -240,13 +341,105 @@ class MyWorkSection(Section):
         self.team.setCurrentIndex(max(0, self.team.findData(chosen)))
         self.team.blockSignals(False)
 
-    def _show(self) -> None:
+    def _fill_assignees(self) -> None:
+        chosen = self.assignee.currentData()
+        self.assignee.blockSignals(True)
+        self.assignee.clear()
+        self.assignee.addItem("Anyone", None)
+        self.assignee.addItem("Unassigned", UNASSIGNED)
+        for name in sorted({_owner_key(i) for i in self._items} - {UNASSIGNED}, key=str.lower):
+            self.assignee.addItem(name, name)
+        self.assignee.setCurrentIndex(max(0, self.assignee.findData(chosen)))
+        self.assignee.blockSignals(False)
+
+    def shown_items(self) -> list[QueueItem]:
         team, overdue = self.team.currentData(), self.overdue_only.isChecked()
-        rows = [i for i in self._items if (not overdue or i.overdue) and (team is None or i.team == team)]
+        kind, who = self.kind.currentData(), self.assignee.currentData()
+        case = self.case_filter.text().strip().lower()
+        return [i for i in self._items if (not overdue or i.overdue) and (team is None or i.team == team)
+                and (kind is None or i.item.name == kind) and (who is None or _owner_key(i) == who)
+                and (not case or case in i.case_ref.lower())]
+
+    def _show(self) -> None:
+        rows = self.shown_items()
         self.model.set_rows(rows)
         fit_columns(self.table, 260)
         late = sum(1 for i in rows if i.overdue)
         self.count.setText(f"{len(rows)} item{'s' if len(rows) != 1 else ''}, {late} overdue")
+        self._fill_groups(rows)
+        self._enable_allocate()
+
+    def _fill_groups(self, rows: list[QueueItem]) -> None:
+        """Counts per kind of item and per person (their open cases, items and overdue items)."""
+        kinds: dict[str, list[int]] = {}
+        for i in rows:
+            k = kinds.setdefault(human(i.item.name), [0, 0])
+            k[0] += 1
+            k[1] += i.overdue
+        by_overdue = sorted(kinds.items(), key=lambda kv: (-kv[1][1], -kv[1][0]))
+        self.by_kind.set_groups([(name, n, late) for name, (n, late) in by_overdue], keys=[k for k, _ in by_overdue])
+        people: dict[str, list[Any]] = {}
+        for a in self._caseloads.values():
+            people[a.name] = [a.team or "", a.open_cases, 0, 0]
+        for i in rows:
+            key = _owner_key(i)
+            p = people.setdefault(key, ["" if key == UNASSIGNED else (i.team or ""), "", 0, 0])
+            p[2] += 1
+            p[3] += i.overdue
+        ordered = sorted(people.items(), key=lambda kv: (kv[0] != UNASSIGNED, -kv[1][3], kv[0].lower()))
+        self.by_person.set_groups([(name, *v) for name, v in ordered], keys=[name for name, _ in ordered])
+        fit_columns(self.kind_table, 300)
+        fit_columns(self.person_table, 300)
+
+    def _filter_kind(self, index: QModelIndex) -> None:
+        name = self.by_kind.key(index.row())
+        kind = next((k.name for k in DueItemKind if human(k.name) == name), None)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
+        self.tabs.setCurrentIndex(0)
+
+    def _filter_person(self, index: QModelIndex) -> None:
+        who = self.by_person.key(index.row())
+        self.assignee.setCurrentIndex(max(0, self.assignee.findData(who)))
+        self.tabs.setCurrentIndex(0)
+
+    def _clear_filters(self) -> None:
+        for combo in (self.kind, self.assignee, self.team):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.case_filter.clear()
+        self.overdue_only.blockSignals(True)
+        self.overdue_only.setChecked(False)
+        self.overdue_only.blockSignals(False)
+        self._show()
+
+    # -- allocating (the supervisor's desk) --------------------------------------------------
+    def selected_items(self) -> list[QueueItem]:
+        return [self.model.row_at(ix.row()) for ix in self.table.selectionModel().selectedRows()]
+
+    def _enable_allocate(self) -> None:
+        chosen = [i for i in self.selected_items() if i.case_id is not None]
+        self.allocate_button.setEnabled(bool(chosen))
+        cases = len({i.case_id for i in chosen})
+        self.allocate_button.setText(f"Allocate {cases} case{'s' if cases != 1 else ''}…" if cases else "Allocate…")
+
+    def allocate(self) -> AllocateDialog | None:
+        chosen = [i for i in self.selected_items() if i.case_id is not None]
+        if not chosen:
+            return None
+        case_ids = list(dict.fromkeys(i.case_id for i in chosen if i.task_id is None and i.case_id is not None))
+        task_ids = [i.task_id for i in chosen if i.task_id is not None]
+        try:
+            people = team.allocatable(self.ctx.uow(), self.ctx.user)
+        except ExpectedError as exc:
+            show_failure(self, exc)
+            return None
+        dialog = AllocateDialog(self.ctx, case_ids, task_ids, people, parent=self)
+        dialog.allocated.connect(self._status)
+        dialog.finished.connect(lambda _r: setattr(self, "allocate_dialog", None))
+        self.allocate_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _changed(self, what: str) -> None:
         if what in (Change.CASES.value, Change.NOTICES.value) and self._activated:

@@ -15,7 +15,7 @@ from app.ui.context import AppContext, Change
 from app.ui.dialogs.decision_form import DecisionDialog
 from app.ui.dialogs.person_actions import leaving
 from app.ui.errors import attempt
-from app.ui.labels import day, human, human_list
+from app.ui.labels import day, human, human_list, plain_harm
 from app.ui.models.people_tables import (
     HarmRoles, HarmTableModel, PersonCaseRoles, PersonCaseTableModel, PersonRoles, PersonTableModel,
 )
@@ -109,7 +109,8 @@ class PersonView(QWidget):
             lines.append(f"<b>Flags:</b> {chips}")
             lines += [f"&nbsp;&nbsp;• {html.escape(r[:1].upper() + r[1:])}" for r in p.flag_reasons]
         if p.harm is not None:
-            lines.append(f"<b>Harm ranking (RFGV): {p.harm.score:g}</b> — {html.escape(p.harm.explanation)}")
+            explained = html.escape(plain_harm(p.harm.explanation))
+            lines.append(f"<b>Harm ranking: {p.harm.score:g}</b> — {explained}")
         self.flags.setText("<br>".join(lines))
         self.flags.setVisible(bool(lines))
 
@@ -154,8 +155,8 @@ class HarmView(QWidget):
             lambda index: emit(self.person_requested, int(self.model.data(index, HarmRoles.PERSON_ID))))
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(note("Subjects ranked by recency, frequency, gravity and number of victims (RFGV) over "
-                              "all their allegations. Weights are policies; the shipped defaults are illustrative. "
+        layout.addWidget(note("Subjects ranked by how recent, how frequent and how grave their allegations are and "
+                              "how many victims there are. How much each counts is set in Policies (Administration). "
                               "Open a person with Enter or a double-click."))
         layout.addWidget(self.table, 1)
 

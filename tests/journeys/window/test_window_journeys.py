@@ -254,7 +254,7 @@ def test_a_referral_the_iopcs_decision_and_closure(desk: Desk, desk_psd: Psd) ->
     psd = desk_psd
     psd.on(MONDAY, 9)
     case_id, reference = psd.intake(psd.sue, "S100", received=MONDAY, abuse=("NON_FATAL_STRANGULATION",))
-    aid = psd.allegation(case_id)
+    psd.allegation(case_id)
     psd.on(date(2025, 3, 4), 9)
     desk.sign_in("sue")
     cases = desk.case(case_id)
@@ -281,7 +281,7 @@ def test_a_referral_the_iopcs_decision_and_closure(desk: Desk, desk_psd: Psd) ->
     cases = desk.case(case_id)
     close = cases.view.panels.buttons["close_case"]
     assert not close.isEnabled() and close.toolTip() == (
-        f"Cannot close yet: allegation {aid} (Alex Carter) has no final misconduct outcome.")
+        "Cannot close yet: the allegation (Alex Carter) has no final misconduct outcome.")  # no internal id on screen
     outcome = desk.action(cases, "misconduct_outcome")
     outcome.widgets["outcome"].setCurrentIndex(  # type: ignore[attr-defined]
         outcome.widgets["outcome"].findText("No case to answer"))  # type: ignore[attr-defined]
@@ -292,3 +292,30 @@ def test_a_referral_the_iopcs_decision_and_closure(desk: Desk, desk_psd: Psd) ->
     assert cases.view.panels.texts["Closure"].text() == "Closed on 04 Mar 2025."
     assert not cases.view.panels.buttons["threshold"].isEnabled()
     assert cases.view.panels.buttons["threshold"].toolTip() == "The case is closed."
+
+
+def test_the_iopc_liaison_records_a_referral_owed_on_a_case_not_yet_referred(desk: Desk, desk_psd: Psd) -> None:
+    """DOMAIN.md §7: the IOPC liaison records referrals. From their My work they open the case that
+    owes one (without victims' details) and record it there; a case owing none stays closed."""
+    psd = desk_psd
+    psd.on(MONDAY, 9)
+    case_id, reference = psd.intake(psd.sue, "S100", received=MONDAY, abuse=("NON_FATAL_STRANGULATION",))
+    other_id, _ = psd.intake(psd.sue, "S100", received=MONDAY, abuse=("ECONOMIC",))
+    psd.on(date(2025, 3, 4), 9)
+    window = desk.sign_in("lia")
+    work = shown(window, MyWorkSection)
+    desk.qtbot.waitUntil(lambda: work._task is None and work.model.rowCount() > 0, timeout=30_000)
+    row = next(r for r in range(work.model.rowCount()) if work.model.row_at(r).case_ref == reference
+               and work.model.row_at(r).item == DueItemKind.IOPC_REFERRAL)
+    assert work.model.index(row, 4).data() == "Lia Lewis"  # a person, not "IOPC liaison"
+    work.table.setCurrentIndex(work.model.index(row, 0))
+    desk.qtbot.keyClick(work.table, Qt.Key.Key_Return)
+    cases = window.section(CasesSection)
+    assert isinstance(cases, CasesSection) and cases.view.detail is not None and cases.view.detail.id == case_id
+    assert cases.view.tabs.tabText(2) == "Victims (withheld)"
+    referral = desk.action(cases, "iopc_referral")
+    desk.qtbot.keyClicks(referral.widgets["iopc_reference"], "2025/0077")
+    desk.submit(referral)
+    assert psd.who(psd.last(case_id, "IOPC_REFERRAL")) == (None, "lia", None)
+    assert not cases.open_case(other_id)  # owes no referral: the liaison may not open it
+    desk.sign_out()
