@@ -311,7 +311,7 @@ _DISMISSED = frozenset({MisconductOutcome.DISMISSAL_WITHOUT_NOTICE, MisconductOu
 def _shown_url(db: Database) -> str:
     """The URL as a user would type it (the default SQLite driver left out, no password)."""
     url = db.url.set(drivername="sqlite") if db.url.drivername == "sqlite+pysqlite" else db.url
-    return url.render_as_string(hide_password=True)
+    return display_url(url)
 
 
 def _repeat(allegations: list[case_gen.Allegation]) -> int:
