@@ -47,7 +47,8 @@ class Checker:
         self.work = self.profile / "PPDA Windows Check" / f"run {stamp}"
         self.work.mkdir(parents=True)
         self.base_env = {
-            **{k: v for k, v in os.environ.items() if k.startswith(("WINE", "DISPLAY", "XAUTH", "HOME", "USER", "PATH"))},
+            **{k: v for k, v in os.environ.items()
+               if k.startswith(("WINE", "DISPLAY", "XAUTH", "HOME", "USER", "PATH"))},
             "LANG": "en_GB.UTF-8", "LC_ALL": "en_GB.UTF-8",  # Wine gives Windows the en-GB locale from these
             "TZ": "Europe/London",
             "PPDA_DATA_DIR": self.win("data"),
@@ -87,7 +88,8 @@ class Checker:
         self.failures += 1
         print(f"  FAIL  {name}: {why} (see {self.out}/{self.count:03d}.txt)", flush=True)
 
-    def check(self, name: str, want: int | set[int], pattern: str, *args: str, env: dict[str, str] | None = None) -> str:
+    def check(self, name: str, want: int | set[int], pattern: str, *args: str,
+              env: dict[str, str] | None = None) -> str:
         status, text = self.run(list(args), env)
         wanted = want if isinstance(want, set) else {want}
         if status not in wanted:
@@ -149,13 +151,15 @@ def main() -> int:
     print("Windows itself")
     if opts.source:
         c.command = [*c.command[:-2]] if c.command[-2:] == ["-m", "app"] else c.command
-        c.check("Windows CPython (win32, MSC)", 0, r"win32 .*MSC", "-c", "import sys; print(sys.platform, sys.version)")
+        c.check("Windows CPython (win32, MSC)", 0, r"win32 .*MSC", "-c",
+                "import sys; print(sys.platform, sys.version)")
         c.check("the UK locale (English_United Kingdom, code page 1252)", 0, r"United Kingdom.*1252", "-c",
                 "import locale; print(locale.getlocale(), locale.getpreferredencoding())")
         c.check("keyring is the Windows Credential Manager", 0, r"WinVaultKeyring", "-c",
                 "import keyring; print(type(keyring.get_keyring()).__name__)")
         c.check("Europe/London from tzdata (no zoneinfo on Windows)", 0, r"BST", "-c",
-                "import zoneinfo, datetime as d; print(d.datetime(2026, 7, 1, tzinfo=zoneinfo.ZoneInfo('Europe/London')).tzname())")
+                "import zoneinfo, datetime as d; "
+                "print(d.datetime(2026, 7, 1, tzinfo=zoneinfo.ZoneInfo('Europe/London')).tzname())")
         c.check("numpy and highspy (disclosure control) load", 0, r"ok", "-c",
                 "import numpy, highspy; highspy.Highs(); print('ok')")
         c.command = [*c.command, "-m", "app"]

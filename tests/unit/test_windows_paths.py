@@ -55,3 +55,13 @@ def test_an_sqlite_file_on_a_network_share_is_refused_with_a_plain_message(tmp_p
         open_database("sqlite:///\\\\server\\share\\psd.db")
     assert "PostgreSQL" in str(refused.value)
     assert list(tmp_path.iterdir()) == []  # nothing was made, not even a folder
+
+
+def test_demo_prints_a_windows_database_as_typed() -> None:
+    """`demo` printed `sqlite:///C%3A/demo2.db` for C:/demo2.db (issue 18): a user copying it got another file."""
+    from types import SimpleNamespace
+
+    from app.services.demo import build
+
+    shown = build._shown_url(SimpleNamespace(url=make_url("sqlite+pysqlite:///C:/demo2.db")))  # type: ignore[arg-type]
+    assert shown == "sqlite:///C:/demo2.db"

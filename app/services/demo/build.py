@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 from sqlalchemy import inspect, select, text
@@ -24,7 +25,7 @@ from app.domain.enums import FINAL_MISCONDUCT_OUTCOMES, MatchDecision, Misconduc
 from app.domain.errors import InvalidInput, RuleRefused
 from app.domain.records import Force, User
 from app.persistence import migrate
-from app.persistence.database import Database
+from app.persistence.database import Database, display_url
 from app.persistence.models import NoticeMatchRow, NoticeRow, PersonRow
 from app.persistence.uow import UnitOfWork
 from app.services import clock, installation, users
@@ -185,7 +186,7 @@ def _generate(home: Force, territorial: list[str], cases: int, seed: int) -> _Da
 def _team_managers(named: list[Member]) -> None:
     """The PSD reports as a team: investigators to their team's supervisor, supervisors to the
     team 1 DI, the DI and the IOPC liaison to the head of PSD."""
-    post = dict(zip((a.username for a in ACCOUNTS), named))
+    post = dict(zip((a.username for a in ACCOUNTS), named, strict=False))
     leads = {a.team: post[a.username] for a in ACCOUNTS if a.role == Role.SUPERVISOR}
     for a in ACCOUNTS:
         if a.role == Role.INVESTIGATOR:
@@ -205,7 +206,7 @@ def _write(path: Path, header: Sequence[str], rows: Iterable[list[str]]) -> Path
 def _add_users(uow: Callable[[], UnitOfWork], admin: User, named: list[Member]) -> dict[str, list[User]]:
     by_role: dict[str, list[User]] = defaultdict(list)
     by_role[Role.ADMINISTRATOR.name].append(admin)
-    for account, member in zip(ACCOUNTS, named):
+    for account, member in zip(ACCOUNTS, named, strict=False):
         name = f"{member.forenames} {member.surname}"
         display = f"{member.rank} {name}" if member.workforce_type.statutory_conduct else name
         user = users.add_user(uow(), admin, account.username, {account.role}, DEMO_PASSWORD,
@@ -330,6 +331,6 @@ def _serial(allegations: list[case_gen.Allegation]) -> int:
     count = 0
     for events in seen.values():
         events.sort()
-        if any(b[0] - a[0] <= window and a[1] != b[1] for a, b in zip(events, events[1:])):
+        if any(b[0] - a[0] <= window and a[1] != b[1] for a, b in pairwise(events)):
             count += 1
     return count
