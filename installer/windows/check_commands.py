@@ -222,7 +222,8 @@ def main() -> int:
     c.check("headcount set", 0, r"Headcount", "--db", db, "--user", "admin1", "headcount", "set", "--year",
             str(year), "--total", "1200", env=admin)
     c.check("policy set", 0, r"external-investigation-guidance", "--db", db, "--user", "admin1", "policy", "set",
-            "external-investigation-guidance", "ALL", "--from", f"{year - 1}-04-01", env=admin)
+            "external-investigation-guidance", "ALL", "--from", f"{year - 1}-04-01", "--reason",
+            "Windows check: the force adopted it then", env=admin)
     c.check("policy list", 0, r"role-restriction-guidance", "--db", db, "--user", "admin1", "policy", "list",
             env=admin)
     c.check("policy history", 0, r"ALL", "--db", db, "--user", "admin1", "policy", "history",
