@@ -2,6 +2,8 @@
 bundle's executables), never shipped:
 
 - bcryptprimitives.dll: ProcessPrng, which Wine 8.0 lacks (Rust-built extensions call it);
+- icuuc.dll: ICU's converters for Qt6Core.dll, all reported unavailable (icuuc.c);
+- wscms.dll: "no colour profile" for Qt's qwindows.dll, which imports it instead of mscms.dll (wscms.c);
 - winecrtmath.dll: the C99 complex functions Wine 8.0's ucrtbase leaves unimplemented (numpy and
   highspy import them from api-ms-win-crt-math-l1-1-0.dll), the rest forwarded to ucrtbase. Wine
   resolves api-ms-win-crt-* names to its ucrtbase itself (an API set: a DLL of that name beside the
@@ -44,9 +46,10 @@ def patch_math_imports(folders: list[Path]) -> tuple[list[str], int]:
                 pe.parse_data_directories(directories=[pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_IMPORT"]])
             except pefile.PEFormatError:
                 continue
-            hits = [entry for entry in getattr(pe, "DIRECTORY_ENTRY_IMPORT", [])
-                    if entry.dll.decode(errors="replace").lower().startswith(MATH)]
-            for entry in hits:
+            entries = getattr(pe, "DIRECTORY_ENTRY_IMPORT", [])
+            hits = [entry for entry in entries if entry.dll.decode(errors="replace").lower().startswith(MATH)]
+            done = [entry for entry in entries if entry.dll.decode(errors="replace").lower() == f"{SHIM}.dll"]
+            for entry in hits + done:  # a file patched by an earlier run still needs its functions
                 names.update(imp.name.decode() for imp in entry.imports if imp.name)
             pe.close()
             if hits:
@@ -58,6 +61,25 @@ def patch_math_imports(folders: list[Path]) -> tuple[list[str], int]:
                 path.write_bytes(data)
                 patched += 1
     return sorted(names), patched
+
+
+def patch_dll_name(folders: list[Path], old: str, new: str) -> int:
+    """Make every .pyd/.dll under the folders that imports `old` import `new` (same length) instead."""
+    assert len(new) == len(old)
+    patched = 0
+    for folder in folders:
+        for path in folder.rglob("*"):
+            if path.suffix.lower() not in {".pyd", ".dll"} or not path.is_file():
+                continue
+            data = path.read_bytes()
+            changed = data
+            for spelling in {old, old.upper(), old.lower()}:
+                changed = changed.replace(b"\0" + spelling.encode() + b"\0", b"\0" + new.encode() + b"\0")
+            if changed != data:
+                path.unlink()  # never write through a hard link
+                path.write_bytes(changed)
+                patched += 1
+    return patched
 
 
 def implemented() -> set[str]:
@@ -83,8 +105,14 @@ def main() -> None:
                         str(HERE / "crtmath.c"), str(deffile)], check=True)
     subprocess.run([CC, "-shared", "-O2", "-o", str(dest / "bcryptprimitives.dll"),
                     str(HERE / "bcryptprimitives.c"), "-ladvapi32"], check=True)
-    print(f"Wine shims in {dest}: bcryptprimitives.dll, {SHIM}.dll ({len(names)} functions, "
-          f"{len(own & set(names))} computed here; {patched} modules patched to import it)")
+    # Qt's Windows platform plugin and Wine's unimplemented WcsCreateIccProfile (wscms.c)
+    cms = patch_dll_name(scan, "mscms.dll", "wscms.dll")
+    subprocess.run([CC, "-shared", "-O2", "-o", str(dest / "wscms.dll"), str(HERE / "wscms.c")], check=True)
+    # Qt6Core's ICU converters (icuuc.c): Windows 10/11 have icuuc.dll in System32, Wine has none
+    subprocess.run([CC, "-shared", "-O2", "-o", str(dest / "icuuc.dll"), str(HERE / "icuuc.c")], check=True)
+    print(f"Wine shims in {dest}: bcryptprimitives.dll, icuuc.dll, wscms.dll ({cms} modules patched to import "
+          f"it), {SHIM}.dll ({len(names)} functions, {len(own & set(names))} computed here; {patched} modules "
+          "patched to import it)")
 
 
 if __name__ == "__main__":
