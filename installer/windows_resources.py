@@ -80,7 +80,7 @@ def write_icon(svg: Path, target: Path) -> Path:
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buffer, b"PNG")
+        image.save(buffer, "PNG")  # PySide6 6.12 refuses the bytes form (found by the build under Wine)
         pngs.append(bytes(data.data()))
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(ico_bytes(list(zip(ICON_SIZES, pngs, strict=True))))

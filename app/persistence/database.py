@@ -53,10 +53,23 @@ class Database:
 
     def describe(self) -> str:
         """A description safe to show and log (no password, no key)."""
-        return self.url.render_as_string(hide_password=True)
+        return display_url(self.url)
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def display_url(url: URL) -> str:
+    """The URL as a user would type it, without a password. SQLAlchemy percent-encodes the database
+    part (`sqlite:///C%3A/psd.db` for C:/psd.db), which a user would copy and get another file; an
+    SQLite file's path is shown as it is, so a Windows path (drive letter, backslashes, spaces)
+    reads back as the same file."""
+    if url.get_backend_name() == "sqlite" and url.database:
+        shown = f"{url.drivername}:///{url.database}"
+        if url.query:
+            shown += "?" + url.set(drivername="sqlite", database=None).render_as_string().split("?", 1)[1]
+        return shown
+    return url.render_as_string(hide_password=True)
 
 
 def key_name(path: Path) -> str:
@@ -96,7 +109,21 @@ def open_database(url: str, secrets: SecretStore | None = None, *, encrypt_key: 
     )
 
 
+def is_network_path(database: str, *, windows: bool = os.name == "nt") -> bool:
+    """A UNC path (\\\\server\\share\\…, or //server/share/… on Windows), including \\\\?\\UNC\\…."""
+    if database.startswith("\\\\?\\") and not database[4:].upper().startswith("UNC\\"):
+        return False  # \\?\C:\… is a long local path
+    return database.startswith("\\\\") or (windows and database.replace("\\", "/").startswith("//"))
+
+
 def _open_sqlite(parsed: URL, secrets: SecretStore, encrypt_key: str | None) -> Database:
+    if parsed.database and is_network_path(parsed.database):
+        raise DatabaseVersionError(
+            f"{parsed.database} is on a network share. An SQLite database must be on this computer's own disk: "
+            "file locking over a network share is not reliable, and two users writing at once could damage it. "
+            "Nothing was opened. Give a local path (e.g. C:\\Users\\NAME\\PSD\\psd.db), or use a shared PostgreSQL "
+            "database for several users (docs/deployment.md)."
+        )
     path = Path(parsed.database) if parsed.database and parsed.database != ":memory:" else None
     encrypted = False
     url = parsed.set(drivername="sqlite+pysqlite")

@@ -21,6 +21,10 @@
   ; the version resource the spec wrote from app.__version__
   #define AppVersion GetStringFileInfo(BundleDir + "\ppda-tracker.exe", "ProductVersion")
 #endif
+#ifndef Compression
+  ; installer/windows-check passes /DCompression=lzma2/fast (a test build, quicker to compile)
+  #define Compression "lzma2/max"
+#endif
 #define AppName "PPDA Tracker"
 #define AppExe "ppda-tracker.exe"
 #define CliExe "ppda-tracker-cli.exe"
@@ -53,7 +57,7 @@ RestartApplications=no
 SetupLogging=yes
 OutputDir=..\..\dist\installer
 OutputBaseFilename=ppda-tracker-setup-{#AppVersion}
-Compression=lzma2/max
+Compression={#Compression}
 SolidCompression=yes
 WizardStyle=modern
 

@@ -25,7 +25,7 @@ from app.domain.enums import FINAL_MISCONDUCT_OUTCOMES, MatchDecision, Misconduc
 from app.domain.errors import InvalidInput, RuleRefused
 from app.domain.records import Force, User
 from app.persistence import migrate
-from app.persistence.database import Database
+from app.persistence.database import Database, display_url
 from app.persistence.models import NoticeMatchRow, NoticeRow, PersonRow
 from app.persistence.uow import UnitOfWork
 from app.services import clock, installation, users
@@ -312,7 +312,7 @@ _DISMISSED = frozenset({MisconductOutcome.DISMISSAL_WITHOUT_NOTICE, MisconductOu
 def _shown_url(db: Database) -> str:
     """The URL as a user would type it (the default SQLite driver left out, no password)."""
     url = db.url.set(drivername="sqlite") if db.url.drivername == "sqlite+pysqlite" else db.url
-    return url.render_as_string(hide_password=True)
+    return display_url(url)
 
 
 def _repeat(allegations: list[case_gen.Allegation]) -> int:
