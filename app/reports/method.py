@@ -39,9 +39,12 @@ PROTECTION = (
     "imply): so no printed figure narrows it down. The report is refused, and nothing written, if the audit "
     "fails. Method after Statistics Norway's GaussSuppression (exact protection by linear algebra) and "
     "tau-Argus (interval protection by linear programming).",
-    "Not covered: comparison with earlier editions, or with protected figures for other periods. Figures for "
-    "the previous year are counted again as at the date of this report, so they can differ from the previous "
-    "edition. The force lead's outcome workbook for a survey year is protected exactly as this report is.",
+    "Each survey year is protected on its own and always the same way, so the previous year's column here "
+    "carries the same <5 and [c] as that year's own report, the dashboard and the outcome workbook printed "
+    "on the same day; the force lead's outcome workbook is for whole survey years only (two reports for "
+    "overlapping periods could be subtracted). Not covered: editions printed on different days (the "
+    "previous year is counted again as at the date of this report, so a figure can move as outcomes are "
+    "recorded), and other forces' or national reports.",
 )
 
 
@@ -58,6 +61,8 @@ def withheld_by_section(f: PublishedFigures) -> list[tuple[str, int, int]]:
     small: Counter[str] = Counter()
     withheld: Counter[str] = Counter()
     for q in f.pub.model.quantities:
+        if q.key[0] in ("profile", "main") and q.key[1] != f.year:
+            continue  # the comparison year's profile tables are protected with it but not printed
         status = f.pub.status[q.index]
         if status is Status.SMALL:
             small[_section(q.key, dimensions)] += 1
@@ -88,7 +93,8 @@ def method_story(f: PublishedFigures, context: ReturnContext) -> list[Flowable]:
     if rows:
         listed = "; ".join(f"{name}: {n} shown as {SMALL_MARK}, {w} withheld as {WITHHELD_MARK}" for name, n, w in rows)
         story.append(para(f"Where: {listed}."))
-    story += [para("How the summary is chosen", H2), *[Paragraph(esc(r), BULLET, bulletText="•") for r in SUMMARY_RULES]]
+    story += [para("How the summary is chosen", H2),
+              *[Paragraph(esc(r), BULLET, bulletText="•") for r in SUMMARY_RULES]]
     missing = f.text("missing_end_date", f.year)
     if missing != "0":
         story += [para("Data quality", H2),
