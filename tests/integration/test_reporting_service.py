@@ -47,7 +47,8 @@ def test_survey_return_figures_and_disclosure(env: Env, tmp_path: Path) -> None:
     answers = _answers(out)
     assert answers["Force"] and answers["PPDA allegations recorded"] == 3
     assert answers["Individuals with PPDA allegations"] == 2 and answers["Workforce headcount"] == 4000
-    assert answers["Guidance restricting roles"] == "SOME" and answers["Guidance requiring external investigation"] == "NONE"
+    assert answers["Guidance restricting roles"] == "SOME"
+    assert answers["Guidance requiring external investigation"] == "NONE"
     wb = openpyxl.load_workbook(out)
     outcomes = {r[0]: r[1] for r in wb["Outcomes"].iter_rows(min_row=2, values_only=True) if r[0]}
     assert outcomes["NO_CASE_TO_ANSWER"] == 1 and outcomes["ONGOING"] == 2 and outcomes["RESTRICTED_DUTIES"] == 1
@@ -105,6 +106,21 @@ def test_a_force_lead_gets_no_case_level_sheet_and_protected_outcomes(env: Env, 
         details = list(uow.session.scalars(select(AccessLogRow.detail).where(AccessLogRow.username == "lead2")))
     assert any("(aggregate sheets only)" in (d or "") for d in details)
     assert any("(protected figures)" in (d or "") for d in details)
+
+
+def test_a_force_lead_gets_protected_outcomes_for_whole_survey_years_only(env: Env, tmp_path: Path) -> None:
+    """Two protected workbooks for overlapping periods (to 30 March and to 31 March) could be
+    subtracted: the allegations of one day, row by row. Refused, naming the rule; nothing written."""
+    from datetime import date
+
+    lead = env.user("lead3", Role.FORCE_LEAD)
+    out = tmp_path / "day.xlsx"
+    with pytest.raises(InvalidInput, match="not a survey year.*whole survey year only"):
+        reporting.outcome_breakdowns(env.uow(), lead, date(2024, 4, 1), date(2025, 3, 30), out)
+    assert not out.exists()
+    head = env.user("head3", Role.HEAD_OF_PSD)  # who may read case content gets exact figures for any period
+    reporting.outcome_breakdowns(env.uow(), head, date(2024, 4, 1), date(2025, 3, 30), out)
+    assert out.exists()
 
 
 def test_the_window_aggregation_logs_both_files(env: Env, tmp_path: Path) -> None:
