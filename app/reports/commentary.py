@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from app.reports.charts import COMPLIANCE
 from app.reports.counting import BUCKET_LABELS, BUCKETS, Bucket
+from app.reports.disclosure.model import Status
 from app.reports.figures import PublishedFigures
 
 SUMMARY_RULES: tuple[str, ...] = (
     "The summary always gives, whatever they show: the allegations recorded and the individuals they "
-    "concern; the most common outcome and the number dismissed; every deadline the report measures "
+    "concern; the most common outcome and the number dismissed (where an outcome is withheld as [c], the most "
+    "common of those printed, naming the withheld ones, which could be more common); every deadline the report "
+    "measures "
     "(restriction decisions, restriction reviews, mandatory IOPC referrals), worst first and naming the "
     "worst; restriction decisions overdue and mandatory referrals not made; the median time to outcome and "
     "the allegations still open after 12 months.",
@@ -79,7 +82,14 @@ def _most_common(figures: PublishedFigures) -> str:
         return "No outcome is recorded yet for enough individuals to report."
     n, bucket = max(counted, key=lambda pair: pair[0])
     rate = figures.pub.rate(("outcome_individuals", figures.year, bucket.value), ("individuals", figures.year))
-    return f"The most common outcome was {BUCKET_LABELS[bucket].lower()}: {n:,} individuals ({rate} of individuals)."
+    withheld = [BUCKET_LABELS[b].lower() for b in BUCKETS if b is not Bucket.ONGOING
+                and figures.pub.status_of(("outcome_individuals", figures.year, b.value)) is Status.WITHHELD]
+    if not withheld:
+        return (f"The most common outcome was {BUCKET_LABELS[bucket].lower()}: {n:,} individuals "
+                f"({rate} of individuals).")
+    return (f"Of the outcomes printed, the most common was {BUCKET_LABELS[bucket].lower()}: {n:,} individuals ({rate} "
+            f"of individuals); {' and '.join(withheld)} {'is' if len(withheld) == 1 else 'are'} withheld to protect "
+            "small numbers and could be more common.")
 
 
 def _dismissed(figures: PublishedFigures) -> str:
