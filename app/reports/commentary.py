@@ -14,6 +14,7 @@ from app.reports.charts import COMPLIANCE
 from app.reports.counting import BUCKET_LABELS, BUCKETS, Bucket
 from app.reports.disclosure.model import Status
 from app.reports.figures import PublishedFigures
+from app.reports.marks import NOT_SHOWN
 
 SUMMARY_RULES: tuple[str, ...] = (
     "The summary always gives, whatever they show: the allegations recorded and the individuals they "
@@ -27,6 +28,12 @@ SUMMARY_RULES: tuple[str, ...] = (
     "'down from' for counts, 'rose from' or 'fell from' for percentages and times.",
     "A figure shown as <5 or [c] is not stated or compared; the sentence says it is not shown.",
 )
+
+
+def _n(figures: PublishedFigures, name: str, *rest: object) -> str:
+    """A count as printed, for a sentence: `1,234`, `<5`, `[c]`, or words where it is not shown at all."""
+    text = figures.text(name, *rest)
+    return "an unstated number of" if text == NOT_SHOWN else text
 
 
 def _count_change(figures: PublishedFigures, name: str, *rest: object) -> str:
@@ -59,14 +66,14 @@ def commentary(figures: PublishedFigures) -> list[str]:
     if not figures.current.counted:
         return [f"No PPDA allegations were recorded in {year}."]
     lines = [
-        f"{figures.text('allegations', year)} PPDA allegations were recorded in {year}"
-        f"{_count_change(figures, 'allegations')}. They concern {figures.text('individuals', year)} individuals"
+        f"{_n(figures, 'allegations', year)} PPDA allegations were recorded in {year}"
+        f"{_count_change(figures, 'allegations')}. They concern {_n(figures, 'individuals', year)} individuals"
         f"{_workforce(figures)}."
     ]
     if figures.previous is None:
         lines.append("No allegations are recorded for the previous year, so no comparison is made.")
     lines += [_most_common(figures), _dismissed(figures), *_deadlines(figures), *_timeliness(figures)]
-    return [line for line in lines if line]
+    return [line[0].upper() + line[1:] for line in lines if line]
 
 
 def _workforce(figures: PublishedFigures) -> str:
@@ -94,9 +101,9 @@ def _most_common(figures: PublishedFigures) -> str:
 
 def _dismissed(figures: PublishedFigures) -> str:
     year, dismissed = figures.year, Bucket.DISMISSED.value
-    line = (f"{figures.text('outcome_individuals', year, dismissed)} individuals were dismissed or would have "
+    line = (f"{_n(figures, 'outcome_individuals', year, dismissed)} individuals were dismissed or would have "
             f"been dismissed{_count_change(figures, 'outcome_individuals', dismissed)}")
-    open_ = figures.text("outcome_individuals", year, Bucket.ONGOING.value)
+    open_ = _n(figures, "outcome_individuals", year, Bucket.ONGOING.value)
     return f"{line}. {open_} individuals have an allegation with no misconduct outcome yet."
 
 
@@ -123,7 +130,7 @@ def _deadlines(figures: PublishedFigures) -> list[str]:
     if hidden:
         line += f"{'.' if parts else ''} The share on time is not shown for {' and '.join(hidden)} (small numbers)"
     lines = [line + "."]
-    overdue, missed = figures.text("decisions_overdue", year), figures.text("mandatory_not_referred", year)
+    overdue, missed = _n(figures, "decisions_overdue", year), _n(figures, "mandatory_not_referred", year)
     lines.append(f"{overdue} restriction decisions are overdue and not yet made; {missed} allegations with a "
                  "mandatory referral ground were not referred to the IOPC.")
     return lines
@@ -142,5 +149,5 @@ def _timeliness(figures: PublishedFigures) -> list[str]:
         moved = _moved(median, before, " days", 0)
         said = f" ({moved})" if moved else ""
         lines.append(f"The median time from receipt to outcome was {median:,.0f} days{said}.")
-    lines.append(f"{figures.text('open_12m', year)} allegations received over 12 months ago have no outcome yet.")
+    lines.append(f"{_n(figures, 'open_12m', year)} allegations received over 12 months ago have no outcome yet.")
     return lines
