@@ -12,11 +12,15 @@ from __future__ import annotations
 
 from app.reports.charts import COMPLIANCE
 from app.reports.counting import BUCKET_LABELS, BUCKETS, Bucket
+from app.reports.disclosure.model import Status
 from app.reports.figures import PublishedFigures
+from app.reports.marks import NOT_SHOWN
 
 SUMMARY_RULES: tuple[str, ...] = (
     "The summary always gives, whatever they show: the allegations recorded and the individuals they "
-    "concern; the most common outcome and the number dismissed; every deadline the report measures "
+    "concern; the most common outcome and the number dismissed (where an outcome is withheld as [c], the most "
+    "common of those printed, naming the withheld ones, which could be more common); every deadline the report "
+    "measures "
     "(restriction decisions, restriction reviews, mandatory IOPC referrals), worst first and naming the "
     "worst; restriction decisions overdue and mandatory referrals not made; the median time to outcome and "
     "the allegations still open after 12 months.",
@@ -24,6 +28,12 @@ SUMMARY_RULES: tuple[str, ...] = (
     "'down from' for counts, 'rose from' or 'fell from' for percentages and times.",
     "A figure shown as <5 or [c] is not stated or compared; the sentence says it is not shown.",
 )
+
+
+def _n(figures: PublishedFigures, name: str, year: str, *rest: object) -> str:
+    """A count as printed, for a sentence: `1,234`, `<5`, `[c]`, or words where it is not shown at all."""
+    text = figures.text(name, year, *rest)
+    return "an unstated number of" if text == NOT_SHOWN else text
 
 
 def _count_change(figures: PublishedFigures, name: str, *rest: object) -> str:
@@ -56,14 +66,14 @@ def commentary(figures: PublishedFigures) -> list[str]:
     if not figures.current.counted:
         return [f"No PPDA allegations were recorded in {year}."]
     lines = [
-        f"{figures.text('allegations', year)} PPDA allegations were recorded in {year}"
-        f"{_count_change(figures, 'allegations')}. They concern {figures.text('individuals', year)} individuals"
+        f"{_n(figures, 'allegations', year)} PPDA allegations were recorded in {year}"
+        f"{_count_change(figures, 'allegations')}. They concern {_n(figures, 'individuals', year)} individuals"
         f"{_workforce(figures)}."
     ]
     if figures.previous is None:
         lines.append("No allegations are recorded for the previous year, so no comparison is made.")
     lines += [_most_common(figures), _dismissed(figures), *_deadlines(figures), *_timeliness(figures)]
-    return [line for line in lines if line]
+    return [line[0].upper() + line[1:] for line in lines if line]
 
 
 def _workforce(figures: PublishedFigures) -> str:
@@ -79,14 +89,21 @@ def _most_common(figures: PublishedFigures) -> str:
         return "No outcome is recorded yet for enough individuals to report."
     n, bucket = max(counted, key=lambda pair: pair[0])
     rate = figures.pub.rate(("outcome_individuals", figures.year, bucket.value), ("individuals", figures.year))
-    return f"The most common outcome was {BUCKET_LABELS[bucket].lower()}: {n:,} individuals ({rate} of individuals)."
+    withheld = [BUCKET_LABELS[b].lower() for b in BUCKETS if b is not Bucket.ONGOING
+                and figures.pub.status_of(("outcome_individuals", figures.year, b.value)) is Status.WITHHELD]
+    if not withheld:
+        return (f"The most common outcome was {BUCKET_LABELS[bucket].lower()}: {n:,} individuals "
+                f"({rate} of individuals).")
+    return (f"Of the outcomes printed, the most common was {BUCKET_LABELS[bucket].lower()}: {n:,} individuals ({rate} "
+            f"of individuals); {' and '.join(withheld)} {'is' if len(withheld) == 1 else 'are'} withheld to protect "
+            "small numbers and could be more common.")
 
 
 def _dismissed(figures: PublishedFigures) -> str:
     year, dismissed = figures.year, Bucket.DISMISSED.value
-    line = (f"{figures.text('outcome_individuals', year, dismissed)} individuals were dismissed or would have "
+    line = (f"{_n(figures, 'outcome_individuals', year, dismissed)} individuals were dismissed or would have "
             f"been dismissed{_count_change(figures, 'outcome_individuals', dismissed)}")
-    open_ = figures.text("outcome_individuals", year, Bucket.ONGOING.value)
+    open_ = _n(figures, "outcome_individuals", year, Bucket.ONGOING.value)
     return f"{line}. {open_} individuals have an allegation with no misconduct outcome yet."
 
 
@@ -113,7 +130,7 @@ def _deadlines(figures: PublishedFigures) -> list[str]:
     if hidden:
         line += f"{'.' if parts else ''} The share on time is not shown for {' and '.join(hidden)} (small numbers)"
     lines = [line + "."]
-    overdue, missed = figures.text("decisions_overdue", year), figures.text("mandatory_not_referred", year)
+    overdue, missed = _n(figures, "decisions_overdue", year), _n(figures, "mandatory_not_referred", year)
     lines.append(f"{overdue} restriction decisions are overdue and not yet made; {missed} allegations with a "
                  "mandatory referral ground were not referred to the IOPC.")
     return lines
@@ -132,5 +149,5 @@ def _timeliness(figures: PublishedFigures) -> list[str]:
         moved = _moved(median, before, " days", 0)
         said = f" ({moved})" if moved else ""
         lines.append(f"The median time from receipt to outcome was {median:,.0f} days{said}.")
-    lines.append(f"{figures.text('open_12m', year)} allegations received over 12 months ago have no outcome yet.")
+    lines.append(f"{_n(figures, 'open_12m', year)} allegations received over 12 months ago have no outcome yet.")
     return lines

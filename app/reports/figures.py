@@ -5,6 +5,12 @@ them (app.reports.disclosure.model).
 Keys name a figure the same way wherever it is printed — `("allegations", "2024/25")` is the
 cover tile, the key-figures row, the total of every profile table and the base of every sentence —
 so the chart, the table and the sentence are one figure, suppressed or shown together.
+
+Each survey year is protected on its own, always with the same model (its profile tables and main
+outcome totals included, even where it is only the comparison column): so a year's figures carry
+the same `<5` and `[c]` in its own annual report, as the previous year of the next one, in the
+outcome workbook and on the dashboard, and laying two reports side by side tells nothing that
+either does not. (Two differently suppressed copies of one year's table would undo each other.)
 """
 
 from __future__ import annotations
@@ -32,14 +38,37 @@ _DISCIPLINARY = (Bucket.WRITTEN_WARNING, Bucket.FINAL_WRITTEN_WARNING, Bucket.RE
 
 def build_model(current: OutcomeBreakdowns, previous: OutcomeBreakdowns | None,
                 with_profiles: bool = True) -> tuple[Model, tuple[Profile, ...]]:
-    """The model of everything published for `current` (and `previous`, for comparison)."""
-    model = Model()
-    made = profiles(current.counted, current.period) if with_profiles else ()
-    _Year(model, current, main_totals=True).everything(made)
+    """The model of everything published for `current` (and `previous`, for comparison): the union
+    of the two years' own models (`year_model`), which share no figure and no relation."""
+    model, made = year_model(current, with_profiles)
     if previous is not None:
-        _Year(model, previous, main_totals=False).everything(())
+        model = merged_model([model, year_model(previous, with_profiles)[0]])
+    return model, made
+
+
+def year_model(data: OutcomeBreakdowns, with_profiles: bool = True) -> tuple[Model, tuple[Profile, ...]]:
+    """The model of one period's figures, the same whether it is the report's year or the
+    comparison (so that its protection is the same in every report that prints it)."""
+    model = Model()
+    made = profiles(data.counted, data.period) if with_profiles else ()
+    _Year(model, data, main_totals=True).everything(made)
     model.check()
     return model, made
+
+
+def merged_model(models: Sequence[Model]) -> Model:
+    """Models with no figure in common side by side (indices renumbered)."""
+    merged = Model()
+    for m in models:
+        offset = len(merged.quantities)
+        for q in m.quantities:
+            if merged.has(q.key):
+                raise ValueError(f"{q.label} is in two of the models merged")
+            merged.add(q.key, q.value, q.role, q.label)
+        merged.equalities += [{i + offset: c for i, c in row.items()} for row in m.equalities]
+        merged.inequalities += [{i + offset: c for i, c in row.items()} for row in m.inequalities]
+        merged.breakdowns += [(t + offset, [p + offset for p in parts]) for t, parts in m.breakdowns]
+    return merged
 
 
 class _Year:
@@ -104,6 +133,8 @@ class _Year:
         people = [self.add("quarter_individuals", r.label, value=r.individuals, role=CELL,
                            label=f"Individuals with allegations recorded in {r.label}") for r in rows]
         self._overlapping(people, counts)
+        for person, count in zip(people, counts, strict=True):
+            self.m.breaks_down(count, [person])
 
     def _overlapping(self, people: list[int], counts: list[int]) -> None:
         """Individuals of rows a person can be in several of: each at most its allegations and all
@@ -268,9 +299,13 @@ class PublishedFigures:
 def publish_figures(current: OutcomeBreakdowns, previous: OutcomeBreakdowns | None, what: str,
                     headcount: int | None = None, previous_headcount: int | None = None,
                     with_profiles: bool = True) -> PublishedFigures:
-    """Model, suppress and audit the figures of `current` (and `previous`); DisclosureRefused
-    (nothing to write) if the audit fails."""
+    """Model, suppress and audit the figures of `current` (and `previous`), each year on its own
+    (see the module's note); DisclosureRefused (nothing to write) if the audit fails."""
     if previous is not None and not previous.counted:
         previous = None
-    model, made = build_model(current, previous, with_profiles)
-    return PublishedFigures(Publication.of(model, what), current, previous, made, headcount, previous_headcount)
+    model, made = year_model(current, with_profiles)
+    pub = Publication.of(model, what)
+    if previous is not None:
+        pub = Publication.side_by_side([pub, Publication.of(year_model(previous, with_profiles)[0], what)],
+                                       merged_model)
+    return PublishedFigures(pub, current, previous, made, headcount, previous_headcount)

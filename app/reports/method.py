@@ -32,16 +32,22 @@ PROTECTION = (
     "totals only when nothing else protects; among cells, those of 9 or more are preferred, because a reader "
     f"knows a {WITHHELD_MARK} is at least 5 and a smaller one could still give a {SMALL_MARK} away.",
     f"Percentages and averages are shown only when every count behind them is printed; otherwise {NOT_SHOWN}.",
+    "Protection rule: every count from 1 to 4 that is not printed must remain possible as 1 and as 4 given "
+    "everything printed: a reader may learn that it is under 5, nothing more (a range of 3 to 4 is a "
+    f"disclosure). Where the {SMALL_MARK} marks alone would narrow one another (four quarters each {SMALL_MARK} "
+    f"in a year of {SMALL_MARK}: each quarter 1), some are printed as {NOT_SHOWN} instead.",
     "Before the report was written, an audit took every printed figure and every relation between them "
     "(rows adding up to totals, the same total in several tables, individuals never more than allegations, "
     "and so on) and, for each count from 1 to 4 not printed, found whole-number solutions of all of them in "
-    "which that count is 1 and in which it is 4 (or the narrowest range its neighbouring <5 marks already "
-    "imply): so no printed figure narrows it down. The report is refused, and nothing written, if the audit "
-    "fails. Method after Statistics Norway's GaussSuppression (exact protection by linear algebra) and "
-    "tau-Argus (interval protection by linear programming).",
-    "Not covered: comparison with earlier editions, or with protected figures for other periods. Figures for "
-    "the previous year are counted again as at the date of this report, so they can differ from the previous "
-    "edition. The force lead's outcome workbook for a survey year is protected exactly as this report is.",
+    "which that count is 1 and in which it is 4: so no printed figure narrows it down. The report is refused, "
+    "and nothing written, if the audit fails. Method after Statistics Norway's GaussSuppression (exact "
+    "protection by linear algebra) and tau-Argus (interval protection by linear programming).",
+    "Each survey year is protected on its own and always the same way, so the previous year's column here "
+    "carries the same <5 and [c] as that year's own report, the dashboard and the outcome workbook printed "
+    "on the same day; the force lead's outcome workbook is for whole survey years only (two reports for "
+    "overlapping periods could be subtracted). Not covered: editions printed on different days (the "
+    "previous year is counted again as at the date of this report, so a figure can move as outcomes are "
+    "recorded), and other forces' or national reports.",
 )
 
 
@@ -58,6 +64,8 @@ def withheld_by_section(f: PublishedFigures) -> list[tuple[str, int, int]]:
     small: Counter[str] = Counter()
     withheld: Counter[str] = Counter()
     for q in f.pub.model.quantities:
+        if q.key[0] in ("profile", "main") and q.key[1] != f.year:
+            continue  # the comparison year's profile tables are protected with it but not printed
         status = f.pub.status[q.index]
         if status is Status.SMALL:
             small[_section(q.key, dimensions)] += 1

@@ -168,6 +168,6 @@ def _method(national: NationalPublication) -> list[Flowable]:
              "rules are in each return's Notes sheet). A return that does not follow the layout, names a force that "
              "is not a force code, covers another period or repeats a force already counted is not counted."),
         para("Small numbers and the disclosure check", H2),
-        *[Paragraph(esc(line), BULLET, bulletText="•") for line in PROTECTION[:4]],
+        *[Paragraph(esc(line), BULLET, bulletText="•") for line in PROTECTION[:5]],
         para(f"Disclosure check: {national.pub.verdict.summary()}"),
     ]

@@ -6,12 +6,11 @@ audit checked.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from app.reports.disclosure.audit import Verdict, audit, require_safe
 from app.reports.disclosure.model import Key, Model, Status
-from app.reports.disclosure.solver import unavoidable_ranges
 from app.reports.disclosure.suppress import protect
 from app.reports.marks import MARKS_NOTE, NOT_SHOWN, SMALL_MARK, WITHHELD_MARK  # re-exported
 
@@ -27,14 +26,28 @@ class Publication:
     @classmethod
     def of(cls, model: Model, what: str) -> Publication:
         """Suppress (primary and complementary), audit, and refuse if the audit fails."""
-        targets = unavoidable_ranges(model)
-        status = protect(model, targets)
-        verdict = audit(model, status, targets)
+        status = protect(model)
+        verdict = audit(model, status)
         if not verdict.passed:  # the quick search trusted a linear optimum that is not whole: search exactly
-            status = protect(model, targets, exact=True)
-            verdict = audit(model, status, targets)
+            status = protect(model, exact=True)
+            verdict = audit(model, status)
         require_safe(verdict, what)
         return cls(model, tuple(status), verdict)
+
+    @classmethod
+    def side_by_side(cls, parts: Sequence[Publication], merge: Callable[[Sequence[Model]], Model]) -> Publication:
+        """Publications of models with no figure and no relation in common, printed together: each
+        keeps its own status (so a year looks the same in every report that prints it), and the
+        audit of the whole is the union of their audits (nothing links them)."""
+        model = merge([p.model for p in parts])
+        status = tuple(s for p in parts for s in p.status)
+        verdicts = [p.verdict for p in parts]
+        verdict = Verdict(
+            figures=sum(v.figures for v in verdicts), shown=sum(v.shown for v in verdicts),
+            small=sum(v.small for v in verdicts), withheld=sum(v.withheld for v in verdicts),
+            hidden=sum(v.hidden for v in verdicts), checked=sum(v.checked for v in verdicts),
+            parts=sum(v.parts for v in verdicts), findings=tuple(f for v in verdicts for f in v.findings))
+        return cls(model, status, verdict)
 
     def status_of(self, key: Key) -> Status:
         return self.status[self.model.index(key)]

@@ -108,9 +108,28 @@ def finish(workbook: Workbook, title: str, header_row: int = TABLE_TOP) -> None:
     wide tables), the table header repeated on each printed page, no gridlines."""
     for ws in workbook.worksheets:
         mark_sheet(ws, title=title)
+        _wrap_lines_alone(ws)
         wide = sum((ws.column_dimensions[c].width or 9) for c in _letters(ws)) > 100
         fit_to_page_width(ws, landscape=wide, title_rows=f"{header_row}:{header_row}")
         ws.sheet_view.showGridLines = False
+
+
+def _wrap_lines_alone(ws: Worksheet) -> None:
+    """A line of text alone in its row (the subtitle, a note under a table) longer than the first
+    column: merged across the table's columns and wrapped, so that it does not run on to the right
+    of the table, where it would widen the printed page and shrink the table to fit."""
+    letters = _letters(ws)
+    width = sum((ws.column_dimensions[c].width or 9) for c in letters)
+    for row in range(3, (ws.max_row or 0) + 1):
+        cell = ws.cell(row=row, column=1)
+        text = cell.value
+        if (not isinstance(text, str) or len(letters) < 2
+                or len(text) <= (ws.column_dimensions["A"].width or 9)
+                or any(ws.cell(row=row, column=c).value not in (None, "") for c in range(2, len(letters) + 1))):
+            continue
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(letters))
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+        ws.row_dimensions[row].height = LINE_HEIGHT * lines_needed(text, width)
 
 
 def _letters(ws: Worksheet) -> list[str]:

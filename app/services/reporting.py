@@ -106,13 +106,21 @@ def outcome_breakdowns(uow: UnitOfWork, actor: User, start: date, end: date, out
                        ) -> OutcomeBreakdowns | PublishedFigures:
     """`export outcomes --from --to`: the breakdowns workbook for the IOPC liaison and force lead.
     A user who may read case content gets the exact breakdowns; a reader of aggregates only (the
-    force lead) gets the disclosure-controlled figures of the annual report (DOMAIN.md §6-7)."""
+    force lead) gets the disclosure-controlled figures of the annual report (DOMAIN.md §6-7), for a
+    whole survey year only: figures for arbitrary periods could be differenced (1 April to 30 March
+    against 1 April to 31 March gives the allegations of one day, row by row)."""
     require(actor, Action.EXPORT_RETURN)
     if start > end:
         raise InvalidInput(f"--from {start.isoformat()} is after --to {end.isoformat()}.")
     period = Period(start, end)
-    ctx = context(uow, actor, period, end.year if (end.month, end.day) == (3, 31) else None)
     exact = allowed(actor, Action.READ_CASE)
+    if not exact and not period.is_survey_year:
+        raise InvalidInput(
+            f"{start.isoformat()} to {end.isoformat()} is not a survey year: a reader of aggregate figures gets "
+            "the protected outcome figures for a whole survey year only (1 April to 31 March), the same as that "
+            "year's annual report; figures for two overlapping periods could be subtracted to reveal small "
+            "counts. Nothing was written.")
+    ctx = context(uow, actor, period, end.year if (end.month, end.day) == (3, 31) else None)
     facts = _facts(uow, period.previous_year().start if (period.is_survey_year and not exact) else start, end)
     detail = f"outcome breakdowns {period.long_label}" + ("" if exact else " (protected figures)")
     with _disclosing(uow, actor, "outcome_breakdowns", out, detail) as temp:

@@ -108,6 +108,21 @@ def test_a_force_lead_gets_no_case_level_sheet_and_protected_outcomes(env: Env, 
     assert any("(protected figures)" in (d or "") for d in details)
 
 
+def test_a_force_lead_gets_protected_outcomes_for_whole_survey_years_only(env: Env, tmp_path: Path) -> None:
+    """Two protected workbooks for overlapping periods (to 30 March and to 31 March) could be
+    subtracted: the allegations of one day, row by row. Refused, naming the rule; nothing written."""
+    from datetime import date
+
+    lead = env.user("lead3", Role.FORCE_LEAD)
+    out = tmp_path / "day.xlsx"
+    with pytest.raises(InvalidInput, match="not a survey year.*whole survey year only"):
+        reporting.outcome_breakdowns(env.uow(), lead, date(2024, 4, 1), date(2025, 3, 30), out)
+    assert not out.exists()
+    head = env.user("head3", Role.HEAD_OF_PSD)  # who may read case content gets exact figures for any period
+    reporting.outcome_breakdowns(env.uow(), head, date(2024, 4, 1), date(2025, 3, 30), out)
+    assert out.exists()
+
+
 def test_the_window_aggregation_logs_both_files(env: Env, tmp_path: Path) -> None:
     head = env.user("head3", Role.HEAD_OF_PSD)
     ret = tmp_path / "west-midlands.xlsx"

@@ -46,9 +46,10 @@ def test_a_refused_export_is_shown_and_nothing_written(
     assert "is after" in failed.args[0].message and not out.exists()
 
 
-def test_the_dashboard_draws_the_annual_report_charts(sample: Sample, open_window: OpenWindow) -> None:
+def test_the_dashboard_draws_the_annual_report_charts(qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
     section = reports_section(open_window(sample.lead))
-    section.dash_year.setValue(2024)
+    with qtbot.waitSignal(section.dashboard_ready, timeout=60_000):
+        section.dash_year.setValue(2024)
     keys = [c.spec.key for c in section.charts if c.spec is not None]
     assert keys == ["outcomes", "quarters", "compliance", "time_to_outcome"]
     quarters = section.charts[1]
@@ -56,6 +57,37 @@ def test_the_dashboard_draws_the_annual_report_charts(sample: Sample, open_windo
     assert isinstance(quarters, ChartWidget) and "2023/24 –" in description
     assert not re.search(r"(?<![\d/])[1-4](?![\d/])", description.replace("2023/24", ""))
     assert not quarters.grab().isNull()
+
+
+def test_the_dashboards_figures_are_worked_out_off_the_gui_thread(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The window stays responsive while the figures (suppression and audit: seconds on a large
+    force) are worked out; a newer year supersedes an older request, whose result is dropped."""
+    import threading
+
+    from app.services import reporting
+
+    section = reports_section(open_window(sample.lead))
+    qtbot.waitUntil(lambda: section.dashboard_task is None, timeout=60_000)
+    release, threads, years = threading.Event(), [], []
+    real = reporting.dashboard
+
+    def slow(uow, user, year):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        years.append(year)
+        release.wait(10)
+        return real(uow, user, year)
+
+    monkeypatch.setattr(reporting, "dashboard", slow)
+    section.dash_year.setValue(2023)
+    qtbot.waitUntil(lambda: len(threads) == 1, timeout=10_000)
+    assert "Working out the figures" in section.dash_note.text()  # the GUI thread is free meanwhile
+    with qtbot.waitSignal(section.dashboard_ready, timeout=60_000):
+        section.dash_year.setValue(2024)
+        release.set()
+    assert all(t is not threading.main_thread() for t in threads) and years[-1] == 2024
+    assert "Working out" not in section.dash_note.text()
+    assert "2023/24" in section.charts[0].accessibleDescription()  # the latest request's figures
 
 
 def test_the_retention_model_passes_the_model_tester(qtmodeltester, sample: Sample) -> None:  # type: ignore[no-untyped-def]

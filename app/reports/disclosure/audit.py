@@ -5,7 +5,9 @@ It trusts nothing the suppression decided: it takes the model (every printed fig
 relations between them) and the status of each figure as it will be printed, checks that the
 printing rules hold (no small count printed, no `[c]` on a 0 or a small count) and then, for every
 small count not printed (`<5` and hidden ones), proves with whole-number witnesses that it could be
-1 and could be 4 given everything printed (app.reports.disclosure.solver).
+1 and could be 4 given everything printed (app.reports.disclosure.solver). The range it asks for is
+always the whole of 1 to 4 (model.PROTECTED_RANGE): a count the `<5` marks around it already narrow
+(to 3 or 4, say) is a disclosure too, and is refused.
 
 Messages never state a protected count's value: the person reading a refusal is the reader the
 report protects against.
@@ -17,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.domain.errors import RuleRefused
-from app.reports.disclosure.model import WITHHELD_MIN, Model, Status, is_small
-from app.reports.disclosure.solver import Feasibility, Range, components, unavoidable_ranges
+from app.reports.disclosure.model import PROTECTED_RANGE, WITHHELD_MIN, Model, Status, is_small
+from app.reports.disclosure.solver import Feasibility, Range, components
 
 
 class DisclosureRefused(RuleRefused):
@@ -58,26 +60,24 @@ class Verdict:
             f"Passed. {self.figures:,} figures checked ({self.shown:,} printed, {self.small:,} shown as <5, "
             f"{self.withheld:,} withheld as [c], {self.hidden:,} counts implied but not printed). For each "
             f"of the {self.checked:,} counts from 1 to 4 that are not printed, whole-number solutions of every "
-            "relation between the printed figures were found at both ends of the range its \"<5\" leaves "
-            "open (1 to 4, or narrower only where several <5 in one total already narrow each other), so "
-            f"nothing printed narrows it further ({self.parts:,} independent groups of linked figures)."
+            "relation between the printed figures were found in which it is 1 and in which it is 4, so "
+            "nothing printed, the <5 marks included, narrows it below the whole range 1 to 4 "
+            f"({self.parts:,} independent groups of linked figures)."
         )
 
 
-def audit(model: Model, status: Sequence[Status], targets: dict[int, tuple[int, int]] | None = None) -> Verdict:
-    """Check the report described by `model` as printed with `status` (`targets`: the model's
-    `unavoidable_ranges`, worked out when not given)."""
+def audit(model: Model, status: Sequence[Status]) -> Verdict:
+    """Check the report described by `model` as printed with `status`."""
     model.check()
     findings = [*_printing_rules(model, status)]
     sensitive = set(model.sensitive(list(status))) if not findings else set()  # broken rules: the marks mislead
-    targets = unavoidable_ranges(model) if targets is None else targets
     free = [q.index for q in model.quantities if status[q.index] is not Status.SHOWN]
     parts = [p for p in components(model, free) if sensitive & set(p)]
     for part in parts:
         feasible = Feasibility(model, part, status)
         for q in part:
             if q in sensitive:
-                found = _finding(model, feasible, feasible.range_of(q, *targets.get(q, (1, 4))))
+                found = _finding(model, feasible, feasible.range_of(q, *PROTECTED_RANGE))
                 if found is not None:
                     findings.append(found)
     count = {s: sum(1 for x in status if x is s) for s in Status}
@@ -105,8 +105,6 @@ def _finding(model: Model, feasible: Feasibility, r: Range) -> Finding | None:
     if r.protected:
         return None
     label = model.quantities[r.index].label
-    if r.low >= r.high:
-        return Finding(label, "is given away by the <5 marks around it alone (the table needs recoding)")
     if feasible.extreme(r.index, maximise=False) == feasible.extreme(r.index, maximise=True):
         return Finding(label, "could be worked out exactly from the other figures")
     return Finding(label, "could be narrowed down further than its \"<5\" allows")

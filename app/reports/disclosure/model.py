@@ -30,6 +30,12 @@ SMALL_MAX = 4
 """Counts from 1 to SMALL_MAX are small: never shown (primary suppression)."""
 WITHHELD_MIN = SMALL_MAX + 1
 """What a reader may assume of a `[c]` cell: it is never 0 or small, so at least 5."""
+PROTECTED_RANGE = (1, SMALL_MAX)
+"""The protection rule: every count from 1 to 4 that is not printed must stay possible as 1 (or
+less) and as 4 (or more) given everything printed, whatever its true value — the whole of what `<5`
+says, never narrower (a tau-Argus protection level that reaches the threshold: lower level
+value - 1, upper level 4 - value). No exception for ranges the `<5` marks narrow among themselves:
+those are recoded (marks turned into `–`) until the rule holds."""
 
 
 class Role(IntEnum):
@@ -147,15 +153,23 @@ class Model:
 
     def first_status(self) -> list[Status]:
         """Primary suppression: small counts `<5`, hidden quantities and the parts of a count under 5
-        (zeros too, so that nothing tells which parts are empty) not printed, everything else shown."""
+        (zeros too, so that nothing tells which parts are empty) not printed, everything else shown.
+        Parts of a part not printed are not printed either (the quarters' individuals when the year's
+        allegations are under 5: four `<5` marks would say each quarter has one)."""
         status = [
             Status.HIDDEN if q.role is Role.HIDDEN else Status.SMALL if is_small(q.value) else Status.SHOWN
             for q in self.quantities
         ]
-        for total, parts in self.breakdowns:
-            if is_small(self.quantities[total].value):
-                for part in parts:
-                    status[part] = Status.HIDDEN
+        changed = True
+        while changed:
+            changed = False
+            for total, parts in self.breakdowns:
+                value = self.quantities[total].value
+                if is_small(value) or (status[total] is Status.HIDDEN and value <= SMALL_MAX):
+                    for part in parts:
+                        if status[part] is not Status.HIDDEN:
+                            status[part] = Status.HIDDEN
+                            changed = True
         return status
 
     def sensitive(self, status: list[Status]) -> list[int]:

@@ -11,8 +11,14 @@
    to a `<5` in a row of 7 would give it away as 1). While some count can be narrowed, the shortest
    prefix of that publication order that narrows it is found by bisection and its last figure is
    withheld too (after GaussSuppression's FixRiskyIntervals).
-4. Headline totals are withheld only when a part cannot be protected otherwise; then the parts that
+4. Recoding: where even withholding every other figure leaves a count narrower than 1 to 4 (the
+   `<5` marks narrow each other: four quarters each `<5` under a year of `<5`), `<5` marks near it
+   are printed as `–` instead (the fewest, least needed first) until the rule holds.
+5. Headline totals are withheld only when a part cannot be protected otherwise; then the parts that
    share the total are protected together.
+
+The rule enforced is model.PROTECTED_RANGE: every count of 1 to 4 not printed must stay possible as
+1 and as 4.
 
 Withholding a figure only ever widens what the reader can tell, so each step keeps what the
 previous ones achieved.
@@ -24,25 +30,24 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from app.reports.disclosure.model import WITHHELD_MIN, Model, Role, Status, is_small
-from app.reports.disclosure.solver import Feasibility, components, unavoidable_ranges
+from app.reports.disclosure.model import PROTECTED_RANGE, WITHHELD_MIN, Model, Role, Status, is_small
+from app.reports.disclosure.solver import Feasibility, components
 
 _EPS = 1e-9
 
 
-def protect(model: Model, targets: dict[int, tuple[int, int]] | None = None, exact: bool = False) -> list[Status]:
-    """The status of every quantity of `model`: what is printed, `<5`, `[c]` or hidden. `targets`:
-    `unavoidable_ranges(model)` (worked out when not given); `exact`: search with whole-number
-    witnesses (slower; needed only when the quick search left the audit unsatisfied)."""
+def protect(model: Model, exact: bool = False) -> list[Status]:
+    """The status of every quantity of `model`: what is printed, `<5`, `[c]` or hidden. `exact`:
+    search with whole-number witnesses (slower; needed only when the quick search left the audit
+    unsatisfied)."""
     status = model.first_status()
-    targets = unavoidable_ranges(model) if targets is None else targets
     uncut: set[int] = set()
     while True:
         failing: list[list[int]] = []
         for part in _parts(model, status, uncut):
             if any(is_small(model.quantities[q].value) and status[q] is not Status.SHOWN for q in part):
                 _exact(model, part, status)
-                if not _intervals(model, part, status, targets, exact):
+                if not _intervals(model, part, status, exact):
                     failing.append(part)
         if not failing:
             return status
@@ -153,27 +158,56 @@ def _relation_matrix(rows: list[dict[int, int]], column: dict[int, int], n: int)
 
 # -- interval protection -------------------------------------------------------------------------
 
-def _intervals(model: Model, part: list[int], status: list[Status], targets: dict[int, tuple[int, int]],
-               exact: bool = False) -> bool:
+def _intervals(model: Model, part: list[int], status: list[Status], exact: bool = False) -> bool:
     """Withhold more of `part` until no protected count can be narrowed; False if it cannot be done.
 
     Each count still narrowed is first widened locally: the figures sharing a relation with it are
     tried from the least needed, and the first whose withholding protects it is withheld. When no
     single one does, the shortest prefix of the publication order that narrows it is found by
-    bisection and its last figure withheld (as FixRiskyIntervals does)."""
+    bisection and its last figure withheld (as FixRiskyIntervals does). When not even withholding
+    everything protects it, `<5` marks of the part are recoded as `–` (see `_recode`)."""
     feasible = Feasibility(model, part, status, exact)
-    protected = [q for q in part if q in targets]
-    if any(targets[s][0] >= targets[s][1] for s in protected):
-        return False  # the <5 marks alone give a count away: nothing withheld here can help
+    target = PROTECTED_RANGE
+    protected = [q for q in part if is_small(model.quantities[q].value) and status[q] is not Status.SHOWN]
     order = publication_order(model, part, status)
     for s in protected:
-        while not feasible.range_of(s, *targets[s]).protected:
-            if _widen_locally(model, feasible, s, order, targets[s]):
+        recoded = False
+        while not feasible.range_of(s, *target).protected:
+            if _widen_locally(model, feasible, s, order, target):
                 continue
-            if not _widen_by_bisection(feasible, s, order, targets[s]):
+            if _widen_by_bisection(feasible, s, order, target):
+                continue
+            if recoded or not _recode(model, feasible, s, order):
                 return False
+            recoded = True
     for q in part:
         status[q] = feasible.status[q]
+    return True
+
+
+def _recode(model: Model, feasible: Feasibility, s: int, order: list[int]) -> bool:
+    """Print as `–` (hidden) the fewest `<5` marks of the part that let `s` be 1 and 4 again once
+    everything else is withheld; the figures withheld for the test are shown again (the caller's
+    loop withholds what is still needed). False when no recoding protects `s`."""
+    marks = [q for q in feasible.members if q != s and feasible.status[q] is Status.SMALL]
+    shown = [q for q in order if feasible.status[q] is Status.SHOWN]
+    for q in shown:
+        feasible.set_status(q, Status.WITHHELD)
+    for q in marks:
+        feasible.set_status(q, Status.HIDDEN)
+    if not feasible.range_of(s, *PROTECTED_RANGE).protected:
+        for q in marks:
+            feasible.set_status(q, Status.SMALL)
+        for q in shown:
+            feasible.set_status(q, Status.SHOWN)
+        return False
+    need = {q: (int(model.quantities[q].role), -model.quantities[q].value) for q in marks}
+    for q in sorted(marks, key=lambda m: need[m], reverse=True):  # most needed printed again first
+        feasible.set_status(q, Status.SMALL)
+        if not feasible.range_of(s, *PROTECTED_RANGE).protected:
+            feasible.set_status(q, Status.HIDDEN)
+    for q in shown:
+        feasible.set_status(q, Status.SHOWN)
     return True
 
 

@@ -1,6 +1,11 @@
 """Reports: the survey return, the outcome breakdowns, the annual report and the aggregation of
 many returns, each written in a worker behind a cancellable progress dialog and then offered to
-open; and a dashboard for the chosen survey year drawing the annual report's own ChartSpecs."""
+open; and a dashboard for the chosen survey year drawing the annual report's own ChartSpecs.
+
+The dashboard's figures (the annual report's protected publication: counting, suppression and the
+disclosure audit, seconds on a large force) are worked out in a worker too, without a modal
+dialog: the window stays usable, the note says the figures are being worked out, and a newer
+request (another year, changed cases) supersedes an older one, whose result is dropped."""
 
 from __future__ import annotations
 
@@ -10,10 +15,21 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QDateEdit, QFileDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea,
-    QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.domain.permissions import Action
@@ -27,7 +43,7 @@ from app.ui import settings
 from app.ui.charts import ChartWidget
 from app.ui.context import AppContext, Change
 from app.ui.dialogs.report_result import ReportResultDialog
-from app.ui.errors import attempt, show_failure
+from app.ui.errors import show_failure
 from app.ui.sections.base import Section
 from app.ui.widgets import heading, note
 from app.ui.workers import CancellableUnitOfWork, CancelToken, Task, run_with_progress
@@ -150,10 +166,14 @@ class ReportsSection(Section):
     title = "Reports"
     icon_name = "export"
     description = "Survey return, outcome breakdowns, annual report, aggregation, dashboard"
+    dashboard_ready = Signal()
+    """The dashboard shows the figures (or the failure) of the latest request."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.task: Task | None = None
+        self.dashboard_task: Task | None = None
+        self._dashboard_request = 0
         self.result: ReportResultDialog | None = None
         self.cards: dict[str, _Card] = {}
         self.aggregate_files: list[Path] = []
@@ -257,13 +277,43 @@ class ReportsSection(Section):
 
     # -- dashboard ------------------------------------------------------------------------------
     def refresh(self) -> None:
+        """Work out the dashboard's figures for the chosen year in a worker (see the module's note)."""
         self._activated = True
         if not (self.ctx.may(Action.EXPORT_RETURN) or self.ctx.may(Action.ANNUAL_REPORT)):
             return
-        specs = attempt(self, reporting.dashboard, self.ctx.uow(), self.ctx.user, self.dash_year.value()) or ()
-        for chart, spec in zip(self.charts, list(specs) + [None] * 4, strict=False):
+        if self.dashboard_task is not None:
+            self.dashboard_task.token.cancel()  # superseded: its SQL stops, its result is dropped
+        self._dashboard_request += 1
+        request, year, uow, user = self._dashboard_request, self.dash_year.value(), self.ctx.uow(), self.ctx.user
+
+        def work(token: CancelToken) -> Any:
+            return reporting.dashboard(CancellableUnitOfWork(uow, token), user, year)
+
+        task = Task(work, self)
+        self.dashboard_task = task
+        task.succeeded.connect(lambda specs: self._dashboard_drawn(request, specs))
+        task.failed.connect(lambda exc: self._dashboard_failed(request, exc))
+        self.dash_note.setText(f"Working out the figures for the year to 31 March {year}…")
+        task.start()
+
+    def _dashboard_drawn(self, request: int, specs: Any) -> None:
+        if request != self._dashboard_request:
+            return
+        self.dashboard_task = None
+        for chart, spec in zip(self.charts, [*specs, None, None, None, None], strict=False):
             chart.set_spec(spec)
         self.dash_note.setText("The annual report's charts and protection: <5 for 1–4, [c] withheld")
+        self.dashboard_ready.emit()
+
+    def _dashboard_failed(self, request: int, exc: BaseException) -> None:
+        if request != self._dashboard_request:
+            return  # a superseded request (cancelled or not): nothing to say
+        self.dashboard_task = None
+        for chart in self.charts:
+            chart.set_spec(None)
+        self.dash_note.setText("The figures could not be worked out.")
+        show_failure(self, exc)
+        self.dashboard_ready.emit()
 
     def _changed(self, what: str) -> None:
         if self._activated and what in (Change.CASES.value, Change.SETTINGS.value):
