@@ -147,7 +147,7 @@ def _versions(session: Session, model: type[NoticeRow] | type[PersonRow], ids: s
     ordered = sorted(ids)
     for i in range(0, len(ordered), CHUNK):
         stmt = select(model.id, model.version).where(model.id.in_(ordered[i:i + CHUNK]))
-        out.update(session.execute(stmt).tuples().all())
+        out.update((key, version) for key, version in session.execute(stmt))
     return out
 
 
