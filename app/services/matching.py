@@ -210,9 +210,10 @@ def undated_note(people: int, year_only: bool) -> str:
             "too common to review without one; ask the issuer for the date of birth")
 
 
-def match_pending(uow: UnitOfWork, actor: User) -> int:
+def match_pending(uow: UnitOfWork, actor: User, workers: int = 1) -> int:
     """Every notice not yet matched in its current version, against the whole register: runs after
-    each notice import, and picks up what a crash between an import's commit and its matching left."""
+    each notice import, and picks up what a crash between an import's commit and its matching left.
+    ``workers`` > 1 shares a large file out among forked processes (the command line only)."""
     with uow:
         s = uow.session
         held = held_notices(s)
@@ -220,7 +221,7 @@ def match_pending(uow: UnitOfWork, actor: User) -> int:
             return 0
         register = register_entries(s)
         index = MatchIndex(register, _home(s), thresholds(policies.load(s), clock.today()), notices=held.entries)
-        matched = _match(index, [held.entries[p] for p in held.pending])
+        matched = _match(index, [held.entries[p] for p in held.pending], workers)
         stored = store(s, matched.candidates)
         _mark_matched(s, held, held.pending, matched.undated_common)
         audit.record(s, actor, AccessOperation.COMBINATION, "notice_match", None,
@@ -229,10 +230,10 @@ def match_pending(uow: UnitOfWork, actor: User) -> int:
     return stored
 
 
-def match_notices(uow: UnitOfWork, actor: User, notice_ids: Sequence[int] = ()) -> int:
+def match_notices(uow: UnitOfWork, actor: User, notice_ids: Sequence[int] = (), workers: int = 1) -> int:
     """New or changed notices against the whole register (after a notice import): every pending
     notice, so that notices an interrupted run left are matched too (``notice_ids`` is not needed)."""
-    return match_pending(uow, actor)
+    return match_pending(uow, actor, workers)
 
 
 def match_people(uow: UnitOfWork, actor: User, person_ids: Sequence[int]) -> int:

@@ -99,9 +99,10 @@ def force_codes(session: Session) -> dict[str, str]:
 
 
 def import_notices(uow: UnitOfWork, actor: User, path: Path, *, signature_state: str = "NOT_SIGNED",
-                   stream: IO[bytes] | None = None) -> tuple[ImportSummary, list[int]]:
+                   stream: IO[bytes] | None = None, workers: int = 1) -> tuple[ImportSummary, list[int]]:
     """Returns the summary and the ids of notices added or changed (to be matched). `stream`, when
     given, holds the file's bytes (a verified private copy); `path` then only names the file.
+    `workers` > 1 lets the matching after the import fork processes (the command line only).
 
     The file is read as a stream: rows are parsed, checked and written in batches of `BATCH`
     inside one transaction, so a million-row extract is never held whole. Any problem anywhere in
@@ -141,7 +142,7 @@ def import_notices(uow: UnitOfWork, actor: User, path: Path, *, signature_state:
         uow.commit()
     from app.services import matching  # new or changed notices are matched against the register
 
-    matching.match_notices(uow, actor, ids)
+    matching.match_notices(uow, actor, ids, workers)
     summary = ImportSummary(path.name, read_rows, len(writer.added), len(writer.changed), read_rows - len(ids),
                             tuple(ids))
     return summary, ids
