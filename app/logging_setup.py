@@ -5,11 +5,11 @@ Log messages carry ids and counts, never names, dates of birth, contact details 
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
 import sys
 from pathlib import Path
-from typing import TextIO
 
 from app.config import log_dir
 from app.private_files import create_private_file
@@ -21,7 +21,7 @@ _configured = False
 class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """The log file is created 0600 (a rotated file is the same file renamed, so it stays 0600)."""
 
-    def _open(self) -> TextIO:
+    def _open(self) -> io.TextIOWrapper:
         create_private_file(Path(self.baseFilename))
         return super()._open()
 

@@ -24,19 +24,19 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, make_url, text  # noqa: E402
+from sqlalchemy import create_engine, make_url, text
 
-from app.domain.case_file import DocumentKind, EntryInput, EntryKind  # noqa: E402
-from app.domain.enums import AbuseType, ReportingRoute, Role, VictimRelationship  # noqa: E402
-from app.domain.records import User  # noqa: E402
-from app.persistence import migrate  # noqa: E402
-from app.persistence.database import open_database  # noqa: E402
-from app.persistence.uow import UnitOfWork  # noqa: E402
-from app.services import casework as cw  # noqa: E402
-from app.services import installation, users  # noqa: E402
-from app.services.casefile import documents, entries, export, timeline  # noqa: E402
-from app.services.casefile.timeline import LogQuery  # noqa: E402
-from app.services.imports.workforce import import_workforce  # noqa: E402
+from app.domain.case_file import DocumentKind, EntryInput, EntryKind
+from app.domain.enums import AbuseType, ReportingRoute, Role, VictimRelationship
+from app.domain.records import User
+from app.persistence import migrate
+from app.persistence.database import open_database
+from app.persistence.uow import UnitOfWork
+from app.services import casework as cw
+from app.services import installation, users
+from app.services.casefile import documents, entries, export, timeline
+from app.services.casefile.timeline import LogQuery
+from app.services.imports.workforce import import_workforce
 
 PASSWORD = "Bench-Password-2026-x"
 WORDS = ("CCTV", "council", "statement", "interview", "bail", "phone", "IDVA", "solicitor", "disc", "audit")

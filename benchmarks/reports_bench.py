@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.domain.enums import (  # noqa: E402
+from app.domain.enums import (
     AbuseType,
     AgeBand,
     CriminalOutcome,
@@ -36,7 +36,7 @@ from app.domain.enums import (  # noqa: E402
     Sex,
     WorkforceType,
 )
-from app.reports.read_models import AllegationFact, Period, ReturnContext  # noqa: E402
+from app.reports.read_models import AllegationFact, Period, ReturnContext
 
 _OUTCOME_SETS = [
     frozenset(),
@@ -90,7 +90,7 @@ def synthesize(count: int, period: Period, seed: int = 7) -> list[AllegationFact
         subject = rng.randrange(subjects)
         person = people.setdefault(subject, {  # what belongs to the person is the same in each allegation
             "workforce_type": rng.choices(list(WorkforceType), [60, 3, 7, 27, 2, 1])[0],
-            "rank_or_grade": rng.choice(_RANKS), "sex": rng.choices(list(Sex) + [None], [10, 85, 1, 2, 2])[0],
+            "rank_or_grade": rng.choice(_RANKS), "sex": rng.choices([*list(Sex), None], [10, 85, 1, 2, 2])[0],
             "ethnicity": rng.choice(list(Ethnicity)),
         })
         recorded = start + timedelta(days=rng.randrange(span + 1))
@@ -108,7 +108,7 @@ def synthesize(count: int, period: Period, seed: int = 7) -> list[AllegationFact
         threshold = recorded + timedelta(days=rng.randrange(0, 20)) if rng.random() < 0.6 else None
         due = threshold + timedelta(days=2) if threshold else None
         mandatory = rng.random() < 0.1
-        referred = mandatory and rng.random() < 0.9 or rng.random() < 0.03
+        referred = (mandatory and rng.random() < 0.9) or rng.random() < 0.03
         facts.append(
             AllegationFact(
                 case_ref=f"PSD-{recorded.year}-{i:06d}",

@@ -6,7 +6,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
-from app.persistence.models import Base
+from app.persistence import models  # noqa: F401 - declares every table on Base.metadata
+from app.persistence.base import Base
 
 config = context.config
 target_metadata = Base.metadata

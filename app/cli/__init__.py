@@ -9,20 +9,20 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import NoReturn
 
-from app import __version__
+from app import __version__, bootstrap
 from app.cli import commands
 from app.config import Settings, log_dir
 from app.domain.enums import Role
 from app.domain.errors import ExpectedError
 from app.logging_setup import FILE_ONLY, configure
-from app.persistence.problems import explain, safe_text
 
 log = logging.getLogger(__name__)
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # wrong usage: exit status 2
+    def error(self, message: str) -> NoReturn:  # wrong usage: exit status 2
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: error: {message}\n")
 
@@ -30,8 +30,10 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="ppda-tracker", description="PPDA Tracker: police-perpetrated domestic abuse case tracking.")
     p.add_argument("--version", action="version", version=f"ppda-tracker {__version__}")
-    p.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: SQLite in your data directory; also PPDA_DB_URL)")
-    p.add_argument("--user", metavar="NAME", help="who you are (also PPDA_USER); password from PPDA_PASSWORD or a prompt")
+    p.add_argument("--db", metavar="URL",
+                   help="SQLAlchemy database URL (default: SQLite in your data directory; also PPDA_DB_URL)")
+    p.add_argument("--user", metavar="NAME",
+                   help="who you are (also PPDA_USER); password from PPDA_PASSWORD or a prompt")
     p.add_argument("--verbose", action="store_true", help="show progress messages")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
     commands.register(sub, roles=[r.name for r in Role])
@@ -86,11 +88,11 @@ def _failed(exc: Exception) -> int:
     """A database failure the user can act on is a plain message; anything else is a bug, logged
     (with its traceback, without the values a database error quotes) and told in one line. Nothing
     is printed that could hold personal data."""
-    problem = explain(exc)
+    problem = bootstrap.explain(exc)
     if problem is not None:
         print(problem.message, file=sys.stderr)
         return 1
-    details = "".join(traceback.format_tb(exc.__traceback__)) + f"{type(exc).__name__}: {safe_text(exc)}"
+    details = "".join(traceback.format_tb(exc.__traceback__)) + f"{type(exc).__name__}: {bootstrap.safe_text(exc)}"
     log.critical("Unexpected error\n%s", details, extra={FILE_ONLY: True})
     print(f"Unexpected error ({type(exc).__name__}); the unfinished step changed nothing. The details are in the "
           f"log file in {log_dir()}: please send it to your administrator.", file=sys.stderr)

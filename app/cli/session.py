@@ -1,4 +1,5 @@
-"""What every CLI command shares: opening the database and authenticating the user."""
+"""What every CLI command shares: opening the database (app.bootstrap, as the window does) and
+authenticating the user."""
 
 from __future__ import annotations
 
@@ -8,17 +9,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import make_url
-
+from app import bootstrap
 from app.config import ENV_PASSWORD, Settings
-from app.domain.errors import AuthenticationFailed, InvalidInput, NotFound, RuleRefused
+from app.domain.errors import AuthenticationFailed, InvalidInput
 from app.domain.records import User
-from app.persistence import migrate
-from app.persistence.database import Database, is_encrypted_file, open_database, sqlcipher_key
-from app.persistence.problems import DatabaseProblem, Problem
-from app.persistence.secrets import SecretStore
-from app.persistence.uow import UnitOfWork
-from app.services import case_summary, users
+from app.services import users
+from app.services.unit_of_work import Database, UnitOfWork
 
 
 def prompt_secret(question: str) -> str:
@@ -33,15 +29,17 @@ class CliSession:
     _db: Database | None = None
 
     def database(self, *, check: bool = True, encrypt_key: str | None = None) -> Database:
+        """The database, opened once; `check`: made ready for use first (app.bootstrap.start: the
+        schema checked, SQLite upgraded); `encrypt_key` creates a new encrypted file (`init`)."""
         if self._db is None:
-            self._db = open_database(self.settings.db_url, SecretStore(prompt_secret), encrypt_key=encrypt_key)
             if check:
-                migrate.check_ready(self._db)
-                case_summary.ensure_current(UnitOfWork(self._db.session_factory))
+                self._db = bootstrap.start(self.settings.db_url, prompt_secret)
+            else:
+                self._db = bootstrap.open_database(self.settings.db_url, prompt_secret, encrypt_key=encrypt_key)
         return self._db
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.database().session_factory)
+        return self.database().uow()
 
     def user(self) -> User:
         return self.authenticate_in(self.uow())
@@ -73,22 +71,14 @@ class CliSession:
         """The database, opened without the start-up check; None when its file is too damaged to open."""
         try:
             return self.database(check=False)
-        except DatabaseProblem as exc:
-            if exc.kind is Problem.DAMAGED:
+        except Exception as exc:
+            if bootstrap.is_damaged(exc):
                 return None
             raise
 
     def sqlite_file(self) -> tuple[Path, str | None]:
         """The SQLite file named by --db and its encryption key (None if plain), without opening it."""
-        url = make_url(self.settings.db_url)
-        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-            raise RuleRefused("Only an SQLite database file is backed up and restored by PPDA Tracker; a PostgreSQL "
-                              "database is backed up and restored by its DBA (pg_dump, pg_restore).")
-        path = Path(url.database)
-        if not path.exists():
-            raise NotFound(f"There is no database file {path}.")
-        key = sqlcipher_key(path, SecretStore(prompt_secret)) if is_encrypted_file(path) else None
-        return path, key
+        return bootstrap.sqlite_file(self.settings.db_url, prompt_secret)
 
     def forget_database(self) -> None:
         """After a restore replaced the file: the next use opens it afresh."""

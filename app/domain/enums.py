@@ -9,7 +9,7 @@ class ParseableEnum(StrEnum):
     """A StrEnum that parses its names case-insensitively, as FORMATS.md requires."""
 
     @classmethod
-    def parse(cls, text: str) -> "ParseableEnum":
+    def parse(cls, text: str) -> ParseableEnum:
         key = text.strip().upper()
         try:
             return cls[key]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from app.domain.calendar import add_years
 from app.domain.enums import FINAL_MISCONDUCT_OUTCOMES, CriminalOutcome, DecisionKind, MisconductOutcome
@@ -41,18 +41,20 @@ def imported_decisions(row: Mapping[str, Any], investigating_body: str | None) -
                                     row["iopc_referral_date"]))
     if investigating_body:
         out.append(ImportedDecision(DecisionKind.INVESTIGATING_BODY, {"body": investigating_body}, recorded))
-    outcome_date = row.get("outcome_date")
+    outcome_date = cast(date, row.get("outcome_date"))  # a validated row has it when it states an outcome
     for outcome in sorted(row.get("misconduct_outcomes") or (), key=lambda o: o.name):
         out.append(ImportedDecision(DecisionKind.MISCONDUCT_OUTCOME, {"outcome": outcome.name}, outcome_date))
     criminal = row.get("criminal_outcome")
     if criminal is not None:
         if criminal == CriminalOutcome.CHARGED:
-            out.append(ImportedDecision(DecisionKind.CHARGE, {"offence": None, "domestic_abuse_related": True}, outcome_date))
+            out.append(ImportedDecision(DecisionKind.CHARGE, {"offence": None, "domestic_abuse_related": True},
+                                        outcome_date))
         out.append(ImportedDecision(DecisionKind.CRIMINAL_OUTCOME, {"outcome": criminal.name}, outcome_date))
     return out
 
 
-BARRED_LIST_OUTCOMES = frozenset({MisconductOutcome.DISMISSAL_WITHOUT_NOTICE, MisconductOutcome.WOULD_HAVE_BEEN_DISMISSED})
+BARRED_LIST_OUTCOMES = frozenset({MisconductOutcome.DISMISSAL_WITHOUT_NOTICE,
+                                  MisconductOutcome.WOULD_HAVE_BEEN_DISMISSED})
 
 
 def imported_closure(rows: list[Mapping[str, Any]], policies: PolicySet) -> ImportedDecision | None:

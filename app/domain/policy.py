@@ -88,7 +88,7 @@ class PolicyName(StrEnum):
         return self.value.lower().replace("_", "-")
 
     @classmethod
-    def parse(cls, text: str) -> "PolicyName":
+    def parse(cls, text: str) -> PolicyName:
         key = text.strip().upper().replace("-", "_")
         try:
             return cls[key]
@@ -173,16 +173,16 @@ class PolicySet:
             else:
                 line.append(value)
 
-    def with_value(self, value: PolicyValue) -> "PolicySet":
+    def with_value(self, value: PolicyValue) -> PolicySet:
         """A new set with one more record (to preview a `policy set`)."""
         return PolicySet((*self._own, value), with_defaults=self._with_defaults)
 
-    def as_recorded(self, moment: datetime) -> "PolicySet":
+    def as_recorded(self, moment: datetime) -> PolicySet:
         """The policies as they were recorded at `moment` (naive UTC): later records left out."""
         kept = [v for v in self._own if v.recorded_at is None or v.recorded_at <= moment]
         return PolicySet(kept, with_defaults=self._with_defaults)
 
-    def recorded_before(self, moment: datetime) -> "PolicySet":
+    def recorded_before(self, moment: datetime) -> PolicySet:
         """The policies as recorded just before `moment` (records made at `moment` left out)."""
         kept = [v for v in self._own if v.recorded_at is None or v.recorded_at < moment]
         return PolicySet(kept, with_defaults=self._with_defaults)
@@ -407,7 +407,9 @@ SPECS: dict[PolicyName, PolicySpec] = {
     PolicyName.MATCH_AUTO_THRESHOLD: _spec(
         "float", "the score from which a notice match is proposed (tuned on benchmarks/matching_eval.py)", 0.9, 0, 1),
     PolicyName.MATCH_REVIEW_THRESHOLD: _spec(
-        "float", "the score from which a notice match goes to review: the chance, from the matching model, that the pair is one person (0.15: a 1-in-7 chance is worth a person's look)", 0.15, 0, 1),
+        "float",
+        "the score from which a notice match goes to review: the chance, from the matching model, that the pair is one "
+        "person (0.15: a 1-in-7 chance is worth a person's look)", 0.15, 0, 1),
     PolicyName.SERIAL_WINDOW_YEARS: _spec(
         "int", "the years within which two victims make a serial perpetrator", 3, 1, 20),
     PolicyName.RFGV_WEIGHT_RECENCY: _spec(

@@ -150,7 +150,7 @@ class CaseSnapshot:
     victims: tuple[Victim, ...]
     subjects: dict[int, Person]
     decisions: tuple[Decision, ...] = ()
-    assignments: tuple["Assignment", ...] = ()
+    assignments: tuple[Assignment, ...] = ()
 
     def decisions_of(self, kind: DecisionKind, allegation_id: int | None = None) -> list[Decision]:
         return [

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.domain.errors import DatabaseVersionError, SecretUnavailable
 from app.persistence.problems import DatabaseProblem, Problem
 from app.persistence.secrets import SecretStore
+from app.persistence.uow import UnitOfWork
 from app.private_files import create_private_file
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,10 @@ class Database:
         if self.is_sqlite and self.url.database and self.url.database != ":memory:":
             return Path(self.url.database)
         return None
+
+    def uow(self) -> UnitOfWork:
+        """A fresh unit of work (one user action) on this database."""
+        return UnitOfWork(self.session_factory)
 
     def describe(self) -> str:
         """A description safe to show and log (no password, no key)."""

@@ -55,7 +55,8 @@ def apply(db: Database, role: str) -> list[str]:
     with db.engine.begin() as conn:
         found = conn.execute(text(
             "SELECT r.rolsuper, pg_get_userbyid(c.relowner) = r.rolname FROM pg_roles r, pg_class c "
-            "WHERE r.rolname = :role AND c.relname = :log AND c.relkind = 'r'"), {"role": role, "log": LOG_TABLE}).first()
+            "WHERE r.rolname = :role AND c.relname = :log AND c.relkind = 'r'"),
+            {"role": role, "log": LOG_TABLE}).first()
         if found is None:
             raise InvalidInput(f"There is no PostgreSQL role '{role}': the DBA creates it first (CREATE ROLE … LOGIN).")
         if found[0] or found[1]:

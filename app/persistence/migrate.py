@@ -279,12 +279,14 @@ def _check_staged(staged: Path, key: str | None, name: str) -> None:
             revision = (conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
                         if "alembic_version" in tables else None)
     except DBAPIError:
-        raise DatabaseProblem(Problem.DAMAGED, f"{name} cannot be read as a database{' with this database’s key' if key else ''}: "
+        raise DatabaseProblem(Problem.DAMAGED,
+                              f"{name} cannot be read as a database{' with this database’s key' if key else ''}: "
                               "it is damaged or is not a backup of this database. Nothing was changed.") from None
     finally:
         engine.dispose()
     if verdict != "ok":
-        raise DatabaseProblem(Problem.DAMAGED, f"{name} is damaged (SQLite's check found problems). Nothing was changed; "
+        raise DatabaseProblem(Problem.DAMAGED,
+                              f"{name} is damaged (SQLite's check found problems). Nothing was changed; "
                               "choose another backup.")
     if revision is None or "access_log" not in tables:
         raise DatabaseVersionError(f"{name} is not a PPDA Tracker database. Nothing was changed.")

@@ -77,7 +77,7 @@ class PersonRow(Base):
         back_populates="person", cascade="all, delete-orphan", order_by="PreviousForceRow.id"
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by SQLAlchemy, never changed
 
 
 class PreviousNameRow(Base):
@@ -146,7 +146,7 @@ class CaseRow(Base):
         back_populates="case", cascade="all, delete-orphan", order_by="AllegationRow.id"
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by SQLAlchemy, never changed
 
 
 class CaseMemberRow(Base):

@@ -6,6 +6,7 @@ memory only; it is never written to a settings file, a URL on disk, or a log.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 
@@ -52,10 +53,8 @@ class SecretStore:
 
     def delete(self, name: str) -> None:
         _session_secrets.pop(name, None)
-        try:
+        with contextlib.suppress(NoKeyringError, KeyringError, PasswordDeleteError, RuntimeError):
             keyring.delete_password(SERVICE, name)
-        except (NoKeyringError, KeyringError, PasswordDeleteError, RuntimeError):
-            pass
 
     def _no_keyring(self) -> None:
         if self.keyring_available and not self._quiet:

@@ -19,10 +19,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.domain.enums import GuidanceCoverage
-from app.domain.forces import FORCES
 from app.domain.errors import InvalidInput
-from app.reports.counting import BUCKETS, OutcomeFigure, ReturnFigures, percent
+from app.domain.forces import FORCES
 from app.reports.cells import save_workbook
+from app.reports.counting import BUCKETS, OutcomeFigure, ReturnFigures, percent
 from app.reports.files import atomic_path
 from app.reports.marking import MARKING, fit_to_page_width, mark_sheet
 from app.reports.return_reader import MalformedReturn, read_survey_return

@@ -35,8 +35,21 @@ from app.reports.files import atomic_path
 from app.reports.marking import MARKING
 from app.reports.method import method_story
 from app.reports.pdf_layout import (
-    BODY_W, BULLET, H1, H2, NAVY, SMALL, TILE_LABEL, TILE_NUMBER, chart_block, cover_band, document, esc,
-    numbered_canvas, para, table,
+    BODY_W,
+    BULLET,
+    H1,
+    H2,
+    NAVY,
+    SMALL,
+    TILE_LABEL,
+    TILE_NUMBER,
+    chart_block,
+    cover_band,
+    document,
+    esc,
+    numbered_canvas,
+    para,
+    table,
 )
 from app.reports.profiles import MAIN_OUTCOME_LABELS, MAIN_OUTCOMES, OTHER_NOTE, Profile, category
 from app.reports.publication import MARKS_NOTE, NOT_SHOWN, SMALL_MARK, WITHHELD_MARK
@@ -73,7 +86,8 @@ def write_annual_report(
     with atomic_path(path) as temp:
         doc = document(str(temp), f"Police-perpetrated domestic abuse: annual report {context.period.label}",
                        context.force_name, cover=lambda canvas: _cover_band(canvas, context))  # fmt: skip
-        doc.build(story, canvasmaker=numbered_canvas(f"{context.force_name} · PPDA annual report {context.period.label}"))
+        doc.build(story,
+                  canvasmaker=numbered_canvas(f"{context.force_name} · PPDA annual report {context.period.label}"))
     return report
 
 
@@ -178,7 +192,7 @@ def _quarters(report: AnnualReport, f: PublishedFigures) -> list[Flowable]:
     rows = []
     for i, q in enumerate(now):
         row = [q, f.text("quarter", f.year, q), f.text("quarter_individuals", f.year, q)]
-        if before:
+        if before and f.previous is not None:
             row += [before[i], f.text("quarter", f.previous.period.label, before[i])] if i < len(before) else ["", ""]
         rows.append(row)
     total = ["Year", f.text("allegations", f.year), f.text("individuals", f.year)]

@@ -137,7 +137,7 @@ def dimensions(period: Period) -> tuple[Dimension, ...]:
                   multi_valued=True),
         Dimension("investigation_mode", "Outcomes by investigation mode", "Investigation mode",
                   lambda f: (investigation_mode_label(f),),
-                  (NOT_REFERRED, AWAITING_DECISION) + _names(IopcDecision)),
+                  (NOT_REFERRED, AWAITING_DECISION, *_names(IopcDecision))),
         Dimension("investigating_body", "Outcomes by investigating body", "Investigating body",
                   lambda f: (investigating_body_label(f),),
                   (BODY_INTERNAL, BODY_OTHER_FORCE, BODY_IOPC, BODY_UNDECIDED)),
@@ -186,7 +186,7 @@ def breakdown(
         subjects = [subjects[i] for _, i in pairs]
         buckets = [buckets[i] for _, i in pairs]
     else:
-        labels = [label for (label,) in map(dim.labels, cols.facts)]  # type: ignore[misc]
+        labels = [label for (label,) in map(dim.labels, cols.facts)]
     allegations: Counter[str] = Counter()
     outcomes: dict[str, Counter[Bucket]] = {}
     for (label, bucket_set), n in Counter(zip(labels, buckets, strict=True)).items():

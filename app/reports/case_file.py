@@ -18,13 +18,35 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    CondPageBreak, Flowable, KeepTogether, NextPageTemplate, PageBreak, Paragraph, Spacer, Table, TableStyle,
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
 )
 
 from app.reports.case_file_model import CaseFile, FileItem, dated
 from app.reports.marking import MARKING
 from app.reports.pdf_layout import (
-    BODY, BODY_W, CELL, H1, H2, HEAD_CELL, INK, MUTED, NAVY, RULE, SMALL, STRIPE, cover_band, document, esc,
+    BODY,
+    BODY_W,
+    CELL,
+    H1,
+    H2,
+    HEAD_CELL,
+    INK,
+    MUTED,
+    NAVY,
+    RULE,
+    SMALL,
+    STRIPE,
+    cover_band,
+    document,
+    esc,
     numbered_canvas,
 )
 
@@ -136,8 +158,9 @@ def _allegations(f: CaseFile) -> list[Flowable]:
 def _victims(f: CaseFile) -> list[Flowable]:
     story: list[Flowable] = [Paragraph("3. Victims", H1)]
     if f.victims_withheld:
-        return story + [text("Victims' details are not shown to the IOPC liaison and are not included. "
-                             "Ask the case team.", SMALL)]
+        return [*story,
+                text("Victims' details are not shown to the IOPC liaison and are not included. " "Ask the case team.",
+                     SMALL)]
     story.append(text(EXCLUDED, SMALL))
     for v in f.victims:
         story.append(KeepTogether([Paragraph(f"Victim {esc(v.reference)}", H2), pairs_table(v.facts)]))
@@ -147,7 +170,7 @@ def _victims(f: CaseFile) -> list[Flowable]:
 def _items(number: int, title: str, items: Sequence[FileItem], empty: str) -> list[Flowable]:
     story: list[Flowable] = [CondPageBreak(40 * mm), Paragraph(f"{number}. {title}", H1)]
     if not items:
-        return story + [text(empty, SMALL)]
+        return [*story, text(empty, SMALL)]
     return story + [_item(i) for i in items]
 
 
@@ -158,7 +181,8 @@ def _item(i: FileItem) -> Flowable:
         meta += f"; written {dated(i.written_at)} {i.written_at:%H:%M}"
     parts: list[Flowable] = [Paragraph(esc(head), ITEM_HEAD), Paragraph(esc(meta), ITEM_META)]
     if i.corrects is not None:
-        parts.append(Paragraph(esc(f"Correction of entry {i.corrects}. Reason: {i.correction_reason or '—'}"), ITEM_META))
+        parts.append(Paragraph(esc(f"Correction of entry {i.corrects}. Reason: {i.correction_reason or '—'}"),
+                               ITEM_META))
     if i.corrected_by is not None:
         parts.append(Paragraph(esc(f"CORRECTED by entry {i.corrected_by} (kept as first written)."), ITEM_META))
     if i.text:
@@ -171,9 +195,9 @@ def _item(i: FileItem) -> Flowable:
 def _tasks(f: CaseFile) -> list[Flowable]:
     story: list[Flowable] = [CondPageBreak(40 * mm), Paragraph("6. Tasks", H1)]
     if not f.tasks:
-        return story + [text("No task has been given on this case.", SMALL)]
+        return [*story, text("No task has been given on this case.", SMALL)]
     rows = [[t.what, t.given_to, dated(t.due), t.status] for t in f.tasks]
-    return story + [grid(["Task", "Given to", "Due", "Status"], rows, [BODY_W - 100 * mm, 45 * mm, 27 * mm, 28 * mm])]
+    return [*story, grid(["Task", "Given to", "Due", "Status"], rows, [BODY_W - 100 * mm, 45 * mm, 27 * mm, 28 * mm])]
 
 
 def _documents(f: CaseFile) -> list[Flowable]:
@@ -181,8 +205,9 @@ def _documents(f: CaseFile) -> list[Flowable]:
                              text("Every version held, with its SHA-256 digest: a copy whose digest differs is "
                                   "not the document held on the case.", SMALL)]
     if not f.documents:
-        return story + [text("No document is attached to this case.", SMALL)]
+        return [*story, text("No document is attached to this case.", SMALL)]
     rows = [[text(f"{d.title} ({d.kind})", CELL), str(d.number), text(f"{d.filename}\n{d.size}", CELL),
              Paragraph(esc(d.sha256[:32]) + "<br/>" + esc(d.sha256[32:]), MONO), d.uploaded] for d in f.documents]
-    return story + [grid(["Document", "Version", "File", "SHA-256", "Added"], rows,
-                         [40 * mm, 14 * mm, 34 * mm, 52 * mm, BODY_W - 140 * mm])]
+    return [*story,
+            grid(["Document", "Version", "File", "SHA-256", "Added"], rows,
+                 [40 * mm, 14 * mm, 34 * mm, 52 * mm, BODY_W - 140 * mm])]

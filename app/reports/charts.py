@@ -64,7 +64,8 @@ def _series(figures: PublishedFigures, year: str, keys: Sequence[tuple[object, .
     return Series(year, tuple(pub.shown(k) for k in keys), tuple(pub.text(k) for k in keys))
 
 
-_NOTE = f"Bars for printed counts only. {SMALL_MARK}: 1 to 4; {WITHHELD_MARK}: withheld (5 or more); {NOT_SHOWN}: not shown."
+_NOTE = (f"Bars for printed counts only. {SMALL_MARK}: 1 to 4; {WITHHELD_MARK}: withheld (5 or more); "
+         f"{NOT_SHOWN}: not shown.")
 
 
 def outcomes_chart(figures: PublishedFigures) -> ChartSpec:

@@ -103,7 +103,7 @@ def _deadlines(figures: PublishedFigures) -> list[str]:
         found.append((rate, name, figures.text(whole, year), _moved(rate, before, "%", 1)))
     if not found:
         return ["No restriction decision, restriction review or mandatory IOPC referral fell due."]
-    shown = sorted((f for f in found if f[0] is not None), key=lambda f: f[0])
+    shown = sorted((f for f in found if f[0] is not None), key=lambda f: f[0] or 0.0)
     parts = [f"{rate:.1f}% of {due} {_lower(name)} were on time" + (f" ({moved})" if moved else "")
              for rate, name, due, moved in shown]
     hidden = [_lower(name) for rate, name, _, _ in found if rate is None]

@@ -182,12 +182,12 @@ class _Year:
         per_person = sum(row.individuals for row in p.rows) == self.d.individuals  # one row per person
         if p.subject_level and per_person:
             self.m.equal(self.i, people)
-            for person, row in zip(people, rows, strict=True):
-                self.m.at_most([person], [row])
+            for person, allegations in zip(people, rows, strict=True):
+                self.m.at_most([person], [allegations])
         else:
             self._overlapping(people, rows)
-        for person, row in zip(people, rows, strict=True):
-            self.m.breaks_down(row, [person])
+        for person, allegations in zip(people, rows, strict=True):
+            self.m.breaks_down(allegations, [person])
         if p.key == "investigation_mode":
             referred = sum(row.allegations for row in p.rows if row.label != NOT_REFERRED)
             if referred == self.m.quantities[self.referred].value:  # false only on inconsistent imports

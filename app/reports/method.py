@@ -88,7 +88,8 @@ def method_story(f: PublishedFigures, context: ReturnContext) -> list[Flowable]:
     if rows:
         listed = "; ".join(f"{name}: {n} shown as {SMALL_MARK}, {w} withheld as {WITHHELD_MARK}" for name, n, w in rows)
         story.append(para(f"Where: {listed}."))
-    story += [para("How the summary is chosen", H2), *[Paragraph(esc(r), BULLET, bulletText="•") for r in SUMMARY_RULES]]
+    story += [para("How the summary is chosen", H2),
+              *[Paragraph(esc(r), BULLET, bulletText="•") for r in SUMMARY_RULES]]
     missing = f.text("missing_end_date", f.year)
     if missing != "0":
         story += [para("Data quality", H2),

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.domain.forces import force_name
 from app.reports.aggregate import Aggregation, CountedReturn
 from app.reports.counting import BUCKET_LABELS, BUCKETS
 from app.reports.disclosure.model import Key, Model, Role
 from app.reports.publication import NOT_SHOWN, Publication
-from app.domain.forces import force_name
 
 REPORT = "national report"
 WITH_HEADCOUNT = "individuals_with_headcount"

@@ -23,7 +23,19 @@ from app.reports.files import atomic_path
 from app.reports.marking import MARKING
 from app.reports.method import PROTECTION
 from app.reports.national_figures import NationalPublication, publish_national
-from app.reports.pdf_layout import BODY_W, BULLET, H1, H2, SMALL, cover_band, document, esc, numbered_canvas, para, table
+from app.reports.pdf_layout import (
+    BODY_W,
+    BULLET,
+    H1,
+    H2,
+    SMALL,
+    cover_band,
+    document,
+    esc,
+    numbered_canvas,
+    para,
+    table,
+)
 from app.reports.publication import MARKS_NOTE
 from app.reports.read_models import long_date
 from app.reports.words import word
@@ -110,8 +122,10 @@ def _forces(national: NationalPublication) -> list[Flowable]:
     rows = []
     for r in national.result.counted:
         f = r.figures
-        rows.append([force_name(f.force), national.force(f.force, "allegations"), national.force(f.force, "individuals"),
-                     f"{f.headcount:,}" if f.headcount else "not provided", national.workforce_share(f.force, f.headcount),
+        rows.append([force_name(f.force), national.force(f.force, "allegations"),
+                     national.force(f.force, "individuals"),
+                     f"{f.headcount:,}" if f.headcount else "not provided",
+                     national.workforce_share(f.force, f.headcount),
                      _coverage(f.role_restriction_guidance), _coverage(f.external_investigation_guidance)])
     header = ("Force", "Allegations", "Individuals", "Headcount", "% of workforce", "Guidance: roles",
               "Guidance: external")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from openpyxl import Workbook
@@ -26,6 +26,7 @@ from app.reports.marking import MARKING
 from app.reports.read_models import AllegationFact, ReturnContext
 from app.reports.words import readable, word
 from app.reports.xlsx_layout import TABLE_TOP, finish, heading, left_aligned, write_table
+
 
 def write_outcome_breakdowns(
     path: str | os.PathLike[str], facts: Iterable[AllegationFact], context: ReturnContext

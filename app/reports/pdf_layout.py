@@ -71,7 +71,7 @@ def document(filename: str, title: str, author: str, cover: Callable[[Canvas], N
 def numbered_canvas(footer_left: str) -> type[Canvas]:
     """A canvas that draws the marking and "Page n of N" once the page count is known."""
 
-    class NumberedCanvas(Canvas):
+    class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hints
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []

@@ -13,7 +13,6 @@ from app.reports.disclosure.audit import Verdict, audit, require_safe
 from app.reports.disclosure.model import Key, Model, Status
 from app.reports.disclosure.solver import unavoidable_ranges
 from app.reports.disclosure.suppress import protect
-
 from app.reports.marks import MARKS_NOTE, NOT_SHOWN, SMALL_MARK, WITHHELD_MARK  # re-exported
 
 __all__ = ["MARKS_NOTE", "NOT_SHOWN", "SMALL_MARK", "WITHHELD_MARK", "Publication", "audited", "publish"]

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app.reports.cells import save_workbook
 from app.reports.breakdowns import compute_outcome_breakdowns
+from app.reports.cells import save_workbook
 from app.reports.charts import COMPLIANCE
 from app.reports.counting import BUCKET_LABELS, BUCKETS, COUNTING_RULES
 from app.reports.figures import PublishedFigures, key, publish_figures
@@ -39,7 +39,8 @@ def write_published_outcomes(
     current = compute_outcome_breakdowns(facts, context.period, context, breakdown_keys={"quarter"})
     previous = None
     if context.period.is_survey_year:
-        previous = compute_outcome_breakdowns(facts, context.period.previous_year(), context, breakdown_keys={"quarter"})
+        previous = compute_outcome_breakdowns(facts, context.period.previous_year(), context,
+                                              breakdown_keys={"quarter"})
     figures = publish_figures(current, previous, "outcome workbook", context.headcount, context.previous_headcount)
     workbook = Workbook()
     first = workbook.active
@@ -111,7 +112,8 @@ def _time(ws: Worksheet, f: PublishedFigures, context: ReturnContext) -> None:
     y = f.year
     heading(ws, "Time from receipt to outcome", _subtitle(context))
     median = f.median_days(y)
-    rows: list[list[object]] = [[label, _value(f, key("band", y, label))] for label, _ in f.current.time_to_outcome.bands]
+    rows: list[list[object]] = [[label, _value(f, key("band", y, label))] for label,
+                                _ in f.current.time_to_outcome.bands]
     rows += [["Median days to outcome", NOT_SHOWN if median is None else round(median)],
              ["Allegations with no outcome yet", _value(f, key("open", y))],
              ["  of which received more than 12 months ago", _value(f, key("open_12m", y))]]
@@ -121,7 +123,8 @@ def _time(ws: Worksheet, f: PublishedFigures, context: ReturnContext) -> None:
 def _compliance(ws: Worksheet, f: PublishedFigures, context: ReturnContext) -> None:
     y = f.year
     heading(ws, "Restriction and referral deadlines", _subtitle(context))
-    parts = (("decisions_late", "decisions_overdue"), ("reviews_late", None), ("mandatory_late", "mandatory_not_referred"))
+    parts = (("decisions_late", "decisions_overdue"), ("reviews_late", None),
+             ("mandatory_late", "mandatory_not_referred"))
     rows = [[name, _value(f, key(whole, y)), _value(f, key(part, y)), _value(f, key(late, y)),
              _value(f, key(undone, y)) if undone else "", f.rate(part, whole, y)]
             for (name, part, whole), (late, undone) in zip(COMPLIANCE, parts, strict=True)]

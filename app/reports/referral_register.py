@@ -65,7 +65,8 @@ def write_referral_register(path: str | os.PathLike[str], rows: Sequence[Referra
         ["Marking", MARKING], ["Period", f"Referrals sent {period.long_label}"],
         ["Exported at", exported_at.isoformat(timespec="seconds")], ["Exported by", exported_by],
         ["Recipient", "Independent Office for Police Conduct (logged as a disclosure to the IOPC)"],
-        ["Rows", "One row per referred allegation; a referral of a whole case gives a row for each of its allegations."],
+        ["Rows",
+         "One row per referred allegation; a referral of a whole case gives a row for each of its allegations."],
         ["Within the deadline", "A mandatory referral is due by the end of the next working day after the allegation "
                                 "was recorded (force policy); voluntary referrals have no deadline."],
         ["Not included", "Victims' details of any kind, and cases the exporting user may not open."],

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.domain.errors import InvalidInput
+from app.reports.cells import save_workbook
 from app.reports.counting import (
     BUCKETS,
     COUNTING_RULES,
@@ -28,7 +29,6 @@ from app.reports.counting import (
     count_survey_return,
     validate_return,
 )
-from app.reports.cells import save_workbook
 from app.reports.files import atomic_path
 from app.reports.marking import MARKING, fit_to_page_width, mark_sheet
 from app.reports.read_models import AllegationFact, ReturnContext

@@ -84,7 +84,7 @@ def _write_row(ws: Worksheet, row: int, values: Sequence[object], widths: Sequen
             cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left" if col == 1 else "right")
             lines = max(lines, lines_needed(value, widths[col - 1]))
         else:
-            cell = ws.cell(row=row, column=col, value=value)  # type: ignore[arg-type]
+            cell = ws.cell(row=row, column=col, value=value)
             cell.alignment = Alignment(vertical="top")
             fmt = formats[col - 1]
             if fmt:

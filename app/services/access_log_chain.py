@@ -68,7 +68,8 @@ def _check(rows: Iterable[AccessLogRow], remember: set[int]) -> VerifyResult:
     for row in rows:
         problem = None
         if row.seq != expected_seq:
-            problem = f"has sequence number {row.seq} where {expected_seq} was expected (an entry was removed, inserted or reordered)"
+            problem = (f"has sequence number {row.seq} where {expected_seq} was expected (an entry was removed, "
+                       "inserted or reordered)")
         elif row.prev_hash != expected_prev:
             problem = "does not follow the entry before it (an entry was removed, inserted or reordered)"
         elif digest(row) != row.hash:

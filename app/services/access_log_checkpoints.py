@@ -247,19 +247,21 @@ def note_written(session: Session, log_id: str, size: int, head: str) -> None:
 def _after_commit(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
     if pending is not None:
-        write(session, *pending, what="commit")
+        log_id, size, head = pending
+        write(session, log_id, size, head, what="commit")
 
 
 def _after_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
 
 
-def write(session: Session, log_id: str, size: int, head: str, what: str, *, also: Path | None = None) -> Checkpoint | None:
+def write(session: Session, log_id: str, size: int, head: str, what: str, *,
+          also: Path | None = None) -> Checkpoint | None:
     """Sign (log, size, head) and append it to the database's checkpoint file (and to `also`).
 
     The entries are committed already: a checkpoint that cannot be written (a full disk, no right to
     write the file) must not make the action look failed, so it is logged and the action stands."""
-    path = checkpoint_path(session.get_bind().url)
+    path = checkpoint_path(session.get_bind().engine.url)
     try:
         checkpoint = signer().sign(log_id, size, head, what)
         if path is not None:
@@ -267,7 +269,7 @@ def write(session: Session, log_id: str, size: int, head: str, what: str, *, als
         if also is not None:
             append(also, checkpoint, durable=True)
         return checkpoint
-    except Exception:  # noqa: BLE001 - see the docstring; the traceback holds hashes and paths only
+    except Exception:
         if also is not None:
             raise
         log.exception("An access-log checkpoint could not be written (entry %s)", size)
@@ -276,7 +278,8 @@ def write(session: Session, log_id: str, size: int, head: str, what: str, *, als
 
 def current_head(session: Session) -> tuple[str, int, str] | None:
     """(log id, size, head) of the log as the database holds it now; None when it is empty."""
-    last = session.execute(select(AccessLogRow.seq, AccessLogRow.hash).order_by(AccessLogRow.seq.desc()).limit(1)).first()
+    last = session.execute(select(AccessLogRow.seq,
+                                  AccessLogRow.hash).order_by(AccessLogRow.seq.desc()).limit(1)).first()
     if last is None:
         return None
     first = session.scalar(select(AccessLogRow.hash).where(AccessLogRow.seq == 1))
@@ -289,7 +292,7 @@ def at_sign_in(session: Session) -> None:
     key (it may have been replaced), nor when the log no longer matches (it warns; `audit verify`
     says what happened). A workstation's first checkpoint comes from its first action instead."""
     head = current_head(session)
-    path = checkpoint_path(session.get_bind().url)
+    path = checkpoint_path(session.get_bind().engine.url)
     key = stored_key()
     if head is None or path is None or key is None:
         return

@@ -12,7 +12,7 @@ import csv
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar, Unpack
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
 
@@ -26,7 +26,7 @@ from app.reports.files import atomic_path
 from app.reports.marking import MARKING
 from app.services import audit
 
-SelectT = TypeVar("SelectT", bound="Select[Unpack[tuple[Any, ...]]]")
+SelectT = TypeVar("SelectT", bound="Select[*tuple[Any, ...]]")
 HEADER = ("seq", "at", "username", "operation", "record_type", "record_id", "reason", "recipient", "detail")
 
 

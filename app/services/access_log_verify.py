@@ -79,7 +79,7 @@ def _read(path: Path, book: Book) -> None:
 def verify(uow: UnitOfWork, against: Sequence[Path], trusted: Sequence[str]) -> VerifyResult:
     anchors = frozenset(checkpoints.parse_public_key(k) for k in trusted)
     with uow:
-        default = checkpoints.checkpoint_path(uow.session.get_bind().url)
+        default = checkpoints.checkpoint_path(uow.session.get_bind().engine.url)
         book = load(list(against) or ([default] if default else []), required=bool(against))
         chain = verify_chain(uow.session, {c.size for c in book.checkpoints})
         accounts = uow.session.scalar(select(func.count()).select_from(UserRow)) or 0

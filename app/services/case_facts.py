@@ -23,8 +23,8 @@ from app.domain.permissions import Action, require
 from app.domain.policy import PolicySet
 from app.domain.records import CaseSnapshot, User
 from app.domain.workflow.investigation import investigating_body
-from app.domain.workflow.recording import threshold_met_date
 from app.domain.workflow.notifications import Task
+from app.domain.workflow.recording import threshold_met_date
 from app.persistence.models import CaseRow
 from app.persistence.uow import UnitOfWork
 from app.services import audit, clock, policies

@@ -10,7 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any, TypeVar, Unpack
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, and_, case, false, func, null, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -36,23 +36,24 @@ from app.services.case_state import load_snapshots
 
 PAGE_SIZE = 200
 MIN_REASON = 5
-SelectT = TypeVar("SelectT", bound="Select[Unpack[tuple[Any, ...]]]")
+SelectT = TypeVar("SelectT", bound="Select[*tuple[Any, ...]]")
 
 
 # ---- who may see a case ---------------------------------------------------------------------
 
-def _member_cases(actor: User) -> Select[tuple[int]]:
+def _member_cases(actor: User) -> Select[int]:
     return select(CaseMemberRow.case_id).where(CaseMemberRow.user_id == actor.id, CaseMemberRow.ended_at.is_(None))
 
 
-def _conflicted_cases(person_id: int) -> Select[tuple[int]]:
+def _conflicted_cases(person_id: int) -> Select[int]:
     """Cases where the user is a subject, a subject's line manager, a victim or a declared associate."""
     associated = select(AssociateRow.associate_person_id).where(
         AssociateRow.person_id == person_id, AssociateRow.associate_person_id.is_not(None))
     people = select(PersonRow.id).where(or_(PersonRow.id == person_id, PersonRow.line_manager_id == person_id))
     as_subject = select(AllegationRow.case_id).where(AllegationRow.subject_id.in_(people.union(associated)))
     as_victim = select(VictimRow.case_id).where(VictimRow.person_id == person_id)
-    declared = select(AssociateRow.case_id).where(AssociateRow.person_id == person_id, AssociateRow.case_id.is_not(None))
+    declared = select(AssociateRow.case_id).where(AssociateRow.person_id == person_id,
+                                                  AssociateRow.case_id.is_not(None))
     return as_subject.union(as_victim, declared)  # type: ignore[return-value]
 
 
@@ -105,7 +106,8 @@ _SORT_COLUMNS: dict[CaseSortKey, Any] = {
     CaseSortKey.REFERENCE: CaseRow.reference, CaseSortKey.RECEIVED: CaseRow.received_date,
     CaseSortKey.SUBJECTS: CaseRow.list_subjects, CaseSortKey.ABUSE_TYPES: CaseRow.list_abuse_types,
     CaseSortKey.RESTRICTION: CaseRow.list_restriction, CaseSortKey.BODY: CaseRow.list_body,
-    CaseSortKey.STATUS: CaseRow.status, CaseSortKey.FLAGS: CaseRow.list_flags, CaseSortKey.NEXT_DUE: CaseRow.next_due_date}
+    CaseSortKey.STATUS: CaseRow.status, CaseSortKey.FLAGS: CaseRow.list_flags,
+    CaseSortKey.NEXT_DUE: CaseRow.next_due_date}
 
 
 @dataclass(frozen=True)
@@ -356,7 +358,8 @@ def _detail(session: Session, snap: CaseSnapshot, full: bool) -> CaseDetail:
                       d.rationale, names.get(d.approved_by) if d.approved_by else None, _details(d.payload),
                       names.get(_proposer(d.payload)) if _proposer(d.payload) else None)
         for _, d in ordered)
-    team = tuple(TeamMember(names.get(a.user_id, "—"), a.role, a.declared_no_prior_connection) for a in snap.assignments)
+    team = tuple(TeamMember(names.get(a.user_id, "—"), a.role, a.declared_no_prior_connection)
+                 for a in snap.assignments)
     return CaseDetail(c.id or 0, c.reference, c.received_date, c.reporting_route.name, c.case_type.name,
                       c.status.name, c.crime_refs, c.closed_date, c.imported_from, allegations, victims,
                       not full, timeline, team)
@@ -384,7 +387,8 @@ def _victims(session: Session, case_id: int) -> tuple[VictimView, ...]:
             .outerjoin(UserRow, UserRow.id == VictimRow.dash_assessor_user_id).order_by(VictimRow.id))
     return tuple(VictimView(v.id, v.reference, v.relationship_to_subject, v.police_workforce, staff, v.sex,
                             v.age_band, v.dash_risk, v.dash_date, assessor, v.marac_referred, v.advocate_offered,
-                            v.advocate_accepted, bool(v.contact_details)) for v, staff, assessor in session.execute(stmt))
+                            v.advocate_accepted, bool(v.contact_details)) for v, staff,
+                            assessor in session.execute(stmt))
 
 
 def _text(value: object) -> str:

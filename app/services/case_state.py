@@ -7,30 +7,45 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from app.domain.enums import (
-    AbuseType, AgeBand, AggravatingFeature, BreachType, CaseStatus, CaseType, DashRisk, DecisionKind,
-    EmploymentStatus, Ethnicity, ListStatus, ReportingRoute, RoleFlag, Sex, VictimRelationship,
-    VictimWorkforce, WorkforceType,
-)
 from app.domain import workflow as wf
+from app.domain.enums import (
+    AbuseType,
+    AgeBand,
+    AggravatingFeature,
+    BreachType,
+    CaseStatus,
+    CaseType,
+    DashRisk,
+    DecisionKind,
+    EmploymentStatus,
+    Ethnicity,
+    ListStatus,
+    ReportingRoute,
+    RoleFlag,
+    Sex,
+    VictimRelationship,
+    VictimWorkforce,
+    WorkforceType,
+)
 from app.domain.policy import PolicySet
 from app.domain.records import Allegation, Assignment, Case, CaseSnapshot, Decision, Person, Victim
 from app.domain.workflow.flags import AllegationSummary, PersonFlags, person_flags
 from app.domain.workflow.investigation import HOME, investigating_body
 from app.persistence.models import AllegationRow, CaseMemberRow, CaseRow, DecisionRow, PersonRow, VictimRow
 
+E = TypeVar("E", bound=Enum)
 
-def _set(kind: type, text: str | None) -> frozenset:  # type: ignore[type-arg]
+def _set(kind: type[E], text: str | None) -> frozenset[E]:
     return frozenset(kind[t] for t in (text or "").split(";") if t)
 
 
-def _opt(kind: type, text: str | None):  # type: ignore[no-untyped-def]
+def _opt(kind: type[E], text: str | None) -> E | None:
     return kind[text] if text else None
 
 
@@ -70,7 +85,8 @@ def victim_record(row: VictimRow) -> Victim:
 def allegation_record(row: AllegationRow) -> Allegation:
     return Allegation(
         id=row.id, subject_id=row.subject_id, victim_refs=tuple(v for v in row.victim_refs.split(";") if v),
-        abuse_types=_set(AbuseType, row.abuse_types), aggravating_features=_set(AggravatingFeature, row.aggravating_features),
+        abuse_types=_set(AbuseType, row.abuse_types),
+        aggravating_features=_set(AggravatingFeature, row.aggravating_features),
         breaches=_set(BreachType, row.breaches), conduct_from=row.conduct_from, conduct_to=row.conduct_to,
         criminal=row.criminal, crime_ref=row.crime_ref, summary=row.summary,
     )
@@ -109,9 +125,11 @@ def load_snapshots(session: Session, case_ids: Sequence[int]) -> dict[int, CaseS
     allegations = _grouped(_rows(session, AllegationRow, AllegationRow.case_id.in_(ids), AllegationRow.id))
     victims = _grouped(_rows(session, VictimRow, VictimRow.case_id.in_(ids), VictimRow.id))
     decisions = _grouped(_rows(session, DecisionRow, DecisionRow.case_id.in_(ids), DecisionRow.id))
-    members = _grouped(_rows(session, CaseMemberRow, and_(CaseMemberRow.case_id.in_(ids), CaseMemberRow.ended_at.is_(None))))
+    members = _grouped(_rows(session, CaseMemberRow,
+                             and_(CaseMemberRow.case_id.in_(ids), CaseMemberRow.ended_at.is_(None))))
     subject_ids = {a.subject_id for rows in allegations.values() for a in rows}
-    people = {p.id: person_record(p) for p in _rows(session, PersonRow, PersonRow.id.in_(subject_ids))} if subject_ids else {}
+    people = {p.id: person_record(p)
+              for p in _rows(session, PersonRow, PersonRow.id.in_(subject_ids))} if subject_ids else {}
     return {
         cid: CaseSnapshot(
             case=case_record(c),
@@ -119,7 +137,8 @@ def load_snapshots(session: Session, case_ids: Sequence[int]) -> dict[int, CaseS
             victims=tuple(victim_record(v) for v in victims[cid]),
             subjects={a.subject_id: people[a.subject_id] for a in allegations[cid]},
             decisions=tuple(decision_record(d) for d in decisions[cid]),
-            assignments=tuple(Assignment(m.user_id, m.role, m.declared_no_prior_connection, m.assigned_at) for m in members[cid]),
+            assignments=tuple(Assignment(m.user_id, m.role, m.declared_no_prior_connection, m.assigned_at)
+                              for m in members[cid]),
         )
         for cid, c in cases.items()
     }
@@ -134,7 +153,8 @@ class CaseListState:
     next_due: date | None
 
 
-def subject_flags(session: Session, subject_ids: Sequence[int], policies: PolicySet, on: date) -> dict[int, PersonFlags]:
+def subject_flags(session: Session, subject_ids: Sequence[int], policies: PolicySet,
+                  on: date) -> dict[int, PersonFlags]:
     """Repeat / serial / prior-notice flags of these people, over all their allegations."""
     from app.persistence.models import NoticeMatchRow
 
@@ -143,7 +163,8 @@ def subject_flags(session: Session, subject_ids: Sequence[int], policies: Policy
         return {}
     summaries = [
         # Victim references are pseudonyms unique within a case, so a victim is (case, ref).
-        AllegationSummary(subject_id=sid, recorded_date=rec, victim_keys=tuple(f"{ref}/{v}" for v in refs.split(";") if v),
+        AllegationSummary(subject_id=sid, recorded_date=rec,
+                          victim_keys=tuple(f"{ref}/{v}" for v in refs.split(";") if v),
                           case_ref=ref, allegation_id=aid)
         for sid, rec, refs, ref, aid in session.execute(
             select(AllegationRow.subject_id, AllegationRow.recorded_date, AllegationRow.victim_refs,
@@ -155,7 +176,8 @@ def subject_flags(session: Session, subject_ids: Sequence[int], policies: Policy
     return person_flags(summaries, policies, on, confirmed)
 
 
-def derive_summaries(session: Session, case_ids: Sequence[int], policies: PolicySet, today: date) -> dict[int, CaseListState]:
+def derive_summaries(session: Session, case_ids: Sequence[int], policies: PolicySet,
+                     today: date) -> dict[int, CaseListState]:
     snapshots = load_snapshots(session, case_ids)
     subjects = {sid for s in snapshots.values() for sid in s.subjects}
     flags = subject_flags(session, sorted(subjects), policies, today)
@@ -174,8 +196,8 @@ def derive(s: CaseSnapshot, policies: PolicySet, today: date, flags: dict[int, P
     marks: list[str] = []
     if wf.dismissal_expected(s, policies):
         marks.append("DISMISSAL_EXPECTED")
-    for name, test in (("REPEAT", lambda f: f.repeat), ("SERIAL", lambda f: f.serial), ("PRIOR_NOTICE", lambda f: f.prior_notice)):
-        if any(test(flags[sid]) for sid in s.subjects if sid in flags):
+    for name, flag in (("REPEAT", "repeat"), ("SERIAL", "serial"), ("PRIOR_NOTICE", "prior_notice")):
+        if any(getattr(flags[sid], flag) for sid in s.subjects if sid in flags):
             marks.append(name)
     due = wf.due_items(s, policies, today, explain_corrections=False)  # only the next due date is kept
     return CaseListState(

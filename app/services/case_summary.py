@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-
 from datetime import date
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.enums import DashRisk
@@ -53,7 +52,8 @@ def _refresh_chunk(session: Session, ids: Sequence[int], policies: PolicySet, to
     subjects: dict[int, list[tuple[str, str]]] = defaultdict(list)
     abuse: dict[int, set[str]] = defaultdict(set)
     for cid, sn, surname, forenames, types in session.execute(
-        select(AllegationRow.case_id, PersonRow.staff_number, PersonRow.surname, PersonRow.forenames, AllegationRow.abuse_types)
+        select(AllegationRow.case_id, PersonRow.staff_number, PersonRow.surname, PersonRow.forenames,
+               AllegationRow.abuse_types)
         .join(PersonRow, PersonRow.id == AllegationRow.subject_id).where(AllegationRow.case_id.in_(ids))
         .order_by(AllegationRow.id)
     ):
@@ -83,6 +83,7 @@ def _refresh_chunk(session: Session, ids: Sequence[int], policies: PolicySet, to
         })
     if values:
         table = CaseRow.__table__
+        assert isinstance(table, Table)
         stmt = update(table).where(table.c.id == bindparam("case_id"))
         session.execute(stmt, values)
         session.expire_all()

@@ -21,10 +21,11 @@ from pathlib import Path
 from sqlalchemy import func, inspect, select, text
 
 from app.domain.enums import AccessOperation, Role
-from app.domain.errors import InvalidInput, NotFound, PermissionDenied
+from app.domain.errors import InvalidInput, NotFound, PermissionDenied, RuleRefused
 from app.domain.records import User
 from app.persistence import grants, migrate
 from app.persistence.database import Database, open_database
+from app.persistence.migrate import SchemaState
 from app.persistence.models import UserRow
 from app.persistence.uow import UnitOfWork
 from app.services import access_log_checkpoints as checkpoints
@@ -47,11 +48,32 @@ def require_administrator(actor: User, command: str) -> None:
                                "administrator. Nothing was changed.")
 
 
-def _log(db: Database, actor: User | None, operation: AccessOperation, detail: str, *, username: str | None = None) -> None:
+def _log(db: Database, actor: User | None, operation: AccessOperation, detail: str, *,
+         username: str | None = None) -> None:
     uow = UnitOfWork(db.session_factory)
     with uow:
         audit.record(uow.session, actor, operation, "database", None, detail=detail, username=username)
         uow.commit()
+
+
+def set_up_schema(db: Database) -> None:
+    """`init`: bring a database that holds no account yet to this program's schema (creating it
+    when empty); refused, before anything is done, on a database already set up."""
+    if has_accounts(db):
+        raise RuleRefused(f"{db.describe()} is already set up: `init` never adds a second first administrator. "
+                          "An administrator upgrades it (`db upgrade`) and adds users (`user add`).")
+    migrate.upgrade(db)
+
+
+@dataclass(frozen=True)
+class Checked:
+    schema: SchemaState
+    damage: str | None  # SQLite's description of a damaged file; None when intact (or PostgreSQL)
+
+
+def check(db: Database) -> Checked:
+    """`db check`: whether the schema matches this program and an SQLite file is intact (no sign-in)."""
+    return Checked(migrate.schema_state(db), migrate.integrity_problems(db))
 
 
 @dataclass(frozen=True)
@@ -81,6 +103,16 @@ def list_backups(db: Database, actor: User) -> list[Path]:
     found = migrate.list_backups(db)
     _log(db, actor, AccessOperation.CONSULTATION, f"backups listed ({len(found)})")
     return found
+
+
+def backups_of_file(path: Path) -> list[Path]:
+    """The backups of a database file too damaged to open (so no one can sign in to it), oldest first."""
+    return migrate.backups_of(path)
+
+
+def backup_named(path: Path, backup: Path) -> Path:
+    """`backup` as given to `db restore`: an existing file, else the backup of that name beside `path`."""
+    return backup if backup.exists() else migrate.backup_folder(path) / backup.name
 
 
 @dataclass(frozen=True)
@@ -136,10 +168,16 @@ def _after_restore(path: Path, key: str | None, admin: User, backup: Path, repla
         db.dispose()
 
 
+def grant_statements(db: Database, role: str) -> list[str]:
+    """`db grants` without --apply: the statements, to read (nothing is run or logged)."""
+    return grants.statements(db, role)
+
+
 def apply_grants(db: Database, actor: User, role: str) -> list[str]:
     require_administrator(actor, "db grants --apply")
     done = grants.apply(db, role)
-    _log(db, actor, AccessOperation.ALTERATION, f"privileges of database role {role} set: access log insert and read only")
+    _log(db, actor, AccessOperation.ALTERATION,
+         f"privileges of database role {role} set: access log insert and read only")
     return done
 
 
@@ -152,7 +190,8 @@ def owner_access(db: Database) -> str | None:
         if path is None:
             return None
         if os.name == "posix":
-            return f"the OS account that owns {path.name} ({getpass.getuser()})" if path.stat().st_uid == os.getuid() else None
+            owner = path.stat().st_uid == os.getuid()
+            return f"the OS account that owns {path.name} ({getpass.getuser()})" if owner else None
         return f"write access to {path.name} ({getpass.getuser()})" if os.access(path, os.W_OK) else None
     with db.engine.connect() as conn:
         row = conn.execute(text(

@@ -61,7 +61,8 @@ def home_force(uow: UnitOfWork) -> Force:
 
 def list_forces(uow: UnitOfWork) -> list[Force]:
     with uow:
-        return [Force(r.code, r.name, r.territorial) for r in uow.session.scalars(select(ForceRow).order_by(ForceRow.name))]
+        return [Force(r.code, r.name, r.territorial)
+                for r in uow.session.scalars(select(ForceRow).order_by(ForceRow.name))]
 
 
 def systems_used(uow: UnitOfWork) -> str:
@@ -113,7 +114,8 @@ def headcount(uow: UnitOfWork, year: int) -> int | None:
 
 def headcounts(uow: UnitOfWork) -> list[Headcount]:
     with uow:
-        return [Headcount(r.year, r.total) for r in uow.session.scalars(select(HeadcountRow).order_by(HeadcountRow.year))]
+        return [Headcount(r.year, r.total)
+                for r in uow.session.scalars(select(HeadcountRow).order_by(HeadcountRow.year))]
 
 
 def force(uow: UnitOfWork, code: str) -> Force:

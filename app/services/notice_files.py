@@ -151,12 +151,15 @@ def _transferee_row(uow: UnitOfWork, home: str, recipient: str, staff_number: st
     if person is None:
         raise NotFound(f"No one with staff number {staff_number} is in the workforce register.")
     cases = uow.session.execute(
-        select(CaseRow.reference, CaseRow.status, CaseRow.received_date).join(AllegationRow, AllegationRow.case_id == CaseRow.id)
+        select(CaseRow.reference, CaseRow.status, CaseRow.received_date).join(AllegationRow,
+                                                                              AllegationRow.case_id == CaseRow.id)
         .where(AllegationRow.subject_id == person.id).order_by(CaseRow.received_date)).all()
     if not cases:
         raise RuleRefused(f"{staff_number} has no PPDA allegations recorded: there is nothing to notify.")
-    outcomes = uow.session.scalars(select(DecisionRow.payload).join(AllegationRow, AllegationRow.id == DecisionRow.allegation_id)
-                                   .where(AllegationRow.subject_id == person.id, DecisionRow.kind == "MISCONDUCT_OUTCOME")).all()
+    outcomes = uow.session.scalars(select(DecisionRow.payload).join(AllegationRow,
+                                                                    AllegationRow.id == DecisionRow.allegation_id)
+                                   .where(AllegationRow.subject_id == person.id,
+                                          DecisionRow.kind == "MISCONDUCT_OUTCOME")).all()
     summary = (f"{len(cases)} PPDA allegation(s) recorded by {home}: "
                + ", ".join(f"{r} ({'open' if s == CaseStatus.OPEN.name else 'closed'})" for r, s, _ in cases)
                + (f"; outcomes: {', '.join(sorted({o.get('outcome', '') for o in outcomes}))}" if outcomes else ""))
@@ -310,7 +313,8 @@ def import_notice_file(uow: UnitOfWork, actor: User, path: Path, *, accept_unsig
         forces = sorted(i for i in issuers if i not in UNSIGNED_SOURCES)
         if forces:
             raise RuleRefused(f"{path.name} has no signed manifest ({manifest_path(path).name}) but has notices from "
-                              f"{_listed(forces)}; notices from a force must come in a signed file. Nothing was imported.")
+                              f"{_listed(forces)}; notices from a force must come in a signed file. Nothing was "
+                              "imported.")
         if not accept_unsigned:
             raise UnsignedNoticeFile(path.name, sorted(issuers))
         result = import_notices(uow, actor, path, signature_state="ACCEPTED_UNSIGNED", stream=copy, workers=workers)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar, Unpack
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -26,7 +26,7 @@ from app.services.case_queries import like_pattern, visible_clause
 from app.services.case_state import subject_flags
 
 PAGE_SIZE = 200
-SelectT = TypeVar("SelectT", bound="Select[Unpack[tuple[Any, ...]]]")
+SelectT = TypeVar("SelectT", bound="Select[*tuple[Any, ...]]")
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,8 @@ def _person_detail(session: Session, actor: User, p: PersonRow) -> PersonDetail:
         p.vetting_level, p.vetting_review_due, p.list_status, cases, shown, flags, reasons, harm)
 
 
-def _flags_and_harm(session: Session, actor: User, person_id: int) -> tuple[tuple[str, ...], tuple[str, ...], HarmScore | None]:
+def _flags_and_harm(session: Session, actor: User, person_id: int) -> tuple[tuple[str, ...], tuple[str, ...],
+                                                                            HarmScore | None]:
     today = clock.today()
     policy_set = policies.load(session)
     f = subject_flags(session, [person_id], policy_set, today).get(person_id)

@@ -20,7 +20,13 @@ from app.domain.enums import AccessOperation, CaseStatus
 from app.domain.errors import InvalidInput
 from app.domain.permissions import Action, require
 from app.domain.policy import (
-    ALWAYS, PolicyName, PolicySet, PolicyValue, default_values, describe_policy, format_policy_value,
+    ALWAYS,
+    PolicyName,
+    PolicySet,
+    PolicyValue,
+    default_values,
+    describe_policy,
+    format_policy_value,
     parse_policy_input,
 )
 from app.domain.records import User
@@ -91,9 +97,9 @@ def _refresh_due_dates(s: Session) -> int:
     """Recompute every case's projection (due dates and flags depend on policy); how many open
     cases' next due date moved."""
     open_cases = select(CaseRow.id, CaseRow.next_due_date).where(CaseRow.status == CaseStatus.OPEN.name)
-    before = {cid: due for cid, due in s.execute(open_cases)}
+    before = dict(s.execute(open_cases).all())
     case_summary.refresh_all(s)
-    after = {cid: due for cid, due in s.execute(open_cases)}
+    after = dict(s.execute(open_cases).all())
     return sum(1 for cid, due in after.items() if before.get(cid) != due)
 
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from functools import lru_cache
 from datetime import date, datetime, timedelta
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Text, cast, select
@@ -28,8 +28,20 @@ from sqlalchemy.orm import Session
 
 from app.domain.calendar import add_working_days
 from app.domain.enums import (
-    AbuseType, AgeBand, AggravatingFeature, CaseType, CriminalOutcome, DecisionKind, EmploymentStatus, Ethnicity,
-    IopcDecision, MisconductOutcome, ReportingRoute, RestrictionOption, Sex, WorkforceType,
+    AbuseType,
+    AgeBand,
+    AggravatingFeature,
+    CaseType,
+    CriminalOutcome,
+    DecisionKind,
+    EmploymentStatus,
+    Ethnicity,
+    IopcDecision,
+    MisconductOutcome,
+    ReportingRoute,
+    RestrictionOption,
+    Sex,
+    WorkforceType,
 )
 from app.domain.policy import PolicyName, PolicySet
 from app.domain.records import Allegation, Case, CaseSnapshot, Decision, Person
@@ -84,7 +96,9 @@ def fact(s: CaseSnapshot, a: Allegation, recorded: date, p: PolicySet, today: da
         criminal_outcome=criminal[0], outcome_date=max(outcome_dates, default=None),
         restrictions_imposed=_imposed(s, a.id), subject_employment_status=person.employment_status,
         subject_end_date=person.end_date, threshold_met_date=met,
-        restriction_decision_due=_add_working_days(met, p.int_on(PolicyName.RESTRICTION_DECISION_DEADLINE_WORKING_DAYS, met)) if met else None,
+        restriction_decision_due=_add_working_days(met,
+                                                   p.int_on(PolicyName.RESTRICTION_DECISION_DEADLINE_WORKING_DAYS,
+                                                            met)) if met else None,
         restriction_decision_date=first_restriction.effective_date if first_restriction else None,
         restriction_reviews_due=due, restriction_reviews_on_time=on_time, iopc_mandatory=mandatory,
         iopc_referred=ref is not None,
@@ -119,7 +133,8 @@ def _review_compliance(s: CaseSnapshot, aid: int, p: PolicySet, today: date) -> 
             continue
         weeks = p.optional_int_on(PolicyName.SUSPENSION_REVIEW_WEEKS, conduct_start(s, aid)) \
             if RestrictionOption.SUSPENDED in options else None
-        deadline = when + (timedelta(weeks=weeks) if weeks else timedelta(days=p.int_on(PolicyName.RESTRICTION_REVIEW_DAYS, when)))
+        deadline = when + (timedelta(weeks=weeks) if weeks
+                           else timedelta(days=p.int_on(PolicyName.RESTRICTION_REVIEW_DAYS, when)))
         if deadline > today:
             continue
         due += 1
@@ -174,7 +189,8 @@ def report_snapshots(session: Session, start: date, end: date) -> Iterator[tuple
     order, each with the recorded dates of those allegations (by allegation id)."""
     session.flush()
     connection = session.connection()  # Core execution: rows stream from the cursor, no ORM layer
-    in_period = select(AllegationRow.case_id).where(AllegationRow.recorded_date >= start, AllegationRow.recorded_date <= end)
+    in_period = select(AllegationRow.case_id).where(AllegationRow.recorded_date >= start,
+                                                    AllegationRow.recorded_date <= end)
     a, c, pr, d = AllegationRow, CaseRow, PersonRow, DecisionRow
     parse = _Parsed()
     people: dict[int, Person] = {}
@@ -256,7 +272,8 @@ def report_snapshots(session: Session, start: date, end: date) -> Iterator[tuple
         yield snapshot()
 
 
-def facts_between(session: Session, start: date, end: date, policy_set: PolicySet, today: date) -> Iterator[AllegationFact]:
+def facts_between(session: Session, start: date, end: date, policy_set: PolicySet,
+                  today: date) -> Iterator[AllegationFact]:
     """One AllegationFact per allegation recorded in [start, end], derived with the workflow rules."""
     home = home_force_code(session)
     for snap, recorded in report_snapshots(session, start, end):

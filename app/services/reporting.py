@@ -31,7 +31,8 @@ if TYPE_CHECKING:  # the writers import openpyxl or reportlab: each command impo
     from app.reports.charts import ChartSpec
     from app.reports.figures import PublishedFigures
 
-__all__ = ["age_band", "aggregate", "aggregate_files", "annual_report", "context", "dashboard", "outcome_breakdowns", "survey_return"]
+__all__ = ["age_band", "aggregate", "aggregate_files", "annual_report", "context", "dashboard", "outcome_breakdowns",
+           "survey_return"]
 
 MARKING = "OFFICIAL-SENSITIVE"
 

@@ -272,7 +272,9 @@ def list_users(uow: UnitOfWork, actor: User) -> list[UserSummary]:
     require(actor, Action.ADMINISTER)
     with uow:
         rows = uow.session.execute(
-            select(UserRow, PersonRow.staff_number).outerjoin(PersonRow, PersonRow.id == UserRow.person_id).order_by(UserRow.username)
+            select(UserRow, PersonRow.staff_number).outerjoin(PersonRow,
+                                                              PersonRow.id
+                                                              == UserRow.person_id).order_by(UserRow.username)
         ).all()
         return [
             UserSummary(u.username, u.display_name, tuple(u.roles.split(";")), u.team, u.locked, u.active, sn)

@@ -1,4 +1,5 @@
-"""What every screen of a signed-in session shares: the database, the signed-in user, the home
+"""What every screen of a signed-in session shares: the database (as the source of a unit of work
+for each user action, opened by app.bootstrap), the signed-in user, the home
 force, and the one "what changed" signal that views refresh themselves from after a write."""
 
 from __future__ import annotations
@@ -9,9 +10,8 @@ from PySide6.QtCore import QObject, Signal
 
 from app.domain.permissions import Action, allowed
 from app.domain.records import Force, User
-from app.persistence.database import Database
-from app.persistence.uow import UnitOfWork
 from app.services import installation
+from app.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from app.ui.labels import human
 from app.ui.signals import emit
 
@@ -28,7 +28,7 @@ class Change(StrEnum):
 class AppContext(QObject):
     changed = Signal(str)  # a Change: emitted once after each successful write
 
-    def __init__(self, db: Database, user: User, force: Force, parent: QObject | None = None) -> None:
+    def __init__(self, db: UnitOfWorkFactory, user: User, force: Force, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.user = user
@@ -37,7 +37,7 @@ class AppContext(QObject):
 
     def uow(self) -> UnitOfWork:
         """A fresh unit of work for one user action."""
-        return UnitOfWork(self.db.session_factory)
+        return self.db.uow()
 
     def may(self, action: Action) -> bool:
         return allowed(self.user, action)

@@ -2,7 +2,7 @@
 
 Expected errors (a rule refused, a file is malformed, a wrong password…) are shown as plain
 messages; so are the database's failures at run time (busy past the timeout, a full disk, a
-damaged file, a lost server connection: app.persistence.problems), which say what happened, what
+damaged file, a lost server connection: classified by app.bootstrap.explain), which say what happened, what
 to do, and that nothing changed. Anything else is a bug: logged with its traceback and shown in
 one crash dialog, reached through `sys.excepthook` (which Qt calls for an exception escaping a slot
 or an event handler). Neither shows the values a database error quotes.
@@ -20,12 +20,19 @@ from typing import ParamSpec, TypeVar
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QApplication, QDialog, QDialogButtonBox, QLabel, QMessageBox, QPlainTextEdit, QVBoxLayout, QWidget,
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
 )
 
+from app.bootstrap import explain, safe_text
 from app.config import log_dir
 from app.domain.errors import ExpectedError
-from app.persistence.problems import explain, safe_text
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")

@@ -7,18 +7,25 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QApplication, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
-from app.domain.records import User
-from app.persistence.uow import UnitOfWork
 from app.domain.errors import ExpectedError
 from app.domain.policy import PolicyName
+from app.domain.records import User
 from app.services import clock, policies, users
+from app.services.unit_of_work import UnitOfWork
 from app.ui import settings
 from app.ui.errors import attempt_inline
-from app.ui.style import icon
 from app.ui.signals import emit
+from app.ui.style import icon
 
 INPUT_EVENTS = frozenset({
     QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,

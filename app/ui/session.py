@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from app.domain.records import User
-from app.persistence.database import Database
-from app.persistence.uow import UnitOfWork
 from app.services import installation, users
+from app.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from app.ui.context import AppContext
 from app.ui.dialogs.sign_in import FirstRunDialog, SignInDialog
 from app.ui.signals import disconnect, emit
@@ -72,7 +71,7 @@ class SessionController(QObject):
 
     finished = Signal()
 
-    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+    def __init__(self, db: UnitOfWorkFactory, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.first_run: FirstRunDialog | None = None
@@ -80,7 +79,7 @@ class SessionController(QObject):
         self.window: MainWindow | None = None
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.db.session_factory)
+        return self.db.uow()
 
     def start(self) -> None:
         if not installation.is_initialised(self.uow()) or not users.any_users(self.uow()):

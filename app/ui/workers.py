@@ -22,12 +22,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
-from sqlalchemy import event
-from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session, SessionTransaction
 
 from app.domain.errors import ExpectedError
-from app.persistence.uow import UnitOfWork
+from app.services.unit_of_work import InterruptibleUnitOfWork, UnitOfWork
 from app.ui.signals import emit
 
 log = logging.getLogger(__name__)
@@ -55,28 +52,12 @@ class CancelToken:
             raise Cancelled()
 
 
-class CancellableUnitOfWork(UnitOfWork):
+class CancellableUnitOfWork(InterruptibleUnitOfWork):
     """A unit of work that raises `Cancelled` at its next SQL statement once cancelled, and whose
     commit is refused after cancellation (so it rolls back)."""
 
     def __init__(self, uow: UnitOfWork, token: CancelToken) -> None:
-        super().__init__(uow._factory)  # noqa: SLF001 - the same session factory
-        self._token = token
-
-    def __enter__(self) -> CancellableUnitOfWork:
-        super().__enter__()
-        event.listen(self.session, "after_begin", self._watch)
-        return self
-
-    def _watch(self, _session: Session, _transaction: SessionTransaction, connection: Connection) -> None:
-        event.listen(connection, "before_cursor_execute", self._check)
-
-    def _check(self, *_args: object) -> None:
-        self._token.check()
-
-    def commit(self) -> None:
-        self._token.check()
-        super().commit()
+        super().__init__(uow, token.check)
 
 
 class _Worker:

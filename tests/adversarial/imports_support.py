@@ -90,7 +90,7 @@ def small_force(db_url: str, tmp: Path) -> Iterator[Force]:
 
     from app.services import users
 
-    hasher, users._hasher = users._hasher, PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)  # noqa: SLF001
+    hasher, users._hasher = users._hasher, PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
     clock.pin(NOW)
     try:
         with force_env(db_url) as env:
@@ -103,4 +103,4 @@ def small_force(db_url: str, tmp: Path) -> Iterator[Force]:
             yield force
     finally:
         clock.pin(None)
-        users._hasher = hasher  # noqa: SLF001
+        users._hasher = hasher

@@ -35,7 +35,8 @@ def tampering(db: Database) -> Iterator[Connection]:
             conn.exec_driver_sql("ALTER TABLE access_log DISABLE TRIGGER access_log_append_only")
         yield conn
         _cover_tracks(conn)
-        if not db.is_sqlite and conn.execute(text("SELECT 1 FROM pg_trigger WHERE tgname = 'access_log_append_only'")).first():
+        trigger = text("SELECT 1 FROM pg_trigger WHERE tgname = 'access_log_append_only'")
+        if not db.is_sqlite and conn.execute(trigger).first():
             conn.exec_driver_sql("ALTER TABLE access_log ENABLE TRIGGER access_log_append_only")
 
 

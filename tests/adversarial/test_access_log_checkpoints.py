@@ -94,7 +94,7 @@ def test_a_changed_entry_with_the_chain_rehashed_is_detected(site: Site) -> None
 def test_reordered_entries_with_the_chain_rehashed_are_detected(site: Site) -> None:
     with tampering(site.env.db) as conn:
         rows = entries(conn)
-        rewrite(conn, rows[:3] + [rows[4], rows[3]] + rows[5:])  # entry 5 now comes before entry 4
+        rewrite(conn, [*rows[:3], rows[4], rows[3], *rows[5:]])  # entry 5 now comes before entry 4
     code, said = site.verify()
     assert code == 1 and "re-hashed" in said, said
 
@@ -103,7 +103,7 @@ def test_a_forged_entry_inserted_with_the_chain_rehashed_is_detected(site: Site)
     with tampering(site.env.db) as conn:
         rows = entries(conn)
         forged = {**rows[2], "id": 10_000, "username": "head", "detail": "approved by the head of PSD"}
-        rewrite(conn, rows[:3] + [forged] + rows[3:])
+        rewrite(conn, [*rows[:3], forged, *rows[3:]])
     code, said = site.verify()
     assert code == 1 and "re-hashed" in said, said
 
@@ -144,7 +144,7 @@ def test_an_altered_checkpoint_line_is_detected(site: Site) -> None:
     lines = path.read_text().splitlines()
     forged = json.loads(lines[-1])
     forged["size"] = 3  # "the log only ever had 3 entries"
-    path.write_text("\n".join(lines[:-1] + [json.dumps(forged)]) + "\n")
+    path.write_text("\n".join([*lines[:-1], json.dumps(forged)]) + "\n")
     code, said = site.verify()
     assert code == 1 and "signature does not verify" in said, said
 
@@ -161,7 +161,8 @@ def test_a_replaced_checkpoint_file_is_detected_with_the_auditors_recorded_key(s
     with tampering(site.env.db) as conn:
         conn.execute(delete(LOG).where(LOG.c.seq > 2))
         rows = entries(conn)
-    theirs = Signer(Ed25519PrivateKey.generate(), kept=True).sign(str(rows[0]["hash"]), 2, str(rows[-1]["hash"]), "commit")
+    theirs = Signer(Ed25519PrivateKey.generate(), kept=True).sign(str(rows[0]["hash"]), 2, str(rows[-1]["hash"]),
+                                                                  "commit")
     path = checkpoint_path(site.env.db.engine.url)
     assert path is not None
     path.write_bytes(theirs.line())
@@ -179,7 +180,8 @@ def test_a_forged_restore_checkpoint_releases_nothing(site: Site) -> None:
     with tampering(site.env.db) as conn:
         conn.execute(delete(LOG).where(LOG.c.seq > 3))
         rows = entries(conn)
-    marker = Signer(Ed25519PrivateKey.generate(), kept=True).sign(str(rows[0]["hash"]), 3, str(rows[-1]["hash"]), "restore")
+    marker = Signer(Ed25519PrivateKey.generate(), kept=True).sign(str(rows[0]["hash"]), 3, str(rows[-1]["hash"]),
+                                                                  "restore")
     append(site.checkpoint_file(), marker)
     code, said = site.verify()
     assert code == 1 and "were removed" in said, said

@@ -62,8 +62,10 @@ def test_queue_csv_keeps_a_formula_as_text(force: Force, db_url: str, capsys: py
 
 def test_the_match_report_keeps_a_formula_as_text(force: Force) -> None:
     with force.uow() as uow:
-        uow.session.add(NoticeRow(issuing_force="kent", notice_ref="@SUM(1+1)*cmd|' /C calc'!A0", notice_date=date(2026, 1, 2),
-                                  record_type="CRIME", surname="Adams", forenames="Alan", date_of_birth=date(1985, 3, 4),
+        uow.session.add(NoticeRow(issuing_force="kent", notice_ref="@SUM(1+1)*cmd|' /C calc'!A0",
+                                  notice_date=date(2026, 1, 2),
+                                  record_type="CRIME", surname="Adams", forenames="Alan",
+                                  date_of_birth=date(1985, 3, 4),
                                   staff_number="S100", received_at=clock.now()))
         uow.commit()
     out = force.tmp / "matches.csv"
@@ -128,5 +130,6 @@ def test_an_outbound_notice_file_refuses_a_formula_naming_the_record(force: Forc
     out = force.tmp / "to-kent.csv"
     with pytest.raises(RuleRefused) as refused:
         notice_files.export_transferee_notices(force.uow(), force.sup, "kent", ["S100"], out)
-    assert "notice west-midlands-S100-PSD-2026-000001, surname: starts with a formula character" in refused.value.message
+    assert ("notice west-midlands-S100-PSD-2026-000001, surname: starts with a formula character"
+            in refused.value.message)
     assert not out.exists() and not notice_files.manifest_path(out).exists()

@@ -46,7 +46,7 @@ class Site:
     def cli(self, *args: str, user: str = "admin") -> tuple[int, str]:
         self.capsys.readouterr()
         code = main(["--db", self.url, "--user", user, *args])
-        out, err = self.capsys.readouterr()
+        _out, err = self.capsys.readouterr()
         return code, err
 
     def count(self, table: str) -> int:
@@ -68,7 +68,8 @@ def personal(err: str) -> list[str]:
 
 
 @pytest.fixture
-def site(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[Site]:
+def site(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+         capsys: pytest.CaptureFixture[str]) -> Iterator[Site]:
     monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     monkeypatch.setenv("PPDA_PASSWORD", PASSWORD)
     monkeypatch.setenv("PPDA_NEW_PASSWORD", PASSWORD)
@@ -82,7 +83,8 @@ def _sqlite_only(site: Site) -> Path:
     return Path(str(make_url(site.url).database))
 
 
-def test_a_database_locked_past_the_waiting_time_is_a_plain_message(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_database_locked_past_the_waiting_time_is_a_plain_message(site: Site,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     path = _sqlite_only(site)
     monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 300)
     blocker = sqlite3.connect(path, timeout=0)
@@ -109,7 +111,8 @@ def test_a_full_disk_is_a_plain_message(site: Site, monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(database, "_sqlite_pragmas", no_room)
     code, err = site.cli("import", "workforce", str(site.workforce(3000)))
-    assert code == 1 and err.startswith("The disk that holds the database is full") and "Nothing was changed" in err, err
+    assert code == 1, err
+    assert err.startswith("The disk that holds the database is full") and "Nothing was changed" in err, err
     assert "Traceback" not in err and personal(err) == []
     monkeypatch.undo()
     assert site.count("person") == 0

@@ -26,7 +26,8 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX modes (Windows
 def run(tmp: Path, *args: str, user: str | None = "admin") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PPDA_DATA_DIR": str(tmp / "home" / "data"), "PPDA_PASSWORD": PASSWORD,
            "PPDA_NEW_PASSWORD": PASSWORD, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
-    command = [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main(sys.argv[1:]))", "--db", f"sqlite:///{tmp / 'psd.db'}",
+    command = [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main(sys.argv[1:]))", "--db",
+               f"sqlite:///{tmp / 'psd.db'}",
                *(["--user", user] if user else []), *args]
     return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300,
                           preexec_fn=lambda: os.umask(0o022))

@@ -17,9 +17,8 @@ from app.domain.enums import DueItemKind, Role
 from app.domain.enums import RestrictionOption as R
 from app.domain.errors import ImportRejected, PermissionDenied
 from app.persistence.models import DecisionRow
-from app.services import case_queries, queue, users
+from app.services import case_queries, policies, queue, users
 from app.services import casework as cw
-from app.services import policies
 from app.services.imports.cases import import_cases
 from app.services.imports.notices import import_notices
 from tests.adversarial.imports_support import CASE, Force, case_row, small_force
@@ -146,7 +145,8 @@ def test_a_row_fine_alone_is_refused_with_the_row_that_brings_the_guidance_into_
     guidance for HIGH-risk victims; the second row adds a HIGH-risk victim to the same case."""
     policies.set_policy(force.uow(), force.env.admin, "external-investigation-guidance", "SOME", date(2020, 1, 1),
                         reason=ADOPTED)
-    policies.set_policy(force.uow(), force.env.admin, "external-investigation-criteria", "HIGH_RISK_DASH", date(2020, 1, 1),
+    policies.set_policy(force.uow(), force.env.admin, "external-investigation-criteria", "HIGH_RISK_DASH",
+                        date(2020, 1, 1),
                         reason=ADOPTED)
     first = case_row(case_ref="PSD-2026-000003", investigating_body="HOME")
     second = case_row(case_ref="PSD-2026-000003", subject_staff_number="S300", victim_ref="V2", dash_risk="HIGH")
@@ -195,9 +195,11 @@ def test_a_reimported_altered_file_never_rewrites_a_held_record(force: Force) ->
 
 
 def test_a_closed_imported_case_is_not_altered(force: Force) -> None:
-    force.import_cases(force.sup, "done.csv", case_row(case_ref="PSD-2026-000005", misconduct_outcomes="NO_CASE_TO_ANSWER",
+    force.import_cases(force.sup, "done.csv",
+                       case_row(case_ref="PSD-2026-000005", misconduct_outcomes="NO_CASE_TO_ANSWER",
                                                         outcome_date="2026-04-01", threshold_met_date=""))
-    row = case_row(case_ref="PSD-2026-000005", threshold_met_date="", misconduct_outcomes="NO_CASE_TO_ANSWER;REFLECTIVE_PRACTICE",
+    row = case_row(case_ref="PSD-2026-000005", threshold_met_date="",
+                   misconduct_outcomes="NO_CASE_TO_ANSWER;REFLECTIVE_PRACTICE",
                    outcome_date="2026-04-01")
     [problem] = refused(force, force.sup, "more.csv", row)
     assert problem == "line 2, column case_ref: PSD-2026-000005 is closed: an import never alters a closed case"
@@ -207,7 +209,8 @@ def test_imported_decisions_stay_marked_as_imported_by_whom_and_from_which_file(
     force.import_cases(force.sup, "outcome.csv", case_row(misconduct_outcomes="CASE_TO_ANSWER_MISCONDUCT",
                                                            outcome_date="2026-04-01"))
     with force.uow() as uow:
-        rows = {(d.kind, d.imported_from, d.imported_by, d.decided_by) for d in uow.session.scalars(select(DecisionRow))}
+        rows = {(d.kind, d.imported_from, d.imported_by, d.decided_by)
+                for d in uow.session.scalars(select(DecisionRow))}
     assert rows == {("THRESHOLD", "base.csv", force.head.id, None),
                     ("MISCONDUCT_OUTCOME", "outcome.csv", force.sup.id, None)}
     timeline = case_queries.open_case(force.uow(), force.head, force.case_id()).timeline

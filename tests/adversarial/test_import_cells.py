@@ -43,7 +43,8 @@ def cases_refused(force: Force, *rows: list[str]) -> list[str]:
 
 
 def person(**changes: str) -> list[str]:
-    values = dict(zip(WF_HEADER, ["S900", "Grey", "Gina", "1988-08-08", "POLICE_OFFICER", "PC", "Response A", ""]))
+    values = dict(zip(WF_HEADER, ["S900", "Grey", "Gina", "1988-08-08", "POLICE_OFFICER", "PC", "Response A", ""],
+                      strict=True))
     values.update(changes)
     return [values[c] for c in WF_HEADER]
 
@@ -90,7 +91,7 @@ def test_a_line_manager_cycle_is_refused_in_the_file_and_with_the_register(force
         "line 2, column line_manager_staff_number: makes a line-management cycle: S910 → S911 → S910",
         "line 3, column line_manager_staff_number: makes a line-management cycle: S911 → S910 → S911"]
     # S100 reports to S200 in the register: making S200 report to S100 closes a loop.
-    s200 = dict(zip(WF_HEADER, WF_ROWS[1]))
+    s200 = dict(zip(WF_HEADER, WF_ROWS[1], strict=True))
     s200["line_manager_staff_number"] = "S100"
     [problem] = workforce_refused(force, [s200[c] for c in WF_HEADER])
     assert problem == "line 2, column line_manager_staff_number: makes a line-management cycle: S200 → S100 → S200"
@@ -98,7 +99,8 @@ def test_a_line_manager_cycle_is_refused_in_the_file_and_with_the_register(force
 
 def test_a_100_kb_name_and_an_unknown_invisible_column_are_refused_briefly(force: Force) -> None:
     [problem] = workforce_refused(force, person(surname="X" * 100_000))
-    assert problem == f"line 2, column surname: longer than 100 characters (100,000): '{'X' * 40}…' (100,000 characters)"
+    assert problem == ("line 2, column surname: longer than 100 characters (100,000): "
+                       f"'{'X' * 40}…' (100,000 characters)")
     header = [*WF_HEADER[:-1], "line_manager_staff_number\u200b"]
     with pytest.raises(ImportRejected) as err:
         import_workforce(force.uow(), force.env.admin, write_csv(force.tmp / "h.csv", header, [person()]))

@@ -74,7 +74,8 @@ def test_line_numbers_are_where_the_record_starts_after_multiline_cells(force: F
 
 
 def test_malformed_csv_is_refused_naming_the_line_where_the_record_starts(force: Force) -> None:
-    body = "P1,PND,2026-01-02,INTELLIGENCE,Brown,Tom,x\r\n" 'P2,PND,2026-01-03,INTELLIGENCE,Green,Ann,"never closed\r\nP3,x\r\n'
+    body = ("P1,PND,2026-01-02,INTELLIGENCE,Brown,Tom,x\r\n"
+            'P2,PND,2026-01-03,INTELLIGENCE,Green,Ann,"never closed\r\nP3,x\r\n')
     with pytest.raises(InvalidInput, match=r"bad\.csv: line 3 is not valid CSV \(a quoted cell is never closed\)"):
         import_notices(force.uow(), force.sup, notices_file(force, "bad.csv", body))
     assert summaries(force) == {}
@@ -89,7 +90,8 @@ def test_a_byte_that_is_not_utf8_names_its_line(force: Force) -> None:
 
 
 @pytest.mark.parametrize(("size", "reason"), [(10_000_000, "line 2 is longer than 1,048,576 bytes"),
-                                              (200_000, "line 2 is not valid CSV (a cell is longer than 131,072 characters)")])
+                                              (200_000,
+                                               "line 2 is not valid CSV (a cell is longer than 131,072 characters)")])
 def test_a_huge_cell_is_refused_in_one_short_message(force: Force, size: int, reason: str) -> None:
     """Before: a traceback (csv.Error) from the notice file check, or the cell echoed whole."""
     body = f"P1,PND,2026-01-02,INTELLIGENCE,{'B' * size},Tom,x\r\n"

@@ -40,7 +40,8 @@ def signed(kent: Env, home: Env, tmp_path: Path, recipient: str, row: list[str] 
     public = notice_files.create_signing_key(kent.uow(), kent.admin)
     notice_files.set_public_key(home.uow(), home.admin, "kent", public)
     result = notice_files.write_signed(kent.uow(), kent.user(f"kent-{recipient}", Role.SUPERVISOR), recipient,
-                                       [dict(zip(notice_files.HEADER, row))], tmp_path / f"to-{recipient}.csv")
+                                       [dict(zip(notice_files.HEADER, row, strict=True))],
+                                       tmp_path / f"to-{recipient}.csv")
     return result.file
 
 
@@ -95,6 +96,7 @@ def test_an_unsigned_file_naming_many_or_huge_issuers_is_refused_briefly(home: E
     with pytest.raises(RuleRefused) as refused:
         notice_files.import_notice_file(home.uow(), home.user("sup", Role.SUPERVISOR), path)
     message = refused.value.message
-    assert message.startswith("many.csv has no signed manifest (many.csv.manifest.json) but has notices from force-000, "
+    assert message.startswith("many.csv has no signed manifest (many.csv.manifest.json) but has notices from "
+                              "force-000, "
                               "force-001, force-002, force-003, force-004 and 296 more;")
     assert len(message) < 400

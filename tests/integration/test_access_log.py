@@ -53,7 +53,7 @@ def test_each_commit_that_wrote_entries_leaves_one_signed_checkpoint(env: Env) -
     lines = [json.loads(line) for line in _checkpoint_file(env).read_text().splitlines()]
     assert [(c["size"], c["event"]) for c in lines] == [(1, "commit"), (7, "commit")]
     with env.uow() as uow:
-        hashes = {seq: h for seq, h in uow.session.execute(select(AccessLogRow.seq, AccessLogRow.hash))}
+        hashes = dict(uow.session.execute(select(AccessLogRow.seq, AccessLogRow.hash)).all())
     assert [c["head"] for c in lines] == [hashes[1], hashes[7]] and {c["log"] for c in lines} == {hashes[1]}
     assert all(checkpoints.parse_line(json.dumps(c).encode()).signature_valid() for c in lines)  # type: ignore[union-attr]
 

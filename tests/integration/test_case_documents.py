@@ -70,7 +70,8 @@ def test_a_document_is_stored_with_its_digest_and_opened_as_it_was(world: World,
         ("sup", "COLLECTION", f"document {doc.id} version 1 attached (3000 bytes, SHA-256 {added.sha256})"),
         ("sup", "CONSULTATION", "case documents listed (1)"),
         ("sup", "CONSULTATION", f"document {doc.id} version 1 opened"),
-        ("sup", "DISCLOSURE", f"document {doc.id} version 1 exported (SHA-256 {added.sha256[:16]}…, OFFICIAL-SENSITIVE)")]
+        ("sup", "DISCLOSURE",
+         f"document {doc.id} version 1 exported (SHA-256 {added.sha256[:16]}…, OFFICIAL-SENSITIVE)")]
     with world.uow() as uow:
         from app.persistence.models import AccessLogRow
 
@@ -95,7 +96,8 @@ def test_a_changed_file_is_a_new_version_and_the_old_one_is_kept(world: World, t
 
 @pytest.mark.parametrize("name, content, message", [
     ("run.exe", b"MZ\x90\x00", r"run.exe: '.exe' files cannot be attached. The force's policy allows: doc, docx"),
-    ("photo.pdf", b"\x89PNG\r\n\x1a\n....", r"photo.pdf: the content is not a PDF document although the name ends in '.pdf'"),
+    ("photo.pdf", b"\x89PNG\r\n\x1a\n....",
+     r"photo.pdf: the content is not a PDF document although the name ends in '.pdf'"),
     ("empty.pdf", b"", r"empty.pdf: the file is empty"),
     ("notes.txt", b"plain words\x00\x01binary", r"notes.txt: the content is not plain text"),
     ("statement.docx", None, r"statement.docx: the content is not a Word document \(it lacks word/document.xml\)"),
@@ -145,7 +147,7 @@ def test_a_large_file_is_streamed_in_chunks_not_held_whole(world: World, tmp_pat
     source = tmp_path / "interview.pdf"
     with source.open("wb") as fh:
         fh.write(PDF_HEAD)
-        for i in range(12):
+        for _i in range(12):
             fh.write(os.urandom(CHUNK_BYTES))
     tracemalloc.start()
     try:
@@ -211,7 +213,8 @@ def test_a_document_of_a_contact_with_the_victim_is_not_for_the_iopc_liaison(wor
                               title="Photos from V1", kind=DocumentKind.EVIDENCE, entry_id=contact.entry_id)
     report = documents.attach(world.uow(), world.sup, created.case_id, pdf(tmp_path / "r.pdf", seed=5),
                               title="Investigation report", kind=DocumentKind.REPORT)
-    assert [d.title for d in documents.list_documents(world.uow(), world.iopc, created.case_id)] == ["Investigation report"]
+    assert [d.title
+            for d in documents.list_documents(world.uow(), world.iopc, created.case_id)] == ["Investigation report"]
     with pytest.raises(PermissionDenied, match="belongs to a contact with the victim"):
         documents.open_copy(world.uow(), world.iopc, photos.version_id, tmp_path / "open")
     assert documents.open_copy(world.uow(), world.iopc, report.version_id, tmp_path / "open").exists()

@@ -19,7 +19,11 @@ from app.domain.case_file import DocumentKind, EntryInput, EntryKind
 from app.domain.enums import IopcDecision, RestrictionOption
 from app.domain.errors import InvalidInput, PermissionDenied
 from app.persistence.case_file_models import (
-    CaseDocumentRow, CaseLogEntryRow, CaseTaskRow, DocumentChunkRow, DocumentVersionRow,
+    CaseDocumentRow,
+    CaseLogEntryRow,
+    CaseTaskRow,
+    DocumentChunkRow,
+    DocumentVersionRow,
 )
 from app.persistence.models import AccessLogRow, CaseRow
 from app.services import case_queries as cq
@@ -53,7 +57,8 @@ def full_case(w: World, tmp_path: Path) -> tuple[int, str, str]:
     cw.record_restriction(w.uow(), w.sup, made.case_id, aid, [RestrictionOption.RESTRICTED_DUTIES,
                                                               RestrictionOption.SYSTEMS_ACCESS_RESTRICTED],
                           rationale="Keeps him off the systems he is said to have misused.")
-    first = entries.add_entry(w.uow(), w.inv, made.case_id, EntryInput(EntryKind.NOTE, "Audit of PNC searches asked for."))
+    first = entries.add_entry(w.uow(), w.inv, made.case_id,
+                              EntryInput(EntryKind.NOTE, "Audit of PNC searches asked for."))
     entries.correct_entry(w.uow(), w.inv, first.entry_id, "Audit of PNC and PND searches asked for.", "PND too.")
     entries.add_entry(w.uow(), w.inv, made.case_id, EntryInput(EntryKind.VICTIM_CONTACT, "Told her of the restriction.",
                                                                victim_ref="V1", method="visit"))
@@ -76,7 +81,8 @@ def test_the_case_file_holds_the_case_and_never_the_victims_contact_details(worl
     for expected in (reference, "Prepared for IOPC (referral)", SUMMARY, "Carter, Alex (S100)",
                      "used police systems to find her new address", "Proposed by inv; Decided by sup; Approved by sup",
                      "Restricted duties, Systems access restricted", "Audit of PNC and PND searches asked for.",
-                     "Correction of entry", "CORRECTED by entry", "Told her of the restriction.", "Contact with the victim",
+                     "Correction of entry", "CORRECTED by entry", "Told her of the restriction.",
+                     "Contact with the victim",
                      "Obtain the systems audit", sha[:32], sha[32:], "Statement of V1", "Former partner",
                      "Victims' contact details are excluded"):
         assert expected in whole, expected
@@ -90,7 +96,7 @@ def test_the_case_file_holds_the_case_and_never_the_victims_contact_details(worl
 
 @needs_pdftotext
 def test_the_iopc_liaisons_case_file_leaves_the_victims_out(world: World, tmp_path: Path) -> None:
-    case_id, reference, _ = full_case(world, tmp_path)
+    case_id, _reference, _ = full_case(world, tmp_path)
     aid = cq.open_case(world.uow(), world.sup, case_id).allegations[0].id
     cw.record_iopc_referral(world.uow(), world.iopc, case_id, allegation_id=aid)
     cw.record_iopc_decision(world.uow(), world.iopc, case_id, IopcDecision.LOCAL_INVESTIGATION, allegation_id=aid)
@@ -118,8 +124,9 @@ def test_anyone_who_may_not_open_the_case_is_refused_and_nothing_is_written(worl
 
 
 def test_export_case_file_on_the_command_line(world: World, tmp_path: Path, db_url: str,
-                                              monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    case_id, reference, _ = full_case(world, tmp_path)
+                                              monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    _case_id, reference, _ = full_case(world, tmp_path)
     monkeypatch.setenv("PPDA_PASSWORD", PASSWORD)
     out = tmp_path / "cli.pdf"
     cli = lambda user, *a: main(["--db", db_url, "--user", user, "export", "case-file", *a])  # noqa: E731

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from app.domain.enums import CaseStatus, DashRisk
 from app.domain.errors import InvalidInput, PermissionDenied
 from app.domain.records import User

@@ -45,7 +45,8 @@ def test_a_task_goes_to_someone_on_the_list_and_into_their_my_work(world: World)
                               "Obtain the CCTV from the council"]
     pin(DUE + timedelta(days=1))
     assert [i.overdue for i in world.queue(world.inv, everyone=False) if i.task_id == given.task_id] == [True]
-    assert world.log(created.reference)[-1] == ("sup", "COLLECTION", f"task {given.task_id} given (due {DUE.isoformat()})")
+    assert world.log(created.reference)[-1] == ("sup", "COLLECTION",
+                                                f"task {given.task_id} given (due {DUE.isoformat()})")
 
 
 def test_a_task_is_refused_for_someone_who_may_not_work_on_the_case(world: World) -> None:

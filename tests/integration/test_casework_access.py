@@ -17,7 +17,13 @@ from app.services import users
 from app.services.casework.common import case_row, check_and_claim, claim_version
 from tests.helpers import PASSWORD
 from tests.integration.test_casework_support import (
-    RECEIVED, World, allegation_ids, new_case, pin, victim, world,
+    RECEIVED,
+    World,
+    allegation_ids,
+    new_case,
+    pin,
+    victim,
+    world,
 )
 
 __all__ = ["world"]
@@ -229,7 +235,9 @@ def test_assignment_is_refused_for_connected_or_undeclared_candidates(world: Wor
         cw.assign_member(world.uow(), world.sup, created.case_id, "mgrinv", AssignmentRole.INVESTIGATOR, True)
     assert refused.value.message.startswith("Jo Lane cannot be the investigator: they are the line manager of "
                                             "the subject Alex Carter")
-    with pytest.raises(RuleRefused, match="^inv must declare having no prior connection to the subject or victim before being assigned.$"):
+    with pytest.raises(RuleRefused,
+                       match="^inv must declare having no prior connection to the subject or victim before being "
+                       "assigned.$"):
         cw.assign_member(world.uow(), world.sup, created.case_id, "inv", AssignmentRole.INVESTIGATOR, False)
     with pytest.raises(InvalidInput, match="^iopc cannot be the investigator: this needs a INVESTIGATOR or "):
         cw.assign_member(world.uow(), world.sup, created.case_id, "iopc", AssignmentRole.INVESTIGATOR, True)
@@ -295,6 +303,5 @@ def test_case_reference_lookup_for_a_missing_case(world: World) -> None:
 
     with pytest.raises(NotFound, match="^There is no case with id 999.$"):
         cw.record_threshold(world.uow(), world.sup, 999, 1)
-    with world.uow() as uow:
-        with pytest.raises(NotFound):
-            case_row(uow.session, 999)
+    with world.uow() as uow, pytest.raises(NotFound):
+        case_row(uow.session, 999)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from app.domain.enums import AssignmentRole, CriminalOutcome, RestrictionOption, Role
+from app.domain.enums import AssignmentRole, CriminalOutcome, RestrictionOption
 from app.domain.errors import ExpectedError, InvalidInput, PermissionDenied
 from app.domain.records import User
 from app.services import actions
@@ -44,7 +44,8 @@ def test_what_an_investigator_on_the_case_team_may_do_next(world: World) -> None
     assert mine["recording"] == Availability(
         "recording", "Recording", True, None, True, True,
         "Recording a PPDA allegation as not recordable needs approval by a HEAD_OF_PSD or SUPERVISOR other than you")
-    assert mine["suspension_exception"].why_not == "No suspension is due on charge or arrest, so no exception is needed."
+    assert mine["suspension_exception"].why_not == (
+        "No suspension is due on charge or arrest, so no exception is needed.")
     assert mine["restriction_review"].why_not == (
         "There is no restriction in force to review: record a restriction decision instead.")
     assert mine["arrest"].why_not == (
@@ -52,7 +53,9 @@ def test_what_an_investigator_on_the_case_team_may_do_next(world: World) -> None
     assert mine["iopc_referral"].why_not == "Your role cannot record IOPC referrals and decisions."
     assert mine["assign_member"].why_not == (
         "Only supervisors and the head of PSD allocate the case team and restrict access.")
-    assert (mine["victim_update"].may, mine["victim_update"].decides, mine["victim_update"].may_propose) == (True, True, False)
+    assert (mine["victim_update"].may, mine["victim_update"].decides, mine["victim_update"].may_propose) == (True,
+                                                                                                             True,
+                                                                                                             False)
     assert mine["close_case"].why_not == (
         "Cannot close yet: allegation 1 (Alex Carter) has no final misconduct outcome.")
     assert mine["declare_association"].may  # inv is linked to the register (S500)
@@ -123,7 +126,8 @@ def test_perform_reads_arguments_as_the_command_line_types_them(world: World) ->
             ({"allegation_id": aid, "outcome": "STOP"}, "outcome: 'STOP' is not one of CONTINUE, VARY, LIFT."),
             ({"allegation_id": "twelve", "outcome": "LIFT"}, "allegation_id: 'twelve' is not a number."),
             ({"outcome": "LIFT"}, "Restriction review needs: allegation_id."),
-            ({"allegation_id": aid, "outcome": "LIFT", "on": "03/03/2025"}, "on: '03/03/2025' is not a date (YYYY-MM-DD)."),
+            ({"allegation_id": aid, "outcome": "LIFT", "on": "03/03/2025"},
+             "on: '03/03/2025' is not a date (YYYY-MM-DD)."),
             ({"allegation_id": aid, "outcome": "LIFT", "colour": "red"},
              "Restriction review does not take: colour (it takes: allegation_id, outcome, options, conditions, "
              "rationale, on).")):

@@ -57,7 +57,7 @@ def test_case_actions_says_what_i_may_do_next_and_why_not(world: World, cli) -> 
 
 def test_an_investigators_no_restriction_is_proposed_approved_and_shown_with_its_people(
         world: World, cli) -> None:  # type: ignore[no-untyped-def]
-    case_id, aid = opened(world)
+    _case_id, aid = opened(world)
     assert cli("sup", "do", REF, "threshold", "--arg", f"allegation_id={aid}")[0] == 0
     why = "Desk role, no contact with the victim; risk assessed as standard"
     status, out, _err = cli("inv", "do", REF, "restriction", "--arg", f"allegation_id={aid}",
@@ -114,7 +114,8 @@ def test_rejected_and_withdrawn_proposals(world: World, cli) -> None:  # type: i
 def test_wrong_usage_exits_2_and_a_bad_argument_1(world: World, cli) -> None:  # type: ignore[no-untyped-def]
     case_id, _aid = opened(world)
     status, _out, err = cli("inv", "do", REF, "thresold")
-    assert status == 2 and err.startswith("ppda-tracker case: there is no action 'thresold'; the actions are: recording")
+    assert status == 2
+    assert err.startswith("ppda-tracker case: there is no action 'thresold'; the actions are: recording")
     with pytest.raises(SystemExit) as usage:
         cli("inv", "do", REF, "threshold", "--approver", "sup", "--propose")
     assert usage.value.code == 2

@@ -14,7 +14,14 @@ from app.domain.enums import RestrictionOption as R
 from app.domain.errors import InvalidInput, NotFound, RuleRefused
 from app.services import casework as cw
 from tests.integration.test_casework_support import (
-    RECEIVED, World, allegation, allegation_ids, new_case, pin, victim, world,
+    RECEIVED,
+    World,
+    allegation,
+    allegation_ids,
+    new_case,
+    pin,
+    victim,
+    world,
 )
 
 __all__ = ["world"]
@@ -29,17 +36,19 @@ def test_each_decision_is_appended_with_its_record_and_supersedes_the_one_it_rep
     second = cw.record_severity(world.uow(), world.sup2, created.case_id, Severity.GROSS_MISCONDUCT,
                                 allegation_id=aid, rationale="Further account received")
     cw.record_threshold(world.uow(), world.sup, created.case_id, aid, on=RECEIVED)
-    cw.record_restriction(world.uow(), world.sup, created.case_id, aid, [R.RESTRICTED_DUTIES, R.SYSTEMS_ACCESS_RESTRICTED],
-                          options_considered=["SUSPENDED", "REDEPLOYED_LOCATION"], rationale="Risk of tracing the victim")
+    cw.record_restriction(world.uow(), world.sup, created.case_id, aid,
+                          [R.RESTRICTED_DUTIES, R.SYSTEMS_ACCESS_RESTRICTED],
+                          options_considered=["SUSPENDED", "REDEPLOYED_LOCATION"],
+                          rationale="Risk of tracing the victim")
     cw.record_arrest(world.uow(), world.sup, created.case_id, aid, offence="Assault by beating")
     rows = {r.id: r for r in world.decisions(created.case_id)}
     old, new = rows[first.decision_ids[0]], rows[second.decision_ids[0]]
     assert (new.payload, new.decided_by, new.supersedes_id, new.rationale) == (
         {"severity": "GROSS_MISCONDUCT"}, world.sup2.id, old.id, "Further account received")
-    restriction = [r for r in rows.values() if r.kind == "RESTRICTION"][0]
+    restriction = next(r for r in rows.values() if r.kind == "RESTRICTION")
     assert restriction.payload["options"] == ["RESTRICTED_DUTIES", "SYSTEMS_ACCESS_RESTRICTED"]
     assert restriction.options_considered == ["SUSPENDED", "REDEPLOYED_LOCATION"]
-    arrest = [r for r in rows.values() if r.kind == "ARREST"][0]
+    arrest = next(r for r in rows.values() if r.kind == "ARREST")
     assert (arrest.payload, arrest.effective_date) == (
         {"offence": "Assault by beating", "da_or_sexual_offence": True}, RECEIVED)
     assert second.case_version == first.case_version + 1
@@ -67,7 +76,8 @@ def test_not_recordable_needs_a_rationale_and_another_supervisors_approval(world
     assert (rows[-1].id, rows[-1].payload, rows[-1].approved_by, rows[-1].supersedes_id) == (
         done.decision_ids[0], {"recordable": False, "case_type": None}, world.head.id, rows[0].id)
     cw.record_recording(world.uow(), world.sup, created.case_id, case_type=CaseType.RECORDABLE_CONDUCT_MATTER)
-    assert world.decisions(created.case_id)[-1].payload == {"recordable": True, "case_type": "RECORDABLE_CONDUCT_MATTER"}
+    assert world.decisions(created.case_id)[-1].payload == {"recordable": True,
+                                                            "case_type": "RECORDABLE_CONDUCT_MATTER"}
 
 
 def test_the_twelve_month_report_to_the_pcc(world: World) -> None:

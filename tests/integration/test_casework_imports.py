@@ -55,8 +55,10 @@ def test_imported_open_cases_owe_the_formats_queue_items_and_the_services_contin
     import_cases(env.uow(), sup, write_csv(tmp_path / "cases.csv", CASE_HEADER, CASE_ROWS))
     kinds = (DueItemKind.RESTRICTION_DECISION, DueItemKind.SUSPENSION_ON_CHARGE)
     assert owed(env, sup, *kinds) == [
-        # threshold met, no restrictions, no outcome: a restriction decision (2 working days; 6 May 2024 was a bank holiday)
-        ["PSD-2024-000001", "RESTRICTION_DECISION", "2024-05-07", "Y", "SUPERVISOR", "Jane Smith: threshold met 2024-05-02"],
+        # threshold met, no restrictions, no outcome: a restriction decision (2 working days; 6 May 2024 was a
+        # bank holiday)
+        ["PSD-2024-000001", "RESTRICTION_DECISION", "2024-05-07", "Y", "SUPERVISOR",
+         "Jane Smith: threshold met 2024-05-02"],
         # charged, no suspension, no outcome: suspension on charge (1 working day)
         ["PSD-2024-000002", "SUSPENSION_ON_CHARGE", "2024-07-02", "Y", "SUPERVISOR", "Mark Jones: charge 2024-07-01"],
     ]
@@ -103,7 +105,8 @@ def test_a_finished_historical_case_is_closed_on_import_and_owes_nothing(db_url:
     from tests.integration.test_imports import WF_HEADER, WF_ROWS
 
     header = ["case_ref", "recorded_date", "reporting_route", "case_type", "subject_staff_number", "victim_ref",
-              "victim_relationship", "abuse_types", "misconduct_outcomes", "outcome_date", "restrictions", "restriction_date"]
+              "victim_relationship", "abuse_types", "misconduct_outcomes", "outcome_date", "restrictions",
+              "restriction_date"]
     rows = [["PSD-2021-000001", "2021-01-04", "VICTIM_DIRECT", "CONDUCT_MATTER", "S001", "V1", "FORMER_PARTNER",
              "EMOTIONAL_PSYCHOLOGICAL", "NO_CASE_TO_ANSWER", "2021-06-01", "", ""],
             ["PSD-2021-000002", "2021-02-04", "VICTIM_DIRECT", "CONDUCT_MATTER", "S002", "V1", "FORMER_PARTNER",

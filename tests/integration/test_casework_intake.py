@@ -11,7 +11,15 @@ import pytest
 from sqlalchemy import select
 
 from app.domain.enums import (
-    AbuseType, AgeBand, AssignmentRole, CaseType, DashRisk, DecisionKind, ReportingRoute, Sex, VictimWorkforce,
+    AbuseType,
+    AgeBand,
+    AssignmentRole,
+    CaseType,
+    DashRisk,
+    DecisionKind,
+    ReportingRoute,
+    Sex,
+    VictimWorkforce,
 )
 from app.domain.errors import InvalidInput, NotFound, PermissionDenied, RuleRefused
 from app.persistence.models import CaseMemberRow, VictimRow
@@ -20,7 +28,15 @@ from app.services import casework as cw
 from app.services import users
 from app.services.casework.inputs import CLEAR
 from tests.integration.test_casework_support import (
-    RECEIVED, World, allegation, allegation_ids, intake, new_case, pin, victim, world,
+    RECEIVED,
+    World,
+    allegation,
+    allegation_ids,
+    intake,
+    new_case,
+    pin,
+    victim,
+    world,
 )
 
 __all__ = ["world"]
@@ -95,29 +111,30 @@ def test_intake_is_refused_to_roles_without_case_editing(world: World, who: str,
 
 
 BAD_INTAKES = [
-    (dict(received=date(2025, 3, 4)), "received_date: 2025-03-04 is in the future."),
-    (dict(victims=()), None),
-    (dict(allegations=(allegation(victims=("V9",)),)), "allegations[1].victim_refs: V9 is not a victim of the case."),
-    (dict(allegations=(allegation(),
-                       dataclasses.replace(allegation("S700"), abuse_types=frozenset()))),
+    ({"received": date(2025, 3, 4)}, "received_date: 2025-03-04 is in the future."),
+    ({"victims": ()}, None),
+    ({"allegations": (allegation(victims=("V9",)),)}, "allegations[1].victim_refs: V9 is not a victim of the case."),
+    ({"allegations": (allegation(),
+                       dataclasses.replace(allegation("S700"), abuse_types=frozenset()))},
      "allegations[2].abuse_types: at least one abuse type is needed."),
-    (dict(allegations=(allegation("S404"),)), "allegations[1].subject_staff_number: S404 is not in the workforce register."),
-    (dict(allegations=(allegation(), allegation())),
+    ({"allegations": (allegation("S404"),)},
+     "allegations[1].subject_staff_number: S404 is not in the workforce register."),
+    ({"allegations": (allegation(), allegation())},
      "allegations[2].subject_staff_number: S100 already has an allegation in this case; one allegation per subject."),
-    (dict(allegations=(allegation(conduct_from=date(2025, 2, 1), conduct_to=date(2025, 1, 1)),)),
+    ({"allegations": (allegation(conduct_from=date(2025, 2, 1), conduct_to=date(2025, 1, 1)),)},
      "allegations[1].conduct_to: is before conduct_from."),
-    (dict(allegations=(allegation(crime_ref="CR/9"),)),
+    ({"allegations": (allegation(crime_ref="CR/9"),)},
      "allegations[1].crime_ref: a crime reference needs the allegation marked criminal."),
-    (dict(victims=(victim(), victim())), "victims[2].reference: V1 is given twice."),
-    (dict(victims=(victim(staff_number="S600"),)),
+    ({"victims": (victim(), victim())}, "victims[2].reference: V1 is given twice."),
+    ({"victims": (victim(staff_number="S600"),)},
      "victims[1].staff_number: only a victim in the same force's workforce has a staff number here."),
-    (dict(victims=(victim(dash_date=RECEIVED),)),
+    ({"victims": (victim(dash_date=RECEIVED),)},
      "victims[1].dash_date: give the DASH risk level assessed on that date."),
-    (dict(victims=(victim(advocate_accepted=True),)),
+    ({"victims": (victim(advocate_accepted=True),)},
      "victims[1].advocate_accepted: IDVA/ISVA support can be accepted only once offered."),
-    (dict(victims=(victim(dash_risk=DashRisk.HIGH, dash_assessor="nobody"),)),
+    ({"victims": (victim(dash_risk=DashRisk.HIGH, dash_assessor="nobody"),)},
      "victims[1].dash_assessor: there is no active user called 'nobody'."),
-    (dict(victims=(victim(police_workforce=VictimWorkforce.SAME_FORCE, staff_number="S100"),)),
+    ({"victims": (victim(police_workforce=VictimWorkforce.SAME_FORCE, staff_number="S100"),)},
      "allegations[1].victim_refs: the subject of an allegation cannot also be its victim."),
 ]
 

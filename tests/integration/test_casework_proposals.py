@@ -116,13 +116,17 @@ def test_an_investigator_not_on_the_case_cannot_propose_nor_propose_what_needs_n
     case_id, aid = on_team(world)
     with pytest.raises(PermissionDenied, match="^inv2 is not on the case team of"):
         actions.propose(world.uow(), world.inv2, case_id, "threshold", {"allegation_id": aid})
-    with pytest.raises(InvalidInput, match="^\"arrest\" cannot be proposed: only decisions that need a supervisor or an approval"):
+    with pytest.raises(InvalidInput,
+                       match="^\"arrest\" cannot be proposed: only decisions that need a supervisor or an approval"):
         actions.propose(world.uow(), world.inv, case_id, "arrest", {"allegation_id": aid})
     with pytest.raises(InvalidInput, match="^Threshold for investigation needs: allegation_id.$"):
         actions.propose(world.uow(), world.inv, case_id, "threshold", {"met": True})
-    with pytest.raises(InvalidInput, match="^severity: 'VERY_BAD' is not one of NO_MISCONDUCT, MISCONDUCT, GROSS_MISCONDUCT.$"):
+    with pytest.raises(InvalidInput,
+                       match="^severity: 'VERY_BAD' is not one of NO_MISCONDUCT, MISCONDUCT, GROSS_MISCONDUCT.$"):
         actions.propose(world.uow(), world.inv, case_id, "severity", {"severity": "VERY_BAD"})
-    with pytest.raises(InvalidInput, match="^Severity assessment does not take: approver \\(it takes: severity, allegation_id, rationale, on\\).$"):
+    with pytest.raises(InvalidInput,
+                       match="^Severity assessment does not take: approver \\(it takes: severity, allegation_id, "
+                       "rationale, on\\).$"):
         actions.propose(world.uow(), world.inv, case_id, "severity", {"severity": "MISCONDUCT", "approver": 1})
     with pytest.raises(InvalidInput, match=f"^Allegation 999 is not part of case {REF}.$"):
         actions.propose(world.uow(), world.inv, case_id, "threshold", {"allegation_id": 999})

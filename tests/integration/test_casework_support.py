@@ -13,14 +13,19 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from app.domain.enums import (
-    AbuseType, AccessOperation, DueItemKind, ReportingRoute, Role, VictimRelationship,
+    AbuseType,
+    AccessOperation,
+    DueItemKind,
+    ReportingRoute,
+    Role,
+    VictimRelationship,
 )
 from app.domain.records import User
 from app.persistence.models import AccessLogRow, CaseRow, DecisionRow, PersonRow
-from app.services import clock, users
-from app.services.queue import QueueItem, work_queue
 from app.services import casework as cw
+from app.services import clock, users
 from app.services.imports.workforce import import_workforce
+from app.services.queue import QueueItem, work_queue
 from tests.helpers import Env, force_env, write_csv
 
 WORKFORCE_HEADER = ["staff_number", "surname", "forenames", "date_of_birth", "workforce_type", "rank_or_grade",
@@ -159,7 +164,8 @@ def allegation_ids(w: World, case_id: int) -> dict[str, int]:
 
     with w.uow() as uow:
         return dict(uow.session.execute(
-            select(PersonRow.staff_number, AllegationRow.id).join(AllegationRow, AllegationRow.subject_id == PersonRow.id)
+            select(PersonRow.staff_number, AllegationRow.id).join(AllegationRow,
+                                                                  AllegationRow.subject_id == PersonRow.id)
             .where(AllegationRow.case_id == case_id)).all())
 
 

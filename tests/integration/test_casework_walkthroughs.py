@@ -9,19 +9,31 @@ from datetime import date
 import pytest
 
 from app.domain.enums import (
-    AbuseType, AssignmentRole, CriminalOutcome, DueItemKind, EmploymentStatus, IopcDecision, ListStatus,
+    AbuseType,
+    AssignmentRole,
+    CriminalOutcome,
+    DueItemKind,
+    EmploymentStatus,
+    IopcDecision,
+    ListStatus,
     ReviewOutcome,
 )
 from app.domain.enums import MisconductOutcome as O
 from app.domain.enums import RestrictionOption as R
 from app.domain.errors import PermissionDenied, RuleRefused
 from app.domain.workflow import ExternalEvent, SuspensionConditions
-from app.services import audit, case_queries as cq
+from app.services import audit, policies, users
+from app.services import case_queries as cq
 from app.services import casework as cw
-from app.services import policies, users
 from tests.helpers import PASSWORD
 from tests.integration.test_casework_support import (
-    RECEIVED, World, allegation, allegation_ids, new_case, pin, world,
+    RECEIVED,
+    World,
+    allegation,
+    allegation_ids,
+    new_case,
+    pin,
+    world,
 )
 
 __all__ = ["world"]
@@ -103,7 +115,7 @@ def test_the_home_force_investigates_under_an_approved_exception(world: World) -
     cw.record_external_investigation_exception(world.uow(), world.sup, case_id, approver=approver,
                                                rationale="No force can take it before the hearing date")
     cw.assign_investigating_body(world.uow(), world.sup, case_id, "HOME")
-    exception = [d for d in world.decisions(case_id) if d.kind == "EXTERNAL_INVESTIGATION_EXCEPTION"][0]
+    exception = next(d for d in world.decisions(case_id) if d.kind == "EXTERNAL_INVESTIGATION_EXCEPTION")
     assert (exception.decided_by, exception.approved_by) == (world.sup.id, world.head.id)
     cw.record_restriction(world.uow(), world.sup, case_id, ids["S100"], [R.NO_RESTRICTION], approver=world.sup2,
                           rationale="Desk role, no victim contact")

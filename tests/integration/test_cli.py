@@ -37,7 +37,8 @@ def test_init_user_import_and_verify(cli, tmp_path: Path, capsys: pytest.Capture
 
 
 def test_refusals_exit_1_with_a_message(cli, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bad = write_csv(tmp_path / "bad.csv", WF_HEADER, [["S1", "", "A", "B", "", "1990-02-31", "", "", "PCSO", "", "", "", "", "", "", ""]])
+    bad = write_csv(tmp_path / "bad.csv", WF_HEADER,
+                    [["S1", "", "A", "B", "", "1990-02-31", "", "", "PCSO", "", "", "", "", "", "", ""]])
     assert cli("--user", "admin", "import", "workforce", str(bad)) == 1
     err = capsys.readouterr().err
     assert "line 2, column date_of_birth" in err and "nothing was imported" in err

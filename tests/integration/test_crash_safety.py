@@ -23,9 +23,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +90,7 @@ from app.domain.enums import Role, Severity  # noqa: E402
 from app.domain.errors import ConflictError  # noqa: E402
 from app.persistence import migrate  # noqa: E402
 from app.persistence.database import open_database  # noqa: E402
-from app.persistence.models import AllegationRow, Base, CaseRow  # noqa: E402
+from app.persistence.models import Base, CaseRow  # noqa: E402
 from app.services import audit, case_summary, clock, users  # noqa: E402
 from app.services import casework as cw  # noqa: E402
 from app.services.access_log_export import export_access_log  # noqa: E402
@@ -335,7 +334,7 @@ def test_many_writers_lose_no_acknowledged_decision(world: World, same_subject: 
     clock.pin(None)
     aids = {c: next(iter(allegation_ids(world, c).values())) for c in cases}
     before = {c: len(world.decisions(c)) for c in cases}
-    acknowledged = {c: 0 for c in cases}
+    acknowledged = dict.fromkeys(cases, 0)
     refused = [0]
     lock = threading.Lock()
 

@@ -20,7 +20,15 @@ from app.domain.enums import FINAL_MISCONDUCT_OUTCOMES, DueItemKind, MisconductO
 from app.domain.errors import InvalidInput, RuleRefused
 from app.persistence.database import Database, open_database
 from app.persistence.models import (
-    AccessLogRow, AllegationRow, CaseRow, DecisionRow, HeadcountRow, NoticeMatchRow, NoticeRow, PersonRow, UserRow,
+    AccessLogRow,
+    AllegationRow,
+    CaseRow,
+    DecisionRow,
+    HeadcountRow,
+    NoticeMatchRow,
+    NoticeRow,
+    PersonRow,
+    UserRow,
     VictimRow,
 )
 from app.persistence.uow import UnitOfWork
@@ -218,7 +226,8 @@ def _content(path: Path, seed: int) -> tuple[Sequence[Any], ...]:
         with UnitOfWork(db.session_factory) as uow:
             s = uow.session
             people = s.execute(select(PersonRow.staff_number, PersonRow.surname, PersonRow.forenames,
-                                      PersonRow.date_of_birth, PersonRow.employment_status).order_by(PersonRow.id)).all()
+                                      PersonRow.date_of_birth,
+                                      PersonRow.employment_status).order_by(PersonRow.id)).all()
             allegations = s.execute(select(CaseRow.reference, AllegationRow.recorded_date, AllegationRow.abuse_types,
                                            PersonRow.staff_number).join(CaseRow).join(PersonRow)
                                     .order_by(AllegationRow.id)).all()

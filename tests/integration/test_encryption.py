@@ -16,7 +16,8 @@ from tests.conftest import MemoryKeyring
 from tests.helpers import PASSWORD
 
 
-def test_encrypted_database_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _isolated: MemoryKeyring) -> None:
+def test_encrypted_database_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                       _isolated: MemoryKeyring) -> None:
     monkeypatch.setenv("PPDA_NEW_PASSWORD", PASSWORD)
     monkeypatch.setenv("PPDA_PASSWORD", PASSWORD)
     path = tmp_path / "secret.db"

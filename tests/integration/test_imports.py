@@ -23,21 +23,31 @@ WF_HEADER = ["staff_number", "warrant_number", "surname", "forenames", "previous
              "ethnicity", "workforce_type", "rank_or_grade", "unit", "line_manager_staff_number", "role_flags",
              "employment_status", "start_date", "end_date"]
 WF_ROWS = [
-    ["S001", "W1", "Smith", "Jane", "Jane Doe", "1985-03-04", "F", "WHITE", "POLICE_OFFICER", "PC", "Response A", "S002", "PUBLIC_FACING", "", "2010-01-01", ""],
-    ["S002", "W2", "Jones", "Mark", "", "1975-06-07", "M", "white", "police_officer", "PS", "Response A", "", "", "", "", ""],
-    ["S003", "", "Patel", "Anita", "", "1990-11-12", "F", "ASIAN", "POLICE_STAFF", "Band D", "Control Room", "S002", "", "RESIGNED", "2015-01-01", "2024-06-01"],
+    ["S001", "W1", "Smith", "Jane", "Jane Doe", "1985-03-04", "F", "WHITE", "POLICE_OFFICER", "PC", "Response A",
+     "S002", "PUBLIC_FACING", "", "2010-01-01", ""],
+    ["S002", "W2", "Jones", "Mark", "", "1975-06-07", "M", "white", "police_officer", "PS", "Response A", "", "", "",
+     "", ""],
+    ["S003", "", "Patel", "Anita", "", "1990-11-12", "F", "ASIAN", "POLICE_STAFF", "Band D", "Control Room", "S002",
+     "", "RESIGNED", "2015-01-01", "2024-06-01"],
 ]
 CASE_HEADER = ["case_ref", "recorded_date", "reporting_route", "case_type", "subject_staff_number", "victim_ref",
-               "victim_relationship", "abuse_types", "dash_risk", "threshold_met_date", "restrictions", "restriction_date",
+               "victim_relationship", "abuse_types", "dash_risk", "threshold_met_date", "restrictions",
+               "restriction_date",
                "criminal_outcome", "misconduct_outcomes", "outcome_date", "investigating_body"]
 CASE_ROWS = [
-    ["PSD-2024-000001", "2024-05-01", "VICTIM_DIRECT", "CONDUCT_MATTER", "S001", "V1", "FORMER_PARTNER", "PHYSICAL;COERCIVE_CONTROL", "HIGH", "2024-05-02", "", "", "", "", "", "HOME"],
-    ["PSD-2024-000001", "2024-05-03", "VICTIM_DIRECT", "CONDUCT_MATTER", "S002", "V1", "FORMER_PARTNER", "COLLEAGUE_COLLUSION" if False else "EMOTIONAL_PSYCHOLOGICAL", "HIGH", "", "", "", "", "", "", "HOME"],
-    ["PSD-2024-000002", "2024-06-01", "COLLEAGUE", "COMPLAINT", "S002", "V2", "CURRENT_PARTNER", "EMOTIONAL_PSYCHOLOGICAL", "", "2024-06-03", "RESTRICTED_DUTIES", "2024-06-04", "CHARGED", "", "2024-07-01", "kent"],
+    ["PSD-2024-000001", "2024-05-01", "VICTIM_DIRECT", "CONDUCT_MATTER", "S001", "V1", "FORMER_PARTNER",
+     "PHYSICAL;COERCIVE_CONTROL", "HIGH", "2024-05-02", "", "", "", "", "", "HOME"],
+    ["PSD-2024-000001", "2024-05-03", "VICTIM_DIRECT", "CONDUCT_MATTER", "S002", "V1", "FORMER_PARTNER",
+     "COLLEAGUE_COLLUSION" if False else "EMOTIONAL_PSYCHOLOGICAL", "HIGH", "", "", "", "", "", "", "HOME"],
+    ["PSD-2024-000002", "2024-06-01", "COLLEAGUE", "COMPLAINT", "S002", "V2", "CURRENT_PARTNER",
+     "EMOTIONAL_PSYCHOLOGICAL", "", "2024-06-03", "RESTRICTED_DUTIES", "2024-06-04", "CHARGED", "", "2024-07-01",
+     "kent"],
 ]
-NOTICE_HEADER = ["notice_id", "issuing_force", "notice_date", "record_type", "surname", "forenames", "date_of_birth", "employing_force", "summary"]
+NOTICE_HEADER = ["notice_id", "issuing_force", "notice_date", "record_type", "surname", "forenames", "date_of_birth",
+                 "employing_force", "summary"]
 NOTICE_ROWS = [
-    ["K-1", "kent", "2024-01-02", "DOMESTIC_ABUSE_INCIDENT", "Smyth", "Jane", "1985-04-03", "west-midlands", "Attended DA incident"],
+    ["K-1", "kent", "2024-01-02", "DOMESTIC_ABUSE_INCIDENT", "Smyth", "Jane", "1985-04-03", "west-midlands",
+     "Attended DA incident"],
     ["PND-9", "PND", "2024-02-02", "INTELLIGENCE", "Brown", "Tom", "", "", ""],
 ]
 
@@ -69,7 +79,8 @@ def test_workforce_import_is_idempotent_and_updates_are_audited(env: Env, tmp_pa
     with env.uow() as uow:
         row = uow.session.scalar(select(PersonRow).where(PersonRow.staff_number == "S002"))
         assert row is not None and row.rank_or_grade == "Insp"
-        ops = [(e.operation, e.record_type) for e in uow.session.scalars(select(AccessLogRow).order_by(AccessLogRow.seq))]
+        ops = [(e.operation, e.record_type)
+               for e in uow.session.scalars(select(AccessLogRow).order_by(AccessLogRow.seq))]
     assert ("ALTERATION", "person") in ops and ("COLLECTION", "workforce_import") in ops
 
 

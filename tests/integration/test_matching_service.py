@@ -11,7 +11,13 @@ import pytest
 from sqlalchemy import func, select
 
 from app.domain.enums import (
-    AbuseType, DueItemKind, MatchState, ReportingRoute, Role, TriageOutcome, VictimRelationship,
+    AbuseType,
+    DueItemKind,
+    MatchState,
+    ReportingRoute,
+    Role,
+    TriageOutcome,
+    VictimRelationship,
 )
 from app.domain.errors import InvalidInput, PermissionDenied, RuleRefused
 from app.persistence.models import AccessLogRow, CaseRow
@@ -26,7 +32,8 @@ from tests.integration.test_imports import CASE_HEADER, CASE_ROWS, NOTICE_HEADER
 
 NOTICES = [
     # Jane Smith, born 1985-03-04: surname typo and day/month swapped.
-    ["K-1", "kent", "2024-01-02", "DOMESTIC_ABUSE_INCIDENT", "Smyth", "Jane", "1985-04-03", "west-midlands", "DA incident attended"],
+    ["K-1", "kent", "2024-01-02", "DOMESTIC_ABUSE_INCIDENT", "Smyth", "Jane", "1985-04-03", "west-midlands",
+     "DA incident attended"],
     # Nobody in the register.
     ["K-2", "kent", "2024-01-03", "CRIME", "Ozturk", "Deniz", "1999-09-09", "", ""],
 ]
@@ -111,7 +118,8 @@ def test_a_reviewer_cannot_review_their_own_match(env: Env, tmp_path: Path) -> N
     assert notice_review.review_queue(env.uow(), jane) == []
     (view,) = notice_review.review_queue(env.uow(), env._sup)  # type: ignore[attr-defined]
     with pytest.raises(PermissionDenied, match="about yourself"):
-        notice_review.confirm_match(env.uow(), jane, view.match_id, TriageOutcome.NO_FURTHER_ACTION, "Nothing to see here at all.")
+        notice_review.confirm_match(env.uow(), jane, view.match_id, TriageOutcome.NO_FURTHER_ACTION,
+                                    "Nothing to see here at all.")
 
 
 # Anita Patel (S003, line-managed by S002 like Jane Smith S001) and Mark Jones (S002, no line
@@ -220,7 +228,8 @@ def test_a_case_opened_from_a_match_is_created_and_linked_in_one_transaction(env
         logged = uow.session.execute(select(AccessLogRow.record_type, AccessLogRow.record_id, AccessLogRow.operation,
                                             AccessLogRow.detail).order_by(AccessLogRow.seq.desc()).limit(2)).all()
     assert [tuple(r) for r in reversed(logged)] == [("case", created.reference, "COLLECTION", "case created"),
-                                                    ("notice_match", str(view.match_id), "ALTERATION", "linked to a case")]
+                                                    ("notice_match", str(view.match_id), "ALTERATION",
+                                                     "linked to a case")]
     (shown,) = notice_review.review_queue(env.uow(), env._sup, MatchState.CONFIRMED)  # type: ignore[attr-defined]
     assert (shown.linked_case_id, shown.linked_case) == (created.case_id, created.reference)
 
@@ -229,13 +238,16 @@ def test_no_case_is_opened_for_a_match_that_cannot_be_linked(env: Env, tmp_path:
     view = _confirmed(env, tmp_path)
     first = notice_review.open_case_for_match(env.uow(), env._sup, view.match_id, _intake(view))  # type: ignore[attr-defined]
     before = _cases(env)
-    with pytest.raises(RuleRefused, match="^This match is already linked to a PPDA case; a notice opens one case only.$"):
+    with pytest.raises(RuleRefused,
+                       match="^This match is already linked to a PPDA case; a notice opens one case only.$"):
         notice_review.open_case_for_match(env.uow(), env._sup, view.match_id, _intake(view))  # type: ignore[attr-defined]
     assert _cases(env) == before
     (shown,) = notice_review.review_queue(env.uow(), env._sup, MatchState.CONFIRMED)  # type: ignore[attr-defined]
     assert shown.linked_case == first.reference
-    _import(env, tmp_path, NOTICES[1:] + [["K-3", "kent", "2024-01-04", "DOMESTIC_ABUSE_INCIDENT", "Smith", "Jane",
-                                           "1985-03-04", "", ""]], "more.csv")
+    _import(env, tmp_path,
+            [*NOTICES[1:],
+             ["K-3", "kent", "2024-01-04", "DOMESTIC_ABUSE_INCIDENT", "Smith", "Jane", "1985-03-04", "", ""]],
+             "more.csv")
     (pending,) = notice_review.review_queue(env.uow(), env._sup)  # type: ignore[attr-defined]
     with pytest.raises(RuleRefused, match="^Only a confirmed match can be linked to a PPDA case.$"):
         notice_review.open_case_for_match(env.uow(), env._sup, pending.match_id, _intake(pending))  # type: ignore[attr-defined]

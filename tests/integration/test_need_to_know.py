@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -21,12 +21,21 @@ from app.domain.enums import AccessOperation, AssignmentRole, DashRisk, Role, Vi
 from app.domain.errors import PermissionDenied
 from app.domain.records import User
 from app.persistence.models import AccessLogRow, VictimRow
-from app.services import audit, case_queries as cq, people_queries as pq, reporting
+from app.services import audit, reporting
+from app.services import case_queries as cq
 from app.services import casework as cw
+from app.services import people_queries as pq
 from app.services.access_log_export import LogFilter, export_access_log
 from tests.helpers import PASSWORD
 from tests.integration.test_casework_support import (
-    RECEIVED, World, allegation, allegation_ids, new_case, pin, victim, world,
+    RECEIVED,
+    World,
+    allegation,
+    allegation_ids,
+    new_case,
+    pin,
+    victim,
+    world,
 )
 
 __all__ = ["world"]

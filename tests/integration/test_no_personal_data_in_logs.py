@@ -23,7 +23,8 @@ from tests.helpers import write_csv
 
 pytestmark = pytest.mark.slow  # about 25 short-lived processes
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORDS = {"admin": "Quill-Harbour-Lantern-71", "head": "Copper-Meadow-Violin-38", "head2": "Saffron-Tundra-Kettle-26",
+PASSWORDS = {"admin": "Quill-Harbour-Lantern-71", "head": "Copper-Meadow-Violin-38",
+             "head2": "Saffron-Tundra-Kettle-26",
              "aud": "Granite-Orchard-Puzzle-53"}
 WF_HEADER = ["staff_number", "warrant_number", "surname", "forenames", "previous_names", "date_of_birth", "sex",
              "ethnicity", "workforce_type", "rank_or_grade", "unit", "line_manager_staff_number"]
@@ -36,7 +37,8 @@ WF_ROWS = [
      "Contact Centre", ""],
 ]
 CASE_HEADER = ["case_ref", "recorded_date", "reporting_route", "case_type", "subject_staff_number", "victim_ref",
-               "victim_relationship", "abuse_types", "criminal", "crime_ref", "misconduct_outcomes", "criminal_outcome", "outcome_date"]
+               "victim_relationship", "abuse_types", "criminal", "crime_ref", "misconduct_outcomes",
+               "criminal_outcome", "outcome_date"]
 CASE_ROWS = [
     ["PSD-2017-000411", "2017-04-03", "VICTIM_DIRECT", "CONDUCT_MATTER", "WMP40917", "VR-ELSPETH", "FORMER_PARTNER",
      "COERCIVE_CONTROL", "Y", "20/77123/17", "NO_CASE_TO_ANSWER", "NO_FURTHER_ACTION", "2017-09-01"],
@@ -128,7 +130,8 @@ def logs(tmp_path: Path) -> list[Path]:
 
 def _exports(run, folder: Path) -> None:  # type: ignore[no-untyped-def]
     run("export", "survey-return", "--year", "2025", "--out", str(folder / "return.xlsx"), user="head")
-    run("export", "outcomes", "--from", "2017-04-01", "--to", "2025-03-31", "--out", str(folder / "o.xlsx"), user="head")
+    run("export", "outcomes", "--from", "2017-04-01", "--to", "2025-03-31", "--out", str(folder / "o.xlsx"),
+        user="head")
     run("report", "annual", "--year", "2025", "--out", str(folder / "annual.pdf"), user="head")
     run("queue", "--all", "--csv", user="head")
     run("retention", "due", user="head")

@@ -49,19 +49,20 @@ def _signed_file(kent: Env, env: Env, tmp_path: Path, recipient: str = "west-mid
     """A file signed by kent for `recipient`; the receiving force holds kent's public key."""
     public = notice_files.create_signing_key(kent.uow(), kent.admin)
     notice_files.set_public_key(env.uow(), env.admin, "kent", public)
-    rows = [dict(zip(notice_files.HEADER, row))]
+    rows = [dict(zip(notice_files.HEADER, row, strict=True))]
     result = notice_files.write_signed(kent.uow(), kent.user("sup", Role.SUPERVISOR), recipient, rows,
                                        tmp_path / "to-wm.csv")
     return result.file, public
 
 
 def test_signed_file_verifies_and_imports(env: Env, kent: Env, tmp_path: Path) -> None:
-    path, public = _signed_file(kent, env, tmp_path)
+    path, _public = _signed_file(kent, env, tmp_path)
     manifest = json.loads(notice_files.manifest_path(path).read_text())
     assert manifest["issuing_force"] == "kent" and manifest["rows"] == 1 and manifest["marking"] == "OFFICIAL-SENSITIVE"
     assert manifest["recipient"] == "west-midlands"
     with kent.uow() as uow:
-        assert uow.session.scalar(select(AccessLogRow).where(AccessLogRow.operation == "DISCLOSURE")).recipient == "west-midlands"
+        assert uow.session.scalar(select(AccessLogRow).where(AccessLogRow.operation
+                                                             == "DISCLOSURE")).recipient == "west-midlands"
     sup = env.user("sup2", Role.SUPERVISOR)
     summary, ids = notice_files.import_notice_file(env.uow(), sup, path)
     assert summary.added == 1 and len(ids) == 1
@@ -89,17 +90,20 @@ def test_altered_manifest_is_refused(env: Env, kent: Env, tmp_path: Path) -> Non
 
 def test_unsigned_force_file_refused_and_pnd_needs_consent(env: Env, tmp_path: Path) -> None:
     sup = env.user("sup", Role.SUPERVISOR)
-    force_file = write_csv(tmp_path / "f.csv", NOTICE_HEADER, [["X1", "kent", "2024-01-01", "CRIME", "A", "B", "", "", ""]])
+    force_file = write_csv(tmp_path / "f.csv", NOTICE_HEADER,
+                           [["X1", "kent", "2024-01-01", "CRIME", "A", "B", "", "", ""]])
     with pytest.raises(RuleRefused, match="must come in a signed file"):
         notice_files.import_notice_file(env.uow(), sup, force_file)
-    pnd = write_csv(tmp_path / "p.csv", NOTICE_HEADER, [["P1", "PND", "2024-01-01", "INTELLIGENCE", "A", "B", "", "", ""]])
+    pnd = write_csv(tmp_path / "p.csv", NOTICE_HEADER,
+                    [["P1", "PND", "2024-01-01", "INTELLIGENCE", "A", "B", "", "", ""]])
     with pytest.raises(RuleRefused, match="not signed"):
         notice_files.import_notice_file(env.uow(), sup, pnd)
     assert _notices(env) == 0
     summary, _ = notice_files.import_notice_file(env.uow(), sup, pnd, accept_unsigned=True)
     assert summary.added == 1
     with env.uow() as uow:
-        assert uow.session.scalar(select(AccessLogRow).where(AccessLogRow.reason == "unsigned file accepted by the user"))
+        assert uow.session.scalar(select(AccessLogRow).where(AccessLogRow.reason
+                                                             == "unsigned file accepted by the user"))
 
 
 def test_transferee_notice_needs_allegations(env: Env, tmp_path: Path) -> None:
@@ -111,15 +115,18 @@ def test_transferee_notice_needs_allegations(env: Env, tmp_path: Path) -> None:
 
 
 def test_an_unsigned_pnd_file_is_refused_with_a_typed_error_naming_its_sources(env: Env, tmp_path: Path) -> None:
-    pnd = write_csv(tmp_path / "p.csv", NOTICE_HEADER, [["P1", "PND", "2024-01-01", "INTELLIGENCE", "A", "B", "", "", ""],
-                                                       ["C1", "college_barred_list", "2024-01-01", "BARRED_LIST", "C", "D",
+    pnd = write_csv(tmp_path / "p.csv", NOTICE_HEADER,
+                    [["P1", "PND", "2024-01-01", "INTELLIGENCE", "A", "B", "", "", ""],
+                                                       ["C1", "college_barred_list", "2024-01-01", "BARRED_LIST", "C",
+                                                        "D",
                                                         "", "", ""]])
     with pytest.raises(UnsignedNoticeFile) as refused:
         notice_files.import_notice_file(env.uow(), env.user("sup", Role.SUPERVISOR), pnd)
     assert (refused.value.filename, refused.value.sources) == ("p.csv", ["COLLEGE_BARRED_LIST", "PND"])
     assert refused.value.message.startswith("p.csv is not signed. It comes from COLLEGE_BARRED_LIST, PND;")
     assert "(--accept-unsigned)" in refused.value.message  # the command line's way to accept it
-    force_file = write_csv(tmp_path / "f.csv", NOTICE_HEADER, [["X1", "kent", "2024-01-01", "CRIME", "A", "B", "", "", ""]])
+    force_file = write_csv(tmp_path / "f.csv", NOTICE_HEADER,
+                           [["X1", "kent", "2024-01-01", "CRIME", "A", "B", "", "", ""]])
     with pytest.raises(RuleRefused) as other:
         notice_files.import_notice_file(env.uow(), env.user("sup2", Role.SUPERVISOR), force_file)
     assert not isinstance(other.value, UnsignedNoticeFile)  # a force's notices cannot be accepted unsigned
@@ -130,7 +137,7 @@ def test_an_export_that_is_not_committed_leaves_no_file(env: Env, tmp_path: Path
 
     notice_files.create_signing_key(env.uow(), env.admin)
     rows = [dict(zip(notice_files.HEADER, ["W-1", "west-midlands", "2024-01-02", "CRIME", "Smyth", "Jane", "1985-04-03",
-                                            "", "", "", "kent", "Arrested", ""]))]
+                                            "", "", "", "kent", "Arrested", ""], strict=True))]
     folder = tmp_path / "out"
     folder.mkdir()
     with pytest.raises(RuleRefused, match="commit was refused"):

@@ -30,11 +30,20 @@ from app.domain.permissions import TABLE, Action
 from app.domain.records import User
 from app.persistence.models import AllegationRow, CaseRow
 from app.services import (
-    audit, case_queries, installation, matching, notice_files, notice_review, people_queries, policies, reporting,
-    retention, users,
+    audit,
+    case_queries,
+    installation,
+    matching,
+    notice_files,
+    notice_review,
+    people_queries,
+    policies,
+    referrals,
+    reporting,
+    retention,
+    users,
 )
 from app.services import casework as cw
-from app.services import referrals
 from app.services.access_log_export import export_access_log
 from app.services.casework.inputs import VictimInput
 from app.services.imports.cases import import_cases
@@ -95,7 +104,8 @@ SERVICE: dict[Action, Callable[[Matrix, User], object]] = {
     Action.DECIDE: lambda m, u: cw.record_severity(m.uow(), u, m.cases["decide"], Severity.MISCONDUCT,
                                                    allegation_id=m.allegations["decide"]),
     Action.PROPOSE_DECISION: lambda m, u: cw.record_severity(m.uow(), u, m.cases["decide"], Severity.MISCONDUCT,
-                                                             allegation_id=m.allegations["decide"], approver=m.cosigner),
+                                                             allegation_id=m.allegations["decide"],
+                                                             approver=m.cosigner),
     Action.APPROVE: lambda m, u: cw.record_recording(m.uow(), m.requester, m.cases["approve"], recordable=False,
                                                      rationale=WHY, approver=u),
     Action.ALLOCATE: _allocate,
@@ -166,7 +176,8 @@ def test_every_action_has_a_representative_service() -> None:
 # ---- one database per backend ---------------------------------------------------------------------
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def m(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, _sqlite_template: Path) -> Iterator[Matrix]:
+def m(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+      _sqlite_template: Path) -> Iterator[Matrix]:
     folder = tmp_path_factory.mktemp(f"matrix-{request.param}")
     url = _database(request.param, folder, _sqlite_template)
     key = Ed25519PrivateKey.generate()
@@ -200,7 +211,8 @@ def _build(env: Env, url: str, folder: Path) -> Matrix:
     by_role: dict[Role, User] = {r: env.user(r.name.lower(), r) for r in Role if r != Role.ADMINISTRATOR}
     by_role[Role.ADMINISTRATOR] = env.admin
     head = by_role[Role.HEAD_OF_PSD]
-    files = {"workforce": write_csv(folder / "workforce.csv", *WF), "notices": write_csv(folder / "notices.csv", *NOTICES),
+    files = {"workforce": write_csv(folder / "workforce.csv", *WF),
+             "notices": write_csv(folder / "notices.csv", *NOTICES),
              "cases": write_csv(folder / "cases.csv", CASE_HEADER, [
                  [ref, "2025-01-06", "VICTIM_DIRECT", "CONDUCT_MATTER", "M001", "V1", "FORMER_PARTNER", "PHYSICAL",
                   "2025-01-07" if name in REFERRED else "", "", ""] for name, ref in OPEN.items()])}
@@ -211,7 +223,7 @@ def _build(env: Env, url: str, folder: Path) -> Matrix:
     with env.uow() as uow:
         ids = dict(uow.session.execute(select(CaseRow.reference, CaseRow.id)).all())
         m.cases = {name: ids[ref] for name, ref in OPEN.items()}
-        allegation_of: dict[int, int] = {c: a for c, a in uow.session.execute(select(AllegationRow.case_id, AllegationRow.id))}
+        allegation_of: dict[int, int] = dict(uow.session.execute(select(AllegationRow.case_id, AllegationRow.id)).all())
         m.allegations = {name: allegation_of[cid] for name, cid in m.cases.items()}
     for name in ("edit", "decide", "approve", "read"):
         cw.assign_member(env.uow(), m.requester, m.cases[name], "investigator", AssignmentRole.INVESTIGATOR, True)
@@ -219,7 +231,8 @@ def _build(env: Env, url: str, folder: Path) -> Matrix:
                         reason="Guidance in force since 1 April 2024")
     reporting.survey_return(env.uow(), head, YEAR, files.setdefault("return", folder / "return.xlsx"))
     # one for each role that may approve a disposal, and one left for the refused attempts
-    m.disposable = {surface: _closed_cases(m, surface, len(TABLE[Action.DISPOSE]) + 1) for surface in ("service", "cli")}
+    m.disposable = {surface: _closed_cases(m, surface, len(TABLE[Action.DISPOSE]) + 1)
+                    for surface in ("service", "cli")}
     return m
 
 

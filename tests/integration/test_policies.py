@@ -59,7 +59,8 @@ def test_bad_policy_input_is_refused(env: Env) -> None:
     with pytest.raises(InvalidInput, match="needs NONE, SOME or ALL"):
         policies.set_policy(env.uow(), env.admin, "role-restriction-guidance", "MOSTLY", TODAY)
     policies.set_policy(env.uow(), env.admin, "restriction-review-days", "21", TODAY)
-    with pytest.raises(InvalidInput, match="restriction-review-days is already 21 from 2025-06-02; nothing was changed"):
+    with pytest.raises(InvalidInput,
+                       match="restriction-review-days is already 21 from 2025-06-02; nothing was changed"):
         policies.set_policy(env.uow(), env.admin, "restriction-review-days", "21", TODAY)
     sup = env.user("sup", Role.SUPERVISOR)
     with pytest.raises(PermissionDenied):
@@ -86,7 +87,8 @@ def test_a_back_dated_change_without_a_reason_is_refused_and_changes_nothing(env
     with pytest.raises(InvalidInput, match="needs a reason"):
         policies.set_policy(env.uow(), env.admin, "restriction-review-days", "14", TODAY - timedelta(days=1))
     assert not policies.set_policy(env.uow(), env.admin, "restriction-review-days", "14", TODAY).correction
-    assert not policies.set_policy(env.uow(), env.admin, "victim-update-days", "21", TODAY + timedelta(days=1)).correction
+    assert not policies.set_policy(env.uow(), env.admin, "victim-update-days", "21",
+                                   TODAY + timedelta(days=1)).correction
     assert [d for d, _ in policy_log(env)] == ["restriction-review-days = 14 from 2025-06-02 (was 28)",
                                                "victim-update-days = 21 from 2025-06-03 (was 28)"]
 
@@ -142,7 +144,8 @@ def test_the_history_shows_corrections_and_what_was_recorded_earlier(world: Worl
     line = policies.describe(world.uow(), admin, "restriction-review-days")
     assert line.value == "14"
     shipped, first, correction = line.entries
-    assert (shipped.effective_from, shipped.value, shipped.recorded_by, shipped.superseded) == (None, "28", "shipped", False)
+    assert (shipped.effective_from, shipped.value, shipped.recorded_by, shipped.superseded) == (None, "28", "shipped",
+                                                                                                False)
     assert (first.value, first.recorded_by, first.correction, first.superseded, first.reason) == (
         "21", "admin", False, True, None)
     assert first.recorded_at == datetime(2025, 3, 10, 9, 0, tzinfo=clock.local(clock.now()).tzinfo)

@@ -18,8 +18,8 @@ from tests.helpers import Env
 from tests.integration.test_reporting_service import env  # noqa: F401  (the shared fixture)
 
 
-def _case(env: Env, reference: str) -> int:
-    with env.uow() as uow:
+def _case(where: Env, reference: str) -> int:
+    with where.uow() as uow:
         found = uow.session.scalar(select(CaseRow.id).where(CaseRow.reference == reference))
     assert found is not None
     return found
@@ -36,12 +36,13 @@ def test_the_register_lists_each_referred_allegation_in_words(env: Env, tmp_path
     assert [r.case_ref for r in rows] == ["PSD-2024-000001"] * 2  # a whole-case referral: both allegations
     first = rows[0]
     assert first.referred_on == date(2024, 5, 7) and first.iopc_reference == "IOPC-77"
-    assert (first.decision, first.decision_on, first.mode) == ("Local investigation", date(2024, 5, 20), "Local investigation")
+    assert (first.decision, first.decision_on, first.mode) == ("Local investigation", date(2024, 5, 20),
+                                                               "Local investigation")
     assert first.investigating_body == "Home force" and first.state == "Open: under investigation"
     sheet = openpyxl.load_workbook(out)["Referrals"]
     cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
     assert "Mandatory grounds or voluntary" in cells and "Local investigation" in cells
-    assert not any("V1" == c or "LOCAL_INVESTIGATION" in c for c in cells)  # no victim reference, no codes
+    assert not any(c == "V1" or "LOCAL_INVESTIGATION" in c for c in cells)  # no victim reference, no codes
     assert sheet.print_title_rows == "$5:$5" and sheet.oddHeader.center.text == "OFFICIAL-SENSITIVE"
     with env.uow() as uow:
         entry = uow.session.scalar(select(AccessLogRow).where(AccessLogRow.record_type == "referral_register"))

@@ -22,8 +22,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.domain.enums import (
-    AbuseType, AggravatingFeature, CriminalOutcome, DecisionKind, IopcDecision, MisconductOutcome,
-    RestrictionOption, ReviewOutcome,
+    AbuseType,
+    AggravatingFeature,
+    CriminalOutcome,
+    DecisionKind,
+    IopcDecision,
+    MisconductOutcome,
+    RestrictionOption,
+    ReviewOutcome,
 )
 from app.domain.policy import PolicySet
 from app.persistence.database import Database, open_database
@@ -57,7 +63,8 @@ def db(db_url: str) -> Iterator[Database]:
 
 # ---- the reference: facts from full snapshots (the way the reports were read before) ----------
 
-def facts_from_full_snapshots(session: Session, start: date, end: date, p: PolicySet, today: date) -> list[AllegationFact]:
+def facts_from_full_snapshots(session: Session, start: date, end: date, p: PolicySet,
+                              today: date) -> list[AllegationFact]:
     in_period = (AllegationRow.recorded_date >= start, AllegationRow.recorded_date <= end)
     recorded = dict(session.execute(select(AllegationRow.id, AllegationRow.recorded_date).where(*in_period)).all())
     case_ids = sorted(set(session.scalars(select(AllegationRow.case_id).where(*in_period))))
@@ -104,7 +111,7 @@ def _vary(session: Session, rng: random.Random) -> None:
     for aid, cid, _ in allegations:
         by_case.setdefault(cid, []).append(aid)
     features = [f.name for f in AggravatingFeature]
-    for aid, cid, recorded in rng.sample(allegations, len(allegations) // 2):
+    for aid, _cid, recorded in rng.sample(allegations, len(allegations) // 2):
         start = recorded - timedelta(days=rng.randrange(0, 400))
         session.execute(update(AllegationRow).where(AllegationRow.id == aid).values(
             conduct_from=rng.choice([None, start, start]),

@@ -19,10 +19,18 @@ from app.domain.enums import ListStatus, ReviewOutcome, Role
 from app.domain.errors import InvalidInput, PermissionDenied, RuleRefused
 from app.domain.records import User
 from app.persistence.models import (
-    AccessLogRow, AllegationRow, CaseRow, DecisionRow, PersonRow, ProposedDecisionRow, VictimRow,
+    AccessLogRow,
+    AllegationRow,
+    CaseRow,
+    DecisionRow,
+    PersonRow,
+    ProposedDecisionRow,
+    VictimRow,
 )
-from app.services import audit, case_queries as cq, clock, people_queries as pq, reporting, retention, users
+from app.services import audit, clock, reporting, retention, users
+from app.services import case_queries as cq
 from app.services import casework as cw
+from app.services import people_queries as pq
 from app.services.imports.cases import import_cases
 from app.services.imports.workforce import import_workforce
 from tests.helpers import PASSWORD, Env, force_env, write_csv
@@ -99,7 +107,8 @@ class Retained:
 
     def allegation(self, reference: str, staff_number: str) -> int:
         with self.uow() as uow:
-            found = uow.session.scalar(select(AllegationRow.id).join(PersonRow, PersonRow.id == AllegationRow.subject_id)
+            found = uow.session.scalar(select(AllegationRow.id).join(PersonRow,
+                                                                     PersonRow.id == AllegationRow.subject_id)
                                        .where(AllegationRow.case_id == self.ids[reference],
                                               PersonRow.staff_number == staff_number))
             assert found is not None
@@ -189,7 +198,8 @@ def test_disposal_erases_the_case_s_proposals(r: Retained) -> None:
     pin(date(2025, 7, 1))
     retention.dispose(r.uow(), r.sup, r.ids[C1], "Retention review: no further policing purpose", r.head)
     with r.uow() as uow:
-        assert uow.session.scalars(select(ProposedDecisionRow).where(ProposedDecisionRow.case_id == r.ids[C1])).all() == []
+        assert uow.session.scalars(select(ProposedDecisionRow).where(ProposedDecisionRow.case_id
+                                                                     == r.ids[C1])).all() == []
 
 
 def test_a_disposed_case_never_shows_personal_data_again(r: Retained) -> None:

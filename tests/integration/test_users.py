@@ -26,7 +26,7 @@ def test_password_is_hashed_with_argon2(env: Env) -> None:
 
 def test_five_failures_lock_until_an_administrator_unlocks(env: Env) -> None:
     env.user("inv", Role.INVESTIGATOR)
-    for attempt in range(5):
+    for _attempt in range(5):
         with pytest.raises(AuthenticationFailed, match=r"^Unknown user name or wrong password\. After 5 wrong"):
             users.authenticate(env.uow(), "inv", "wrong-password-123")
     with pytest.raises(AuthenticationFailed, match=r"^Unknown user name or wrong password\."):

@@ -125,7 +125,8 @@ class Psd:
 
     def allegation(self, case_id: int, staff_number: str = "S100") -> int:
         with self.env.uow() as uow:
-            found = uow.session.scalar(select(AllegationRow.id).join(PersonRow, PersonRow.id == AllegationRow.subject_id)
+            found = uow.session.scalar(select(AllegationRow.id).join(PersonRow,
+                                                                     PersonRow.id == AllegationRow.subject_id)
                                        .where(AllegationRow.case_id == case_id, PersonRow.staff_number == staff_number))
         assert found is not None
         return found

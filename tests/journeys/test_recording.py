@@ -43,7 +43,8 @@ def test_an_investigator_records_a_report_as_not_recordable_with_the_supervisors
                 actions.reject, psd.env.uow(), psd.sue, hasty, "")
     actions.reject(psd.env.uow(), psd.sue, hasty, "Say why it is not PPDA")
     [mine] = psd.waiting(psd.ian)
-    assert (mine.status, mine.reason, mine.decided_by) == ("REJECTED", "Say why it is not PPDA", "Insp Sue Sutton (sue)")
+    assert (mine.status, mine.reason, mine.decided_by) == ("REJECTED", "Say why it is not PPDA",
+                                                           "Insp Sue Sutton (sue)")
 
     proposal = psd.propose(psd.ian, case_id, "recording", recordable=False, rationale=why)
     psd.on(date(2025, 3, 4), 9)

@@ -1,6 +1,7 @@
 """The import-linter contracts of pyproject.toml hold, and each one catches the import it forbids: the
 domain is pure, Qt stays in app.ui, layers point one way, the window and the command line reach data
-only through services, the command line opens the window through app.ui.launch only, no cycles."""
+only through services, the command line opens the window through app.ui.launch only, only they use the
+composition root (app.bootstrap), no cycles."""
 
 from __future__ import annotations
 
@@ -47,6 +48,8 @@ def copy_of_app(tmp_path: Path) -> Path:
     ("app/persistence/probe.py", "from app.reports import counting\n", "Layers point one way"),
     ("app/services/probe.py", "from PySide6 import QtCore\n", "Qt only in app.ui"),
     ("app/domain/probe.py", "import sqlalchemy\n", "The domain is pure: no Qt, no SQLAlchemy"),
+    ("app/services/probe.py", "from app import bootstrap\n",
+     "Only the window and the command line use the composition root"),
 ])
 def test_each_contract_catches_what_it_forbids(copy_of_app: Path, module: str, source: str,
                                                contract: str) -> None:

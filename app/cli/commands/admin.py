@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
-import secrets as pysecrets
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.cli.commands import policy
 from app.cli.commands.base import Sub, command
 from app.domain.enums import Role
-from app.domain.errors import InvalidInput, RuleRefused
 
 if TYPE_CHECKING:
     from app.cli.session import CliSession
@@ -35,17 +31,11 @@ def _init(sub: Sub) -> None:
 
 def cmd_init(s: CliSession, a: argparse.Namespace) -> int:
     from app.cli.session import new_password
-    from app.persistence import migrate
-    from app.services import installation
-
-    from app.services.database_admin import has_accounts
+    from app.services import database_admin, installation
 
     key = _new_encryption_key(s) if a.encrypt else None
     db = s.database(check=False, encrypt_key=key)
-    if has_accounts(db):  # checked before anything, the upgrade included, is done
-        raise RuleRefused(f"{db.describe()} is already set up: `init` never adds a second first administrator. "
-                          "An administrator upgrades it (`db upgrade`) and adds users (`user add`).")
-    migrate.upgrade(db)
+    database_admin.set_up_schema(db)  # refused before anything, the upgrade included, is done once set up
     password = new_password(a.admin)
     installation.initialise(s.uow(), a.force, a.admin, password)
     force = installation.home_force(s.uow())
@@ -54,25 +44,14 @@ def cmd_init(s: CliSession, a: argparse.Namespace) -> int:
 
 
 def _new_encryption_key(s: CliSession) -> str:
-    from sqlalchemy import make_url
+    from app import bootstrap
 
-    from app.persistence.database import ENV_DB_KEY, is_encrypted_file, key_name
-    from app.persistence.secrets import SecretStore
-
-    url = make_url(s.settings.db_url)
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        raise InvalidInput("--encrypt applies to an SQLite database file only.")
-    path = Path(url.database)
-    if path.exists() and path.stat().st_size > 0:
-        what = "already encrypted" if is_encrypted_file(path) else "not encrypted"
-        raise RuleRefused(f"{path} already exists and is {what}; --encrypt creates a new database file.")
-    key = os.environ.get(ENV_DB_KEY) or pysecrets.token_urlsafe(32)
-    store = SecretStore()
-    if not store.put(key_name(path), key) and not os.environ.get(ENV_DB_KEY):
+    new = bootstrap.new_encryption_key(s.settings.db_url)
+    if not new.stored:
         print("WARNING: no OS keyring is available, so the encryption key cannot be stored. Keep this key "
-              "somewhere safe; you will be asked for it each time the database is opened:\n" + key,
+              "somewhere safe; you will be asked for it each time the database is opened:\n" + new.key,
               file=sys.stderr)
-    return key
+    return new.key
 
 
 def _user(sub: Sub, roles: list[str]) -> None:

@@ -199,7 +199,8 @@ def cmd_timeline(s: CliSession, a: argparse.Namespace) -> int:
     print(f"{len(detail.timeline)} decision(s):")
     for e in detail.timeline:
         people = "; ".join(x for x in (f"proposed by {e.proposed_by}" if e.proposed_by else "",
-                                        e.decided_by if e.decided_by.startswith("imported") else f"decided by {e.decided_by}",
+                                        e.decided_by if e.decided_by.startswith("imported")
+                                        else f"decided by {e.decided_by}",
                                         f"approved by {e.approved_by}" if e.approved_by else "") if x)
         what = "; ".join(f"{k}: {v}" for k, v in e.details)
         print(f"  {e.effective_date.isoformat()}  {e.kind:32} {e.subject or 'whole case'} — {what or '-'} ({people})")

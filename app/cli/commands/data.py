@@ -60,7 +60,8 @@ def cmd_import(s: CliSession, a: argparse.Namespace) -> int:
 def _notices(sub: Sub) -> None:
     p = sub.add_parser("notices", help="outbound notice files for other forces")
     ns = p.add_subparsers(dest="notices_command", required=True)
-    c = command(ns, "export", cmd_notices_export, "write a signed notice file about people who transferred to another force")
+    c = command(ns, "export", cmd_notices_export,
+                "write a signed notice file about people who transferred to another force")
     c.add_argument("--to", required=True, metavar="CODE", dest="recipient")
     c.add_argument("--staff-number", action="append", required=True, dest="staff_numbers")
     c.add_argument("--out", required=True, type=Path)
@@ -108,16 +109,17 @@ def _match(sub: Sub) -> None:
 
 
 def cmd_match(s: CliSession, a: argparse.Namespace) -> int:
-    from app.services import matching
-
     import os
+
+    from app.services import matching
 
     print(matching.data_wash(s.uow(), s.user(), a.out, workers=min(os.cpu_count() or 1, 4)))
     return 0
 
 
 def _demo(sub: Sub) -> None:
-    p = command(sub, "demo", cmd_demo, "make a demonstration database: synthetic workforce, cases, notices, one user per role")
+    p = command(sub, "demo", cmd_demo,
+                "make a demonstration database: synthetic workforce, cases, notices, accounts for every role")
     p.add_argument("--cases", type=int, default=300)
     p.add_argument("--seed", type=int, default=2024)
     p.add_argument("--force", default="west-midlands", metavar="CODE")

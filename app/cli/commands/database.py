@@ -45,22 +45,24 @@ def cmd_db_upgrade(s: CliSession, a: argparse.Namespace) -> int:
     if done.before == done.after:
         print(f"Already at schema {done.after}; nothing to do.")
     else:
-        print(f"Upgraded from {done.before or 'empty'} to {done.after}." + (f" Backup: {done.backup}" if done.backup else ""))
+        print(f"Upgraded from {done.before or 'empty'} to {done.after}."
+              + (f" Backup: {done.backup}" if done.backup else ""))
     return 0
 
 
 def cmd_db_check(s: CliSession, a: argparse.Namespace) -> int:
-    from app.persistence import migrate
+    from app.services import database_admin
 
     db = s.database(check=False)
-    state = migrate.schema_state(db)
-    damage = migrate.integrity_problems(db)
+    checked = database_admin.check(db)
+    state, damage = checked.schema, checked.damage
     if damage:
         print(f"The database file is damaged ({damage}). Restore the latest backup: `ppda-tracker db backups`, then "
               "`ppda-tracker db restore FILE` (an administrator).", file=sys.stderr)
         return 1
     if state.up_to_date:
-        print(f"Database schema {state.current} matches this program" + (" and the file is intact." if db.is_sqlite else "."))
+        print(f"Database schema {state.current} matches this program"
+              + (" and the file is intact." if db.is_sqlite else "."))
         return 0
     print(f"Database schema is {state.current or 'empty'}; this program needs {state.head}. "
           "Run `ppda-tracker db upgrade`.", file=sys.stderr)
@@ -68,7 +70,6 @@ def cmd_db_check(s: CliSession, a: argparse.Namespace) -> int:
 
 
 def cmd_db_backups(s: CliSession, a: argparse.Namespace) -> int:
-    from app.persistence import migrate
     from app.services import database_admin
 
     path, _key = s.sqlite_file()
@@ -76,7 +77,7 @@ def cmd_db_backups(s: CliSession, a: argparse.Namespace) -> int:
     if db is None:
         print("The database file is damaged, so no one can sign in to it. Its backups (restore one with "
               "`db restore FILE`, signing in as an administrator of that backup):", file=sys.stderr)
-        found = migrate.backups_of(path)
+        found = database_admin.backups_of_file(path)
     else:
         found = database_admin.list_backups(db, s.administrator("db backups"))
     for b in found:
@@ -87,11 +88,10 @@ def cmd_db_backups(s: CliSession, a: argparse.Namespace) -> int:
 
 
 def cmd_db_restore(s: CliSession, a: argparse.Namespace) -> int:
-    from app.persistence import migrate
     from app.services import database_admin
 
     path, key = s.sqlite_file()
-    backup = a.backup if a.backup.exists() else migrate.backup_folder(path) / a.backup.name
+    backup = database_admin.backup_named(path, a.backup)
     current = s.damaged_or_database()
     done = database_admin.restore(path, key, current, backup, lambda uow: s.administrator("db restore", uow))
     s.forget_database()
@@ -101,12 +101,11 @@ def cmd_db_restore(s: CliSession, a: argparse.Namespace) -> int:
 
 
 def cmd_db_grants(s: CliSession, a: argparse.Namespace) -> int:
-    from app.persistence import grants
     from app.services import database_admin
 
     db = s.database(check=False)
     if not a.apply:
-        print("\n".join(f"{statement};" for statement in grants.statements(db, a.role)))
+        print("\n".join(f"{statement};" for statement in database_admin.grant_statements(db, a.role)))
         return 0
     done = database_admin.apply_grants(db, s.administrator("db grants --apply"), a.role)
     print(f"{len(done)} statements applied: {a.role} may read and add access-log entries, never change, remove or "

@@ -78,10 +78,7 @@ def _heading(line: PolicyLine) -> str:
 def entry_text(e: PolicyEntry) -> str:
     """One history line: `2020-01-01  14  recorded 2026-07-14 00:30 by admin; CORRECTION: reason`."""
     start = e.effective_from.isoformat() if e.effective_from else "always"
-    if e.recorded_at is None:
-        who = "shipped default"
-    else:
-        who = f"recorded {e.recorded_at:%Y-%m-%d %H:%M} by {e.recorded_by}"
+    who = "shipped default" if e.recorded_at is None else f"recorded {e.recorded_at:%Y-%m-%d %H:%M} by {e.recorded_by}"
     notes = [n for n in (f"CORRECTION: {e.reason or 'no reason recorded'}" if e.correction else
                          (f"reason: {e.reason}" if e.reason else ""),
                          "superseded by a later record" if e.superseded else "") if n]

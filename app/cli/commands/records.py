@@ -26,14 +26,17 @@ def _audit(sub: Sub) -> None:
                    help="a checkpoint file (the auditor's copy, or one written by `audit checkpoint --out`); "
                         "repeatable; default: the database's own checkpoint file")
     v.add_argument("--trust", action="append", default=[], metavar="KEY",
-                   help="a public key (base64) whose checkpoints you trust, as printed by `audit checkpoint`; repeatable")
+                   help="a public key (base64) whose checkpoints you trust, as printed by `audit checkpoint`; "
+                   "repeatable")
     c = command(au, "checkpoint", cmd_audit_checkpoint,
-                "verify the log, then append a signed checkpoint of its head to FILE (keep FILE away from this computer)")
+                "verify the log, then append a signed checkpoint of its head to FILE (keep FILE away from this "
+                "computer)")
     c.add_argument("--out", type=Path, required=True, metavar="FILE")
     e = command(au, "export", cmd_audit_export, "export the access log (filtered by user, record and period) to CSV")
     e.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
     e.add_argument("--for-user", dest="username", metavar="NAME", help="only this user's entries")
-    e.add_argument("--record", dest="record_id", metavar="ID", help="only entries about this record, e.g. a case reference")
+    e.add_argument("--record", dest="record_id", metavar="ID",
+                   help="only entries about this record, e.g. a case reference")
     e.add_argument("--from", dest="start", type=iso_date, metavar="DATE")
     e.add_argument("--to", dest="end", type=iso_date, metavar="DATE")
 

@@ -20,7 +20,9 @@ def register(sub: Sub, roles: list[str]) -> None:
 
 
 def _exports(sub: Sub) -> Sub:
-    p = sub.add_parser("export", help="the Commissioner's survey return, the outcome breakdowns, the referral register, a case file")
+    p = sub.add_parser("export",
+                       help="the Commissioner's survey return, the outcome breakdowns, the referral register, a case "
+                       "file")
     es = p.add_subparsers(dest="export_command", required=True)
     r = command(es, "survey-return", cmd_export_return, "the survey return for the 12 months ending 31 March of YEAR")
     r.add_argument("--year", type=int, required=True)

@@ -26,9 +26,9 @@ from app.domain.workflow.common import (
     Act,
     allegation_ids,
     allegation_of,
-    own_history,
     iso,
     make_decision,
+    own_history,
     require_open,
     require_rationale,
 )

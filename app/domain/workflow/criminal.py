@@ -23,7 +23,7 @@ from app.domain.enums import CriminalOutcome, DecisionKind, Severity
 from app.domain.errors import RuleRefused
 from app.domain.policy import PolicyName, PolicySet
 from app.domain.records import CaseSnapshot, Decision
-from app.domain.workflow.common import Act, allegation_of, history, own_history, make_decision, require_open
+from app.domain.workflow.common import Act, allegation_of, history, make_decision, own_history, require_open
 
 CRIMINAL_KINDS = (DecisionKind.CHARGE, DecisionKind.CONVICTION, DecisionKind.CRIMINAL_OUTCOME)
 FINAL_CRIMINAL_OUTCOMES = frozenset(CriminalOutcome) - {CriminalOutcome.CHARGED}

@@ -23,9 +23,9 @@ from app.domain.workflow.common import (
     Act,
     allegation_of,
     history,
-    own_history,
     latest,
     make_decision,
+    own_history,
     require_open,
     require_rationale,
 )

@@ -21,11 +21,11 @@ from datetime import date, timedelta
 
 from app.domain.calendar import add_months
 from app.domain.enums import DecisionKind
+from app.domain.enums import MisconductOutcome as O
 from app.domain.errors import RuleRefused
 from app.domain.policy import PolicyName, PolicySet
 from app.domain.records import CaseSnapshot, Decision
 from app.domain.workflow.common import Act, history, iso, make_decision, payload_date, require_open
-from app.domain.enums import MisconductOutcome as O
 from app.domain.workflow.outcomes import Stage, final_outcome, outcome_decisions, stage_of
 
 

@@ -36,13 +36,13 @@ def _new_highs() -> highspy.Highs:
     global _banner_shown
     with _made_one:
         if _banner_shown:
-            solver = highspy.Highs()
+            solver = highspy.Highs()  # type: ignore[no-untyped-call]
         else:
             sys.stdout.flush()
             saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
             try:
                 os.dup2(devnull, 1)
-                solver = highspy.Highs()
+                solver = highspy.Highs()  # type: ignore[no-untyped-call]
             finally:
                 os.dup2(saved, 1)
                 os.close(saved)
@@ -247,7 +247,7 @@ class Feasibility:
         solution = np.array(exact.getSolution().col_value)
         if not self._is_witness(solution):
             return None
-        return int(round(solution[j]))
+        return int(round(solution[j]))  # noqa: RUF046 - round() of a NumPy number need not give an int
 
 
 def reference_status(model: Model) -> list[Status]:

@@ -10,12 +10,22 @@ from app.services.actions.arguments import Arg
 from app.services.actions.available import Availability, available_actions, by_name
 from app.services.actions.catalogue import ACTIONS, CaseAction, action, case_id, perform, role_may
 from app.services.actions.proposals import (
-    PROPOSABLE, ProposalStatus, ProposalView, Proposed, approve, may_propose, pending_for, pending_on_case, propose,
-    reject, withdraw,
+    PROPOSABLE,
+    ProposalStatus,
+    ProposalView,
+    Proposed,
+    approve,
+    may_propose,
+    pending_for,
+    pending_on_case,
+    propose,
+    reject,
+    withdraw,
 )
 
 __all__ = [
     "ACTIONS", "PROPOSABLE", "Arg", "Availability", "CaseAction", "ProposalStatus", "ProposalView", "Proposed",
-    "action", "approve", "available_actions", "by_name", "case_id", "may_propose", "pending_for", "pending_on_case", "perform",
+    "action", "approve", "available_actions", "by_name", "case_id", "may_propose", "pending_for", "pending_on_case",
+    "perform",
     "propose", "reject", "role_may", "withdraw",
 ]

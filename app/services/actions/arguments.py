@@ -115,7 +115,7 @@ def read_conditions(name: str, v: Any) -> SuspensionConditions:
     unknown = sorted(set(held) - set(CONDITIONS))
     if unknown:
         raise _refuse(name, f"'{_excerpt(unknown[0])}' is not one of {', '.join(CONDITIONS)}.")
-    return SuspensionConditions(**{c: True for c in held})
+    return SuspensionConditions(**dict.fromkeys(held, True))
 
 
 def clearable(inner: Read) -> Read:

@@ -162,7 +162,8 @@ _VICTIM_ARGS = (
     Arg("advocate_accepted", read_bool, "IDVA/ISVA support accepted"),
     _text("contact_details", "how to contact the victim (masked on every screen)"),
 )
-_CLEARABLE = frozenset({"staff_number", "sex", "age_band", "dash_risk", "dash_date", "dash_assessor", "contact_details"})
+_CLEARABLE = frozenset({"staff_number", "sex", "age_band", "dash_risk", "dash_date", "dash_assessor",
+                        "contact_details"})
 
 
 def _correction(a: Arg) -> Arg:
@@ -197,7 +198,8 @@ def _actions() -> tuple[CaseAction, ...]:
             ready=state.measures_in_force),
         CaseAction("suspension_exception", "Not suspending after charge or arrest", (
             ALLEGATION, _text("rationale", "the exceptional circumstances (required by the rule)"), ON),
-            _service(cw.record_suspension_exception, ("allegation_id",), approver=True, unless_given={"rationale": None}),
+            _service(cw.record_suspension_exception, ("allegation_id",), approver=True,
+                     unless_given={"rationale": None}),
             approval=wf.NO_SUSPENSION, proposable=True, ready=state.suspension_outstanding),
         # -- criminal track ---------------------------------------------------------------------
         CaseAction("arrest", "Arrest", (
@@ -212,7 +214,8 @@ def _actions() -> tuple[CaseAction, ...]:
             ready=state.criminal),
         # -- IOPC and investigating body (§3.3) -------------------------------------------------
         CaseAction("iopc_referral", "IOPC referral", (
-            WHOLE_CASE, Arg("on", read_date, "the date sent (default today)"), _text("iopc_reference", "the IOPC's reference"),
+            WHOLE_CASE, Arg("on", read_date, "the date sent (default today)"),
+            _text("iopc_reference", "the IOPC's reference"),
             Arg("extra_grounds", read_enums(MandatoryGround), "further mandatory grounds"), RATIONALE),
             _service(cw.record_iopc_referral), referral=True),
         CaseAction("iopc_decision", "IOPC decision", (
@@ -221,7 +224,8 @@ def _actions() -> tuple[CaseAction, ...]:
             _service(cw.record_iopc_decision, ("decision",)), ready=state.referred),
         CaseAction("investigating_body", "Investigating body", (
             _text("body", "HOME, IOPC or another force's code (required by the rule)"), WHOLE_CASE, ON),
-            _service(cw.assign_investigating_body, ("body",), approver=True, unless_given={"body": ""}), proposable=True),
+            _service(cw.assign_investigating_body, ("body",), approver=True, unless_given={"body": ""}),
+            proposable=True),
         CaseAction("external_exception", "In-force investigation against guidance", (
             _text("rationale", "why the home force investigates (required by the rule)"), ON),
             _service(cw.record_external_investigation_exception, approver=True, unless_given={"rationale": None}),
@@ -275,8 +279,8 @@ def _actions() -> tuple[CaseAction, ...]:
             Arg("conduct_from", read_date, "the conduct's first date"), Arg("conduct_to", read_date, "its last date"),
             Arg("criminal", read_bool, "a criminal allegation"), _text("crime_ref", "the crime reference"),
             _text("summary", "a short summary")),
-            _built(cw.add_allegation, lambda a: cw.AllegationInput(**{
-                **a, **{k: frozenset(a[k]) for k in ("abuse_types", "aggravating_features", "breaches") if k in a}}))),
+            _built(cw.add_allegation, lambda a: cw.AllegationInput(**(a | {
+                k: frozenset(a[k]) for k in ("abuse_types", "aggravating_features", "breaches") if k in a})))),
         # -- team and access (§3.3, §7) ---------------------------------------------------------
         CaseAction("assign_member", "Assign to the case team", (
             _text("username", "the user to assign", required=True),

@@ -34,7 +34,13 @@ from app.services.actions.arguments import plain
 from app.services.actions.catalogue import ACTIONS, CaseAction
 from app.services.case_queries import visible_clause
 from app.services.casework.common import (
-    CASE_RECORD, DecisionRecorded, approving_proposal, case_row, conflict_message, current_user, require_access,
+    CASE_RECORD,
+    DecisionRecorded,
+    approving_proposal,
+    case_row,
+    conflict_message,
+    current_user,
+    require_access,
 )
 from app.services.users import to_user
 
@@ -143,7 +149,8 @@ def _views(s: Session, reader: User, rows: list[ProposedDecisionRow]) -> list[Pr
         proposer = to_user(people[r.proposed_by]) if r.proposed_by in people else None
         spec = ACTIONS.get(r.action)
         roles: frozenset[Role] = _approver_roles(spec, r.arguments, proposer) if spec else frozenset()
-        theirs = r.status == ProposalStatus.PENDING.value and r.proposed_by != reader.id and allowed(reader, Action.APPROVE)
+        theirs = r.status == ProposalStatus.PENDING.value and r.proposed_by != reader.id and allowed(reader,
+                                                                                                     Action.APPROVE)
         decides = bool(spec and proposer and allowed(proposer, spec.permission or Action.DECIDE))
         views.append(ProposalView(
             r.id, r.case_id, refs.get(r.case_id, ""), r.action, describe(r.action, r.arguments),
@@ -188,7 +195,8 @@ def pending_on_case(uow: UnitOfWork, actor: User, case_id: int) -> list[Proposal
 
 # ---- the actions ----------------------------------------------------------------------------------
 
-def _log(s: Session, actor: User, reference: str, what: str, proposal: ProposedDecisionRow, reason: str | None = None) -> None:
+def _log(s: Session, actor: User, reference: str, what: str, proposal: ProposedDecisionRow,
+         reason: str | None = None) -> None:
     audit.record(s, actor, AccessOperation.ALTERATION, CASE_RECORD, reference, reason=reason,
                  detail=f"{what} {proposal.id} ({proposal.action})")
 
@@ -272,7 +280,7 @@ class _Joined(UnitOfWork):
     def session(self) -> Session:
         return self._joined
 
-    def __enter__(self) -> "_Joined":
+    def __enter__(self) -> _Joined:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -295,7 +303,7 @@ def approve(uow: UnitOfWork, actor: User, proposal_id: int) -> DecisionRecorded:
         spec = proposable(proposal.action)
         read = spec.read(proposal.arguments)
         with approving_proposal(to_user(proposer)):
-            done = spec.call(_Joined(s), me, proposal.case_id, read, me, None)
+            done: DecisionRecorded = spec.call(_Joined(s), me, proposal.case_id, read, me, None)
         s.execute(update(ProposedDecisionRow).where(ProposedDecisionRow.id == proposal.id).values(
             status=ProposalStatus.APPROVED.value, decided_by=me.id, decided_at=clock.now(),
             decision_id=done.decision_ids[0] if done.decision_ids else None))
@@ -326,6 +334,7 @@ def withdraw(uow: UnitOfWork, actor: User, proposal_id: int) -> None:
         proposal = _pending(s, proposal_id)
         if proposal.proposed_by != actor.id:
             raise PermissionDenied("Only the person who proposed it may withdraw a proposal.")
-        proposal.status, proposal.decided_by, proposal.decided_at = ProposalStatus.WITHDRAWN.value, actor.id, clock.now()
+        proposal.status = ProposalStatus.WITHDRAWN.value
+        proposal.decided_by, proposal.decided_at = actor.id, clock.now()
         _log(s, actor, case_row(s, proposal.case_id).reference, "withdrew proposal", proposal)
         uow.commit()

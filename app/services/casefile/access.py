@@ -10,7 +10,7 @@ from app.domain.errors import RuleRefused
 from app.domain.permissions import Action, require
 from app.domain.records import User
 from app.persistence.models import CaseRow
-from app.services.case_queries import _readable_or_logged  # noqa: PLC2701 - the case view's own check
+from app.services.case_queries import _readable_or_logged
 from app.services.casework.common import SUPERVISING, case_row, current_user, require_access
 
 CASE_RECORD = "case"

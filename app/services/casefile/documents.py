@@ -33,7 +33,11 @@ from app.domain.permissions import Action, require
 from app.domain.policy import PolicyName
 from app.domain.records import User
 from app.persistence.case_file_models import (
-    CHUNK_BYTES, CaseDocumentRow, CaseLogEntryRow, DocumentChunkRow, DocumentVersionRow,
+    CHUNK_BYTES,
+    CaseDocumentRow,
+    CaseLogEntryRow,
+    DocumentChunkRow,
+    DocumentVersionRow,
 )
 from app.persistence.models import UserRow
 from app.persistence.uow import UnitOfWork
@@ -110,7 +114,8 @@ def _about_victim_contact(s: Session, d: CaseDocumentRow) -> bool:
     """A document attached to a contact with the victim: a victim's detail (not for the IOPC liaison)."""
     if d.entry_id is None:
         return False
-    return s.scalar(select(CaseLogEntryRow.kind).where(CaseLogEntryRow.id == d.entry_id)) == EntryKind.VICTIM_CONTACT.name
+    return s.scalar(select(CaseLogEntryRow.kind).where(CaseLogEntryRow.id
+                                                       == d.entry_id)) == EntryKind.VICTIM_CONTACT.name
 
 
 def _view(s: Session, d: CaseDocumentRow, names: dict[int, str]) -> DocumentView:
@@ -132,7 +137,8 @@ def attach(uow: UnitOfWork, actor: User, case_id: int, path: Path, *, title: str
     with uow:
         s = uow.session
         row = writable(s, actor, case_id)
-        if entry_id is not None and s.scalar(select(CaseLogEntryRow.case_id).where(CaseLogEntryRow.id == entry_id)) != case_id:
+        if entry_id is not None and s.scalar(select(CaseLogEntryRow.case_id).where(CaseLogEntryRow.id
+                                                                                   == entry_id)) != case_id:
             raise InvalidInput(f"entry: there is no entry {entry_id} in case {row.reference}.")
         now = clock.now()
         doc = CaseDocumentRow(case_id=case_id, entry_id=entry_id, title=title, kind=kind.name, added_by=actor.id,

@@ -16,7 +16,11 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from app.persistence.case_file_models import (
-    CaseDocumentRow, CaseLogEntryRow, CaseTaskRow, DocumentChunkRow, DocumentVersionRow,
+    CaseDocumentRow,
+    CaseLogEntryRow,
+    CaseTaskRow,
+    DocumentChunkRow,
+    DocumentVersionRow,
 )
 
 
@@ -40,7 +44,8 @@ def erase_case_file(s: Session, case_id: int) -> FileErased:
     counts = FileErased(
         _count(s, select(func.count()).select_from(CaseLogEntryRow).where(CaseLogEntryRow.case_id == case_id)),
         _count(s, select(func.count()).select_from(CaseDocumentRow).where(CaseDocumentRow.case_id == case_id)),
-        _count(s, select(func.count()).select_from(DocumentVersionRow).where(DocumentVersionRow.document_id.in_(documents))),
+        _count(s,
+               select(func.count()).select_from(DocumentVersionRow).where(DocumentVersionRow.document_id.in_(documents))),
         _count(s, select(func.count()).select_from(CaseTaskRow).where(CaseTaskRow.case_id == case_id)))
     s.execute(delete(DocumentChunkRow).where(DocumentChunkRow.version_id.in_(versions)))
     s.execute(delete(DocumentVersionRow).where(DocumentVersionRow.document_id.in_(documents)))

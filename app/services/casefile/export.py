@@ -34,7 +34,7 @@ from app.reports.case_file_model import (
 from app.reports.files import atomic_path
 from app.reports.marking import MARKING
 from app.services import audit, clock, installation
-from app.services.case_queries import AllegationView, VictimView, _detail, find_case  # noqa: PLC2701 - as the case view reads it
+from app.services.case_queries import AllegationView, VictimView, _detail, find_case
 from app.services.case_state import load_snapshots
 from app.services.casefile.access import CASE_RECORD, readable
 from app.services.casefile.documents import list_documents_in

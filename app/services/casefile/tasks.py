@@ -66,7 +66,8 @@ def _works_on(s: Session, row: UserRow, case_id: int) -> bool:
     candidate = to_user(row)
     if not row.active or row.locked or not allowed(candidate, Action.EDIT_CASE):
         return False
-    return s.scalar(select(CaseRow.id).where(CaseRow.id == case_id, visible_clause(candidate, via_iopc=False))) is not None
+    return s.scalar(select(CaseRow.id).where(CaseRow.id == case_id,
+                                             visible_clause(candidate, via_iopc=False))) is not None
 
 
 def assignees(uow: UnitOfWork, actor: User, case_id: int) -> list[Assignee]:
@@ -115,7 +116,8 @@ def reassign_task(uow: UnitOfWork, actor: User, task_id: int, assignee: str) -> 
         if task.status != TaskStatus.OPEN.name:
             raise RuleRefused(f"Task {task.id} is already {task.status.lower()}.")
         if actor.id != task.created_by and not supervises(actor):
-            raise PermissionDenied(f"Only the person who gave task {task.id}, or a supervisor, may give it to someone else.")
+            raise PermissionDenied(f"Only the person who gave task {task.id}, or a supervisor, may give it to someone "
+                                   "else.")
         target = _assignable(s, assignee, task.case_id, row.reference)
         task.assignee_id = target.id
         audit.record(s, actor, AccessOperation.ALTERATION, CASE_RECORD, row.reference,
@@ -240,5 +242,17 @@ def due_tasks(session: Session, reach: ColumnElement[bool], within: date | None 
     return [DueTask(*r) for r in session.execute(stmt)]
 
 
-__all__ = ["Assignee", "DueTask", "TaskGiven", "TaskView", "assignees", "cancel_task", "case_tasks", "complete_task",
-           "due_tasks", "reassign_task", "give_task", "tasks_in"]
+__all__ = [
+    "Assignee",
+    "DueTask",
+    "TaskGiven",
+    "TaskView",
+    "assignees",
+    "cancel_task",
+    "case_tasks",
+    "complete_task",
+    "due_tasks",
+    "give_task",
+    "reassign_task",
+    "tasks_in",
+]

@@ -24,7 +24,7 @@ from app.persistence.case_file_models import CaseDocumentRow, CaseLogEntryRow, C
 from app.persistence.models import AllegationRow, DecisionRow, PersonRow, ProposedDecisionRow, UserRow
 from app.persistence.uow import UnitOfWork
 from app.services import audit
-from app.services.case_queries import _details, like_pattern  # noqa: PLC2701 - decisions read as the case view reads them
+from app.services.case_queries import _details, like_pattern
 from app.services.casefile.access import CASE_RECORD, readable
 
 LIMIT = 500
@@ -160,7 +160,8 @@ def _entries(s: Session, case_id: int, full: bool, terms: Sequence[str], wanted:
     stmt = (select(e).where(e.case_id == case_id, e.kind.in_(kinds), *_matching(e.text, terms))
             .order_by(e.occurred_on.desc(), e.written_at.desc(), e.id.desc()).limit(limit))
     rows = list(s.scalars(stmt))
-    corrected = dict(s.execute(select(e.corrects_id, e.id).where(e.case_id == case_id, e.corrects_id.is_not(None))).all())
+    corrected = dict(s.execute(select(e.corrects_id, e.id).where(e.case_id == case_id,
+                                                                 e.corrects_id.is_not(None))).all())
     attached = _attachments(s, [r.id for r in rows])
     return [entry_item(r, names, corrected.get(r.id), attached.get(r.id, ())) for r in rows]
 
@@ -221,7 +222,8 @@ def _decision_item(r: DecisionRow, subject: int | None, names: Names, proposer: 
     proposer = proposer or payload.pop("proposed_by", None)
     payload.pop("proposed_by", None)
     if isinstance(payload.get("user_id"), int):  # people by name, never by internal id
-        payload = {("user" if k == "user_id" else k): names.user(v) if k == "user_id" else v for k, v in payload.items()}
+        payload = {("user" if k == "user_id" else k): names.user(v) if k == "user_id" else v for k,
+                   v in payload.items()}
     if isinstance(payload.get("person_id"), int):
         payload = {("person" if k == "person_id" else k): names.person(v) if k == "person_id" else v
                    for k, v in payload.items()}

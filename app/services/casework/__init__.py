@@ -24,24 +24,48 @@ person may do next, and proposals for approval later are in app.services.actions
 """
 
 from app.services.casework.closure import (
-    close_case, record_list_notification, record_pcc_report, record_victim_update, record_vetting_review,
+    close_case,
+    record_list_notification,
+    record_pcc_report,
+    record_vetting_review,
+    record_victim_update,
 )
 from app.services.casework.common import DecisionRecorded
-from app.services.casework.declarations import AssociationDeclared, declare_association
 from app.services.casework.decisions import (
-    record_arrest, record_criminal_outcome, record_misconduct_outcome, record_recording, record_restriction,
-    record_restriction_review, record_severity, record_suspension_exception, record_threshold,
+    record_arrest,
+    record_criminal_outcome,
+    record_misconduct_outcome,
+    record_recording,
+    record_restriction,
+    record_restriction_review,
+    record_severity,
+    record_suspension_exception,
+    record_threshold,
 )
+from app.services.casework.declarations import AssociationDeclared, declare_association
 from app.services.casework.editing import (
-    CaseEdited, add_allegation, add_victim, update_allegation, update_case_details, update_victim,
+    CaseEdited,
+    add_allegation,
+    add_victim,
+    update_allegation,
+    update_case_details,
+    update_victim,
 )
 from app.services.casework.inputs import (
-    AllegationInput, AllegationUpdate, CaseDetailsUpdate, CaseIntake, VictimInput, VictimUpdate,
+    AllegationInput,
+    AllegationUpdate,
+    CaseDetailsUpdate,
+    CaseIntake,
+    VictimInput,
+    VictimUpdate,
 )
 from app.services.casework.intake import CaseCreated, create_case
 from app.services.casework.investigation import (
-    assign_investigating_body, record_external_investigation_exception, record_external_progress,
-    record_iopc_decision, record_iopc_referral,
+    assign_investigating_body,
+    record_external_investigation_exception,
+    record_external_progress,
+    record_iopc_decision,
+    record_iopc_referral,
 )
 from app.services.casework.people import LeavingRecorded, record_leaving
 from app.services.casework.team import CaseRestricted, assign_member, end_assignment, restrict_case

@@ -63,5 +63,6 @@ def _closed(w: CaseWrite, decisions: Sequence[Decision]) -> None:
 def close_case(uow: UnitOfWork, actor: User, case_id: int, *, on: date | None = None, approver: User | None = None,
                expected_version: int | None = None) -> DecisionRecorded:
     """Close the case, or refuse listing everything that remains to be done."""
-    return record(uow, actor, case_id, permission_of("close_case"), lambda w: [wf.close_case(w.snapshot, w.act, w.policies, on=on)],
+    return record(uow, actor, case_id, permission_of("close_case"),
+                  lambda w: [wf.close_case(w.snapshot, w.act, w.policies, on=on)],
                   expected_version=expected_version, approver=approver, after=_closed)

@@ -60,7 +60,7 @@ class Signing:
     approver: User | None  # the second person: the rule's approval, or the approval of the proposal
 
     @classmethod
-    def alone(cls, actor: User) -> "Signing":
+    def alone(cls, actor: User) -> Signing:
         return cls(actor, actor, None, None)
 
     def others(self) -> list[User]:
@@ -346,7 +346,7 @@ def append(w: CaseWrite, decisions: Sequence[Decision]) -> list[int]:
         w.session.flush()
         ids.append(row.id)
         w = dataclasses.replace(w, snapshot=dataclasses.replace(
-            w.snapshot, decisions=w.snapshot.decisions + (dataclasses.replace(d, id=row.id),)))
+            w.snapshot, decisions=(*w.snapshot.decisions, dataclasses.replace(d, id=row.id))))
     return ids
 
 

@@ -52,7 +52,8 @@ def user_person(session: Session, user_id: int | None) -> Person | None:
     """The workforce-register record linked to a user account (None when not linked)."""
     if user_id is None:
         return None
-    row = session.scalar(select(PersonRow).join(UserRow, UserRow.person_id == PersonRow.id).where(UserRow.id == user_id))
+    row = session.scalar(select(PersonRow).join(UserRow,
+                                                UserRow.person_id == PersonRow.id).where(UserRow.id == user_id))
     return person_record(row) if row is not None else None
 
 

@@ -27,12 +27,28 @@ from app.services import clock
 from app.services.case_state import load_snapshots
 from app.services.casework.common import CaseWrite, append, begin, finish, permission_of, set_case_fields
 from app.services.casework.inputs import (
-    CLEAR, AllegationInput, AllegationUpdate, CaseDetailsUpdate, VictimInput, VictimUpdate, check_allegation,
-    check_crime_refs, check_not_future, check_victim, refuse, victim_update_in_full,
+    CLEAR,
+    AllegationInput,
+    AllegationUpdate,
+    CaseDetailsUpdate,
+    VictimInput,
+    VictimUpdate,
+    check_allegation,
+    check_crime_refs,
+    check_not_future,
+    check_victim,
+    refuse,
+    victim_update_in_full,
 )
 from app.services.casework.rows import (
-    allegation_values, check_assessors, check_not_own_victim, new_allegation, person_id, victim_input,
-    victim_people, victim_values,
+    allegation_values,
+    check_assessors,
+    check_not_own_victim,
+    new_allegation,
+    person_id,
+    victim_input,
+    victim_people,
+    victim_values,
 )
 
 

@@ -14,11 +14,19 @@ from datetime import date
 from enum import Enum
 from typing import Any, Final
 
-from app.domain.enums import (
-    AbuseType, AgeBand, AggravatingFeature, BreachType, CaseType, DashRisk, ReportingRoute, Sex,
-    VictimRelationship, VictimWorkforce,
-)
 from app.domain.case_file import MAX_TEXT
+from app.domain.enums import (
+    AbuseType,
+    AgeBand,
+    AggravatingFeature,
+    BreachType,
+    CaseType,
+    DashRisk,
+    ReportingRoute,
+    Sex,
+    VictimRelationship,
+    VictimWorkforce,
+)
 from app.domain.errors import InvalidInput
 
 MAX_REF = 40

@@ -56,7 +56,8 @@ def record_external_investigation_exception(uow: UnitOfWork, actor: User, case_i
                                             expected_version: int | None = None) -> DecisionRecorded:
     """Let the home force investigate against the guidance: a rationale, decided by a supervisor
     and approved by the HEAD_OF_PSD (`approver`, never the decider)."""
-    return record(uow, actor, case_id, permission_of("external_exception"), lambda w: [wf.record_external_investigation_exception(
+    return record(uow, actor, case_id, permission_of("external_exception"),
+                  lambda w: [wf.record_external_investigation_exception(
         w.snapshot, w.act, w.policies, rationale=rationale, approver=w.approver, on=on)],
         expected_version=expected_version, approver=approver)
 

@@ -26,8 +26,15 @@ from app.domain.workflow.common import make_decision, require_open
 from app.persistence.models import CaseMemberRow, UserRow
 from app.persistence.uow import UnitOfWork
 from app.services.casework.common import (
-    CaseWrite, DecisionRecorded, begin, case_row, finish, permission_of, record,
-    require_approver_access, set_case_fields,
+    CaseWrite,
+    DecisionRecorded,
+    begin,
+    case_row,
+    finish,
+    permission_of,
+    record,
+    require_approver_access,
+    set_case_fields,
 )
 from app.services.casework.connections import independence_inputs, require_independent, user_person
 from app.services.users import to_user

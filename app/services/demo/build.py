@@ -8,6 +8,7 @@ A database that already holds users or records is refused: a demo never overwrit
 from __future__ import annotations
 
 import csv
+import itertools
 import logging
 import random
 import tempfile
@@ -185,7 +186,7 @@ def _generate(home: Force, territorial: list[str], cases: int, seed: int) -> _Da
 def _team_managers(named: list[Member]) -> None:
     """The PSD reports as a team: investigators to their team's supervisor, supervisors to the
     team 1 DI, the DI and the IOPC liaison to the head of PSD."""
-    post = dict(zip((a.username for a in ACCOUNTS), named))
+    post = dict(zip((a.username for a in ACCOUNTS), named, strict=True))
     leads = {a.team: post[a.username] for a in ACCOUNTS if a.role == Role.SUPERVISOR}
     for a in ACCOUNTS:
         if a.role == Role.INVESTIGATOR:
@@ -205,7 +206,7 @@ def _write(path: Path, header: Sequence[str], rows: Iterable[list[str]]) -> Path
 def _add_users(uow: Callable[[], UnitOfWork], admin: User, named: list[Member]) -> dict[str, list[User]]:
     by_role: dict[str, list[User]] = defaultdict(list)
     by_role[Role.ADMINISTRATOR.name].append(admin)
-    for account, member in zip(ACCOUNTS, named):
+    for account, member in zip(ACCOUNTS, named, strict=True):
         name = f"{member.forenames} {member.surname}"
         display = f"{member.rank} {name}" if member.workforce_type.statutory_conduct else name
         user = users.add_user(uow(), admin, account.username, {account.role}, DEMO_PASSWORD,
@@ -330,6 +331,6 @@ def _serial(allegations: list[case_gen.Allegation]) -> int:
     count = 0
     for events in seen.values():
         events.sort()
-        if any(b[0] - a[0] <= window and a[1] != b[1] for a, b in zip(events, events[1:])):
+        if any(b[0] - a[0] <= window and a[1] != b[1] for a, b in itertools.pairwise(events)):
             count += 1
     return count

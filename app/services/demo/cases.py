@@ -17,12 +17,23 @@ from datetime import date, timedelta
 
 from app.domain import records
 from app.domain.enums import (
-    AbuseType, AggravatingFeature, CaseType, CriminalOutcome, DashRisk, EmploymentStatus, IopcDecision,
-    MisconductOutcome, ReportingRoute, RestrictionOption, RoleFlag, VictimRelationship, VictimWorkforce,
+    AbuseType,
+    AggravatingFeature,
+    CaseType,
+    CriminalOutcome,
+    DashRisk,
+    EmploymentStatus,
+    IopcDecision,
+    MisconductOutcome,
+    ReportingRoute,
+    RestrictionOption,
+    RoleFlag,
+    VictimRelationship,
+    VictimWorkforce,
     WorkforceType,
 )
 from app.domain.workflow.iopc import own_grounds
-from app.services.demo.people import PSD_UNIT, CHIEF_OFFICERS, Member, weighted
+from app.services.demo.people import CHIEF_OFFICERS, PSD_UNIT, Member, weighted
 
 A, F, R = AbuseType, AggravatingFeature, RestrictionOption
 C = CriminalOutcome
@@ -316,7 +327,8 @@ class CaseBuilder:
         if a.criminal_plan in CHARGED_PATH:  # suspended on (or before) charge
             return {R.SUSPENDED}
         high = a.victim.dash == DashRisk.HIGH
-        if not secondary and rng.random() < 0.03 + 0.12 * high + 0.12 * bool(a.abuse & {A.SEXUAL, A.NON_FATAL_STRANGULATION}):
+        if not secondary and rng.random() < 0.03 + 0.12 * high + 0.12 * bool(a.abuse
+                                                                             & {A.SEXUAL, A.NON_FATAL_STRANGULATION}):
             return {R.SUSPENDED}
         if rng.random() < (0.15 if high or a.criminal else 0.35):
             return {R.NO_RESTRICTION}

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.domain.enums import DueItemKind, ReviewOutcome
 from app.domain.errors import ExpectedError
+from app.domain.policy import PolicySet
 from app.domain.records import CaseSnapshot, User
 from app.domain.workflow import measures, notification_tasks
 from app.domain.workflow.outcomes import final_outcome, outcome_decisions
@@ -28,7 +29,8 @@ CLOSE_AT_MOST = 1500  # each closure is several service calls: bounded for very 
 def close_finished_cases(uow: Callable[[], UnitOfWork], head: User) -> int:
     with uow() as u:
         ids = list(u.session.scalars(select(CaseRow.id).where(CaseRow.status == "OPEN")))
-        snapshots = [s for cid in range(0, len(ids), 900) for s in load_snapshots(u.session, ids[cid:cid + 900]).values()]
+        snapshots = [s for cid in range(0, len(ids), 900)
+                     for s in load_snapshots(u.session, ids[cid:cid + 900]).values()]
         policy_set = policies.load(u.session)
     finished = [s for s in snapshots if _finished(s)][:CLOSE_AT_MOST]
     closed = 0
@@ -49,7 +51,7 @@ def _last_outcome(s: CaseSnapshot) -> date:
     return max(d.effective_date for a in s.allegations if a.id is not None for d in outcome_decisions(s, a.id))
 
 
-def _complete(uow: Callable[[], UnitOfWork], head: User, s: CaseSnapshot, policy_set: policies.PolicySet) -> None:
+def _complete(uow: Callable[[], UnitOfWork], head: User, s: CaseSnapshot, policy_set: PolicySet) -> None:
     cid, done_on = s.case.id, _last_outcome(s)
     assert cid is not None
     for a in s.allegations:
@@ -65,5 +67,6 @@ def _complete(uow: Callable[[], UnitOfWork], head: User, s: CaseSnapshot, policy
             casework.record_list_notification(uow(), head, cid, task.person_id, task.list_status, on=on,
                                               reference=f"COLLEGE-{task.list_status.name[:1]}L-{cid:06d}")
         elif task.kind == DueItemKind.VETTING_REVIEW:
-            casework.record_vetting_review(uow(), head, cid, task.person_id, result="Clearance reviewed; maintained", on=on)
+            casework.record_vetting_review(uow(), head, cid, task.person_id, result="Clearance reviewed; maintained",
+                                           on=on)
     casework.close_case(uow(), head, cid, on=done_on)

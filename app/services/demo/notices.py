@@ -123,7 +123,8 @@ class NoticeBuilder:
         notice = Notice(f"{_prefix(issuer)}-{day.year}-{self._serial:06d}", issuer, day, record_type,
                         surname, forenames, dob, summary=rng.choice(SUMMARIES[record_type]))
         if record_type in (T.CRIME, T.CUSTODY) or (issuer == "PND" and rng.random() < 0.5):
-            notice.pnc_id = f"{rng.randint(0, 99):02d}/{rng.randint(1, 999_999):06d}{rng.choice('ABCDEFGHJKLMNPQRSTUVWXYZ')}"
+            check = rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ")
+            notice.pnc_id = f"{rng.randint(0, 99):02d}/{rng.randint(1, 999_999):06d}{check}"
         if rng.random() < 0.3:
             notice.handling = rng.choice(HANDLING)
         return notice
@@ -202,9 +203,11 @@ def _dob_digit(rng: random.Random, n: Notice, m: Member) -> None:
         which = rng.choice(("day", "year"))
         try:
             if which == "day":
-                slipped = dob.replace(day=(dob.day // 10) * 10 + rng.choice([d for d in range(10) if d != dob.day % 10]))
+                slipped = dob.replace(day=(dob.day // 10) * 10
+                                      + rng.choice([d for d in range(10) if d != dob.day % 10]))
             else:
-                slipped = dob.replace(year=(dob.year // 10) * 10 + rng.choice([d for d in range(10) if d != dob.year % 10]))
+                slipped = dob.replace(year=(dob.year // 10) * 10
+                                      + rng.choice([d for d in range(10) if d != dob.year % 10]))
         except ValueError:
             continue
         if slipped != dob and slipped.year < n.notice_date.year - 16:
@@ -226,7 +229,7 @@ def _nickname(rng: random.Random, n: Notice, m: Member) -> None:
     if first in NICKNAMES:
         n.forenames = rng.choice(NICKNAMES[first])
     elif rest:
-        n.forenames = " ".join(rest + [first])  # forenames transposed
+        n.forenames = " ".join([*rest, first])  # forenames transposed
     else:
         _surname_typo(rng, n, m)
 

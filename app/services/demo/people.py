@@ -77,7 +77,7 @@ class Member:
     start_date: date
     warrant_number: str | None = None
     previous_names: list[str] = field(default_factory=list)
-    manager: "Member | None" = None
+    manager: Member | None = None
     flags: set[RoleFlag] = field(default_factory=set)
     status: EmploymentStatus = EmploymentStatus.SERVING
     end_date: date | None = None
@@ -156,14 +156,15 @@ class Post:
 
 @functools.cache
 def _cumulative(pairs: tuple[tuple[T, float], ...]) -> tuple[tuple[T, ...], list[float]]:
-    values, weights = zip(*pairs)
+    values, weights = zip(*pairs, strict=True)
     return values, list(itertools.accumulate(weights))
 
 
 def weighted(rng: random.Random, pairs: tuple[tuple[T, float], ...]) -> T:
     """One of the values, with probability proportional to its weight."""
     values, cumulative = _cumulative(pairs)
-    return values[bisect.bisect(cumulative, rng.random() * cumulative[-1])]
+    chosen: T = values[bisect.bisect(cumulative, rng.random() * cumulative[-1])]
+    return chosen
 
 
 class WorkforceBuilder:
@@ -203,7 +204,7 @@ class WorkforceBuilder:
             return "PCSO", rng.choice(NEIGHBOURHOODS)
         if wtype == W.SPECIAL_CONSTABLE:
             return "SC", rng.choice(NEIGHBOURHOODS + RESPONSE)
-        return "Volunteer", rng.choice(NEIGHBOURHOODS + ("Front Counter", "Custody"))
+        return "Volunteer", rng.choice((*NEIGHBOURHOODS, "Front Counter", "Custody"))
 
     def _add(self, wtype: WorkforceType, rank: str, unit: str) -> Member:
         rng = self.rng
@@ -254,7 +255,7 @@ class WorkforceBuilder:
         if m.unit in PUBLIC_UNITS or (m.unit == "CID" and rng.random() < 0.5) or m.rank in ("PCSO", "SC"):
             flags.add(RoleFlag.PUBLIC_FACING)
         if m.workforce_type == W.POLICE_OFFICER and (
-            m.unit == "Firearms" or (m.unit in RESPONSE + ("Roads Policing",) and rng.random() < 0.22)
+            m.unit == "Firearms" or (m.unit in (*RESPONSE, "Roads Policing") and rng.random() < 0.22)
             or (m.unit in NEIGHBOURHOODS and rng.random() < 0.05)
         ):
             flags.add(RoleFlag.FIREARMS_TASER)

@@ -120,8 +120,8 @@ def hidden_cases(session: Session, actor: User, case_ids: Iterable[int]) -> dict
     ids = sorted(set(case_ids))
     hidden: dict[int, str] = {}
     for i in range(0, len(ids), CHUNK):
-        hidden.update({cid: ref for cid, ref in session.execute(select(CaseRow.id, CaseRow.reference).where(
-            CaseRow.id.in_(ids[i : i + CHUNK]), not_(visible_clause(actor, via_iopc=False))))})
+        hidden.update(dict(session.execute(select(CaseRow.id, CaseRow.reference).where(
+            CaseRow.id.in_(ids[i : i + CHUNK]), not_(visible_clause(actor, via_iopc=False)))).all()))
     return hidden
 
 

@@ -81,7 +81,8 @@ class _Checker:
     def __init__(self, session: Session, act: Act, approver: User | None, policies: PolicySet, source: str) -> None:
         self.session, self.act, self.approver, self.policies, self.source = session, act, approver, policies, source
 
-    def case(self, snapshot: CaseSnapshot, plans: Iterable[RowPlan], ids: Mapping[tuple[str, int], tuple[int, int]]) -> list[RowError]:
+    def case(self, snapshot: CaseSnapshot, plans: Iterable[RowPlan],
+             ids: Mapping[tuple[str, int], tuple[int, int]]) -> list[RowError]:
         errors: list[RowError] = []
         preview = snapshot
         for p in plans:

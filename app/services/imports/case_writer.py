@@ -40,7 +40,8 @@ class CaseWriter:
         self.case_ids = self._cases(plans)
         self._victims(plans)
         allegations = self._allegations(plans)
-        return {(p.row["case_ref"], p.subject.id): (self.case_ids[p.row["case_ref"]], allegations[(p.row["case_ref"], p.subject.id)])
+        return {(p.row["case_ref"], p.subject.id): (self.case_ids[p.row["case_ref"]],
+                                                    allegations[(p.row["case_ref"], p.subject.id)])
                 for p in plans}
 
     def _cases(self, plans: list[RowPlan]) -> dict[str, int]:
@@ -50,9 +51,11 @@ class CaseWriter:
             if p.case is None:
                 new[p.row["case_ref"]].append(p)
         if new:
-            result = self.s.execute(insert(CaseRow).returning(CaseRow.reference, CaseRow.id, sort_by_parameter_order=True),
-                                    [self._case_values(ref, ps) for ref, ps in new.items()], execution_options=_ONE_BATCH)
-            ids.update({ref: cid for ref, cid in result})
+            result = self.s.execute(insert(CaseRow).returning(CaseRow.reference, CaseRow.id,
+                                                              sort_by_parameter_order=True),
+                                    [self._case_values(ref, ps) for ref, ps in new.items()],
+                                    execution_options=_ONE_BATCH)
+            ids.update(dict(result.all()))
         return ids
 
     def _case_values(self, ref: str, plans: list[RowPlan]) -> dict[str, Any]:

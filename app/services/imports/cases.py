@@ -22,8 +22,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.enums import (
-    AbuseType, AccessOperation, AggravatingFeature, CaseType, CriminalOutcome, DashRisk, IopcDecision,
-    MisconductOutcome, ReportingRoute, RestrictionOption, VictimRelationship, VictimWorkforce,
+    AbuseType,
+    AccessOperation,
+    AggravatingFeature,
+    CaseType,
+    CriminalOutcome,
+    DashRisk,
+    IopcDecision,
+    MisconductOutcome,
+    ReportingRoute,
+    RestrictionOption,
+    VictimRelationship,
+    VictimWorkforce,
 )
 from app.domain.errors import ImportRejected, RowError
 from app.domain.permissions import Action, require
@@ -40,7 +50,16 @@ from app.services.imports.case_rules import rule_errors
 from app.services.imports.case_writer import CaseWriter
 from app.services.imports.notices import force_codes
 from app.services.imports.table import (
-    Column, Row, enum_of, enum_set, identifier, iso_date, read, spaced_reference, text, yes_no,
+    Column,
+    Row,
+    enum_of,
+    enum_set,
+    identifier,
+    iso_date,
+    read,
+    spaced_reference,
+    text,
+    yes_no,
 )
 from app.services.imports.workforce import ImportSummary
 
@@ -99,7 +118,8 @@ def import_cases(uow: UnitOfWork, actor: User, path: Path, approver: User | None
         writer.close_finished(plans)
         added = writer.added
         if added or updated:
-            case_summary.refresh(session, sorted({ids[(p.row["case_ref"], p.subject.id)][0] for p in plans if p.alters}))
+            case_summary.refresh(session,
+                                 sorted({ids[(p.row["case_ref"], p.subject.id)][0] for p in plans if p.alters}))
             audit.record(session, actor, AccessOperation.COLLECTION, "case_import", path.name,
                          detail=f"{added} allegations added, {updated} updated from {len(rows)} rows")
         uow.commit()
@@ -115,7 +135,8 @@ def _reject(session: Session, actor: User, filename: str, errors: list[RowError]
     if refs:
         session.rollback()
         for ref in refs[:LOGGED_REFUSALS]:
-            audit.record(session, actor, AccessOperation.CONSULTATION, "case", ref, detail=f"{audit.REFUSED}: case import")
+            audit.record(session, actor, AccessOperation.CONSULTATION, "case", ref,
+                         detail=f"{audit.REFUSED}: case import")
         if len(refs) > LOGGED_REFUSALS:
             audit.record(session, actor, AccessOperation.CONSULTATION, "case_import", filename,
                          detail=f"{audit.REFUSED}: case import onto {len(refs) - LOGGED_REFUSALS} more case(s)")

@@ -45,7 +45,8 @@ def character_problem(text: str, *, multiline: bool = False) -> str | None:
 
 def _kind(char: str, multiline: bool) -> str:
     if char in "\n\r":
-        return "a line break (allowed only in free text such as a summary)" if not multiline else "a lone carriage return"
+        return ("a line break (allowed only in free text such as a summary)" if not multiline
+                else "a lone carriage return")
     category = unicodedata.category(char)
     if category == "Cc":
         return "a tab" if char == "\t" else "a control character"

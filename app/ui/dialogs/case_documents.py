@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLineEdit, QP
 
 from app.domain.case_file import DocumentKind
 from app.domain.errors import ExpectedError
-from app.persistence.uow import UnitOfWork
+from app.services.unit_of_work import UnitOfWork
 from app.reports.marking import MARKING
 from app.services.casefile import documents, export
 from app.services.casefile.documents import DocumentView, VersionView

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from app.domain.records import User
-from app.persistence.uow import UnitOfWork
+from app.services.unit_of_work import UnitOfWork
 from app.services import installation, users
 from app.ui import settings
 from app.ui.dialogs.forms import FormDialog

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from app.domain.errors import ImportRejected, UnsignedNoticeFile
 from app.domain.permissions import Action
 from app.domain.records import User
-from app.persistence.uow import UnitOfWork
+from app.services.unit_of_work import UnitOfWork
 from app.services.imports.cases import import_cases
 from app.services import installation, notice_files
 from app.services.imports.workforce import ImportSummary, import_workforce

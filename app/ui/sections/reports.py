@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.permissions import Action
 from app.domain.records import User
-from app.persistence.uow import UnitOfWork
+from app.services.unit_of_work import UnitOfWork
 from app.reports.breakdowns import OutcomeBreakdowns
 from app.reports.counting import SurveyCount
 from app.reports.disclosure.model import Status

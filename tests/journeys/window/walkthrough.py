@@ -22,7 +22,14 @@ import pytest
 from PySide6.QtCore import QDate, QItemSelectionModel
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QApplication, QCheckBox, QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QToolButton, QWidget,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QLineEdit,
+    QPlainTextEdit,
+    QToolButton,
+    QWidget,
 )
 
 from app.services import clock, policies

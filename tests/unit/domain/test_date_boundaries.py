@@ -22,14 +22,24 @@ from app.domain.workflow.due import ConfirmedMatch, PendingNotice, due_items, no
 from app.domain.workflow.iopc import referral_due_date
 from app.domain.workflow.measures import review_due
 from app.domain.workflow.notifications import (
-    notification_tasks, record_list_notification, record_vetting_review,
+    notification_tasks,
+    record_list_notification,
+    record_vetting_review,
 )
 from app.domain.workflow.outcomes import dismissal_expected, record_misconduct_outcome
 from app.domain.workflow.recording import record_recording, record_severity, record_threshold
 from app.domain.workflow.restriction import SuspensionConditions, record_restriction, record_restriction_review
 from app.domain.workflow.timeliness import next_pcc_report, record_pcc_report, record_victim_update
 from tests.unit.domain.workflow_builders import (
-    HEAD, SUPERVISOR, SUPERVISOR_2, act, allegation, apply, person, policies, snapshot,
+    HEAD,
+    SUPERVISOR,
+    SUPERVISOR_2,
+    act,
+    allegation,
+    apply,
+    person,
+    policies,
+    snapshot,
 )
 
 ONE_DAY = timedelta(days=1)
@@ -431,11 +441,13 @@ def test_notice_triage_is_due_5_working_days_after_receipt_and_a_confirmed_match
     pending = [PendingNotice("N1", date(2025, 4, 17), "crime")]  # Easter: 22, 23, 24, 25, 28 April
     confirmed = [ConfirmedMatch("N2", 7, "Alex Carter", date(2025, 6, 2))]
     for today, overdue in zip(around(date(2025, 4, 28)), (False, False, True), strict=True):
-        [triage] = [i for i in notice_due_items(pending, [], policies(), today)]
-        assert (triage.due_date, triage.overdue, triage.detail) == (date(2025, 4, 28), overdue, "triage notice N1: crime")
+        [triage] = list(notice_due_items(pending, [], policies(), today))
+        assert (triage.due_date, triage.overdue, triage.detail) == (date(2025, 4, 28), overdue,
+                                                                    "triage notice N1: crime")
     for today, overdue in zip(around(date(2025, 6, 30)), (False, False, True), strict=True):
         [review] = notice_due_items([], confirmed, policies(), today)
-        assert (review.kind, review.due_date, review.overdue) == (DueItemKind.VETTING_REVIEW, date(2025, 6, 30), overdue)
+        assert (review.kind, review.due_date, review.overdue) == (DueItemKind.VETTING_REVIEW, date(2025, 6, 30),
+                                                                  overdue)
 
 
 @pytest.mark.parametrize(("done_on", "due"), [(date(2025, 6, 1), True), (date(2025, 6, 2), False),

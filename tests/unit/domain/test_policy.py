@@ -164,7 +164,7 @@ def test_a_record_is_a_correction_when_its_date_had_passed_in_the_force_when_rec
 def test_a_shipped_default_is_superseded_by_a_force_value_on_its_date() -> None:
     own = PolicyValue(PolicyName.SUSPEND_ON_ARREST, False, date(2026, 7, 13), datetime(2026, 1, 1), "admin")
     p = PolicySet([own])
-    shipped = [v for v in PolicySet().history(PolicyName.SUSPEND_ON_ARREST)]
+    shipped = list(PolicySet().history(PolicyName.SUSPEND_ON_ARREST))
     assert [p.superseded(v) for v in shipped] == [False, True]
     assert p.with_value(PolicyValue(PolicyName.SUSPEND_ON_ARREST, True, date(2027, 1, 1))).bool_on(
         PolicyName.SUSPEND_ON_ARREST, date(2027, 1, 1)) is True

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import pytest
 
-from app.domain.enums import CaseStatus, CriminalOutcome, DecisionKind, DueItemKind, ListStatus
+from app.domain.enums import CaseStatus, CriminalOutcome, DecisionKind, DueItemKind, ListStatus, Role, Severity
 from app.domain.enums import MisconductOutcome as O
 from app.domain.enums import RestrictionOption as R
 from app.domain.errors import RuleRefused
@@ -17,7 +17,14 @@ from app.domain.workflow.approvals import same_user
 from app.domain.workflow.charge import outstanding_suspensions, record_suspension_exception, suspensions_due
 from app.domain.workflow.closure import close_case, closure_blockers
 from app.domain.workflow.common import (
-    allegation_ids, history, latest, make_decision, payload_date, require_open, subject_name, with_decisions,
+    allegation_ids,
+    history,
+    latest,
+    make_decision,
+    payload_date,
+    require_open,
+    subject_name,
+    with_decisions,
 )
 from app.domain.workflow.criminal import record_arrest, record_criminal_outcome
 from app.domain.workflow.due import due_items
@@ -25,9 +32,15 @@ from app.domain.workflow.outcomes import record_misconduct_outcome
 from app.domain.workflow.recording import record_severity, record_threshold
 from app.domain.workflow.restriction import record_restriction
 from tests.unit.domain.workflow_builders import (
-    HEAD, SUPERVISOR, act, allegation, apply, person, policies, snapshot,
+    HEAD,
+    SUPERVISOR,
+    act,
+    allegation,
+    apply,
+    person,
+    policies,
+    snapshot,
 )
-from app.domain.enums import Role, Severity
 
 DAY = date(2025, 3, 7)
 
@@ -193,7 +206,8 @@ def test_closure_names_each_thing_that_remains() -> None:
         "allegation 11 (Alex Carter) has no final misconduct outcome",
         "allegation 11 (Alex Carter) has no criminal outcome",
     ]
-    with pytest.raises(RuleRefused, match=exactly("Case PSD-2025-000001 cannot be closed yet: " + "; ".join(blockers) + ".")):
+    with pytest.raises(RuleRefused,
+                       match=exactly("Case PSD-2025-000001 cannot be closed yet: " + "; ".join(blockers) + ".")):
         close_case(s, act(SUPERVISOR, DAY), policies())
 
 

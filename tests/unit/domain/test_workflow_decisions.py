@@ -11,39 +11,75 @@ from datetime import date, datetime
 import pytest
 
 from app.domain.enums import (
-    AssignmentRole, CaseType, CriminalOutcome, DecisionKind, EmploymentStatus, IopcDecision, ListStatus,
-    ReviewOutcome, Severity,
+    AssignmentRole,
+    CaseType,
+    CriminalOutcome,
+    DecisionKind,
+    EmploymentStatus,
+    IopcDecision,
+    ListStatus,
+    ReviewOutcome,
+    Severity,
 )
 from app.domain.enums import MisconductOutcome as O
 from app.domain.enums import RestrictionOption as R
 from app.domain.errors import RuleRefused
+from app.domain.policy import PolicyName, PolicyValue
 from app.domain.records import CaseSnapshot, Decision
 from app.domain.workflow.common import Act
 from app.domain.workflow.criminal import (
-    arrests, current_criminal_outcome, events, has_indictable_only_conviction, is_da_related, outcome_of,
-    record_arrest, record_criminal_outcome,
+    arrests,
+    current_criminal_outcome,
+    events,
+    has_indictable_only_conviction,
+    is_da_related,
+    outcome_of,
+    record_arrest,
+    record_criminal_outcome,
 )
 from app.domain.workflow.independence import Association, assign, assignment_of, check_independence
 from app.domain.workflow.investigation import (
-    ExternalEvent, assign_investigating_body, external_investigation, investigating_body,
-    record_external_investigation_exception, record_external_progress,
+    ExternalEvent,
+    assign_investigating_body,
+    external_investigation,
+    investigating_body,
+    record_external_investigation_exception,
+    record_external_progress,
 )
 from app.domain.workflow.iopc import iopc_decision, record_iopc_decision, record_iopc_referral
 from app.domain.workflow.measures import describe, measures
 from app.domain.workflow.notifications import (
-    notification_tasks, record_list_notification, record_vetting_review,
+    notification_tasks,
+    record_list_notification,
+    record_vetting_review,
 )
 from app.domain.workflow.outcomes import (
-    context_for, dismissal_expected, misconduct_outcomes, record_misconduct_outcome,
+    context_for,
+    dismissal_expected,
+    misconduct_outcomes,
+    record_misconduct_outcome,
 )
 from app.domain.workflow.recording import (
-    current_severity, record_recording, record_severity, record_threshold, severity_history, threshold_met_date,
+    current_severity,
+    record_recording,
+    record_severity,
+    record_threshold,
+    severity_history,
+    threshold_met_date,
 )
 from app.domain.workflow.restriction import SuspensionConditions, record_restriction, record_restriction_review
 from app.domain.workflow.timeliness import investigation_finished, record_pcc_report, record_victim_update
-from app.domain.policy import PolicyName, PolicyValue
 from tests.unit.domain.workflow_builders import (
-    HEAD, LIAISON, SUPERVISOR, SUPERVISOR_2, act, allegation, apply, person, policies, snapshot,
+    HEAD,
+    LIAISON,
+    SUPERVISOR,
+    SUPERVISOR_2,
+    act,
+    allegation,
+    apply,
+    person,
+    policies,
+    snapshot,
 )
 
 TODAY = date(2025, 6, 3)
@@ -135,7 +171,9 @@ def test_restriction_decisions() -> None:
         rationale="Risk to the victim", options=("REDEPLOYED_LOCATION",))  # no approver kept for measures
     s = apply(s, made)
     state = measures(s, 11)
-    assert (state.allegation_id, state.in_force, state.clock_from) == (11, frozenset({R.SUSPENDED, R.RESTRICTED_DUTIES}), ON)
+    assert (state.allegation_id, state.in_force, state.clock_from) == (11,
+                                                                       frozenset({R.SUSPENDED, R.RESTRICTED_DUTIES}),
+                                                                       ON)
     assert measures(s, 10).in_force == frozenset() and measures(s, 10).clock_from is None
     none = record_restriction(s, AT, 10, [R.NO_RESTRICTION], rationale="Low risk", approver=SUPERVISOR_2, on=ON)
     assert (none.approved_by, none.approved_at, none.allegation_id) == (SUPERVISOR_2.id, AT.at, 10)
@@ -243,7 +281,8 @@ def test_the_criminal_history_of_each_allegation_is_its_own() -> None:
     assert [d.allegation_id for d in arrests(s, 11)] == [11] and arrests(s, 10) == []
     assert (current_criminal_outcome(s, 11), current_criminal_outcome(s, 10)) == (CriminalOutcome.CHARGED, None)
     assert len(events(s, 11, CriminalOutcome.CHARGED)) == 1 and events(s, 10, CriminalOutcome.CHARGED) == []
-    imported = Decision(None, DecisionKind.CHARGE, {"domestic_abuse_related": False}, None, datetime(2025, 1, 1), ON, 10)
+    imported = Decision(None, DecisionKind.CHARGE, {"domestic_abuse_related": False}, None, datetime(2025, 1, 1), ON,
+                        10)
     assert outcome_of(imported) == CriminalOutcome.CHARGED and not is_da_related(imported)
     assert is_da_related(Decision(None, DecisionKind.CHARGE, {}, None, datetime(2025, 1, 1), ON, 10))
     assert outcome_of(Decision(None, DecisionKind.ARREST, {}, None, datetime(2025, 1, 1), ON, 10)) is None
@@ -366,7 +405,8 @@ def test_independence_is_refused_in_these_words() -> None:
     with pytest.raises(RuleRefused, match="^Alex Okafor cannot be the investigator: they are a victim in the case"):
         check_independence(friend, AssignmentRole.INVESTIGATOR, [person()], {500: friend}, victim_person_ids={500})
     with pytest.raises(RuleRefused, match="they are a declared associate of the victim V1"):
-        assign(two(), AT, SUPERVISOR_2, AssignmentRole.INVESTIGATOR, candidate=friend, declared_no_prior_connection=True,
+        assign(two(), AT, SUPERVISOR_2, AssignmentRole.INVESTIGATOR, candidate=friend,
+               declared_no_prior_connection=True,
                people={500: friend}, associations=[Association(500, victim_ref="V1")])
 
 
@@ -397,7 +437,8 @@ def test_misconduct_outcomes_as_recorded() -> None:
 
 
 def test_the_outcome_context_follows_the_subject() -> None:
-    staff = two(subjects=[person(workforce_type=__import__("app.domain.enums", fromlist=["W"]).WorkforceType.POLICE_STAFF,
+    staff = two(subjects=[person(workforce_type=__import__("app.domain.enums",
+                                                           fromlist=["W"]).WorkforceType.POLICE_STAFF,
                                  employment_status=EmploymentStatus.RETIRED)])
     ctx = context_for(staff, 11, policies())
     assert (ctx.statutory, ctx.has_left, ctx.indictable_only_conviction) == (False, True, False)
@@ -422,10 +463,12 @@ def test_dismissal_is_expected_per_convicted_allegation_until_its_final_outcome(
                   O.DISMISSAL_WITHOUT_NOTICE):
         s = apply(s, record_misconduct_outcome(s, AT, 11, value, policies()))
     assert dismissal_expected(s, policies()) == []
-    three = snapshot(allegations=[allegation(criminal=True, crime_ref="C1"), allegation(11, criminal=True, crime_ref="C2"),
+    three = snapshot(allegations=[allegation(criminal=True, crime_ref="C1"),
+                                  allegation(11, criminal=True, crime_ref="C2"),
                                   allegation(12, criminal=True, crime_ref="C3")])
     for aid in (10, 12):
-        three = apply(three, record_criminal_outcome(three, AT, aid, CriminalOutcome.CONVICTED, policies(), offence="x"))
+        three = apply(three,
+                      record_criminal_outcome(three, AT, aid, CriminalOutcome.CONVICTED, policies(), offence="x"))
     three = apply(three, record_misconduct_outcome(three, AT, 11, O.NO_CASE_TO_ANSWER, policies()))
     assert [e.allegation_id for e in dismissal_expected(three, policies())] == [10, 12]
 
@@ -433,7 +476,8 @@ def test_dismissal_is_expected_per_convicted_allegation_until_its_final_outcome(
 def test_notifications_as_recorded() -> None:
     s = two()
     made = record_list_notification(s, AT, 100, ListStatus.ADVISORY, on=ON, reference=" CoP/9 ")
-    assert made == recorded(DecisionKind.LIST_NOTIFICATION, {"person_id": 100, "list": "ADVISORY", "reference": "CoP/9"},
+    assert made == recorded(DecisionKind.LIST_NOTIFICATION,
+                            {"person_id": 100, "list": "ADVISORY", "reference": "CoP/9"},
                             None)
     assert record_list_notification(s, AT, 100, ListStatus.BARRED).payload["reference"] is None
     with pytest.raises(RuleRefused, match=exactly("A list notification is for the BARRED or the ADVISORY list.")):
@@ -568,8 +612,8 @@ def test_the_referral_deadline_runs_from_the_allegations_own_recording() -> None
         date(2025, 3, 4), date(2025, 3, 11))
     s = apply(s, record_iopc_referral(s, act(LIAISON, date(2025, 3, 10)), allegation_id=10))
     s = apply(s, record_recording(s, act(SUPERVISOR, date(2025, 3, 12)), allegation_id=10))  # 10's, later
-    from app.domain.workflow.due import due_items
     from app.domain.enums import DueItemKind
+    from app.domain.workflow.due import due_items
 
     items = [(i.allegation_id, i.due_date) for i in due_items(s, policies(), date(2025, 3, 10))
              if i.kind == DueItemKind.IOPC_REFERRAL]
@@ -577,7 +621,8 @@ def test_the_referral_deadline_runs_from_the_allegations_own_recording() -> None
 
 
 def test_a_body_is_needed_in_these_words() -> None:
-    with pytest.raises(RuleRefused, match=exactly("The investigating body is needed: HOME, IOPC or another force's code.")):
+    with pytest.raises(RuleRefused,
+                       match=exactly("The investigating body is needed: HOME, IOPC or another force's code.")):
         assign_investigating_body(two(), AT, "  ", policies())
 
 
@@ -629,7 +674,8 @@ def test_an_imported_charge_without_its_offence_is_named_by_its_date() -> None:
 
     charge = Decision(None, DecisionKind.CHARGE, {"outcome": "CHARGED"}, None, datetime(2025, 6, 2), ON, 11,
                       imported_from="legacy.csv")
-    [item] = [i for i in due_items(apply(two(), charge), policies(), TODAY) if i.kind == DueItemKind.SUSPENSION_ON_CHARGE]
+    [item] = [i for i in due_items(apply(two(), charge), policies(), TODAY) if i.kind
+              == DueItemKind.SUSPENSION_ON_CHARGE]
     assert item.detail == "Alex Carter: charge 2025-06-02"
 
 

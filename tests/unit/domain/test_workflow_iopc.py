@@ -6,7 +6,8 @@ import pytest
 
 from app.domain.enums import AbuseType as A
 from app.domain.enums import AggravatingFeature as F
-from app.domain.enums import DecisionKind, DueItemKind, IopcDecision, MandatoryGround as G
+from app.domain.enums import DecisionKind, DueItemKind, IopcDecision
+from app.domain.enums import MandatoryGround as G
 from app.domain.errors import RuleRefused
 from app.domain.workflow.due import due_items
 from app.domain.workflow.investigation import investigating_body

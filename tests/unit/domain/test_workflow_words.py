@@ -10,7 +10,14 @@ from datetime import date
 import pytest
 
 from app.domain.enums import (
-    AbuseType, AggravatingFeature, CriminalOutcome, DashRisk, DueItemKind, EmploymentStatus, Role, WorkforceType,
+    AbuseType,
+    AggravatingFeature,
+    CriminalOutcome,
+    DashRisk,
+    DueItemKind,
+    EmploymentStatus,
+    Role,
+    WorkforceType,
 )
 from app.domain.enums import MisconductOutcome as O
 from app.domain.enums import RestrictionOption as R
@@ -244,4 +251,5 @@ def test_a_horizon_keeps_what_falls_due_up_to_its_last_day() -> None:
 
 def test_a_notice_without_a_summary_is_named_by_its_id() -> None:
     [item] = notice_due_items([PendingNotice("N9", date(2025, 3, 3))], [], policies(), date(2025, 3, 3))
-    assert (item.detail, item.case_ref, item.falls_to, item.person_id) == ("triage notice N9", "N9", Role.SUPERVISOR, None)
+    assert (item.detail, item.case_ref, item.falls_to, item.person_id) == ("triage notice N9", "N9", Role.SUPERVISOR,
+                                                                           None)

@@ -8,8 +8,17 @@ import random
 from datetime import date, datetime, timedelta
 
 from app.domain.enums import (
-    AbuseType, AgeBand, CriminalOutcome, EmploymentStatus, Ethnicity, GuidanceCoverage, IopcDecision,
-    MisconductOutcome, RestrictionOption, Sex, WorkforceType,
+    AbuseType,
+    AgeBand,
+    CriminalOutcome,
+    EmploymentStatus,
+    Ethnicity,
+    GuidanceCoverage,
+    IopcDecision,
+    MisconductOutcome,
+    RestrictionOption,
+    Sex,
+    WorkforceType,
 )
 from app.domain.forces import FORCES
 from app.reports.read_models import AllegationFact, Period, ReturnContext
@@ -17,11 +26,14 @@ from app.reports.read_models import AllegationFact, Period, ReturnContext
 YEAR = 2025
 M = MisconductOutcome
 OUTCOMES = [
-    (frozenset(), 20), (frozenset({M.NO_CASE_TO_ANSWER}), 35), (frozenset({M.NO_CASE_TO_ANSWER, M.REFLECTIVE_PRACTICE}), 8),
+    (frozenset(), 20), (frozenset({M.NO_CASE_TO_ANSWER}), 35),
+    (frozenset({M.NO_CASE_TO_ANSWER, M.REFLECTIVE_PRACTICE}), 8),
     (frozenset({M.REFLECTIVE_PRACTICE}), 10), (frozenset({M.CASE_TO_ANSWER_MISCONDUCT, M.MISCONDUCT_MEETING}), 5),
     (frozenset({M.CASE_TO_ANSWER_MISCONDUCT, M.MISCONDUCT_MEETING, M.MISCONDUCT, M.WRITTEN_WARNING}), 7),
-    (frozenset({M.CASE_TO_ANSWER_GROSS_MISCONDUCT, M.MISCONDUCT_HEARING, M.GROSS_MISCONDUCT, M.FINAL_WRITTEN_WARNING}), 4),
-    (frozenset({M.CASE_TO_ANSWER_GROSS_MISCONDUCT, M.MISCONDUCT_HEARING, M.GROSS_MISCONDUCT, M.DISMISSAL_WITHOUT_NOTICE}), 4),
+    (frozenset({M.CASE_TO_ANSWER_GROSS_MISCONDUCT, M.MISCONDUCT_HEARING, M.GROSS_MISCONDUCT, M.FINAL_WRITTEN_WARNING}),
+     4),
+    (frozenset({M.CASE_TO_ANSWER_GROSS_MISCONDUCT, M.MISCONDUCT_HEARING, M.GROSS_MISCONDUCT,
+                M.DISMISSAL_WITHOUT_NOTICE}), 4),
     (frozenset({M.WOULD_HAVE_BEEN_DISMISSED}), 2), (frozenset({M.REDUCTION_IN_RANK}), 1),
 ]
 RESTRICTIONS = [frozenset(), frozenset({RestrictionOption.NO_RESTRICTION}),
@@ -62,18 +74,21 @@ def _fact(rng: random.Random, n: int, subject: int, period: Period) -> Allegatio
     status = rng.choices(list(EmploymentStatus), [80, 5, 5, 3, 4, 3])[0]
     reviews = rng.randrange(0, 5) if threshold else 0
     return AllegationFact(
-        case_ref=f"PSD-{recorded.year}-{n:06d}", allegation_id=n, subject_id=subject, subject_staff_number=f"S{subject:06d}",
+        case_ref=f"PSD-{recorded.year}-{n:06d}", allegation_id=n, subject_id=subject,
+        subject_staff_number=f"S{subject:06d}",
         received_date=recorded - timedelta(days=rng.randrange(0, 10)), recorded_date=recorded,
         age_band=rng.choice(list(AgeBand)), **_person(subject),  # type: ignore[arg-type]
         abuse_types=frozenset(rng.sample(list(AbuseType), rng.randint(1, 3))), criminal=rng.random() < 0.4,
         investigation_mode=rng.choice(list(IopcDecision)) if referred and rng.random() < 0.85 else None,
         investigating_body=rng.choices(["HOME", "IOPC", "kent", None], [70, 5, 10, 15])[0],
         misconduct_outcomes=outcomes,
-        criminal_outcome=rng.choices([None, CriminalOutcome.NO_FURTHER_ACTION, CriminalOutcome.CONVICTED], [75, 20, 5])[0],
+        criminal_outcome=rng.choices([None, CriminalOutcome.NO_FURTHER_ACTION, CriminalOutcome.CONVICTED],
+                                     [75, 20, 5])[0],
         outcome_date=recorded + timedelta(days=rng.randrange(20, 400)) if outcomes else None,
         restrictions_imposed=rng.choice(RESTRICTIONS) if threshold else frozenset(),
         subject_employment_status=status,
-        subject_end_date=recorded + timedelta(days=rng.randrange(-20, 300)) if status.has_left and rng.random() < 0.9 else None,
+        subject_end_date=recorded + timedelta(days=rng.randrange(-20, 300)) if status.has_left and rng.random() < 0.9
+        else None,
         threshold_met_date=threshold, restriction_decision_due=due,
         restriction_decision_date=due + timedelta(days=rng.randrange(-2, 3)) if due and rng.random() < 0.93 else None,
         restriction_reviews_due=reviews, restriction_reviews_on_time=sum(rng.random() < 0.7 for _ in range(reviews)),

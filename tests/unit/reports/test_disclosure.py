@@ -27,9 +27,7 @@ def two_way(model: Model, name: str, cells: dict[str, list[int]], columns: list[
         model.equal(total, [made[row, c] for c in columns])
         row_totals.append(total)
     for j, column in enumerate(columns):
-        key = totals[column] if totals else None
-        total = model.add(("total", column) if key is None else ("total", column), sum(v[j] for v in cells.values()),
-                          TOTAL, f"total {column}")
+        total = model.add(("total", column), sum(v[j] for v in cells.values()), TOTAL, f"total {column}")
         model.equal(total, [made[row, column] for row in cells])
     grand = model.add(("total", "all"), sum(sum(v) for v in cells.values()), TOTAL, "total all")
     model.equal(grand, row_totals)

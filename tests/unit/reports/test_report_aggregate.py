@@ -28,14 +28,13 @@ from app.reports.return_reader import read_survey_return
 from app.reports.survey_return import write_survey_return
 from tests.unit.reports.report_factories import FactFactory, make_context
 
-FORCES = (
-    "avon-and-somerset bedfordshire british-transport-police cambridgeshire cheshire city-of-london cleveland "
-    "cumbria derbyshire devon-and-cornwall dorset durham dyfed-powys essex gloucestershire greater-manchester "
-    "gwent hampshire-and-isle-of-wight hertfordshire humberside kent lancashire leicestershire lincolnshire "
-    "merseyside metropolitan norfolk north-wales north-yorkshire northamptonshire northumbria nottinghamshire "
-    "south-wales south-yorkshire staffordshire suffolk surrey sussex thames-valley warwickshire west-mercia "
-    "west-midlands west-yorkshire wiltshire"
-).split()
+FORCES = ["avon-and-somerset", "bedfordshire", "british-transport-police", "cambridgeshire", "cheshire",
+          "city-of-london", "cleveland", "cumbria", "derbyshire", "devon-and-cornwall", "dorset", "durham",
+          "dyfed-powys", "essex", "gloucestershire", "greater-manchester", "gwent", "hampshire-and-isle-of-wight",
+          "hertfordshire", "humberside", "kent", "lancashire", "leicestershire", "lincolnshire", "merseyside",
+          "metropolitan", "norfolk", "north-wales", "north-yorkshire", "northamptonshire", "northumbria",
+          "nottinghamshire", "south-wales", "south-yorkshire", "staffordshire", "suffolk", "surrey", "sussex",
+          "thames-valley", "warwickshire", "west-mercia", "west-midlands", "west-yorkshire", "wiltshire"]
 M = MisconductOutcome
 OUTCOMES = [
     frozenset(),

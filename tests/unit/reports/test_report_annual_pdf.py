@@ -15,9 +15,9 @@ import pytest
 from app.domain.enums import MisconductOutcome, RestrictionOption, Sex, WorkforceType
 from app.reports import annual_pdf
 from app.reports.annual_pdf import annual_figures, write_annual_report
+from app.reports.breakdowns import compute_outcome_breakdowns
 from app.reports.disclosure.audit import DisclosureRefused, audit
 from app.reports.figures import build_model, key
-from app.reports.breakdowns import compute_outcome_breakdowns
 from app.reports.marking import MARKING
 from app.reports.read_models import AllegationFact
 from tests.unit.reports.attacker import attack
@@ -43,7 +43,8 @@ def sex_table(fact: FactFactory) -> list[AllegationFact]:
     facts = []
     for n, sex, dismissed in ((20, Sex.F, 4), (40, Sex.M, 12)):
         for i in range(n):
-            outcome = M.DISMISSAL_WITHOUT_NOTICE if i < dismissed else (M.NO_CASE_TO_ANSWER if i % 2 else M.REFLECTIVE_PRACTICE)
+            outcome = M.DISMISSAL_WITHOUT_NOTICE if i < dismissed else (M.NO_CASE_TO_ANSWER if i % 2
+                                                                        else M.REFLECTIVE_PRACTICE)
             facts.append(fact(subject=len(facts) + 1, sex=sex, misconduct_outcomes=frozenset({outcome}),
                               recorded=date(2023, 4 + i % 9, 3), outcome_date=date(2024, 1, 5)))
     return facts
@@ -136,8 +137,8 @@ def test_a_fall_is_said_as_plainly_as_a_rise(fact: FactFactory) -> None:
 
 def write_annual_report_in_memory(facts: list[AllegationFact]) -> annual_pdf.AnnualReport:
     figures = annual_figures(facts, make_context())
-    from app.reports.commentary import commentary
     from app.reports.charts import all_charts
+    from app.reports.commentary import commentary
 
     return annual_pdf.AnnualReport(figures, tuple(commentary(figures)), all_charts(figures))
 
