@@ -86,8 +86,8 @@ def write_files(folder: Path, register: list[RegisterEntry], notices: list[Notic
                     "staff_number", "warrant_number", "pnc_id", "employing_force"])
         for n, person in zip(notices, truth, strict=True):
             born = "" if n.date_of_birth is None else (str(n.date_of_birth.year) if n.dob_year_only else n.date_of_birth.isoformat())
-            if n.date_of_birth is not None and n.date_of_birth.year > date.today().year:
-                born = ""  # generator 2 can make a son born in the future; the import rightly refuses that
+            if n.date_of_birth is not None and n.date_of_birth > date.today():
+                born = ""  # generator 2 can make a son born in the future (or shift a date past today); refused
             issuer = "PND"  # an extract from the Police National Database: an unsigned file is accepted
             w.writerow([n.notice_id, issuer, "2026-10-01", "INTELLIGENCE", n.surname.strip() or "Unknown",
                         n.forenames.strip() or "Unknown", born, n.staff_number or "", n.warrant_number or "", n.pnc_id or "",

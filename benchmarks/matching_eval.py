@@ -70,8 +70,9 @@ def quality(found: list[Candidate], data: NoticeFile) -> dict[str, float]:
     }
 
 
-def breakdown(found: list[Candidate], data: NoticeFile) -> list[str]:
-    """Recall per kind of error in true notices; outcomes of hard negatives and bulk notices."""
+def breakdown(found: list[Candidate], data: NoticeFile, combinations: bool = False) -> list[str]:
+    """Recall per kind of error in true notices; outcomes of hard negatives and bulk notices. Notices
+    with two errors are counted together unless ``combinations`` (then per pair of kinds: counts only)."""
     best: dict[int, Candidate] = {}
     listed: dict[int, list[Candidate]] = defaultdict(list)
     for c in found:
@@ -82,7 +83,7 @@ def breakdown(found: list[Candidate], data: NoticeFile) -> list[str]:
     hits: Counter[str] = Counter()
     auto: Counter[str] = Counter()
     for index, kind in enumerate(data.kinds):
-        label = kind if not kind.startswith("true:") or "+" not in kind else "true:two errors"
+        label = kind if not kind.startswith("true:") or "+" not in kind or combinations else "true:two errors"
         totals[label] += 1
         key = index + 1
         if kind.startswith("true:"):
@@ -138,6 +139,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--show-errors", type=int, default=0, help="print this many misses and false positives")
     parser.add_argument("--generator", type=int, choices=(1, 2), default=1)
     parser.add_argument("--calibration", action="store_true", help="list pairs from 0.05 and print the calibration table")
+    parser.add_argument("--combinations", action="store_true", help="recall per combination of two errors (counts)")
     parser.add_argument("--no-latency", action="store_true", help="skip the one-notice and one-person timings")
     return parser.parse_args(argv)
 
@@ -183,8 +185,8 @@ def generate(args: argparse.Namespace, rng: random.Random) -> tuple[list[Registe
 def sweep(found: list[Candidate], data: NoticeFile, lowest: float) -> None:
     """Precision and recall had the review threshold been higher (from one wash at ``lowest``)."""
     print(f"  {'review':>7} {'listed':>8} {'precision':>10} {'recall':>8}")
-    for step in range(int(round(lowest * 20)), 20):
-        review = step / 20
+    steps = sorted({x / 100 for x in range(1, 5)} | {x / 20 for x in range(20)})
+    for review in (x for x in steps if x >= lowest - 1e-9):
         kept = [c for c in found if c.score >= review or c.decision is MatchDecision.MATCH
                 or any(r.startswith("identifier agrees") for r in c.reasons)]
         q = quality(kept, data)
@@ -231,7 +233,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{name:30} {value:.4f}" if isinstance(value, float) else f"{name:30} {value:,}")
     for name, value in quality(found, data).items():
         print(f"{name:26} {value:.4f}" if isinstance(value, float) else f"{name:26} {value:,}")
-    print("\n".join(breakdown(found, data)))
+    print("\n".join(breakdown(found, data, args.combinations)))
     if args.sweep:
         sweep(found, data, thresholds.review)
     if not args.no_latency:

@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import String, bindparam, func, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from app.domain.enums import AccessOperation, MatchState
 from app.domain.errors import RuleRefused
-from app.domain.matching.engine import collector_paused, wash
 from app.domain.matching import Candidate, MatchIndex, NoticeEntry, NoticeIndex, RegisterEntry, Thresholds
+from app.domain.matching.engine import collector_paused, wash
 from app.domain.permissions import Action, require
 from app.domain.policy import PolicyName, PolicySet
 from app.domain.records import User
@@ -66,7 +66,8 @@ def register_entries(session: Session, person_ids: Sequence[int] | None = None) 
         names[pid].append(full)
     for pid, pnc in session.execute(select(NoticeMatchRow.person_id, NoticeRow.pnc_id)
                                     .join(NoticeRow, NoticeRow.id == NoticeMatchRow.notice_id)
-                                    .where(NoticeMatchRow.state == MatchState.CONFIRMED.name, NoticeRow.pnc_id.is_not(None))):
+                                    .where(NoticeMatchRow.state == MatchState.CONFIRMED.name,
+                                           NoticeRow.pnc_id.is_not(None))):
         pncs[pid].append(pnc)
     return [RegisterEntry(pid, sn, sur, fore, dob, warrant, tuple(names.get(pid, ())), tuple(pncs.get(pid, ())))
             for pid, sn, sur, fore, dob, warrant in session.execute(people)
@@ -83,20 +84,26 @@ class HeldNotices:
 
 
 def held_notices(session: Session) -> HeldNotices:
-    """All notices in one streamed query (no list of ids: a million would overflow SQLite's limit
-    of bound variables, as it once did after a large import)."""
+    """All notices in one streamed Core query, plain rows, no ORM objects (no list of ids: a million
+    would overflow SQLite's limit of bound variables, as it once did after a large import). The
+    date of birth is read as the driver gives it and parsed here (SQLite: text, parsed in C)."""
+    born = type_coerce(NoticeRow.date_of_birth, String)
     stmt = select(NoticeRow.id, NoticeRow.notice_ref, NoticeRow.issuing_force, NoticeRow.surname, NoticeRow.forenames,
-                  NoticeRow.date_of_birth, NoticeRow.staff_number, NoticeRow.warrant_number, NoticeRow.pnc_id,
+                  born, NoticeRow.staff_number, NoticeRow.warrant_number, NoticeRow.pnc_id,
                   NoticeRow.employing_force, NoticeRow.dob_year_only, NoticeRow.version, NoticeRow.matched_version)
     entries: list[NoticeEntry] = []
     versions: list[int] = []
     pending: list[int] = []
+    make, as_date = NoticeEntry._make, date.fromisoformat
     with collector_paused():
-        for row in session.execute(stmt.order_by(NoticeRow.id).execution_options(yield_per=20000)):
-            if row[12] != row[11]:
+        result = session.connection().execute(stmt.order_by(NoticeRow.id).execution_options(yield_per=20000))
+        for key, ref, issuer, sur, fore, dob, staff, warrant, pnc, employer, year_only, version, matched in result:
+            if matched != version:
                 pending.append(len(entries))
-            entries.append(NoticeEntry(*row[:10], dob_year_only=bool(row[10])))
-            versions.append(row[11])
+            if dob is not None and not isinstance(dob, date):
+                dob = as_date(dob)
+            entries.append(make((key, ref, issuer, sur, fore, dob, staff, warrant, pnc, employer, bool(year_only))))
+            versions.append(version)
     return HeldNotices(entries, versions, pending)
 
 
@@ -118,12 +125,14 @@ def store(session: Session, candidates: Iterable[Candidate]) -> int:
     for c in found:
         old = held.get((c.notice_key, c.person_id))
         nv, pv = notice_v[c.notice_key], person_v[c.person_id]
-        if old is not None and (old.state != MatchState.REJECTED.name or (old.notice_version, old.person_version) == (nv, pv)):
+        unchanged = (old.notice_version, old.person_version) == (nv, pv) if old is not None else False
+        if old is not None and (old.state != MatchState.REJECTED.name or unchanged):
             continue
         if old is None:
             session.add(NoticeMatchRow(notice_id=c.notice_key, person_id=c.person_id, score=c.score,
-                                       decision=c.decision.name, reasons="; ".join(c.reasons), state=MatchState.PROPOSED.name,
-                                       found_at=now, notice_version=nv, person_version=pv))
+                                       decision=c.decision.name, reasons="; ".join(c.reasons),
+                                       state=MatchState.PROPOSED.name, found_at=now, notice_version=nv,
+                                       person_version=pv))
         else:
             old.score, old.decision, old.reasons = c.score, c.decision.name, "; ".join(c.reasons)
             old.state, old.found_at, old.notice_version, old.person_version = MatchState.PROPOSED.name, now, nv, pv
@@ -137,7 +146,8 @@ def _versions(session: Session, model: type[NoticeRow] | type[PersonRow], ids: s
     out: dict[int, int] = {}
     ordered = sorted(ids)
     for i in range(0, len(ordered), CHUNK):
-        out.update({k: v for k, v in session.execute(select(model.id, model.version).where(model.id.in_(ordered[i:i + CHUNK])))})
+        stmt = select(model.id, model.version).where(model.id.in_(ordered[i:i + CHUNK]))
+        out.update((key, version) for key, version in session.execute(stmt))
     return out
 
 
@@ -163,7 +173,8 @@ def _mark_matched(session: Session, held: HeldNotices, positions: Sequence[int],
     if not runs:
         return
     session.execute(update(table).where(table.c.id.between(bindparam("low"), bindparam("high")),
-                                        table.c.version == bindparam("v")).values(matched_version=bindparam("v"), match_note=None),
+                                        table.c.version == bindparam("v"))
+                    .values(matched_version=bindparam("v"), match_note=None),
                     [{"low": a, "high": b, "v": v} for a, b, v in runs])
     if notes:
         session.execute(update(table).where(table.c.id == bindparam("key")).values(match_note=bindparam("note")),
@@ -199,9 +210,10 @@ def undated_note(people: int, year_only: bool) -> str:
             "too common to review without one; ask the issuer for the date of birth")
 
 
-def match_pending(uow: UnitOfWork, actor: User) -> int:
+def match_pending(uow: UnitOfWork, actor: User, workers: int = 1) -> int:
     """Every notice not yet matched in its current version, against the whole register: runs after
-    each notice import, and picks up what a crash between an import's commit and its matching left."""
+    each notice import, and picks up what a crash between an import's commit and its matching left.
+    ``workers`` > 1 shares a large file out among forked processes (the command line only)."""
     with uow:
         s = uow.session
         held = held_notices(s)
@@ -209,7 +221,7 @@ def match_pending(uow: UnitOfWork, actor: User) -> int:
             return 0
         register = register_entries(s)
         index = MatchIndex(register, _home(s), thresholds(policies.load(s), clock.today()), notices=held.entries)
-        matched = _match(index, [held.entries[p] for p in held.pending])
+        matched = _match(index, [held.entries[p] for p in held.pending], workers)
         stored = store(s, matched.candidates)
         _mark_matched(s, held, held.pending, matched.undated_common)
         audit.record(s, actor, AccessOperation.COMBINATION, "notice_match", None,
@@ -218,10 +230,10 @@ def match_pending(uow: UnitOfWork, actor: User) -> int:
     return stored
 
 
-def match_notices(uow: UnitOfWork, actor: User, notice_ids: Sequence[int] = ()) -> int:
+def match_notices(uow: UnitOfWork, actor: User, notice_ids: Sequence[int] = (), workers: int = 1) -> int:
     """New or changed notices against the whole register (after a notice import): every pending
     notice, so that notices an interrupted run left are matched too (``notice_ids`` is not needed)."""
-    return match_pending(uow, actor)
+    return match_pending(uow, actor, workers)
 
 
 def match_people(uow: UnitOfWork, actor: User, person_ids: Sequence[int]) -> int:
@@ -332,6 +344,7 @@ def notice_items(session: Session, policy_set: PolicySet, today: date) -> list[D
                      .join(NoticeRow, NoticeRow.id == NoticeMatchRow.notice_id)
                      .join(PersonRow, PersonRow.id == NoticeMatchRow.person_id)
                      .where(NoticeMatchRow.state == MatchState.CONFIRMED.name))]
-    pend = [PendingNotice(ref, clock.local_date(received), summary.replace("_", " ").lower()) for ref, (received, summary) in pending.items()]
+    pend = [PendingNotice(ref, clock.local_date(received), summary.replace("_", " ").lower())
+            for ref, (received, summary) in pending.items()]
     return notice_due_items(pend, confirmed, policy_set, today)
 

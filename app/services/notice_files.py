@@ -298,8 +298,9 @@ def _listed(values: list[str], most: int = 5) -> str:
     return ", ".join(shown) + (f" and {len(values) - most} more" if len(values) > most else "")
 
 
-def import_notice_file(uow: UnitOfWork, actor: User, path: Path, *,
-                       accept_unsigned: bool = False) -> tuple[ImportSummary, list[int]]:
+def import_notice_file(uow: UnitOfWork, actor: User, path: Path, *, accept_unsigned: bool = False,
+                       workers: int = 1) -> tuple[ImportSummary, list[int]]:
+    """``workers`` > 1: the matching after the import may fork processes (the command line only)."""
     require(actor, Action.IMPORT_NOTICES)
     with _private_copy(path) as (copy, digest):
         issuers = _issuers(path, copy)
@@ -308,7 +309,7 @@ def import_notice_file(uow: UnitOfWork, actor: User, path: Path, *,
             strays = sorted(i for i in issuers if i != signer)
             if strays:
                 raise RuleRefused(f"{path.name} is signed by {signer} but has rows issued by {_listed(strays)}.")
-            return import_notices(uow, actor, path, signature_state="VERIFIED", stream=copy)
+            return import_notices(uow, actor, path, signature_state="VERIFIED", stream=copy, workers=workers)
         forces = sorted(i for i in issuers if i not in UNSIGNED_SOURCES)
         if forces:
             raise RuleRefused(f"{path.name} has no signed manifest ({manifest_path(path).name}) but has notices from "
@@ -316,7 +317,7 @@ def import_notice_file(uow: UnitOfWork, actor: User, path: Path, *,
                               "imported.")
         if not accept_unsigned:
             raise UnsignedNoticeFile(path.name, sorted(issuers))
-        result = import_notices(uow, actor, path, signature_state="ACCEPTED_UNSIGNED", stream=copy)
+        result = import_notices(uow, actor, path, signature_state="ACCEPTED_UNSIGNED", stream=copy, workers=workers)
     with uow:
         audit.record(uow.session, actor, AccessOperation.COLLECTION, "notice_import", path.name,
                      reason="unsigned file accepted by the user", detail=f"sources: {', '.join(sorted(issuers))}")

@@ -58,8 +58,8 @@ sys.exit(main(sys.argv[1:]))
 def _import_and_die(db_url: str, folder: Path, notices: Path) -> int:
     env = {**os.environ, "PPDA_PASSWORD": PASSWORD, "PPDA_DATA_DIR": str(folder / "data")}
     done = subprocess.run([sys.executable, "-c", DIE_AFTER_COMMIT, "--db", db_url, "--user", "head", "import",
-                           "notices",
-                           str(notices), "--accept-unsigned"], env=env, capture_output=True, text=True, check=False)
+                           "notices", str(notices), "--accept-unsigned"],
+                          env=env, capture_output=True, text=True, check=False)
     return done.returncode
 
 
@@ -84,8 +84,7 @@ def test_a_data_wash_also_matches_what_a_killed_import_left(env: Env, db_url: st
 def _namesakes(tmp_path: Path) -> Path:
     """A register where 20 people are called David Smith, and 40 others."""
     rows = [[f"D{i:03d}", "", "Smith", "David", "", f"19{60 + i}-0{1 + i % 9}-1{i % 10}", "M", "WHITE",
-             "POLICE_OFFICER",
-             "PC", "Response", "", "", "", "", ""] for i in range(20)]
+             "POLICE_OFFICER", "PC", "Response", "", "", "", "", ""] for i in range(20)]
     rows += [[f"R{i:03d}", "", f"Rare{chr(65 + i % 26)}{chr(65 + i // 26)}ington", "Zebedee", "", "1970-01-01", "M",
               "WHITE", "POLICE_OFFICER", "PC", "Response", "", "", "", "", ""] for i in range(40)]
     return write_csv(tmp_path / "namesakes.csv", WF_HEADER, rows)
@@ -124,3 +123,34 @@ def test_more_notices_than_sqlite_has_bound_variables_are_imported_and_matched(e
     summary, _ = import_notices(env.uow(), env.head, write_csv(tmp_path / "big.csv", HEADER, rows))  # type: ignore[attr-defined]
     assert summary.added == 33_001 and _unmatched(env) == 0
     assert [v.notice_id for v in notice_review.review_queue(env.uow(), env.head)] == ["PND-JANE"]  # type: ignore[attr-defined]
+
+
+def test_a_file_read_in_batches_is_still_all_or_nothing_and_updates_changed_notices(
+        env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.domain.errors import ImportRejected
+    from app.services.imports import notices as notice_import
+
+    monkeypatch.setattr(notice_import, "BATCH", 3)  # several batches written before the bad row is read
+    monkeypatch.setattr(notice_import, "LOOKUP", 2)  # and several IN-lists per batch
+    rows = [[f"PND-{i}", "PND", "2024-01-02", "INTELLIGENCE", f"Stranger{chr(65 + i)}", "Deniz",
+             f"1970-01-0{1 + i % 9}"] for i in range(10)]
+    first = write_csv(tmp_path / "first.csv", HEADER, rows)
+    summary, _ = import_notices(env.uow(), env.head, first)  # type: ignore[attr-defined]
+    assert (summary.rows, summary.added) == (10, 10)
+    changed = [list(r) for r in rows]
+    changed[7][4] = "Smith"  # one notice corrected by its issuer, in the third batch
+    changed.append(["PND-NEW", "PND", "2024-01-02", "INTELLIGENCE", "Newman", "Deniz", "1970-01-01"])
+    summary, ids = import_notices(env.uow(), env.head, write_csv(tmp_path / "second.csv", HEADER, changed))  # type: ignore[attr-defined]
+    assert (summary.added, summary.updated, summary.unchanged, len(ids)) == (1, 1, 9, 2)
+    with env.uow() as uow:
+        assert uow.session.execute(select(NoticeRow.surname, NoticeRow.version)
+                                   .where(NoticeRow.notice_ref == "PND-7")).one() == ("Smith", 2)
+    late_error = [*[[f"PND-X{i}", *r[1:]] for i, r in enumerate(rows)],
+                  ["PND-X3", "PND", "2024-01-02", "INTELLIGENCE", "Again", "Deniz", "1970-01-01"],  # duplicate, line 12
+                  ["PND-Y", "narnia", "2024-01-02", "INTELLIGENCE", "Last", "Deniz", "1970-01-01"]]
+    with pytest.raises(ImportRejected) as err:
+        import_notices(env.uow(), env.head, write_csv(tmp_path / "late.csv", HEADER, late_error))  # type: ignore[attr-defined]
+    assert "PND-X3 from PND is also on line 5" in str(err.value)
+    assert "'narnia' is not a known force code" in str(err.value)
+    with env.uow() as uow:  # the batches written before the bad rows were read are rolled back
+        assert uow.session.scalar(select(func.count(NoticeRow.id))) == 11

@@ -302,3 +302,22 @@ def test_undated_notices_with_a_common_name_are_counted_in_the_section(
     assert section.undated.isVisible()
     assert section.undated.text().startswith("1 notice without a date of birth (or with only a year) names people "
                                              "too common in the register to put to review")
+
+
+def test_a_pair_left_to_review_says_in_words_why_its_score_is_not_higher() -> None:
+    from dataclasses import replace
+    from datetime import date
+
+    from app.services.notice_review import MatchView
+    from app.ui.sections.notices import comparison_html
+
+    review = MatchView(1, "PROPOSED", "REVIEW", 0.54, ("forename the same (Jordan, 1 in 400) (evidence for)",
+                                                         "surname the same (Jones, common: 1 in 81) (evidence for)",
+                                                         "date of birth: only the day differs (evidence for)"),
+                       "PND-1", "PND", date(2026, 4, 23), "INTELLIGENCE", "Jordan Jones", date(2000, 7, 23), "",
+                       None, None, 7, "P007", "Jordan Jones", date(2000, 7, 20), "", None, "SERVING")
+    shown = comparison_html(review)
+    assert "about 54 in 100 are the same person" in shown and "What speaks for the pair" in shown
+    assert "date of birth: only the day differs" in shown
+    assert "Why the score is not higher" in shown and "most likely about nobody in this register" in shown
+    assert "Why the score is not higher" not in comparison_html(replace(review, decision="MATCH", score=0.99))

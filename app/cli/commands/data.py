@@ -34,6 +34,8 @@ def _import(sub: Sub) -> None:
 
 
 def cmd_import(s: CliSession, a: argparse.Namespace) -> int:
+    import os
+
     from app.services import notice_files, users
     from app.services.imports.cases import import_cases
     from app.services.imports.workforce import import_workforce
@@ -49,7 +51,8 @@ def cmd_import(s: CliSession, a: argparse.Namespace) -> int:
         approver = users.authenticate(s.uow(), a.approver, approver_password(a.approver)) if a.approver else None
         print(import_cases(s.uow(), actor, a.file, approver))
     else:
-        summary, _ids = notice_files.import_notice_file(s.uow(), actor, a.file, accept_unsigned=a.accept_unsigned)
+        summary, _ids = notice_files.import_notice_file(s.uow(), actor, a.file, accept_unsigned=a.accept_unsigned,
+                                                        workers=min(os.cpu_count() or 1, 4))
         print(summary)
     return 0
 

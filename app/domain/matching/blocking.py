@@ -13,7 +13,8 @@ that the realistic errors still share one:
 * ``F`` initial + whole DOB (or its day/month swap): a surname typo that changes its code (a
   register person is filed under the initials of all their forenames and of their surnames);
 * ``A`` surname code + initial + birth year: for a notice that gives only the year (or 1 January,
-  the usual placeholder for it);
+  the usual placeholder for it), and for a date shifted by days or weeks into another month (the
+  adjacent year is asked for too when the date is within two months of the turn of the year);
 * ``N`` surname code + initial: for a notice without DOB; ``U`` the same for a register person
   without one.
 
@@ -29,7 +30,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
-from app.domain.matching.dates import dob_text, swapped
+from app.domain.matching.dates import NEAR_DAYS, dob_text, swapped
 from app.domain.matching.names import SurnameForm, initials_of, phonetic_code, surname_form, tokens
 from app.domain.matching.profiles import Profile
 
@@ -57,6 +58,7 @@ class DobMembers(NamedTuple):
     asked: tuple[str, ...]  # Y, D, M, and S for the swapped and boundary-transposed dates
     whole: str
     whole_asked: tuple[str, ...]  # whole, and swapped when that is another date
+    years: tuple[int, ...]  # the year, and the one next to it when the date is within NEAR_DAYS of it
 
 
 def dob_members(value: date) -> DobMembers:
@@ -65,7 +67,12 @@ def dob_members(value: date) -> DobMembers:
     variants = ([dob_text(other)] if other else []) + _boundary_transpositions(text)
     own = ("Y" + text[:6], "D" + text[:4] + text[6:], "M" + text[4:], "S" + text)
     whole_asked = (text, dob_text(other)) if other else (text,)
-    return DobMembers(own, own[:3] + tuple("S" + v for v in variants), text, whole_asked)
+    years = [value.year]
+    if (value - date(value.year, 1, 1)).days < NEAR_DAYS:
+        years.append(value.year - 1)
+    if (date(value.year, 12, 31) - value).days < NEAR_DAYS:
+        years.append(value.year + 1)
+    return DobMembers(own, own[:3] + tuple("S" + v for v in variants), text, whole_asked, tuple(years))
 
 
 def _boundary_transpositions(text: str) -> list[str]:
@@ -135,6 +142,7 @@ class NoticeKeys:
         self._surnames: dict[str, NoticeSurname] = {}
         self._forenames: dict[str, NoticeForenames] = {}
         self._dates: dict[date, DobMembers] = {}
+        self._by_year: dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[str, ...]] = {}
 
     def surname(self, raw: str) -> NoticeSurname:
         found = self._surnames.get(raw)
@@ -162,9 +170,14 @@ class NoticeKeys:
         members = self._dates.get(dob)
         if members is None:
             members = self._dates[dob] = dob_members(dob)
-        asked = members.asked
-        if dob.month == 1 and dob.day == 1:  # only the year is known, or 1 January stands in for it
-            asked += tuple(f"A{i}{dob.year}" for i in given.initials)
+        # surname code + initial + year: a notice that gives only the year (or 1 January, the usual
+        # placeholder), and a date shifted by days or weeks into another month (a transcription
+        # slip: compared as NEAR), with the next or previous year near the turn of the year
+        by_year = self._by_year.get((members.years, given.initials))
+        if by_year is None:
+            by_year = self._by_year[members.years, given.initials] = tuple(
+                f"A{i}{year}" for year in members.years for i in given.initials)
+        asked = members.asked + by_year
         if self._undated:
             asked += given.undated
         return Query(names.codes, asked, given.groups, members.whole_asked)

@@ -6,22 +6,26 @@ reviewer rejected is proposed again only when the notice itself changed.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.enums import AccessOperation, NoticeRecordType
-from app.domain.errors import RowError
+from app.domain.errors import InvalidInput, RowError
 from app.domain.permissions import Action, require
 from app.domain.records import User
 from app.persistence.models import ForceRow, NoticeRow
 from app.persistence.uow import UnitOfWork
 from app.services import audit, clock
 from app.services.casework.common import current_user
-from app.services.imports.table import EARLIEST, Column, Row, enum_of, identifier, iso_date, read, text
+from app.services.imports.reader import records
+from app.services.imports.table import EARLIEST, Column, Problems, Row, enum_of, identifier, iso_date, parse, text
 from app.services.imports.workforce import ImportSummary
 
 FIELDS = ("notice_date", "record_type", "surname", "forenames", "date_of_birth", "staff_number",
@@ -56,55 +60,122 @@ COLUMNS = (
 )
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _dates_until(today: date) -> tuple[Callable[[str], date], Callable[[str], tuple[date, bool]]]:
+    """`iso_date` and `birth_date` with today's date read once per import, not once per cell (a
+    million-row file has two million dates); anything the fast path does not accept goes to the
+    full parser, which says what is wrong."""
+    def notice_date(text: str) -> date:
+        if _ISO_DATE.fullmatch(text):
+            try:
+                day = date.fromisoformat(text)
+            except ValueError:
+                pass
+            else:
+                if EARLIEST <= day <= today:
+                    return day
+        return iso_date(text)
+
+    def born(text: str) -> tuple[date, bool]:
+        if len(text) == 10:
+            return notice_date(text), False
+        return birth_date(text)
+
+    return notice_date, born
+
+
+def _columns(today: date) -> tuple[Column, ...]:
+    """COLUMNS with date parsers that know today's date."""
+    notice_date, born = _dates_until(today)
+    parsers = {"notice_date": notice_date, "date_of_birth": born}
+    return tuple(replace(c, parse=parsers[c.name]) if c.name in parsers else c for c in COLUMNS)
+
+
 def force_codes(session: Session) -> dict[str, str]:
     """Known force codes, case-insensitively: lower-case → the stored code."""
     return {c.lower(): c for c in session.scalars(select(ForceRow.code))}
 
 
 def import_notices(uow: UnitOfWork, actor: User, path: Path, *, signature_state: str = "NOT_SIGNED",
-                   stream: IO[bytes] | None = None) -> tuple[ImportSummary, list[int]]:
+                   stream: IO[bytes] | None = None, workers: int = 1) -> tuple[ImportSummary, list[int]]:
     """Returns the summary and the ids of notices added or changed (to be matched). `stream`, when
-    given, holds the file's bytes (a verified private copy); `path` then only names the file."""
+    given, holds the file's bytes (a verified private copy); `path` then only names the file.
+    `workers` > 1 lets the matching after the import fork processes (the command line only).
+
+    The file is read as a stream: rows are parsed, checked and written in batches of `BATCH`
+    inside one transaction, so a million-row extract is never held whole. Any problem anywhere in
+    the file rolls the whole import back (nothing changed); once a problem is found the remaining
+    rows are still read and checked, so that the refusal lists them, but no longer written."""
     require(actor, Action.IMPORT_NOTICES)
-    table = read(path, COLUMNS, stream)
-    rows = table.rows
+    problems = Problems()
     with uow:
         session = uow.session
         actor = current_user(session, actor, "import prior notices")
         require(actor, Action.IMPORT_NOTICES)
         codes = force_codes(session)
-        table.reject_if_errors(_row_checks(rows, codes))
-        ids, added = _apply(session, rows, codes, path.name, signature_state)
+        writer = _Writer(session, codes, path.name, signature_state)
+        checks = _RowChecks(codes)
+        batch: list[Row] = []
+        read_rows = 0
+        with records(path, stream) as recs:
+            for row in parse(recs, _columns(clock.today()), problems):
+                read_rows += 1
+                problems.extend(checks(row))
+                if problems:
+                    batch.clear()  # the import will be refused: nothing more is written
+                    continue
+                batch.append(row)
+                if len(batch) >= BATCH:
+                    writer.write(batch)
+                    batch = []
+        if not read_rows and not problems:
+            raise InvalidInput(f"{path.name}: the file has a header but no rows.")
+        problems.reject(path.name)  # leaving the unit of work uncommitted rolls every batch back
+        writer.write(batch)
+        ids = writer.added + writer.changed
         if ids:
             audit.record(session, actor, AccessOperation.COLLECTION, "notice_import", path.name,
-                         detail=f"{added} notices added, {len(ids) - added} updated from {len(rows)} rows")
+                         detail=f"{len(writer.added)} notices added, {len(writer.changed)} updated "
+                                f"from {read_rows} rows")
         uow.commit()
     from app.services import matching  # new or changed notices are matched against the register
 
-    matching.match_notices(uow, actor, ids)
-    summary = ImportSummary(path.name, len(rows), added, len(ids) - added, len(rows) - len(ids), tuple(ids))
+    matching.match_notices(uow, actor, ids, workers)
+    summary = ImportSummary(path.name, read_rows, len(writer.added), len(writer.changed), read_rows - len(ids),
+                            tuple(ids))
     return summary, ids
 
 
-def _row_checks(rows: list[Row], codes: dict[str, str]) -> list[RowError]:
-    errors: list[RowError] = []
-    seen: dict[tuple[str, str], int] = {}
-    for r in rows:
+class _RowChecks:
+    """Checks across cells and rows: known force codes, and one row per notice in the file. The
+    keys seen are kept with the issuer's stored code (one string per force), not per row."""
+
+    def __init__(self, codes: dict[str, str]) -> None:
+        self.codes = codes
+        self.seen: dict[tuple[str, str], int] = {}
+
+    def __call__(self, r: Row) -> list[RowError]:
+        errors: list[RowError] = []
         for col in ("issuing_force", "employing_force"):
-            if r[col] and r[col].lower() not in codes:
+            if r[col] and r[col].lower() not in self.codes:
                 errors.append(RowError(r.line, col, f"'{r[col]}' is not a known force code"))
-        key = ((r["issuing_force"] or "").lower(), r["notice_id"])
-        if key in seen:
-            errors.append(RowError(r.line, "notice_id", f"{r['notice_id']} from {r['issuing_force']} is also on line {seen[key]}"))
-        seen.setdefault(key, r.line)
-    return errors
+        issuer = r["issuing_force"] or ""
+        key = (self.codes.get(issuer.lower(), issuer.lower()), r["notice_id"])
+        first = self.seen.setdefault(key, r.line)
+        if first != r.line:
+            errors.append(RowError(r.line, "notice_id",
+                                   f"{r['notice_id']} from {r['issuing_force']} is also on line {first}"))
+        return errors
 
 
 def _values(r: Row, codes: dict[str, str]) -> dict[str, Any]:
     born, year_only = r["date_of_birth"] or (None, False)
     return {
         "notice_date": r["notice_date"], "record_type": r["record_type"].name, "surname": r["surname"],
-        "forenames": r["forenames"], "date_of_birth": born, "dob_year_only": year_only, "staff_number": r["staff_number"],
+        "forenames": r["forenames"], "date_of_birth": born, "dob_year_only": year_only,
+        "staff_number": r["staff_number"],
         "warrant_number": r["warrant_number"], "pnc_id": r["pnc_id"],
         "employing_force": codes[r["employing_force"].lower()] if r["employing_force"] else None,
         "summary": r["summary"], "handling": r["handling"],
@@ -112,39 +183,59 @@ def _values(r: Row, codes: dict[str, str]) -> dict[str, Any]:
 
 
 BATCH = 5000
+LOOKUP = 500  # notice ids per IN-list when looking up held notices (SQLite allows 999 variables in old builds)
 _TABLE = NoticeRow.__table__
-
-
-def _apply(session: Session, rows: list[Row], codes: dict[str, str], source: str,
-           signature_state: str) -> tuple[list[int], int]:
-    """Insert new notices and update changed ones in batches of plain rows (a million ORM objects
-    would take gigabytes); returns the ids added or changed, and how many were added."""
-    existing = _existing(session)
-    fresh: list[dict[str, Any]] = []
-    changed: list[int] = []
-    now = clock.now()
-    for r in rows:
-        issuer = codes[r["issuing_force"].lower()]
-        values = _values(r, codes)
-        held = existing.get((issuer, r["notice_id"]))
-        if held is None:
-            fresh.append({"issuing_force": issuer, "notice_ref": r["notice_id"], "source_file": source,
-                          "signature_state": signature_state, "received_at": now, "version": 1, **values})
-        elif tuple(values[k] for k in _COMPARED) != held[1]:
-            session.execute(update(_TABLE).where(_TABLE.c.id == held[0]).values(**values, version=_TABLE.c.version + 1))
-            changed.append(held[0])
-    added: list[int] = []
-    for start in range(0, len(fresh), BATCH):
-        added += session.scalars(insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True),
-                                 fresh[start:start + BATCH]).all()
-    return added + changed, len(added)
-
-
 _COMPARED = (*FIELDS[:5], "dob_year_only", *FIELDS[5:])
 
 
-def _existing(session: Session) -> dict[tuple[str, str], tuple[int, tuple[Any, ...]]]:
-    """Held notices by natural key: their id and the values an import may change, as plain tuples."""
-    columns = [_TABLE.c[name] for name in _COMPARED]
-    stmt = select(_TABLE.c.id, _TABLE.c.issuing_force, _TABLE.c.notice_ref, *columns)
-    return {(row[1], row[2]): (row[0], tuple(row[3:])) for row in session.execute(stmt.execution_options(yield_per=20000))}
+class _Writer:
+    """Insert new notices and update changed ones, a batch of plain rows at a time (a million ORM
+    objects would take gigabytes); keeps the ids added and changed."""
+
+    def __init__(self, session: Session, codes: dict[str, str], source: str, signature_state: str) -> None:
+        self.session, self.codes, self.source, self.signature_state = session, codes, source, signature_state
+        self.now = clock.now()
+        self.added: list[int] = []
+        self.changed: list[int] = []
+        # issuers with notices already held: only their rows need looking up (a first import needs none)
+        self.held_issuers = set(session.scalars(select(_TABLE.c.issuing_force).distinct()))
+
+    def write(self, rows: list[Row]) -> None:
+        if not rows:
+            return
+        existing = self._existing(rows)
+        fresh: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        for r in rows:
+            issuer = self.codes[r["issuing_force"].lower()]
+            values = _values(r, self.codes)
+            held = existing.get((issuer, r["notice_id"]))
+            if held is None:
+                fresh.append({"issuing_force": issuer, "notice_ref": r["notice_id"], "source_file": self.source,
+                              "signature_state": self.signature_state, "received_at": self.now, "version": 1, **values})
+            elif tuple(values[k] for k in _COMPARED) != held[1]:
+                updates.append({"_id": held[0], **{f"_{k}": v for k, v in values.items()}})
+        if updates:
+            stmt = update(_TABLE).where(_TABLE.c.id == bindparam("_id")).values(
+                {**{k: bindparam(f"_{k}") for k in _COMPARED}, "version": _TABLE.c.version + 1})
+            self.session.execute(stmt, updates)
+            self.changed += [u["_id"] for u in updates]
+        if fresh:
+            stmt = insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True)
+            self.added += self.session.scalars(stmt, fresh).all()
+
+    def _existing(self, rows: list[Row]) -> dict[tuple[str, str], tuple[int, tuple[Any, ...]]]:
+        """The held notices of these rows by natural key: id and the values an import may change."""
+        wanted: dict[str, list[str]] = {}
+        for r in rows:
+            issuer = self.codes[r["issuing_force"].lower()]
+            if issuer in self.held_issuers:
+                wanted.setdefault(issuer, []).append(r["notice_id"])
+        found: dict[tuple[str, str], tuple[int, tuple[Any, ...]]] = {}
+        columns = [_TABLE.c[name] for name in _COMPARED]
+        for issuer, refs in wanted.items():
+            for start in range(0, len(refs), LOOKUP):
+                stmt = select(_TABLE.c.id, _TABLE.c.notice_ref, *columns).where(
+                    _TABLE.c.issuing_force == issuer, _TABLE.c.notice_ref.in_(refs[start:start + LOOKUP]))
+                found.update({(issuer, row[1]): (row[0], tuple(row[2:])) for row in self.session.execute(stmt)})
+        return found

@@ -12,8 +12,18 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter,
-    QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.domain.enums import MatchState
@@ -40,10 +50,12 @@ STATES = (("Awaiting review", MatchState.PROPOSED), ("Confirmed", MatchState.CON
 
 def comparison_html(m: MatchView, force_name: Callable[[str], str] = lambda code: code) -> str:
     """The notice and the person side by side, then the evidence that moved the score."""
-    born = str(m.notice_dob.year) + " (only the year is known)" if m.notice_dob and m.notice_dob_year_only else day(m.notice_dob)
+    year_only = m.notice_dob and m.notice_dob_year_only
+    born = str(m.notice_dob.year) + " (only the year is known)" if year_only and m.notice_dob else day(m.notice_dob)
     rows = (("Name", m.notice_name, m.person_name), ("Date of birth", born, day(m.person_dob)),
             ("Identifiers", m.notice_identifiers, f"staff {m.staff_number}"),
-            ("Previous names", "", m.person_previous_names), ("Issuer / unit", force_name(m.issuing_force), m.person_unit or ""),
+            ("Previous names", "", m.person_previous_names),
+            ("Issuer / unit", force_name(m.issuing_force), m.person_unit or ""),
             ("Record type / status", human(m.record_type), human(m.person_status)),
             ("Notice date", day(m.notice_date), ""), ("Summary", m.summary or "", ""),
             ("Handling", m.handling or "", ""))
@@ -58,7 +70,17 @@ def comparison_html(m: MatchView, force_name: Callable[[str], str] = lambda code
     return (f"<p><b>Score {m.score:.2f}</b> ({human(m.decision)}): {html.escape(score_meaning(m.score, m.reasons))}</p>"
             "<table cellspacing='0' cellpadding='4' width='100%'>"
             "<tr><th align='left'></th><th align='left'>Notice</th><th align='left'>Person in the register</th></tr>"
-            f"{body}</table>{evidence_html(m.reasons)}{decided}")
+            f"{body}</table>{evidence_html(m.reasons)}{_why_not_higher(m)}{decided}")
+
+
+def _why_not_higher(m: MatchView) -> str:
+    """For a pair left to review: why evidence that all speaks for it still leaves the score short."""
+    if m.decision != "REVIEW" or m.state != MatchState.PROPOSED.name:
+        return ""
+    return ("<p><i>Why the score is not higher: before anything is compared, a notice is most likely about "
+            "nobody in this register (most notices in an extract are about other people), so the evidence "
+            "for a pair has to outweigh that. A common name, a date of birth that only nearly agrees, or a "
+            "date of birth missing count for less than a rare name and a date that agrees exactly.</i></p>")
 
 
 def score_meaning(score: float, reasons: tuple[str, ...] = ()) -> str:
@@ -281,7 +303,7 @@ class NoticesSection(Section):
 
     def show_notice(self, notice_id: str) -> bool:
         """Select the (first) pair for this notice: awaiting review if any, else confirmed."""
-        for i, (_text, state) in enumerate(STATES[:2]):
+        for i in range(2):  # awaiting review, then confirmed
             self.state.setCurrentIndex(i)
             if not self._activated:
                 self.refresh()

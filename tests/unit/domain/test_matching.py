@@ -152,6 +152,14 @@ class TestRecordingErrorsStillFindThePerson:
         c = only(found, 8)
         assert c.decision is REVIEW and "no date of birth on one side: not compared" in reasons(c)
 
+    @pytest.mark.parametrize("shifted", [date(1979, 12, 4), date(1979, 10, 28), date(1980, 1, 6)])
+    def test_a_date_shifted_by_days_into_another_month_or_year_is_still_found(
+            self, index: MatchIndex, shifted: date) -> None:
+        """Xanthe Louise Quarrington was born on 30 November 1979: a date a few days or weeks out,
+        in another month (or across the new year), shares no day, month or year-and-month with it."""
+        c = only(index.match(notice("Quarrington", "Xanthe Louise", shifted)), 3)
+        assert "date of birth: within two months" in reasons(c)
+
     def test_notice_naming_the_home_force_as_employer_says_so(self, index: MatchIndex) -> None:
         c = only(index.match(notice("Patel", "Anita", date(1988, 5, 6), employing_force="NYP")), 5)
         assert "the notice names this force as employer (evidence for)" in c.reasons
