@@ -12,17 +12,28 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QCheckBox, QDateEdit, QFileDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea,
-    QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.domain.permissions import Action
 from app.domain.records import User
-from app.services.unit_of_work import UnitOfWork
 from app.reports.breakdowns import OutcomeBreakdowns
 from app.reports.counting import SurveyCount
 from app.reports.disclosure.model import Status
 from app.services import clock, referrals, reporting
+from app.services.unit_of_work import UnitOfWork
 from app.ui import settings
 from app.ui.charts import ChartWidget
 from app.ui.context import AppContext, Change
