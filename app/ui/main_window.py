@@ -6,8 +6,16 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QToolButton,
-    QVBoxLayout, QWidget,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.domain.permissions import Action
@@ -27,8 +35,8 @@ from app.ui.sections.notices import NoticesSection
 from app.ui.sections.people import PeopleSection
 from app.ui.sections.reports import ReportsSection
 from app.ui.sections.retention import RetentionSection
-from app.ui.style import icon
 from app.ui.signals import emit
+from app.ui.style import icon
 
 MARKING = "OFFICIAL-SENSITIVE"
 SHORTCUTS = (("Ctrl+N", "New case"), ("Ctrl+F", "Search the current list"), ("F5", "Refresh"),
@@ -186,7 +194,8 @@ class MainWindow(QMainWindow):
             people.case_requested.connect(lambda cid: self._open_case(cases, cid))
         notices = self.section(NoticesSection)
         if isinstance(notices, NoticesSection):
-            notices.count_changed.connect(lambda _n: self.nav.item(self.sections.index(notices)).setText(notices.nav_title()))
+            notices.count_changed.connect(
+                lambda _n: self.nav.item(self.sections.index(notices)).setText(notices.nav_title()))
         work = self.section(MyWorkSection)
         if isinstance(work, MyWorkSection):
             work.overdue_changed.connect(lambda n: self._label_nav(work, n))
@@ -353,6 +362,6 @@ def _action(window: QMainWindow, menu: object, text: str, shortcut: object, slot
     action = QAction(text, window)
     if shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))  # type: ignore[call-overload]
-    action.triggered.connect(slot)  # type: ignore[arg-type]
+    action.triggered.connect(slot)
     menu.addAction(action)  # type: ignore[attr-defined]
     return action

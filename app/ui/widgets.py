@@ -8,11 +8,19 @@ from collections.abc import Sequence
 from PySide6.QtCore import QAbstractItemModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QGridLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSizePolicy, QTableView, QWidget,
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QTableView,
+    QWidget,
 )
 
-from app.ui.style import icon
 from app.ui.signals import emit
+from app.ui.style import icon
 
 SEARCH_DELAY_MS = 150
 

@@ -159,7 +159,8 @@ def shoot_people(shots: Shooter, db: Database) -> None:
     window.go_to(window.sections.index(people))
     shots.widget("11-people", window)
     with db.engine.connect() as conn:
-        pid = conn.execute(text("SELECT subject_id FROM allegation GROUP BY subject_id ORDER BY count(*) DESC")).scalar()
+        pid = conn.execute(
+            text("SELECT subject_id FROM allegation GROUP BY subject_id ORDER BY count(*) DESC")).scalar()
     people.open_person(int(pid or 1))
     shots.widget("12-person", window)
     window.close()
@@ -209,7 +210,7 @@ def shoot_my_work(shots: Shooter, db: Database) -> None:
     window = window_for(db, "supervisor1")
     work = window.section(MyWorkSection)
     assert isinstance(work, MyWorkSection)
-    if work._task is not None:  # noqa: SLF001 - the first load, started when the window opened
+    if work._task is not None:
         wait(work.loaded)
     work.whole_force.setChecked(True)
     wait(work.loaded)
@@ -217,7 +218,8 @@ def shoot_my_work(shots: Shooter, db: Database) -> None:
     cases = window.section(CasesSection)
     assert isinstance(cases, CasesSection)
     row = next((r for r in range(work.model.rowCount())
-                if work.model.index(r, 2).data() == "Restriction review" and work.model.index(r, 0).data() != "OVERDUE"),
+                if work.model.index(r, 2).data() == "Restriction review"
+                and work.model.index(r, 0).data() != "OVERDUE"),
                0)
     work.table.setCurrentIndex(work.model.index(row, 0))
     emit(work.table.activated, work.model.index(row, 0))  # as Enter does

@@ -4,7 +4,8 @@ attached, a new version, opened → a task given, found in My work, completed �
 exported (its pages as PNG too). On a copy of a demonstration database:
 
     xvfb-run -a -s "-screen 0 1366x768x24" python -m tests.ui.screenshots_casefile --db demo.db --out docs/screenshots
-    xvfb-run -a -s "-screen 0 1024x768x24" python -m tests.ui.screenshots_casefile --db demo.db --out docs/screenshots --size 1024x768
+    xvfb-run -a -s "-screen 0 1024x768x24" python -m tests.ui.screenshots_casefile --db demo.db \\
+        --out docs/screenshots --size 1024x768
 
 A development tool like tests/ui/screenshots.py (whose helpers it uses), not a test. At 1024×768
 the names end in "-1024".
@@ -230,7 +231,8 @@ def main() -> int:
         walk.task()
         pdf = walk.export()
         if not suffix:  # the same PDF whatever the screen
-            subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(args.out / "cf15-case-file-page")], check=True)
+            subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(args.out / "cf15-case-file-page")],
+                           check=True)
         walk.window.close()
         db.dispose()
     return 0

@@ -41,7 +41,8 @@ def shoot_notices(shots: Shooter, db: Database) -> int:
     sup = users.authenticate(uow, "supervisor1", DEMO_PASSWORD)
     queue = notice_review.review_queue(uow, sup)
     with db.engine.connect() as conn:
-        cases = dict(conn.execute(text("SELECT subject_id, count(DISTINCT case_id) FROM allegation GROUP BY subject_id")).all())
+        cases = dict(conn.execute(
+            text("SELECT subject_id, count(DISTINCT case_id) FROM allegation GROUP BY subject_id")).all())
     chosen = max(queue, key=lambda m: (cases.get(m.person_id, 0), m.offers_case))  # a person with flags to show
     notice_review.confirm_match(UnitOfWork(db.session_factory), sup, chosen.match_id, TriageOutcome.VETTING_REVIEW,
                                 "Same date of birth and surname; previous force matches the notice.")

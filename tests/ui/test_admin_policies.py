@@ -136,14 +136,15 @@ def test_a_head_of_psd_disposes_of_a_case_with_a_second_approver(
             section = window.section(RetentionSection)
             assert isinstance(section, RetentionSection)
             window.go_to(window.sections.index(section))
-            assert [row.reference for row in section.model.rows()][0] == C1
+            assert next(row.reference for row in section.model.rows()) == C1
             dialog = section.dispose()
             assert dialog is not None
             dialog.reason.setPlainText("Retention period passed; no open matters and no list entry.")
             qtbot.keyClicks(dialog.approver, "head")
             qtbot.keyClicks(dialog.password, PASSWORD)
             qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-            assert dialog.isVisible() and dialog.message.text().startswith("A decision cannot be approved by the person")
+            assert dialog.isVisible()
+            assert dialog.message.text().startswith("A decision cannot be approved by the person")
             dialog.approver.clear()
             qtbot.keyClicks(dialog.approver, "head2")
             qtbot.keyClicks(dialog.password, PASSWORD)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -51,10 +52,8 @@ def test_unlock_and_deactivate(qtbot: QtBot, sample: Sample, open_window: OpenWi
     from app.services import users
 
     for _ in range(5):
-        try:
+        with contextlib.suppress(AuthenticationFailed):
             users.authenticate(sample.env.uow(), "inv", "not the password")
-        except AuthenticationFailed:
-            pass
     section = admin_section(open_window(sample.env.admin))
     section.users.select("inv")
     assert section.users.unlock_button.isEnabled()

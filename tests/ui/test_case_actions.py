@@ -176,7 +176,8 @@ def test_a_case_changed_meanwhile_offers_reload(qtbot: QtBot, sample: Sample, op
     cases = cases_of(window)
     assert cases.open_case(sample.case_ids[C1])
     dialog = action(qtbot, cases, "severity")
-    casework.record_severity(sample.env.uow(), sample.env.user("sup2", Role.SUPERVISOR), sample.case_ids[C1], Severity.GROSS_MISCONDUCT)
+    casework.record_severity(sample.env.uow(), sample.env.user("sup2", Role.SUPERVISOR), sample.case_ids[C1],
+                             Severity.GROSS_MISCONDUCT)
     click(qtbot, dialog.ok_button)
     assert dialog.isVisible() and dialog.reload_button.isVisible()
     before = cases.view.detail.version if cases.view.detail else 0

@@ -238,7 +238,7 @@ def test_a_task_is_given_found_in_my_work_and_completed(qtbot: QtBot, sample: Sa
     written(qtbot, done)
     qtbot.waitUntil(lambda: column(inv_view.tasks.model, "State")[0].startswith("Done"))
     work.refresh()
-    qtbot.waitUntil(lambda: work._task is None)  # noqa: SLF001
+    qtbot.waitUntil(lambda: work._task is None)
     assert all(work.model.index(r, 2).data() != "Investigation action" for r in range(work.model.rowCount()))
     log = timeline.read_log(sample.env.uow(), sample.inv, sample.case_ids[C1])
     assert log.items[0].kind == "ACTION_TAKEN" and log.items[0].text.startswith("Disc received")

@@ -24,7 +24,8 @@ def data_section(window: MainWindow) -> DataSection:
 
 def case_row(ref: str, staff: str = "P006", **changes: str) -> list[str]:
     values = dict(zip(CASES_HEADER, [ref, "2024-05-01", "VICTIM_DIRECT", "CONDUCT_MATTER", staff, "V1",
-                                     "CURRENT_PARTNER", "MEDIUM", "STALKING_HARASSMENT", "", "", "", "", "", ""]))
+                                     "CURRENT_PARTNER", "MEDIUM", "STALKING_HARASSMENT", "", "", "", "", "", ""],
+                      strict=True))
     values.update(changes)
     return [values[c] for c in CASES_HEADER]
 
@@ -92,7 +93,7 @@ def test_the_progress_dialog_cancel_button_cancels(qtbot: QtBot, sample: Sample,
     def work(token: CancelToken) -> int:
         started.append(token)
         while not token.cancelled:
-            token._event.wait(0.01)  # noqa: SLF001 - a task that waits to be cancelled
+            token._event.wait(0.01)
         return 1
 
     task = run_with_progress(window, "Waiting…", work)
@@ -110,10 +111,10 @@ def test_only_the_unsigned_file_refusal_asks_to_accept_the_file(sample: Sample, 
 
     section = data_section(open_window(sample.sup))
     notices, pnd = section.kinds["notices"], tmp_path / "pnd.csv"
-    section._failed(notices, RuleRefused("pnd.csv is not signed. Some other refusal that reads alike."), pnd)  # noqa: SLF001
+    section._failed(notices, RuleRefused("pnd.csv is not signed. Some other refusal that reads alike."), pnd)
     assert section.question is None  # recognised by its type, not its wording
     assert any("Some other refusal" in b.text() for b in message_boxes(section))
-    section._failed(notices, UnsignedNoticeFile("pnd.csv", ["PND"]), pnd)  # noqa: SLF001
+    section._failed(notices, UnsignedNoticeFile("pnd.csv", ["PND"]), pnd)
     question = section.question
     assert question is not None and question.isVisible()
     assert question.text().startswith("pnd.csv is not signed. It comes from PND.")

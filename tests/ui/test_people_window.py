@@ -61,7 +61,8 @@ def test_recording_that_a_subject_resigned_shows_on_their_page(
     dialog = open_leaving(qtbot, people, "P001", sample)
     status = dialog.widgets["status"]
     assert isinstance(status, QComboBox)
-    assert [status.itemText(i) for i in range(status.count())] == ["Resigned", "Retired", "Dismissed", "Transferred out"]
+    assert [status.itemText(i) for i in range(status.count())] == [
+        "Resigned", "Retired", "Dismissed", "Transferred out"]
     assert "Smith, John (P001) — now serving." in [label.text() for label in dialog.findChildren(type(dialog.message))]
     tomorrow = clock.today() + timedelta(days=1)
     record(qtbot, dialog, on=tomorrow)

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from app.domain.enums import AssignmentRole
 from app.persistence.models import AllegationRow
-from app.services import casework as cw
 from app.services import actions
+from app.services import casework as cw
 from app.services.actions import ProposalView
 from app.ui.dialogs.decision_form import DecisionDialog
 from app.ui.models.proposal_table import ProposalTableModel
@@ -43,7 +43,8 @@ def on_c2(sample: Sample) -> int:
 def choose_first(qtbot: QtBot, work: MyWorkSection) -> None:
     qtbot.waitUntil(lambda: work.proposals.rowCount() == 1)
     work.proposal_table.selectionModel().select(
-        work.proposals.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        work.proposals.index(0, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
 
 
 def investigator_on_c2(qtbot: QtBot, sample: Sample, open_window: OpenWindow,
@@ -99,7 +100,8 @@ def test_a_supervisor_approves_from_my_work_and_the_timeline_shows_the_decision(
 def test_a_refusal_at_approval_is_shown_and_a_rejection_with_reason_reaches_the_investigator(
         qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
     aid = allegation_of(sample)
-    actions.propose(sample.env.uow(), sample.inv, sample.case_ids[C1], "threshold", {"allegation_id": aid})  # met already
+    # met already
+    actions.propose(sample.env.uow(), sample.inv, sample.case_ids[C1], "threshold", {"allegation_id": aid})
     work = shown(open_window(sample.sup), MyWorkSection)
     choose_first(qtbot, work)
     click(qtbot, work.approve_button)
@@ -138,8 +140,8 @@ def test_an_investigator_withdraws_their_proposal(qtbot: QtBot, sample: Sample, 
 def test_the_proposal_model_passes_the_model_tester(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     model = ProposalTableModel()
     at = datetime(2025, 3, 3, 9, 30)
-    model.set_rows([ProposalView(1, 2, C1, "threshold", "Threshold for investigation: met", "Black, Ann", 3, "inv (inv)",
-                                 at, "PENDING", None, None, None),
+    model.set_rows([ProposalView(1, 2, C1, "threshold", "Threshold for investigation: met", "Black, Ann", 3,
+                                 "inv (inv)", at, "PENDING", None, None, None),
                     ProposalView(4, 2, C1, "severity", "Severity assessment: Misconduct", None, 3, "inv (inv)", at,
                                  "REJECTED", "sup (sup)", at, "Not yet")])
     qtmodeltester.check(model)

@@ -45,7 +45,8 @@ def slow_import(started: list[int]):  # type: ignore[no-untyped-def]
 
 def slow_rows(sample: Sample) -> int:
     with sample.env.uow() as uow:
-        return uow.session.scalar(select(func.count()).select_from(SettingRow).where(SettingRow.key.like("slow-%"))) or 0
+        return uow.session.scalar(
+            select(func.count()).select_from(SettingRow).where(SettingRow.key.like("slow-%"))) or 0
 
 
 def test_closing_the_window_cancels_a_running_import_and_saves_nothing(

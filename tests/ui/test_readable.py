@@ -44,7 +44,8 @@ def test_a_queue_item_names_the_role_it_falls_to_in_words() -> None:
         QueueItem("PSD-3", 3, DueItemKind.TWELVE_MONTH_REPORT, date(2024, 3, 2), False, "inv1, inv2", "report",
                   Role.INVESTIGATOR)])
     assert [model.index(r, 4).data() for r in range(3)] == ["Head of PSD", "Unassigned", "inv1, inv2"]
-    assert model.index(1, 4).data(Qt.ItemDataRole.ToolTipRole) == "Unassigned: a supervisor allocates it to an investigator"
+    assert model.index(1, 4).data(Qt.ItemDataRole.ToolTipRole) == (
+        "Unassigned: a supervisor allocates it to an investigator")
     assert model.index(0, 6).data() == "Ann Lee: Advisory list: resigned"
     assert model.index(2, 2).data() == "12-month report"
 
@@ -94,7 +95,7 @@ def test_the_team_filter_names_each_team_once(sample: Sample, open_window: OpenW
     window = open_window(sample.sup)
     work = window.section(MyWorkSection)
     assert isinstance(work, MyWorkSection)
-    work._items = [QueueItem("PSD-1", 1, DueItemKind.VICTIM_UPDATE, date(2024, 3, 2), True, "inv", "victim V1",  # noqa: SLF001
+    work._items = [QueueItem("PSD-1", 1, DueItemKind.VICTIM_UPDATE, date(2024, 3, 2), True, "inv", "victim V1",
                              Role.INVESTIGATOR, "PSD Team 1")]
-    work._fill_teams()  # noqa: SLF001
+    work._fill_teams()
     assert [work.team.itemText(i) for i in range(work.team.count())] == ["Any team", "PSD Team 1"]

@@ -67,7 +67,8 @@ class StaffPicker(QWidget):
                 visible.append(item)
         current = self.list.currentItem()
         if current is not None and current.isHidden():
-            self.list.setCurrentItem(None)
+            # Qt takes a null item here (no current item); the PySide6 stubs leave None out of the overloads
+            self.list.setCurrentItem(None)  # type: ignore[call-overload]
         if len(visible) == 1:
             self.list.setCurrentItem(visible[0])
 

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLineEdit, QP
 
 from app.domain.case_file import DocumentKind
 from app.domain.errors import ExpectedError
-from app.services.unit_of_work import UnitOfWork
 from app.reports.marking import MARKING
 from app.services.casefile import documents, export
 from app.services.casefile.documents import DocumentView, VersionView
+from app.services.unit_of_work import UnitOfWork
 from app.ui import settings
 from app.ui.context import AppContext, Change
 from app.ui.dialogs.case_entry import CaseFileDialog, combo
@@ -109,7 +109,8 @@ class WorkerDialog(CaseFileDialog):
     def _choose(self, edit: QLineEdit, save: bool, suffix: str) -> None:
         start = edit.text().strip() or str(last_folder())
         if save:
-            path, _ = QFileDialog.getSaveFileName(self, "Save as", start, f"{suffix.upper()} (*.{suffix})" if suffix else "")
+            path, _ = QFileDialog.getSaveFileName(self, "Save as", start,
+                                                  f"{suffix.upper()} (*.{suffix})" if suffix else "")
         else:
             path, _ = QFileDialog.getOpenFileName(self, "Choose the file", start)
         if path:
@@ -181,7 +182,8 @@ class SaveCopyDialog(WorkerDialog):
         self.resize(640, self.sizeHint().height())
 
     def accept(self) -> None:
-        out, recipient, user, vid = Path(self.out.text().strip()), self.recipient.currentText(), self.ctx.user, self.version.id
+        out, recipient = Path(self.out.text().strip()), self.recipient.currentText()
+        user, vid = self.ctx.user, self.version.id
         self.run(f"Saving {out.name}…", lambda uow: documents.export_copy(uow, user, vid, out, recipient))
 
 
@@ -191,7 +193,8 @@ class ExportCaseFileDialog(WorkerDialog):
     def __init__(self, ctx: AppContext, case_id: int, reference: str, parent: QWidget | None = None) -> None:
         super().__init__(ctx, f"Export the case file — {reference}", "A PDF of the case: summary, allegations, "
                          "decisions with their rationale, the case log and the list of documents with their SHA-256. "
-                         f"Victims' contact details are left out. Marked {MARKING}; the access log keeps who it is for.",
+                         f"Victims' contact details are left out. Marked {MARKING}; "
+                         "the access log keeps who it is for.",
                          "Export", parent)
         self.setObjectName("exportCaseFileDialog")
         self.case_id = case_id

@@ -1,5 +1,5 @@
-"""New case: the intake form — when and how it came in, a summary of what was reported, the victims (relationship, police
-workforce with the colleague picked from the register, sex, age band, DASH with date and assessor,
+"""New case: the intake form — when and how it came in, a summary of what was reported, the victims (relationship,
+police workforce with the colleague picked from the register, sex, age band, DASH with date and assessor,
 MARAC referral, IDVA/ISVA support offered and accepted, contact details) and the allegations
 (subject picked from the workforce register, abuse types, aggravating features, criminal and crime
 reference). app.services.casework.create_case validates and refuses with the field it is about;
@@ -13,12 +13,33 @@ from typing import TypeVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLayout, QLineEdit,
-    QListWidget, QPlainTextEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.domain.enums import (
-    AbuseType, AgeBand, AggravatingFeature, CaseType, DashRisk, ReportingRoute, Role, Sex, VictimRelationship,
+    AbuseType,
+    AgeBand,
+    AggravatingFeature,
+    CaseType,
+    DashRisk,
+    ReportingRoute,
+    Role,
+    Sex,
+    VictimRelationship,
     VictimWorkforce,
 )
 from app.domain.errors import ExpectedError
@@ -158,7 +179,8 @@ class CaseIntakeDialog(FormDialog):
             dash_risk=risk, dash_date=_day(self.dash_date) if risk else None,
             dash_assessor=(self.dash_assessor.text().strip() or None) if risk else None,
             marac_referred=self.marac.isChecked(), advocate_offered=self.idva_offered.isChecked(),
-            advocate_accepted=self.idva_accepted.isChecked(), contact_details=self.contact.toPlainText().strip() or None)
+            advocate_accepted=self.idva_accepted.isChecked(),
+            contact_details=self.contact.toPlainText().strip() or None)
 
     def add_victim(self) -> None:
         if not self.victim_ref.text().strip():
@@ -191,7 +213,8 @@ class CaseIntakeDialog(FormDialog):
         self.crime_ref = QLineEdit()
         form = QFormLayout()
         for label, w in (("Subject:", self.subject), ("Victims:", self.victim_refs), ("Abuse types:", self.abuse),
-                         ("Aggravating features:", self.features), ("", self.criminal), ("Crime reference:", self.crime_ref)):
+                         ("Aggravating features:", self.features), ("", self.criminal),
+                         ("Crime reference:", self.crime_ref)):
             _row(form, label, w, label.rstrip(":") or "Criminal allegation")
         layout = QVBoxLayout(box)
         layout.addWidget(self.allegation_list)

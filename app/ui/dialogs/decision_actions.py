@@ -13,9 +13,23 @@ from enum import Enum
 from typing import Any
 
 from app.domain.enums import (
-    AbuseType, AggravatingFeature, AgeBand, AssignmentRole, CaseType, CriminalOutcome, DashRisk, IopcDecision,
-    ListStatus, MandatoryGround, MisconductOutcome, RestrictionOption, ReviewOutcome, Severity, Sex,
-    VictimRelationship, VictimWorkforce,
+    AbuseType,
+    AgeBand,
+    AggravatingFeature,
+    AssignmentRole,
+    CaseType,
+    CriminalOutcome,
+    DashRisk,
+    IopcDecision,
+    ListStatus,
+    MandatoryGround,
+    MisconductOutcome,
+    RestrictionOption,
+    ReviewOutcome,
+    Severity,
+    Sex,
+    VictimRelationship,
+    VictimWorkforce,
 )
 from app.domain.errors import ExpectedError
 from app.domain.workflow import ExternalEvent
@@ -30,7 +44,8 @@ from app.ui.dialogs.decision_form import ActionSpec, Field, Values, enum_options
 from app.ui.labels import day, human, human_text
 
 SUSPENDED = RestrictionOption.SUSPENDED
-CONDITIONS = (("redeployment_considered_not_appropriate", "Temporary redeployment was considered and is not appropriate"),
+CONDITIONS = (("redeployment_considered_not_appropriate",
+               "Temporary redeployment was considered and is not appropriate"),
               ("investigation_may_be_prejudiced", "The investigation may be prejudiced"),
               ("public_interest_requires", "The public interest requires it"))
 METHODS = ("visit", "telephone call", "letter", "email")
@@ -114,11 +129,14 @@ class ActionCatalogue:
 
     # -- recording, threshold, severity -----------------------------------------------------
     def recording(self, aid: int | None = None) -> Form:
-        not_recordable = lambda v: v.get("recordable") is False  # noqa: E731
+        def not_recordable(v: Values) -> bool:
+            return v.get("recordable") is False
+
         return Form("How the case, or one allegation, is recorded. \"Not recordable\" needs a rationale and a "
                     "supervisor's approval.", "Record",
                     [self._allegation(aid, whole_case=True),
-                     Field("recordable", "Recorded:", "choice", [("Recordable", True), ("Not recordable", False)], True),
+                     Field("recordable", "Recorded:", "choice", [("Recordable", True), ("Not recordable", False)],
+                           True),
                      Field("case_type", "As:", "choice", enum_options(CaseType), CaseType[self.d.case_type],
                            when=lambda v: not not_recordable(v)),
                      Field("rationale", "Rationale:", "long"), self._on()])
@@ -127,7 +145,8 @@ class ActionCatalogue:
         return Form("Is there an indication that the subject may have committed a criminal offence or behaved in "
                     "a way that would justify disciplinary proceedings? When met, a restriction decision becomes "
                     "due.", "Record threshold",
-                    [self._allegation(aid), Field("met", "Threshold:", "choice", [("Met", True), ("Not met", False)], True),
+                    [self._allegation(aid),
+                     Field("met", "Threshold:", "choice", [("Met", True), ("Not met", False)], True),
                      Field("rationale", "Rationale:", "long"), self._on()])
 
     def severity(self, aid: int | None = None) -> Form:
@@ -146,7 +165,9 @@ class ActionCatalogue:
 
     def restriction_review(self, aid: int | None = None) -> Form:
         a = self.f.allegation(aid) if aid is not None else next((x for x in self.f.allegations if x.in_force), None)
-        vary = lambda v: v.get("outcome") == ReviewOutcome.VARY  # noqa: E731
+        def vary(v: Values) -> bool:
+            return v.get("outcome") == ReviewOutcome.VARY
+
         current = ", ".join(human(o) for o in a.in_force) if a and a.in_force else "none"
         measures = [o for o in RestrictionOption if o != RestrictionOption.NO_RESTRICTION]
         return Form("Continue, vary (choose the complete new set) or lift the measures in force.", "Record review",
@@ -197,8 +218,8 @@ class ActionCatalogue:
 
     def investigating_body(self, aid: int | None = None) -> Form:
         reasons = self.f.external_reasons
-        options = [("Home force", "HOME"), ("IOPC", "IOPC")] + sorted(
-            ((name, code) for code, name in self.bodies.items() if code not in ("HOME", "IOPC")), key=lambda p: p[0])
+        options = [("Home force", "HOME"), ("IOPC", "IOPC"), *sorted(
+            ((name, code) for code, name in self.bodies.items() if code not in ("HOME", "IOPC")), key=lambda p: p[0])]
         return Form("Who investigates: the home force, another force, or the IOPC.", "Assign",
                     [Field("body", "Body:", "choice", options), self._allegation(aid, whole_case=True), self._on()],
                     ["Force guidance requires an external investigation: " + "; ".join(reasons) + ". The home force "
@@ -226,7 +247,7 @@ class ActionCatalogue:
 
     def list_notification(self, aid: int | None = None) -> Form:
         tasks = [t for t in self.f.tasks if t.list_status is not None and not t.done]
-        names = dict((pid, name) for name, pid in self._people())
+        names = {pid: name for name, pid in self._people()}
         return Form("The College of Policing was notified.", "Record notification",
                     [Field("person_id", "Person:", "choice", self._people()),
                      Field("list_status", "List:", "choice",
@@ -272,8 +293,12 @@ class ActionCatalogue:
         recorded"); contact details only when `revealed` (what the reveal returned), else the field
         is empty and left empty keeps them."""
         v = victim or self.d.victims[0]
-        assessed = lambda x: x.get("dash_risk") is not None  # noqa: E731
-        colleague = lambda x: x.get("police_workforce") == VictimWorkforce.SAME_FORCE  # noqa: E731
+        def assessed(x: Values) -> bool:
+            return x.get("dash_risk") is not None
+
+        def colleague(x: Values) -> bool:
+            return x.get("police_workforce") == VictimWorkforce.SAME_FORCE
+
         linked = v.colleague_staff_number
         unlink = [Field("unlink", "", "bool", when=colleague, help=f"Remove the link to colleague {linked}")] \
             if linked else []
@@ -326,7 +351,8 @@ class ActionCatalogue:
                            help="Search by surname, forenames or staff number"),
                      Field("victim_refs", "Victims:", "choices", [(r, r) for r in refs], default=refs),
                      Field("abuse_types", "Abuse types:", "choices", enum_options(AbuseType)),
-                     Field("aggravating_features", "Aggravating features:", "choices", enum_options(AggravatingFeature)),
+                     Field("aggravating_features", "Aggravating features:", "choices",
+                           enum_options(AggravatingFeature)),
                      Field("criminal", "", "bool", help="Criminal allegation"),
                      Field("crime_ref", "Crime reference:", "text")],
                     args=lambda v: {**v, "victim_refs": tuple(r for r in refs if r in v["victim_refs"])})

@@ -92,7 +92,8 @@ class ProposalDialog(FormDialog):
 
     decided = Signal(object)  # the service's result (the decision recorded on approval; None on rejection)
 
-    def __init__(self, ctx: AppContext, proposal: ProposalView, *, approving: bool, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, proposal: ProposalView, *, approving: bool,
+                 parent: QWidget | None = None) -> None:
         what = (f"{proposal.case_ref}: {human_text(proposal.what)}"
                 + (f" ({proposal.subject})" if proposal.subject else "")
                 + f"\nProposed by {proposal.proposed_by} on {clock_time(proposal.proposed_at)}.")

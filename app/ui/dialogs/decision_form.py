@@ -12,7 +12,16 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QGridLayout, QLabel, QLayout, QLineEdit, QPlainTextEdit, QPushButton, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
 )
 
 from app.domain.errors import ConflictError, ExpectedError

@@ -26,7 +26,8 @@ def route_for(match: MatchView) -> ReportingRoute:
 class NoticeCaseDialog(FormDialog):
     def __init__(self, ctx: AppContext, match: MatchView, parent: QWidget | None = None) -> None:
         super().__init__("Open a PPDA case from the notice",
-                         f"Notice {match.notice_id} from {ctx.force_name(match.issuing_force)} records a domestic-abuse incident "
+                         f"Notice {match.notice_id} from {ctx.force_name(match.issuing_force)} "
+                         "records a domestic-abuse incident "
                          f"involving {match.person_name} ({match.staff_number}). Open a PPDA case for it; the case is "
                          "linked to the confirmed match.", "Open case", parent)
         self.ctx, self.match = ctx, match
@@ -59,7 +60,8 @@ class NoticeCaseDialog(FormDialog):
             self.types[t] = QCheckBox(human(t.name))
             grid.addWidget(self.types[t], i // 3, i % 3)
         self.add_field("Abuse types:", box)
-        self.summary = QPlainTextEdit(f"From notice {match.notice_id} ({ctx.force_name(match.issuing_force)}): {match.summary or ''}")
+        self.summary = QPlainTextEdit(
+            f"From notice {match.notice_id} ({ctx.force_name(match.issuing_force)}): {match.summary or ''}")
         self.summary.setMinimumHeight(70)
         self.summary.setTabChangesFocus(True)
         self.add_field("Summary:", self.summary)

@@ -23,5 +23,6 @@ def leaving(ctx: AppContext, p: PersonDetail) -> ActionSpec:
                       [Field("status", "Left by:", "choice", enum_options(EmploymentStatus, LEAVING)),
                        Field("end_date", "Left on:", "date")],
                       lambda v: cw.record_leaving(ctx.uow(), ctx.user, p.staff_number, v["status"], v["end_date"]),
-                      extra=[f"{p.surname}, {p.forenames} ({p.staff_number}) — now {human(p.employment_status).lower()}."],
+                      extra=[f"{p.surname}, {p.forenames} ({p.staff_number}) "
+                             f"— now {human(p.employment_status).lower()}."],
                       changed=changed)

@@ -125,7 +125,7 @@ class PersonPicker(QWidget):
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return super().eventFilter(watched, event)
         key = event.key()
-        if watched is self.search and key in ENTER + (Qt.Key.Key_Down,):
+        if watched is self.search and key in (*ENTER, Qt.Key.Key_Down):
             emit(self.search.returnPressed)  # search now (the pending delayed search is dropped)
             if self.results.count() > 1 or (key == Qt.Key.Key_Down and self.results.count()):
                 self._enter_matches()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from app.domain.records import User
-from app.services.unit_of_work import UnitOfWork
 from app.services import installation, users
+from app.services.unit_of_work import UnitOfWork
 from app.ui import settings
 from app.ui.dialogs.forms import FormDialog
 from app.ui.errors import attempt_inline
@@ -95,6 +95,7 @@ class SignInDialog(FormDialog):
     def _fit_message(self) -> None:
         """Grow to show the whole message (it says who can unlock a locked account)."""
         layout = self.layout()
+        assert layout is not None  # FormDialog lays itself out in __init__ (self.body)
         layout.activate()
         needed = layout.totalHeightForWidth(self.width())
         if needed > self.height():

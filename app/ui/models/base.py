@@ -28,7 +28,7 @@ class RowRoles(IntEnum):
 class Column:
     title: str
     text: Callable[[Any], str]
-    tooltip: Callable[[Any], str] | None = None
+    tooltip: Callable[[Any], str | None] | None = None  # None: no tooltip
     right: bool = False  # numbers and dates read better right-aligned
 
 
@@ -70,7 +70,8 @@ class RowTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)) or not (0 <= index.column() < len(self.COLUMNS)):
+        if (not index.isValid() or not (0 <= index.row() < len(self._rows))
+                or not (0 <= index.column() < len(self.COLUMNS))):
             return None
         row, column = self._rows[index.row()], self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from enum import IntEnum
 from collections.abc import Callable
+from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
@@ -42,7 +42,8 @@ class MatchTableModel(RowTableModel):
         Column("Score", lambda m: f"{m.score:.2f}", right=True),
         Column("Decision", lambda m: human(m.decision)),
         Column("Notice", lambda m: m.notice_id),
-        Column("Issuer", lambda m: m.issuing_force, lambda m: f"{m.issuing_force}: {human(m.record_type)}"),  # by name: data()
+        # by name: data()
+        Column("Issuer", lambda m: m.issuing_force, lambda m: f"{m.issuing_force}: {human(m.record_type)}"),
         Column("Name on notice", lambda m: m.notice_name),
         Column("Person", lambda m: f"{m.person_name} ({m.staff_number})"),
         Column("Triage", lambda m: human(m.triage_outcome)),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Any
 
 from PySide6.QtCore import Qt
 
 from app.services.people_queries import PersonCase, PersonListRow, RankedPerson
 from app.ui.labels import day, human, human_list, plain_harm
-from app.ui.models.base import Column, RowRoles, RowTableModel
+from app.ui.models.base import Column, Index, RowRoles, RowTableModel
 from app.ui.models.paged import PagedTableModel
 
 
@@ -73,7 +74,7 @@ class HarmTableModel(RowTableModel):
     def key_of(self, row: RankedPerson) -> int:
         return row.person_id
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and index.isValid() and index.column() == 0 \
                 and 0 <= index.row() < self.rowCount():
             return str(index.row() + 1)

@@ -4,8 +4,10 @@ copy… (a disclosure with the recipient), each file read or written in a worker
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from app.services.casefile import documents
 from app.services.casefile.documents import DocumentView, VersionView
@@ -18,6 +20,8 @@ from app.ui.sections.case_log import CaseFilePanel
 from app.ui.signals import emit
 from app.ui.widgets import fit_columns, heading, note, table_view
 from app.ui.workers import Task
+
+_Dialog = TypeVar("_Dialog", bound=QDialog)  # _open hands back the dialog it was given, with its own type
 
 HINT = ("Files are kept inside the database with their SHA-256. Opening one is recorded in the access log; "
         "saving a copy for someone records who it is for.")
@@ -139,7 +143,7 @@ class CaseDocumentsPanel(CaseFilePanel):
         self.task = open_document(self, self.ctx, v)
         return self.task
 
-    def _open(self, dialog: AttachDialog | NewVersionDialog | SaveCopyDialog):  # type: ignore[no-untyped-def]
+    def _open(self, dialog: _Dialog) -> _Dialog:
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog = dialog
         dialog.open()

@@ -6,11 +6,21 @@ file…. Read when the tab is first shown for a case (each reading is logged by 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget,
+    QComboBox,
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.domain.case_file import ENTRY_LABELS, EntryKind
@@ -30,6 +40,7 @@ from app.ui.signals import emit
 from app.ui.widgets import SearchBox, fit_columns, heading, note, table_view
 
 EVERYTHING = "Everything"
+_Dialog = TypeVar("_Dialog", bound=QDialog)  # _open hands back the dialog it was given, with its own type
 KIND_FILTERS: tuple[tuple[str, frozenset[str]], ...] = (
     (EVERYTHING, frozenset()),
     *((ENTRY_LABELS[k], frozenset({k.name})) for k in EntryKind),
@@ -64,7 +75,7 @@ class CaseFilePanel(QWidget):
         if self.isVisible():
             self.load()
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self.stale and self.detail is not None:
             self.load()
@@ -234,8 +245,9 @@ class CaseLogPanel(CaseFilePanel):
         if self.detail is None or not self.may_write():
             return None
         dialog = EntryDialog(self.ctx, parties(self.detail), kind, self)
-        dialog.written.connect(lambda _id: emit(self.written, f"{ENTRY_LABELS[dialog.chosen_kind()]}: added to the "
-                                                              f"case log of {self.detail.reference if self.detail else ''}."))
+        dialog.written.connect(lambda _id: emit(
+            self.written, f"{ENTRY_LABELS[dialog.chosen_kind()]}: added to the "
+                          f"case log of {self.detail.reference if self.detail else ''}."))
         return self._open(dialog)
 
     def correct(self) -> CorrectionDialog | None:
@@ -259,7 +271,7 @@ class CaseLogPanel(CaseFilePanel):
             return None
         return self._open(ExportCaseFileDialog(self.ctx, self.detail.id, self.detail.reference, self))
 
-    def _open(self, dialog: EntryDialog | CorrectionDialog | AttachDialog | ExportCaseFileDialog):  # type: ignore[no-untyped-def]
+    def _open(self, dialog: _Dialog) -> _Dialog:
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog = dialog
         dialog.open()

@@ -7,12 +7,19 @@ proposals are shown under their panel: "Proposed, awaiting approval"."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame, QGridLayout, QGroupBox, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.domain.enums import CaseStatus
@@ -69,8 +76,8 @@ class CaseActionPanels(QScrollArea):
         inner = QWidget()
         grid = QGridLayout(inner)
         grid.setContentsMargins(8, 8, 8, 8)
-        for i, (title, actions) in enumerate(PANELS):
-            grid.addWidget(self._panel(title, actions), i // 2, i % 2)
+        for i, (title, keys) in enumerate(PANELS):
+            grid.addWidget(self._panel(title, keys), i // 2, i % 2)
         grid.setRowStretch(len(PANELS) // 2 + 1, 1)
         self.setWidget(inner)
 
@@ -98,7 +105,9 @@ class CaseActionPanels(QScrollArea):
 
     # -- state ------------------------------------------------------------------------------
     def show_case(self, d: CaseDetail, f: CaseFacts, available: dict[str, Availability]) -> None:
-        per = lambda fn: "<br>".join(f"<b>{_e(a.subject)}</b>: {fn(a)}" for a in f.allegations) or "No allegations."  # noqa: E731
+        def per(fn: Callable[[AllegationFacts], str]) -> str:
+            return "<br>".join(f"<b>{_e(a.subject)}</b>: {fn(a)}" for a in f.allegations) or "No allegations."
+
         self.texts["Recording and threshold"].setText(per(
             lambda a: f"threshold met on {day(a.threshold_met)}" if a.threshold_met else "no threshold decision yet"))
         self.texts["Restriction"].setText(per(lambda a: _restriction(a, f)))
@@ -112,8 +121,9 @@ class CaseActionPanels(QScrollArea):
         self.texts["Criminal track"].setText(per(lambda a: human(a.criminal) if a.criminal else "no criminal outcome"))
         self.texts["Misconduct and outcomes"].setText(per(_misconduct) + _tasks(f))
         self.texts["Team and access"].setText("<br>".join(
-            f"{_e(m.name)} — {human(m.role)}, " + ("declared no prior connection" if m.declared_no_prior_connection
-                                                    else "<b>no declaration</b>") for m in d.team) or "No one assigned.")
+            f"{_e(m.name)} — {human(m.role)}, "
+            + ("declared no prior connection" if m.declared_no_prior_connection else "<b>no declaration</b>")
+            for m in d.team) or "No one assigned.")
         blockers = f.closure_blockers
         closed = d.status == CaseStatus.CLOSED.name
         self.texts["Closure"].setText(f"Closed on {day(d.closed_date)}." if closed else

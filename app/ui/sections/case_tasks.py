@@ -4,7 +4,9 @@ someone else…. A task given here appears in its assignee's My work."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from typing import TypeVar
+
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.services.casefile import tasks
 from app.services.casefile.tasks import TaskView
@@ -16,6 +18,8 @@ from app.ui.models.case_file_tables import TaskTableModel
 from app.ui.sections.case_log import CaseFilePanel
 from app.ui.signals import emit
 from app.ui.widgets import fit_columns, note, table_view
+
+_Dialog = TypeVar("_Dialog", bound=QDialog)  # _open hands back the dialog it was given, with its own type
 
 HINT = "A task appears in the My work of the person it is given to until it is completed or cancelled."
 
@@ -97,7 +101,8 @@ class CaseTasksPanel(CaseFilePanel):
         if self.detail is None or not people:
             return None
         dialog = TaskDialog(self.ctx, self.detail.id, self.detail.reference, people, self)
-        dialog.given.connect(lambda tid: self._written(tid, f"Task given on {self.detail.reference if self.detail else ''}."))
+        dialog.given.connect(
+            lambda tid: self._written(tid, f"Task given on {self.detail.reference if self.detail else ''}."))
         return self._open(dialog)
 
     def complete(self) -> CloseTaskDialog | None:
@@ -127,7 +132,7 @@ class CaseTasksPanel(CaseFilePanel):
         self.focus_task = task_id
         emit(self.written, message)
 
-    def _open(self, dialog: TaskDialog | CloseTaskDialog | ReassignDialog):  # type: ignore[no-untyped-def]
+    def _open(self, dialog: _Dialog) -> _Dialog:
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog = dialog
         dialog.open()

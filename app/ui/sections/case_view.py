@@ -10,7 +10,14 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QMainWindow, QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.domain.enums import AssignmentRole, DueItemKind
@@ -22,21 +29,27 @@ from app.services.case_queries import CaseDetail, VictimView
 from app.ui.context import AppContext
 from app.ui.dialogs.decision_actions import ActionCatalogue
 from app.ui.dialogs.decision_form import DecisionDialog
+from app.ui.dialogs.reveal import RevealContactDialog
 from app.ui.errors import attempt
+from app.ui.labels import day, human
+from app.ui.models.base import RowRoles
+from app.ui.models.case_parts import (
+    AllegationRoles,
+    AllegationTableModel,
+    TeamTableModel,
+    TimelineTableModel,
+    VictimRoles,
+    VictimTableModel,
+    decided_text,
+    detail_text,
+)
 from app.ui.sections.case_documents import CaseDocumentsPanel
 from app.ui.sections.case_log import CaseLogPanel
 from app.ui.sections.case_panels import FOR_ITEM, CaseActionPanels
 from app.ui.sections.case_tasks import CaseTasksPanel
-from app.ui.dialogs.reveal import RevealContactDialog
-from app.ui.labels import day, human
-from app.ui.models.base import RowRoles
-from app.ui.models.case_parts import (
-    AllegationRoles, AllegationTableModel, TeamTableModel, TimelineTableModel, VictimRoles, VictimTableModel,
-    decided_text, detail_text,
-)
+from app.ui.signals import emit
 from app.ui.style import icon
 from app.ui.widgets import FactGrid, back_button, fit_columns, heading, note, table_view
-from app.ui.signals import emit
 
 VICTIM_NOTE = ("Contact details are hidden. Reveal them only when you need them: you will be asked "
                "why, and the reveal is recorded in the access log.")

@@ -7,7 +7,15 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.domain.enums import CaseStatus, DashRisk
@@ -22,7 +30,6 @@ from app.ui.models.case_table import CaseRoles, CaseTableModel
 from app.ui.sections.base import Section
 from app.ui.sections.case_view import CaseView
 from app.ui.widgets import SearchBox, heading, table_view, text_width
-
 
 
 def _combo(accessible: str, any_text: str, items: Sequence[tuple[str, object]]) -> QComboBox:

@@ -10,18 +10,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFormLayout, QFrame, QGridLayout, QLabel, QLineEdit, QMessageBox, QPushButton,
-    QVBoxLayout, QWidget,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.domain.errors import ImportRejected, UnsignedNoticeFile
 from app.domain.permissions import Action
 from app.domain.records import User
-from app.services.unit_of_work import UnitOfWork
-from app.services.imports.cases import import_cases
 from app.services import installation, notice_files
+from app.services.imports.cases import import_cases
 from app.services.imports.workforce import ImportSummary, import_workforce
 from app.services.notice_files import OutboundResult
+from app.services.unit_of_work import UnitOfWork
 from app.ui import settings
 from app.ui.context import AppContext, Change
 from app.ui.dialogs.decision_approver import ApproverField

@@ -6,7 +6,8 @@ Supervisors and the head of PSD may see the whole force's (every open case deriv
 supervisor's desk, issue #15): sortable by every column, filtered by kind of item, team, assignee
 and case, counted by kind and by person (caseload and overdue per person), and allocated or
 re-allocated several at once by picking a person by name (app.ui.dialogs.allocate). The queue
-is derived by app.services.queue in a worker thread; opening an item asks the main window for the place where it is completed.
+is derived by app.services.queue in a worker thread; opening an item asks the main window for the place
+where it is completed.
 
 Proposed decisions are a list of their own below the due items (the queue's item kinds are a
 fixed contract): a supervisor's "Awaiting your approval" with Approve… and Reject… (whether they
@@ -202,7 +203,8 @@ class MyWorkSection(Section):
         self.proposal_message.setWordWrap(True)
         self.proposal_message.setAccessibleName("Proposal message")
         row = QHBoxLayout()
-        for b, act in ((self.approve_button, lambda: self._decide(True)), (self.reject_button, lambda: self._decide(False)),
+        for b, act in ((self.approve_button, lambda: self._decide(True)),
+                       (self.reject_button, lambda: self._decide(False)),
                        (self.withdraw_button, self._withdraw)):
             b.setAccessibleName(b.text().rstrip("…"))
             b.clicked.connect(act)
@@ -235,7 +237,8 @@ class MyWorkSection(Section):
         fit_columns(self.proposal_table, 300)
         self.proposal_title.setVisible(bool(rows) or self.approving or self.ctx.may(Action.PROPOSE_DECISION))
         # An empty list takes one line ("— none"), not half the screen; a full one up to five rows.
-        self.proposal_title.setText(f"{self.proposal_heading} ({len(rows)})" if rows else f"{self.proposal_heading} — none")
+        self.proposal_title.setText(f"{self.proposal_heading} ({len(rows)})" if rows
+                                    else f"{self.proposal_heading} — none")
         self.proposal_table.setVisible(bool(rows))
         header = self.proposal_table.horizontalHeader().height()
         self.proposal_table.setMaximumHeight(header + 4 + self.proposal_table.verticalHeader().defaultSectionSize()
@@ -254,7 +257,8 @@ class MyWorkSection(Section):
         self.approve_button.setToolTip("Select a proposal" if p is None else "Approve the selected proposal"
                                        if p.yours_to_approve else f"Awaiting approval by {human_text(p.awaiting)}")
         self.reject_button.setEnabled(p is not None and p.yours_to_reject)
-        self.withdraw_button.setEnabled(p is not None and p.status == "PENDING" and p.proposed_by_id == self.ctx.user.id)
+        self.withdraw_button.setEnabled(p is not None and p.status == "PENDING"
+                                        and p.proposed_by_id == self.ctx.user.id)
         self.withdraw_button.setVisible(any(r.proposed_by_id == self.ctx.user.id for r in self.proposals.rows()))
 
     def _decide(self, approving: bool) -> ProposalDialog | None:

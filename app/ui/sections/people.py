@@ -8,7 +8,6 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QStackedWidget, QVBoxLayout, QWidget
 
 from app.domain.permissions import Action
-
 from app.services import people_queries
 from app.services.people_queries import PersonDetail
 from app.ui.context import AppContext, Change
@@ -17,11 +16,16 @@ from app.ui.dialogs.person_actions import leaving
 from app.ui.errors import attempt
 from app.ui.labels import day, human, human_list, plain_harm
 from app.ui.models.people_tables import (
-    HarmRoles, HarmTableModel, PersonCaseRoles, PersonCaseTableModel, PersonRoles, PersonTableModel,
+    HarmRoles,
+    HarmTableModel,
+    PersonCaseRoles,
+    PersonCaseTableModel,
+    PersonRoles,
+    PersonTableModel,
 )
 from app.ui.sections.base import Section
-from app.ui.widgets import FactGrid, SearchBox, back_button, fit_columns, heading, note, table_view
 from app.ui.signals import emit
+from app.ui.widgets import FactGrid, SearchBox, back_button, fit_columns, heading, note, table_view
 
 
 class PersonView(QWidget):
@@ -84,8 +88,9 @@ class PersonView(QWidget):
             ("Line manager", p.line_manager or ""), ("Previous names", "; ".join(p.previous_names)),
             ("Previous forces", ", ".join(p.previous_forces)),
             ("Role flags", human_list(p.role_flags) or "None"), ("Started", day(p.start_date)),
-            ("Left", day(p.end_date)), ("Vetting", f"{p.vetting_level or 'Not recorded'}"
-                                                   + (f", review due {day(p.vetting_review_due)}" if p.vetting_review_due else "")),
+            ("Left", day(p.end_date)),
+            ("Vetting", f"{p.vetting_level or 'Not recorded'}"
+                        + (f", review due {day(p.vetting_review_due)}" if p.vetting_review_due else "")),
             ("Barred / advisory list", human(p.list_status)),
         ])
         self.show_flags(p)
@@ -218,7 +223,8 @@ class PeopleSection(Section):
 
     def _search(self, text: str) -> None:
         uow, user = self.ctx.uow, self.ctx.user
-        self.model.load(lambda offset, limit: people_queries.search_people(uow(), user, text, offset=offset, limit=limit))
+        self.model.load(
+            lambda offset, limit: people_queries.search_people(uow(), user, text, offset=offset, limit=limit))
         if not self._fitted and self.model.rowCount():
             fit_columns(self.table, 300)
             self._fitted = True

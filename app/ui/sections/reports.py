@@ -34,11 +34,11 @@ from PySide6.QtWidgets import (
 
 from app.domain.permissions import Action
 from app.domain.records import User
-from app.services.unit_of_work import UnitOfWork
 from app.reports.breakdowns import OutcomeBreakdowns
 from app.reports.counting import SurveyCount
 from app.reports.disclosure.model import Status
 from app.services import clock, referrals, reporting
+from app.services.unit_of_work import UnitOfWork
 from app.ui import settings
 from app.ui.charts import ChartWidget
 from app.ui.context import AppContext, Change
