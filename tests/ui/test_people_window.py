@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.domain.enums import EmploymentStatus
 from app.persistence.models import PersonRow
 from app.services import clock
+from app.ui import labels
 from app.ui.dialogs.decision_form import DecisionDialog
 from app.ui.main_window import MainWindow
 from app.ui.sections.people import PeopleSection
@@ -67,7 +68,7 @@ def test_recording_that_a_subject_resigned_shows_on_their_page(
     tomorrow = clock.today() + timedelta(days=1)
     record(qtbot, dialog, on=tomorrow)
     assert dialog.isVisible() and dialog.message.text() == (
-        f"end_date: {tomorrow.isoformat()} is in the future; record the leaving once it has happened.")
+        f"end_date: {labels.day(tomorrow)} is in the future; record the leaving once it has happened.")
     assert person(sample, "P001").employment_status == "SERVING"
 
     last_day = clock.today() - timedelta(days=3)
@@ -87,7 +88,7 @@ def test_a_second_leaving_is_refused_with_the_services_message(
     dialog = open_leaving(qtbot, people, "P005", sample)
     record(qtbot, dialog)
     assert dialog.isVisible()
-    assert dialog.message.text() == f"P005 is already recorded as Retired from {today.isoformat()}."
+    assert dialog.message.text() == f"P005 is already recorded as Retired from {labels.day(today)}."
     assert person(sample, "P005").employment_status == EmploymentStatus.RETIRED.name
 
 
