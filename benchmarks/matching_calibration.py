@@ -13,14 +13,15 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import matching_eval  # noqa: E402
+import matching_eval
 
-from app.domain.matching import Thresholds, data_wash  # noqa: E402
+from app.domain.matching import Thresholds, data_wash
 
 Curve = list[tuple[float, float, int, float, float]]
 COLOURS = ("#1f5fa8", "#c2571a", "#2e8540", "#8a3fa0")
@@ -73,7 +74,7 @@ def draw(curves: list[tuple[str, Curve]], out: Path) -> None:
         colour = QColor(COLOURS[n % len(COLOURS)])
         p.setPen(QPen(colour, 2))
         dots = [at(mean, share) for _low, _high, _count, mean, share in points]
-        for a, b in zip(dots, dots[1:], strict=False):
+        for a, b in pairwise(dots):
             p.drawLine(a, b)
         p.setBrush(colour)
         for dot, (_low, _high, count, _mean, _share) in zip(dots, points, strict=True):
@@ -84,14 +85,16 @@ def draw(curves: list[tuple[str, Curve]], out: Path) -> None:
     p.setPen(QColor("#666666"))
     p.setFont(QFont("Sans", 9))
     p.drawText(QRectF(plot.right() + 16, plot.top() + 30 + 22 * len(curves), 180, 120),
-               Qt.TextFlag.TextWordWrap, "dashed: a perfectly calibrated score; dot size grows with the pairs in the band")
+               Qt.TextFlag.TextWordWrap,
+               "dashed: a perfectly calibrated score; dot size grows with the pairs in the band")
     p.end()
     out.parent.mkdir(parents=True, exist_ok=True)
     image.save(str(out))
 
 
 def table(label: str, points: Curve) -> str:
-    rows = [f"| {label} | {low:.2f}–{high:.2f} | {count:,} | {mean:.3f} | {share:.3f} |" for low, high, count, mean, share in points]
+    rows = [f"| {label} | {low:.2f}–{high:.2f} | {count:,} | {mean:.3f} | {share:.3f} |"
+            for low, high, count, mean, share in points]
     return "\n".join(rows)
 
 

@@ -31,10 +31,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import matching_data2  # noqa: E402
-from matching_data import NamePool, make_notices, make_register  # noqa: E402
+import matching_data2
+from matching_data import NamePool, make_notices, make_register
 
-from app.domain.matching import NoticeEntry, RegisterEntry  # noqa: E402
+from app.domain.matching import NoticeEntry, RegisterEntry
 
 HOME_CODE = "north-yorkshire"
 PASSWORD = "Benchmark-Password-1"
@@ -75,7 +75,8 @@ def write_files(folder: Path, register: list[RegisterEntry], notices: list[Notic
     staff = {r.person_id: r.staff_number for r in register}
     with workforce.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["staff_number", "warrant_number", "surname", "forenames", "previous_names", "date_of_birth", "workforce_type"])
+        w.writerow(["staff_number", "warrant_number", "surname", "forenames", "previous_names", "date_of_birth",
+                    "workforce_type"])
         for r in register:
             w.writerow([r.staff_number, r.warrant_number or "", r.surname, r.forenames, ";".join(r.previous_names),
                         r.date_of_birth.isoformat() if r.date_of_birth else "", "POLICE_OFFICER"])
@@ -85,12 +86,14 @@ def write_files(folder: Path, register: list[RegisterEntry], notices: list[Notic
         w.writerow(["notice_id", "issuing_force", "notice_date", "record_type", "surname", "forenames", "date_of_birth",
                     "staff_number", "warrant_number", "pnc_id", "employing_force"])
         for n, person in zip(notices, truth, strict=True):
-            born = "" if n.date_of_birth is None else (str(n.date_of_birth.year) if n.dob_year_only else n.date_of_birth.isoformat())
+            born = "" if n.date_of_birth is None else (
+                str(n.date_of_birth.year) if n.dob_year_only else n.date_of_birth.isoformat())
             if n.date_of_birth is not None and n.date_of_birth > date.today():
                 born = ""  # generator 2 can make a son born in the future (or shift a date past today); refused
             issuer = "PND"  # an extract from the Police National Database: an unsigned file is accepted
             w.writerow([n.notice_id, issuer, "2026-10-01", "INTELLIGENCE", n.surname.strip() or "Unknown",
-                        n.forenames.strip() or "Unknown", born, n.staff_number or "", n.warrant_number or "", n.pnc_id or "",
+                        n.forenames.strip() or "Unknown", born, n.staff_number or "", n.warrant_number or "",
+                        n.pnc_id or "",
                         force_code(n.employing_force, home)])
             if person:
                 answers[f"{issuer}|{n.notice_id}"] = staff[person]
@@ -116,7 +119,8 @@ def run(label: str, args: list[str], env: dict[str, str]) -> Run:
     stats = done.stderr
     cpu = sum(float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", stats))
     rss = float(re.search(r"Maximum resident set size \(kbytes\): (\d+)", stats).group(1)) / 1024  # type: ignore[union-attr]
-    result = Run(label, wall, cpu, rss, done.returncode, (done.stdout + done.stderr.split("\tCommand being timed")[0]).strip())
+    result = Run(label, wall, cpu, rss, done.returncode,
+                 (done.stdout + done.stderr.split("\tCommand being timed")[0]).strip())
     print(f"{label:28} exit {done.returncode}  wall {wall:7.1f} s  CPU {cpu:7.1f} s  peak RSS {rss:7.0f} MB")
     if done.returncode:
         print(result.out[-3000:])
@@ -151,7 +155,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--db", help="database URL (default: an SQLite file in the work folder)")
     ap.add_argument("--folder", type=Path, help="work folder (default: a new temporary one)")
-    ap.add_argument("--splink", action="store_true", help="then run Splink on the same files (benchmarks/matching_splink.py)")
+    ap.add_argument("--splink", action="store_true",
+                    help="then run Splink on the same files (benchmarks/matching_splink.py)")
     args = ap.parse_args(argv)
     folder = args.folder or Path(tempfile.mkdtemp(prefix="ppda-h8-wash-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -162,13 +167,15 @@ def main(argv: list[str] | None = None) -> None:
         csv.writer(fh).writerows([["issuer_notice", "staff_number"], *answers.items()])
     del register, notices, truth
     url = args.db or f"sqlite:///{folder / 'psd.db'}"
-    env = {**os.environ, "PPDA_DATA_DIR": str(folder / "data"), "PPDA_NEW_PASSWORD": PASSWORD, "PPDA_PASSWORD": PASSWORD}
+    env = {**os.environ, "PPDA_DATA_DIR": str(folder / "data"), "PPDA_NEW_PASSWORD": PASSWORD,
+           "PPDA_PASSWORD": PASSWORD}
     env.pop("PPDA_DB_URL", None)
     base = ["--db", url]
     run("init", [*base, "init", "--force", HOME_CODE, "--admin", "admin"], env)
     run("user add head", [*base, "--user", "admin", "user", "add", "head", "--role", "HEAD_OF_PSD"], env)
     run("import workforce", [*base, "--user", "head", "import", "workforce", str(workforce)], env)
-    imported = run("import notices", [*base, "--user", "head", "import", "notices", str(extract), "--accept-unsigned"], env)
+    imported = run("import notices",
+                   [*base, "--user", "head", "import", "notices", str(extract), "--accept-unsigned"], env)
     report = folder / "match-report.csv"
     washed = run("match --out", [*base, "--user", "head", "match", "--out", str(report)], env)
     print(imported.out.splitlines()[-1] if imported.out else "")
@@ -178,7 +185,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{name:26} {value:.4f}" if isinstance(value, float) else f"{name:26} {value:,}")
     print(f"load average after: {os.getloadavg()}")
     if args.splink:
-        subprocess.run([sys.executable, str(Path(__file__).with_name("matching_splink.py")), "--folder", str(folder)], check=False)
+        subprocess.run([sys.executable, str(Path(__file__).with_name("matching_splink.py")), "--folder", str(folder)],
+                       check=False)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ HOME = "NYP"
 OTHER_FORCES = ("AS", "BDF", "CAM", "CHS", "CLE", "CUM", "DER", "DEV", "DOR", "DUR", "ESS", "GLO",
                 "GMP", "HAM", "HER", "HUM", "KEN", "LAN", "LEI", "LIN", "MER", "MPS", "NOR", "NTH",
                 "NTT", "SOY", "STA", "SUF", "SUR", "SUS", "TVP", "WAR", "WMP", "WYP", "WIL", "DYF")
-ISSUERS = OTHER_FORCES + ("PND", "PND", "PND", "COLLEGE_BARRED_LIST", "COLLEGE_ADVISORY_LIST")
+ISSUERS = (*OTHER_FORCES, "PND", "PND", "PND", "COLLEGE_BARRED_LIST", "COLLEGE_ADVISORY_LIST")
 
 # Errors in true notices, with their share (the rest are recorded cleanly); 10% get a second one.
 TRUE_MIX: dict[str, float] = {
@@ -62,7 +62,7 @@ NICKNAMES = {
     "CHARLOTTE": ("Charlie", "Lottie"), "AMANDA": ("Mandy",), "PAMELA": ("Pam",), "JOHN": ("Jack", "Johnny"),
     "FREDERICK": ("Fred", "Freddie"), "HENRY": ("Harry",), "NATHAN": ("Nate", "Nat"), "LAWRENCE": ("Larry",),
 }
-_KEYS = "QWERTYUIOP ASDFGHJKL ZXCVBNM".split()
+_KEYS = ["QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM"]
 
 
 def _near_keys() -> dict[str, str]:

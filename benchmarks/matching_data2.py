@@ -325,10 +325,8 @@ def _dob_errors(rng: random.Random, rec: Record, scale: float) -> None:
     kinds = (("dob_day_keypad", 0.02), ("dob_month_keypad", 0.035), ("dob_year_keypad", 0.05),
              ("dob_shifted", 0.075), ("dob_us_format", 0.09), ("dob_1_january", 0.10),
              ("dob_year_only", 0.11), ("dob_missing", 0.14))
-    for kind, upto in kinds:
-        if roll < upto:
-            break
-    else:
+    kind = next((name for name, upto in kinds if roll < upto), None)
+    if kind is None:
         return
     if kind.endswith("keypad"):
         new = keypad_slip(rng, value, kind.split("_")[1])

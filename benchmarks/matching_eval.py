@@ -25,16 +25,17 @@ import statistics
 import sys
 import time
 from collections import Counter, defaultdict
+from itertools import pairwise
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import matching_data2  # noqa: E402
-from matching_data import HOME, NamePool, NoticeFile, make_notices, make_register  # noqa: E402
+import matching_data2
+from matching_data import HOME, NamePool, NoticeFile, make_notices, make_register
 
-from app.domain.enums import MatchDecision  # noqa: E402
-from app.domain.matching import (  # noqa: E402
+from app.domain.enums import MatchDecision
+from app.domain.matching import (
     Candidate,
     MatchIndex,
     NoticeIndex,
@@ -111,7 +112,9 @@ def latency(index: MatchIndex, data: NoticeFile, samples: int, rng: random.Rando
     return statistics.median(times), statistics.quantiles(times, n=20)[-1]
 
 
-def person_latency(register: list[RegisterEntry], data: NoticeFile, held: int, rng: random.Random) -> tuple[float, float, float]:
+def person_latency(
+    register: list[RegisterEntry], data: NoticeFile, held: int, rng: random.Random
+) -> tuple[float, float, float]:
     """Build time (s) of a NoticeIndex over ``held`` notices, then median and p95 (ms) of match_person."""
     start = time.perf_counter()
     index = NoticeIndex(data.notices[:held], HOME)
@@ -138,7 +141,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sweep", action="store_true", help="also print precision/recall at other review thresholds")
     parser.add_argument("--show-errors", type=int, default=0, help="print this many misses and false positives")
     parser.add_argument("--generator", type=int, choices=(1, 2), default=1)
-    parser.add_argument("--calibration", action="store_true", help="list pairs from 0.05 and print the calibration table")
+    parser.add_argument("--calibration", action="store_true",
+                        help="list pairs from 0.05 and print the calibration table")
     parser.add_argument("--combinations", action="store_true", help="recall per combination of two errors (counts)")
     parser.add_argument("--no-latency", action="store_true", help="skip the one-notice and one-person timings")
     return parser.parse_args(argv)
@@ -150,7 +154,7 @@ BANDS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0)
 def calibration(found: list[Candidate], data: NoticeFile) -> list[tuple[float, float, int, float, float]]:
     """Per score band: (low, high, pairs, mean score, share of them that are true)."""
     rows = []
-    for low, high in zip(BANDS, BANDS[1:], strict=False):
+    for low, high in pairwise(BANDS):
         inside = [c for c in found if low <= c.score < high or (high == 1.0 and c.score == 1.0)]
         if inside:
             true = sum(1 for c in inside if data.truth[c.notice_key - 1] == c.person_id)
@@ -220,7 +224,7 @@ def main(argv: list[str] | None = None) -> None:
     start, cpu = time.perf_counter(), time.process_time()
     found = data_wash(register, data.notices, HOME, washed, workers=args.workers)
     wash, cpu = time.perf_counter() - start, time.process_time() - cpu
-    own, children = peak_rss_mb()
+    own, _children = peak_rss_mb()
     print(f"data wash ({args.workers} process{'es' if args.workers > 1 else ''}): {wash:.2f} s wall, "
           f"{cpu:.2f} s CPU in this process ({args.notices / wash:,.0f} notices/s), {thresholds}")
     print(f"peak RSS: {own:,.0f} MB (before the wash {before:,.0f} MB)")
@@ -244,7 +248,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"MatchIndex build {built:.2f} s; one notice: median {median:.3f} ms, p95 {p95:.3f} ms")
         held = min(args.held, len(data.notices))
         built, median, p95 = person_latency(register, data, held, rng)
-        print(f"NoticeIndex over {held:,} notices build {built:.2f} s; one person: median {median:.3f} ms, p95 {p95:.3f} ms")
+        print(f"NoticeIndex over {held:,} notices build {built:.2f} s; "
+              f"one person: median {median:.3f} ms, p95 {p95:.3f} ms")
     if args.show_errors:
         if args.generator == 2:
             print("\n(errors of generator 2 are not shown: it is for evaluation, not for tuning)")

@@ -63,7 +63,9 @@ def link(folder: Path) -> list[tuple[str, str, float]]:
                                                 block_on("first_name", "dob")],
     )
     linker = Linker([db.register("register"), db.register("extract")], settings)
-    linker.training.estimate_probability_two_random_records_match([block_on("first_name", "surname", "dob")], recall=0.7)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("first_name", "surname", "dob")], recall=0.7
+    )
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("surname"))
@@ -98,7 +100,9 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     if not args.inside:
         python = ensure_venv(args.venv)
-        sys.exit(subprocess.run([str(python), __file__, "--folder", str(args.folder), "--inside"], check=False).returncode)
+        sys.exit(
+            subprocess.run([str(python), __file__, "--folder", str(args.folder), "--inside"], check=False).returncode
+        )
     with (args.folder / "truth.csv").open(encoding="utf-8") as fh:
         truth = {row["issuer_notice"]: row["staff_number"] for row in csv.DictReader(fh)}
     print(f"Splink: load average before {os.getloadavg()}")

@@ -16,10 +16,11 @@ import csv
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import String, bindparam, func, select, type_coerce, update
+from sqlalchemy import String, Table, bindparam, func, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from app.domain.enums import AccessOperation, MatchState
@@ -68,7 +69,8 @@ def register_entries(session: Session, person_ids: Sequence[int] | None = None) 
                                     .join(NoticeRow, NoticeRow.id == NoticeMatchRow.notice_id)
                                     .where(NoticeMatchRow.state == MatchState.CONFIRMED.name,
                                            NoticeRow.pnc_id.is_not(None))):
-        pncs[pid].append(pnc)
+        if pnc is not None:  # always (the query asks for a PNC id), said for the type checker
+            pncs[pid].append(pnc)
     return [RegisterEntry(pid, sn, sur, fore, dob, warrant, tuple(names.get(pid, ())), tuple(pncs.get(pid, ())))
             for pid, sn, sur, fore, dob, warrant in session.execute(people)
             if wanted is None or pid in wanted]
@@ -95,6 +97,7 @@ def held_notices(session: Session) -> HeldNotices:
     versions: list[int] = []
     pending: list[int] = []
     make, as_date = NoticeEntry._make, date.fromisoformat
+    dob: date | str | None  # as the driver gives it: text (SQLite) or a date
     with collector_paused():
         result = session.connection().execute(stmt.order_by(NoticeRow.id).execution_options(yield_per=20000))
         for key, ref, issuer, sur, fore, dob, staff, warrant, pnc, employer, year_only, version, matched in result:
@@ -169,7 +172,7 @@ def _mark_matched(session: Session, held: HeldNotices, positions: Sequence[int],
             runs[-1] = (runs[-1][0], key, version)
         else:
             runs.append((key, key, version))
-    table = NoticeRow.__table__
+    table = cast(Table, NoticeRow.__table__)
     if not runs:
         return
     session.execute(update(table).where(table.c.id.between(bindparam("low"), bindparam("high")),
@@ -336,7 +339,7 @@ def notice_items(session: Session, policy_set: PolicySet, today: date) -> list[D
         select(NoticeRow.notice_ref, NoticeRow.received_at, NoticeRow.record_type)
         .join(NoticeMatchRow, NoticeMatchRow.notice_id == NoticeRow.id)
         .where(NoticeMatchRow.state == MatchState.PROPOSED.name))}
-    confirmed = [ConfirmedMatch(ref, pid, f"{fore} {sur}", clock.local_date(at),
+    confirmed = [ConfirmedMatch(ref, pid, f"{fore} {sur}", clock.local_date(cast(datetime, at)),  # confirmed: reviewed
                                  clock.local_date(done) if done else None)
                  for ref, pid, fore, sur, at, done in session.execute(
                      select(NoticeRow.notice_ref, PersonRow.id, PersonRow.forenames, PersonRow.surname,

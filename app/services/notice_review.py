@@ -100,13 +100,17 @@ def _queue(actor: User, state: MatchState, *columns: Any) -> Select[Any]:
 
 
 def review_queue(uow: UnitOfWork, actor: User, state: MatchState = MatchState.PROPOSED) -> list[MatchView]:
-    stmt = _queue(actor, state, NoticeMatchRow, NoticeRow, PersonRow).order_by(NoticeMatchRow.score.desc(), NoticeMatchRow.id)
+    stmt = _queue(actor, state, NoticeMatchRow, NoticeRow, PersonRow).order_by(
+        NoticeMatchRow.score.desc(), NoticeMatchRow.id
+    )
     with uow:
         s = uow.session
         rows = s.execute(stmt).all()
         cases = _case_references(s, actor, {m.case_id for m, _n, _p in rows if m.case_id is not None})
         views = [_view(m, n, p, cases.get(m.case_id)) for m, n, p in rows]
-        audit.record(s, actor, AccessOperation.CONSULTATION, "notice_match", None, detail=f"review queue: {len(views)} pairs")
+        audit.record(
+            s, actor, AccessOperation.CONSULTATION, "notice_match", None, detail=f"review queue: {len(views)} pairs"
+        )
         uow.commit()
     return views
 
@@ -123,7 +127,7 @@ def _case_references(s: Session, actor: User, case_ids: set[int]) -> dict[int, s
     """The references of the linked cases that `actor` may see."""
     if not case_ids:
         return {}
-    return dict(s.execute(select(CaseRow.id, CaseRow.reference)  # type: ignore[arg-type]
+    return dict(s.execute(select(CaseRow.id, CaseRow.reference)
                           .where(CaseRow.id.in_(sorted(case_ids)), visible_clause(actor))).all())
 
 
@@ -136,15 +140,20 @@ def _view(m: NoticeMatchRow, n: NoticeRow, p: PersonRow, case_reference: str | N
         n.summary, n.handling, p.id, p.staff_number, f"{p.forenames} {p.surname}", p.date_of_birth,
         "; ".join(x.full_name for x in p.previous_names), p.unit, p.employment_status, m.triage_outcome,
         m.rationale, n.record_type == NoticeRecordType.DOMESTIC_ABUSE_INCIDENT.name,
-        clock.local_date(m.vetting_reviewed_at) if m.vetting_reviewed_at else None, m.vetting_result, m.case_id, case_reference,
+        clock.local_date(m.vetting_reviewed_at) if m.vetting_reviewed_at else None, m.vetting_result, m.case_id,
+        case_reference,
         bool(n.dob_year_only),
     )
 
 
 def _match(s: Session, actor: User, match_id: int) -> tuple[NoticeMatchRow, NoticeRow, PersonRow]:
     """The pair, unless it is about `actor` or someone they line-manage."""
-    row = s.execute(select(NoticeMatchRow, NoticeRow, PersonRow).join(NoticeRow, NoticeRow.id == NoticeMatchRow.notice_id)
-                    .join(PersonRow, PersonRow.id == NoticeMatchRow.person_id).where(NoticeMatchRow.id == match_id)).first()
+    row = s.execute(
+        select(NoticeMatchRow, NoticeRow, PersonRow)
+        .join(NoticeRow, NoticeRow.id == NoticeMatchRow.notice_id)
+        .join(PersonRow, PersonRow.id == NoticeMatchRow.person_id)
+        .where(NoticeMatchRow.id == match_id)
+    ).first()
     if row is None:
         raise NotFound(f"No candidate match {match_id}.")
     m, n, p = row
@@ -217,7 +226,9 @@ def record_vetting_review(uow: UnitOfWork, actor: User, match_id: int, result: s
             raise RuleRefused(f"The vetting review this match raised was already recorded on "
                               f"{clock.local(m.vetting_reviewed_at):%d %b %Y}; a recorded review is never changed.")
         m.vetting_reviewed_by, m.vetting_reviewed_at, m.vetting_result = actor.id, clock.now(), result.strip()
-        audit.record(uow.session, actor, AccessOperation.ALTERATION, "notice_match", match_id, detail="vetting review recorded")
+        audit.record(
+            uow.session, actor, AccessOperation.ALTERATION, "notice_match", match_id, detail="vetting review recorded"
+        )
         uow.commit()
 
 

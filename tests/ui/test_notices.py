@@ -25,7 +25,9 @@ from tests.ui.conftest import OpenWindow, shown
 from tests.ui.sample_data import Sample
 
 # John Smith (P001, born 1985-06-01): surname misspelt, day and month swapped.
-NOTICES = [["K-7", "kent", "2024-01-02", "DOMESTIC_ABUSE_INCIDENT", "Smyth", "John", "1985-01-06", "", "DA incident attended"]]
+NOTICES = [
+    ["K-7", "kent", "2024-01-02", "DOMESTIC_ABUSE_INCIDENT", "Smyth", "John", "1985-01-06", "", "DA incident attended"]
+]
 
 
 def with_notices(sample: Sample, folder: Path) -> None:
@@ -67,7 +69,10 @@ def test_confirming_a_match_flags_the_person_and_offers_a_case(
     section.dialog.reject()  # type: ignore[union-attr]
     people = window.section(PeopleSection)
     assert isinstance(people, PeopleSection) and people.open_person(m.person_id)
-    assert "Prior notice" in people.view.flags.text() and "Confirmed prior notice from another force" in people.view.flags.text()
+    assert (
+        "Prior notice" in people.view.flags.text()
+        and "Confirmed prior notice from another force" in people.view.flags.text()
+    )
     assert "Harm ranking:" in people.view.flags.text()
 
 
@@ -86,8 +91,11 @@ def test_the_navigation_counts_the_pairs_awaiting_review_without_loading_the_que
     qtbot.waitUntil(lambda: item.text() == "Notices (1)", timeout=10_000)
     assert section.model.rowCount() == 0  # the queue loads when the section is opened
     with sample.env.uow() as uow:
-        consulted = uow.session.scalars(select(AccessLogRow.detail).where(AccessLogRow.record_type == "notice_match",
-                                                                          AccessLogRow.operation == "CONSULTATION")).all()
+        consulted = uow.session.scalars(
+            select(AccessLogRow.detail).where(
+                AccessLogRow.record_type == "notice_match", AccessLogRow.operation == "CONSULTATION"
+            )
+        ).all()
     assert consulted == []  # counting disclosed nothing
     window.go_to(window.sections.index(section))
     assert section.model.rowCount() == 1 and item.text() == "Notices (1)"
@@ -160,9 +168,9 @@ def test_an_unsigned_force_file_is_refused_with_the_reason(
 
 def test_a_confirmed_domestic_abuse_notice_opens_a_linked_case_and_the_vetting_review_is_recorded(
         qtbot: QtBot, sample: Sample, open_window: OpenWindow, tmp_path: Path) -> None:
-    from app.domain.enums import AbuseType, MatchState
     from sqlalchemy import func, select
 
+    from app.domain.enums import AbuseType, MatchState
     from app.persistence.models import CaseRow, NoticeMatchRow
     from app.services import clock, notice_review
     from app.ui.dialogs.notice_case import NoticeCaseDialog
@@ -283,7 +291,9 @@ def test_a_data_wash_runs_in_a_worker_and_reports_what_it_found(
     with qtbot.waitSignal(section.run_wash(out).succeeded, timeout=20_000):
         pass
     assert out.exists() and "K-7" in out.read_text(encoding="utf-8")
-    assert any(b.text().startswith("Data wash: 6 people against 1 notices: 1 candidates") for b in message_boxes(section))
+    assert any(
+        b.text().startswith("Data wash: 6 people against 1 notices: 1 candidates") for b in message_boxes(section)
+    )
     assert section.model.rowCount() == 1  # the pair already awaiting review is not proposed twice
 
 
@@ -292,9 +302,13 @@ def test_undated_notices_with_a_common_name_are_counted_in_the_section(
     from app.services.imports.workforce import import_workforce
     from tests.ui.sample_data import WORKFORCE_HEADER
 
-    namesakes = [[f"D{i:03d}", "Smith", "David", "", f"19{60 + i}-01-15", "POLICE_OFFICER", "PC", "Response North", "", ""]
-                 for i in range(20)]
-    import_workforce(sample.env.uow(), sample.env.admin, write_csv(tmp_path / "namesakes.csv", WORKFORCE_HEADER, namesakes))
+    namesakes = [
+        [f"D{i:03d}", "Smith", "David", "", f"19{60 + i}-01-15", "POLICE_OFFICER", "PC", "Response North", "", ""]
+        for i in range(20)
+    ]
+    import_workforce(
+        sample.env.uow(), sample.env.admin, write_csv(tmp_path / "namesakes.csv", WORKFORCE_HEADER, namesakes)
+    )
     undated = [["PND-8", "PND", "2024-01-02", "INTELLIGENCE", "Smith", "David", "", "", ""]]
     import_notices(sample.env.uow(), sample.sup, write_csv(tmp_path / "undated.csv", NOTICE_HEADER, undated),
                    signature_state="ACCEPTED_UNSIGNED")

@@ -27,7 +27,11 @@ def decide_notice(
     for (person_id, result), share in zip(found, shares, strict=True):
         alone = logistic(result.log_odds)
         crowded = share < thresholds.match <= alone
-        note = f"{len(found)} people in the register fit this notice: the chance is shared between them" if crowded else None
+        note = (
+            f"{len(found)} people in the register fit this notice: the chance is shared between them"
+            if crowded
+            else None
+        )
         candidate = to_candidate(notice_key, person_id, result, thresholds, freq, share, note)
         if candidate is not None:
             candidates.append(candidate)

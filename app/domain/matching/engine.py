@@ -34,6 +34,7 @@ from app.domain.matching.profiles import (
 from app.domain.matching.scoring import assess, logit
 
 _DIFFERENT = Dob.DIFFERENT
+_DEFAULT_THRESHOLDS = Thresholds()  # the default of the matchers below: one frozen value, as before
 
 
 @contextmanager
@@ -60,7 +61,7 @@ class MatchIndex:
         self,
         register: Iterable[RegisterEntry],
         home_force: str,
-        thresholds: Thresholds = Thresholds(),
+        thresholds: Thresholds = _DEFAULT_THRESHOLDS,
         model: Model | None = None,
         notices: Sequence[NoticeEntry] = (),
     ) -> None:
@@ -73,7 +74,11 @@ class MatchIndex:
             if model is None:
                 names = frequencies_of(self._profiles)
                 names.add_notices((notice.surname, notice.forenames) for notice in notices)
-                model = estimate(self._profiles, notices, self._home or "", names) if notices else starting_model(names, len(self._profiles))
+                model = (
+                    estimate(self._profiles, notices, self._home or "", names)
+                    if notices
+                    else starting_model(names, len(self._profiles))
+                )
             self.model = model
             self._caps = [name_caps(p, model) for p in self._profiles]
             self._facts = [self._facts_of(p, caps) for p, caps in zip(self._profiles, self._caps, strict=True)]
@@ -106,7 +111,9 @@ class MatchIndex:
         """Every register person this notice may concern, best first; nothing below review."""
         notice_dob = dob_key(notice.date_of_birth, notice.dob_year_only)
         levels = self._blocked(notice, notice_dob)
-        identified = self._identified(notice) if notice.staff_number or notice.warrant_number or notice.pnc_id else set()
+        identified = (
+            self._identified(notice) if notice.staff_number or notice.warrant_number or notice.pnc_id else set()
+        )
         if not levels and not identified:
             return []
         for position in identified - levels.keys():
@@ -170,9 +177,12 @@ class MatchIndex:
         count = 0
         for position in set(self._index.positions(query)):
             person = self._profiles[position]
-            if surname.form is not None and any(f.joined == surname.form.joined for f in person.surnames):
-                if forename_levels(profile.forenames, person.forenames)[0] is not Forename.DIFFERENT:
-                    count += 1
+            if (
+                surname.form is not None
+                and any(f.joined == surname.form.joined for f in person.surnames)
+                and forename_levels(profile.forenames, person.forenames)[0] is not Forename.DIFFERENT
+            ):
+                count += 1
         return count if profile.surnames else 0
 
 
@@ -196,7 +206,7 @@ class NoticeIndex:
         self,
         notices: Iterable[NoticeEntry],
         home_force: str,
-        thresholds: Thresholds = Thresholds(),
+        thresholds: Thresholds = _DEFAULT_THRESHOLDS,
         model: Model | None = None,
         register_size: int = 1000,
     ) -> None:
@@ -269,7 +279,7 @@ def data_wash(
     register: Sequence[RegisterEntry],
     notices: Sequence[NoticeEntry],
     home_force: str,
-    thresholds: Thresholds = Thresholds(),
+    thresholds: Thresholds = _DEFAULT_THRESHOLDS,
     *,
     workers: int = 1,
 ) -> list[Candidate]:

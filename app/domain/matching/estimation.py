@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import math
 import random
-from collections import Counter
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from app.domain.matching.dates import DobKey, compare, dob_key
@@ -101,8 +101,12 @@ def _u_values(register: Sequence[Profile], dobs: list[DobKey | None], sample: li
         for name, level in zip(FIELDS, _levels(notice, notice_dob, register[position], dobs[position]), strict=True):
             counts[name][level] += 1
     u = {name: _smoothed(counts[name], pairs, STARTING_U[name]) for name in FIELDS}
-    u["surname"] = _set_exact(u["surname"], Surname.EXACT, names.chance_of_sharing(names.register_surnames, names.surnames))
-    u["forename"] = _set_exact(u["forename"], Forename.EXACT, names.chance_of_sharing(names.register_forenames, names.forenames))
+    u["surname"] = _set_exact(
+        u["surname"], Surname.EXACT, names.chance_of_sharing(names.register_surnames, names.surnames)
+    )
+    u["forename"] = _set_exact(
+        u["forename"], Forename.EXACT, names.chance_of_sharing(names.register_forenames, names.forenames)
+    )
     u["dob"] = _set_exact(_dob_u(dobs, sample, rng), Dob.EXACT, _dob_sharing(dobs, sample))
     u.update(identifier_tables(len(register))[1])
     return u
@@ -113,15 +117,17 @@ def identifier_tables(register_size: int) -> tuple[dict[str, tuple[float, ...]],
     notice is right 97 times in 100; two different people share one by chance 1 time in the size of
     the register. Not recorded on one side says nothing (weight 0)."""
     chance = 1 / max(register_size, 1000)
-    m = {name: (0.97, 0.03, 1.0) for name in IDENTIFIERS}
-    u = {name: (chance, 1 - chance, 1.0) for name in IDENTIFIERS}
+    m: dict[str, tuple[float, ...]] = dict.fromkeys(IDENTIFIERS, (0.97, 0.03, 1.0))
+    u: dict[str, tuple[float, ...]] = dict.fromkeys(IDENTIFIERS, (chance, 1 - chance, 1.0))
     return m, u
 
 
 def _levels(notice: Profile, notice_dob: DobKey | None, person: Profile, person_dob: DobKey | None) -> tuple[int, ...]:
     n = compare_names(notice, person)
     staff, warrant, pnc = identifier_levels(notice, person)
-    return (n.surname, n.forename, n.middle, compare(notice_dob, person_dob), staff, warrant, pnc, employer_level(notice))
+    return (
+        n.surname, n.forename, n.middle, compare(notice_dob, person_dob), staff, warrant, pnc, employer_level(notice)
+    )
 
 
 def _smoothed(counts: Counter[int], total: int, start: tuple[float, ...]) -> tuple[float, ...]:
@@ -140,10 +146,14 @@ def _set_exact(values: tuple[float, ...], level: int, exact: float) -> tuple[flo
     return tuple(v / total for v in out)
 
 
-def _dob_u(dobs: list[DobKey | None], sample: list[tuple[Profile, DobKey | None]], rng: random.Random) -> tuple[float, ...]:
+def _dob_u(
+    dobs: list[DobKey | None], sample: list[tuple[Profile, DobKey | None]], rng: random.Random
+) -> tuple[float, ...]:
     pairs = min(DOB_PAIRS, 50 * len(sample) * max(1, min(len(dobs), 100)))
     draw, notices, people = rng.random, len(sample), len(dobs)
-    counts = Counter(compare(sample[int(draw() * notices)][1], dobs[int(draw() * people)]) for _ in range(pairs))
+    counts: Counter[int] = Counter(
+        compare(sample[int(draw() * notices)][1], dobs[int(draw() * people)]) for _ in range(pairs)
+    )
     return _smoothed(counts, pairs, STARTING_U["dob"])
 
 
@@ -222,10 +232,10 @@ def _em(fields: tuple[str, ...], patterns: Counter[Pattern], u: dict[str, tuple[
 
 
 def _expectation(fields: tuple[str, ...], patterns: Counter[Pattern], m: dict[str, tuple[float, ...]],
-                 log_u: dict[str, list[float]], share: float) -> tuple[list[Counter[int]], float]:
+                 log_u: dict[str, list[float]], share: float) -> tuple[list[defaultdict[int, float]], float]:
     log_m = {name: [math.log(max(x, 1e-12)) for x in m[name]] for name in fields}
     prior = math.log(share / (1 - share))
-    totals: list[Counter[int]] = [Counter() for _ in fields]
+    totals: list[defaultdict[int, float]] = [defaultdict(float) for _ in fields]  # expected counts: fractions
     matches = 0.0
     for pattern, count in patterns.items():
         odds = prior + sum(log_m[name][level] - log_u[name][level] for name, level in zip(fields, pattern, strict=True))
@@ -236,7 +246,7 @@ def _expectation(fields: tuple[str, ...], patterns: Counter[Pattern], m: dict[st
     return totals, matches
 
 
-def _maximise(counts: Counter[int], start: tuple[float, ...], most_different: float | None) -> tuple[float, ...]:
+def _maximise(counts: Mapping[int, float], start: tuple[float, ...], most_different: float | None) -> tuple[float, ...]:
     """New m: the expected counts with the starting values as a few pseudo-matches; the last level
     (wholly different) held within its bound."""
     total = sum(counts.values()) + PSEUDO_MATCHES
@@ -274,7 +284,9 @@ def _combine(start: Model, u: dict[str, tuple[float, ...]], a: Session, b: Sessi
         for name in session.fields:
             if name in IDENTIFIERS or (name in ("middle", "employer") and session is b):
                 continue  # the date-of-birth block learns them from fewer pairs
-            if session.usable() and (name not in ("surname", "forename", "dob") or _separates(name, session.m[name], u[name])):
+            if session.usable() and (
+                name not in ("surname", "forename", "dob") or _separates(name, session.m[name], u[name])
+            ):
                 m[name] = session.m[name]
             else:
                 kept.append(name)

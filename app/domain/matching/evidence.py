@@ -84,7 +84,9 @@ def _compare(notice: Profile, person: Profile) -> NameComparison:
                           notice.first_forename, person.first_forename, previous)
 
 
-def surname_level(notice: tuple[SurnameForm, ...], person: tuple[SurnameForm, ...]) -> tuple[Surname, str, str | None, str]:
+def surname_level(
+    notice: tuple[SurnameForm, ...], person: tuple[SurnameForm, ...]
+) -> tuple[Surname, str, str | None, str]:
     """The best level of the notice's surname against any of the person's, the name it agrees on
     (or the notice's spelling), the previous name it came from, and the person's surname shown."""
     if not notice or not person:
@@ -186,7 +188,9 @@ def forename_may_agree(notice_forename: str, person: Profile) -> bool:
     return similarity(notice_forename, person.forenames[0], FUZZY_FORENAME) is not None
 
 
-def surname_bound(notice: SurnameForm | None, notice_forename: str, person: Profile, cap: float, differs: float) -> float:
+def surname_bound(
+    notice: SurnameForm | None, notice_forename: str, person: Profile, cap: float, differs: float
+) -> float:
     """The most the surnames can add to this pair: ``cap`` if they may agree in any way (or the
     names may be transposed), else ``differs``. The engine's cheap test."""
     if notice is None:

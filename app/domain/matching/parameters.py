@@ -65,8 +65,12 @@ class Model:
     weights: dict[str, tuple[float, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        table = {name: tuple(math.log(max(m, _FLOOR) / max(u, _FLOOR)) for m, u in zip(self.m[name], self.u[name], strict=True))
-                 for name in FIELDS}
+        table = {
+            name: tuple(
+                math.log(max(m, _FLOOR) / max(u, _FLOOR)) for m, u in zip(self.m[name], self.u[name], strict=True)
+            )
+            for name in FIELDS
+        }
         object.__setattr__(self, "weights", table)
 
     @property

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 
 from app.domain.matching.frequencies import NameFrequencies
 from app.domain.matching.model import NoticeEntry, RegisterEntry

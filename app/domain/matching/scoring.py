@@ -78,7 +78,9 @@ def employer_level(notice: Profile) -> Employer:
     return Employer.OTHER if notice.employer else Employer.NOT_STATED
 
 
-def assess(notice: Profile, person: Profile, model: Model, dob: Dob, caps: tuple[float, float], floor: float) -> Assessment | None:
+def assess(
+    notice: Profile, person: Profile, model: Model, dob: Dob, caps: tuple[float, float], floor: float
+) -> Assessment | None:
     """All the evidence for one pair, or None when it cannot reach ``floor`` (log-odds).
 
     ``caps`` are the most the person's surnames and forenames could add (``evidence.name_caps``);
@@ -101,4 +103,6 @@ def assess(notice: Profile, person: Profile, model: Model, dob: Dob, caps: tuple
     names_agree = names.surname is not Surname.DIFFERENT or (
         names.forename is not Forename.DIFFERENT and dob in (Dob.EXACT, Dob.SWAPPED))
     conflict = Identifier.CONFLICT in ids
-    return Assessment(log_odds, names, weights, dob, dob_weight, ids, employer, others, identified, names_agree, conflict)
+    return Assessment(
+        log_odds, names, weights, dob, dob_weight, ids, employer, others, identified, names_agree, conflict
+    )

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.enums import AccessOperation, NoticeRecordType
@@ -184,7 +184,7 @@ def _values(r: Row, codes: dict[str, str]) -> dict[str, Any]:
 
 BATCH = 5000
 LOOKUP = 500  # notice ids per IN-list when looking up held notices (SQLite allows 999 variables in old builds)
-_TABLE = NoticeRow.__table__
+_TABLE = cast(Table, NoticeRow.__table__)
 _COMPARED = (*FIELDS[:5], "dob_year_only", *FIELDS[5:])
 
 
@@ -221,8 +221,8 @@ class _Writer:
             self.session.execute(stmt, updates)
             self.changed += [u["_id"] for u in updates]
         if fresh:
-            stmt = insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True)
-            self.added += self.session.scalars(stmt, fresh).all()
+            adding = insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True)
+            self.added += self.session.scalars(adding, fresh).all()
 
     def _existing(self, rows: list[Row]) -> dict[tuple[str, str], tuple[int, tuple[Any, ...]]]:
         """The held notices of these rows by natural key: id and the values an import may change."""

@@ -9,7 +9,6 @@ from datetime import date
 import pytest
 
 from app.domain.enums import MatchDecision
-from app.domain.matching import engine
 from app.domain.matching import (
     Candidate,
     MatchIndex,
@@ -18,6 +17,7 @@ from app.domain.matching import (
     RegisterEntry,
     Thresholds,
     data_wash,
+    engine,
     match_person,
 )
 
@@ -186,7 +186,11 @@ class TestLookAlikesAreNotMatched:
         ]
         found = MatchIndex(twins, HOME).match(notice("Quarrington", "X", date(1979, 11, 30)))
         assert sorted(c.person_id for c in found) == [1, 2]
-        assert all(c.decision is REVIEW and "2 people in the register fit this notice: the chance is shared between them" in c.reasons for c in found)
+        assert all(
+            c.decision is REVIEW
+            and "2 people in the register fit this notice: the chance is shared between them" in c.reasons
+            for c in found
+        )
 
 
 class TestThresholds:
@@ -198,13 +202,17 @@ class TestThresholds:
         slip = notice("Quarington", "X", date(1979, 11, 3))  # surname typo, initial only, day differs
         score = only(MatchIndex(REGISTER, HOME).match(slip), 3).score
         assert 0 < score < 1 and round(score, 3) == score
-        assert only(MatchIndex(REGISTER, HOME, Thresholds(match=score, review=score / 2)).match(slip), 3).decision is MATCH
+        assert (
+            only(MatchIndex(REGISTER, HOME, Thresholds(match=score, review=score / 2)).match(slip), 3).decision is MATCH
+        )
         below = Thresholds(match=min(1.0, score + 0.002), review=score)
         assert only(MatchIndex(REGISTER, HOME, below).match(slip), 3).decision is REVIEW
         assert MatchIndex(REGISTER, HOME, Thresholds(match=1.0, review=score + 0.001)).match(slip) == []
 
     def test_decisions_follow_the_scores(self, index: MatchIndex) -> None:
-        notices = [notice("Smith", "Bill", date(1985, 12, 3)), notice("Quarington", "X", None), notice("Doe", "J", None)]
+        notices = [
+            notice("Smith", "Bill", date(1985, 12, 3)), notice("Quarington", "X", None), notice("Doe", "J", None)
+        ]
         for c in [c for n in notices for c in index.match(n)]:
             assert 0.0 <= c.score <= 1.0
             held = any(r.startswith("not proposed as a match without a person looking") for r in c.reasons)
@@ -249,5 +257,5 @@ class TestBothDirections:
 
     def test_held_notice_with_staff_number_finds_the_new_person(self) -> None:
         held = [notice("Somebody", "Else", None, key=20, staff_number="100240")]
-        c = only([c for c in match_person(REGISTER[6], NoticeIndex(held, HOME))], 7)
+        c = only(list(match_person(REGISTER[6], NoticeIndex(held, HOME))), 7)
         assert c.notice_key == 20 and c.decision is REVIEW

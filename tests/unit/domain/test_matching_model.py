@@ -47,7 +47,8 @@ def notice(surname: str, forenames: str, dob: date | None, key: int = 1, year_on
 
 
 class TestCommonNamesAndDateSlips:
-    def test_a_namesake_with_a_common_name_and_a_year_one_digit_out_is_not_matched_automatically(self, national: MatchIndex) -> None:
+    def test_a_namesake_with_a_common_name_and_a_year_one_digit_out_is_not_matched_automatically(
+            self, national: MatchIndex) -> None:
         found = national.match(notice("Smith", "David James", date(1981, 5, 12)))
         assert all(c.decision is not MATCH for c in found)
 
@@ -65,7 +66,9 @@ class TestCommonNamesAndDateSlips:
         assert c.decision is REVIEW and "decades apart" in " ".join(c.reasons)
 
     def test_a_twin_sharing_surname_and_date_of_birth_is_not_taken_for_the_person(self, national: MatchIndex) -> None:
-        assert all(c.decision is not MATCH for c in national.match(notice("Quarrington", "Yolanda", date(1979, 11, 30))))
+        assert all(
+            c.decision is not MATCH for c in national.match(notice("Quarrington", "Yolanda", date(1979, 11, 30)))
+        )
 
 
 class TestUndatedNotices:
@@ -102,7 +105,9 @@ class TestReasonsInPlainWords:
 
 _LETTERS = random.Random(0)
 SURNAMES = sorted({"".join(_LETTERS.choices("bcdfghklmnprstvw", k=3)).title() + "ington" for _ in range(3000)})
-FORENAMES = sorted({"".join(_LETTERS.choices("aeiou", k=1) + _LETTERS.choices("bdlmnrst", k=4)).title() for _ in range(400)})
+FORENAMES = sorted(
+    {"".join(_LETTERS.choices("aeiou", k=1) + _LETTERS.choices("bdlmnrst", k=4)).title() for _ in range(400)}
+)
 
 
 def _person(rng: random.Random, pid: int) -> RegisterEntry:
@@ -110,7 +115,9 @@ def _person(rng: random.Random, pid: int) -> RegisterEntry:
     return RegisterEntry(pid, str(10_000 + pid), rng.choice(SURNAMES), rng.choice(FORENAMES), dob)
 
 
-def _synthetic(seed: int, people: int, notices: int, share: float) -> tuple[list[RegisterEntry], list[NoticeEntry], int]:
+def _synthetic(
+    seed: int, people: int, notices: int, share: float
+) -> tuple[list[RegisterEntry], list[NoticeEntry], int]:
     rng = random.Random(seed)
     register = [_person(rng, pid) for pid in range(1, people + 1)]
     out, true = [], 0
@@ -118,7 +125,9 @@ def _synthetic(seed: int, people: int, notices: int, share: float) -> tuple[list
         if rng.random() < share:
             p, true = rng.choice(register), true + 1
             surname = p.surname if rng.random() > 0.05 else p.surname[:-1] + "x"
-            dob = p.date_of_birth if rng.random() > 0.1 else p.date_of_birth.replace(day=min(28, p.date_of_birth.day + 1))
+            dob = (
+                p.date_of_birth if rng.random() > 0.1 else p.date_of_birth.replace(day=min(28, p.date_of_birth.day + 1))
+            )
             out.append(NoticeEntry(key, f"N{key}", "PND", surname, p.forenames, dob))
         else:
             s = _person(rng, 0)
