@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from app.domain.enums import AccessOperation, MatchState
 from app.domain.errors import RuleRefused
 from app.domain.matching import Candidate, MatchIndex, NoticeEntry, NoticeIndex, RegisterEntry, Thresholds
-from app.domain.matching.engine import collector_paused, wash
+from app.domain.matching.engine import collector_paused, washed
 from app.domain.permissions import Action, require
 from app.domain.policy import PolicyName, PolicySet
 from app.domain.records import User
@@ -195,16 +195,11 @@ class Matched:
 def _match(index: MatchIndex, notices: Sequence[NoticeEntry], workers: int = 1) -> Matched:
     """Candidates for these notices; an undated notice with none, whose name register people
     bear, is noted: too common to review without a date of birth (counted and reported)."""
-    notes: dict[int, str] = {}
     with collector_paused():  # a million notices in memory: collections would cost ~45 %
-        found = wash(index, notices, workers)
-        listed = {c.notice_key for c in found}
-        for notice in notices:
-            if (notice.date_of_birth is None or notice.dob_year_only) and notice.key not in listed:
-                people = index.namesakes(notice)
-                if people:
-                    notes[notice.key] = undated_note(people, notice.dob_year_only)
-    return Matched(found, notes)
+        result = washed(index, notices, workers)
+    year_only = {n.key for n in notices if n.dob_year_only} if result.namesakes else set()
+    notes = {key: undated_note(people, key in year_only) for key, people in result.namesakes.items()}
+    return Matched(result.candidates, notes)
 
 
 def undated_note(people: int, year_only: bool) -> str:

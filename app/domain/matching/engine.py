@@ -12,16 +12,25 @@ import gc
 import multiprocessing
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from operator import attrgetter
 from typing import NamedTuple
 
-from app.domain.matching.blocking import KeyIndex, NoticeKeys, letters_of, register_keys
+from app.domain.matching.blocking import KeyIndex, NoticeKeys, register_keys
 from app.domain.matching.dates import DobKey, compare, dob_key
 from app.domain.matching.decisions import decide_notice, rank, to_candidate
 from app.domain.matching.estimation import estimate
-from app.domain.matching.evidence import forename_levels, forename_may_agree, name_caps, surname_bound
+from app.domain.matching.evidence import (
+    crossable,
+    first_forenames_differ,
+    forename_levels,
+    middle_cap,
+    name_caps,
+    surnames_may_agree,
+)
 from app.domain.matching.frequencies import NameFrequencies
 from app.domain.matching.levels import Dob, Forename, Middle, Surname
 from app.domain.matching.model import Candidate, NoticeEntry, RegisterEntry, Thresholds
+from app.domain.matching.names import SurnameForm, tokens
 from app.domain.matching.parameters import Model, starting_model
 from app.domain.matching.profiles import (
     Profile,
@@ -34,6 +43,8 @@ from app.domain.matching.profiles import (
 from app.domain.matching.scoring import assess, logit
 
 _DIFFERENT = Dob.DIFFERENT
+_SURNAME, _FORENAMES = attrgetter("surname"), attrgetter("forenames")
+SurnamesKey = tuple[tuple[str, tuple[str, ...]], ...]  # a person's surname forms, as a cache key
 _DEFAULT_THRESHOLDS = Thresholds()  # the default of the matchers below: one frozen value, as before
 
 
@@ -73,7 +84,7 @@ class MatchIndex:
             self._profiles = [register_profile(entry) for entry in self._entries]
             if model is None:
                 names = frequencies_of(self._profiles)
-                names.add_notices((notice.surname, notice.forenames) for notice in notices)
+                names.add_notices(map(_SURNAME, notices), map(_FORENAMES, notices))  # the loops stay in C
                 model = (
                     estimate(self._profiles, notices, self._home or "", names)
                     if notices
@@ -92,13 +103,19 @@ class MatchIndex:
                 for pnc in profile.pnc:
                     self._pnc.setdefault(pnc, []).append(position)
         self._keys = NoticeKeys(undated_register=any(p.dob is None for p in self._profiles))
+        self._differ_cache: dict[tuple[str, str], bool] = {}
+        self._cross_cache: dict[tuple[str, str], bool] = {}
+        self._surname_cache: dict[tuple[str, tuple[str, ...], SurnamesKey], bool] = {}
+        self._surname_keys: list[SurnamesKey] = [
+            tuple((form.joined, form.parts) for form in p.surnames) for p in self._profiles]
         self._undated = frozenset(p for p, f in enumerate(self._facts) if f.dob is None)
 
     def _facts_of(self, person: Profile, caps: tuple[float, float]) -> _Facts:
         model = self.model
         base = model.prior_log_odds + max(model.weights["employer"]) + caps[0] - self._floor
         differs = model.weight("forename", Forename.DIFFERENT) + model.weight("middle", Middle.NOT_COMPARED)
-        return _Facts(dob_key(person.dob), base + caps[1], base + differs, letters_of(person), caps[0])
+        middle = middle_cap(person, model) - model.weight("middle", Middle.NOT_COMPARED)
+        return _Facts(dob_key(person.dob), base + caps[1], caps[0], base + differs, middle)
 
     @property
     def frequencies(self) -> NameFrequencies:
@@ -138,26 +155,64 @@ class MatchIndex:
         facts = self._facts
         dob_weights = self.model.weights["dob"]
         differs = self.model.weight("surname", Surname.DIFFERENT)
+        others: tuple[str, ...] | None = None  # the notice's other forenames, once needed
         for position in positions:
             if position in kept:
                 continue
-            dob, may_agree, cannot_agree, letters, surname_cap = facts[position]
+            dob, may_agree, surname_cap, first_differs, middle_cap = facts[position]
             level = compare(notice_dob, dob)
             if level is _DIFFERENT:
                 continue
-            weight = dob_weights[level]
-            best = weight + may_agree
+            best = dob_weights[level] + may_agree
             if best < 0.0:
                 continue
             person = self._profiles[position]
-            disjoint = given.initials and letters.isdisjoint(given.initials)
-            if disjoint and not forename_may_agree(first, person):
-                best = weight + cannot_agree
-                if best < 0.0:
+            form = surname.form
+            if form is None:
+                best -= surname_cap  # no surname on the notice: the surnames add nothing
+            elif not self._surnames_agree(form, position) and not (
+                    first and person.forenames and self._crossable(first, position)):
+                best += differs - surname_cap  # unless the names are the wrong way round
+            if best < 0.0:
+                continue
+            if best - may_agree + first_differs < 0.0 and first and person.forenames:
+                # the first forenames may differ wholly: then only the middle name can add anything
+                # (if both have one), unless one forename is the other's middle name or the names
+                # are the wrong way round (an exact bound: such a pair could not reach review)
+                if others is None:
+                    names = tokens(notice.forenames)
+                    others = names[1:] if names and names[0] == first else ("",)
+                theirs = person.forenames[0]
+                middle = middle_cap if others and len(person.forenames) > 1 else 0.0
+                if (best - may_agree + first_differs + middle < 0.0 and self._differ(first, theirs)
+                        and others != ("",) and first not in person.forenames[1:] and theirs not in others
+                        and not self._crossable(first, position)):
                     continue
-            if best - surname_cap + surname_bound(surname.form, first, person, surname_cap, differs) >= 0.0:
-                kept[position] = level
+            kept[position] = level
         return kept
+
+    def _differ(self, ours: str, theirs: str) -> bool:
+        key = (ours, theirs)
+        found = self._differ_cache.get(key)
+        if found is None:
+            found = self._differ_cache[key] = first_forenames_differ(ours, theirs)
+        return found
+
+    def _surnames_agree(self, form: SurnameForm, position: int) -> bool:
+        key = (form.joined, form.parts, self._surname_keys[position])
+        found = self._surname_cache.get(key)
+        if found is None:
+            found = self._surname_cache[key] = surnames_may_agree(form, self._profiles[position])
+        return found
+
+    def _crossable(self, forename: str, position: int) -> bool:
+        """Whether the notice's forename looks like this person's surname (names transposed)."""
+        person = self._profiles[position]
+        key = (forename, person.surnames[0].joined if person.surnames else "")
+        found = self._cross_cache.get(key)
+        if found is None:
+            found = self._cross_cache[key] = crossable(forename, person)
+        return found
 
     def _identified(self, notice: NoticeEntry) -> set[int]:
         staff, warrant = notice_identifiers(notice, self._home or "")
@@ -191,9 +246,9 @@ class _Facts(NamedTuple):
 
     dob: DobKey | None
     may_agree: float  # best log-odds less the floor before the DOB, if the forenames may agree
-    cannot_agree: float  # the same if the forenames cannot agree
-    letters: frozenset[str]
     surname_cap: float
+    first_differs: float  # the same if the first forenames differ wholly and no middle names are compared
+    middle_cap: float  # what a middle name compared may add to that, at most
 
 
 class NoticeIndex:
@@ -297,6 +352,18 @@ def wash(index: MatchIndex, notices: Sequence[NoticeEntry], workers: int = 1) ->
     """These notices against an index: candidates in notice order, best first; shared out among
     ``workers`` forked processes for a large file where the platform can fork (never from a
     process running threads that hold locks, such as the window: it passes 1)."""
+    return washed(index, notices, workers).candidates
+
+
+class Washed(NamedTuple):
+    candidates: list[Candidate]  # in notice order, best first
+    namesakes: dict[int, int]  # notice key -> register people bearing the name of an undated notice left unlisted
+
+
+def washed(index: MatchIndex, notices: Sequence[NoticeEntry], workers: int = 1) -> Washed:
+    """``wash``, and for each notice without a whole date of birth that no one was listed for, how
+    many register people bear its name (``MatchIndex.namesakes``): counted in the same pass, so in
+    the workers too."""
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     if workers > 1 and can_fork and len(notices) >= PARALLEL_FROM:
         return _wash_in_parallel(index, notices, workers)
@@ -307,22 +374,30 @@ PARALLEL_FROM = 50_000  # fewer notices than this are matched faster than proces
 _SHARED: tuple[MatchIndex, Sequence[NoticeEntry]] | None = None  # what forked workers inherit
 
 
-def _wash(index: MatchIndex, notices: Sequence[NoticeEntry], start: int, stop: int) -> list[Candidate]:
+def _wash(index: MatchIndex, notices: Sequence[NoticeEntry], start: int, stop: int) -> Washed:
     """Match notices[start:stop]."""
     found: list[Candidate] = []
+    namesakes: dict[int, int] = {}
     with collector_paused():
         for position in range(start, stop):
-            found.extend(index.match(notices[position]))
-    return found
+            notice = notices[position]
+            listed = index.match(notice)
+            if listed:
+                found.extend(listed)
+            elif notice.date_of_birth is None or notice.dob_year_only:
+                people = index.namesakes(notice)
+                if people:
+                    namesakes[notice.key] = people
+    return Washed(found, namesakes)
 
 
-def _wash_range(bounds: tuple[int, int]) -> list[Candidate]:
+def _wash_range(bounds: tuple[int, int]) -> Washed:
     assert _SHARED is not None, "runs only in a worker forked by _wash_in_parallel"
     index, notices = _SHARED
     return _wash(index, notices, *bounds)
 
 
-def _wash_in_parallel(index: MatchIndex, notices: Sequence[NoticeEntry], workers: int) -> list[Candidate]:
+def _wash_in_parallel(index: MatchIndex, notices: Sequence[NoticeEntry], workers: int) -> Washed:
     global _SHARED
     size = max(1, -(-len(notices) // (workers * 4)))  # a few slices per worker evens out the load
     slices = [(start, min(start + size, len(notices))) for start in range(0, len(notices), size)]
@@ -334,7 +409,8 @@ def _wash_in_parallel(index: MatchIndex, notices: Sequence[NoticeEntry], workers
     finally:
         _SHARED = None
         gc.unfreeze()
-    return [candidate for part in parts for candidate in part]
+    return Washed([candidate for part in parts for candidate in part.candidates],
+                  {key: people for part in parts for key, people in part.namesakes.items()})
 
 
 def match_person(person: RegisterEntry, notices_index: NoticeIndex) -> list[Candidate]:

@@ -153,6 +153,15 @@ def _first_forename(notice: tuple[str, ...], person: tuple[str, ...]) -> Forenam
     return Forename.DIFFERENT
 
 
+def first_forenames_differ(ours: str, theirs: str) -> bool:
+    """Whether two first forenames are wholly different by every test of ``_first_forename`` but
+    the one that looks at the other forenames (a middle name used as the first): the engine's
+    cheap test, kept in a cache by the engine (forenames repeat)."""
+    if is_initial(ours) or is_initial(theirs):
+        return ours[0] not in initials_of(theirs) and theirs[0] not in initials_of(ours)
+    return ours != theirs and not shared_full_name(ours, theirs) and _close_level(ours, theirs, FUZZY_FORENAME) is None
+
+
 def _may_be_transposed(notice: Profile, person: Profile) -> bool:
     if not (notice.forenames and notice.surnames and person.forenames):
         return False
@@ -181,29 +190,17 @@ def _transposed(notice: Profile, person: Profile) -> NameComparison | None:
                           as_surname.shown, theirs, crossed[0], person.first_forename)
 
 
-def forename_may_agree(notice_forename: str, person: Profile) -> bool:
-    """Whether a notice's first forename is close to the person's despite a different initial."""
-    if not person.forenames:
-        return False
-    return similarity(notice_forename, person.forenames[0], FUZZY_FORENAME) is not None
-
-
-def surname_bound(
-    notice: SurnameForm | None, notice_forename: str, person: Profile, cap: float, differs: float
-) -> float:
-    """The most the surnames can add to this pair: ``cap`` if they may agree in any way (or the
-    names may be transposed), else ``differs``. The engine's cheap test."""
-    if notice is None:
-        return 0.0
+def surnames_may_agree(notice: SurnameForm, person: Profile) -> bool:
+    """Whether a notice's surname may agree with one of the person's in any way (exactly, in part,
+    or close enough to be a slip or similar): the engine's cheap test, with ``crossable`` for the
+    names the wrong way round, kept in a cache by the engine (surnames repeat)."""
     for form in person.surnames:
         names = (form.joined, *form.parts)
         if notice.joined in names or not set(notice.parts).isdisjoint(names):
-            return cap
+            return True
         if any(similarity(notice.joined, other, FUZZY_SURNAME) for other in names):
-            return cap
-    if notice_forename and person.forenames and crossable(notice_forename, person):
-        return cap
-    return differs
+            return True
+    return False
 
 
 # ---- weights -------------------------------------------------------------------------------------
@@ -265,10 +262,15 @@ def forename_cap(person: Profile, model: Model) -> float:
     freq, first = model.names, person.forenames[0]
     levels = [model.weight("forename", level) for level in Forename if level is not Forename.DIFFERENT]
     best = max(model.adjusted("forename", Forename.EXACT, freq.forename(first)), *levels)
+    return best + middle_cap(person, model)
+
+
+def middle_cap(person: Profile, model: Model) -> float:
+    """The most a person's middle name can contribute, whatever the first forenames do."""
     middle = max(model.weights["middle"])
     if len(person.forenames) > 1:
-        middle = max(middle, model.adjusted("middle", Middle.AGREE, freq.forename(person.forenames[1])))
-    return best + middle
+        middle = max(middle, model.adjusted("middle", Middle.AGREE, model.names.forename(person.forenames[1])))
+    return middle
 
 
 def name_caps(person: Profile, model: Model) -> tuple[float, float]:

@@ -54,26 +54,21 @@ class NameFrequencies:
         names = tokens(forenames)
         self.add((form.joined, *form.parts) if form else (), names[0] if names else "", register=False)
 
-    def add_notices(self, names: Iterable[tuple[str, str]]) -> None:
-        """Count many notices from their raw (surname, forenames): each distinct spelling is
-        normalised once (a national extract repeats names)."""
-        pairs = Counter(names)
-        surnames: Counter[str] = Counter()
-        firsts: Counter[str] = Counter()
-        for (surname, forenames), count in pairs.items():
-            surnames[surname] += count
-            firsts[forenames] += count
-        for raw, count in surnames.items():
+    def add_notices(self, surnames: Iterable[str], forenames: Iterable[str]) -> None:
+        """Count many notices from their raw surnames and forenames (one of each per notice, in
+        two passes): each distinct spelling is normalised once (a national extract repeats names)."""
+        by_surname = Counter(surnames)
+        for raw, count in by_surname.items():
             form = surname_form(raw)
             for name in {form.joined, *form.parts} if form else ():
                 self.surnames[name] += count
-        for raw, count in firsts.items():
+        for raw, count in Counter(forenames).items():
             given = tokens(raw)
             first = given[0] if given else ""
             if first:
                 self.forenames[first] += count
                 self.initials[first[0]] += count
-        self._people += sum(pairs.values())
+        self._people += by_surname.total()
 
     @property
     def people(self) -> int:
