@@ -409,7 +409,8 @@ SPECS: dict[PolicyName, PolicySpec] = {
     PolicyName.MATCH_REVIEW_THRESHOLD: _spec(
         "float",
         "the score from which a notice match goes to review: the chance, from the matching model, that the pair is one "
-        "person (0.15: a 1-in-7 chance is worth a person's look)", 0.15, 0, 1),
+        "person (0.01: a 1-in-100 chance is worth a person's look; raise it to shorten the review queue, at the cost "
+        "of missed matches — docs/benchmarks.md, the review-threshold sweep)", 0.01, 0, 1),
     PolicyName.SERIAL_WINDOW_YEARS: _spec(
         "int", "the years within which two victims make a serial perpetrator", 3, 1, 20),
     PolicyName.RFGV_WEIGHT_RECENCY: _spec(

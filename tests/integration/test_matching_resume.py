@@ -110,8 +110,11 @@ def test_a_year_of_birth_alone_is_accepted_and_a_rare_name_goes_to_review(env: E
     import_workforce(env.uow(), env.admin, _namesakes(tmp_path))
     rows = [["PND-5", "PND", "2024-01-06", "INTELLIGENCE", "RareAAington", "Zebedee", "1970"]]
     import_notices(env.uow(), env.head, write_csv(tmp_path / "year.csv", HEADER, rows))  # type: ignore[attr-defined]
-    (view,) = notice_review.review_queue(env.uow(), env.head)  # type: ignore[attr-defined]
-    assert view.decision == "REVIEW" and view.notice_dob_year_only and view.staff_number == "R000"
+    views = notice_review.review_queue(env.uow(), env.head)  # type: ignore[attr-defined]
+    # the person of that very name first; people whose surnames are one letter away below (at most five in all)
+    assert 1 <= len(views) <= 5 and all(v.decision == "REVIEW" and v.notice_dob_year_only for v in views)
+    view = views[0]
+    assert view.staff_number == "R000" and all(v.score < view.score for v in views[1:])
     assert any("only the year of birth is known, and it agrees" in r for r in view.reasons)
 
 

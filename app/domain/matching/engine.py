@@ -43,6 +43,7 @@ from app.domain.matching.profiles import (
 from app.domain.matching.scoring import assess, logit
 
 _DIFFERENT = Dob.DIFFERENT
+UNDATED_AT_MOST = 5  # register people a notice without a whole date of birth may be put to review with
 _SURNAME, _FORENAMES = attrgetter("surname"), attrgetter("forenames")
 SurnamesKey = tuple[tuple[str, tuple[str, ...]], ...]  # a person's surname forms, as a cache key
 _DEFAULT_THRESHOLDS = Thresholds()  # the default of the matchers below: one frozen value, as before
@@ -142,7 +143,18 @@ class MatchIndex:
             result = assess(profile, person, self.model, level, self._caps[position], self._floor)
             if result is not None:
                 found.append((self._entries[position].person_id, result))
-        return decide_notice(notice.key, found, self.thresholds, self.model.names) if found else []
+        if not found:
+            return []
+        listed = decide_notice(notice.key, found, self.thresholds, self.model.names)
+        if len(listed) > UNDATED_AT_MOST and (notice.date_of_birth is None or notice.dob_year_only):
+            # Without a date of birth a reviewer can tell apart a handful of people: too common a
+            # name is reported instead (NO_DOB), unless an identifier speaks for a pair; otherwise
+            # the best few (people of similar names rank below those of the name itself).
+            identified = {person_id for person_id, result in found if result.identified}
+            if self.namesakes(notice) > UNDATED_AT_MOST:
+                return [c for c in listed if c.person_id in identified]
+            listed = [c for i, c in enumerate(listed) if i < UNDATED_AT_MOST or c.person_id in identified]
+        return listed
 
     def _blocked(self, notice: NoticeEntry, notice_dob: DobKey | None) -> dict[int, Dob]:
         """Positions sharing a key with the notice whose DOB and names could still be enough."""

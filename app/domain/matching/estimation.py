@@ -39,9 +39,12 @@ RANDOM_PAIRS = 30_000
 BLOCK_PAIRS = 60_000  # about as many pairs in each block as this
 DOB_PAIRS = 150_000  # dates are cheap to compare: enough random pairs to see the rare levels
 # Sane bounds: a true record shows a wholly different name or date of birth rarely (the ONS and MoJ
-# report a few per cent). Without them EM takes relatives sharing a surname and a date of birth
-# (twins), or a full name (father and son), for the same person.
-MOST_DIFFERENT = {"surname": 0.05, "forename": 0.02, "middle": 0.05, "dob": 0.05}
+# report a few per cent for surnames, which change on marriage). Without them EM takes relatives
+# sharing a surname and a date of birth (twins), or a full name (father and son), for the same
+# person. A first forename that is wholly different (not a nickname, a slip, an initial or the middle
+# name used as the first) is rarer still: 1 in 200 (at 1 in 50, twins and siblings filled the review
+# queue on the second evaluation generator).
+MOST_DIFFERENT = {"surname": 0.05, "forename": 0.005, "middle": 0.05, "dob": 0.05}
 MIN_MATCHES = 30.0
 MIN_PEOPLE, MIN_NOTICES = 200, 2000  # fewer expected matches than this in a block: too few to learn m from
 PSEUDO_MATCHES = 10.0

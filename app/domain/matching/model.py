@@ -46,12 +46,14 @@ class Thresholds:
     """Score cut-offs: at/above ``match`` a match is proposed; from ``review`` it goes to review.
 
     A score is the chance, under the matching model, that the pair is the same person (calibrated:
-    of pairs scored 0.9, about 9 in 10 are). From 0.9 a match is proposed; from 0.15 — a one-in-seven
-    chance — a person looks (``docs/benchmarks.md``, matching: the calibration table).
+    of pairs scored 0.9, about 9 in 10 are). From 0.9 a match is proposed; from 0.01 — a one-in-a-hundred
+    chance — a person looks: on both evaluation generators that finds at least 98 in 100 true notices
+    with fewer review rows than true matches (``docs/benchmarks.md``, matching: the calibration table
+    and the review-threshold sweep). A force sets its own in the policy MATCH_REVIEW_THRESHOLD.
     """
 
     match: float = 0.9
-    review: float = 0.15
+    review: float = 0.01
 
     def __post_init__(self) -> None:
         if not 0.0 < self.review < self.match <= 1.0:

@@ -146,6 +146,23 @@ class TestRecordingErrorsStillFindThePerson:
         c = only(index.match(notice("Quarrington", "Xanthe Louise", None)), 3)
         assert c.decision is REVIEW and "no date of birth on one side: not compared" in reasons(c)
 
+    @pytest.mark.parametrize(("namesakes", "listed"), [(1, 1), (3, 3), (5, 5), (6, 0), (9, 0)])
+    def test_an_undated_notice_goes_to_review_with_a_handful_of_namesakes_at_most(
+            self, namesakes: int, listed: int) -> None:
+        """Without a date of birth a reviewer can tell apart a handful of people of one name, not
+        more: beyond five the notice is reported as too common to review (NO_DOB), not listed."""
+        people = [RegisterEntry(i, f"{100 + i}", "Quarrington", "Xanthe", date(1960 + i, 1 + i % 12, 1 + i))
+                  for i in range(1, namesakes + 1)]
+        people += [RegisterEntry(100 + i, f"{900 + i}", f"Other{chr(65 + i % 26)}{chr(65 + i // 26)}", "Paul",
+                                 date(1970, 1, 1 + i % 28)) for i in range(200)]
+        index = MatchIndex(people, HOME)
+        undated = notice("Quarrington", "Xanthe", None)
+        found = index.match(undated)
+        assert len(found) == listed and all(c.decision is REVIEW for c in found)
+        assert index.namesakes(undated) == namesakes  # what the NO_DOB row reports when none is listed
+        with_staff = index.match(notice("Quarrington", "Xanthe", None, staff_number=f"{100 + namesakes}"))
+        assert namesakes in {c.person_id for c in with_staff}  # an identifier still speaks for its pair
+
     def test_register_person_without_dob_is_found_by_name(self) -> None:
         undated = [*REGISTER, RegisterEntry(8, "100241", "Featherstonehaugh", "Percival Aloysius", None)]
         found = MatchIndex(undated, HOME).match(notice("Featherstonehaugh", "Percival Aloysius", date(1966, 4, 4)))
@@ -194,6 +211,15 @@ class TestLookAlikesAreNotMatched:
 
 
 class TestThresholds:
+    def test_the_engine_and_the_shipped_policy_agree_on_a_one_in_a_hundred_review_threshold(self) -> None:
+        from app.domain.policy import PolicyName, PolicySet
+
+        on = date(2026, 12, 3)
+        shipped = PolicySet()
+        assert Thresholds() == Thresholds(match=shipped.float_on(PolicyName.MATCH_AUTO_THRESHOLD, on),
+                                          review=shipped.float_on(PolicyName.MATCH_REVIEW_THRESHOLD, on))
+        assert Thresholds().review == 0.01
+
     def test_review_above_match_is_refused(self) -> None:
         with pytest.raises(ValueError, match="review < match"):
             Thresholds(match=0.5, review=0.8)
