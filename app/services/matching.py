@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -161,10 +161,10 @@ def _held(session: Session, notice_ids: set[int]) -> list[NoticeMatchRow]:
     return out
 
 
-def _mark_matched(session: Session, held: HeldNotices, positions: Sequence[int], notes: dict[int, str]) -> None:
+def _mark_matched(session: Session, held: HeldNotices, positions: Sequence[int]) -> None:
     """Record that these notices were matched in the version loaded: runs of consecutive ids of one
     version in one UPDATE each (an import's notices are one run); a row changed meanwhile keeps
-    its newer version unmatched."""
+    its newer version unmatched. The notes of undated notices are cleared (``_note_undated``)."""
     runs: list[tuple[int, int, int]] = []
     for position in positions:
         key, version = held.entries[position].key, held.versions[position]
@@ -179,7 +179,12 @@ def _mark_matched(session: Session, held: HeldNotices, positions: Sequence[int],
                                         table.c.version == bindparam("v"))
                     .values(matched_version=bindparam("v"), match_note=None),
                     [{"low": a, "high": b, "v": v} for a, b, v in runs])
+
+
+def _note_undated(session: Session, notes: dict[int, str]) -> None:
+    """Why each undated notice with a common name was not put to review (after ``_mark_matched``)."""
     if notes:
+        table = cast(Table, NoticeRow.__table__)
         session.execute(update(table).where(table.c.id == bindparam("key")).values(match_note=bindparam("note")),
                         [{"key": key, "note": note} for key, note in notes.items()])
 
@@ -192,11 +197,13 @@ class Matched:
     undated_common: dict[int, str]  # notice key -> why it was not put to review
 
 
-def _match(index: MatchIndex, notices: Sequence[NoticeEntry], workers: int = 1) -> Matched:
+def _match(index: MatchIndex, notices: Sequence[NoticeEntry], workers: int = 1,
+           meanwhile: Callable[[], object] | None = None) -> Matched:
     """Candidates for these notices; an undated notice with none, whose name register people
-    bear, is noted: too common to review without a date of birth (counted and reported)."""
+    bear, is noted: too common to review without a date of birth (counted and reported).
+    ``meanwhile`` runs while forked workers match (the database work that does not need them)."""
     with collector_paused():  # a million notices in memory: collections would cost ~45 %
-        result = washed(index, notices, workers)
+        result = washed(index, notices, workers, meanwhile)
     year_only = {n.key for n in notices if n.dob_year_only} if result.namesakes else set()
     notes = {key: undated_note(people, key in year_only) for key, people in result.namesakes.items()}
     return Matched(result.candidates, notes)
@@ -218,10 +225,12 @@ def match_pending(uow: UnitOfWork, actor: User, workers: int = 1) -> int:
         if not held.pending:
             return 0
         register = register_entries(s)
-        index = MatchIndex(register, _home(s), thresholds(policies.load(s), clock.today()), notices=held.entries)
-        matched = _match(index, [held.entries[p] for p in held.pending], workers)
+        index = MatchIndex(register, _home(s), thresholds(policies.load(s), clock.today()), notices=held.entries,
+                           workers=workers)
+        matched = _match(index, [held.entries[p] for p in held.pending], workers,
+                         meanwhile=lambda: _mark_matched(s, held, held.pending))
         stored = store(s, matched.candidates)
-        _mark_matched(s, held, held.pending, matched.undated_common)
+        _note_undated(s, matched.undated_common)
         audit.record(s, actor, AccessOperation.COMBINATION, "notice_match", None,
                      detail=f"{len(held.pending)} notices matched against the register: {stored} candidates")
         uow.commit()
@@ -283,11 +292,13 @@ def data_wash(uow: UnitOfWork, actor: User, out: Path | None = None, *, workers:
         s = uow.session
         register = register_entries(s)
         held = held_notices(s)
-        index = MatchIndex(register, _home(s), thresholds(policies.load(s), clock.today()), notices=held.entries)
-        matched = _match(index, held.entries, workers)
+        index = MatchIndex(register, _home(s), thresholds(policies.load(s), clock.today()), notices=held.entries,
+                           workers=workers)
+        matched = _match(index, held.entries, workers,
+                         meanwhile=lambda: _mark_matched(s, held, range(len(held.entries))))
         found = matched.candidates
         new = store(s, found)
-        _mark_matched(s, held, range(len(held.entries)), matched.undated_common)
+        _note_undated(s, matched.undated_common)
         audit.record(s, actor, AccessOperation.COMBINATION, "data_wash", None,
                      detail=f"{len(register)} people against {len(held.entries)} notices: {len(found)} candidates; "
                             f"model {index.model.source}")

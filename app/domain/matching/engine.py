@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import attrgetter
 from typing import NamedTuple
@@ -76,33 +76,31 @@ class MatchIndex:
         thresholds: Thresholds = _DEFAULT_THRESHOLDS,
         model: Model | None = None,
         notices: Sequence[NoticeEntry] = (),
+        workers: int = 1,
     ) -> None:
+        """``workers`` > 1: for a large file, the model is estimated in a forked process while this
+        one indexes the register (the command line only, as for ``wash``)."""
         self.thresholds = thresholds
         self._home = normalise_force(home_force)
         self._floor = logit(thresholds.review - 0.0005)  # scores are rounded to 3 places
         self._entries = list(register)
+        indexed = False
         with collector_paused():
             self._profiles = [register_profile(entry) for entry in self._entries]
             if model is None:
                 names = frequencies_of(self._profiles)
                 names.add_notices(map(_SURNAME, notices), map(_FORENAMES, notices))  # the loops stay in C
-                model = (
-                    estimate(self._profiles, notices, self._home or "", names)
-                    if notices
-                    else starting_model(names, len(self._profiles))
-                )
+                if not notices:
+                    model = starting_model(names, len(self._profiles))
+                elif workers > 1 and _can_fork() and len(notices) >= PARALLEL_FROM:
+                    model, indexed = self._estimated_beside_the_index(notices, names), True
+                else:
+                    model = estimate(self._profiles, notices, self._home or "", names)
             self.model = model
             self._caps = [name_caps(p, model) for p in self._profiles]
             self._facts = [self._facts_of(p, caps) for p, caps in zip(self._profiles, self._caps, strict=True)]
-            self._index = KeyIndex()
-            for position, profile in enumerate(self._profiles):
-                self._index.add(position, register_keys(profile))
-            self._staff = _by_identifier(p.staff for p in self._profiles)
-            self._warrant = _by_identifier(p.warrant for p in self._profiles)
-            self._pnc: dict[str, list[int]] = {}
-            for position, profile in enumerate(self._profiles):
-                for pnc in profile.pnc:
-                    self._pnc.setdefault(pnc, []).append(position)
+            if not indexed:
+                self._build_index()
         self._keys = NoticeKeys(undated_register=any(p.dob is None for p in self._profiles))
         self._differ_cache: dict[tuple[str, str], bool] = {}
         self._cross_cache: dict[tuple[str, str], bool] = {}
@@ -110,6 +108,31 @@ class MatchIndex:
         self._surname_keys: list[SurnamesKey] = [
             tuple((form.joined, form.parts) for form in p.surnames) for p in self._profiles]
         self._undated = frozenset(p for p, f in enumerate(self._facts) if f.dob is None)
+
+    def _build_index(self) -> None:
+        """What does not depend on the model: the keys and identifiers of the register."""
+        self._index = KeyIndex()
+        for position, profile in enumerate(self._profiles):
+            self._index.add(position, register_keys(profile))
+        self._staff = _by_identifier(p.staff for p in self._profiles)
+        self._warrant = _by_identifier(p.warrant for p in self._profiles)
+        self._pnc: dict[str, list[int]] = {}
+        for position, profile in enumerate(self._profiles):
+            for pnc in profile.pnc:
+                self._pnc.setdefault(pnc, []).append(position)
+
+    def _estimated_beside_the_index(self, notices: Sequence[NoticeEntry], names: NameFrequencies) -> Model:
+        """The model estimated in a forked process (it inherits what it needs; only the model comes
+        back) while this process builds the index: the two take about as long."""
+        global _ESTIMATING
+        _ESTIMATING = (self._profiles, notices, self._home or "", names)
+        try:
+            with multiprocessing.get_context("fork").Pool(1) as pool:
+                pending = pool.apply_async(_estimate_inherited)
+                self._build_index()
+                return pending.get()
+        finally:
+            _ESTIMATING = None
 
     def _facts_of(self, person: Profile, caps: tuple[float, float]) -> _Facts:
         model = self.model
@@ -357,7 +380,7 @@ def data_wash(
     With ``workers`` > 1 and a large file, the notices are shared out among forked processes
     (where the platform can fork; elsewhere they are matched here, one after another).
     """
-    return wash(MatchIndex(register, home_force, thresholds, notices=notices), notices, workers)
+    return wash(MatchIndex(register, home_force, thresholds, notices=notices, workers=workers), notices, workers)
 
 
 def wash(index: MatchIndex, notices: Sequence[NoticeEntry], workers: int = 1) -> list[Candidate]:
@@ -372,18 +395,30 @@ class Washed(NamedTuple):
     namesakes: dict[int, int]  # notice key -> register people bearing the name of an undated notice left unlisted
 
 
-def washed(index: MatchIndex, notices: Sequence[NoticeEntry], workers: int = 1) -> Washed:
+def washed(index: MatchIndex, notices: Sequence[NoticeEntry], workers: int = 1,
+           meanwhile: Callable[[], object] | None = None) -> Washed:
     """``wash``, and for each notice without a whole date of birth that no one was listed for, how
     many register people bear its name (``MatchIndex.namesakes``): counted in the same pass, so in
-    the workers too."""
-    can_fork = "fork" in multiprocessing.get_all_start_methods()
-    if workers > 1 and can_fork and len(notices) >= PARALLEL_FROM:
-        return _wash_in_parallel(index, notices, workers)
+    the workers too. ``meanwhile`` runs here while forked workers match (else before matching)."""
+    if workers > 1 and _can_fork() and len(notices) >= PARALLEL_FROM:
+        return _wash_in_parallel(index, notices, workers, meanwhile)
+    if meanwhile is not None:
+        meanwhile()
     return _wash(index, notices, 0, len(notices))
 
 
 PARALLEL_FROM = 50_000  # fewer notices than this are matched faster than processes start
 _SHARED: tuple[MatchIndex, Sequence[NoticeEntry]] | None = None  # what forked workers inherit
+_ESTIMATING: tuple[list[Profile], Sequence[NoticeEntry], str, NameFrequencies] | None = None  # ... and the estimator
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _estimate_inherited() -> Model:
+    assert _ESTIMATING is not None, "runs only in a process forked by MatchIndex"
+    return estimate(*_ESTIMATING)
 
 
 def _wash(index: MatchIndex, notices: Sequence[NoticeEntry], start: int, stop: int) -> Washed:
@@ -409,7 +444,8 @@ def _wash_range(bounds: tuple[int, int]) -> Washed:
     return _wash(index, notices, *bounds)
 
 
-def _wash_in_parallel(index: MatchIndex, notices: Sequence[NoticeEntry], workers: int) -> Washed:
+def _wash_in_parallel(index: MatchIndex, notices: Sequence[NoticeEntry], workers: int,
+                      meanwhile: Callable[[], object] | None = None) -> Washed:
     global _SHARED
     size = max(1, -(-len(notices) // (workers * 4)))  # a few slices per worker evens out the load
     slices = [(start, min(start + size, len(notices))) for start in range(0, len(notices), size)]
@@ -417,7 +453,10 @@ def _wash_in_parallel(index: MatchIndex, notices: Sequence[NoticeEntry], workers
     gc.freeze()  # the workers then leave the shared objects' memory pages alone
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_wash_range, slices)
+            pending = pool.map_async(_wash_range, slices)
+            if meanwhile is not None:
+                meanwhile()
+            parts = pending.get()
     finally:
         _SHARED = None
         gc.unfreeze()
