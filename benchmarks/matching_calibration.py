@@ -3,8 +3,8 @@
     QT_QPA_PLATFORM=offscreen python benchmarks/matching_calibration.py --people 20000 --notices 200000 \
         --set 1:7 --set 2:3 --out docs/matching-calibration.png
 
-Each ``--set GENERATOR:SEED`` is washed with the pairs listed down to 0.05; the pairs are grouped in
-score bands and each band is drawn at (mean score, share true), with the diagonal a perfectly
+Each ``--set GENERATOR:SEED`` is washed with the pairs listed down to 0.01 (the review threshold);
+the pairs are grouped in score bands and each band is drawn at (mean score, share true), with the diagonal a perfectly
 calibrated score would follow. The table is printed in Markdown for docs/benchmarks.md.
 """
 
@@ -31,7 +31,7 @@ def curve(generator: int, seed: int, people: int, notices: int) -> Curve:
     args = matching_eval.parse(["--generator", str(generator), "--people", str(people), "--notices", str(notices),
                                 "--seed", str(seed)])
     register, data = matching_eval.generate(args, random.Random(seed))
-    found = data_wash(register, data.notices, matching_eval.HOME, Thresholds(match=0.9, review=0.05))
+    found = data_wash(register, data.notices, matching_eval.HOME, Thresholds(match=0.9, review=0.01))
     return matching_eval.calibration(found, data)
 
 
@@ -69,7 +69,7 @@ def draw(curves: list[tuple[str, Curve]], out: Path) -> None:
     p.drawText(QPointF(0, 0), "share of the pairs that are true")
     p.restore()
     p.setFont(QFont("Sans", 11, QFont.Weight.Bold))
-    p.drawText(QPointF(margin, 25), "Matching scores: calibration (pairs from 0.05, in bands)")
+    p.drawText(QPointF(margin, 25), "Matching scores: calibration (pairs from 0.01, in bands)")
     for n, (label, points) in enumerate(curves):
         colour = QColor(COLOURS[n % len(COLOURS)])
         p.setPen(QPen(colour, 2))

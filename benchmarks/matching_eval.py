@@ -6,7 +6,7 @@
 
 ``--generator 1`` is benchmarks/matching_data.py (the engine is tuned on it), ``--generator 2`` is
 benchmarks/matching_data2.py, written independently from the ONS and MoJ descriptions of errors in
-administrative data (for evaluation only). ``--calibration`` lists pairs down to score 0.05 and prints,
+administrative data (for evaluation only). ``--calibration`` lists pairs down to score 0.01 and prints,
 per score band, how many pairs there were and what share of them were true: the calibration curve.
 
 Prints precision (of every listed candidate, and of MATCH proposals alone), recall (a true
@@ -142,13 +142,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--show-errors", type=int, default=0, help="print this many misses and false positives")
     parser.add_argument("--generator", type=int, choices=(1, 2), default=1)
     parser.add_argument("--calibration", action="store_true",
-                        help="list pairs from 0.05 and print the calibration table")
+                        help="list pairs from 0.01 (the review threshold) and print the calibration table")
     parser.add_argument("--combinations", action="store_true", help="recall per combination of two errors (counts)")
     parser.add_argument("--no-latency", action="store_true", help="skip the one-notice and one-person timings")
     return parser.parse_args(argv)
 
 
-BANDS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0)
+BANDS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0)
 
 
 def calibration(found: list[Candidate], data: NoticeFile) -> list[tuple[float, float, int, float, float]]:
@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
     rng = random.Random(args.seed)
     thresholds = Thresholds(match=args.match, review=args.review)
-    washed = Thresholds(match=args.match, review=0.05) if args.calibration else thresholds
+    washed = Thresholds(match=args.match, review=0.01) if args.calibration else thresholds
     start = time.perf_counter()
     register, data = generate(args, rng)
     generated = time.perf_counter() - start
