@@ -86,25 +86,34 @@ def assign_member(uow: UnitOfWork, actor: User, case_id: int, username: str, rol
     require_allocator(actor, "assign the case team", "assign_member")
 
     def build(w: CaseWrite) -> list[Decision]:
-        target = user_named(w.session, username)
-        if not target.has(*FITS[role]):
-            wanted = " or ".join(r.name for r in FITS[role])
-            raise InvalidInput(f"{target.username} cannot be the {_label(role)}: this needs a {wanted}.")
-        active = member_row(w.session, w.case_id, target.id, role.name)
-        if active is not None and active.ended_at is None:
-            raise InvalidInput(f"{target.username} is already the {_label(role)} of {w.reference}.")
-        candidate = user_person(w.session, target.id)
-        require_independent(w.session, w.snapshot, candidate, role)
-        people, associations, victims = independence_inputs(w.session, w.snapshot, candidate)
-        return [wf.assign(w.snapshot, w.act, target, role, candidate=candidate,
-                          declared_no_prior_connection=declared_no_prior_connection, people=people,
-                          associations=associations, victim_person_ids=victims)]
+        return [_assignment(w, user_named(w.session, username), role, declared_no_prior_connection)]
 
-    def after(w: CaseWrite, decisions: Iterable[Decision]) -> None:
-        for d in decisions:
-            activate_member(w.session, w.case_id, int(d.payload["user_id"]), role.name, w.at)
+    return record(uow, actor, case_id, Action.EDIT_CASE, build, expected_version=expected_version,
+                  after=_activate_assigned)
 
-    return record(uow, actor, case_id, Action.EDIT_CASE, build, expected_version=expected_version, after=after)
+
+def _assignment(w: CaseWrite, target: User, role: AssignmentRole, declared_no_prior_connection: bool) -> Decision:
+    """The ASSIGNMENT decision putting `target` on the case in `role`, with every rule checked: the
+    role fits, not already on it, independent of the subjects and victims, "no prior connection"."""
+    if not target.has(*FITS[role]):
+        wanted = " or ".join(r.name for r in FITS[role])
+        raise InvalidInput(f"{target.username} cannot be the {_label(role)}: this needs a {wanted}.")
+    active = member_row(w.session, w.case_id, target.id, role.name)
+    if active is not None and active.ended_at is None:
+        raise InvalidInput(f"{target.username} is already the {_label(role)} of {w.reference}.")
+    candidate = user_person(w.session, target.id)
+    require_independent(w.session, w.snapshot, candidate, role)
+    people, associations, victims = independence_inputs(w.session, w.snapshot, candidate)
+    return wf.assign(w.snapshot, w.act, target, role, candidate=candidate,
+                     declared_no_prior_connection=declared_no_prior_connection, people=people,
+                     associations=associations, victim_person_ids=victims)
+
+
+def _activate_assigned(w: CaseWrite, decisions: Iterable[Decision]) -> None:
+    """The case team rows of the assignments just recorded (an ending has already ended its row)."""
+    for d in decisions:
+        if not d.payload.get("ended"):
+            activate_member(w.session, w.case_id, int(d.payload["user_id"]), str(d.payload["role"]), w.at)
 
 
 def _label(role: AssignmentRole) -> str:
@@ -197,42 +206,55 @@ class Allocated:
 def allocate(uow: UnitOfWork, actor: User, case_ids: Iterable[int], username: str, *,
              declared_no_prior_connection: bool, reason: str | None = None) -> list[Allocated]:
     """Make `username` the investigator of each case, several at once (a supervisor's desk). On a
-    case that has other investigators this re-allocates: the new investigator is assigned first
-    (with every rule of `assign_member`: independence, declaration, role), and only then are the
-    others taken off (each ending a decision with the reason), so a refusal leaves the case as it
-    was. Each case is its own transaction; one refused case does not stop the others."""
+    case that has other investigators this re-allocates: the new investigator's assignment (with
+    every rule of `assign_member`: role, independence, declaration) and the endings of the others'
+    (each a decision with the reason) are recorded together in one transaction, so a refusal of any
+    of them leaves the case exactly as it was. Each case is its own transaction; one refused case
+    does not stop the others."""
     require_allocator(actor, "allocate cases", "assign_member")
+    require_allocator(actor, "change the case team", "end_assignment")
     with uow:
         target = user_named(uow.session, username)
     if not target.has(*FITS[AssignmentRole.INVESTIGATOR]):
         raise InvalidInput(f"{target.display_name} cannot investigate cases: this needs an INVESTIGATOR, "
                            "SUPERVISOR or HEAD_OF_PSD.")
+    why = reason or f"Re-allocated to {target.display_name}"
     results: list[Allocated] = []
     for case_id in dict.fromkeys(case_ids):
         with uow:
-            s = uow.session
-            reference = s.scalar(select(CaseRow.reference).where(CaseRow.id == case_id)) or f"case {case_id}"
-            current = [u for u, in s.execute(
-                select(UserRow.username).join(CaseMemberRow, CaseMemberRow.user_id == UserRow.id).where(
-                    CaseMemberRow.case_id == case_id, CaseMemberRow.role == AssignmentRole.INVESTIGATOR.name,
-                    CaseMemberRow.ended_at.is_(None)))]
-        if current == [target.username]:
+            reference = uow.session.scalar(select(CaseRow.reference).where(CaseRow.id == case_id)) \
+                or f"case {case_id}"
+        others: list[int] = []
+
+        def build(w: CaseWrite) -> list[Decision]:
+            require_open(w.snapshot)
+            active = list(w.session.scalars(select(CaseMemberRow).where(
+                CaseMemberRow.case_id == w.case_id, CaseMemberRow.role == AssignmentRole.INVESTIGATOR.name,
+                CaseMemberRow.ended_at.is_(None)).order_by(CaseMemberRow.id)))
+            ending = [row for row in active if row.user_id != target.id]
+            already = len(ending) < len(active)
+            if already and not ending:
+                raise _AlreadyWith
+            others[:] = [row.user_id for row in ending]
+            made = [] if already else [_assignment(w, target, AssignmentRole.INVESTIGATOR,
+                                                   declared_no_prior_connection)]
+            return made + [ending_decision(w, row, why) for row in ending]
+
+        try:
+            record(uow, actor, case_id, Action.EDIT_CASE, build, expected_version=None, after=_activate_assigned)
+        except _AlreadyWith:
             results.append(Allocated(case_id, reference, False, f"{reference}: already with {target.display_name}."))
             continue
-        try:
-            if target.username not in current:
-                assign_member(uow, actor, case_id, target.username, AssignmentRole.INVESTIGATOR,
-                              declared_no_prior_connection)
-            for other in current:
-                if other != target.username:
-                    end_assignment(uow, actor, case_id, other, AssignmentRole.INVESTIGATOR,
-                                   reason=reason or f"Re-allocated to {target.display_name}")
         except ExpectedError as exc:
             results.append(Allocated(case_id, reference, False, f"{reference}: {exc.message}"))
             continue
-        verb = "re-allocated" if current else "allocated"
+        verb = "re-allocated" if others else "allocated"
         results.append(Allocated(case_id, reference, True, f"{reference}: {verb} to {target.display_name}."))
     return results
+
+
+class _AlreadyWith(Exception):
+    """The case's only investigator is already the person chosen: nothing to record (rolled back)."""
 
 
 @dataclass(frozen=True)
