@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -224,22 +225,8 @@ def allocate(uow: UnitOfWork, actor: User, case_ids: Iterable[int], username: st
         with uow:
             reference = uow.session.scalar(select(CaseRow.reference).where(CaseRow.id == case_id)) \
                 or f"case {case_id}"
-        others: list[int] = []
-
-        def build(w: CaseWrite) -> list[Decision]:
-            require_open(w.snapshot)
-            active = list(w.session.scalars(select(CaseMemberRow).where(
-                CaseMemberRow.case_id == w.case_id, CaseMemberRow.role == AssignmentRole.INVESTIGATOR.name,
-                CaseMemberRow.ended_at.is_(None)).order_by(CaseMemberRow.id)))
-            ending = [row for row in active if row.user_id != target.id]
-            already = len(ending) < len(active)
-            if already and not ending:
-                raise _AlreadyWith
-            others[:] = [row.user_id for row in ending]
-            made = [] if already else [_assignment(w, target, AssignmentRole.INVESTIGATOR,
-                                                   declared_no_prior_connection)]
-            return made + [ending_decision(w, row, why) for row in ending]
-
+        others: list[int] = []  # the investigators taken off (filled in the transaction)
+        build = partial(_reallocation, target=target, declared=declared_no_prior_connection, why=why, ended=others)
         try:
             record(uow, actor, case_id, Action.EDIT_CASE, build, expected_version=None, after=_activate_assigned)
         except _AlreadyWith:
@@ -251,6 +238,22 @@ def allocate(uow: UnitOfWork, actor: User, case_ids: Iterable[int], username: st
         verb = "re-allocated" if others else "allocated"
         results.append(Allocated(case_id, reference, True, f"{reference}: {verb} to {target.display_name}."))
     return results
+
+
+def _reallocation(w: CaseWrite, *, target: User, declared: bool, why: str, ended: list[int]) -> list[Decision]:
+    """The decisions making `target` the case's investigator: their assignment (unless already on
+    it), then the ending of every other investigator's (whose user ids go in `ended`)."""
+    require_open(w.snapshot)
+    active = list(w.session.scalars(select(CaseMemberRow).where(
+        CaseMemberRow.case_id == w.case_id, CaseMemberRow.role == AssignmentRole.INVESTIGATOR.name,
+        CaseMemberRow.ended_at.is_(None)).order_by(CaseMemberRow.id)))
+    ending = [row for row in active if row.user_id != target.id]
+    already = len(ending) < len(active)
+    if already and not ending:
+        raise _AlreadyWith
+    ended[:] = [row.user_id for row in ending if row.user_id is not None]
+    made = [] if already else [_assignment(w, target, AssignmentRole.INVESTIGATOR, declared)]
+    return made + [ending_decision(w, row, why) for row in ending]
 
 
 class _AlreadyWith(Exception):
