@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from app.domain import workflow as wf
 from app.domain.enums import AssignmentRole, DecisionKind, Role
 from app.domain.errors import ExpectedError, InvalidInput, NotFound, PermissionDenied, RuleRefused
-from app.domain.permissions import Action, allowed
+from app.domain.permissions import Action, allowed, require
 from app.domain.records import Decision, User
 from app.domain.workflow.common import make_decision, require_open
 from app.persistence.models import CaseMemberRow, CaseRow, UserRow
@@ -279,13 +279,25 @@ def allocatable(uow: UnitOfWork, actor: User, role: AssignmentRole = AssignmentR
     (open cases where they are an investigator): the people a supervisor picks from, by name."""
     require_allocator(actor, "allocate cases", "assign_member")
     with uow:
-        s = uow.session
-        load = dict(s.execute(
-            select(CaseMemberRow.user_id, func.count(CaseMemberRow.case_id.distinct()))
-            .join(CaseRow, CaseRow.id == CaseMemberRow.case_id)
-            .where(CaseMemberRow.role == AssignmentRole.INVESTIGATOR.name, CaseMemberRow.ended_at.is_(None),
-                   CaseRow.status == "OPEN").group_by(CaseMemberRow.user_id)).all())
-        rows = list(s.scalars(select(UserRow).where(UserRow.active.is_(True), UserRow.locked.is_(False))))
-        found = [Allocatable(r.username, r.display_name or r.username, r.team, int(load.get(r.id, 0)))
-                 for r in rows if to_user(r).has(*FITS[role])]
+        return _people_for(uow.session, role)
+
+
+def assessors(uow: UnitOfWork, actor: User) -> list[Allocatable]:
+    """The people who may be a victim's DASH assessor (those `assign_member` would take as one), by
+    team then name with their caseload: whoever records victims (EDIT_CASE) picks one by name. The
+    assessor's independence of the case's subjects and victims is checked when the victim is saved."""
+    require(actor, Action.EDIT_CASE)
+    with uow:
+        return _people_for(uow.session, AssignmentRole.DASH_ASSESSOR)
+
+
+def _people_for(s: Session, role: AssignmentRole) -> list[Allocatable]:
+    load = dict(s.execute(
+        select(CaseMemberRow.user_id, func.count(CaseMemberRow.case_id.distinct()))
+        .join(CaseRow, CaseRow.id == CaseMemberRow.case_id)
+        .where(CaseMemberRow.role == AssignmentRole.INVESTIGATOR.name, CaseMemberRow.ended_at.is_(None),
+               CaseRow.status == "OPEN").group_by(CaseMemberRow.user_id)).all())
+    rows = list(s.scalars(select(UserRow).where(UserRow.active.is_(True), UserRow.locked.is_(False))))
+    found = [Allocatable(r.username, r.display_name or r.username, r.team, int(load.get(r.id, 0)))
+             for r in rows if to_user(r).has(*FITS[role])]
     return sorted(found, key=lambda a: (a.team is None, a.team or "", a.name.lower()))
