@@ -1,6 +1,6 @@
 """New case: the intake form — when and how it came in, a summary of what was reported, the victims (relationship,
-police workforce with the colleague picked from the register, sex, age band, DASH with date and assessor (picked by name),
-MARAC referral, IDVA/ISVA support offered and accepted, contact details) and the allegations
+police workforce with the colleague picked from the register, sex, age band, DASH with date and
+assessor (picked by name), MARAC referral, IDVA/ISVA support offered and accepted, contact details) and the allegations
 (subject picked from the workforce register, abuse types, aggravating features, criminal and crime
 reference). app.services.casework.create_case validates and refuses with the field it is about;
 the dialog closes only when the case is created."""
