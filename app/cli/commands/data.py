@@ -96,11 +96,16 @@ def cmd_queue(s: CliSession, a: argparse.Namespace) -> int:
         w.writerow(queue.CSV_HEADER)
         w.writerows(csv_row(i.csv_row()) for i in items)  # formula-leading cells neutralised (OWASP)
         return 0
-    for i in items:
-        flag = "OVERDUE" if i.overdue else "       "
-        print(f"{flag} {i.due_date.isoformat()}  {i.item.name:22} {i.case_ref:18} {i.assigned_to:24} {i.detail}")
-    print(f"{len(items)} item(s), {sum(i.overdue for i in items)} overdue.")
+    out = sys.stdout
+    for start in range(0, len(items), QUEUE_LINES_A_WRITE):  # a write per thousand lines, not a print a line
+        out.write("".join(f"{'OVERDUE' if i.overdue else '       '} {i.due_date.isoformat()}  {i.item.name:22} "
+                          f"{i.case_ref:18} {i.assigned_to:24} {i.detail}\n"
+                          for i in items[start : start + QUEUE_LINES_A_WRITE]))
+    out.write(f"{len(items)} item(s), {sum(1 for i in items if i.overdue)} overdue.\n")
     return 0
+
+
+QUEUE_LINES_A_WRITE = 1000
 
 
 def _match(sub: Sub) -> None:
