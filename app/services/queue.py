@@ -187,30 +187,35 @@ def _stored_items(rows: Sequence[Row[int, str, str | None]], members: dict[int, 
                   today: date, horizon: date | None) -> list[QueueItem]:
     """The cases' items as the projection keeps them (case_summary.encode_due_items), made into
     QueueItems with as little work an item as can be: 10^5 cases are read at once. Dates are
-    compared as ISO text (the same order); who an item falls to is worked out once a case and role."""
+    compared as ISO text (the same order); who an item falls to is worked out once for each case
+    team (`_members` shares one _Team between cases with the same people) and role."""
     # Members by name without Enum[...] (the metaclass) 10^5 times.
     kinds, roles = cast(dict[str, DueItemKind], DueItemKind._member_map_), cast(dict[str, Role], Role._member_map_)
     today_text, horizon_text = today.isoformat(), horizon.isoformat() if horizon is not None else None
     days: dict[str, date] = {}
     nobody = _Team()
+    whose: dict[int, dict[str, tuple[Role, str, str, str | None]]] = {}  # by id(_Team), then role
+    new, item = tuple.__new__, QueueItem  # QueueItem(...) less its Python-level __new__
     out: list[QueueItem] = []
     add = out.append
     for (cid, ref, _text), stored in zip(rows, case_summary.decode_many([r[2] for r in rows]), strict=True):
         team = members.get(cid, nobody)
-        whose: dict[str, tuple[Role, str, str, str | None]] = {}
+        known = whose.get(id(team))
+        if known is None:
+            known = whose[id(team)] = {}
         for kind, due, detail, falls_to, allegation_id, _person_id in stored:
             if horizon_text is not None and due > horizon_text:
                 continue
-            who = whose.get(falls_to)
+            who = known.get(falls_to)
             if who is None:
                 role = roles[falls_to]
                 assigned, owner, team_name = _whose(team, role, owners)
-                who = whose[falls_to] = (role, assigned, owner, team_name)
+                who = known[falls_to] = (role, assigned, owner, team_name)
             day = days.get(due)
             if day is None:
                 day = days[due] = date.fromisoformat(due)
-            add(QueueItem(ref, cid, kinds[kind], day, today_text > due, who[1], detail, who[0], who[3],
-                          allegation_id, None, who[2]))
+            add(new(item, (ref, cid, kinds[kind], day, today_text > due, who[1], detail, who[0], who[3],
+                           allegation_id, None, who[2])))
     return out
 
 
@@ -238,7 +243,9 @@ def _members(session: Session, case_ids: list[int], owners: Owners) -> dict[int,
         if cid in wanted and staff is not None:
             team = found.setdefault(cid, _Team())
             (team.investigators if role == AssignmentRole.INVESTIGATOR.name else team.deciders).append(staff)
-    return found
+    shared: dict[tuple[tuple[str, ...], tuple[str, ...]], _Team] = {}  # one _Team for the same people
+    return {cid: shared.setdefault((tuple(s.username for s in t.investigators), tuple(s.username for s in t.deciders)),
+                                   t) for cid, t in found.items()}
 
 
 def _item(case_id: int | None, d: DueItem, members: _Team, owners: Owners) -> QueueItem:
