@@ -89,15 +89,26 @@ def _queue(sub: Sub) -> None:
 
 
 def cmd_queue(s: CliSession, a: argparse.Namespace) -> int:
-    import csv
-
-    from app.reports.cells import csv_row
     from app.services import queue
 
-    items = queue.work_queue(s.uow(), s.user(), everyone=a.everyone, overdue_only=a.overdue, team=a.team)
-    if a.csv:
+    user = s.user()
+    # The items are listed by another function, never held here: signing in above may leave this
+    # frame alive until the program ends (keyring keeps the traceback of a backend it could not
+    # import, and with it the frames of the call that first asked it), and 2 x 10^5 items kept to
+    # the end were freed after the interpreter's last collection, a second of a 2 s command.
+    return _list_queue(queue.work_queue(s.uow(), user, everyone=a.everyone, overdue_only=a.overdue, team=a.team),
+                       as_csv=a.csv)
+
+
+def _list_queue(items: list[QueueItem], *, as_csv: bool) -> int:
+    if as_csv:
+        import csv
+
+        from app.reports.cells import csv_row
+        from app.services.queue import CSV_HEADER
+
         w = csv.writer(sys.stdout, lineterminator="\n")
-        w.writerow(queue.CSV_HEADER)
+        w.writerow(CSV_HEADER)
         w.writerows(csv_row(i.csv_row()) for i in items)  # formula-leading cells neutralised (OWASP)
         return 0
     for text in _queue_text(items):
