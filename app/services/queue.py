@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from operator import itemgetter
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
@@ -37,8 +37,8 @@ QUEUE_ROLES = frozenset({Role.INVESTIGATOR, Role.SUPERVISOR, Role.HEAD_OF_PSD, R
 
 
 class QueueItem(NamedTuple):
-    """One due item. A named tuple, not a dataclass: a force's queue is 10^5 of them, and a frozen
-    dataclass's construction alone took a third of `queue --all` (issue #15)."""
+    """One due item. A named tuple rather than a frozen dataclass: a force's queue is 10^5 of them,
+    and a frozen dataclass takes several times as long to make (issue #15)."""
 
     case_ref: str
     case_id: int | None
@@ -93,8 +93,8 @@ def work_queue(uow: UnitOfWork, actor: User, *, everyone: bool = False, overdue_
 def _many_objects() -> Iterator[None]:
     """No cyclic garbage collection while a force's queue is made: 10^5 cases' rows, parsed lists
     and items, none of them in a cycle (reference counting frees them), which the collector, run
-    every few hundred allocations, would otherwise traverse again and again as they pile up: more
-    than half the time of `queue --all` on 100,000 cases. Collection resumes as it was after."""
+    every few hundred allocations, would otherwise traverse again and again as they pile up (more
+    than half of `work_queue`'s time on 100,000 cases). Collection resumes as it was after."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -219,7 +219,7 @@ def _stored_items(rows: Sequence[Row[int, str, str | None]], members: dict[int, 
     new, item = tuple.__new__, QueueItem  # QueueItem(...) less its Python-level __new__
     out: list[tuple[str, QueueItem]] = []
     add = out.append
-    for (cid, ref, _text), stored in zip(rows, case_summary.decode_many([r[2] for r in rows]), strict=True):
+    for (cid, ref, _text), stored in _decoded(rows):
         team = members.get(cid, nobody)
         known = whose.get(id(team))
         if known is None:
@@ -240,6 +240,15 @@ def _stored_items(rows: Sequence[Row[int, str, str | None]], members: dict[int, 
                  new(item, (ref, cid, kinds[kind], day, overdue, who[1], detail, who[0], who[3], allegation_id, None,
                             who[2]))))
     return out
+
+
+def _decoded(rows: Sequence[Row[int, str, str | None]], cases_a_parse: int = 2000) \
+        -> Iterator[tuple[Row[int, str, str | None], list[list[Any]]]]:
+    """Each row with its case's stored items parsed, a parse for a few thousand cases at once (not
+    all 10^5: the parsed lists of them all at once held a hundred megabytes)."""
+    for start in range(0, len(rows), cases_a_parse):
+        chunk = rows[start : start + cases_a_parse]
+        yield from zip(chunk, case_summary.decode_many([r[2] for r in chunk]), strict=True)
 
 
 def _task_item(t: tasks.DueTask, today: date, owners: Owners) -> QueueItem:
