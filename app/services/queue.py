@@ -9,10 +9,15 @@ overdue the day after their due date like every item."""
 from __future__ import annotations
 
 import dataclasses
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import itemgetter
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -31,8 +36,10 @@ CHUNK = 900
 QUEUE_ROLES = frozenset({Role.INVESTIGATOR, Role.SUPERVISOR, Role.HEAD_OF_PSD, Role.IOPC_LIAISON})
 
 
-@dataclass(frozen=True)
-class QueueItem:
+class QueueItem(NamedTuple):
+    """One due item. A named tuple rather than a frozen dataclass: a force's queue is 10^5 of them,
+    and a frozen dataclass takes several times as long to make (issue #15)."""
+
     case_ref: str
     case_id: int | None
     item: DueItemKind
@@ -70,15 +77,38 @@ def work_queue(uow: UnitOfWork, actor: User, *, everyone: bool = False, overdue_
     if everyone and not actor.has(Role.SUPERVISOR, Role.HEAD_OF_PSD):
         raise PermissionDenied("Only supervisors and the head of PSD see the whole force's work queue.")
     today = clock.today()
-    with uow:
-        items = _derive(uow.session, today, within_days, _reach(actor), most_urgent_cases)
+    with uow, _many_objects():
+        placed = _derive(uow.session, today, within_days, _reach(actor), most_urgent_cases)
     if not everyone:
-        items = [i for i in items if _is_own(i, actor)]
+        placed = [p for p in placed if _is_own(p[1], actor)]
     if overdue_only:
-        items = [i for i in items if i.overdue]
+        placed = [p for p in placed if p[1].overdue]
     if team:
-        items = [i for i in items if (i.team or "").lower() == team.lower()]
-    return sorted(items, key=lambda i: (not i.overdue, i.due_date, i.case_ref, i.item.name))
+        placed = [p for p in placed if (p[1].team or "").lower() == team.lower()]
+    placed.sort(key=itemgetter(0))  # stable: ties keep the order derived
+    return [i for _place, i in placed]
+
+
+@contextmanager
+def _many_objects() -> Iterator[None]:
+    """No cyclic garbage collection while a force's queue is made: 10^5 cases' rows, parsed lists
+    and items, none of them in a cycle (reference counting frees them), which the collector, run
+    every few hundred allocations, would otherwise traverse again and again as they pile up (more
+    than half of `work_queue`'s time on 100,000 cases). Collection resumes as it was after."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _place(i: QueueItem) -> tuple[str, QueueItem]:
+    """The item with its place in the queue's order, as one string (one comparison a pair when
+    sorting 10^5 items): overdue first, then by due date, case (or notice) and kind of item.
+    `_stored_items` writes the same string from the text it reads."""
+    return f"{'0' if i.overdue else '1'}{i.due_date.isoformat()}{i.case_ref}\0{i.item.name}", i
 
 
 def _reach(actor: User) -> ColumnElement[bool]:
@@ -143,7 +173,8 @@ class Owners:
 
 
 def _derive(session: Session, today: date, within_days: int | None, reach: ColumnElement[bool],
-            most_urgent: int | None = None) -> list[QueueItem]:
+            most_urgent: int | None = None) -> list[tuple[str, QueueItem]]:
+    """Every item within reach, each with its place in the queue's order (`_place`)."""
     stmt = select(CaseRow.id).where(CaseRow.status == CaseStatus.OPEN.name, CaseRow.next_due_date.is_not(None), reach)
     if within_days is not None:
         stmt = stmt.where(CaseRow.next_due_date <= today + timedelta(days=within_days))
@@ -151,7 +182,7 @@ def _derive(session: Session, today: date, within_days: int | None, reach: Colum
         stmt = stmt.order_by(CaseRow.next_due_date, CaseRow.id).limit(most_urgent)
     policy_set = policies.load(session)
     owners = Owners(session)
-    out = [_item(None, d, _Team(), owners) for d in matching.notice_items(session, policy_set, today)
+    out = [_place(_item(None, d, _Team(), owners)) for d in matching.notice_items(session, policy_set, today)
            if within_days is None or d.due_date <= today + timedelta(days=within_days)]
     horizon = today + timedelta(days=within_days) if within_days is not None else None
     if case_summary.is_current(session):
@@ -159,11 +190,7 @@ def _derive(session: Session, today: date, within_days: int | None, reach: Colum
         # same transaction as every write and after every policy change): read, not re-derived.
         rows = session.execute(stmt.with_only_columns(CaseRow.id, CaseRow.reference, CaseRow.list_due_items)).all()
         members = _members(session, [r[0] for r in rows], owners)
-        for cid, ref, text in rows:
-            team = members.get(cid) or _Team()
-            for d in case_summary.decode_due_items(text, ref, today):
-                if horizon is None or d.due_date <= horizon:
-                    out.append(_item(cid, d, team, owners))
+        out += _stored_items(rows, members, owners, today, horizon)
     else:  # an older database whose projection is being brought up to date: derive
         case_ids = list(session.scalars(stmt))
         members = _members(session, case_ids, owners)
@@ -171,10 +198,57 @@ def _derive(session: Session, today: date, within_days: int | None, reach: Colum
             for cid, snapshot in load_snapshots(session, case_ids[i : i + CHUNK], light=True).items():
                 team = members.get(cid) or _Team()
                 for d in due_items(snapshot, policy_set, today, horizon_days=within_days):
-                    out.append(_item(cid, d, team, owners))
+                    out.append(_place(_item(cid, d, team, owners)))
     within = today + timedelta(days=within_days) if within_days is not None else None
-    out += [_task_item(t, today, owners) for t in tasks.due_tasks(session, reach, within)]
+    out += [_place(_task_item(t, today, owners)) for t in tasks.due_tasks(session, reach, within)]
     return out
+
+
+def _stored_items(rows: Sequence[Row[int, str, str | None]], members: dict[int, _Team], owners: Owners,
+                  today: date, horizon: date | None) -> list[tuple[str, QueueItem]]:
+    """The cases' items as the projection keeps them (case_summary.encode_due_items), made into
+    QueueItems with as little work an item as can be: 10^5 cases are read at once. Dates are
+    compared as ISO text (the same order); who an item falls to is worked out once for each case
+    team (`_members` shares one _Team between cases with the same people) and role."""
+    # Members by name without Enum[...] (the metaclass) 10^5 times.
+    kinds, roles = cast(dict[str, DueItemKind], DueItemKind._member_map_), cast(dict[str, Role], Role._member_map_)
+    today_text, horizon_text = today.isoformat(), horizon.isoformat() if horizon is not None else None
+    days: dict[str, date] = {}
+    nobody = _Team()
+    whose: dict[int, dict[str, tuple[Role, str, str, str | None]]] = {}  # by id(_Team), then role
+    new, item = tuple.__new__, QueueItem  # QueueItem(...) less its Python-level __new__
+    out: list[tuple[str, QueueItem]] = []
+    add = out.append
+    for (cid, ref, _text), stored in _decoded(rows):
+        team = members.get(cid, nobody)
+        known = whose.get(id(team))
+        if known is None:
+            known = whose[id(team)] = {}
+        for kind, due, detail, falls_to, allegation_id, _person_id in stored:
+            if horizon_text is not None and due > horizon_text:
+                continue
+            who = known.get(falls_to)
+            if who is None:
+                role = roles[falls_to]
+                assigned, owner, team_name = _whose(team, role, owners)
+                who = known[falls_to] = (role, assigned, owner, team_name)
+            day = days.get(due)
+            if day is None:
+                day = days[due] = date.fromisoformat(due)
+            overdue = today_text > due
+            add((f"{'0' if overdue else '1'}{due}{ref}\0{kind}",  # as _place writes it
+                 new(item, (ref, cid, kinds[kind], day, overdue, who[1], detail, who[0], who[3], allegation_id, None,
+                            who[2]))))
+    return out
+
+
+def _decoded(rows: Sequence[Row[int, str, str | None]], cases_a_parse: int = 2000) \
+        -> Iterator[tuple[Row[int, str, str | None], list[list[Any]]]]:
+    """Each row with its case's stored items parsed, a parse for a few thousand cases at once (not
+    all 10^5: the parsed lists of them all at once held a hundred megabytes)."""
+    for start in range(0, len(rows), cases_a_parse):
+        chunk = rows[start : start + cases_a_parse]
+        yield from zip(chunk, case_summary.decode_many([r[2] for r in chunk]), strict=True)
 
 
 def _task_item(t: tasks.DueTask, today: date, owners: Owners) -> QueueItem:
@@ -201,24 +275,33 @@ def _members(session: Session, case_ids: list[int], owners: Owners) -> dict[int,
         if cid in wanted and staff is not None:
             team = found.setdefault(cid, _Team())
             (team.investigators if role == AssignmentRole.INVESTIGATOR.name else team.deciders).append(staff)
-    return found
+    shared: dict[tuple[tuple[str, ...], tuple[str, ...]], _Team] = {}  # one _Team for the same people
+    return {cid: shared.setdefault((tuple(s.username for s in t.investigators), tuple(s.username for s in t.deciders)),
+                                   t) for cid, t in found.items()}
 
 
 def _item(case_id: int | None, d: DueItem, members: _Team, owners: Owners) -> QueueItem:
+    assigned, owner, team = _whose(members, d.falls_to, owners)
+    return QueueItem(d.case_ref, case_id, d.kind, d.due_date, d.overdue, assigned, d.detail, d.falls_to, team,
+                     d.allegation_id, owner=owner)
+
+
+def _whose(members: _Team, falls_to: Role, owners: Owners) -> tuple[str, str, str | None]:
+    """Who a case's item falling to `falls_to` is assigned to (user names or the role), who that is
+    in words, and the team: the case's investigators, else its decision-makers'."""
     investigators = members.investigators
     team = investigators[0].team if investigators else (members.deciders[0].team if members.deciders else None)
-    if d.falls_to == Role.INVESTIGATOR:
+    if falls_to == Role.INVESTIGATOR:
         assigned = ", ".join(s.username for s in investigators) or "unassigned (SUPERVISOR to allocate)"
         owner = (", ".join(s.name for s in investigators) if investigators
                  else f"Unassigned: for {_lower_first(owners.holders(Role.SUPERVISOR, team))} to allocate")
     else:
-        assigned = d.falls_to.name
-        if d.falls_to == Role.SUPERVISOR and members.deciders:
+        assigned = falls_to.name
+        if falls_to == Role.SUPERVISOR and members.deciders:
             owner = ", ".join(s.name for s in members.deciders)
         else:
-            owner = owners.holders(d.falls_to, team)
-    return QueueItem(d.case_ref, case_id, d.kind, d.due_date, d.overdue, assigned, d.detail, d.falls_to, team,
-                     d.allegation_id, owner=owner)
+            owner = owners.holders(falls_to, team)
+    return assigned, owner, team
 
 
 def _lower_first(text: str) -> str:

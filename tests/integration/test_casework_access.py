@@ -7,13 +7,16 @@ import threading
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from app.domain.enums import AssignmentRole, EmploymentStatus, RestrictionOption, Role, Severity
 from app.domain.errors import ConflictError, InvalidInput, PermissionDenied, RuleRefused
 from app.domain.records import User
+from app.persistence.models import CaseMemberRow
 from app.services import case_queries as cq
 from app.services import casework as cw
 from app.services import users
+from app.services.casework import team
 from app.services.casework.common import case_row, check_and_claim, claim_version
 from tests.helpers import PASSWORD
 from tests.integration.test_casework_support import (
@@ -249,6 +252,46 @@ def test_assignment_is_refused_for_connected_or_undeclared_candidates(world: Wor
     assert ended.payload["ended"] is True and ended.supersedes_id == world.decisions(created.case_id)[-2].id
     with pytest.raises(PermissionDenied):
         cq.open_case(world.uow(), world.inv, created.case_id)
+
+
+def _investigators(w: World, case_id: int) -> set[int]:
+    with w.uow() as uow:
+        return set(uow.session.scalars(select(CaseMemberRow.user_id).where(
+            CaseMemberRow.case_id == case_id, CaseMemberRow.role == "INVESTIGATOR", CaseMemberRow.ended_at.is_(None))))
+
+
+def test_re_allocating_is_one_transaction_so_a_refusal_leaves_the_case_as_it_was(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """team.allocate: the new investigator's assignment and the ending of the other's are recorded
+    together; if the ending is refused after the assignment was made, neither is kept."""
+    case_id, _ = on_team(world)
+    before = (world.case(case_id).version, len(world.decisions(case_id)), len(world.log(REF)))
+
+    def refuse(*_a: object, **_k: object) -> None:
+        raise RuleRefused("the ending was refused")
+
+    monkeypatch.setattr(team, "ending_decision", refuse)
+    [result] = team.allocate(world.uow(), world.sup, [case_id], "inv2", declared_no_prior_connection=True)
+    assert (result.done, result.message) == (False, f"{REF}: the ending was refused")
+    assert _investigators(world, case_id) == {world.inv.id}
+    assert (world.case(case_id).version, len(world.decisions(case_id)), len(world.log(REF))) == before
+    monkeypatch.undo()
+    [refused] = team.allocate(world.uow(), world.sup, [case_id], "mgrinv", declared_no_prior_connection=True)
+    assert not refused.done and "line manager of the subject" in refused.message
+    assert _investigators(world, case_id) == {world.inv.id} and len(world.decisions(case_id)) == before[1]
+    [done] = team.allocate(world.uow(), world.sup, [case_id], "inv2", declared_no_prior_connection=True,
+                           reason="Balancing caseloads")
+    assert (done.done, done.message) == (True, f"{REF}: re-allocated to {world.inv2.display_name}.")
+    assert _investigators(world, case_id) == {world.inv2.id}
+    assigned, ended = world.decisions(case_id)[-2:]
+    assert (assigned.payload["user_id"], assigned.payload.get("ended")) == (world.inv2.id, None)
+    assert (ended.payload["user_id"], ended.payload["ended"], ended.rationale) == (
+        world.inv.id, True, "Balancing caseloads")
+    assert world.case(case_id).version == before[0] + 1  # one write
+    assert world.log(REF)[-1] == ("sup", "ALTERATION", "ASSIGNMENT")
+    [again] = team.allocate(world.uow(), world.sup, [case_id], "inv2", declared_no_prior_connection=True)
+    assert (again.done, again.message) == (False, f"{REF}: already with {world.inv2.display_name}.")
+    assert world.case(case_id).version == before[0] + 1
 
 
 def test_declaring_a_connection_locks_the_user_out_and_ends_their_assignment(world: World) -> None:

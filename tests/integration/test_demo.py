@@ -32,7 +32,7 @@ from app.persistence.models import (
     VictimRow,
 )
 from app.persistence.uow import UnitOfWork
-from app.services import audit, clock, users
+from app.services import audit, case_summary, clock, users
 from app.services.demo import ACCOUNTS, DEMO_PASSWORD, build_demo
 from app.services.queue import work_queue
 from tests.helpers import force_env
@@ -177,6 +177,35 @@ def test_the_work_queue_has_overdue_items_and_the_matcher_finds_planted_notices(
     with demo.uow() as uow:
         matched = uow.session.scalar(select(func.count()).select_from(NoticeMatchRow))
     assert matched and "14 planted" in demo.report
+
+
+def test_the_queue_read_from_the_case_projection_is_the_queue_derived_from_the_records(
+        demo: Demo, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The queue reads each case's due items as the projection keeps them (issue #15): item for item
+    and in the same order what deriving them from the records gives, whoever asks and however; and
+    `queue --all` prints them as FORMATS.md's text form always has: one line each, then the count."""
+    people = {name: users.authenticate(demo.uow(), name, DEMO_PASSWORD)
+              for name in ("head.psd", "supervisor1", "investigator1", "iopc.liaison")}
+    asks: list[tuple[str, dict[str, Any]]] = [
+        ("supervisor1", {"everyone": True}), ("supervisor1", {"everyone": True, "overdue_only": True}),
+        ("head.psd", {"everyone": True, "within_days": 30}), ("supervisor1", {"most_urgent_cases": 5}),
+        ("investigator1", {}), ("iopc.liaison", {})]
+    read = [work_queue(demo.uow(), people[who], **how) for who, how in asks]
+    assert len(read[0]) > 20 and any(i.overdue for i in read[0]) and not all(i.overdue for i in read[0])
+    monkeypatch.setenv("PPDA_PASSWORD", DEMO_PASSWORD)
+    assert main(["--db", db_url, "--user", "supervisor1", "queue", "--all"]) == 0
+    printed = capsys.readouterr().out
+    monkeypatch.setattr(case_summary, "is_current", lambda _session: False)
+    derived = [work_queue(demo.uow(), people[who], **how) for who, how in asks]
+    for (who, how), got, expected in zip(asks, read, derived, strict=True):
+        assert got == expected, (who, how)
+    everyone = derived[0]
+    assert printed == "".join(
+        f"{'OVERDUE' if i.overdue else '       '} {i.due_date.isoformat()}  {i.item.name:22} {i.case_ref:18} "
+        f"{i.assigned_to:24} {i.detail}\n" for i in everyone) + \
+        f"{len(everyone)} item(s), {sum(i.overdue for i in everyone)} overdue.\n"
+    assert [(not i.overdue, i.due_date, i.case_ref, i.item.name) for i in everyone] == \
+        sorted((not i.overdue, i.due_date, i.case_ref, i.item.name) for i in everyone)
 
 
 def test_a_second_demo_on_the_same_database_is_refused_and_changes_nothing(demo: Demo) -> None:

@@ -60,7 +60,7 @@ def shoot_intake_victim(shots: Shooter, db: Database) -> None:
     _choose(intake.sex, Sex.F.name)
     _choose(intake.age_band, AgeBand.AGE_25_34.name)
     _choose(intake.dash, DashRisk.HIGH.name)
-    intake.dash_assessor.setText("investigator1")
+    intake.dash_assessor.choose("investigator1")
     intake.marac.setChecked(True)
     intake.idva_offered.setChecked(True)
     intake.idva_accepted.setChecked(True)

@@ -4,14 +4,14 @@ message shown in the dialog), imposes a restriction and sees its review in My wo
 disabled while the rules list blockers; an investigator's decision needs a co-signer; a write on a
 case changed meanwhile offers Reload; an allegation's subject is picked from the register; an
 assignment is ended from the Team tab; a victim is edited with contact details kept hidden unless
-revealed, the linked colleague and the DASH assessor prefilled, and recorded values removed."""
+revealed, the linked colleague and the DASH assessor (picked by name) prefilled, and recorded values removed."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QCheckBox, QComboBox, QPlainTextEdit, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -19,6 +19,7 @@ from app.domain.enums import Role, Severity
 from app.domain.records import User
 from app.persistence.models import PersonRow, VictimRow
 from app.services import actions, casework, users
+from app.ui.dialogs.allocate import StaffPicker
 from app.ui.dialogs.decision_approver import ApproverField
 from app.ui.dialogs.decision_form import DecisionDialog
 from app.ui.dialogs.person_picker import PersonPicker
@@ -293,7 +294,7 @@ def test_a_victim_is_edited_prefilled_with_contact_details_kept_hidden(
     assert isinstance(w["relationship"], QComboBox) and w["relationship"].currentText() == "Current partner"
     assert isinstance(w["dash_risk"], QComboBox) and w["dash_risk"].currentText() == "High"
     assert w["dash_risk"].findText("Not assessed") == 0  # a recorded level can be taken away
-    assert isinstance(w["dash_assessor"], QLineEdit) and w["dash_assessor"].text() == ""
+    assert isinstance(w["dash_assessor"], StaffPicker) and w["dash_assessor"].chosen() is None
     assert isinstance(w["sex"], QComboBox) and w["sex"].currentText() == "Not recorded"
     contact = w["contact_details"]
     assert isinstance(contact, QPlainTextEdit) and contact.toPlainText() == ""
@@ -371,7 +372,7 @@ def test_the_linked_colleague_and_the_dash_assessor_are_prefilled_and_recorded_v
     picker, assessor, unlink = dialog.widgets["staff_number"], dialog.widgets["dash_assessor"], dialog.widgets["unlink"]
     assert isinstance(picker, PersonPicker) and picker.staff_number() == "P005"
     assert picker.chosen.text().startswith("Chosen: White, Sam — P005")
-    assert isinstance(assessor, QLineEdit) and assessor.text() == "inv"
+    assert isinstance(assessor, StaffPicker) and assessor.chosen() == "inv"
     assert isinstance(unlink, QCheckBox) and unlink.accessibleName() == "Remove the link to colleague P005"
     unlink.click()
     assert not picker.isEnabled()
@@ -395,8 +396,9 @@ def test_a_colleague_victim_moved_out_of_the_same_force_loses_the_link(
     choose(dialog, "police_workforce", "Other force")
     assert not dialog.widgets["staff_number"].isEnabled() and not dialog.widgets["unlink"].isEnabled()
     assessor = dialog.widgets["dash_assessor"]
-    assert isinstance(assessor, QLineEdit)
-    assessor.clear()
+    assert isinstance(assessor, StaffPicker)
+    qtbot.keyClicks(assessor.search, "no assessor")  # the one entry that matches: no one
+    assert assessor.chosen() is None and assessor.list.currentItem().text() == "No assessor recorded"
     click(qtbot, dialog.ok_button)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     qtbot.waitUntil(lambda: victim_row(cases)[2] == "Other force")

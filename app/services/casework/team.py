@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from app.domain import workflow as wf
 from app.domain.enums import AssignmentRole, DecisionKind, Role
 from app.domain.errors import ExpectedError, InvalidInput, NotFound, PermissionDenied, RuleRefused
-from app.domain.permissions import Action, allowed
+from app.domain.permissions import Action, allowed, require
 from app.domain.records import Decision, User
 from app.domain.workflow.common import make_decision, require_open
 from app.persistence.models import CaseMemberRow, CaseRow, UserRow
@@ -86,25 +87,34 @@ def assign_member(uow: UnitOfWork, actor: User, case_id: int, username: str, rol
     require_allocator(actor, "assign the case team", "assign_member")
 
     def build(w: CaseWrite) -> list[Decision]:
-        target = user_named(w.session, username)
-        if not target.has(*FITS[role]):
-            wanted = " or ".join(r.name for r in FITS[role])
-            raise InvalidInput(f"{target.username} cannot be the {_label(role)}: this needs a {wanted}.")
-        active = member_row(w.session, w.case_id, target.id, role.name)
-        if active is not None and active.ended_at is None:
-            raise InvalidInput(f"{target.username} is already the {_label(role)} of {w.reference}.")
-        candidate = user_person(w.session, target.id)
-        require_independent(w.session, w.snapshot, candidate, role)
-        people, associations, victims = independence_inputs(w.session, w.snapshot, candidate)
-        return [wf.assign(w.snapshot, w.act, target, role, candidate=candidate,
-                          declared_no_prior_connection=declared_no_prior_connection, people=people,
-                          associations=associations, victim_person_ids=victims)]
+        return [_assignment(w, user_named(w.session, username), role, declared_no_prior_connection)]
 
-    def after(w: CaseWrite, decisions: Iterable[Decision]) -> None:
-        for d in decisions:
-            activate_member(w.session, w.case_id, int(d.payload["user_id"]), role.name, w.at)
+    return record(uow, actor, case_id, Action.EDIT_CASE, build, expected_version=expected_version,
+                  after=_activate_assigned)
 
-    return record(uow, actor, case_id, Action.EDIT_CASE, build, expected_version=expected_version, after=after)
+
+def _assignment(w: CaseWrite, target: User, role: AssignmentRole, declared_no_prior_connection: bool) -> Decision:
+    """The ASSIGNMENT decision putting `target` on the case in `role`, with every rule checked: the
+    role fits, not already on it, independent of the subjects and victims, "no prior connection"."""
+    if not target.has(*FITS[role]):
+        wanted = " or ".join(r.name for r in FITS[role])
+        raise InvalidInput(f"{target.username} cannot be the {_label(role)}: this needs a {wanted}.")
+    active = member_row(w.session, w.case_id, target.id, role.name)
+    if active is not None and active.ended_at is None:
+        raise InvalidInput(f"{target.username} is already the {_label(role)} of {w.reference}.")
+    candidate = user_person(w.session, target.id)
+    require_independent(w.session, w.snapshot, candidate, role)
+    people, associations, victims = independence_inputs(w.session, w.snapshot, candidate)
+    return wf.assign(w.snapshot, w.act, target, role, candidate=candidate,
+                     declared_no_prior_connection=declared_no_prior_connection, people=people,
+                     associations=associations, victim_person_ids=victims)
+
+
+def _activate_assigned(w: CaseWrite, decisions: Iterable[Decision]) -> None:
+    """The case team rows of the assignments just recorded (an ending has already ended its row)."""
+    for d in decisions:
+        if not d.payload.get("ended"):
+            activate_member(w.session, w.case_id, int(d.payload["user_id"]), str(d.payload["role"]), w.at)
 
 
 def _label(role: AssignmentRole) -> str:
@@ -197,42 +207,57 @@ class Allocated:
 def allocate(uow: UnitOfWork, actor: User, case_ids: Iterable[int], username: str, *,
              declared_no_prior_connection: bool, reason: str | None = None) -> list[Allocated]:
     """Make `username` the investigator of each case, several at once (a supervisor's desk). On a
-    case that has other investigators this re-allocates: the new investigator is assigned first
-    (with every rule of `assign_member`: independence, declaration, role), and only then are the
-    others taken off (each ending a decision with the reason), so a refusal leaves the case as it
-    was. Each case is its own transaction; one refused case does not stop the others."""
+    case that has other investigators this re-allocates: the new investigator's assignment (with
+    every rule of `assign_member`: role, independence, declaration) and the endings of the others'
+    (each a decision with the reason) are recorded together in one transaction, so a refusal of any
+    of them leaves the case exactly as it was. Each case is its own transaction; one refused case
+    does not stop the others."""
     require_allocator(actor, "allocate cases", "assign_member")
+    require_allocator(actor, "change the case team", "end_assignment")
     with uow:
         target = user_named(uow.session, username)
     if not target.has(*FITS[AssignmentRole.INVESTIGATOR]):
         raise InvalidInput(f"{target.display_name} cannot investigate cases: this needs an INVESTIGATOR, "
                            "SUPERVISOR or HEAD_OF_PSD.")
+    why = reason or f"Re-allocated to {target.display_name}"
     results: list[Allocated] = []
     for case_id in dict.fromkeys(case_ids):
         with uow:
-            s = uow.session
-            reference = s.scalar(select(CaseRow.reference).where(CaseRow.id == case_id)) or f"case {case_id}"
-            current = [u for u, in s.execute(
-                select(UserRow.username).join(CaseMemberRow, CaseMemberRow.user_id == UserRow.id).where(
-                    CaseMemberRow.case_id == case_id, CaseMemberRow.role == AssignmentRole.INVESTIGATOR.name,
-                    CaseMemberRow.ended_at.is_(None)))]
-        if current == [target.username]:
+            reference = uow.session.scalar(select(CaseRow.reference).where(CaseRow.id == case_id)) \
+                or f"case {case_id}"
+        others: list[int] = []  # the investigators taken off (filled in the transaction)
+        build = partial(_reallocation, target=target, declared=declared_no_prior_connection, why=why, ended=others)
+        try:
+            record(uow, actor, case_id, Action.EDIT_CASE, build, expected_version=None, after=_activate_assigned)
+        except _AlreadyWith:
             results.append(Allocated(case_id, reference, False, f"{reference}: already with {target.display_name}."))
             continue
-        try:
-            if target.username not in current:
-                assign_member(uow, actor, case_id, target.username, AssignmentRole.INVESTIGATOR,
-                              declared_no_prior_connection)
-            for other in current:
-                if other != target.username:
-                    end_assignment(uow, actor, case_id, other, AssignmentRole.INVESTIGATOR,
-                                   reason=reason or f"Re-allocated to {target.display_name}")
         except ExpectedError as exc:
             results.append(Allocated(case_id, reference, False, f"{reference}: {exc.message}"))
             continue
-        verb = "re-allocated" if current else "allocated"
+        verb = "re-allocated" if others else "allocated"
         results.append(Allocated(case_id, reference, True, f"{reference}: {verb} to {target.display_name}."))
     return results
+
+
+def _reallocation(w: CaseWrite, *, target: User, declared: bool, why: str, ended: list[int]) -> list[Decision]:
+    """The decisions making `target` the case's investigator: their assignment (unless already on
+    it), then the ending of every other investigator's (whose user ids go in `ended`)."""
+    require_open(w.snapshot)
+    active = list(w.session.scalars(select(CaseMemberRow).where(
+        CaseMemberRow.case_id == w.case_id, CaseMemberRow.role == AssignmentRole.INVESTIGATOR.name,
+        CaseMemberRow.ended_at.is_(None)).order_by(CaseMemberRow.id)))
+    ending = [row for row in active if row.user_id != target.id]
+    already = len(ending) < len(active)
+    if already and not ending:
+        raise _AlreadyWith
+    ended[:] = [row.user_id for row in ending if row.user_id is not None]
+    made = [] if already else [_assignment(w, target, AssignmentRole.INVESTIGATOR, declared)]
+    return made + [ending_decision(w, row, why) for row in ending]
+
+
+class _AlreadyWith(Exception):
+    """The case's only investigator is already the person chosen: nothing to record (rolled back)."""
 
 
 @dataclass(frozen=True)
@@ -254,13 +279,25 @@ def allocatable(uow: UnitOfWork, actor: User, role: AssignmentRole = AssignmentR
     (open cases where they are an investigator): the people a supervisor picks from, by name."""
     require_allocator(actor, "allocate cases", "assign_member")
     with uow:
-        s = uow.session
-        load = dict(s.execute(
-            select(CaseMemberRow.user_id, func.count(CaseMemberRow.case_id.distinct()))
-            .join(CaseRow, CaseRow.id == CaseMemberRow.case_id)
-            .where(CaseMemberRow.role == AssignmentRole.INVESTIGATOR.name, CaseMemberRow.ended_at.is_(None),
-                   CaseRow.status == "OPEN").group_by(CaseMemberRow.user_id)).all())
-        rows = list(s.scalars(select(UserRow).where(UserRow.active.is_(True), UserRow.locked.is_(False))))
-        found = [Allocatable(r.username, r.display_name or r.username, r.team, int(load.get(r.id, 0)))
-                 for r in rows if to_user(r).has(*FITS[role])]
+        return _people_for(uow.session, role)
+
+
+def assessors(uow: UnitOfWork, actor: User) -> list[Allocatable]:
+    """The people who may be a victim's DASH assessor (those `assign_member` would take as one), by
+    team then name with their caseload: whoever records victims (EDIT_CASE) picks one by name. The
+    assessor's independence of the case's subjects and victims is checked when the victim is saved."""
+    require(actor, Action.EDIT_CASE)
+    with uow:
+        return _people_for(uow.session, AssignmentRole.DASH_ASSESSOR)
+
+
+def _people_for(s: Session, role: AssignmentRole) -> list[Allocatable]:
+    load = dict(s.execute(
+        select(CaseMemberRow.user_id, func.count(CaseMemberRow.case_id.distinct()))
+        .join(CaseRow, CaseRow.id == CaseMemberRow.case_id)
+        .where(CaseMemberRow.role == AssignmentRole.INVESTIGATOR.name, CaseMemberRow.ended_at.is_(None),
+               CaseRow.status == "OPEN").group_by(CaseMemberRow.user_id)).all())
+    rows = list(s.scalars(select(UserRow).where(UserRow.active.is_(True), UserRow.locked.is_(False))))
+    found = [Allocatable(r.username, r.display_name or r.username, r.team, int(load.get(r.id, 0)))
+             for r in rows if to_user(r).has(*FITS[role])]
     return sorted(found, key=lambda a: (a.team is None, a.team or "", a.name.lower()))

@@ -31,7 +31,10 @@ class StaffPicker(QWidget):
     chosen_changed = Signal(str)  # the chosen user name ("" when none)
 
     def __init__(self, people: list[Allocatable], what: str = "Investigator", current: str | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, rows: int | None = None, nobody: str | None = None) -> None:
+        """`rows`: the list's fixed height in rows (default: at least six); `nobody`: a first entry
+        choosing no one (its text). A `current` user name not among `people` (no longer active, say)
+        is listed as recorded, so that leaving the choice alone keeps it."""
         super().__init__(parent)
         self.people = people
         self.search = QLineEdit()
@@ -42,13 +45,20 @@ class StaffPicker(QWidget):
         self.search.returnPressed.connect(self._take_single)
         self.list = QListWidget()
         self.list.setAccessibleName(f"{what}: people")
-        self.list.setMinimumHeight(6 * max(self.list.fontMetrics().lineSpacing() + 6, 22))
+        row = max(self.list.fontMetrics().lineSpacing() + 6, 22)
+        if rows is None:
+            self.list.setMinimumHeight(6 * row)
+        else:
+            self.list.setFixedHeight(rows * row + 2 * self.list.frameWidth())
         self.list.currentItemChanged.connect(lambda *_a: emit(self.chosen_changed, self.chosen() or ""))
-        for p in people:
-            item = QListWidgetItem(p.label)
-            item.setData(Qt.ItemDataRole.UserRole, p.username)
+        entries = [(p.label, p.username) for p in people]
+        if current and all(username != current for _l, username in entries):
+            entries.append((f"{current} (as recorded)", current))
+        for text, username in ([(nobody, "")] if nobody else []) + entries:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, username)
             self.list.addItem(item)
-            if p.username == current:
+            if username == (current or "") and (username or nobody):
                 self.list.setCurrentItem(item)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -79,8 +89,9 @@ class StaffPicker(QWidget):
             self.list.setFocus()
 
     def chosen(self) -> str | None:
+        """The chosen person's user name; None when no one (or the `nobody` entry) is chosen."""
         item = self.list.currentItem()
-        return None if item is None or item.isHidden() else str(item.data(Qt.ItemDataRole.UserRole))
+        return None if item is None or item.isHidden() else (str(item.data(Qt.ItemDataRole.UserRole)) or None)
 
     def choose(self, username: str) -> None:
         for row in range(self.list.count()):

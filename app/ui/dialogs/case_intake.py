@@ -1,6 +1,6 @@
 """New case: the intake form — when and how it came in, a summary of what was reported, the victims (relationship,
-police workforce with the colleague picked from the register, sex, age band, DASH with date and assessor,
-MARAC referral, IDVA/ISVA support offered and accepted, contact details) and the allegations
+police workforce with the colleague picked from the register, sex, age band, DASH with date and
+assessor (picked by name), MARAC referral, IDVA/ISVA support offered and accepted, contact details) and the allegations
 (subject picked from the workforce register, abuse types, aggravating features, criminal and crime
 reference). app.services.casework.create_case validates and refuses with the field it is about;
 the dialog closes only when the case is created."""
@@ -44,7 +44,10 @@ from app.domain.enums import (
 )
 from app.domain.errors import ExpectedError
 from app.services import casework as cw
+from app.services.casework import team
+from app.services.casework.team import Allocatable
 from app.ui.context import AppContext, Change
+from app.ui.dialogs.allocate import StaffPicker
 from app.ui.dialogs.case_entry import date_edit as _date
 from app.ui.dialogs.case_entry import day_of as _day
 from app.ui.dialogs.forms import FormDialog
@@ -139,8 +142,10 @@ class CaseIntakeDialog(FormDialog):
         self.dash = _combo("DASH risk", list(DashRisk), "Not assessed")
         self.dash.currentIndexChanged.connect(lambda _i: self._update_victim())
         self.dash_date = _date("DASH date")
-        self.dash_assessor = QLineEdit()
-        self.dash_assessor.setPlaceholderText("User name (optional)")
+        # Picked from the force's people by name or team (issue #15 item 6), never a typed user name;
+        # the service checks the assessor's independence of the case's subjects and victims.
+        self.dash_assessor = StaffPicker(self._assessors(), "DASH assessor", rows=2, nobody="No assessor recorded")
+        self.dash_assessor.search.setPlaceholderText("Optional: type part of a name or a team")
         self.marac = _check("Referred to MARAC")
         self.idva_offered = _check("IDVA/ISVA offered")
         self.idva_accepted = _check("IDVA/ISVA accepted")
@@ -163,6 +168,12 @@ class CaseIntakeDialog(FormDialog):
         self._update_victim()
         return box
 
+    def _assessors(self) -> list[Allocatable]:
+        try:
+            return team.assessors(self.ctx.uow(), self.ctx.user)
+        except ExpectedError:  # who may not record a case sees no one (the service refuses the case anyway)
+            return []
+
     def _update_victim(self) -> None:
         self.colleague.setEnabled(self.workforce.currentData() == VictimWorkforce.SAME_FORCE.name)
         assessed = self.dash.currentData() is not None
@@ -177,7 +188,7 @@ class CaseIntakeDialog(FormDialog):
             police_workforce=VictimWorkforce[self.workforce.currentData()], staff_number=colleague or None,
             sex=_member(Sex, self.sex), age_band=_member(AgeBand, self.age_band),
             dash_risk=risk, dash_date=_day(self.dash_date) if risk else None,
-            dash_assessor=(self.dash_assessor.text().strip() or None) if risk else None,
+            dash_assessor=self.dash_assessor.chosen() if risk else None,
             marac_referred=self.marac.isChecked(), advocate_offered=self.idva_offered.isChecked(),
             advocate_accepted=self.idva_accepted.isChecked(),
             contact_details=self.contact.toPlainText().strip() or None)

@@ -316,8 +316,8 @@ class ActionCatalogue:
             _recorded("age_band", "Age band:", AgeBand, v.age_band, "Not recorded"),
             _recorded("dash_risk", "DASH risk:", DashRisk, v.dash_risk, "Not assessed"),
             Field("dash_date", "DASH date:", "date", default=v.dash_date or self.f.today, when=assessed),
-            Field("dash_assessor", "DASH assessor:", "text", default=v.dash_assessor, when=assessed,
-                  placeholder="User name; empty: no assessor recorded"),
+            Field("dash_assessor", "DASH assessor:", "staff", [(p.label, p) for p in self._assessors()],
+                  default=v.dash_assessor, when=assessed, placeholder="No assessor recorded"),
             Field("marac_referred", "Support:", "bool", default=v.marac_referred, help="Referred to MARAC"),
             Field("advocate_offered", "", "bool", default=v.advocate_offered, help="IDVA/ISVA support offered"),
             Field("advocate_accepted", "", "bool", default=v.advocate_accepted, help="IDVA/ISVA support accepted"),
@@ -328,6 +328,13 @@ class ActionCatalogue:
                     "removes a value. Moving the victim out of the same force's workforce, or the DASH risk to \"Not "
                     "assessed\", removes what depends on it.", "Save victim", fields,
                     args=lambda x: self._victim_update(v, x, revealed))
+
+    def _assessors(self) -> list[team.Allocatable]:
+        """Who may be a DASH assessor, to pick by name (the service checks their independence)."""
+        try:
+            return team.assessors(self.ctx.uow(), self.ctx.user)
+        except ExpectedError:
+            return []
 
     def _victim_update(self, v: VictimView, x: Values, revealed: str | None) -> dict[str, Any]:
         new_assessment = x["dash_risk"] != (DashRisk[v.dash_risk] if v.dash_risk else None)

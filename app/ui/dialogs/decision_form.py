@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.domain.errors import ConflictError, ExpectedError
 from app.services import clock
 from app.ui.context import AppContext, Change
+from app.ui.dialogs.allocate import StaffPicker
 from app.ui.dialogs.decision_approver import ApproverField
 from app.ui.dialogs.forms import FormDialog
 from app.ui.dialogs.person_picker import NOBODY, PersonPicker
@@ -40,7 +41,9 @@ Values = dict[str, Any]
 class Field:
     """One input. kind: choice, choices (several), date, text, long, bool, approver, person (a
     member of the workforce searched in the register; its value, and its default, is the staff
-    number)."""
+    number), staff (one of the force's users, picked by typing part of their name or team from
+    `options` as (label, Allocatable); its value, and its default, is the user name; `placeholder`
+    names the entry choosing no one)."""
 
     key: str
     label: str
@@ -146,6 +149,11 @@ class DecisionDialog(FormDialog):
                 _choose(picker, f.default)
             picker.chosen_changed.connect(lambda _s: self._update())
             return picker
+        if f.kind == "staff":
+            staff = StaffPicker([person for _label, person in f.options], f.label.rstrip(":"), f.default, rows=3,
+                                nobody=f.placeholder or None)
+            staff.chosen_changed.connect(lambda _u: self._update())
+            return staff
         line = QLineEdit(f.default or "")
         line.setPlaceholderText(f.placeholder)
         return line
@@ -273,6 +281,9 @@ def _value(f: Field, w: QWidget) -> Any:
     if f.kind == "person":
         assert isinstance(w, PersonPicker)
         return w.staff_number() or None
+    if f.kind == "staff":
+        assert isinstance(w, StaffPicker)
+        return w.chosen()
     assert isinstance(w, QLineEdit)
     return w.text().strip() or None
 
