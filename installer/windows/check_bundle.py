@@ -119,7 +119,8 @@ def main() -> int:
     skip = lambda p: "__pycache__" in p.parts  # noqa: E731
     for folder, dest in (("migrations", "app/migrations"), ("resources", "app/assets")):
         count, bad = same_tree(repo / folder, internal / dest, skip)
-        r.check(f"{folder}/ as _internal/{dest}: {count} files, identical", count > 0 and not bad, f"missing or different: {bad}")
+        r.check(f"{folder}/ as _internal/{dest}: {count} files, identical", count > 0 and not bad,
+                f"missing or different: {bad}")
     versions = sorted(p.name for p in (internal / "app/migrations/versions").glob("*.py"))
     r.check(f"the migrations: {len(versions)} revisions, {versions[-1] if versions else 'none'} the last",
             len(versions) == len(list((repo / "migrations/versions").glob("*.py"))))
