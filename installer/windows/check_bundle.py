@@ -38,7 +38,7 @@ MODULES = (  # imported by name only, or the heart of the program: in the execut
 )
 FILES = (  # under _internal: binaries and data found on disk at run time
     "python311.dll", "base_library.zip", "PySide6/plugins/platforms/qwindows.dll",
-    "PySide6/plugins/imageformats/qsvg.dll", "PySide6/Qt6Core.dll", "PySide6/Qt6Widgets.dll",
+    "PySide6/plugins/imageformats/qsvg.dll", "Qt6Core.dll", "Qt6Widgets.dll",
     "tzdata/zoneinfo/Europe/London", "ppda_tracker-{version}.dist-info/METADATA",
 )
 GLOBS = ("numpy/_core/_multiarray_umath*.pyd", "highspy/_core*.pyd", "sqlcipher3/_sqlite3*.pyd",
