@@ -48,3 +48,14 @@ def test_the_uninstall_entry_checked_is_the_installers_app_id() -> None:
     check = SCRIPTS[0].read_text(encoding="utf-8")
     assert f"Uninstall\\{{{app_id.group(1)}}}_is1" in check
     assert "/reg:64" in check  # `wine reg` is the 32-bit reg.exe: the 64-bit install's entry is in the 64-bit view
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash")
+def test_help_and_a_wrong_stage_start_nothing() -> None:
+    """The README's `bash installer/windows-check` is run with --help by the README test: it must print
+    the usage and stop before Xvfb, Wine or any download."""
+    script = str(SCRIPTS[0])
+    shown = subprocess.run(["bash", script, "--help"], capture_output=True, text=True, timeout=30, check=False)
+    assert shown.returncode == 0 and "stages: source bundle installer window" in shown.stdout
+    wrong = subprocess.run(["bash", script, "sauce"], capture_output=True, text=True, timeout=30, check=False)
+    assert wrong.returncode == 2 and "no stage 'sauce'" in wrong.stderr
