@@ -157,3 +157,25 @@ def test_a_file_read_in_batches_is_still_all_or_nothing_and_updates_changed_noti
     assert "'narnia' is not a known force code" in str(err.value)
     with env.uow() as uow:  # the batches written before the bad rows were read are rolled back
         assert uow.session.scalar(select(func.count(NoticeRow.id))) == 11
+
+
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")  # Python 3.12+
+def test_a_data_wash_shared_among_processes_reports_and_records_what_one_process_does(
+        env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's wash: the model estimated in a forked process while the register is
+    indexed, the notices marked matched in the database while forked workers match. Same report,
+    same notes, nothing left unmatched, on both databases."""
+    from app.domain.matching import engine
+
+    import_workforce(env.uow(), env.admin, _namesakes(tmp_path))
+    rows = [*NOTICES, ["PND-3", "PND", "2024-01-04", "INTELLIGENCE", "Smith", "David", ""],
+            ["PND-4", "PND", "2024-01-05", "INTELLIGENCE", "RareAAington", "Zebedee", "1970-01-01"]]
+    import_notices(env.uow(), env.head, write_csv(tmp_path / "pnd.csv", HEADER, rows))  # type: ignore[attr-defined]
+    one = matching.data_wash(env.uow(), env.head, tmp_path / "one.csv")  # type: ignore[attr-defined]
+    monkeypatch.setattr(engine, "PARALLEL_FROM", 0)  # a large file's path, on a small one
+    two = matching.data_wash(env.uow(), env.head, tmp_path / "two.csv", workers=2)  # type: ignore[attr-defined]
+    assert (two.candidates, two.matches, two.reviews, two.undated_common) == (
+        one.candidates, one.matches, one.reviews, one.undated_common) and one.undated_common == 1
+    assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+    assert _unmatched(env) == 0
+    assert matching.undated_common_count(env.uow(), env.head) == 1  # type: ignore[attr-defined]
