@@ -45,6 +45,7 @@ from app.domain.matching.scoring import assess, logit
 _DIFFERENT = Dob.DIFFERENT
 UNDATED_AT_MOST = 5  # register people a notice without a whole date of birth may be put to review with
 _SURNAME, _FORENAMES = attrgetter("surname"), attrgetter("forenames")
+_UNREAD: tuple[str, ...] = ("",)  # a notice's forenames that do not start with the blocking key's first forename
 SurnamesKey = tuple[tuple[str, tuple[str, ...]], ...]  # a person's surname forms, as a cache key
 _DEFAULT_THRESHOLDS = Thresholds()  # the default of the matchers below: one frozen value, as before
 
@@ -190,7 +191,7 @@ class MatchIndex:
         facts = self._facts
         dob_weights = self.model.weights["dob"]
         differs = self.model.weight("surname", Surname.DIFFERENT)
-        others: tuple[str, ...] | None = None  # the notice's other forenames, once needed
+        others: tuple[str, ...] | None = None  # the notice's other forenames, once needed (_UNREAD: unknown)
         for position in positions:
             if position in kept:
                 continue
@@ -216,11 +217,11 @@ class MatchIndex:
                 # are the wrong way round (an exact bound: such a pair could not reach review)
                 if others is None:
                     names = tokens(notice.forenames)
-                    others = names[1:] if names and names[0] == first else ("",)
+                    others = names[1:] if names and names[0] == first else _UNREAD
                 theirs = person.forenames[0]
                 middle = middle_cap if others and len(person.forenames) > 1 else 0.0
                 if (best - may_agree + first_differs + middle < 0.0 and self._differ(first, theirs)
-                        and others != ("",) and first not in person.forenames[1:] and theirs not in others
+                        and others is not _UNREAD and first not in person.forenames[1:] and theirs not in others
                         and not self._crossable(first, position)):
                     continue
             kept[position] = level
