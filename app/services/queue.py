@@ -9,9 +9,7 @@ overdue the day after their due date like every item."""
 from __future__ import annotations
 
 import dataclasses
-import gc
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from operator import itemgetter
@@ -21,6 +19,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.domain.collector import collector_paused
 from app.domain.enums import AssignmentRole, CaseStatus, DueItemKind, Role
 from app.domain.errors import PermissionDenied
 from app.domain.records import User
@@ -77,7 +76,7 @@ def work_queue(uow: UnitOfWork, actor: User, *, everyone: bool = False, overdue_
     if everyone and not actor.has(Role.SUPERVISOR, Role.HEAD_OF_PSD):
         raise PermissionDenied("Only supervisors and the head of PSD see the whole force's work queue.")
     today = clock.today()
-    with uow, _many_objects():
+    with uow, collector_paused():
         placed = _derive(uow.session, today, within_days, _reach(actor), most_urgent_cases)
     if not everyone:
         placed = [p for p in placed if _is_own(p[1], actor)]
@@ -87,21 +86,6 @@ def work_queue(uow: UnitOfWork, actor: User, *, everyone: bool = False, overdue_
         placed = [p for p in placed if (p[1].team or "").lower() == team.lower()]
     placed.sort(key=itemgetter(0))  # stable: ties keep the order derived
     return [i for _place, i in placed]
-
-
-@contextmanager
-def _many_objects() -> Iterator[None]:
-    """No cyclic garbage collection while a force's queue is made: 10^5 cases' rows, parsed lists
-    and items, none of them in a cycle (reference counting frees them), which the collector, run
-    every few hundred allocations, would otherwise traverse again and again as they pile up (more
-    than half of `work_queue`'s time on 100,000 cases). Collection resumes as it was after."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _place(i: QueueItem) -> tuple[str, QueueItem]:

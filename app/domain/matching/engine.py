@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
 from typing import NamedTuple
 
+from app.domain.collector import collector_paused as collector_paused  # (app.services.matching imports it from here)
 from app.domain.matching.blocking import KeyIndex, NoticeKeys, register_keys
 from app.domain.matching.dates import DobKey, compare, dob_key
 from app.domain.matching.decisions import decide_notice, rank, to_candidate
@@ -48,19 +48,6 @@ _SURNAME, _FORENAMES = attrgetter("surname"), attrgetter("forenames")
 _UNREAD: tuple[str, ...] = ("",)  # a notice's forenames that do not start with the blocking key's first forename
 SurnamesKey = tuple[tuple[str, tuple[str, ...]], ...]  # a person's surname forms, as a cache key
 _DEFAULT_THRESHOLDS = Thresholds()  # the default of the matchers below: one frozen value, as before
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused: indexing and matching make no reference cycles, and
-    with a million notices in memory every full collection would walk them all again."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 class MatchIndex:
