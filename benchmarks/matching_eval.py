@@ -192,7 +192,7 @@ def sweep(found: list[Candidate], data: NoticeFile, lowest: float) -> None:
     steps = sorted({x / 100 for x in range(1, 5)} | {x / 20 for x in range(20)})
     for review in (x for x in steps if x >= lowest - 1e-9):
         kept = [c for c in found if c.score >= review or c.decision is MatchDecision.MATCH
-                or any(r.startswith("identifier agrees") for r in c.reasons)]
+                or any("identifier agrees" in r for r in c.reasons)]
         q = quality(kept, data)
         print(f"  {review:7.2f} {len(kept):8,} {q['precision (MATCH+REVIEW)']:10.4f} {q['recall (MATCH+REVIEW)']:8.4f}")
 

@@ -16,7 +16,13 @@ that the realistic errors still share one:
   the usual placeholder for it), and for a date shifted by days or weeks into another month (the
   adjacent year is asked for too when the date is within two months of the turn of the year);
 * ``N`` surname code + initial: for a notice without DOB; ``U`` the same for a register person
-  without one.
+  without one;
+* ``G`` whole forename + surname initial, with the Y, D and M members: a surname typo that changes
+  its code together with a slip in the date of birth (two errors in one careless record; the first
+  letter of a surname is rarely the one mistyped). A register person is filed under each of their
+  forenames and the initial of each of their surnames;
+* ``I`` surname initial + whole DOB (or its day/month swap): typos in both names, one of them in
+  the forename's first letter (so that neither ``F`` nor the surname code is shared).
 
 Surname codes are metaphone codes of the whole surname and of each part of a hyphenated or
 double-barrelled one; register people are also filed under their previous surnames and under their
@@ -42,13 +48,15 @@ class Query(NamedTuple):
 
     codes: tuple[str, ...]
     asked: tuple[str, ...]
-    initials: tuple[str, ...] = ()  # "F" + initial
+    initials: tuple[str, ...] = ()  # "F" + forename initial, "I:" + surname initial
     whole: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()  # "G:" + forename + surname initial (no surname code has a colon)
+    partial: tuple[str, ...] = ()  # Y, D and M members
 
     def keys(self) -> list[Key]:
         return [(code, member) for code in self.codes for member in self.asked] + [
             (group, member) for group in self.initials for member in self.whole
-        ]
+        ] + [(group, member) for group in self.named for member in self.partial]
 
 
 class DobMembers(NamedTuple):
@@ -110,7 +118,15 @@ def register_keys(person: Profile) -> set[Key]:
     keys.update((code, member) for code in codes for member in dob.own)
     keys.update((code, f"A{initial}{person.dob.year}") for code, initial in named)
     keys.update(("F" + letter, dob.whole) for letter in letters_of(person))
+    keys.update((group, member) for group in named_groups(person) for member in dob.own[:3])
+    keys.update(("I:" + form.joined[0], dob.whole) for form in person.surnames if form.joined)
     return keys
+
+
+def named_groups(person: Profile) -> set[str]:
+    """``G`` groups of a register person: each whole forename with each surname's initial."""
+    letters = {form.joined[0] for form in person.surnames if form.joined}
+    return {f"G:{name}{letter}" for name in person.forenames if len(name) > 1 for letter in letters}
 
 
 def letters_of(person: Profile) -> frozenset[str]:
@@ -143,6 +159,7 @@ class NoticeKeys:
         self._forenames: dict[str, NoticeForenames] = {}
         self._dates: dict[date, DobMembers] = {}
         self._by_year: dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[str, ...]] = {}
+        self._groups: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
     def surname(self, raw: str) -> NoticeSurname:
         found = self._surnames.get(raw)
@@ -180,7 +197,21 @@ class NoticeKeys:
         asked = members.asked + by_year
         if self._undated:
             asked += given.undated
-        return Query(names.codes, asked, given.groups, members.whole_asked)
+        initials, named = self._by_name(names, given)
+        return Query(names.codes, asked, initials, members.whole_asked, named, members.own[:3])
+
+    def _by_name(self, names: NoticeSurname, given: NoticeForenames) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The groups asked for with the whole date of birth (``F`` of the forename's initials and
+        ``I`` of the surname's), and the ``G`` group asked for with its parts."""
+        letter = names.form.joined[0] if names.form is not None and names.form.joined else ""
+        key = (given.first, letter)
+        found = self._groups.get(key)
+        if found is None:
+            found = self._groups[key] = (
+                given.groups + (("I:" + letter,) if letter else ()),
+                ("G:" + given.first + letter,) if letter and len(given.first) > 1 else (),
+            )
+        return found
 
 
 def _forenames_of(text: str) -> NoticeForenames:
@@ -217,7 +248,8 @@ class KeyIndex:
         """Every position filed under a key of the query (a position may come more than once)."""
         found: list[int] = []
         get = self._groups.get
-        for groups, asked in ((query.codes, query.asked), (query.initials, query.whole)):
+        for groups, asked in ((query.codes, query.asked), (query.initials, query.whole),
+                              (query.named, query.partial)):
             for group in groups:
                 members = get(group)
                 if members is not None:

@@ -132,6 +132,26 @@ class TestRecordingErrorsStillFindThePerson:
         c = only(index.match(notice(surname, forenames, dob)), person)
         assert reason in reasons(c)
 
+    @pytest.mark.parametrize(
+        ("surname", "forenames", "dob", "person", "slip"),
+        [
+            ("Lewamdowski", "Katherine", date(1983, 9, 17), 6, "only the day differs"),
+            ("Lewamdowski", "Katherine", date(1983, 6, 14), 6, "only the month differs"),
+            ("Lewamdowski", "Katherine", date(1984, 9, 14), 6, "only the year differs, by one year"),
+            ("Lewamdowski", "Jatherine", date(1983, 9, 14), 6, "forenames almost identical (Jatherine / Katherine"),
+        ],
+    )
+    def test_a_careless_record_with_a_surname_typo_and_a_slip_in_the_date_of_birth(
+        self, index: MatchIndex, surname: str, forenames: str, dob: date, person: int, slip: str
+    ) -> None:
+        # the typo changes how the surname sounds and the date is not whole (found by the forename
+        # and the surname's initial), or the forename's initial is mistyped too (found by the date
+        # and the surname's initial); in both directions
+        pair = notice(surname, forenames, dob)
+        c = only(index.match(pair), person)
+        assert "surnames almost identical" in reasons(c) and slip in reasons(c)
+        assert match_person(REGISTER[person - 1], NoticeIndex([pair], HOME, model=index.model)) == [c]
+
     def test_clean_notice_is_a_match_with_every_agreement_listed(self, index: MatchIndex) -> None:
         c = only(index.match(notice("Quarrington", "Xanthe Louise", date(1979, 11, 30))), 3)
         assert c.decision is MATCH and c.score >= 0.99
