@@ -27,7 +27,8 @@ that the realistic errors still share one:
 Surname codes are metaphone codes of the whole surname and of each part of a hyphenated or
 double-barrelled one; register people are also filed under their previous surnames and under their
 first forename (in case a notice has forename and surname the wrong way round). Forename initials
-include those of the full names a nickname stands for (Bill files under B and W).
+include those of the full names a nickname stands for (Bill files under B and W), and a register
+person is filed under the initials of each of their forenames (a notice may give the middle name).
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ def _valid(text: str) -> bool:
 def register_keys(person: Profile) -> set[Key]:
     """The keys a register person is filed under (or asks for, when matched against notices)."""
     codes = {code for form in person.surnames for code in form.codes}
-    initials = initials_of(person.first_forename)
+    initials = {initial for name in person.forenames for initial in initials_of(name)}  # known by any of them
     named = {(code, initial) for code in codes for initial in initials}
     if person.forenames and len(person.forenames[0]) > 1:  # the notice may have the names transposed
         crossed = phonetic_code(person.forenames[0])

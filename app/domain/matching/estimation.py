@@ -37,7 +37,8 @@ from app.domain.matching.scoring import employer_level, identifier_levels
 SAMPLE_NOTICES = 25_000
 RANDOM_PAIRS = 30_000
 BLOCK_PAIRS = 60_000  # about as many pairs in each block as this
-DOB_PAIRS = 150_000  # dates are cheap to compare: enough random pairs to see the rare levels
+DOB_PAIRS = 150_000  # dates are cheap to compare: enough random pairs to see most levels
+RARE_COUNT = 20  # a level random pairs show fewer times than this is not measured by them
 # Sane bounds: a true record shows a wholly different name or date of birth rarely (the ONS and MoJ
 # report a few per cent for surnames, which change on marriage). Without them EM takes relatives
 # sharing a surname and a date of birth (twins), or a full name (father and son), for the same
@@ -110,7 +111,7 @@ def _u_values(register: Sequence[Profile], dobs: list[DobKey | None], sample: li
     u["forename"] = _set_exact(
         u["forename"], Forename.EXACT, names.chance_of_sharing(names.register_forenames, names.forenames)
     )
-    u["dob"] = _set_exact(_dob_u(dobs, sample, rng), Dob.EXACT, _dob_sharing(dobs, sample))
+    u["dob"] = _dob_table(dobs, sample, rng)
     u.update(identifier_tables(len(register))[1])
     return u
 
@@ -149,22 +150,40 @@ def _set_exact(values: tuple[float, ...], level: int, exact: float) -> tuple[flo
     return tuple(v / total for v in out)
 
 
-def _dob_u(
+def _dob_table(
     dobs: list[DobKey | None], sample: list[tuple[Profile, DobKey | None]], rng: random.Random
 ) -> tuple[float, ...]:
+    """u of the date-of-birth levels: exact agreement and a day/month swap counted from the two
+    tables of dates (exactly: a swap is about as rare as an exact agreement, and 150,000 random pairs
+    show a handful of either, or none); the other levels from random pairs, and a level those show
+    too rarely to measure (fewer than 20 times) no rarer than half its starting value: a count of
+    nought must not make the level's weight boundless (it did: a swapped date once outweighed an
+    exact one, and a swap with a wholly different surname went to review)."""
     pairs = min(DOB_PAIRS, 50 * len(sample) * max(1, min(len(dobs), 100)))
     draw, notices, people = rng.random, len(sample), len(dobs)
     counts: Counter[int] = Counter(
         compare(sample[int(draw() * notices)][1], dobs[int(draw() * people)]) for _ in range(pairs)
     )
-    return _smoothed(counts, pairs, STARTING_U["dob"])
+    values = list(_smoothed(counts, pairs, STARTING_U["dob"]))
+    for level, start in enumerate(STARTING_U["dob"]):
+        if counts[level] < RARE_COUNT:
+            values[level] = max(values[level], start / 2)
+    exact, swap = _dob_sharing(dobs, sample)
+    values = list(_set_exact(tuple(values), Dob.EXACT, exact))
+    if swap > 0:
+        values = list(_set_exact(tuple(values), Dob.SWAPPED, swap))
+    return tuple(values)
 
 
-def _dob_sharing(dobs: list[DobKey | None], sample: list[tuple[Profile, DobKey | None]]) -> float:
+def _dob_sharing(dobs: list[DobKey | None], sample: list[tuple[Profile, DobKey | None]]) -> tuple[float, float]:
+    """The chance that a notice and a register person taken at random share a date of birth, and
+    that the notice's date is the person's with day and month exchanged."""
     register = Counter(d.value for d in dobs if d is not None)
-    notices = Counter(d.value for _, d in sample if d is not None and not d.year_only)
+    notices = Counter((d.value, d.swapped) for _, d in sample if d is not None and not d.year_only)
     people, count = max(len(dobs), 1), max(len(sample), 1)
-    return sum(n / count * register[value] / people for value, n in notices.items())
+    exact = sum(n / count * register[value] / people for (value, _), n in notices.items())
+    swap = sum(n / count * register[other] / people for (_, other), n in notices.items() if other)
+    return exact, swap
 
 
 # ---- the two blocks ------------------------------------------------------------------------------

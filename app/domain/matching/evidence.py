@@ -226,6 +226,8 @@ def name_weights(names: NameComparison, model: Model) -> tuple[float, float, flo
         forename = _near_miss("forename", level, freq.forename(names.forename_value), model)
     else:
         forename = model.weight("forename", level)
+    if level is Forename.EXACT and names.surname in _NAME_LEVELS and names.surname is not Surname.TRANSPOSED:
+        forename -= freq.full_name_excess(names.surname_value, names.forename_value)
     if names.middle is Middle.AGREE:
         middle = model.adjusted("middle", Middle.AGREE, freq.forename(names.middle_value))
     else:

@@ -2,7 +2,11 @@
 more (term-frequency adjustment).
 
 Agreeing on "John Smith" says far less than agreeing on "Xanthe Quarrington": the weight of an
-agreeing name is log(m/f), f the chance that someone taken at random bears it. Both sides are
+agreeing name is log(m/f), f the chance that someone taken at random bears it. Forenames and
+surnames are not independent: names run in families and communities (Mohammed Khan, Gurpreet
+Kaur, Piotr Nowak), so a full name can be far commoner than its two names' frequencies multiplied
+say; the full names (surname and first forename) are counted too, and where one is commoner than
+that product the agreement on both counts only as much as the full name's own frequency allows. Both sides are
 counted: a national extract shows how common a name is in the population far better than one
 force's register, and its namesakes are the ones a notice may be confused with. The counts are
 shrunk towards a typical frequency so that a small register with few notices does not make every
@@ -11,6 +15,7 @@ name look rare.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 
@@ -20,6 +25,7 @@ _PSEUDO_PEOPLE = 2000.0  # weight of the prior, in people
 _TYPICAL_SURNAME = 2e-4
 _TYPICAL_FORENAME = 2e-3
 _TYPICAL_INITIAL = 1 / 20
+_FULL_NAME_OTHERS = 10
 
 
 class NameFrequencies:
@@ -31,6 +37,7 @@ class NameFrequencies:
         self.initials: Counter[str] = Counter()
         self.register_surnames: Counter[str] = Counter()
         self.register_forenames: Counter[str] = Counter()
+        self.full_names: Counter[tuple[str, str]] = Counter()
         self._people = 0
         self.register_people = 0
 
@@ -42,6 +49,7 @@ class NameFrequencies:
         if first_forename:
             self.forenames[first_forename] += 1
             self.initials[first_forename[0]] += 1
+            self.full_names.update((name, first_forename) for name in names)
         if register:
             self.register_people += 1
             self.register_surnames.update(names)
@@ -55,19 +63,34 @@ class NameFrequencies:
         self.add((form.joined, *form.parts) if form else (), names[0] if names else "", register=False)
 
     def add_notices(self, surnames: Iterable[str], forenames: Iterable[str]) -> None:
-        """Count many notices from their raw surnames and forenames (one of each per notice, in
-        two passes): each distinct spelling is normalised once (a national extract repeats names)."""
-        by_surname = Counter(surnames)
+        """Count many notices from their raw surnames and forenames (one of each per notice): each
+        distinct spelling, and each distinct pair of them, is normalised once (a national extract
+        repeats names)."""
+        pairs = Counter(zip(surnames, forenames, strict=True))
+        by_surname: Counter[str] = Counter()
+        by_forename: Counter[str] = Counter()
+        for (surname, forename), count in pairs.items():
+            by_surname[surname] += count
+            by_forename[forename] += count
+        forms: dict[str, tuple[str, ...]] = {}
         for raw, count in by_surname.items():
             form = surname_form(raw)
-            for name in {form.joined, *form.parts} if form else ():
+            names = forms[raw] = tuple({form.joined, *form.parts}) if form else ()
+            for name in names:
                 self.surnames[name] += count
-        for raw, count in Counter(forenames).items():
+        firsts: dict[str, str] = {}
+        for raw, count in by_forename.items():
             given = tokens(raw)
-            first = given[0] if given else ""
+            first = firsts[raw] = given[0] if given else ""
             if first:
                 self.forenames[first] += count
                 self.initials[first[0]] += count
+        full = self.full_names
+        for (surname, forename), count in pairs.items():
+            first = firsts[forename]
+            if first:
+                for name in forms[surname]:
+                    full[name, first] += count
         self._people += by_surname.total()
 
     @property
@@ -86,6 +109,17 @@ class NameFrequencies:
 
     def initial(self, letter: str) -> float:
         return self._smoothed(self.initials[letter], _TYPICAL_INITIAL)
+
+    def full_name_excess(self, surname: str, forename: str) -> float:
+        """How much commoner (log) the full name is than its surname's and forename's counts would
+        make it if they were independent, or 0. Only a full name that at least ``_FULL_NAME_OTHERS``
+        other records bear counts (the two records of the pair compared are left out): fewer say
+        nothing about how names go together."""
+        others = self.full_names[surname, forename] - 2
+        if others < _FULL_NAME_OTHERS:
+            return 0.0
+        expected = self.surnames[surname] * self.forenames[forename] / max(self._people, 1)
+        return math.log(others / expected) if others > expected else 0.0
 
     def _smoothed(self, count: int, typical: float) -> float:
         return (count + _PSEUDO_PEOPLE * typical) / (self._people + _PSEUDO_PEOPLE)

@@ -26,6 +26,8 @@ DOB_WORDS = {
     Dob.DIFFERENT: "date of birth differs",
 }
 _ID_NAMES = ("staff number", "warrant number", "PNC id")
+_FULL_NAME_LEVELS = (Surname.EXACT, Surname.PREVIOUS, Surname.PART)  # as evidence.name_weights
+TOGETHER = "together commoner than the two names apart"
 
 
 def strength(weight: float) -> str:
@@ -59,7 +61,7 @@ def explain(a: Assessment, freq: NameFrequencies) -> tuple[str, ...]:
         text = ("the notice names this force as employer" if a.employer is Employer.HOME
                 else "the notice names another force as employer")
         items.append((a.other_weights[3], text))
-    shown = [(w, t) for w, t in items if t and abs(w) >= 0.3]
+    shown = [(w, t) for w, t in items if t and (abs(w) >= 0.3 or TOGETHER in t)]  # why a full name counted little
     ordered = sorted((x for x in shown if x[0] > 0), key=lambda x: -x[0]) + sorted(
         (x for x in shown if x[0] < 0), key=lambda x: x[0])
     return tuple(f"{text} ({strength(weight)})" for weight, text in ordered)
@@ -97,8 +99,11 @@ def surname_words(n: NameComparison, freq: NameFrequencies) -> str:
 def forename_words(n: NameComparison, freq: NameFrequencies) -> str:
     ours, theirs = n.notice_forename.title(), n.person_forename.title()
     pair = f"{ours} / {theirs}"
+    excess = (freq.full_name_excess(n.surname_value, n.forename_value)
+              if n.forename is Forename.EXACT and n.surname in _FULL_NAME_LEVELS else 0.0)
+    together = f"; {theirs} {n.surname_value.title()} {TOGETHER}" if excess else ""
     return {
-        Forename.EXACT: f"forename the same ({theirs}, {how_common(freq.forename(n.forename_value))})",
+        Forename.EXACT: f"forename the same ({theirs}, {how_common(freq.forename(n.forename_value))}{together})",
         Forename.NICKNAME: f"forenames are two forms of one name ({pair})",
         Forename.TYPO: f"forenames almost identical ({pair}: one letter different)",
         Forename.SIMILAR: f"forenames similar ({pair})",

@@ -110,6 +110,7 @@ class TestRecordingErrorsStillFindThePerson:
             ("Lewandowsky", "Katherine", date(1983, 9, 14), 6, "surnames almost identical (Lewandowsky / Lewandowski"),
             ("Lewandowski", "Katherime", date(1983, 9, 14), 6, "forenames almost identical (Katherime / Katherine"),
             ("Lewandowski", "Atherine", date(1983, 9, 14), 6, "forenames almost identical (Atherine / Katherine"),
+            ("Lewandowski", "Mary", date(1983, 10, 2), 6, "the notice's forename Mary is another of their forenames"),
         ],
     )
     def test_error_is_matched_with_its_reason(
