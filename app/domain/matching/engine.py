@@ -44,7 +44,7 @@ from app.domain.matching.scoring import assess, logit
 
 _DIFFERENT = Dob.DIFFERENT
 UNDATED_AT_MOST = 5  # register people a notice without a whole date of birth may be put to review with
-_SURNAME, _FORENAMES = attrgetter("surname"), attrgetter("forenames")
+_SURNAME, _FORENAMES, _BORN = attrgetter("surname"), attrgetter("forenames"), attrgetter("date_of_birth")
 _UNREAD: tuple[str, ...] = ("",)  # a notice's forenames that do not start with the blocking key's first forename
 SurnamesKey = tuple[tuple[str, tuple[str, ...]], ...]  # a person's surname forms, as a cache key
 _DEFAULT_THRESHOLDS = Thresholds()  # the default of the matchers below: one frozen value, as before
@@ -77,7 +77,7 @@ class MatchIndex:
             self._profiles = [register_profile(entry) for entry in self._entries]
             if model is None:
                 names = frequencies_of(self._profiles)
-                names.add_notices(map(_SURNAME, notices), map(_FORENAMES, notices))  # the loops stay in C
+                names.add_notices(map(_SURNAME, notices), map(_FORENAMES, notices), map(_BORN, notices))
                 if not notices:
                     model = starting_model(names, len(self._profiles))
                 elif workers > 1 and _can_fork() and len(notices) >= PARALLEL_FROM:
@@ -310,7 +310,7 @@ class NoticeIndex:
             names, given = keys.surname(notice.surname), keys.forenames(notice.forenames)
             self._index.add(position, keys.query(names, given, notice.date_of_birth).keys())
             forms = (names.form.joined, *names.form.parts) if names.form else ()
-            counted.add(forms, given.first, register=False)
+            counted.add(forms, given.first, register=False, born=notice.date_of_birth)
         return counted
 
     def _profile(self, position: int) -> Profile:

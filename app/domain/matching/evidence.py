@@ -205,8 +205,9 @@ def surnames_may_agree(notice: SurnameForm, person: Profile) -> bool:
 
 # ---- weights -------------------------------------------------------------------------------------
 
-def name_weights(names: NameComparison, model: Model) -> tuple[float, float, float]:
-    """The weights of the surname, first forename and middle name levels of one pair."""
+def name_weights(names: NameComparison, model: Model, decade: int | None = None) -> tuple[float, float, float]:
+    """The weights of the surname, first forename and middle name levels of one pair (``decade``:
+    when both were born in it, forenames are as common as among people born then)."""
     freq = model.names
     if names.surname in _NAME_LEVELS:
         surname = model.adjusted("surname", names.surname, freq.surname(names.surname_value))
@@ -216,7 +217,7 @@ def name_weights(names: NameComparison, model: Model) -> tuple[float, float, flo
         surname = _near_miss("surname", names.surname, freq.surname(names.surname_value), model)
     level = names.forename
     if level is Forename.EXACT:
-        forename = model.adjusted("forename", level, freq.forename(names.forename_value))
+        forename = model.adjusted("forename", level, freq.forename_born(names.forename_value, decade))
     elif level is Forename.NICKNAME:
         group = sum(freq.forename(name) for name in forms_of(_full_name(names)))
         forename = min(model.weight("forename", level), math.log(model.m["forename"][level] / group))
@@ -229,7 +230,7 @@ def name_weights(names: NameComparison, model: Model) -> tuple[float, float, flo
     if level is Forename.EXACT and names.surname in _NAME_LEVELS and names.surname is not Surname.TRANSPOSED:
         forename -= freq.full_name_excess(names.surname_value, names.forename_value)
     if names.middle is Middle.AGREE:
-        middle = model.adjusted("middle", Middle.AGREE, freq.forename(names.middle_value))
+        middle = model.adjusted("middle", Middle.AGREE, freq.forename_born(names.middle_value, decade))
     else:
         middle = model.weight("middle", names.middle)
     return surname, forename, middle

@@ -6,7 +6,10 @@ agreeing name is log(m/f), f the chance that someone taken at random bears it. F
 surnames are not independent: names run in families and communities (Mohammed Khan, Gurpreet
 Kaur, Piotr Nowak), so a full name can be far commoner than its two names' frequencies multiplied
 say; the full names (surname and first forename) are counted too, and where one is commoner than
-that product the agreement on both counts only as much as the full name's own frequency allows. Both sides are
+that product the agreement on both counts only as much as the full name's own frequency allows.
+Forenames also go in and out of fashion: a pair born in the same decade is compared with how
+common the forename is among people born in that decade, when that is commoner than overall
+(Chloe is rare among people born in the 1960s and common among those born in the 1990s). Both sides are
 counted: a national extract shows how common a name is in the population far better than one
 force's register, and its namesakes are the ones a notice may be confused with. The counts are
 shrunk towards a typical frequency so that a small register with few notices does not make every
@@ -18,6 +21,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable
+from datetime import date
 
 from app.domain.matching.names import surname_form, tokens
 
@@ -26,6 +30,7 @@ _TYPICAL_SURNAME = 2e-4
 _TYPICAL_FORENAME = 2e-3
 _TYPICAL_INITIAL = 1 / 20
 _FULL_NAME_OTHERS = 10
+_DECADE_PEOPLE = 1000
 
 
 class NameFrequencies:
@@ -38,11 +43,15 @@ class NameFrequencies:
         self.register_surnames: Counter[str] = Counter()
         self.register_forenames: Counter[str] = Counter()
         self.full_names: Counter[tuple[str, str]] = Counter()
+        self.by_decade: Counter[tuple[str, int]] = Counter()  # (first forename, decade of birth)
+        self.decades: Counter[int] = Counter()  # people and notices with a date of birth, per decade
         self._people = 0
         self.register_people = 0
 
-    def add(self, surnames: Iterable[str], first_forename: str, *, register: bool = True) -> None:
-        """Count one person or notice: each (normalised) surname they go by, and their first forename."""
+    def add(self, surnames: Iterable[str], first_forename: str, *, register: bool = True,
+            born: date | None = None) -> None:
+        """Count one person or notice: each (normalised) surname they go by, and their first
+        forename (by the decade they were born in, when known)."""
         self._people += 1
         names = set(surnames)
         self.surnames.update(names)
@@ -50,6 +59,11 @@ class NameFrequencies:
             self.forenames[first_forename] += 1
             self.initials[first_forename[0]] += 1
             self.full_names.update((name, first_forename) for name in names)
+        if born is not None:
+            decade = born.year // 10
+            self.decades[decade] += 1
+            if first_forename:
+                self.by_decade[first_forename, decade] += 1
         if register:
             self.register_people += 1
             self.register_surnames.update(names)
@@ -62,10 +76,14 @@ class NameFrequencies:
         names = tokens(forenames)
         self.add((form.joined, *form.parts) if form else (), names[0] if names else "", register=False)
 
-    def add_notices(self, surnames: Iterable[str], forenames: Iterable[str]) -> None:
-        """Count many notices from their raw surnames and forenames (one of each per notice): each
-        distinct spelling, and each distinct pair of them, is normalised once (a national extract
-        repeats names)."""
+    def add_notices(self, surnames: Iterable[str], forenames: Iterable[str],
+                    born: Iterable[date | None] | None = None) -> None:
+        """Count many notices from their raw surnames, forenames and dates of birth (one of each per
+        notice): each distinct spelling, and each distinct pair of them, is normalised once (a
+        national extract repeats names)."""
+        if born is not None:
+            forenames = list(forenames)
+            by_decade = Counter(zip(forenames, [None if d is None else d.year // 10 for d in born], strict=True))
         pairs = Counter(zip(surnames, forenames, strict=True))
         by_surname: Counter[str] = Counter()
         by_forename: Counter[str] = Counter()
@@ -91,6 +109,12 @@ class NameFrequencies:
             if first:
                 for name in forms[surname]:
                     full[name, first] += count
+        if born is not None:
+            for (forename, decade), count in by_decade.items():
+                if decade is not None:
+                    self.decades[decade] += count
+                    if firsts[forename]:
+                        self.by_decade[firsts[forename], decade] += count
         self._people += by_surname.total()
 
     @property
@@ -106,6 +130,15 @@ class NameFrequencies:
 
     def forename(self, name: str) -> float:
         return self._smoothed(self.forenames[name], _TYPICAL_FORENAME)
+
+    def forename_born(self, name: str, decade: int | None) -> float:
+        """How common a forename is among people born in this decade (shrunk towards how common it
+        is overall), or overall when that is commoner or the decade is not known."""
+        overall = self.forename(name)
+        if decade is None or self.decades[decade] < _DECADE_PEOPLE:
+            return overall  # too few born then to say
+        within = (self.by_decade[name, decade] + _PSEUDO_PEOPLE * overall) / (self.decades[decade] + _PSEUDO_PEOPLE)
+        return max(overall, within)
 
     def initial(self, letter: str) -> float:
         return self._smoothed(self.initials[letter], _TYPICAL_INITIAL)

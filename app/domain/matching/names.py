@@ -11,6 +11,11 @@ import jellyfish
 from app.domain.matching.nicknames import FULL_NAMES_OF, SHORT_FORMS
 
 _DROPPED = str.maketrans("", "", "'’‘`´")
+# letters that are not a base letter with an accent, so NFKD leaves them whole: written with plain
+# letters as the PND and most British systems write them (Łukasz -> LUKASZ, Søren -> SOREN)
+_PLAIN = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
+                        "þ": "th", "Þ": "TH", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ı": "i",
+                        "ħ": "h", "Ħ": "H", "ŧ": "t", "Ŧ": "T"})
 # ASCII text: letters upper-cased, apostrophes dropped, anything else a space (one C-level pass).
 _ASCII = str.maketrans(
     {chr(c): (chr(c).upper() if chr(c).isalpha() else (None if chr(c) in "'`" else " ")) for c in range(128)}
@@ -24,10 +29,12 @@ def normalise(text: str) -> str:
 
     >>> normalise("  O'Brien-Smythe ") == "OBRIEN SMYTHE"
     True
+    >>> normalise("Michał Wiśniewski")
+    'MICHAL WISNIEWSKI'
     """
     if text.isascii():
         return " ".join(text.translate(_ASCII).split())
-    decomposed = unicodedata.normalize("NFKD", text.translate(_DROPPED))
+    decomposed = unicodedata.normalize("NFKD", text.translate(_DROPPED).translate(_PLAIN))
     letters = [
         ch if "A" <= ch <= "Z" else " "
         for ch in decomposed.upper()

@@ -96,5 +96,5 @@ def notice_profile(notice: NoticeEntry, home_force: str) -> Profile:
 def frequencies_of(profiles: list[Profile]) -> NameFrequencies:
     frequencies = NameFrequencies()
     for profile in profiles:
-        frequencies.add(profile.name_forms(), profile.first_forename)
+        frequencies.add(profile.name_forms(), profile.first_forename, born=profile.dob)
     return frequencies

@@ -56,7 +56,7 @@ def _round(value: float) -> int:
 
 def explain(a: Assessment, freq: NameFrequencies) -> tuple[str, ...]:
     """Every comparison that counted, in words, strongest evidence for first, then against."""
-    items = [*_identifiers(a), *_names(a.names, a.name_weights, freq), (a.dob_weight, DOB_WORDS[a.dob])]
+    items = [*_identifiers(a), *_names(a.names, a.name_weights, freq, a.decade), (a.dob_weight, DOB_WORDS[a.dob])]
     if a.employer is not Employer.NOT_STATED:
         text = ("the notice names this force as employer" if a.employer is Employer.HOME
                 else "the notice names another force as employer")
@@ -77,9 +77,18 @@ def _identifiers(a: Assessment) -> list[tuple[float, str]]:
     return items
 
 
-def _names(n: NameComparison, weights: tuple[float, float, float], freq: NameFrequencies) -> list[tuple[float, str]]:
-    return [(weights[0], surname_words(n, freq)), (weights[1], forename_words(n, freq)),
-            (weights[2], middle_words(n, freq))]
+def _names(n: NameComparison, weights: tuple[float, float, float], freq: NameFrequencies,
+           decade: int | None = None) -> list[tuple[float, str]]:
+    return [(weights[0], surname_words(n, freq)), (weights[1], forename_words(n, freq, decade)),
+            (weights[2], middle_words(n, freq, decade))]
+
+
+def _rarity_born(freq: NameFrequencies, name: str, decade: int | None) -> str:
+    """How common a forename is, among people born in the pair's decade when it is commoner there."""
+    overall, born = freq.forename(name), freq.forename_born(name, decade)
+    if decade is not None and born > overall:
+        return f"{how_common(born)} among people born in the {decade * 10}s"
+    return how_common(overall)
 
 
 def surname_words(n: NameComparison, freq: NameFrequencies) -> str:
@@ -96,14 +105,14 @@ def surname_words(n: NameComparison, freq: NameFrequencies) -> str:
     }[n.surname]
 
 
-def forename_words(n: NameComparison, freq: NameFrequencies) -> str:
+def forename_words(n: NameComparison, freq: NameFrequencies, decade: int | None = None) -> str:
     ours, theirs = n.notice_forename.title(), n.person_forename.title()
     pair = f"{ours} / {theirs}"
     excess = (freq.full_name_excess(n.surname_value, n.forename_value)
               if n.forename is Forename.EXACT and n.surname in _FULL_NAME_LEVELS else 0.0)
     together = f"; {theirs} {n.surname_value.title()} {TOGETHER}" if excess else ""
     return {
-        Forename.EXACT: f"forename the same ({theirs}, {how_common(freq.forename(n.forename_value))}{together})",
+        Forename.EXACT: f"forename the same ({theirs}, {_rarity_born(freq, n.forename_value, decade)}{together})",
         Forename.NICKNAME: f"forenames are two forms of one name ({pair})",
         Forename.TYPO: f"forenames almost identical ({pair}: one letter different)",
         Forename.SIMILAR: f"forenames similar ({pair})",
@@ -113,9 +122,9 @@ def forename_words(n: NameComparison, freq: NameFrequencies) -> str:
     }[n.forename]
 
 
-def middle_words(n: NameComparison, freq: NameFrequencies) -> str:
+def middle_words(n: NameComparison, freq: NameFrequencies, decade: int | None = None) -> str:
     if n.middle is Middle.AGREE:
-        return f"middle name the same ({n.middle_value.title()}, {how_common(freq.forename(n.middle_value))})"
+        return f"middle name the same ({n.middle_value.title()}, {_rarity_born(freq, n.middle_value, decade)})"
     if n.middle is Middle.INITIAL:
         return "middle initial agrees"
     if n.middle is Middle.DIFFERENT:

@@ -32,6 +32,7 @@ class Assessment:
     identified: bool  # an exact identifier agrees
     names_agree: bool
     conflict: bool  # an identifier that should agree does not
+    decade: int | None = None  # both born in it: forenames were as common as among people born then
 
     @property
     def dated(self) -> bool:
@@ -54,6 +55,16 @@ def logistic(log_odds: float) -> float:
 def logit(probability: float) -> float:
     probability = min(max(probability, 1e-12), 1 - 1e-12)
     return math.log(probability / (1 - probability))
+
+
+_SAME_GENERATION = frozenset({Dob.EXACT, Dob.SWAPPED, Dob.DAY, Dob.MONTH, Dob.YEAR_DIGIT, Dob.ONE_EDIT, Dob.NEAR,
+                              Dob.YEAR_ONLY})
+
+
+def born_in(person: Profile, dob: Dob) -> int | None:
+    """The decade both sides of a pair were born in, when their dates of birth put them in one: a
+    forename is then as common as it is among people born in it."""
+    return person.dob.year // 10 if person.dob is not None and dob in _SAME_GENERATION else None
 
 
 def identifier_levels(notice: Profile, person: Profile) -> tuple[Identifier, Identifier, Identifier]:
@@ -96,7 +107,8 @@ def assess(
     if not identified and base + caps[0] + caps[1] < floor:
         return None
     names = compare_names(notice, person)
-    weights = name_weights(names, model)
+    decade = born_in(person, dob)
+    weights = name_weights(names, model, decade)
     log_odds = base + sum(weights)
     if not identified and log_odds < floor:
         return None
@@ -104,5 +116,5 @@ def assess(
         names.forename is not Forename.DIFFERENT and dob in (Dob.EXACT, Dob.SWAPPED))
     conflict = Identifier.CONFLICT in ids
     return Assessment(
-        log_odds, names, weights, dob, dob_weight, ids, employer, others, identified, names_agree, conflict
+        log_odds, names, weights, dob, dob_weight, ids, employer, others, identified, names_agree, conflict, decade
     )

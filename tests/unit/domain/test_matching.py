@@ -153,6 +153,15 @@ class TestRecordingErrorsStillFindThePerson:
         assert "surnames almost identical" in reasons(c) and slip in reasons(c)
         assert match_person(REGISTER[person - 1], NoticeIndex([pair], HOME, model=index.model)) == [c]
 
+    @pytest.mark.parametrize(("surname", "forenames"), [("Wiśniewski", "Michał Paweł"), ("Ødegård", "Søren")])
+    def test_letters_without_a_plain_form_in_unicode_are_written_plainly_as_the_pnd_does(
+            self, surname: str, forenames: str) -> None:
+        person = RegisterEntry(1, "100001", surname, forenames, date(1990, 1, 2))
+        plain = surname.replace("ś", "s").replace("Ø", "O").replace("å", "a")
+        plain_forenames = forenames.replace("ł", "l").replace("ø", "o")
+        c = only(MatchIndex([person], HOME).match(notice(plain.upper(), plain_forenames.upper(), date(1990, 1, 2))), 1)
+        assert c.decision is MATCH and "surname the same" in reasons(c) and "forename the same" in reasons(c)
+
     def test_clean_notice_is_a_match_with_every_agreement_listed(self, index: MatchIndex) -> None:
         c = only(index.match(notice("Quarrington", "Xanthe Louise", date(1979, 11, 30))), 3)
         assert c.decision is MATCH and c.score >= 0.99
