@@ -93,6 +93,7 @@ import random
 import sys
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -856,7 +857,8 @@ def namesake_of(rng: random.Random, pools: Pools, member: Member) -> tuple[Perso
     return ns, how
 
 
-def make_notices(rng: random.Random, pools: Pools, members: list[Member], count: int) -> list[Notice]:
+def make_notices(rng: random.Random, pools: Pools, members: list[Member], count: int) -> Iterator[Notice]:
+    """The notices one by one (a million are written without holding them all)."""
     n_true = round(count * 0.010)
     n_relative = round(count * 0.0035)
     n_namesake = round(count * 0.0025)
@@ -870,7 +872,6 @@ def make_notices(rng: random.Random, pools: Pools, members: list[Member], count:
     by_staff = {m.staff_number: m for m in members}
     common_members = [m for m in members if m.person.surname in pools.common_surnames] or members
     ids = rng.sample(range(10_000_000, 99_999_999), count)
-    notices: list[Notice] = []
     for k, kind in enumerate(kinds):
         notice_date = date.fromordinal(rng.randint(date(2024, 1, 1).toordinal(), date(2026, 11, 30).toordinal()))
         record_type = RECORD_TYPE(rng)
@@ -934,9 +935,8 @@ def make_notices(rng: random.Random, pools: Pools, members: list[Member], count:
         sname, fnames = type_noise(rng, sname, fnames, classes)
         born, _ = record_dob(rng, person.born, notice_date, classes)
         pnc = pnc_id(rng, person.born) if rng.random() < 0.65 else ""
-        notices.append(Notice(f"PND-{ids[k]}", notice_date, record_type, sname, fnames, born, staff, warrant, pnc,
-                              force, kind, member.staff_number if member else "", classes))
-    return notices
+        yield Notice(f"PND-{ids[k]}", notice_date, record_type, sname, fnames, born, staff, warrant, pnc,
+                     force, kind, member.staff_number if member else "", classes)
 
 
 # ---- files -------------------------------------------------------------------------------------------
