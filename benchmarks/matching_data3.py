@@ -1032,6 +1032,17 @@ def analyse(folder: Path, examples: int = 5, out: TextIO = sys.stdout) -> dict[s
     n_true = sum(1 for t in truth.values() if t["kind"] == "TRUE")
     say(f"true notices {n_true:,}; found automatically {found_auto:,}; found in review only {found_review:,}; "
         f"missed {len(missed):,}; false automatic match rows {len(false_auto):,}")
+    say("\n== Every kind of notice: how many, how many with an automatic match, how many only in review")
+    kind_rows: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for key, t in truth.items():
+        decisions = {r["decision"] for r in wanted.get(key, [])}
+        counts = kind_rows[t["kind"]]
+        counts[0] += 1
+        counts[1] += "MATCH" in decisions
+        counts[2] += "MATCH" not in decisions and "REVIEW" in decisions
+    say(f"  {'kind':34} {'notices':>9} {'auto MATCH':>11} {'review only':>12}")
+    for kind, (total, auto, review) in sorted(kind_rows.items(), key=lambda kv: -kv[1][0]):
+        say(f"  {kind:34} {total:9,} {auto:11,} {review:12,}")
     # false automatic matches by the kind of notice, and for true notices matched to someone else by class
     say("\n== False automatic matches, by the kind of person the notice is about")
     by_kind: dict[str, list[tuple[str, dict[str, str]]]] = defaultdict(list)
