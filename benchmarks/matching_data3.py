@@ -993,11 +993,31 @@ def analyse(folder: Path, examples: int = 5, out: TextIO = sys.stdout) -> dict[s
         for row in csv.DictReader(fh):
             wanted[f"{row['issuing_force']}|{row['notice_id']}"].append(row)
     notices: dict[str, dict[str, str]] = {}
+    by_name: dict[tuple[str, str], list[date]] = defaultdict(list)
+    for r in register.values():
+        name = (r["forenames"].split(" ")[0].upper(), r["surname"].upper())
+        by_name[name].append(date.fromisoformat(r["date_of_birth"]))
+    natural: Counter[str] = Counter()  # namesakes that independent sampling made (PUBLIC notices), for scale
     with (folder / "pnd-extract.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             key = f"PND|{row['notice_id']}"
             if key in wanted or truth[key]["kind"] == "TRUE":
                 notices[key] = row
+            name = (row["forenames"].split(" ")[0].upper(), row["surname"].upper())
+            if truth[key]["kind"] != "PUBLIC" or name not in by_name or len(row["date_of_birth"]) != 10:
+                continue
+            d = date.fromisoformat(row["date_of_birth"])
+            for m in by_name[name]:
+                if d == m:
+                    natural["same date of birth"] += 1
+                elif d.year == m.year and (d.day, d.month) == (m.month, m.day):
+                    natural["day and month swapped"] += 1
+                elif (d.day, d.month) == (m.day, m.month) and abs(d.year - m.year) <= 3:
+                    natural["same day and month, 1-3 years apart"] += 1
+                elif abs((d - m).days) <= 60:
+                    natural["within 60 days"] += 1
+                elif abs((d - m).days) <= 3 * 366:
+                    natural["within 3 years"] += 1
     false_auto: list[tuple[str, dict[str, str]]] = []
     missed: list[str] = []
     found_auto = found_review = 0
@@ -1032,6 +1052,8 @@ def analyse(folder: Path, examples: int = 5, out: TextIO = sys.stdout) -> dict[s
     n_true = sum(1 for t in truth.values() if t["kind"] == "TRUE")
     say(f"true notices {n_true:,}; found automatically {found_auto:,}; found in review only {found_review:,}; "
         f"missed {len(missed):,}; false automatic match rows {len(false_auto):,}")
+    say("PUBLIC notices with a member's first forename and surname (as recorded), by date of birth: "
+        + "; ".join(f"{k} {v:,}" for k, v in natural.most_common()))
     say("\n== Every kind of notice: how many, how many with an automatic match, how many only in review")
     kind_rows: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for key, t in truth.items():
@@ -1043,6 +1065,20 @@ def analyse(folder: Path, examples: int = 5, out: TextIO = sys.stdout) -> dict[s
     say(f"  {'kind':34} {'notices':>9} {'auto MATCH':>11} {'review only':>12}")
     for kind, (total, auto, review) in sorted(kind_rows.items(), key=lambda kv: -kv[1][0]):
         say(f"  {kind:34} {total:9,} {auto:11,} {review:12,}")
+    # what precision would be without each kind of look-alike (as if the generator had not made them)
+    match_rows = [(truth[key]["kind"], truth[key]["kind"] == "TRUE" and row["staff_number"] == truth[key]["member"])
+                  for key, rows in wanted.items() for row in rows if row["decision"] == "MATCH"]
+    right = sum(ok for _, ok in match_rows)
+    say(f"\n  auto precision {right / max(len(match_rows), 1):.4f} ({right:,} of {len(match_rows):,} MATCH rows); "
+        "without the notices of one kind:")
+    for kind in sorted({k for k, ok in match_rows if not ok and k != "TRUE"}):
+        rows_left = [ok for k, ok in match_rows if k != kind]
+        say(f"    without {kind:32} {sum(rows_left) / max(len(rows_left), 1):.4f}")
+    for label, dropped in (("NAMESAKE_SAME_DOB and _SWAPPED_DOB", ("NAMESAKE_SAME_DOB", "NAMESAKE_SWAPPED_DOB")),
+                           ("every made look-alike", ("RELATIVE_", "NAMESAKE_", "OTHER_FORCE_OFFICER"))):
+        rows_left = [ok for k, ok in match_rows if not k.startswith(dropped)]
+        say(f"    without {label:32} {sum(rows_left) / max(len(rows_left), 1):.4f} (only PUBLIC and TRUE left)"
+            if label.startswith("every") else f"    without {label:32} {sum(rows_left) / max(len(rows_left), 1):.4f}")
     # false automatic matches by the kind of notice, and for true notices matched to someone else by class
     say("\n== False automatic matches, by the kind of person the notice is about")
     by_kind: dict[str, list[tuple[str, dict[str, str]]]] = defaultdict(list)
