@@ -35,8 +35,9 @@ independently of the others, so a notice can carry several):
   Elizabeth because such forms are common between two collections. NICKNAME 12 % of notices whose
   first forename has a short form; ANGLICISED 15 % of Polish names with an English equivalent.
 * Word order (Christen, "Single error analysis of string comparison methods": swapped words are the
-  hardest error for string comparators): KNOWN_BY_MIDDLE 5 % of people with a middle name (the
-  notice leads with it, e.g. Mohammed Imran → Imran); SURNAME_FORENAME_SWAPPED 1.5 % (5 % for
+  hardest error for string comparators): KNOWN_BY_MIDDLE 5 % of people with a middle name, 40 %
+  when the first forename is Mohammed/Muhammad (the notice gives the middle names only: Mohammed
+  Imran → Imran); SURNAME_FORENAME_SWAPPED 1.5 % (5 % for
   names not of British origin); MIDDLE_DROPPED 35 %, MIDDLE_INITIAL 8 % of people with a middle name.
 * Transliteration (Mohammed/Muhammad/Mohamed, Chaudhry/Choudhury): TRANSLITERATED 50 % of names with
   variants; DIACRITICS_STRIPPED 85 % of names with diacritics (PND is effectively ASCII).
@@ -72,12 +73,14 @@ independently of the others, so a notice can carry several):
   person most likely to be on PND), SIBLING (same surname, 1–12 years apart), TWIN (same surname and
   DOB, a different forename, 30 % with the same initial), PARENT_CHILD_SAME_NAME (father/son or
   mother/daughter with the same first forename, 20–35 years apart; "Jnr" is not used), COUSIN_SAME_NAME;
-  NAMESAKE 0.25 % (same first forename and surname as a member, born near: same day and month,
-  1–3 years apart, within 60 days, the swapped day/month, or — for the commonest names only — the very
-  same date with a different middle name); OTHER_FORCE_OFFICER 0.6 % (an officer or staff member of
-  another force with that force's staff and warrant numbers, drawn from the same small number ranges
-  as the home force's, so numbers collide). Inside the register: 1.5 % of members are married couples
-  who both serve and 0.3 % are parent and child with the same first forename.
+  NAMESAKE 0.25 % (same first forename and surname as a member with one of the commonest surnames —
+  namesakes born near are implausible for rare ones — born near: same day and month 1–3 years apart
+  22 %, 1–3 years apart 40 %, within 60 days 23 %, on the swapped day/month 12 % when the day is 12 or
+  less (about 5 % in all; otherwise within 60 days), the very same date with another middle name 3 %);
+  OTHER_FORCE_OFFICER 0.6 % (an officer or staff member of another force with that force's staff and
+  warrant numbers, drawn from the same small number ranges as the home force's, so numbers collide).
+  Inside the register: 1.5 % of members are married couples who both serve and 0.3 % are parent and
+  child with the same first forename.
 * True notices: 1.0 % of notices, about ~5 % of members, some with several notices. The 2023 national
   PND check referred 461 of 307,452 people (DOMAIN.md §4); an extract sent for a data wash is broader
   (intelligence, victims, witnesses), hence 1 %.
