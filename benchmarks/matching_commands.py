@@ -4,8 +4,9 @@
     python benchmarks/matching_commands.py --generator 1 --people 50000 --notices 1000000 --seed 7 \
         --db postgresql+psycopg://postgres@127.0.0.1:5432/bench_h8
 
-Writes a workforce register and a PND-style notice file (CSV, FORMATS.md) from generator 1 or 2
-with the truth kept aside, then runs ``ppda-tracker init``, ``user add``, ``import workforce``,
+Writes a workforce register and a PND-style notice file (CSV, FORMATS.md) from generator 1, 2 or 3
+(benchmarks/matching_data3.py, written blind to the engine and the other two) with the truth kept aside,
+then runs ``ppda-tracker init``, ``user add``, ``import workforce``,
 ``import notices FILE --accept-unsigned`` and ``match --out report.csv`` as separate processes, each
 timed by /usr/bin/time (wall, CPU, peak RSS), and scores the match report against the truth:
 auto precision, auto recall, recall of auto or review, review rows, NO_DOB rows. The load average
@@ -32,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import matching_data2
+import matching_data3
 from matching_data import NamePool, make_notices, make_register
 
 from app.domain.matching import NoticeEntry, RegisterEntry
@@ -149,7 +151,8 @@ def score(report: Path, answers: dict[str, str]) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--generator", type=int, choices=(1, 2), default=2)
+    ap.add_argument("--generator", type=int, choices=(1, 2, 3), default=2,
+                    help="3: benchmarks/matching_data3.py, written blind (it also writes truth-classes.csv)")
     ap.add_argument("--people", type=int, default=20_000)
     ap.add_argument("--notices", type=int, default=200_000)
     ap.add_argument("--seed", type=int, default=3)
@@ -161,11 +164,14 @@ def main(argv: list[str] | None = None) -> None:
     folder = args.folder or Path(tempfile.mkdtemp(prefix="ppda-h8-wash-"))
     folder.mkdir(parents=True, exist_ok=True)
     print(f"load average before: {os.getloadavg()}; folder {folder}")
-    register, notices, truth, home = generate(args)
-    workforce, extract, answers = write_files(folder, register, notices, truth, home)
-    with (folder / "truth.csv").open("w", newline="", encoding="utf-8") as fh:  # for matching_splink.py
-        csv.writer(fh).writerows([["issuer_notice", "staff_number"], *answers.items()])
-    del register, notices, truth
+    if args.generator == 3:  # writes its own files (same columns as write_files) and truth.csv
+        workforce, extract, answers = matching_data3.write(folder, args.people, args.notices, args.seed)
+    else:
+        register, notices, truth, home = generate(args)
+        workforce, extract, answers = write_files(folder, register, notices, truth, home)
+        with (folder / "truth.csv").open("w", newline="", encoding="utf-8") as fh:  # for matching_splink.py
+            csv.writer(fh).writerows([["issuer_notice", "staff_number"], *answers.items()])
+        del register, notices, truth
     url = args.db or f"sqlite:///{folder / 'psd.db'}"
     env = {**os.environ, "PPDA_DATA_DIR": str(folder / "data"), "PPDA_NEW_PASSWORD": PASSWORD,
            "PPDA_PASSWORD": PASSWORD}
