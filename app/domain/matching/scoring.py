@@ -112,8 +112,10 @@ def assess(
     log_odds = base + sum(weights)
     if not identified and log_odds < floor:
         return None
-    names_agree = names.surname is not Surname.DIFFERENT or (
-        names.forename is not Forename.DIFFERENT and dob in (Dob.EXACT, Dob.SWAPPED))
+    # two of surname, forename and date of birth must agree for an identifier to decide alone: a
+    # mistyped number can be another person's, who may share a similar surname by chance
+    names_agree = (names.surname is not Surname.DIFFERENT) + (names.forename is not Forename.DIFFERENT) + (
+        dob not in (Dob.DIFFERENT, Dob.YEAR_DECADE, Dob.MISSING)) >= 2
     conflict = Identifier.CONFLICT in ids
     return Assessment(
         log_odds, names, weights, dob, dob_weight, ids, employer, others, identified, names_agree, conflict, decade

@@ -66,6 +66,11 @@ class TestExactIdentifiers:
         assert (c.score, c.decision) == (1.0, MATCH)
         assert "staff number the same" in reasons(c)
 
+    def test_a_staff_number_with_only_a_similar_surname_goes_to_review(self, index: MatchIndex) -> None:
+        # a mistyped number that is another person's: forename and date of birth wholly differ
+        c = only(index.match(notice("Hughey", "Martin", date(1955, 6, 30), staff_number="100240")), 7)
+        assert c.decision is REVIEW and "an identifier agrees but the names and date of birth do not" in reasons(c)
+
     def test_another_forces_staff_number_is_not_ours(self, index: MatchIndex) -> None:
         assert index.match(notice("Brown", "Zed", date(1960, 1, 1), staff_number="100234", employing_force="WMP")) == []
 
