@@ -305,12 +305,17 @@ class NoticeIndex:
         """File every notice under its keys; count the names as they go by."""
         keys = NoticeKeys(undated_register=True)
         counted = NameFrequencies()
+        middles: dict[str, str] = {}  # the second forename of each spelling of the forenames
         self._index = KeyIndex()
         for position, notice in enumerate(self._notices):
             names, given = keys.surname(notice.surname), keys.forenames(notice.forenames)
             self._index.add(position, keys.query(names, given, notice.date_of_birth).keys())
             forms = (names.form.joined, *names.form.parts) if names.form else ()
-            counted.add(forms, given.first, register=False, born=notice.date_of_birth)
+            middle = middles.get(notice.forenames)
+            if middle is None:
+                names_given = tokens(notice.forenames)
+                middle = middles[notice.forenames] = names_given[1] if len(names_given) > 1 else ""
+            counted.add(forms, given.first, register=False, born=notice.date_of_birth, middle=middle)
         return counted
 
     def _profile(self, position: int) -> Profile:

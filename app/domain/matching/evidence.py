@@ -230,7 +230,7 @@ def name_weights(names: NameComparison, model: Model, decade: int | None = None)
     if level is Forename.EXACT and names.surname in _NAME_LEVELS and names.surname is not Surname.TRANSPOSED:
         forename -= freq.full_name_excess(names.surname_value, names.forename_value)
     if names.middle is Middle.AGREE:
-        middle = model.adjusted("middle", Middle.AGREE, freq.forename_born(names.middle_value, decade))
+        middle = model.adjusted("middle", Middle.AGREE, freq.middle(names.middle_value, decade))
     else:
         middle = model.weight("middle", names.middle)
     return surname, forename, middle

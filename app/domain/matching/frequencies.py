@@ -9,7 +9,9 @@ say; the full names (surname and first forename) are counted too, and where one 
 that product the agreement on both counts only as much as the full name's own frequency allows.
 Forenames also go in and out of fashion: a pair born in the same decade is compared with how
 common the forename is among people born in that decade, when that is commoner than overall
-(Chloe is rare among people born in the 1960s and common among those born in the 1990s). Both sides are
+(Chloe is rare among people born in the 1960s and common among those born in the 1990s). A
+middle name is as common as it is among middle names, when that is commoner than among first
+forenames (Kaur, Begum, Singh, Marie, Louise are far commoner second than first). Both sides are
 counted: a national extract shows how common a name is in the population far better than one
 force's register, and its namesakes are the ones a notice may be confused with. The counts are
 shrunk towards a typical frequency so that a small register with few notices does not make every
@@ -45,14 +47,19 @@ class NameFrequencies:
         self.full_names: Counter[tuple[str, str]] = Counter()
         self.by_decade: Counter[tuple[str, int]] = Counter()  # (first forename, decade of birth)
         self.decades: Counter[int] = Counter()  # people and notices with a date of birth, per decade
+        self.middles: Counter[str] = Counter()  # second forenames
+        self._with_middle = 0
         self._people = 0
         self.register_people = 0
 
     def add(self, surnames: Iterable[str], first_forename: str, *, register: bool = True,
-            born: date | None = None) -> None:
-        """Count one person or notice: each (normalised) surname they go by, and their first
-        forename (by the decade they were born in, when known)."""
+            born: date | None = None, middle: str = "") -> None:
+        """Count one person or notice: each (normalised) surname they go by, their first forename
+        (by the decade they were born in, when known) and their second forename, if any."""
         self._people += 1
+        if middle:
+            self.middles[middle] += 1
+            self._with_middle += 1
         names = set(surnames)
         self.surnames.update(names)
         if first_forename:
@@ -100,6 +107,9 @@ class NameFrequencies:
         for raw, count in by_forename.items():
             given = tokens(raw)
             first = firsts[raw] = given[0] if given else ""
+            if len(given) > 1:
+                self.middles[given[1]] += count
+                self._with_middle += count
             if first:
                 self.forenames[first] += count
                 self.initials[first[0]] += count
@@ -139,6 +149,11 @@ class NameFrequencies:
             return overall  # too few born then to say
         within = (self.by_decade[name, decade] + _PSEUDO_PEOPLE * overall) / (self.decades[decade] + _PSEUDO_PEOPLE)
         return max(overall, within)
+
+    def middle(self, name: str, decade: int | None = None) -> float:
+        """How common a name is as a second forename, or as a first (in the decade), if commoner."""
+        among = (self.middles[name] + _PSEUDO_PEOPLE * _TYPICAL_FORENAME) / (self._with_middle + _PSEUDO_PEOPLE)
+        return max(among, self.forename_born(name, decade))
 
     def initial(self, letter: str) -> float:
         return self._smoothed(self.initials[letter], _TYPICAL_INITIAL)

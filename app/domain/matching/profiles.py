@@ -96,5 +96,6 @@ def notice_profile(notice: NoticeEntry, home_force: str) -> Profile:
 def frequencies_of(profiles: list[Profile]) -> NameFrequencies:
     frequencies = NameFrequencies()
     for profile in profiles:
-        frequencies.add(profile.name_forms(), profile.first_forename, born=profile.dob)
+        frequencies.add(profile.name_forms(), profile.first_forename, born=profile.dob,
+                        middle=profile.forenames[1] if len(profile.forenames) > 1 else "")
     return frequencies

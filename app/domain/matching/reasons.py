@@ -124,7 +124,10 @@ def forename_words(n: NameComparison, freq: NameFrequencies, decade: int | None 
 
 def middle_words(n: NameComparison, freq: NameFrequencies, decade: int | None = None) -> str:
     if n.middle is Middle.AGREE:
-        return f"middle name the same ({n.middle_value.title()}, {_rarity_born(freq, n.middle_value, decade)})"
+        among = freq.middle(n.middle_value, decade)
+        rarity = (f"{how_common(among)} as a middle name" if among > freq.forename_born(n.middle_value, decade)
+                  else _rarity_born(freq, n.middle_value, decade))
+        return f"middle name the same ({n.middle_value.title()}, {rarity})"
     if n.middle is Middle.INITIAL:
         return "middle initial agrees"
     if n.middle is Middle.DIFFERENT:

@@ -174,7 +174,7 @@ class TestRecordingErrorsStillFindThePerson:
             "date of birth the same (strong evidence for)",
             "surname the same (Quarrington, 1 in 1,400) (strong evidence for)",
             "forename the same (Xanthe, 1 in 400) (evidence for)",
-            "middle name the same (Louise, 1 in 500) (evidence for)",
+            "middle name the same (Louise, 1 in 400 as a middle name) (evidence for)",
         )
 
     def test_missing_dob_with_a_rare_name_goes_to_review_not_match(self, index: MatchIndex) -> None:

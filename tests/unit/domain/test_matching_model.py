@@ -177,6 +177,19 @@ def test_a_full_name_commoner_than_its_two_names_apart_counts_for_less() -> None
     assert "together commoner" not in " ".join(apart.reasons)
 
 
+def test_a_middle_name_commoner_as_a_middle_name_counts_as_such() -> None:
+    """Kaur is rare as a first forename and borne as a second by most Sikh women: agreeing on it
+    says little, and the reviewer is told how common it is as a middle name."""
+    counted = NameFrequencies()
+    for i in range(200_000):
+        counted.add((f"RARE{i % 40_000}",), f"GIVEN{i % 5_000}", register=i < 50_000,
+                    middle="KAUR" if i % 50 == 0 else f"OTHER{i % 3_000}")
+    person = [RegisterEntry(1, "1001", "Quarrington", "Harpreet Kaur", date(1980, 5, 12))]
+    (c,) = MatchIndex(person, HOME, model=starting_model(counted, 50_000)).match(
+        notice("Quarrington", "Harpreet Kaur", date(1980, 5, 12)))
+    assert "middle name the same (Kaur, common: 1 in 50 as a middle name) (evidence for)" in c.reasons
+
+
 def test_too_little_data_keeps_the_starting_values() -> None:
     register, notices, _ = _synthetic(1, 50, 300, 0.1)
     index = MatchIndex(register, HOME, notices=notices)
