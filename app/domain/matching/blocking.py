@@ -19,8 +19,8 @@ that the realistic errors still share one:
   without one;
 * ``G`` whole forename + surname initial, with the Y, D and M members: a surname typo that changes
   its code together with a slip in the date of birth (two errors in one careless record; the first
-  letter of a surname is rarely the one mistyped). A register person is filed under each of their
-  forenames and the initial of each of their surnames;
+  letter of a surname is rarely the one mistyped). A register person is filed under their first
+  forename and the initial of each of their surnames;
 * ``I`` surname initial + whole DOB (or its day/month swap): typos in both names, one of them in
   the forename's first letter (so that neither ``F`` nor the surname code is shared).
 
@@ -125,9 +125,11 @@ def register_keys(person: Profile) -> set[Key]:
 
 
 def named_groups(person: Profile) -> set[str]:
-    """``G`` groups of a register person: each whole forename with each surname's initial."""
-    letters = {form.joined[0] for form in person.surnames if form.joined}
-    return {f"G:{name}{letter}" for name in person.forenames if len(name) > 1 for letter in letters}
+    """``G`` groups of a register person: the whole first forename with each surname's initial."""
+    first = person.first_forename
+    if len(first) < 2:
+        return set()
+    return {"G:" + first + form.joined[0] for form in person.surnames if form.joined}
 
 
 def letters_of(person: Profile) -> frozenset[str]:

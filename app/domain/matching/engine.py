@@ -77,13 +77,13 @@ class MatchIndex:
             self._profiles = [register_profile(entry) for entry in self._entries]
             if model is None:
                 names = frequencies_of(self._profiles)
-                names.add_notices(map(_SURNAME, notices), map(_FORENAMES, notices), map(_BORN, notices))
+                names.add_notices(map(_SURNAME, notices), map(_FORENAMES, notices))  # the loops stay in C
                 if not notices:
                     model = starting_model(names, len(self._profiles))
                 elif workers > 1 and _can_fork() and len(notices) >= PARALLEL_FROM:
                     model, indexed = self._estimated_beside_the_index(notices, names), True
                 else:
-                    model = estimate(self._profiles, notices, self._home or "", names)
+                    model = _estimated(self._profiles, notices, self._home or "", names)
             self.model = model
             self._caps = [name_caps(p, model) for p in self._profiles]
             self._facts = [self._facts_of(p, caps) for p, caps in zip(self._profiles, self._caps, strict=True)]
@@ -411,7 +411,16 @@ def _can_fork() -> bool:
 
 def _estimate_inherited() -> Model:
     assert _ESTIMATING is not None, "runs only in a process forked by MatchIndex"
-    return estimate(*_ESTIMATING)
+    return _estimated(*_ESTIMATING)
+
+
+def _estimated(register: Sequence[Profile], notices: Sequence[NoticeEntry], home: str, names: NameFrequencies) -> Model:
+    """The model estimated from the register and the notices, with the notices' full names and
+    forenames by decade of birth counted (``NameFrequencies.add_pairs``)."""
+    names.add_pairs(list(map(_SURNAME, notices)), list(map(_FORENAMES, notices)), list(map(_BORN, notices)),
+                    {(form.joined, person.first_forename) for person in register for form in person.surnames},
+                    {name for person in register for name in person.forenames})
+    return estimate(register, notices, home, names)
 
 
 def _wash(index: MatchIndex, notices: Sequence[NoticeEntry], start: int, stop: int) -> Washed:

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
+from operator import add
 
 from app.domain.matching.names import surname_form, tokens
 
@@ -33,6 +34,10 @@ _TYPICAL_FORENAME = 2e-3
 _TYPICAL_INITIAL = 1 / 20
 _FULL_NAME_OTHERS = 10
 _DECADE_PEOPLE = 1000
+_SAMPLE_FROM, _SAMPLE_EVERY = 200_000, 4  # add_pairs: from this many notices, count every 4th
+_SHIFT = 32  # add_pairs: a forename's number in the high bits, a surname's or a decade's in the low
+_LOW = (1 << _SHIFT) - 1
+_NO_DECADE = _LOW
 
 
 class NameFrequencies:
@@ -83,49 +88,62 @@ class NameFrequencies:
         names = tokens(forenames)
         self.add((form.joined, *form.parts) if form else (), names[0] if names else "", register=False)
 
-    def add_notices(self, surnames: Iterable[str], forenames: Iterable[str],
-                    born: Iterable[date | None] | None = None) -> None:
-        """Count many notices from their raw surnames, forenames and dates of birth (one of each per
-        notice): each distinct spelling, and each distinct pair of them, is normalised once (a
-        national extract repeats names)."""
-        if born is not None:
-            forenames = list(forenames)
-            by_decade = Counter(zip(forenames, [None if d is None else d.year // 10 for d in born], strict=True))
-        pairs = Counter(zip(surnames, forenames, strict=True))
-        by_surname: Counter[str] = Counter()
-        by_forename: Counter[str] = Counter()
-        for (surname, forename), count in pairs.items():
-            by_surname[surname] += count
-            by_forename[forename] += count
-        forms: dict[str, tuple[str, ...]] = {}
+    def add_notices(self, surnames: Iterable[str], forenames: Iterable[str]) -> None:
+        """Count many notices from their raw surnames and forenames (one of each per notice, in
+        two passes): each distinct spelling is normalised once (a national extract repeats names).
+        Full names and decades of birth are counted by ``add_pairs``."""
+        by_surname = Counter(surnames)
         for raw, count in by_surname.items():
             form = surname_form(raw)
-            names = forms[raw] = tuple({form.joined, *form.parts}) if form else ()
-            for name in names:
+            for name in {form.joined, *form.parts} if form else ():
                 self.surnames[name] += count
-        firsts: dict[str, str] = {}
-        for raw, count in by_forename.items():
+        for raw, count in Counter(forenames).items():
             given = tokens(raw)
-            first = firsts[raw] = given[0] if given else ""
+            first = given[0] if given else ""
             if len(given) > 1:
                 self.middles[given[1]] += count
                 self._with_middle += count
             if first:
                 self.forenames[first] += count
                 self.initials[first[0]] += count
-        full = self.full_names
-        for (surname, forename), count in pairs.items():
-            first = firsts[forename]
-            if first:
-                for name in forms[surname]:
-                    full[name, first] += count
-        if born is not None:
-            for (forename, decade), count in by_decade.items():
-                if decade is not None:
-                    self.decades[decade] += count
-                    if firsts[forename]:
-                        self.by_decade[firsts[forename], decade] += count
         self._people += by_surname.total()
+
+    def add_pairs(self, surnames: Sequence[str], forenames: Sequence[str], born: Sequence[date | None],
+                  full_names: Collection[tuple[str, str]], wanted: Collection[str]) -> None:
+        """Count the notices bearing each of ``full_names`` (whole surname and first forename: the
+        register's, the only ones asked about) and the notices' first forenames in ``wanted`` by
+        decade of birth. A second pass over the notices, run with the model's estimation (in its
+        own process for a large file); each distinct spelling and date is looked at once, the
+        counting is done by ``Counter`` and ``map`` in C. A large file is counted from every
+        ``_SAMPLE_EVERY``-th notice, the counts scaled up: what these counts decide (whether a full
+        name is commoner than its two names apart, a forename's share of a decade) is a matter of
+        tens or thousands of notices, not of one."""
+        every = _SAMPLE_EVERY if len(surnames) >= _SAMPLE_FROM else 1
+        surnames, forenames, born = surnames[::every], forenames[::every], born[::every]
+        # names and decades as small integers, so that the million keys counted are integers (a
+        # tuple per notice costs three times as much)
+        surname_ids: dict[str, int] = {}
+        joined = {raw: surname_ids.setdefault(form.joined if (form := surname_form(raw)) else "", len(surname_ids))
+                  for raw in set(surnames)}
+        first_ids: dict[str, int] = {}
+        firsts = {raw: first_ids.setdefault(given[0] if (given := tokens(raw)) else "", len(first_ids)) << _SHIFT
+                  for raw in set(forenames)}
+        first_of = list(first_ids)
+        keep_firsts = {key for name, key in first_ids.items() if name in wanted}
+        as_first = firsts.__getitem__
+        counted = Counter(map(add, map(as_first, forenames), map(joined.__getitem__, surnames)))
+        for surname, first in full_names:
+            if surname in surname_ids and first in first_ids:
+                count = counted.get(first_ids[first] << _SHIFT | surname_ids[surname])
+                if count:
+                    self.full_names[surname, first] += count * every
+        decade_of = {d: _NO_DECADE if d is None else d.year // 10 for d in set(born)}
+        for key, count in Counter(map(add, map(as_first, forenames), map(decade_of.__getitem__, born))).items():
+            first, decade = key >> _SHIFT, key & _LOW
+            if decade != _NO_DECADE:
+                self.decades[decade] += count * every
+                if first in keep_firsts:
+                    self.by_decade[first_of[first], decade] += count * every
 
     @property
     def people(self) -> int:
