@@ -20,7 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import cast
 
-from sqlalchemy import String, Table, bindparam, func, select, type_coerce, update
+from sqlalchemy import String, Table, bindparam, func, or_, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from app.domain.enums import AccessOperation, MatchState
@@ -31,6 +31,7 @@ from app.domain.permissions import Action, require
 from app.domain.policy import PolicyName, PolicySet
 from app.domain.records import User
 from app.domain.workflow import ConfirmedMatch, DueItem, PendingNotice, notice_due_items
+from app.persistence import bulk
 from app.persistence.models import NoticeMatchRow, NoticeRow, PersonRow, PreviousNameRow, SettingRow
 from app.persistence.uow import UnitOfWork
 from app.reports.cells import csv_row
@@ -86,9 +87,10 @@ class HeldNotices:
 
 
 def held_notices(session: Session) -> HeldNotices:
-    """All notices in one streamed Core query, plain rows, no ORM objects (no list of ids: a million
-    would overflow SQLite's limit of bound variables, as it once did after a large import). The
-    date of birth is read as the driver gives it and parsed here (SQLite: text, parsed in C)."""
+    """All notices in one streamed query, plain rows, no ORM objects (no list of ids: a million
+    would overflow SQLite's limit of bound variables, as it once did after a large import; on
+    PostgreSQL plain tuples, app.persistence.bulk). The date of birth is read as the driver gives
+    it and parsed here (SQLite: text, parsed in C)."""
     born = type_coerce(NoticeRow.date_of_birth, String)
     stmt = select(NoticeRow.id, NoticeRow.notice_ref, NoticeRow.issuing_force, NoticeRow.surname, NoticeRow.forenames,
                   born, NoticeRow.staff_number, NoticeRow.warrant_number, NoticeRow.pnc_id,
@@ -99,7 +101,7 @@ def held_notices(session: Session) -> HeldNotices:
     make, as_date = NoticeEntry._make, date.fromisoformat
     dob: date | str | None  # as the driver gives it: text (SQLite) or a date
     with collector_paused():
-        result = session.connection().execute(stmt.order_by(NoticeRow.id).execution_options(yield_per=20000))
+        result = bulk.stream_rows(session, stmt.order_by(NoticeRow.id))
         for key, ref, issuer, sur, fore, dob, staff, warrant, pnc, employer, year_only, version, matched in result:
             if matched != version:
                 pending.append(len(entries))
@@ -164,7 +166,8 @@ def _held(session: Session, notice_ids: set[int]) -> list[NoticeMatchRow]:
 def _mark_matched(session: Session, held: HeldNotices, positions: Sequence[int]) -> None:
     """Record that these notices were matched in the version loaded: runs of consecutive ids of one
     version in one UPDATE each (an import's notices are one run); a row changed meanwhile keeps
-    its newer version unmatched. The notes of undated notices are cleared (``_note_undated``)."""
+    its newer version unmatched. The notes of undated notices are cleared (``_note_undated``). A row
+    already so is left alone (a data wash after an import would rewrite a million rows for nothing)."""
     runs: list[tuple[int, int, int]] = []
     for position in positions:
         key, version = held.entries[position].key, held.versions[position]
@@ -176,17 +179,17 @@ def _mark_matched(session: Session, held: HeldNotices, positions: Sequence[int])
     if not runs:
         return
     session.execute(update(table).where(table.c.id.between(bindparam("low"), bindparam("high")),
-                                        table.c.version == bindparam("v"))
+                                        table.c.version == bindparam("v"),
+                                        or_(table.c.matched_version.is_distinct_from(bindparam("v")),
+                                            table.c.match_note.is_not(None)))
                     .values(matched_version=bindparam("v"), match_note=None),
                     [{"low": a, "high": b, "v": v} for a, b, v in runs])
 
 
 def _note_undated(session: Session, notes: dict[int, str]) -> None:
     """Why each undated notice with a common name was not put to review (after ``_mark_matched``)."""
-    if notes:
-        table = cast(Table, NoticeRow.__table__)
-        session.execute(update(table).where(table.c.id == bindparam("key")).values(match_note=bindparam("note")),
-                        [{"key": key, "note": note} for key, note in notes.items()])
+    bulk.update_rows(session, cast(Table, NoticeRow.__table__),
+                     [{"id": key, "match_note": note} for key, note in notes.items()])
 
 
 # ---- runs ------------------------------------------------------------------------------------
