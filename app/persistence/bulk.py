@@ -4,7 +4,8 @@
 SQLAlchemy's statements serve SQLite well. On PostgreSQL the same statements spend most of their
 time in the client, per row (insertmanyvalues with RETURNING, a Row object for each row read,
 an executemany of single-row UPDATEs), so there the same work goes through psycopg: COPY for
-inserts and for the keys of an UPDATE, and a plain server-side cursor (tuples) for reads. The
+inserts and for the keys of an UPDATE, a plain server-side cursor (tuples) for reads, and an array
+parameter for a long list of ids. The
 statements run in the session's own transaction (a refused import still rolls everything back),
 and each begins with a statement through SQLAlchemy, so that a cancellable unit of work is still
 asked whether to go on before each batch.
@@ -12,11 +13,11 @@ asked whether to go on before each batch.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, insert, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ARRAY, ColumnElement, Integer, Select, Table, any_, bindparam, insert, text, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 READ_SIZE = 20_000  # rows a read fetches at a time (streamed: a million rows are never held as rows twice)
 
@@ -40,7 +41,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
         stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
         return list(session.scalars(stmt, rows).all())
     names = list(rows[0])
-    defaults = {c.name: c.default.arg for c in table.columns  # what SQLAlchemy's INSERT would fill in
+    defaults = {c.name: cast(Any, c.default).arg for c in table.columns  # what SQLAlchemy's INSERT fills in
                 if c.name not in names and c.name != "id" and c.default is not None and c.default.is_scalar}
     columns = ["id", *names, *defaults]
     ids = sorted(session.scalars(text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) "
@@ -78,7 +79,20 @@ def update_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], 
         cur.execute(f'DROP TABLE "{temp}"')
 
 
-def stream_rows(session: Session, stmt: Select[Any]) -> Iterator[tuple[Any, ...]]:
+def id_in(session: Session, column: ColumnElement[int] | InstrumentedAttribute[int], ids: Iterable[int],
+          chunk: int) -> list[ColumnElement[bool]]:
+    """Conditions that together say ``column IN ids`` (ids ascending): on PostgreSQL one
+    ``= ANY(array)`` with a single parameter; elsewhere IN-lists of at most ``chunk`` ids (SQLite's
+    limit of bound variables). Thousands of placeholders cost psycopg more than the query."""
+    ordered = sorted(ids)
+    if not ordered:
+        return []
+    if session.connection().dialect.name == "postgresql":
+        return [column == any_(bindparam("ids", ordered, type_=ARRAY(Integer)))]
+    return [column.in_(ordered[i:i + chunk]) for i in range(0, len(ordered), chunk)]
+
+
+def stream_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
     """The rows of a SELECT (without parameters) as plain tuples, streamed: on PostgreSQL from a
     server-side cursor (no SQLAlchemy Row per row), elsewhere through SQLAlchemy."""
     driver = _driver(session)

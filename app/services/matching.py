@@ -127,6 +127,7 @@ def store(session: Session, candidates: Iterable[Candidate]) -> int:
     person_v = _versions(session, PersonRow, {c.person_id for c in found})
     held = {(m.notice_id, m.person_id): m for m in _held(session, {c.notice_key for c in found})}
     now, stored = clock.now(), 0
+    fresh: list[dict[str, object]] = []
     for c in found:
         old = held.get((c.notice_key, c.person_id))
         nv, pv = notice_v[c.notice_key], person_v[c.person_id]
@@ -134,32 +135,31 @@ def store(session: Session, candidates: Iterable[Candidate]) -> int:
         if old is not None and (old.state != MatchState.REJECTED.name or unchanged):
             continue
         if old is None:
-            session.add(NoticeMatchRow(notice_id=c.notice_key, person_id=c.person_id, score=c.score,
-                                       decision=c.decision.name, reasons="; ".join(c.reasons),
-                                       state=MatchState.PROPOSED.name, found_at=now, notice_version=nv,
-                                       person_version=pv))
+            fresh.append({"notice_id": c.notice_key, "person_id": c.person_id, "score": c.score,
+                          "decision": c.decision.name, "reasons": "; ".join(c.reasons),
+                          "state": MatchState.PROPOSED.name, "found_at": now, "notice_version": nv,
+                          "person_version": pv})
         else:
             old.score, old.decision, old.reasons = c.score, c.decision.name, "; ".join(c.reasons)
             old.state, old.found_at, old.notice_version, old.person_version = MatchState.PROPOSED.name, now, nv, pv
             old.reviewed_by = old.reviewed_at = old.triage_outcome = old.rationale = None
         stored += 1
-    session.flush()
+    session.flush()  # the re-proposed pairs, then the new ones as plain rows (tens of thousands after an import)
+    bulk.insert_rows(session, cast(Table, NoticeMatchRow.__table__), fresh)
     return stored
 
 
 def _versions(session: Session, model: type[NoticeRow] | type[PersonRow], ids: set[int]) -> dict[int, int]:
     out: dict[int, int] = {}
-    ordered = sorted(ids)
-    for i in range(0, len(ordered), CHUNK):
-        stmt = select(model.id, model.version).where(model.id.in_(ordered[i:i + CHUNK]))
-        out.update((key, version) for key, version in session.execute(stmt))
+    for where in bulk.id_in(session, model.id, ids, CHUNK):
+        out.update((key, version) for key, version in session.execute(select(model.id, model.version).where(where)))
     return out
 
 
 def _held(session: Session, notice_ids: set[int]) -> list[NoticeMatchRow]:
-    ordered, out = sorted(notice_ids), []
-    for i in range(0, len(ordered), CHUNK):
-        out += list(session.scalars(select(NoticeMatchRow).where(NoticeMatchRow.notice_id.in_(ordered[i:i + CHUNK]))))
+    out: list[NoticeMatchRow] = []
+    for where in bulk.id_in(session, NoticeMatchRow.notice_id, notice_ids, CHUNK):
+        out += list(session.scalars(select(NoticeMatchRow).where(where)))
     return out
 
 

@@ -7,9 +7,9 @@ sent; and a refused file leaves nothing behind."""
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 from collections.abc import Iterator
 from contextlib import ExitStack
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -144,7 +144,8 @@ def _bulk_rows() -> list[dict[str, Any]]:
     texts = ["tab\there", "back\\slash", "\\N", "", "line\nbreak\r\nand CR\r", 'quote " and \'', "ünïcødé ✓ 😀",
              "comma, semicolon; pipe |", "\\.", "end \\"]
     return [{"issuing_force": "PND", "notice_ref": f"B-{i}", "notice_date": date(2024, 1, 1 + i),
-             "record_type": "CRIME", "surname": t, "forenames": t or "x", "date_of_birth": None if i % 2 else date(1980, 1, 1),
+             "record_type": "CRIME", "surname": t, "forenames": t or "x",
+             "date_of_birth": None if i % 2 else date(1980, 1, 1),
              "staff_number": None, "warrant_number": t[:32] or None, "pnc_id": None, "employing_force": None,
              "summary": t, "handling": None if i % 3 else t, "dob_year_only": i % 4 == 0, "source_file": "f.csv",
              "signature_state": "NOT_SIGNED", "received_at": datetime(2026, 1, 2, 3, 4, 5, 6), "version": 1}
@@ -164,7 +165,8 @@ def test_bulk_rows_arrive_as_sent_on_each_database(db_url: str) -> None:
         got = [dict(zip(columns, r, strict=True)) for r in s.execute(
             select(*[table.c[c] for c in columns]).order_by(table.c.id))]
         assert got == rows
-        streamed = list(bulk.stream_rows(s, select(table.c.id, table.c.surname, table.c.match_note).order_by(table.c.id)))
+        stmt = select(table.c.id, table.c.surname, table.c.match_note).order_by(table.c.id)
+        streamed = list(bulk.stream_rows(s, stmt))
         assert [tuple(r) for r in streamed] == [(k, r["surname"], "a\tnote \\N" if k == ids[1] else None)
                                                 for k, r in zip(ids, rows, strict=True)]
         assert s.scalar(select(table.c.matched_version).where(table.c.id == ids[0])) is None  # defaults kept
