@@ -2,13 +2,13 @@
 (issue 14). The one place that knows a database driver beyond SQLAlchemy.
 
 SQLAlchemy's statements serve SQLite well. On PostgreSQL the same statements spend most of their
-time in the client, per row (insertmanyvalues with RETURNING, a Row object for each row read,
-an executemany of single-row UPDATEs), so there the same work goes through psycopg: binary COPY for
-inserts and for the keys of an UPDATE, a plain server-side cursor (tuples) for reads, and an array
-parameter for a long list of ids. The
+time in the client (psycopg converts the text of a statement with thousands of placeholders in
+Python, for every batch of insertmanyvalues or IN-list; a Row object for each row read), so there
+the same work goes through psycopg: binary COPY for inserts and for the keys of an UPDATE, a plain
+server-side cursor (tuples) for reads, and one array parameter for a long list of ids. The
 statements run in the session's own transaction (a refused import still rolls everything back),
 and each begins with a statement through SQLAlchemy, so that a cancellable unit of work is still
-asked whether to go on before each batch.
+asked whether to go on before each batch. Profile and figures: docs/benchmarks.md (issue 14).
 """
 
 from __future__ import annotations
