@@ -20,7 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import cast
 
-from sqlalchemy import String, Table, bindparam, func, select, type_coerce, update
+from sqlalchemy import String, Table, bindparam, func, or_, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from app.domain.enums import AccessOperation, MatchState
@@ -31,6 +31,7 @@ from app.domain.permissions import Action, require
 from app.domain.policy import PolicyName, PolicySet
 from app.domain.records import User
 from app.domain.workflow import ConfirmedMatch, DueItem, PendingNotice, notice_due_items
+from app.persistence import bulk
 from app.persistence.models import NoticeMatchRow, NoticeRow, PersonRow, PreviousNameRow, SettingRow
 from app.persistence.uow import UnitOfWork
 from app.reports.cells import csv_row
@@ -86,9 +87,10 @@ class HeldNotices:
 
 
 def held_notices(session: Session) -> HeldNotices:
-    """All notices in one streamed Core query, plain rows, no ORM objects (no list of ids: a million
-    would overflow SQLite's limit of bound variables, as it once did after a large import). The
-    date of birth is read as the driver gives it and parsed here (SQLite: text, parsed in C)."""
+    """All notices in one streamed query, plain rows, no ORM objects (no list of ids: a million
+    would overflow SQLite's limit of bound variables, as it once did after a large import; on
+    PostgreSQL plain tuples, app.persistence.bulk). The date of birth is read as the driver gives
+    it and parsed here (SQLite: text, parsed in C)."""
     born = type_coerce(NoticeRow.date_of_birth, String)
     stmt = select(NoticeRow.id, NoticeRow.notice_ref, NoticeRow.issuing_force, NoticeRow.surname, NoticeRow.forenames,
                   born, NoticeRow.staff_number, NoticeRow.warrant_number, NoticeRow.pnc_id,
@@ -99,7 +101,7 @@ def held_notices(session: Session) -> HeldNotices:
     make, as_date = NoticeEntry._make, date.fromisoformat
     dob: date | str | None  # as the driver gives it: text (SQLite) or a date
     with collector_paused():
-        result = session.connection().execute(stmt.order_by(NoticeRow.id).execution_options(yield_per=20000))
+        result = bulk.stream_rows(session, stmt.order_by(NoticeRow.id))
         for key, ref, issuer, sur, fore, dob, staff, warrant, pnc, employer, year_only, version, matched in result:
             if matched != version:
                 pending.append(len(entries))
@@ -125,6 +127,7 @@ def store(session: Session, candidates: Iterable[Candidate]) -> int:
     person_v = _versions(session, PersonRow, {c.person_id for c in found})
     held = {(m.notice_id, m.person_id): m for m in _held(session, {c.notice_key for c in found})}
     now, stored = clock.now(), 0
+    fresh: list[dict[str, object]] = []
     for c in found:
         old = held.get((c.notice_key, c.person_id))
         nv, pv = notice_v[c.notice_key], person_v[c.person_id]
@@ -132,39 +135,39 @@ def store(session: Session, candidates: Iterable[Candidate]) -> int:
         if old is not None and (old.state != MatchState.REJECTED.name or unchanged):
             continue
         if old is None:
-            session.add(NoticeMatchRow(notice_id=c.notice_key, person_id=c.person_id, score=c.score,
-                                       decision=c.decision.name, reasons="; ".join(c.reasons),
-                                       state=MatchState.PROPOSED.name, found_at=now, notice_version=nv,
-                                       person_version=pv))
+            fresh.append({"notice_id": c.notice_key, "person_id": c.person_id, "score": c.score,
+                          "decision": c.decision.name, "reasons": "; ".join(c.reasons),
+                          "state": MatchState.PROPOSED.name, "found_at": now, "notice_version": nv,
+                          "person_version": pv})
         else:
             old.score, old.decision, old.reasons = c.score, c.decision.name, "; ".join(c.reasons)
             old.state, old.found_at, old.notice_version, old.person_version = MatchState.PROPOSED.name, now, nv, pv
             old.reviewed_by = old.reviewed_at = old.triage_outcome = old.rationale = None
         stored += 1
-    session.flush()
+    session.flush()  # the re-proposed pairs, then the new ones as plain rows (tens of thousands after an import)
+    bulk.insert_rows(session, cast(Table, NoticeMatchRow.__table__), fresh)
     return stored
 
 
 def _versions(session: Session, model: type[NoticeRow] | type[PersonRow], ids: set[int]) -> dict[int, int]:
     out: dict[int, int] = {}
-    ordered = sorted(ids)
-    for i in range(0, len(ordered), CHUNK):
-        stmt = select(model.id, model.version).where(model.id.in_(ordered[i:i + CHUNK]))
-        out.update((key, version) for key, version in session.execute(stmt))
+    for where in bulk.id_in(session, model.id, ids, CHUNK):
+        out.update((key, version) for key, version in session.execute(select(model.id, model.version).where(where)))
     return out
 
 
 def _held(session: Session, notice_ids: set[int]) -> list[NoticeMatchRow]:
-    ordered, out = sorted(notice_ids), []
-    for i in range(0, len(ordered), CHUNK):
-        out += list(session.scalars(select(NoticeMatchRow).where(NoticeMatchRow.notice_id.in_(ordered[i:i + CHUNK]))))
+    out: list[NoticeMatchRow] = []
+    for where in bulk.id_in(session, NoticeMatchRow.notice_id, notice_ids, CHUNK):
+        out += list(session.scalars(select(NoticeMatchRow).where(where)))
     return out
 
 
 def _mark_matched(session: Session, held: HeldNotices, positions: Sequence[int]) -> None:
     """Record that these notices were matched in the version loaded: runs of consecutive ids of one
     version in one UPDATE each (an import's notices are one run); a row changed meanwhile keeps
-    its newer version unmatched. The notes of undated notices are cleared (``_note_undated``)."""
+    its newer version unmatched. The notes of undated notices are cleared (``_note_undated``). A row
+    already so is left alone (a data wash after an import would rewrite a million rows for nothing)."""
     runs: list[tuple[int, int, int]] = []
     for position in positions:
         key, version = held.entries[position].key, held.versions[position]
@@ -176,17 +179,17 @@ def _mark_matched(session: Session, held: HeldNotices, positions: Sequence[int])
     if not runs:
         return
     session.execute(update(table).where(table.c.id.between(bindparam("low"), bindparam("high")),
-                                        table.c.version == bindparam("v"))
+                                        table.c.version == bindparam("v"),
+                                        or_(table.c.matched_version.is_distinct_from(bindparam("v")),
+                                            table.c.match_note.is_not(None)))
                     .values(matched_version=bindparam("v"), match_note=None),
                     [{"low": a, "high": b, "v": v} for a, b, v in runs])
 
 
 def _note_undated(session: Session, notes: dict[int, str]) -> None:
     """Why each undated notice with a common name was not put to review (after ``_mark_matched``)."""
-    if notes:
-        table = cast(Table, NoticeRow.__table__)
-        session.execute(update(table).where(table.c.id == bindparam("key")).values(match_note=bindparam("note")),
-                        [{"key": key, "note": note} for key, note in notes.items()])
+    bulk.update_rows(session, cast(Table, NoticeRow.__table__),
+                     [{"id": key, "match_note": note} for key, note in notes.items()])
 
 
 # ---- runs ------------------------------------------------------------------------------------

@@ -13,13 +13,14 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.enums import AccessOperation, NoticeRecordType
 from app.domain.errors import InvalidInput, RowError
 from app.domain.permissions import Action, require
 from app.domain.records import User
+from app.persistence import bulk
 from app.persistence.models import ForceRow, NoticeRow
 from app.persistence.uow import UnitOfWork
 from app.services import audit, clock
@@ -190,7 +191,8 @@ _COMPARED = (*FIELDS[:5], "dob_year_only", *FIELDS[5:])
 
 class _Writer:
     """Insert new notices and update changed ones, a batch of plain rows at a time (a million ORM
-    objects would take gigabytes); keeps the ids added and changed."""
+    objects would take gigabytes; on PostgreSQL the new ones by COPY, app.persistence.bulk); keeps
+    the ids added and changed."""
 
     def __init__(self, session: Session, codes: dict[str, str], source: str, signature_state: str) -> None:
         self.session, self.codes, self.source, self.signature_state = session, codes, source, signature_state
@@ -221,8 +223,7 @@ class _Writer:
             self.session.execute(stmt, updates)
             self.changed += [u["_id"] for u in updates]
         if fresh:
-            adding = insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True)
-            self.added += self.session.scalars(adding, fresh).all()
+            self.added += bulk.insert_rows(self.session, _TABLE, fresh)
 
     def _existing(self, rows: list[Row]) -> dict[tuple[str, str], tuple[int, tuple[Any, ...]]]:
         """The held notices of these rows by natural key: id and the values an import may change."""

@@ -1,0 +1,122 @@
+"""Many plain rows into and out of one table at once: the million-notice import and data wash
+(issue 14). The one place that knows a database driver beyond SQLAlchemy.
+
+SQLAlchemy's statements serve SQLite well. On PostgreSQL the same statements spend most of their
+time in the client (psycopg converts the text of a statement with thousands of placeholders in
+Python, for every batch of insertmanyvalues or IN-list; a Row object for each row read), so there
+the same work goes through psycopg: binary COPY for inserts and for the keys of an UPDATE, a plain
+server-side cursor (tuples) for reads, and one array parameter for a long list of ids. The
+statements run in the session's own transaction (a refused import still rolls everything back),
+and each begins with a statement through SQLAlchemy, so that a cancellable unit of work is still
+asked whether to go on before each batch. Profile and figures: docs/benchmarks.md (issue 14).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, cast
+
+from sqlalchemy import ARRAY, ColumnElement, Integer, Select, Table, any_, bindparam, insert, text, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+READ_SIZE = 20_000  # rows a read fetches at a time (streamed: a million rows are never held as rows twice)
+
+
+def _driver(session: Session) -> Any | None:
+    """The psycopg connection under the session's transaction, or None (not PostgreSQL)."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return None
+    return connection.connection.driver_connection
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert rows (dicts with the same keys) and return their new ids, in the order of the rows.
+    On PostgreSQL the ids are taken from the table's sequence first (in ascending order, as an
+    INSERT would give them) and the rows copied in with them."""
+    if not rows:
+        return []
+    driver = _driver(session)
+    if driver is None:
+        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(session.scalars(stmt, rows).all())
+    names = list(rows[0])
+    defaults = {c.name: cast(Any, c.default).arg for c in table.columns  # what SQLAlchemy's INSERT fills in
+                if c.name not in names and c.name != "id" and c.default is not None and c.default.is_scalar}
+    columns = ["id", *names, *defaults]
+    ids = sorted(session.scalars(text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) "
+                                      "FROM generate_series(1, :n)"), {"t": table.name, "n": len(rows)}))
+    tail = tuple(defaults.values())
+    with driver.cursor() as cur:
+        _copy(cur, table.name, columns,
+              ((key, *[row[n] for n in names], *tail) for key, row in zip(ids, rows, strict=True)))
+    return ids
+
+
+def update_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], key: str = "id") -> None:
+    """UPDATE table SET column = value … WHERE key = row's key, for each row (dicts with the same
+    keys). On PostgreSQL the rows are copied into a temporary table and applied in one UPDATE."""
+    if not rows:
+        return
+    names = [n for n in rows[0] if n != key]
+    driver = _driver(session)
+    if driver is None:
+        stmt = update(table).where(table.c[key] == bindparam(f"_{key}")).values(
+            {n: bindparam(f"_{n}") for n in names})
+        session.execute(stmt, [{f"_{k}": v for k, v in row.items()} for row in rows])
+        return
+    temp = f"_bulk_{table.name}"
+    session.execute(text(f'CREATE TEMPORARY TABLE "{temp}" ON COMMIT DROP AS '
+                         f'SELECT {", ".join(_q(n) for n in [key, *names])} FROM {_q(table.name)} WITH NO DATA'))
+    with driver.cursor() as cur:
+        _copy(cur, temp, [key, *names], ((row[key], *[row[n] for n in names]) for row in rows))
+        cur.execute(f'UPDATE {_q(table.name)} AS t SET {", ".join(f"{_q(n)} = s.{_q(n)}" for n in names)} '
+                    f'FROM "{temp}" AS s WHERE t.{_q(key)} = s.{_q(key)}')
+        cur.execute(f'DROP TABLE "{temp}"')
+
+
+def id_in(session: Session, column: ColumnElement[int] | InstrumentedAttribute[int], ids: Iterable[int],
+          chunk: int) -> list[ColumnElement[bool]]:
+    """Conditions that together say ``column IN ids`` (ids ascending): on PostgreSQL one
+    ``= ANY(array)`` with a single parameter; elsewhere IN-lists of at most ``chunk`` ids (SQLite's
+    limit of bound variables). Thousands of placeholders cost psycopg more than the query."""
+    ordered = sorted(ids)
+    if not ordered:
+        return []
+    if session.connection().dialect.name == "postgresql":
+        return [column == any_(bindparam("ids", ordered, type_=ARRAY(Integer)))]
+    return [column.in_(ordered[i:i + chunk]) for i in range(0, len(ordered), chunk)]
+
+
+def stream_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """The rows of a SELECT (without parameters) as plain tuples, streamed: on PostgreSQL from a
+    server-side cursor (no SQLAlchemy Row per row), elsewhere through SQLAlchemy."""
+    driver = _driver(session)
+    if driver is None:
+        yield from session.connection().execute(stmt.execution_options(yield_per=READ_SIZE))
+        return
+    sql = str(stmt.compile(dialect=session.get_bind().dialect))
+    session.execute(text("SELECT 1"))  # through SQLAlchemy: a cancellable unit of work may stop here
+    with driver.cursor(name="ppda_bulk_read") as cur:
+        cur.itersize = READ_SIZE
+        cur.execute(sql)
+        while batch := cur.fetchmany(READ_SIZE):
+            yield from batch
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _copy(cur: Any, table: str, columns: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
+    """COPY rows into these columns in the binary format, each value sent as its column's type (a
+    tenth of the text format's work for the client, and nothing to escape)."""
+    cur.execute("SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
+                "AND NOT attisdropped",
+                (_q(table),))
+    types = dict(cur.fetchall())
+    with cur.copy(f"COPY {_q(table)} ({', '.join(_q(c) for c in columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types([types[c] for c in columns])
+        write = copy.write_row
+        for row in rows:
+            write(row)
