@@ -23,10 +23,11 @@ from typing import cast
 from sqlalchemy import String, Table, bindparam, func, or_, select, type_coerce, update
 from sqlalchemy.orm import Session
 
+from app.domain.collector import collector_paused
 from app.domain.enums import AccessOperation, MatchState
 from app.domain.errors import RuleRefused
 from app.domain.matching import Candidate, MatchIndex, NoticeEntry, NoticeIndex, RegisterEntry, Thresholds
-from app.domain.matching.engine import collector_paused, washed
+from app.domain.matching.engine import washed
 from app.domain.permissions import Action, require
 from app.domain.policy import PolicyName, PolicySet
 from app.domain.records import User

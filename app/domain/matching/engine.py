@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
 from typing import NamedTuple
 
-from app.domain.collector import collector_paused as collector_paused  # (app.services.matching imports it from here)
+from app.domain.collector import collector_paused
 from app.domain.matching.blocking import KeyIndex, NoticeKeys, register_keys
 from app.domain.matching.dates import DobKey, compare, dob_key
 from app.domain.matching.decisions import decide_notice, rank, to_candidate
