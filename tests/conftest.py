@@ -246,6 +246,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, _sqlite_template: Pat
         target = tmp_path / "psd.db"
         shutil.copy(_sqlite_template, target)
         return f"sqlite:///{target}"
+    return empty_postgres()
+
+
+def empty_postgres() -> str:
+    """The test PostgreSQL database, emptied (forces loaded, no users): fails the test when
+    PostgreSQL is required (PPDA_REQUIRE_POSTGRES=1) and unreachable, else skips it."""
     url = _pg_available()
     if url is None:
         if REQUIRE_PG:

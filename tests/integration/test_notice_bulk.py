@@ -57,14 +57,9 @@ def _second() -> list[list[str]]:
 @pytest.fixture
 def both(tmp_path: Path, _sqlite_template: Path) -> Iterator[dict[str, Env]]:
     """The same force on SQLite and on PostgreSQL, each with the same register and a head of PSD."""
-    from tests.conftest import REQUIRE_PG, _pg_available, _pg_state, _reset_postgres
+    from tests.conftest import empty_postgres
 
-    url = _pg_available()
-    if url is None:
-        if REQUIRE_PG:
-            pytest.fail(f"PostgreSQL is required (PPDA_REQUIRE_POSTGRES=1) but unreachable: {_pg_state.get('why')}")
-        pytest.skip(f"no PostgreSQL server: {_pg_state.get('why')}")
-    _reset_postgres(url)
+    url = empty_postgres()
     target = tmp_path / "psd.db"
     shutil.copy(_sqlite_template, target)
     clock.pin(datetime(2026, 11, 2, 10, 30, 15, 123456))  # received_at, found_at and the log's times alike

@@ -48,7 +48,7 @@ from app.services.access_log_export import export_access_log
 from app.services.casework.inputs import VictimInput
 from app.services.imports.cases import import_cases
 from app.services.imports.workforce import import_workforce
-from tests.conftest import REQUIRE_PG, _pg_available, _pg_state, _reset_postgres
+from tests.conftest import empty_postgres
 from tests.helpers import PASSWORD, Env, force_env, write_csv
 
 WF = (["staff_number", "surname", "forenames", "date_of_birth", "workforce_type", "rank_or_grade"],
@@ -198,13 +198,7 @@ def _database(backend: str, folder: Path, template: Path) -> str:
 
         shutil.copy(template, folder / "matrix.db")
         return f"sqlite:///{folder / 'matrix.db'}"
-    url = _pg_available()
-    if url is None:
-        if REQUIRE_PG:
-            pytest.fail(f"PostgreSQL is required but unreachable: {_pg_state.get('why')}")
-        pytest.skip(f"no PostgreSQL server: {_pg_state.get('why')}")
-    _reset_postgres(url)
-    return url
+    return empty_postgres()
 
 
 def _build(env: Env, url: str, folder: Path) -> Matrix:
