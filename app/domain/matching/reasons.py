@@ -110,7 +110,7 @@ def forename_words(n: NameComparison, freq: NameFrequencies, decade: int | None 
     pair = f"{ours} / {theirs}"
     excess = (freq.full_name_excess(n.surname_value, n.forename_value)
               if n.forename is Forename.EXACT and n.surname in _FULL_NAME_LEVELS else 0.0)
-    together = f"; {theirs} {n.surname_value.title()} {TOGETHER}" if excess else ""
+    together = f" — {theirs} {n.surname_value.title()} {TOGETHER}" if excess else ""  # never "; ": it parts reasons
     return {
         Forename.EXACT: f"forename the same ({theirs}, {_rarity_born(freq, n.forename_value, decade)}{together})",
         Forename.NICKNAME: f"forenames are two forms of one name ({pair})",

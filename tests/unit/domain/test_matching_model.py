@@ -175,6 +175,9 @@ def test_a_full_name_commoner_than_its_two_names_apart_counts_for_less() -> None
     assert alike.score < apart.score
     assert "Mohammed Khan together commoner than the two names apart" in " ".join(alike.reasons)
     assert "together commoner" not in " ".join(apart.reasons)
+    # stored and shown joined by "; ": the forename's reason stays one reason, with its strength
+    (forename,) = [r for r in "; ".join(alike.reasons).split("; ") if r.startswith("forename the same")]
+    assert "together commoner" in forename and forename.endswith(("evidence for)", "evidence against)"))
 
 
 def test_a_middle_name_commoner_as_a_middle_name_counts_as_such() -> None:
