@@ -335,3 +335,22 @@ def test_a_pair_left_to_review_says_in_words_why_its_score_is_not_higher() -> No
     assert "date of birth: only the day differs" in shown
     assert "Why the score is not higher" in shown and "most likely about nobody in this register" in shown
     assert "Why the score is not higher" not in comparison_html(replace(review, decision="MATCH", score=0.99))
+
+
+def test_a_notice_opened_from_my_work_is_shown_in_view_not_below_the_list(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow, tmp_path: Path) -> None:
+    rows = [[f"K-{i:02}", "kent", "2024-01-02", "DOMESTIC_ABUSE_INCIDENT", "Smyth", "John", "1985-01-06", "", "DA"]
+            for i in range(1, 41)]
+    import_notices(sample.env.uow(), sample.sup, write_csv(tmp_path / "many.csv", NOTICE_HEADER, rows))
+    window = open_window(sample.sup)
+    section = notices_section(window)
+    assert section.model.rowCount() == 40
+    wanted = section.model.rows()[29].notice_id  # below the first screenful, above the list's end
+    assert window.show_notice(wanted)
+    m = section.selected()
+    assert m is not None and m.notice_id == wanted
+    rect = section.table.visualRect(section.table.currentIndex())
+    viewport = section.table.viewport().rect()
+    assert viewport.contains(rect)  # the whole row on screen, not half under the bottom edge,
+    # and in the middle, its neighbours around it
+    assert viewport.height() / 4 < rect.center().y() < viewport.height() * 3 / 4

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -310,6 +311,8 @@ class NoticesSection(Section):
             for row, m in enumerate(self.model.rows()):
                 if m.notice_id == notice_id:
                     self.table.selectRow(row)
+                    # In the middle of the list, not half hidden under its bottom edge.
+                    self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
                     self.table.setFocus()
                     return True
         self.state.setCurrentIndex(0)
