@@ -5,8 +5,10 @@ Agreeing on "John Smith" says far less than agreeing on "Xanthe Quarrington": th
 agreeing name is log(m/f), f the chance that someone taken at random bears it. Forenames and
 surnames are not independent: names run in families and communities (Mohammed Khan, Gurpreet
 Kaur, Piotr Nowak), so a full name can be far commoner than its two names' frequencies multiplied
-say; the full names (surname and first forename) are counted too, and where one is commoner than
-that product the agreement on both counts only as much as the full name's own frequency allows.
+say; the people bearing each full name (surname and first forename) are counted too (a notice's
+person by the name and date of birth: one person with many notices is one person), and where one
+is commoner than that product the agreement on both counts only as much as the full name's own
+frequency allows.
 Forenames also go in and out of fashion: a pair born in the same decade is compared with how
 common the forename is among people born in that decade, when that is commoner than overall
 (Chloe is rare among people born in the 1960s and common among those born in the 1990s). A
@@ -24,6 +26,7 @@ import math
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date
+from itertools import compress
 from operator import add
 
 from app.domain.matching.names import surname_form, tokens
@@ -34,7 +37,7 @@ _TYPICAL_FORENAME = 2e-3
 _TYPICAL_INITIAL = 1 / 20
 _FULL_NAME_OTHERS = 10
 _DECADE_PEOPLE = 1000
-_SAMPLE_FROM, _SAMPLE_EVERY = 200_000, 4  # add_pairs: from this many notices, count every 4th
+_SAMPLE_FROM, _SAMPLE_EVERY = 200_000, 4  # add_pairs: from this many notices, count every 4th by decade
 _SHIFT = 32  # add_pairs: a forename's number in the high bits, a surname's or a decade's in the low
 _LOW = (1 << _SHIFT) - 1
 _NO_DECADE = _LOW
@@ -110,16 +113,17 @@ class NameFrequencies:
 
     def add_pairs(self, surnames: Sequence[str], forenames: Sequence[str], born: Sequence[date | None],
                   full_names: Collection[tuple[str, str]], wanted: Collection[str]) -> None:
-        """Count the notices bearing each of ``full_names`` (whole surname and first forename: the
-        register's, the only ones asked about) and the notices' first forenames in ``wanted`` by
-        decade of birth. A second pass over the notices, run with the model's estimation (in its
-        own process for a large file); each distinct spelling and date is looked at once, the
-        counting is done by ``Counter`` and ``map`` in C. A large file is counted from every
-        ``_SAMPLE_EVERY``-th notice, the counts scaled up: what these counts decide (whether a full
-        name is commoner than its two names apart, a forename's share of a decade) is a matter of
-        tens or thousands of notices, not of one."""
-        every = _SAMPLE_EVERY if len(surnames) >= _SAMPLE_FROM else 1
-        surnames, forenames, born = surnames[::every], forenames[::every], born[::every]
+        """Count the people in the notices bearing each of ``full_names`` (whole surname and first
+        forename: the register's, the only ones asked about) and the notices' first forenames in
+        ``wanted`` by decade of birth. A second pass over the notices, run with the model's
+        estimation (in its own process for a large file); each distinct spelling and date is looked
+        at once, the counting is done by ``Counter`` and ``map`` in C.
+
+        A full name is counted once per date of birth it is borne with, not once per notice: one
+        person with twenty notices is one person, and counting their notices made their own rare
+        full name look commoner than its two names apart, weakening exactly the true pairs. The
+        forenames by decade are counted from every ``_SAMPLE_EVERY``-th notice of a large file, the
+        counts scaled up: a forename's share of a decade is a matter of thousands of notices."""
         # names and decades as small integers, so that the million keys counted are integers (a
         # tuple per notice costs three times as much)
         surname_ids: dict[str, int] = {}
@@ -128,17 +132,20 @@ class NameFrequencies:
         first_ids: dict[str, int] = {}
         firsts = {raw: first_ids.setdefault(given[0] if (given := tokens(raw)) else "", len(first_ids)) << _SHIFT
                   for raw in set(forenames)}
+        asked = {first_ids[first] << _SHIFT | surname_ids[surname]: (surname, first) for surname, first in full_names
+                 if surname in surname_ids and first in first_ids}
+        as_first = firsts.__getitem__
+        keys = list(map(add, map(as_first, forenames), map(joined.__getitem__, surnames)))
+        borne = list(map(asked.__contains__, keys))
+        people = Counter(key for key, _ in set(zip(compress(keys, borne), compress(born, borne), strict=True)))
+        for key, count in people.items():
+            self.full_names[asked[key]] += count
+        every = _SAMPLE_EVERY if len(surnames) >= _SAMPLE_FROM else 1
         first_of = list(first_ids)
         keep_firsts = {key for name, key in first_ids.items() if name in wanted}
-        as_first = firsts.__getitem__
-        counted = Counter(map(add, map(as_first, forenames), map(joined.__getitem__, surnames)))
-        for surname, first in full_names:
-            if surname in surname_ids and first in first_ids:
-                count = counted.get(first_ids[first] << _SHIFT | surname_ids[surname])
-                if count:
-                    self.full_names[surname, first] += count * every
         decade_of = {d: _NO_DECADE if d is None else d.year // 10 for d in set(born)}
-        for key, count in Counter(map(add, map(as_first, forenames), map(decade_of.__getitem__, born))).items():
+        for key, count in Counter(map(add, map(as_first, forenames[::every]),
+                                      map(decade_of.__getitem__, born[::every]))).items():
             first, decade = key >> _SHIFT, key & _LOW
             if decade != _NO_DECADE:
                 self.decades[decade] += count * every
@@ -179,8 +186,9 @@ class NameFrequencies:
     def full_name_excess(self, surname: str, forename: str) -> float:
         """How much commoner (log) the full name is than its surname's and forename's counts would
         make it if they were independent, or 0. Only a full name that at least ``_FULL_NAME_OTHERS``
-        other records bear counts (the two records of the pair compared are left out): fewer say
-        nothing about how names go together."""
+        other people bear counts (the register's and the notices', each notice date of birth one
+        person; the two of the pair compared are left out): fewer say nothing about how names go
+        together."""
         others = self.full_names[surname, forename] - 2
         if others < _FULL_NAME_OTHERS:
             return 0.0

@@ -180,6 +180,29 @@ def test_a_full_name_commoner_than_its_two_names_apart_counts_for_less() -> None
     assert "together commoner" in forename and forename.endswith(("evidence for)", "evidence against)"))
 
 
+def test_a_person_with_many_notices_does_not_make_their_own_full_name_look_common() -> None:
+    """A full name is commoner than its two names apart when many PEOPLE bear it, not when one
+    person has many notices: a member with thirty notices under a rare full name is matched on
+    it at full strength, and the reviewer is not told the name is common; thirty different people
+    bearing it (thirty dates of birth) still make it so."""
+    register, notices, _ = _synthetic(11, 500, 4000, 0.05)
+    member = RegisterEntry(9999, "19999", "Quarrington", "Xanthe", date(1979, 11, 30))
+
+    def listed(born: list[date]) -> list[NoticeEntry]:
+        return notices + [NoticeEntry(10_000 + i, f"Q{i}", "PND", "Quarrington", "Xanthe", day)
+                          for i, day in enumerate(born)]
+    one_person = listed([date(1979, 11, 30)] * 30)
+    index = MatchIndex([*register, member], HOME, notices=one_person)
+    assert index.model.source != "starting values"
+    (c,) = index.match(one_person[-1])
+    assert c.decision is MATCH
+    assert "together commoner" not in " ".join(c.reasons)
+    many = listed([date(1950, 1, 1) + timedelta(days=400 * i) for i in range(30)])
+    (c,) = [c for c in MatchIndex([*register, member], HOME, notices=many).match(
+        NoticeEntry(1, "N1", "PND", "Quarrington", "Xanthe", date(1979, 11, 30))) if c.person_id == 9999]
+    assert "Xanthe Quarrington together commoner than the two names apart" in " ".join(c.reasons)
+
+
 def test_a_middle_name_commoner_as_a_middle_name_counts_as_such() -> None:
     """Kaur is rare as a first forename and borne as a second by most Sikh women: agreeing on it
     says little, and the reviewer is told how common it is as a middle name."""
