@@ -38,7 +38,7 @@ SAMPLE_NOTICES = 25_000
 RANDOM_PAIRS = 30_000
 BLOCK_PAIRS = 60_000  # about as many pairs in each block as this
 DOB_PAIRS = 150_000  # dates are cheap to compare: enough random pairs to see most levels
-RARE_COUNT = 20  # a level random pairs (or estimated matches) show fewer times than this is not measured by them
+RARE_COUNT = 20  # a level random pairs show fewer times than this is not measured by them
 # Sane bounds: a true record shows a wholly different name or date of birth rarely (the ONS and MoJ
 # report a few per cent for surnames, which change on marriage). Without them EM takes relatives
 # sharing a surname and a date of birth (twins), or a full name (father and son), for the same
@@ -292,19 +292,6 @@ def _related(patterns: Counter[Pattern], model: Model) -> float:
 
 # ---- the model -----------------------------------------------------------------------------------
 
-def _rare_levels_kept(m: tuple[float, ...], start: tuple[float, ...], matches: float) -> tuple[float, ...]:
-    """m with each level the estimated matches show fewer than ``RARE_COUNT`` times kept at least at
-    half its starting value (as for u): a level a handful of sampled matches happen to miss (a part of
-    a double-barrelled surname, an initial) is not thereby near impossible for a true pair. The first
-    level (agreement) is never rare and the last (wholly different) has its own bound."""
-    raised = [max(x, s / 2) if 0 < i < len(m) - 1 and x * matches < RARE_COUNT else x
-              for i, (x, s) in enumerate(zip(m, start, strict=True))]
-    extra = sum(raised) - sum(m)
-    if extra <= 0:
-        return m
-    return (raised[0] - extra, *raised[1:]) if raised[0] - extra > 0.5 else m
-
-
 def _separates(name: str, m: tuple[float, ...], u: tuple[float, ...]) -> bool:
     """An estimate is sane when exact agreement is likelier for matches and disagreement for non-matches."""
     return m[0] > u[0] and m[-1] < u[-1]
@@ -322,7 +309,7 @@ def _combine(start: Model, u: dict[str, tuple[float, ...]], a: Session, b: Sessi
             if session.usable() and (
                 name not in ("surname", "forename", "dob") or _separates(name, session.m[name], u[name])
             ):
-                m[name] = _rare_levels_kept(session.m[name], STARTING_M[name], session.matches)
+                m[name] = session.m[name]
             else:
                 kept.append(name)
     prior = start.prior

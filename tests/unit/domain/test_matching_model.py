@@ -14,8 +14,8 @@ from app.domain.enums import MatchDecision
 from app.domain.matching import MatchIndex, NoticeEntry, RegisterEntry
 from app.domain.matching.estimation import MOST_DIFFERENT, estimate
 from app.domain.matching.frequencies import NameFrequencies
-from app.domain.matching.levels import Dob, Surname
-from app.domain.matching.parameters import STARTING_M, starting_model
+from app.domain.matching.levels import Dob
+from app.domain.matching.parameters import starting_model
 from app.domain.matching.profiles import frequencies_of, register_profile
 
 HOME = "NYP"
@@ -201,22 +201,6 @@ def test_a_person_with_many_notices_does_not_make_their_own_full_name_look_commo
     (c,) = [c for c in MatchIndex([*register, member], HOME, notices=many).match(
         NoticeEntry(1, "N1", "PND", "Quarrington", "Xanthe", date(1979, 11, 30))) if c.person_id == 9999]
     assert "Xanthe Quarrington together commoner than the two names apart" in " ".join(c.reasons)
-
-
-def test_a_level_no_sampled_match_shows_still_counts_for_a_true_pair() -> None:
-    """EM learns m from a sample of the notices; a level that sample's matches happen never to show
-    (a notice giving one part of a double-barrelled surname) is not thereby near impossible for the
-    same person: it keeps at least half its starting value, and the part of the surname the notice
-    gives speaks for the pair, as the reviewer is told."""
-    register, notices, _ = _synthetic(12, 2000, 20_000, 0.05)  # no double-barrelled surnames at all
-    part = SURNAMES[0]  # a surname as common as any in the data
-    member = RegisterEntry(9999, "19999", f"Quarrington-{part}", "Xanthe", date(1979, 11, 30))
-    index = MatchIndex([*register, member], HOME, notices=notices)
-    assert index.model.source.startswith("estimated")
-    assert index.model.m["surname"][Surname.PART] >= STARTING_M["surname"][Surname.PART] / 2
-    (c,) = index.match(NoticeEntry(1, "N1", "PND", part, "Xanthe", date(1979, 11, 30)))
-    (shared,) = [r for r in c.reasons if r.startswith(f"surnames share {part}")]
-    assert shared.endswith(("(evidence for)", "(strong evidence for)"))  # was: weak evidence against
 
 
 def test_a_middle_name_commoner_as_a_middle_name_counts_as_such() -> None:
