@@ -137,7 +137,8 @@ class NameFrequencies:
         as_first = firsts.__getitem__
         keys = list(map(add, map(as_first, forenames), map(joined.__getitem__, surnames)))
         borne = list(map(asked.__contains__, keys))
-        people = Counter(map(itemgetter(0), set(zip(compress(keys, borne), compress(born, borne), strict=True))))  # in C
+        # the distinct (full name, date of birth) pairs, then how many per full name: counted in C
+        people = Counter(map(itemgetter(0), set(zip(compress(keys, borne), compress(born, borne), strict=True))))
         for key, count in people.items():
             self.full_names[asked[key]] += count
         every = _SAMPLE_EVERY if len(surnames) >= _SAMPLE_FROM else 1
