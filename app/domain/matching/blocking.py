@@ -23,10 +23,6 @@ that the realistic errors still share one:
   forename and the initial of each of their surnames;
 * ``I`` surname initial + whole DOB (or its day/month swap): typos in both names, one of them in
   the forename's first letter (so that neither ``F`` nor the surname code is shared).
-* ``W`` whole surname + first and second forenames spelt out, whatever the dates of birth: a
-  date of birth recorded wrongly (from what a person said, or another person's) leaves three
-  names that agree; such a pair is compared (and goes to review at most), while a pair with
-  fewer names agreeing and wholly different dates is not.
 
 Surname codes are metaphone codes of the whole surname and of each part of a hyphenated or
 double-barrelled one; register people are also filed under their previous surnames and under their
@@ -57,12 +53,11 @@ class Query(NamedTuple):
     whole: tuple[str, ...] = ()
     named: tuple[str, ...] = ()  # "G:" + forename + surname initial (no surname code has a colon)
     partial: tuple[str, ...] = ()  # Y, D and M members
-    whole_name: tuple[Key, ...] = ()  # ("W:" + surname, first and second forenames)
 
     def keys(self) -> list[Key]:
         return [(code, member) for code in self.codes for member in self.asked] + [
             (group, member) for group in self.initials for member in self.whole
-        ] + [(group, member) for group in self.named for member in self.partial] + list(self.whole_name)
+        ] + [(group, member) for group in self.named for member in self.partial]
 
 
 class DobMembers(NamedTuple):
@@ -126,29 +121,7 @@ def register_keys(person: Profile) -> set[Key]:
     keys.update(("F" + letter, dob.whole) for letter in letters_of(person))
     keys.update((group, member) for group in named_groups(person) for member in dob.own[:3])
     keys.update(("I:" + form.joined[0], dob.whole) for form in person.surnames if form.joined)
-    return keys | whole_name_keys(person.surnames, person.forenames)
-
-
-def whole_name_keys(surnames: Iterable[SurnameForm], forenames: tuple[str, ...]) -> set[Key]:
-    """``W`` keys: each whole surname with the first two forenames, when both are spelt out."""
-    member = _two_forenames(forenames)
-    return {("W:" + form.joined, member) for form in surnames if form.joined} if member else set()
-
-
-def _two_forenames(forenames: tuple[str, ...]) -> str:
-    if len(forenames) < 2 or len(forenames[0]) < 2 or len(forenames[1]) < 2:
-        return ""
-    return forenames[0] + " " + forenames[1]
-
-
-def same_whole_name(surnames: Iterable[SurnameForm], forenames: tuple[str, ...], person: Profile) -> bool:
-    """Whether a notice's whole surname and first two forenames (spelt out) are the person's: the
-    pairs compared whatever their dates of birth (``W``)."""
-    member = _two_forenames(forenames)
-    if not member or member != _two_forenames(person.forenames):
-        return False
-    theirs = {form.joined for form in person.surnames}
-    return any(form.joined in theirs for form in surnames if form.joined)
+    return keys
 
 
 def named_groups(person: Profile) -> set[str]:
@@ -190,7 +163,6 @@ class NoticeKeys:
         self._dates: dict[date, DobMembers] = {}
         self._by_year: dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[str, ...]] = {}
         self._groups: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
-        self._two: dict[str, str] = {}  # raw forenames: the first two, spelt out ("" if not)
 
     def surname(self, raw: str) -> NoticeSurname:
         found = self._surnames.get(raw)
@@ -211,17 +183,10 @@ class NoticeKeys:
             self._forenames[word] = found
         return found
 
-    def query(self, names: NoticeSurname, given: NoticeForenames, dob: date | None, forenames: str = "") -> Query:
-        """The groups and members a notice asks for (``forenames``, raw: for the ``W`` key)."""
+    def query(self, names: NoticeSurname, given: NoticeForenames, dob: date | None) -> Query:
+        """The groups and members a notice asks for."""
         if dob is None:
             return Query(names.codes, given.dateless)
-        whole_name: tuple[Key, ...] = ()
-        if forenames and names.form is not None and names.form.joined:
-            two = self._two.get(forenames)
-            if two is None:
-                two = self._two[forenames] = _two_forenames(tokens(forenames))
-            if two:
-                whole_name = (("W:" + names.form.joined, two),)
         members = self._dates.get(dob)
         if members is None:
             members = self._dates[dob] = dob_members(dob)
@@ -236,7 +201,7 @@ class NoticeKeys:
         if self._undated:
             asked += given.undated
         initials, named = self._by_name(names, given)
-        return Query(names.codes, asked, initials, members.whole_asked, named, members.own[:3], whole_name)
+        return Query(names.codes, asked, initials, members.whole_asked, named, members.own[:3])
 
     def _by_name(self, names: NoticeSurname, given: NoticeForenames) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The groups asked for with the whole date of birth (``F`` of the forename's initials and
@@ -293,10 +258,6 @@ class KeyIndex:
                 if members is not None:
                     for member in members.keys() & asked:  # one set operation in C; most miss
                         found += members[member]
-        for group, member in query.whole_name:
-            bucket = get(group, {}).get(member)
-            if bucket is not None:
-                found += bucket
         return found
 
     def find(self, keys: Iterable[Key]) -> set[int]:

@@ -59,8 +59,8 @@ def to_candidate(
 
     An agreeing staff, warrant or PNC number decides at once (score 1), unless the names and DOB
     flatly disagree or another identifier conflicts: then the pair goes to review, never further.
-    Without a whole date of birth on both sides, with one decades out or wholly different, or with a
-    wholly different name, a pair goes to review at most: a person looks first (``Assessment.may_be_automatic``). The score
+    Without a whole date of birth on both sides, with one decades out or a wholly different name, a
+    pair goes to review at most: a person looks first (``Assessment.may_be_automatic``). The score
     itself is never changed to say so: it stays the model's chance that the pair is one person.
     """
     if result.identified and result.names_agree and not result.conflict:
@@ -90,8 +90,6 @@ def _held_back(result: Assessment) -> str | None:
         return "no whole date of birth to compare"
     if result.dob is Dob.YEAR_DECADE:
         return "the years of birth are decades apart"
-    if result.dob is Dob.DIFFERENT:
-        return "the dates of birth differ wholly"
     return "a name differs wholly (a relative, or a name the register does not hold)"
 
 

@@ -15,7 +15,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from app.domain.collector import collector_paused
-from app.domain.matching.blocking import KeyIndex, NoticeKeys, register_keys, same_whole_name
+from app.domain.matching.blocking import KeyIndex, NoticeKeys, register_keys
 from app.domain.matching.dates import DobKey, compare, dob_key
 from app.domain.matching.decisions import decide_notice, rank, to_candidate
 from app.domain.matching.estimation import estimate
@@ -170,7 +170,7 @@ class MatchIndex:
     def _blocked(self, notice: NoticeEntry, notice_dob: DobKey | None) -> dict[int, Dob]:
         """Positions sharing a key with the notice whose DOB and names could still be enough."""
         surname, given = self._keys.surname(notice.surname), self._keys.forenames(notice.forenames)
-        positions = self._index.positions(self._keys.query(surname, given, notice.date_of_birth, notice.forenames))
+        positions = self._index.positions(self._keys.query(surname, given, notice.date_of_birth))
         kept: dict[int, Dob] = {}
         if not positions:
             return kept
@@ -184,9 +184,8 @@ class MatchIndex:
                 continue
             dob, may_agree, surname_cap, first_differs, middle_cap = facts[position]
             level = compare(notice_dob, dob)
-            if level is _DIFFERENT and not (surname.form is not None and same_whole_name(
-                    (surname.form,), tokens(notice.forenames), self._profiles[position])):
-                continue  # unless the three names agree (a date recorded wrongly)
+            if level is _DIFFERENT:
+                continue
             best = dob_weights[level] + may_agree
             if best < 0.0:
                 continue
@@ -310,7 +309,7 @@ class NoticeIndex:
         self._index = KeyIndex()
         for position, notice in enumerate(self._notices):
             names, given = keys.surname(notice.surname), keys.forenames(notice.forenames)
-            self._index.add(position, keys.query(names, given, notice.date_of_birth, notice.forenames).keys())
+            self._index.add(position, keys.query(names, given, notice.date_of_birth).keys())
             forms = (names.form.joined, *names.form.parts) if names.form else ()
             middle = middles.get(notice.forenames)
             if middle is None:
@@ -340,9 +339,8 @@ class NoticeIndex:
         for position in positions | identified:
             notice = self._notices[position]
             level = compare(dob_key(notice.date_of_birth, notice.dob_year_only), person_dob)
-            if level is _DIFFERENT and position not in identified and not same_whole_name(
-                    self._profile(position).surnames, self._profile(position).forenames, profile):
-                continue  # unless the three names agree (a date recorded wrongly)
+            if level is _DIFFERENT and position not in identified:
+                continue
             result = assess(self._profile(position), profile, self.model, level, caps, self._floor)
             if result is None:
                 continue

@@ -42,11 +42,10 @@ class Assessment:
     @property
     def may_be_automatic(self) -> bool:
         """Whether the pair may be proposed as a match without a person looking first: not when the
-        date of birth is missing, only a year, decades out or wholly different, nor when a name
-        wholly differs (a twin, a sibling, a father and son of the same name, a surname the register
-        does not know)."""
-        return (self.dated and self.dob not in (Dob.YEAR_DECADE, Dob.DIFFERENT)
-                and self.names.forename is not Forename.DIFFERENT and self.names.surname is not Surname.DIFFERENT)
+        date of birth is missing, only a year, or decades out, nor when a name wholly differs (a
+        twin, a sibling, a father and son of the same name, a surname the register does not know)."""
+        return (self.dated and self.dob is not Dob.YEAR_DECADE and self.names.forename is not Forename.DIFFERENT
+                and self.names.surname is not Surname.DIFFERENT)
 
 
 def logistic(log_odds: float) -> float:
