@@ -77,7 +77,7 @@ class MatchIndex:
             self._profiles = [register_profile(entry) for entry in self._entries]
             if model is None:
                 names = frequencies_of(self._profiles)
-                names.add_notices(map(_SURNAME, notices), map(_FORENAMES, notices), map(_BORN, notices))  # loops in C
+                names.add_notices(map(_SURNAME, notices), map(_FORENAMES, notices))  # the loops stay in C
                 if not notices:
                     model = starting_model(names, len(self._profiles))
                 elif workers > 1 and _can_fork() and len(notices) >= PARALLEL_FROM:

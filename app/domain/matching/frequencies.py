@@ -57,17 +57,14 @@ class NameFrequencies:
         self.decades: Counter[int] = Counter()  # people and notices with a date of birth, per decade
         self.middles: Counter[str] = Counter()  # second forenames
         self._with_middle = 0
-        self._people = 0  # people and notices counted (add_notices: the notices' distinct people)
+        self._people = 0
         self.register_people = 0
-        self.notices_read = 0
 
     def add(self, surnames: Iterable[str], first_forename: str, *, register: bool = True,
             born: date | None = None, middle: str = "") -> None:
         """Count one person or notice: each (normalised) surname they go by, their first forename
         (by the decade they were born in, when known) and their second forename, if any."""
         self._people += 1
-        if not register:
-            self.notices_read += 1
         if middle:
             self.middles[middle] += 1
             self._with_middle += 1
@@ -94,47 +91,25 @@ class NameFrequencies:
         names = tokens(forenames)
         self.add((form.joined, *form.parts) if form else (), names[0] if names else "", register=False)
 
-    def add_notices(self, surnames: Iterable[str], forenames: Iterable[str],
-                    born: Iterable[date | None] | None = None) -> None:
-        """Count many notices from their raw surnames and forenames (one of each per notice):
-        each distinct spelling is normalised once (a national extract repeats names).
-
-        With ``born``, the surnames and first forenames are counted once per PERSON, a notice's
-        person being its (normalised) surname, first forename and date of birth: one member with
-        twenty notices made their own rare surname look twenty times commoner, weakening exactly
-        their true pairs. Second forenames are counted per notice. Full names and decades of birth
-        are counted by ``add_pairs``."""
-        surnames, forenames = list(surnames), list(forenames)
-        self.notices_read += len(surnames)
-        surname_ids: dict[str, int] = {}
-        named: list[set[str]] = []  # the surnames (whole and parts) of each normalised spelling
-        joined: dict[str, int] = {}
-        for raw in set(surnames):
+    def add_notices(self, surnames: Iterable[str], forenames: Iterable[str]) -> None:
+        """Count many notices from their raw surnames and forenames (one of each per notice, in
+        two passes): each distinct spelling is normalised once (a national extract repeats names).
+        Full names and decades of birth are counted by ``add_pairs``."""
+        by_surname = Counter(surnames)
+        for raw, count in by_surname.items():
             form = surname_form(raw)
-            number = joined[raw] = surname_ids.setdefault(form.joined if form else "", len(surname_ids))
-            if number == len(named):
-                named.append(set())
-            named[number].update((form.joined, *form.parts) if form else ())
-        first_ids: dict[str, int] = {}
-        firsts: dict[str, int] = {}
+            for name in {form.joined, *form.parts} if form else ():
+                self.surnames[name] += count
         for raw, count in Counter(forenames).items():
             given = tokens(raw)
-            firsts[raw] = first_ids.setdefault(given[0] if given else "", len(first_ids)) << _SHIFT
+            first = given[0] if given else ""
             if len(given) > 1:
                 self.middles[given[1]] += count
                 self._with_middle += count
-        keys = map(add, map(firsts.__getitem__, forenames), map(joined.__getitem__, surnames))
-        # people: the distinct (name, date of birth) pairs, then how many per name; counted in C
-        counted = Counter(keys) if born is None else Counter(map(itemgetter(0), set(zip(keys, born))))
-        first_of = list(first_ids)
-        for key, count in counted.items():
-            for name in named[key & _LOW]:
-                self.surnames[name] += count
-            first = first_of[key >> _SHIFT]
             if first:
                 self.forenames[first] += count
                 self.initials[first[0]] += count
-        self._people += counted.total()
+        self._people += by_surname.total()
 
     def add_pairs(self, surnames: Sequence[str], forenames: Sequence[str], born: Sequence[date | None],
                   full_names: Collection[tuple[str, str]], wanted: Collection[str]) -> None:
@@ -184,7 +159,6 @@ class NameFrequencies:
 
     @property
     def notices(self) -> int:
-        """The notices' people counted (add_notices counts each distinct name and date of birth once)."""
         return self._people - self.register_people
 
     def surname(self, name: str) -> float:
