@@ -33,17 +33,20 @@ def _driver(session: Session) -> Any | None:
 def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> list[int]:
     """Insert rows (dicts with the same keys) and return their new ids, in the order of the rows.
     On PostgreSQL the ids are taken from the table's sequence first (in ascending order, as an
-    INSERT would give them) and the rows copied in with them."""
+    INSERT would give them) and the rows copied in with them; on SQLite see `_insert_sqlite`."""
     if not rows:
         return []
-    driver = _driver(session)
-    if driver is None:
-        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        return list(session.scalars(stmt, rows).all())
     names = list(rows[0])
     defaults = {c.name: cast(Any, c.default).arg for c in table.columns  # what SQLAlchemy's INSERT fills in
                 if c.name not in names and c.name != "id" and c.default is not None and c.default.is_scalar}
     columns = ["id", *names, *defaults]
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        return _insert_sqlite(session, table, rows, columns, tuple(defaults.values()))
+    driver = _driver(session)
+    if driver is None:
+        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(session.scalars(stmt, rows).all())
     ids = sorted(session.scalars(text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) "
                                       "FROM generate_series(1, :n)"), {"t": table.name, "n": len(rows)}))
     tail = tuple(defaults.values())
@@ -51,6 +54,40 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
         _copy(cur, table.name, columns,
               ((key, *[row[n] for n in names], *tail) for key, row in zip(ids, rows, strict=True)))
     return ids
+
+
+def _insert_sqlite(session: Session, table: Table, rows: Sequence[dict[str, Any]], columns: list[str],
+                   tail: tuple[Any, ...]) -> list[int]:
+    """SQLite: the first row by SQLAlchemy's INSERT … RETURNING id, which takes the database's write
+    lock for the rest of the transaction, so that no one else can insert until it ends; the others
+    with the ids SQLite would give them (one after another from the first; the first is the
+    largest id in the table now), by the driver's executemany with each value converted as
+    SQLAlchemy converts it. SQLAlchemy's INSERT … RETURNING of many rows in parameter order runs
+    one statement per row on SQLite (a million for a PND extract)."""
+    first = session.scalars(insert(table).returning(table.c.id), rows[0]).one()
+    if len(rows) == 1:
+        return [first]
+    dialect = session.get_bind().dialect
+    names = columns[1:len(columns) - len(tail)]
+    processors = [(i, proc) for i, name in enumerate(columns)
+                  if (proc := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None]
+
+    def converted() -> Iterator[list[Any]]:
+        for key, row in enumerate(rows[1:], start=first + 1):
+            values = [key, *[row[n] for n in names], *tail]
+            for i, proc in processors:
+                if values[i] is not None:
+                    values[i] = proc(values[i])
+            yield values
+
+    sql = (f"INSERT INTO {_q(table.name)} ({', '.join(_q(c) for c in columns)}) "
+           f"VALUES ({', '.join('?' for _ in columns)})")
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, converted())
+    finally:
+        cursor.close()
+    return list(range(first, first + len(rows)))
 
 
 def update_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], key: str = "id") -> None:

@@ -158,28 +158,30 @@ class _RowChecks:
         self.seen: dict[tuple[str, str], int] = {}
 
     def __call__(self, r: Row) -> list[RowError]:
+        values, codes = r.values, self.codes
         errors: list[RowError] = []
         for col in ("issuing_force", "employing_force"):
-            if r[col] and r[col].lower() not in self.codes:
-                errors.append(RowError(r.line, col, f"'{r[col]}' is not a known force code"))
-        issuer = r["issuing_force"] or ""
-        key = (self.codes.get(issuer.lower(), issuer.lower()), r["notice_id"])
+            if values[col] and values[col].lower() not in codes:
+                errors.append(RowError(r.line, col, f"'{values[col]}' is not a known force code"))
+        issuer = (values["issuing_force"] or "").lower()
+        key = (codes.get(issuer, issuer), values["notice_id"])
         first = self.seen.setdefault(key, r.line)
         if first != r.line:
             errors.append(RowError(r.line, "notice_id",
-                                   f"{r['notice_id']} from {r['issuing_force']} is also on line {first}"))
+                                   f"{values['notice_id']} from {values['issuing_force']} is also on line {first}"))
         return errors
 
 
 def _values(r: Row, codes: dict[str, str]) -> dict[str, Any]:
-    born, year_only = r["date_of_birth"] or (None, False)
+    v = r.values
+    born, year_only = v["date_of_birth"] or (None, False)
     return {
-        "notice_date": r["notice_date"], "record_type": r["record_type"].name, "surname": r["surname"],
-        "forenames": r["forenames"], "date_of_birth": born, "dob_year_only": year_only,
-        "staff_number": r["staff_number"],
-        "warrant_number": r["warrant_number"], "pnc_id": r["pnc_id"],
-        "employing_force": codes[r["employing_force"].lower()] if r["employing_force"] else None,
-        "summary": r["summary"], "handling": r["handling"],
+        "notice_date": v["notice_date"], "record_type": v["record_type"].name, "surname": v["surname"],
+        "forenames": v["forenames"], "date_of_birth": born, "dob_year_only": year_only,
+        "staff_number": v["staff_number"],
+        "warrant_number": v["warrant_number"], "pnc_id": v["pnc_id"],
+        "employing_force": codes[v["employing_force"].lower()] if v["employing_force"] else None,
+        "summary": v["summary"], "handling": v["handling"],
     }
 
 

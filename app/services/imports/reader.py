@@ -97,6 +97,11 @@ class _CsvLines:
                 raise InvalidInput(f"{self.name}: line {self.physical + 1} is not UTF-8 text (byte {exc.start + 1} "
                                    "of the line); save the file as 'CSV UTF-8' and import it again. Nothing was "
                                    "imported.") from None
+            cr = line.find("\r")
+            if cr < 0 or cr == len(line) - 2 and line.endswith("\n"):  # no CR but the one of a CRLF ending
+                self.physical += 1
+                yield line
+                continue
             for piece in _BARE_CR.split(line):
                 if piece:
                     self.physical += 1
@@ -113,7 +118,7 @@ class _CsvLines:
             except csv.Error as exc:
                 raise InvalidInput(f"{self.name}: line {start} is not valid CSV ({_csv_reason(exc)}). "
                                    "Nothing was imported.") from None
-            if any(c.strip() for c in cells):
+            if "".join(cells).strip():  # a cell with a value (not only spaces)
                 return start, cells
 
 

@@ -23,7 +23,7 @@ from app.domain.enums import ParseableEnum
 from app.domain.errors import ImportRejected, InvalidInput, RowError
 from app.reports.cells import formula_leading
 from app.services import clock
-from app.services.imports.cells import EXCERPT_LENGTH, character_problem, excerpt
+from app.services.imports.cells import EXCERPT_LENGTH, all_plain, character_problem, excerpt
 from app.services.imports.reader import Records, records
 
 E = TypeVar("E", bound=ParseableEnum)
@@ -118,8 +118,35 @@ def parse(recs: Records, columns: Sequence[Column], problems: Problems) -> Itera
     """The rows of `recs`, one at a time; bad cells go to `problems` (their value is None)."""
     spec = {c.name: c for c in columns}
     names = header_names(recs.name, recs.header, spec)
+    plan = [(i, spec[name]) for i, name in enumerate(names)]
     for line, cells in recs:
-        yield Row(line, _parse_cells(line, names, cells, spec, problems))
+        values = _plain_cells(plan, cells, spec)
+        if values is None:  # something to report: the cell by cell checks say what
+            values = _parse_cells(line, names, cells, spec, problems)
+        yield Row(line, values)
+
+
+def _plain_cells(plan: list[tuple[int, Column]], cells: list[str], spec: dict[str, Column]) -> dict[str, Any] | None:
+    """The values of a row whose every cell is good, or None when any check of `cell_value` (or the
+    count of cells) would fail: the same checks and parsers, with one search for bad characters
+    over the whole row instead of one per cell (a million-row file has ten million cells)."""
+    if len(cells) > len(plan) or not all_plain(",".join(cells)):
+        return None
+    values: dict[str, Any] = dict.fromkeys(spec)
+    width = len(cells)
+    try:
+        for i, column in plan:
+            text = cells[i].strip() if i < width else ""
+            if not text:
+                if column.required:
+                    return None
+            elif len(text) > column.max_len:
+                return None
+            else:
+                values[column.name] = column.parse(text)
+    except (ValueError, InvalidInput):
+        return None
+    return values
 
 
 def header_names(filename: str, header: list[str], spec: dict[str, Column]) -> list[str]:
