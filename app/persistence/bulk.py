@@ -13,12 +13,13 @@ asked whether to go on before each batch. Profile and figures: docs/benchmarks.m
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, cast
 
 from sqlalchemy import ARRAY, ColumnElement, Integer, Select, Table, any_, bindparam, insert, text, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+CONVERTED_KEPT = 50_000  # values of a column kept with their conversion (dates repeat; a date a day since 1900)
 READ_SIZE = 20_000  # rows a read fetches at a time (streamed: a million rows are never held as rows twice)
 
 
@@ -68,16 +69,32 @@ def _insert_sqlite(session: Session, table: Table, rows: Sequence[dict[str, Any]
     if len(rows) == 1:
         return [first]
     dialect = session.get_bind().dialect
+
+    def processor(name: str) -> Callable[[Any], Any] | None:
+        return cast(Callable[[Any], Any] | None, table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+
     names = columns[1:len(columns) - len(tail)]
-    processors = [(i, proc) for i, name in enumerate(columns)
-                  if (proc := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None]
+    fixed = tuple(value if value is None or (proc := processor(name)) is None else proc(value)
+                  for name, value in zip(columns[len(columns) - len(tail):], tail, strict=True))
+    processors: list[tuple[int, Callable[[Any], Any], dict[Any, Any]]] = [
+        (i, proc, {}) for i, name in enumerate(names, start=1) if (proc := processor(name)) is not None]
 
     def converted() -> Iterator[list[Any]]:
         for key, row in enumerate(rows[1:], start=first + 1):
-            values = [key, *[row[n] for n in names], *tail]
-            for i, proc in processors:
-                if values[i] is not None:
-                    values[i] = proc(values[i])
+            values = [key, *[row[n] for n in names], *fixed]
+            for i, proc, known in processors:  # each value converted once (dates repeat: a day since 1900)
+                value = values[i]
+                if value is not None:
+                    try:
+                        done = known.get(value)
+                    except TypeError:  # not hashable
+                        done = proc(value)
+                    else:
+                        if done is None:
+                            done = proc(value)
+                            if len(known) < CONVERTED_KEPT:
+                                known[value] = done
+                    values[i] = done
             yield values
 
     sql = (f"INSERT INTO {_q(table.name)} ({', '.join(_q(c) for c in columns)}) "

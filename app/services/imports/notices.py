@@ -67,8 +67,15 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 def _dates_until(today: date) -> tuple[Callable[[str], date], Callable[[str], tuple[date, bool]]]:
     """`iso_date` and `birth_date` with today's date read once per import, not once per cell (a
     million-row file has two million dates); anything the fast path does not accept goes to the
-    full parser, which says what is wrong."""
+    full parser, which says what is wrong. The dates met are kept (at most one per day since 1900):
+    a file repeats the same notice dates and dates of birth many times."""
+    known: dict[str, date] = {}
+    known_born: dict[str, tuple[date, bool]] = {}
+
     def notice_date(text: str) -> date:
+        day = known.get(text)
+        if day is not None:
+            return day
         if _ISO_DATE.fullmatch(text):
             try:
                 day = date.fromisoformat(text)
@@ -76,12 +83,18 @@ def _dates_until(today: date) -> tuple[Callable[[str], date], Callable[[str], tu
                 pass
             else:
                 if EARLIEST <= day <= today:
+                    known[text] = day
                     return day
         return iso_date(text)
 
     def born(text: str) -> tuple[date, bool]:
+        found = known_born.get(text)
+        if found is not None:
+            return found
         if len(text) == 10:
-            return notice_date(text), False
+            found = notice_date(text), False
+            known_born[text] = found
+            return found
         return birth_date(text)
 
     return notice_date, born

@@ -227,10 +227,20 @@ def iso_date(text: str) -> date:
 
 
 def enum_of(kind: type[E]) -> Callable[[str], E]:
+    known: dict[str, E] = {}  # the spellings met so far (a million-row file spells a handful of names)
+
     def parse(text: str) -> E:
-        return _member(kind, text)
+        member = known.get(text)
+        if member is None:
+            member = _member(kind, text)
+            if len(known) < KNOWN_SPELLINGS:
+                known[text] = member
+        return member
 
     return parse
+
+
+KNOWN_SPELLINGS = 1000
 
 
 def _member(kind: type[E], text: str) -> E:
