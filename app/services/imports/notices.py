@@ -185,11 +185,14 @@ class _RowChecks:
         return errors
 
 
+_NAMES = {kind: kind.name for kind in NoticeRecordType}  # an enum's .name is a slow property
+
+
 def _values(r: Row, codes: dict[str, str]) -> dict[str, Any]:
     v = r.values
     born, year_only = v["date_of_birth"] or (None, False)
     return {
-        "notice_date": v["notice_date"], "record_type": v["record_type"].name, "surname": v["surname"],
+        "notice_date": v["notice_date"], "record_type": _NAMES[v["record_type"]], "surname": v["surname"],
         "forenames": v["forenames"], "date_of_birth": born, "dob_year_only": year_only,
         "staff_number": v["staff_number"],
         "warrant_number": v["warrant_number"], "pnc_id": v["pnc_id"],

@@ -118,7 +118,7 @@ def parse(recs: Records, columns: Sequence[Column], problems: Problems) -> Itera
     """The rows of `recs`, one at a time; bad cells go to `problems` (their value is None)."""
     spec = {c.name: c for c in columns}
     names = header_names(recs.name, recs.header, spec)
-    plan = [(i, spec[name]) for i, name in enumerate(names)]
+    plan = [(i, name, spec[name].required, spec[name].max_len, spec[name].parse) for i, name in enumerate(names)]
     for line, cells in recs:
         values = _plain_cells(plan, cells, spec)
         if values is None:  # something to report: the cell by cell checks say what
@@ -126,24 +126,26 @@ def parse(recs: Records, columns: Sequence[Column], problems: Problems) -> Itera
         yield Row(line, values)
 
 
-def _plain_cells(plan: list[tuple[int, Column]], cells: list[str], spec: dict[str, Column]) -> dict[str, Any] | None:
+def _plain_cells(plan: list[tuple[int, str, bool, int, Parser]], cells: list[str],
+                 spec: dict[str, Column]) -> dict[str, Any] | None:
     """The values of a row whose every cell is good, or None when any check of `cell_value` (or the
     count of cells) would fail: the same checks and parsers, with one search for bad characters
-    over the whole row instead of one per cell (a million-row file has ten million cells)."""
+    over the whole row instead of one per cell (a million-row file has ten million cells). `plan`:
+    each column's position, name, required, max_len and parse."""
     if len(cells) > len(plan) or not all_plain(",".join(cells)):
         return None
     values: dict[str, Any] = dict.fromkeys(spec)
     width = len(cells)
     try:
-        for i, column in plan:
+        for i, name, required, max_len, parse_cell in plan:
             text = cells[i].strip() if i < width else ""
             if not text:
-                if column.required:
+                if required:
                     return None
-            elif len(text) > column.max_len:
+            elif len(text) > max_len:
                 return None
             else:
-                values[column.name] = column.parse(text)
+                values[name] = parse_cell(text)
     except (ValueError, InvalidInput):
         return None
     return values
