@@ -250,7 +250,7 @@ def test_a_bad_byte_in_a_later_block_names_its_line_after_the_rows_before_it(mon
     monkeypatch.setattr(reader, "BLOCK_BYTES", 16)
     data = b"a,b\r\n" + b"".join(f"{i},x\r\n".encode() for i in range(2, 9)) + b"9,\xff\r\n10,y\r\n"
     seen: list[int] = []
-    with pytest.raises(InvalidInput, match=r"line 9 is not UTF-8 text \(byte 3 of the line\)"):  # noqa: PT012
-        with reader.records(Path("s.csv"), io.BytesIO(data)) as recs:
-            seen.extend(line for line, _ in recs)
+    with (pytest.raises(InvalidInput, match=r"line 9 is not UTF-8 text \(byte 3 of the line\)"),
+          reader.records(Path("s.csv"), io.BytesIO(data)) as recs):
+        seen.extend(line for line, _ in recs)
     assert seen == [2, 3, 4, 5, 6, 7, 8]
