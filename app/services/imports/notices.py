@@ -154,6 +154,7 @@ def import_notices(uow: UnitOfWork, actor: User, path: Path, *, signature_state:
                          detail=f"{len(writer.added)} notices added, {len(writer.changed)} updated "
                                 f"from {read_rows} rows")
         uow.commit()
+    del checks  # the million keys seen: matching needs the memory more
     from app.services import matching  # new or changed notices are matched against the register
 
     matching.match_notices(uow, actor, ids, workers)
