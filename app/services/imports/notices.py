@@ -220,6 +220,8 @@ class _Writer:
         self.changed: list[int] = []
         # issuers with notices already held: only their rows need looking up (a first import needs none)
         self.held_issuers = set(session.scalars(select(_TABLE.c.issuing_force).distinct()))
+        if self.held_issuers:  # held notices are looked up by key: the planner must know how many there are
+            bulk.refresh_statistics(session, _TABLE)
 
     def write(self, rows: list[Row]) -> None:
         if not rows:
