@@ -153,3 +153,50 @@ def test_every_control_format_and_separator_character_is_in_the_refused_set() ->
     assert missed == []
     assert cells.character_problem("a\r\nb", multiline=True) is None
     assert re.search("lone carriage return", cells.character_problem("a\rb", multiline=True) or "")
+
+
+# ---- one search for bad characters per row (issue 14: ten million cells in a PND extract) --------
+
+CELL_PIECES = ["PND", "pnd", "S1", "2024-01-02", "1985", "1985-02-30", "2999-01-01", "crime", "Intelligence",
+               "Smith", "Zoë", " ", "  x ", "=1+1", "-", "a b", "", "\t", "\u200b", "\u00a0", "\n", "\r\n", "\r",
+               "\u2028", "\x85", "\x00", "\ufeff", "x" * 60, "narnia", "/", ";", "a\nb", "a\r\nb", "a\tb"]
+
+
+def test_a_row_of_good_cells_is_read_as_the_cell_by_cell_checks_read_it() -> None:
+    """`parse` takes a row whose cells all pass in one step; any row with a cell to refuse goes
+    through the cell-by-cell checks. Either way the values and the problems (line, column, reason)
+    are those of the cell-by-cell checks alone: a bad character stripped from the cell's ends or
+    allowed in a summary (a line break), too many or too few cells, an empty required cell."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from app.services import clock
+    from app.services.imports.notices import _columns
+    from app.services.imports.reader import Records
+    from app.services.imports.table import Problems, _parse_cells, parse
+
+    columns = _columns(clock.today())
+    header = [c.name for c in columns]
+    spec = {c.name: c for c in columns}
+    cells = st.lists(st.sampled_from(CELL_PIECES), max_size=3).map("".join)
+    good = ["N-1", "PND", "2024-01-02", "crime", "Smith", " Zoë ", "1985", "S1", "", "", "pnd", "a summary", ""]
+
+    def altered(where: int, cell: str, width: int) -> list[str]:  # a good row, one cell changed, cells added or cut
+        row = [cell if i == where else v for i, v in enumerate(good)]
+        return (row + [cell] * (width - len(row)))[:width]
+
+    row = st.builds(altered, st.integers(0, len(good) - 1), cells,
+                    st.sampled_from([len(good)] * 6 + [len(good) - 1, len(good) + 1]))
+    rows = st.lists(row, min_size=1, max_size=5)
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(rows)
+    def same(body: list[list[str]]) -> None:
+        fast, slow = Problems(), Problems()
+        records = [(line, cells) for line, cells in enumerate(body, start=2)]
+        got = [(r.line, r.values) for r in parse(Records("n.csv", header, iter(records)), columns, fast)]
+        want = [(line, _parse_cells(line, header, cells, spec, slow)) for line, cells in records]
+        assert got == want
+        assert fast.listed() == slow.listed() and fast.total == slow.total
+
+    same()

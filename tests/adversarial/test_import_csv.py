@@ -145,3 +145,112 @@ def test_the_reader_streams_records_with_their_first_line() -> None:
     with records(Path("s.csv"), io.BytesIO(data)) as recs:
         assert recs.header == ["a", "b"]
         assert list(recs) == [(2, ["1", "x\ny"]), (5, ["2", "z"]), (6, ["old"]), (7, ["mac"])]
+
+
+# ---- the CSV read a block of lines at a time (issue 14: a million-row extract) -------------------
+
+def _one_line_at_a_time(data: bytes, longest: int) -> list[object]:
+    """What the reader gave when it read and decoded every line on its own (before issue 14's
+    blocks): the header, the records with their first line, then the error, if any."""
+    import codecs
+    import csv
+    import re
+
+    name = "s.csv"
+    got: list[object] = []
+    physical = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal physical
+        fh = io.BytesIO(data)
+        while raw := fh.readline(longest + 1):
+            if len(raw) > longest:
+                raise InvalidInput(f"{name}: line {physical + 1} is longer than {longest:,} bytes.")
+            if physical == 0 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8):]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InvalidInput(f"{name}: line {physical + 1} is not UTF-8 text (byte {exc.start + 1}") from None
+            for piece in re.split(r"(?<=\r)(?!\n)", line):
+                if piece:
+                    physical += 1
+                    yield piece
+
+    reader = csv.reader(lines(), strict=True)
+    try:
+        while True:
+            start = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error:
+                got.append(("not valid CSV", start))
+                break
+            if any(c.strip() for c in cells):
+                got.append((start, cells) if got else ("header", cells))
+    except InvalidInput as exc:
+        got.append(exc.message.split(" of the line")[0].split(" bytes.")[0])
+    if not got:
+        got.append("empty")
+    return got
+
+
+def _in_blocks(data: bytes) -> list[object]:
+    from app.services.imports.reader import records
+
+    got: list[object] = []
+    try:
+        with records(Path("s.csv"), io.BytesIO(data)) as recs:
+            got.append(("header", recs.header))
+            got.extend(recs)
+    except InvalidInput as exc:
+        message = exc.message
+        if "is not valid CSV" in message:
+            got.append(("not valid CSV", int(message.split("line ")[1].split(" ")[0])))
+        elif "the file is empty" in message:
+            got.append("empty")
+        else:
+            got.append(message.split(" of the line")[0].split(" bytes.")[0])
+    return got
+
+
+PIECES = ["a", "b", ",", '"', "\r", "\n", "\r\n", " ", "é", "\u2028", "\x0c", "\x85", "\x1c", "\v"]
+
+
+@pytest.mark.parametrize("block", [1, 7, 64])
+def test_reading_in_blocks_gives_what_reading_line_by_line_gave(monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+    """Records, their line numbers and every refusal (a line too long, a byte that is not UTF-8,
+    malformed CSV, after the records before it) are the same whatever the size of the blocks: a
+    CRLF or a lone CR at a block's edge, a BOM, line breaks that are not CR or LF (form feed, NEL,
+    U+2028 are characters in a cell), invalid bytes."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from app.services.imports import reader
+
+    monkeypatch.setattr(reader, "BLOCK_BYTES", block)
+    monkeypatch.setattr(reader, "MAX_LINE_BYTES", 24)
+    texts = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
+    files = st.tuples(st.booleans(), texts, st.sampled_from([b"", b"\xff", b"\xc3", b"x" * 30]), texts).map(
+        lambda t: (b"\xef\xbb\xbf" if t[0] else b"") + t[1].encode() + t[2] + t[3].encode())
+
+    @settings(max_examples=400, deadline=None, database=None)
+    @given(files)
+    def same(data: bytes) -> None:
+        assert _in_blocks(data) == _one_line_at_a_time(data, 24)
+
+    same()
+
+
+def test_a_bad_byte_in_a_later_block_names_its_line_after_the_rows_before_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.services.imports import reader
+
+    monkeypatch.setattr(reader, "BLOCK_BYTES", 16)
+    data = b"a,b\r\n" + b"".join(f"{i},x\r\n".encode() for i in range(2, 9)) + b"9,\xff\r\n10,y\r\n"
+    seen: list[int] = []
+    with (pytest.raises(InvalidInput, match=r"line 9 is not UTF-8 text \(byte 3 of the line\)"),
+          reader.records(Path("s.csv"), io.BytesIO(data)) as recs):
+        seen.extend(line for line, _ in recs)
+    assert seen == [2, 3, 4, 5, 6, 7, 8]

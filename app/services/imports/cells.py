@@ -43,6 +43,13 @@ def character_problem(text: str, *, multiline: bool = False) -> str | None:
     return f"contains {_kind(char, multiline)} ({_code(char)}) at character {found.start() + 1}: {excerpt(text)}"
 
 
+def all_plain(text: str) -> bool:
+    """True when `text` holds none of the characters refused in any column (not even a line break):
+    then no part of it has a `character_problem`, single- or multi-line. One search over the cells of
+    a row joined by commas spares a search per cell."""
+    return _BAD.search(text) is None
+
+
 def _kind(char: str, multiline: bool) -> str:
     if char in "\n\r":
         return ("a line break (allowed only in free text such as a summary)" if not multiline

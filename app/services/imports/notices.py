@@ -67,8 +67,15 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 def _dates_until(today: date) -> tuple[Callable[[str], date], Callable[[str], tuple[date, bool]]]:
     """`iso_date` and `birth_date` with today's date read once per import, not once per cell (a
     million-row file has two million dates); anything the fast path does not accept goes to the
-    full parser, which says what is wrong."""
+    full parser, which says what is wrong. The dates met are kept (at most one per day since 1900):
+    a file repeats the same notice dates and dates of birth many times."""
+    known: dict[str, date] = {}
+    known_born: dict[str, tuple[date, bool]] = {}
+
     def notice_date(text: str) -> date:
+        day = known.get(text)
+        if day is not None:
+            return day
         if _ISO_DATE.fullmatch(text):
             try:
                 day = date.fromisoformat(text)
@@ -76,12 +83,18 @@ def _dates_until(today: date) -> tuple[Callable[[str], date], Callable[[str], tu
                 pass
             else:
                 if EARLIEST <= day <= today:
+                    known[text] = day
                     return day
         return iso_date(text)
 
     def born(text: str) -> tuple[date, bool]:
+        found = known_born.get(text)
+        if found is not None:
+            return found
         if len(text) == 10:
-            return notice_date(text), False
+            found = notice_date(text), False
+            known_born[text] = found
+            return found
         return birth_date(text)
 
     return notice_date, born
@@ -141,6 +154,7 @@ def import_notices(uow: UnitOfWork, actor: User, path: Path, *, signature_state:
                          detail=f"{len(writer.added)} notices added, {len(writer.changed)} updated "
                                 f"from {read_rows} rows")
         uow.commit()
+    del checks  # the million keys seen: matching needs the memory more
     from app.services import matching  # new or changed notices are matched against the register
 
     matching.match_notices(uow, actor, ids, workers)
@@ -158,28 +172,33 @@ class _RowChecks:
         self.seen: dict[tuple[str, str], int] = {}
 
     def __call__(self, r: Row) -> list[RowError]:
+        values, codes = r.values, self.codes
         errors: list[RowError] = []
         for col in ("issuing_force", "employing_force"):
-            if r[col] and r[col].lower() not in self.codes:
-                errors.append(RowError(r.line, col, f"'{r[col]}' is not a known force code"))
-        issuer = r["issuing_force"] or ""
-        key = (self.codes.get(issuer.lower(), issuer.lower()), r["notice_id"])
+            if values[col] and values[col].lower() not in codes:
+                errors.append(RowError(r.line, col, f"'{values[col]}' is not a known force code"))
+        issuer = (values["issuing_force"] or "").lower()
+        key = (codes.get(issuer, issuer), values["notice_id"])
         first = self.seen.setdefault(key, r.line)
         if first != r.line:
             errors.append(RowError(r.line, "notice_id",
-                                   f"{r['notice_id']} from {r['issuing_force']} is also on line {first}"))
+                                   f"{values['notice_id']} from {values['issuing_force']} is also on line {first}"))
         return errors
 
 
+_NAMES = {kind: kind.name for kind in NoticeRecordType}  # an enum's .name is a slow property
+
+
 def _values(r: Row, codes: dict[str, str]) -> dict[str, Any]:
-    born, year_only = r["date_of_birth"] or (None, False)
+    v = r.values
+    born, year_only = v["date_of_birth"] or (None, False)
     return {
-        "notice_date": r["notice_date"], "record_type": r["record_type"].name, "surname": r["surname"],
-        "forenames": r["forenames"], "date_of_birth": born, "dob_year_only": year_only,
-        "staff_number": r["staff_number"],
-        "warrant_number": r["warrant_number"], "pnc_id": r["pnc_id"],
-        "employing_force": codes[r["employing_force"].lower()] if r["employing_force"] else None,
-        "summary": r["summary"], "handling": r["handling"],
+        "notice_date": v["notice_date"], "record_type": _NAMES[v["record_type"]], "surname": v["surname"],
+        "forenames": v["forenames"], "date_of_birth": born, "dob_year_only": year_only,
+        "staff_number": v["staff_number"],
+        "warrant_number": v["warrant_number"], "pnc_id": v["pnc_id"],
+        "employing_force": codes[v["employing_force"].lower()] if v["employing_force"] else None,
+        "summary": v["summary"], "handling": v["handling"],
     }
 
 
@@ -201,6 +220,8 @@ class _Writer:
         self.changed: list[int] = []
         # issuers with notices already held: only their rows need looking up (a first import needs none)
         self.held_issuers = set(session.scalars(select(_TABLE.c.issuing_force).distinct()))
+        if self.held_issuers:  # held notices are looked up by key: the planner must know how many there are
+            bulk.refresh_statistics(session, _TABLE)
 
     def write(self, rows: list[Row]) -> None:
         if not rows:

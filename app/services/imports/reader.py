@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
+import itertools
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO
@@ -65,6 +67,7 @@ def records(path: Path, stream: IO[bytes] | None = None) -> Iterator[Records]:
 # ---- CSV ------------------------------------------------------------------------------------
 
 MAX_LINE_BYTES = 1 << 20
+BLOCK_BYTES = 1 << 18  # read at a time, then to the end of the line
 
 
 def _csv_records(name: str, fh: IO[bytes]) -> Records:
@@ -76,16 +79,35 @@ def _csv_records(name: str, fh: IO[bytes]) -> Records:
 
 
 class _CsvLines:
-    """Records with the physical line each starts on. The bytes are decoded line by line, so a
-    byte that is not UTF-8 is reported on its own line; CSV errors name the record's first line."""
+    """Records with the physical line each starts on. The bytes are decoded a block of whole lines
+    at a time (the csv reader takes the lines of each block without a Python step per line); a
+    block with a line too long or a byte that is not UTF-8 is read again line by line, so that the
+    error names its line, after the lines before it, as when every line was read on its own. CSV
+    errors name the record's first line."""
 
     def __init__(self, name: str, fh: IO[bytes]) -> None:
         self.name, self.fh = name, fh
         self.physical = 0  # lines handed to the csv reader so far
-        self.reader = csv.reader(self._lines(), strict=True)
+        self.reader = csv.reader(itertools.chain.from_iterable(self._blocks()), strict=True)
 
-    def _lines(self) -> Iterator[str]:
-        while raw := self.fh.readline(MAX_LINE_BYTES + 1):
+    def _blocks(self) -> Iterator[list[str]]:
+        while raw := self.fh.read(BLOCK_BYTES):
+            if not raw.endswith(b"\n"):
+                raw += self.fh.readline(MAX_LINE_BYTES + 1)  # to the end of the line (or a line too long)
+            text = None
+            if len(raw) <= MAX_LINE_BYTES:
+                body = raw[len(codecs.BOM_UTF8):] if self.physical == 0 and raw.startswith(codecs.BOM_UTF8) else raw
+                with suppress(UnicodeDecodeError):  # then line by line, to name the line
+                    text = body.decode("utf-8")
+            if text is None:
+                yield from ([line] for line in self._lines(io.BytesIO(raw)))
+                continue
+            lines = _LINE.findall(text)
+            self.physical += len(lines)
+            yield lines
+
+    def _lines(self, fh: IO[bytes]) -> Iterator[str]:
+        while raw := fh.readline(MAX_LINE_BYTES + 1):
             if len(raw) > MAX_LINE_BYTES:
                 raise InvalidInput(f"{self.name}: line {self.physical + 1} is longer than {MAX_LINE_BYTES:,} bytes. "
                                    "Nothing was imported.")
@@ -113,11 +135,14 @@ class _CsvLines:
             except csv.Error as exc:
                 raise InvalidInput(f"{self.name}: line {start} is not valid CSV ({_csv_reason(exc)}). "
                                    "Nothing was imported.") from None
-            if any(c.strip() for c in cells):
+            if "".join(cells).strip():  # a cell with a value (not only spaces)
                 return start, cells
 
 
 _BARE_CR = re.compile(r"(?<=\r)(?!\n)")  # split after a CR that ends a line on its own (old Mac files)
+# a line as _BARE_CR and a line feed part them: up to LF, CRLF or a lone CR (never str.splitlines,
+# which also ends a line at a form feed, NEL or U+2028)
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 
 def _csv_reason(exc: csv.Error) -> str:

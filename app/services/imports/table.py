@@ -23,7 +23,7 @@ from app.domain.enums import ParseableEnum
 from app.domain.errors import ImportRejected, InvalidInput, RowError
 from app.reports.cells import formula_leading
 from app.services import clock
-from app.services.imports.cells import EXCERPT_LENGTH, character_problem, excerpt
+from app.services.imports.cells import EXCERPT_LENGTH, all_plain, character_problem, excerpt
 from app.services.imports.reader import Records, records
 
 E = TypeVar("E", bound=ParseableEnum)
@@ -118,8 +118,37 @@ def parse(recs: Records, columns: Sequence[Column], problems: Problems) -> Itera
     """The rows of `recs`, one at a time; bad cells go to `problems` (their value is None)."""
     spec = {c.name: c for c in columns}
     names = header_names(recs.name, recs.header, spec)
+    plan = [(i, name, spec[name].required, spec[name].max_len, spec[name].parse) for i, name in enumerate(names)]
     for line, cells in recs:
-        yield Row(line, _parse_cells(line, names, cells, spec, problems))
+        values = _plain_cells(plan, cells, spec)
+        if values is None:  # something to report: the cell by cell checks say what
+            values = _parse_cells(line, names, cells, spec, problems)
+        yield Row(line, values)
+
+
+def _plain_cells(plan: list[tuple[int, str, bool, int, Parser]], cells: list[str],
+                 spec: dict[str, Column]) -> dict[str, Any] | None:
+    """The values of a row whose every cell is good, or None when any check of `cell_value` (or the
+    count of cells) would fail: the same checks and parsers, with one search for bad characters
+    over the whole row instead of one per cell (a million-row file has ten million cells). `plan`:
+    each column's position, name, required, max_len and parse."""
+    if len(cells) > len(plan) or not all_plain(",".join(cells)):
+        return None
+    values: dict[str, Any] = dict.fromkeys(spec)
+    width = len(cells)
+    try:
+        for i, name, required, max_len, parse_cell in plan:
+            text = cells[i].strip() if i < width else ""
+            if not text:
+                if required:
+                    return None
+            elif len(text) > max_len:
+                return None
+            else:
+                values[name] = parse_cell(text)
+    except (ValueError, InvalidInput):
+        return None
+    return values
 
 
 def header_names(filename: str, header: list[str], spec: dict[str, Column]) -> list[str]:
@@ -200,10 +229,20 @@ def iso_date(text: str) -> date:
 
 
 def enum_of(kind: type[E]) -> Callable[[str], E]:
+    known: dict[str, E] = {}  # the spellings met so far (a million-row file spells a handful of names)
+
     def parse(text: str) -> E:
-        return _member(kind, text)
+        member = known.get(text)
+        if member is None:
+            member = _member(kind, text)
+            if len(known) < KNOWN_SPELLINGS:
+                known[text] = member
+        return member
 
     return parse
+
+
+KNOWN_SPELLINGS = 1000
 
 
 def _member(kind: type[E], text: str) -> E:
