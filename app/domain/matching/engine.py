@@ -86,15 +86,15 @@ class MatchIndex:
                     model = _estimated(self._profiles, notices, self._home or "", names)
             self.model = model
             self._caps = [name_caps(p, model) for p in self._profiles]
-            self._facts = [self._facts_of(p, caps) for p, caps in zip(self._profiles, self._caps, strict=True)]
+            surname_ids: dict[SurnamesKey, int] = {}  # people of the same surnames share one id
+            self._facts = [self._facts_of(p, caps, surname_ids)
+                           for p, caps in zip(self._profiles, self._caps, strict=True)]
             if not indexed:
                 self._build_index()
         self._keys = NoticeKeys(undated_register=any(p.dob is None for p in self._profiles))
         self._differ_cache: dict[tuple[str, str], bool] = {}
         self._cross_cache: dict[tuple[str, str], bool] = {}
-        self._surname_cache: dict[tuple[str, tuple[str, ...], SurnamesKey], bool] = {}
-        self._surname_keys: list[SurnamesKey] = [
-            tuple((form.joined, form.parts) for form in p.surnames) for p in self._profiles]
+        self._surname_cache: dict[tuple[str, int], bool] = {}  # (notice's surname as given, person's surnames' id)
         self._undated = frozenset(p for p, f in enumerate(self._facts) if f.dob is None)
 
     def _build_index(self) -> None:
@@ -122,12 +122,15 @@ class MatchIndex:
         finally:
             _ESTIMATING = None
 
-    def _facts_of(self, person: Profile, caps: tuple[float, float]) -> _Facts:
+    def _facts_of(self, person: Profile, caps: tuple[float, float], surname_ids: dict[SurnamesKey, int]) -> _Facts:
         model = self.model
         base = model.prior_log_odds + max(model.weights["employer"]) + caps[0] - self._floor
         differs = model.weight("forename", Forename.DIFFERENT) + model.weight("middle", Middle.NOT_COMPARED)
         middle = middle_cap(person, model) - model.weight("middle", Middle.NOT_COMPARED)
-        return _Facts(dob_key(person.dob), base + caps[1], caps[0], base + differs, middle)
+        surnames = tuple((form.joined, form.parts) for form in person.surnames)
+        surname_id = surname_ids.setdefault(surnames, len(surname_ids))
+        return _Facts(dob_key(person.dob), base + caps[1], caps[0], base + differs, middle, surname_id,
+                      person.surnames[0].joined if person.surnames else "", person.forenames)
 
     @property
     def frequencies(self) -> NameFrequencies:
@@ -168,9 +171,14 @@ class MatchIndex:
         return listed
 
     def _blocked(self, notice: NoticeEntry, notice_dob: DobKey | None) -> dict[int, Dob]:
-        """Positions sharing a key with the notice whose DOB and names could still be enough."""
-        surname, given = self._keys.surname(notice.surname), self._keys.forenames(notice.forenames)
-        positions = self._index.positions(self._keys.query(surname, given, notice.date_of_birth))
+        """Positions sharing a key with the notice whose DOB and names could still be enough.
+
+        The hot loop of a data wash (a million notices, two or three positions each): the caches
+        are read here directly rather than through methods, and a register person's facts come in
+        one tuple."""
+        keys = self._keys
+        surname, given = keys.surname(notice.surname), keys.forenames(notice.forenames)
+        positions = self._index.positions(keys.query(surname, given, notice.date_of_birth))
         kept: dict[int, Dob] = {}
         if not positions:
             return kept
@@ -178,63 +186,56 @@ class MatchIndex:
         facts = self._facts
         dob_weights = self.model.weights["dob"]
         differs = self.model.weight("surname", Surname.DIFFERENT)
+        form = surname.form
+        raw = notice.surname
+        surname_cache, cross_cache, differ_cache = self._surname_cache, self._cross_cache, self._differ_cache
         others: tuple[str, ...] | None = None  # the notice's other forenames, once needed (_UNREAD: unknown)
         for position in positions:
             if position in kept:
                 continue
-            dob, may_agree, surname_cap, first_differs, middle_cap = facts[position]
+            dob, may_agree, surname_cap, first_differs, middle_cap, surname_id, cross, forenames = facts[position]
             level = compare(notice_dob, dob)
             if level is _DIFFERENT:
                 continue
             best = dob_weights[level] + may_agree
             if best < 0.0:
                 continue
-            person = self._profiles[position]
-            form = surname.form
             if form is None:
                 best -= surname_cap  # no surname on the notice: the surnames add nothing
-            elif not self._surnames_agree(form, position) and not (
-                    first and person.forenames and self._crossable(first, position)):
-                best += differs - surname_cap  # unless the names are the wrong way round
+            else:
+                agree = surname_cache.get((raw, surname_id))
+                if agree is None:
+                    agree = surname_cache[raw, surname_id] = surnames_may_agree(form, self._profiles[position])
+                if not agree and not (first and forenames and self._crossable(first, position, cross)):
+                    best += differs - surname_cap  # unless the names are the wrong way round
             if best < 0.0:
                 continue
-            if best - may_agree + first_differs < 0.0 and first and person.forenames:
+            if best - may_agree + first_differs < 0.0 and first and forenames:
                 # the first forenames may differ wholly: then only the middle name can add anything
                 # (if both have one), unless one forename is the other's middle name or the names
                 # are the wrong way round (an exact bound: such a pair could not reach review)
                 if others is None:
                     names = tokens(notice.forenames)
                     others = names[1:] if names and names[0] == first else _UNREAD
-                theirs = person.forenames[0]
-                middle = middle_cap if others and len(person.forenames) > 1 else 0.0
-                if (best - may_agree + first_differs + middle < 0.0 and self._differ(first, theirs)
-                        and others is not _UNREAD and first not in person.forenames[1:] and theirs not in others
-                        and not self._crossable(first, position)):
-                    continue
+                theirs = forenames[0]
+                middle = middle_cap if others and len(forenames) > 1 else 0.0
+                if best - may_agree + first_differs + middle < 0.0 and others is not _UNREAD:
+                    differ = differ_cache.get((first, theirs))
+                    if differ is None:
+                        differ = differ_cache[first, theirs] = first_forenames_differ(first, theirs)
+                    if (differ and first not in forenames[1:] and theirs not in others
+                            and not self._crossable(first, position, cross)):
+                        continue
             kept[position] = level
         return kept
 
-    def _differ(self, ours: str, theirs: str) -> bool:
-        key = (ours, theirs)
-        found = self._differ_cache.get(key)
-        if found is None:
-            found = self._differ_cache[key] = first_forenames_differ(ours, theirs)
-        return found
-
-    def _surnames_agree(self, form: SurnameForm, position: int) -> bool:
-        key = (form.joined, form.parts, self._surname_keys[position])
-        found = self._surname_cache.get(key)
-        if found is None:
-            found = self._surname_cache[key] = surnames_may_agree(form, self._profiles[position])
-        return found
-
-    def _crossable(self, forename: str, position: int) -> bool:
-        """Whether the notice's forename looks like this person's surname (names transposed)."""
-        person = self._profiles[position]
-        key = (forename, person.surnames[0].joined if person.surnames else "")
+    def _crossable(self, forename: str, position: int, surname: str) -> bool:
+        """Whether the notice's forename looks like this person's surname (names transposed), cached
+        by the person's first surname (``surname``), the only one ``crossable`` looks at."""
+        key = (forename, surname)
         found = self._cross_cache.get(key)
         if found is None:
-            found = self._cross_cache[key] = crossable(forename, person)
+            found = self._cross_cache[key] = crossable(forename, self._profiles[position])
         return found
 
     def _identified(self, notice: NoticeEntry) -> set[int]:
@@ -272,6 +273,9 @@ class _Facts(NamedTuple):
     surname_cap: float
     first_differs: float  # the same if the first forenames differ wholly and no middle names are compared
     middle_cap: float  # what a middle name compared may add to that, at most
+    surname_id: int  # the same for people of the same surnames (the cache of surnames_may_agree)
+    cross: str  # the first surname, "" if none (the cache of crossable)
+    forenames: tuple[str, ...]
 
 
 class NoticeIndex:
