@@ -188,7 +188,7 @@ class MatchIndex:
         differs = self.model.weight("surname", Surname.DIFFERENT)
         form = surname.form
         raw = notice.surname
-        surname_cache, cross_cache, differ_cache = self._surname_cache, self._cross_cache, self._differ_cache
+        surname_cache = self._surname_cache
         others: tuple[str, ...] | None = None  # the notice's other forenames, once needed (_UNREAD: unknown)
         for position in positions:
             if position in kept:
@@ -202,32 +202,54 @@ class MatchIndex:
                 continue
             if form is None:
                 best -= surname_cap  # no surname on the notice: the surnames add nothing
-            else:
+                if best < 0.0:
+                    continue
+            # The first forenames may differ wholly: then only the middle name can add anything.
+            # Tried before the surnames (a cache of forenames hits far more often than one of
+            # surnames): a pair ruled out here would be ruled out after the surnames too.
+            if best - may_agree + first_differs < 0.0 and first and forenames:
+                if others is None:
+                    others = self._others(notice.forenames, first)
+                if self._ruled_out(best - may_agree + first_differs, first, others, position):
+                    continue
+            if form is not None:
                 agree = surname_cache.get((raw, surname_id))
                 if agree is None:
                     agree = surname_cache[raw, surname_id] = surnames_may_agree(form, self._profiles[position])
                 if not agree and not (first and forenames and self._crossable(first, position, cross)):
                     best += differs - surname_cap  # unless the names are the wrong way round
-            if best < 0.0:
-                continue
-            if best - may_agree + first_differs < 0.0 and first and forenames:
-                # the first forenames may differ wholly: then only the middle name can add anything
-                # (if both have one), unless one forename is the other's middle name or the names
-                # are the wrong way round (an exact bound: such a pair could not reach review)
-                if others is None:
-                    names = tokens(notice.forenames)
-                    others = names[1:] if names and names[0] == first else _UNREAD
-                theirs = forenames[0]
-                middle = middle_cap if others and len(forenames) > 1 else 0.0
-                if best - may_agree + first_differs + middle < 0.0 and others is not _UNREAD:
-                    differ = differ_cache.get((first, theirs))
-                    if differ is None:
-                        differ = differ_cache[first, theirs] = first_forenames_differ(first, theirs)
-                    if (differ and first not in forenames[1:] and theirs not in others
-                            and not self._crossable(first, position, cross)):
+                    if best < 0.0:
                         continue
+                    if best - may_agree + first_differs < 0.0 and first and forenames:
+                        if others is None:
+                            others = self._others(notice.forenames, first)
+                        if self._ruled_out(best - may_agree + first_differs, first, others, position):
+                            continue
             kept[position] = level
         return kept
+
+    @staticmethod
+    def _others(forenames: str, first: str) -> tuple[str, ...]:
+        """A notice's forenames after the first (_UNREAD when its first word is not ``first``)."""
+        names = tokens(forenames)
+        return names[1:] if names and names[0] == first else _UNREAD
+
+    def _ruled_out(self, bound: float, first: str, others: tuple[str, ...], position: int) -> bool:
+        """Whether a pair whose first forenames would leave it ``bound`` short of review (or more)
+        cannot reach it: the first forenames differ wholly, and only a middle name compared could
+        add anything, unless one forename is the other's middle name or the names are the wrong way
+        round (an exact bound: such a pair could not reach review)."""
+        facts = self._facts[position]
+        forenames = facts.forenames
+        theirs = forenames[0]
+        middle = facts.middle_cap if others and len(forenames) > 1 else 0.0
+        if bound + middle >= 0.0 or others is _UNREAD:
+            return False
+        differ = self._differ_cache.get((first, theirs))
+        if differ is None:
+            differ = self._differ_cache[first, theirs] = first_forenames_differ(first, theirs)
+        return (differ and first not in forenames[1:] and theirs not in others
+                and not self._crossable(first, position, facts.cross))
 
     def _crossable(self, forename: str, position: int, surname: str) -> bool:
         """Whether the notice's forename looks like this person's surname (names transposed), cached
@@ -404,6 +426,7 @@ def washed(index: MatchIndex, notices: Sequence[NoticeEntry], workers: int = 1,
     return _wash(index, notices, 0, len(notices))
 
 
+SLICES_PER_WORKER = 32
 PARALLEL_FROM = 50_000  # fewer notices than this are matched faster than processes start
 _SHARED: tuple[MatchIndex, Sequence[NoticeEntry]] | None = None  # what forked workers inherit
 _ESTIMATING: tuple[list[Profile], Sequence[NoticeEntry], str, NameFrequencies] | None = None  # ... and the estimator
@@ -453,13 +476,15 @@ def _wash_range(bounds: tuple[int, int]) -> Washed:
 def _wash_in_parallel(index: MatchIndex, notices: Sequence[NoticeEntry], workers: int,
                       meanwhile: Callable[[], object] | None = None) -> Washed:
     global _SHARED
-    size = max(1, -(-len(notices) // (workers * 4)))  # a few slices per worker evens out the load
+    # many small slices: a worker that is done takes the next, so that neither waits long for the
+    # other at the end (with a few large ones, one core idled for seconds)
+    size = max(1, -(-len(notices) // (workers * SLICES_PER_WORKER)))
     slices = [(start, min(start + size, len(notices))) for start in range(0, len(notices), size)]
     _SHARED = (index, notices)
     gc.freeze()  # the workers then leave the shared objects' memory pages alone
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pending = pool.map_async(_wash_range, slices)
+            pending = pool.map_async(_wash_range, slices, chunksize=1)
             if meanwhile is not None:
                 meanwhile()
             parts = pending.get()
