@@ -30,7 +30,7 @@ from app.domain.matching.evidence import (
 from app.domain.matching.frequencies import NameFrequencies
 from app.domain.matching.levels import Dob, Forename, Middle, Surname
 from app.domain.matching.model import Candidate, NoticeEntry, RegisterEntry, Thresholds
-from app.domain.matching.names import SurnameForm, tokens
+from app.domain.matching.names import tokens
 from app.domain.matching.parameters import Model, starting_model
 from app.domain.matching.profiles import (
     Profile,
@@ -193,7 +193,7 @@ class MatchIndex:
         for position in positions:
             if position in kept:
                 continue
-            dob, may_agree, surname_cap, first_differs, middle_cap, surname_id, cross, forenames = facts[position]
+            dob, may_agree, surname_cap, first_differs, _, surname_id, cross, forenames = facts[position]
             level = compare(notice_dob, dob)
             if level is _DIFFERENT:
                 continue
