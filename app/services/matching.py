@@ -247,7 +247,7 @@ def match_pending(uow: UnitOfWork, actor: User, workers: int = 1) -> int:
     """Every notice not yet matched in its current version, against the whole register: runs after
     each notice import, and picks up what a crash between an import's commit and its matching left.
     ``workers`` > 1 shares a large file out among forked processes (the command line only)."""
-    with uow:
+    with uow, collector_paused():  # as in data_wash
         s = uow.session
         held = held_notices(s)
         if not held.pending:
@@ -316,7 +316,7 @@ def data_wash(uow: UnitOfWork, actor: User, out: Path | None = None, *, workers:
     """The whole workforce against every held notice (`ppda-tracker match [--out FILE.csv]`);
     ``workers`` > 1 shares a large file out among forked processes (the command line only)."""
     require(actor, Action.DATA_WASH)
-    with uow:
+    with uow, collector_paused():  # a million notices loaded: each collection meanwhile would walk them all
         s = uow.session
         register = register_entries(s)
         held = held_notices(s)
@@ -334,7 +334,8 @@ def data_wash(uow: UnitOfWork, actor: User, out: Path | None = None, *, workers:
             uow.commit()
         else:  # the report takes its name only once its disclosure is committed (a cancelled wash leaves none)
             with atomic_path(out) as temp:
-                notices = {n.key: n for n in held.entries}
+                named = {c.notice_key for c in found}.union(matched.undated_common)
+                notices = {n.key: n for n in held.entries if n.key in named}
                 _write_report(temp, found, notices, {r.person_id: r for r in register}, matched.undated_common)
                 audit.record(s, actor, AccessOperation.DISCLOSURE, "match_report", out.name,
                              recipient="file (OFFICIAL-SENSITIVE)", detail=f"{len(found)} candidate pairs")
