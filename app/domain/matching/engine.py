@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -96,6 +97,8 @@ class MatchIndex:
         self._cross_cache: dict[tuple[str, str], bool] = {}
         self._surname_cache: dict[tuple[str, int], bool] = {}  # (notice's surname as given, person's surnames' id)
         self._undated = frozenset(p for p, f in enumerate(self._facts) if f.dob is None)
+        self._dobs: dict[date, DobKey | None] = {}
+        self._year_only_dobs: dict[date, DobKey | None] = {}
 
     def _build_index(self) -> None:
         """What does not depend on the model: the keys and identifiers of the register."""
@@ -141,7 +144,14 @@ class MatchIndex:
 
     def match(self, notice: NoticeEntry) -> list[Candidate]:
         """Every register person this notice may concern, best first; nothing below review."""
-        notice_dob = dob_key(notice.date_of_birth, notice.dob_year_only)
+        born = notice.date_of_birth
+        if born is None:
+            notice_dob = None
+        else:  # dates repeat: a plain dictionary per kind is cheaper than dob_key's bounded cache
+            known = self._year_only_dobs if notice.dob_year_only else self._dobs
+            notice_dob = known.get(born)
+            if notice_dob is None:
+                notice_dob = known[born] = dob_key(born, notice.dob_year_only)
         levels = self._blocked(notice, notice_dob)
         identified = (
             self._identified(notice) if notice.staff_number or notice.warrant_number or notice.pnc_id else set()
@@ -210,7 +220,7 @@ class MatchIndex:
             if best - may_agree + first_differs < 0.0 and first and forenames:
                 if others is None:
                     others = self._others(notice.forenames, first)
-                if self._ruled_out(best - may_agree + first_differs, first, others, position):
+                if self._ruled_out(best - may_agree + first_differs, first, others, forenames, position, cross):
                     continue
             if form is not None:
                 agree = surname_cache.get((raw, surname_id))
@@ -223,7 +233,8 @@ class MatchIndex:
                     if best - may_agree + first_differs < 0.0 and first and forenames:
                         if others is None:
                             others = self._others(notice.forenames, first)
-                        if self._ruled_out(best - may_agree + first_differs, first, others, position):
+                        if self._ruled_out(best - may_agree + first_differs, first, others, forenames, position,
+                                           cross):
                             continue
             kept[position] = level
         return kept
@@ -234,22 +245,23 @@ class MatchIndex:
         names = tokens(forenames)
         return names[1:] if names and names[0] == first else _UNREAD
 
-    def _ruled_out(self, bound: float, first: str, others: tuple[str, ...], position: int) -> bool:
+    def _ruled_out(self, bound: float, first: str, others: tuple[str, ...], forenames: tuple[str, ...],
+                   position: int, cross: str) -> bool:
         """Whether a pair whose first forenames would leave it ``bound`` short of review (or more)
         cannot reach it: the first forenames differ wholly, and only a middle name compared could
         add anything, unless one forename is the other's middle name or the names are the wrong way
         round (an exact bound: such a pair could not reach review)."""
-        facts = self._facts[position]
-        forenames = facts.forenames
+        if others is _UNREAD:
+            return False
         theirs = forenames[0]
-        middle = facts.middle_cap if others and len(forenames) > 1 else 0.0
-        if bound + middle >= 0.0 or others is _UNREAD:
+        middle = self._facts[position].middle_cap if others and len(forenames) > 1 else 0.0
+        if bound + middle >= 0.0:
             return False
         differ = self._differ_cache.get((first, theirs))
         if differ is None:
             differ = self._differ_cache[first, theirs] = first_forenames_differ(first, theirs)
         return (differ and first not in forenames[1:] and theirs not in others
-                and not self._crossable(first, position, facts.cross))
+                and not self._crossable(first, position, cross))
 
     def _crossable(self, forename: str, position: int, surname: str) -> bool:
         """Whether the notice's forename looks like this person's surname (names transposed), cached
