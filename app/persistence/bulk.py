@@ -158,10 +158,23 @@ def id_in(session: Session, column: ColumnElement[int] | InstrumentedAttribute[i
 
 def stream_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
     """The rows of a SELECT (without parameters) as plain tuples, streamed: on PostgreSQL from a
-    server-side cursor (no SQLAlchemy Row per row), elsewhere through SQLAlchemy."""
+    server-side cursor, on SQLite from the driver's cursor (no SQLAlchemy Row per row), elsewhere
+    through SQLAlchemy."""
     driver = _driver(session)
     if driver is None:
-        yield from session.connection().execute(stmt.execution_options(yield_per=READ_SIZE))
+        connection = session.connection()
+        compiled = stmt.compile(dialect=connection.dialect)
+        if connection.dialect.name != "sqlite" or compiled.params:
+            yield from connection.execute(stmt.execution_options(yield_per=READ_SIZE))
+            return
+        # SQLite: the driver's own tuples (a million SQLAlchemy rows cost a fifth more)
+        cur = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cur.execute(str(compiled))
+            while batch := cur.fetchmany(READ_SIZE):
+                yield from batch
+        finally:
+            cur.close()
         return
     sql = str(stmt.compile(dialect=session.get_bind().dialect))
     session.execute(text("SELECT 1"))  # through SQLAlchemy: a cancellable unit of work may stop here

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import cast
+from typing import NamedTuple, cast
 
 from sqlalchemy import String, Table, bindparam, func, or_, select, type_coerce, update
 from sqlalchemy.orm import Session
@@ -126,13 +126,14 @@ def store(session: Session, candidates: Iterable[Candidate]) -> int:
         return 0
     notice_v = _versions(session, NoticeRow, {c.notice_key for c in found})
     person_v = _versions(session, PersonRow, {c.person_id for c in found})
-    held = {(m.notice_id, m.person_id): m for m in _held(session, {c.notice_key for c in found})}
+    held = _held(session, {c.notice_key for c in found})
     now, stored = clock.now(), 0
     fresh: list[dict[str, object]] = []
+    again: dict[int, Candidate] = {}  # the row id of a rejected pair proposed again
     for c in found:
         old = held.get((c.notice_key, c.person_id))
         nv, pv = notice_v[c.notice_key], person_v[c.person_id]
-        unchanged = (old.notice_version, old.person_version) == (nv, pv) if old is not None else False
+        unchanged = old is not None and (old.notice_version, old.person_version) == (nv, pv)
         if old is not None and (old.state != MatchState.REJECTED.name or unchanged):
             continue
         if old is None:
@@ -141,10 +142,14 @@ def store(session: Session, candidates: Iterable[Candidate]) -> int:
                           "state": MatchState.PROPOSED.name, "found_at": now, "notice_version": nv,
                           "person_version": pv})
         else:
-            old.score, old.decision, old.reasons = c.score, c.decision.name, "; ".join(c.reasons)
-            old.state, old.found_at, old.notice_version, old.person_version = MatchState.PROPOSED.name, now, nv, pv
-            old.reviewed_by = old.reviewed_at = old.triage_outcome = old.rationale = None
+            again[old.id] = c
         stored += 1
+    for row in _rows(session, again):
+        c = again[row.id]
+        row.score, row.decision, row.reasons = c.score, c.decision.name, "; ".join(c.reasons)
+        row.state, row.found_at = MatchState.PROPOSED.name, now
+        row.notice_version, row.person_version = notice_v[c.notice_key], person_v[c.person_id]
+        row.reviewed_by = row.reviewed_at = row.triage_outcome = row.rationale = None
     session.flush()  # the re-proposed pairs, then the new ones as plain rows (tens of thousands after an import)
     bulk.insert_rows(session, cast(Table, NoticeMatchRow.__table__), fresh)
     return stored
@@ -157,9 +162,28 @@ def _versions(session: Session, model: type[NoticeRow] | type[PersonRow], ids: s
     return out
 
 
-def _held(session: Session, notice_ids: set[int]) -> list[NoticeMatchRow]:
+class _HeldPair(NamedTuple):
+    id: int
+    state: str
+    notice_version: int
+    person_version: int
+
+
+def _held(session: Session, notice_ids: set[int]) -> dict[tuple[int, int], _HeldPair]:
+    """The pairs already held for these notices, as plain rows (after a data wash, every pair the
+    engine found: an ORM object each cost more than the rest of storing them)."""
+    out: dict[tuple[int, int], _HeldPair] = {}
+    m = NoticeMatchRow
+    for where in bulk.id_in(session, m.notice_id, notice_ids, CHUNK):
+        for key, notice, person, state, nv, pv in session.execute(
+                select(m.id, m.notice_id, m.person_id, m.state, m.notice_version, m.person_version).where(where)):
+            out[notice, person] = _HeldPair(key, state, nv, pv)
+    return out
+
+
+def _rows(session: Session, ids: Iterable[int]) -> list[NoticeMatchRow]:
     out: list[NoticeMatchRow] = []
-    for where in bulk.id_in(session, NoticeMatchRow.notice_id, notice_ids, CHUNK):
+    for where in bulk.id_in(session, NoticeMatchRow.id, set(ids), CHUNK):
         out += list(session.scalars(select(NoticeMatchRow).where(where)))
     return out
 
@@ -223,7 +247,7 @@ def match_pending(uow: UnitOfWork, actor: User, workers: int = 1) -> int:
     """Every notice not yet matched in its current version, against the whole register: runs after
     each notice import, and picks up what a crash between an import's commit and its matching left.
     ``workers`` > 1 shares a large file out among forked processes (the command line only)."""
-    with uow:
+    with uow, collector_paused():  # as in data_wash
         s = uow.session
         held = held_notices(s)
         if not held.pending:
@@ -292,7 +316,7 @@ def data_wash(uow: UnitOfWork, actor: User, out: Path | None = None, *, workers:
     """The whole workforce against every held notice (`ppda-tracker match [--out FILE.csv]`);
     ``workers`` > 1 shares a large file out among forked processes (the command line only)."""
     require(actor, Action.DATA_WASH)
-    with uow:
+    with uow, collector_paused():  # a million notices loaded: each collection meanwhile would walk them all
         s = uow.session
         register = register_entries(s)
         held = held_notices(s)
@@ -310,7 +334,8 @@ def data_wash(uow: UnitOfWork, actor: User, out: Path | None = None, *, workers:
             uow.commit()
         else:  # the report takes its name only once its disclosure is committed (a cancelled wash leaves none)
             with atomic_path(out) as temp:
-                notices = {n.key: n for n in held.entries}
+                named = {c.notice_key for c in found}.union(matched.undated_common)
+                notices = {n.key: n for n in held.entries if n.key in named}
                 _write_report(temp, found, notices, {r.person_id: r for r in register}, matched.undated_common)
                 audit.record(s, actor, AccessOperation.DISCLOSURE, "match_report", out.name,
                              recipient="file (OFFICIAL-SENSITIVE)", detail=f"{len(found)} candidate pairs")

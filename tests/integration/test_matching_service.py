@@ -20,7 +20,7 @@ from app.domain.enums import (
     VictimRelationship,
 )
 from app.domain.errors import InvalidInput, PermissionDenied, RuleRefused
-from app.persistence.models import AccessLogRow, CaseRow
+from app.persistence.models import AccessLogRow, CaseRow, NoticeMatchRow, NoticeRow
 from app.persistence.uow import UnitOfWork
 from app.services import matching, notice_review, queue
 from app.services.casework.inputs import AllegationInput, CaseIntake, VictimInput
@@ -110,6 +110,27 @@ def test_rejected_pair_returns_only_when_the_notice_changes(env: Env, tmp_path: 
     _import(env, tmp_path, changed, "n2.csv")
     again = notice_review.review_queue(env.uow(), env._sup)  # type: ignore[attr-defined]
     assert [v.notice_id for v in again] == ["K-1"] and again[0].state == MatchState.PROPOSED.name
+
+
+def test_a_rejected_pair_proposed_again_is_the_same_row_cleared_for_review(env: Env, tmp_path: Path) -> None:
+    """The reviewer's rejection and rationale do not carry over to the changed notice's proposal,
+    nor is the pair held twice: one row, proposed again, in the notice's new version."""
+    _import(env, tmp_path, NOTICES)
+    (view,) = notice_review.review_queue(env.uow(), env._sup)  # type: ignore[attr-defined]
+    notice_review.reject_match(env.uow(), env._sup, view.match_id, "Different person: PNC shows another Jane Smyth.")  # type: ignore[attr-defined]
+    changed = [r[:] for r in NOTICES]
+    changed[0][8] = "Further DA incident attended"
+    _import(env, tmp_path, changed, "n2.csv")
+    matching.data_wash(env.uow(), env._sup)  # type: ignore[attr-defined]
+    with env.uow() as uow:
+        rows = list(uow.session.execute(select(
+            NoticeMatchRow.id, NoticeMatchRow.state, NoticeMatchRow.reviewed_by, NoticeMatchRow.rationale,
+            NoticeMatchRow.triage_outcome, NoticeMatchRow.notice_version, NoticeRow.version, NoticeMatchRow.reasons)
+            .join(NoticeRow, NoticeRow.id == NoticeMatchRow.notice_id)))
+    assert len(rows) == 1
+    key, state, reviewer, rationale, outcome, seen_version, version, reasons = rows[0]
+    assert (key, state, reviewer, rationale, outcome) == (view.match_id, MatchState.PROPOSED.name, None, None, None)
+    assert seen_version == version == 2 and "day and month swapped" in reasons
 
 
 def test_a_reviewer_cannot_review_their_own_match(env: Env, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -30,7 +31,7 @@ from app.domain.matching.evidence import (
 from app.domain.matching.frequencies import NameFrequencies
 from app.domain.matching.levels import Dob, Forename, Middle, Surname
 from app.domain.matching.model import Candidate, NoticeEntry, RegisterEntry, Thresholds
-from app.domain.matching.names import SurnameForm, tokens
+from app.domain.matching.names import tokens
 from app.domain.matching.parameters import Model, starting_model
 from app.domain.matching.profiles import (
     Profile,
@@ -86,16 +87,18 @@ class MatchIndex:
                     model = _estimated(self._profiles, notices, self._home or "", names)
             self.model = model
             self._caps = [name_caps(p, model) for p in self._profiles]
-            self._facts = [self._facts_of(p, caps) for p, caps in zip(self._profiles, self._caps, strict=True)]
+            surname_ids: dict[SurnamesKey, int] = {}  # people of the same surnames share one id
+            self._facts = [self._facts_of(p, caps, surname_ids)
+                           for p, caps in zip(self._profiles, self._caps, strict=True)]
             if not indexed:
                 self._build_index()
         self._keys = NoticeKeys(undated_register=any(p.dob is None for p in self._profiles))
         self._differ_cache: dict[tuple[str, str], bool] = {}
         self._cross_cache: dict[tuple[str, str], bool] = {}
-        self._surname_cache: dict[tuple[str, tuple[str, ...], SurnamesKey], bool] = {}
-        self._surname_keys: list[SurnamesKey] = [
-            tuple((form.joined, form.parts) for form in p.surnames) for p in self._profiles]
+        self._surname_cache: dict[tuple[str, int], bool] = {}  # (notice's surname as given, person's surnames' id)
         self._undated = frozenset(p for p, f in enumerate(self._facts) if f.dob is None)
+        self._dobs: dict[date, DobKey | None] = {}
+        self._year_only_dobs: dict[date, DobKey | None] = {}
 
     def _build_index(self) -> None:
         """What does not depend on the model: the keys and identifiers of the register."""
@@ -122,12 +125,15 @@ class MatchIndex:
         finally:
             _ESTIMATING = None
 
-    def _facts_of(self, person: Profile, caps: tuple[float, float]) -> _Facts:
+    def _facts_of(self, person: Profile, caps: tuple[float, float], surname_ids: dict[SurnamesKey, int]) -> _Facts:
         model = self.model
         base = model.prior_log_odds + max(model.weights["employer"]) + caps[0] - self._floor
         differs = model.weight("forename", Forename.DIFFERENT) + model.weight("middle", Middle.NOT_COMPARED)
         middle = middle_cap(person, model) - model.weight("middle", Middle.NOT_COMPARED)
-        return _Facts(dob_key(person.dob), base + caps[1], caps[0], base + differs, middle)
+        surnames = tuple((form.joined, form.parts) for form in person.surnames)
+        surname_id = surname_ids.setdefault(surnames, len(surname_ids))
+        return _Facts(dob_key(person.dob), base + caps[1], caps[0], base + differs, middle, surname_id,
+                      person.surnames[0].joined if person.surnames else "", person.forenames)
 
     @property
     def frequencies(self) -> NameFrequencies:
@@ -138,7 +144,14 @@ class MatchIndex:
 
     def match(self, notice: NoticeEntry) -> list[Candidate]:
         """Every register person this notice may concern, best first; nothing below review."""
-        notice_dob = dob_key(notice.date_of_birth, notice.dob_year_only)
+        born = notice.date_of_birth
+        if born is None:
+            notice_dob = None
+        else:  # dates repeat: a plain dictionary per kind is cheaper than dob_key's bounded cache
+            known = self._year_only_dobs if notice.dob_year_only else self._dobs
+            notice_dob = known.get(born)
+            if notice_dob is None:
+                notice_dob = known[born] = dob_key(born, notice.dob_year_only)
         levels = self._blocked(notice, notice_dob)
         identified = (
             self._identified(notice) if notice.staff_number or notice.warrant_number or notice.pnc_id else set()
@@ -168,9 +181,14 @@ class MatchIndex:
         return listed
 
     def _blocked(self, notice: NoticeEntry, notice_dob: DobKey | None) -> dict[int, Dob]:
-        """Positions sharing a key with the notice whose DOB and names could still be enough."""
-        surname, given = self._keys.surname(notice.surname), self._keys.forenames(notice.forenames)
-        positions = self._index.positions(self._keys.query(surname, given, notice.date_of_birth))
+        """Positions sharing a key with the notice whose DOB and names could still be enough.
+
+        The hot loop of a data wash (a million notices, two or three positions each): the caches
+        are read here directly rather than through methods, and a register person's facts come in
+        one tuple."""
+        keys = self._keys
+        surname, given = keys.surname(notice.surname), keys.forenames(notice.forenames)
+        positions = self._index.positions(keys.query(surname, given, notice.date_of_birth))
         kept: dict[int, Dob] = {}
         if not positions:
             return kept
@@ -178,63 +196,80 @@ class MatchIndex:
         facts = self._facts
         dob_weights = self.model.weights["dob"]
         differs = self.model.weight("surname", Surname.DIFFERENT)
+        form = surname.form
+        raw = notice.surname
+        surname_cache = self._surname_cache
         others: tuple[str, ...] | None = None  # the notice's other forenames, once needed (_UNREAD: unknown)
         for position in positions:
             if position in kept:
                 continue
-            dob, may_agree, surname_cap, first_differs, middle_cap = facts[position]
+            dob, may_agree, surname_cap, first_differs, _, surname_id, cross, forenames = facts[position]
             level = compare(notice_dob, dob)
             if level is _DIFFERENT:
                 continue
             best = dob_weights[level] + may_agree
             if best < 0.0:
                 continue
-            person = self._profiles[position]
-            form = surname.form
             if form is None:
                 best -= surname_cap  # no surname on the notice: the surnames add nothing
-            elif not self._surnames_agree(form, position) and not (
-                    first and person.forenames and self._crossable(first, position)):
-                best += differs - surname_cap  # unless the names are the wrong way round
-            if best < 0.0:
-                continue
-            if best - may_agree + first_differs < 0.0 and first and person.forenames:
-                # the first forenames may differ wholly: then only the middle name can add anything
-                # (if both have one), unless one forename is the other's middle name or the names
-                # are the wrong way round (an exact bound: such a pair could not reach review)
-                if others is None:
-                    names = tokens(notice.forenames)
-                    others = names[1:] if names and names[0] == first else _UNREAD
-                theirs = person.forenames[0]
-                middle = middle_cap if others and len(person.forenames) > 1 else 0.0
-                if (best - may_agree + first_differs + middle < 0.0 and self._differ(first, theirs)
-                        and others is not _UNREAD and first not in person.forenames[1:] and theirs not in others
-                        and not self._crossable(first, position)):
+                if best < 0.0:
                     continue
+            # The first forenames may differ wholly: then only the middle name can add anything.
+            # Tried before the surnames (a cache of forenames hits far more often than one of
+            # surnames): a pair ruled out here would be ruled out after the surnames too.
+            if best - may_agree + first_differs < 0.0 and first and forenames:
+                if others is None:
+                    others = self._others(notice.forenames, first)
+                if self._ruled_out(best - may_agree + first_differs, first, others, forenames, position, cross):
+                    continue
+            if form is not None:
+                agree = surname_cache.get((raw, surname_id))
+                if agree is None:
+                    agree = surname_cache[raw, surname_id] = surnames_may_agree(form, self._profiles[position])
+                if not agree and not (first and forenames and self._crossable(first, position, cross)):
+                    best += differs - surname_cap  # unless the names are the wrong way round
+                    if best < 0.0:
+                        continue
+                    if best - may_agree + first_differs < 0.0 and first and forenames:
+                        if others is None:
+                            others = self._others(notice.forenames, first)
+                        if self._ruled_out(best - may_agree + first_differs, first, others, forenames, position,
+                                           cross):
+                            continue
             kept[position] = level
         return kept
 
-    def _differ(self, ours: str, theirs: str) -> bool:
-        key = (ours, theirs)
-        found = self._differ_cache.get(key)
-        if found is None:
-            found = self._differ_cache[key] = first_forenames_differ(ours, theirs)
-        return found
+    @staticmethod
+    def _others(forenames: str, first: str) -> tuple[str, ...]:
+        """A notice's forenames after the first (_UNREAD when its first word is not ``first``)."""
+        names = tokens(forenames)
+        return names[1:] if names and names[0] == first else _UNREAD
 
-    def _surnames_agree(self, form: SurnameForm, position: int) -> bool:
-        key = (form.joined, form.parts, self._surname_keys[position])
-        found = self._surname_cache.get(key)
-        if found is None:
-            found = self._surname_cache[key] = surnames_may_agree(form, self._profiles[position])
-        return found
+    def _ruled_out(self, bound: float, first: str, others: tuple[str, ...], forenames: tuple[str, ...],
+                   position: int, cross: str) -> bool:
+        """Whether a pair whose first forenames would leave it ``bound`` short of review (or more)
+        cannot reach it: the first forenames differ wholly, and only a middle name compared could
+        add anything, unless one forename is the other's middle name or the names are the wrong way
+        round (an exact bound: such a pair could not reach review)."""
+        if others is _UNREAD:
+            return False
+        theirs = forenames[0]
+        middle = self._facts[position].middle_cap if others and len(forenames) > 1 else 0.0
+        if bound + middle >= 0.0:
+            return False
+        differ = self._differ_cache.get((first, theirs))
+        if differ is None:
+            differ = self._differ_cache[first, theirs] = first_forenames_differ(first, theirs)
+        return (differ and first not in forenames[1:] and theirs not in others
+                and not self._crossable(first, position, cross))
 
-    def _crossable(self, forename: str, position: int) -> bool:
-        """Whether the notice's forename looks like this person's surname (names transposed)."""
-        person = self._profiles[position]
-        key = (forename, person.surnames[0].joined if person.surnames else "")
+    def _crossable(self, forename: str, position: int, surname: str) -> bool:
+        """Whether the notice's forename looks like this person's surname (names transposed), cached
+        by the person's first surname (``surname``), the only one ``crossable`` looks at."""
+        key = (forename, surname)
         found = self._cross_cache.get(key)
         if found is None:
-            found = self._cross_cache[key] = crossable(forename, person)
+            found = self._cross_cache[key] = crossable(forename, self._profiles[position])
         return found
 
     def _identified(self, notice: NoticeEntry) -> set[int]:
@@ -272,6 +307,9 @@ class _Facts(NamedTuple):
     surname_cap: float
     first_differs: float  # the same if the first forenames differ wholly and no middle names are compared
     middle_cap: float  # what a middle name compared may add to that, at most
+    surname_id: int  # the same for people of the same surnames (the cache of surnames_may_agree)
+    cross: str  # the first surname, "" if none (the cache of crossable)
+    forenames: tuple[str, ...]
 
 
 class NoticeIndex:
@@ -400,6 +438,7 @@ def washed(index: MatchIndex, notices: Sequence[NoticeEntry], workers: int = 1,
     return _wash(index, notices, 0, len(notices))
 
 
+SLICES_PER_WORKER = 32
 PARALLEL_FROM = 50_000  # fewer notices than this are matched faster than processes start
 _SHARED: tuple[MatchIndex, Sequence[NoticeEntry]] | None = None  # what forked workers inherit
 _ESTIMATING: tuple[list[Profile], Sequence[NoticeEntry], str, NameFrequencies] | None = None  # ... and the estimator
@@ -449,13 +488,15 @@ def _wash_range(bounds: tuple[int, int]) -> Washed:
 def _wash_in_parallel(index: MatchIndex, notices: Sequence[NoticeEntry], workers: int,
                       meanwhile: Callable[[], object] | None = None) -> Washed:
     global _SHARED
-    size = max(1, -(-len(notices) // (workers * 4)))  # a few slices per worker evens out the load
+    # many small slices: a worker that is done takes the next, so that neither waits long for the
+    # other at the end (with a few large ones, one core idled for seconds)
+    size = max(1, -(-len(notices) // (workers * SLICES_PER_WORKER)))
     slices = [(start, min(start + size, len(notices))) for start in range(0, len(notices), size)]
     _SHARED = (index, notices)
     gc.freeze()  # the workers then leave the shared objects' memory pages alone
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pending = pool.map_async(_wash_range, slices)
+            pending = pool.map_async(_wash_range, slices, chunksize=1)
             if meanwhile is not None:
                 meanwhile()
             parts = pending.get()
