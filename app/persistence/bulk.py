@@ -44,6 +44,11 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     names = list(rows[0])
     defaults = {c.name: cast(Any, c.default).arg for c in table.columns  # what SQLAlchemy's INSERT fills in
                 if c.name not in names and c.name != "id" and c.default is not None and c.default.is_scalar}
+    computed = [c.name for c in table.columns
+                if c.name not in names and c.name != "id" and c.default is not None and not c.default.is_scalar]
+    if computed:  # neither COPY nor the driver's executemany computes them: rows after the first would lack them
+        raise ValueError(f"insert_rows into {table.name}: give {', '.join(computed)} in the rows "
+                         "(their defaults are computed per row)")
     columns = ["id", *names, *defaults]
     connection = session.connection()
     if connection.dialect.name == "sqlite":

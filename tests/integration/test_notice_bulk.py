@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from app.domain.enums import Role
 from app.domain.errors import ImportRejected
 from app.persistence import bulk
-from app.persistence.models import AccessLogRow, NoticeMatchRow, NoticeRow
+from app.persistence.models import AccessLogRow, DecisionRow, NoticeMatchRow, NoticeRow
 from app.services import clock, matching
 from app.services.imports.notices import import_notices
 from app.services.imports.workforce import import_workforce
@@ -165,3 +165,17 @@ def test_bulk_rows_arrive_as_sent_on_each_database(db_url: str) -> None:
         assert [tuple(r) for r in streamed] == [(k, r["surname"], "a\tnote \\N" if k == ids[1] else None)
                                                 for k, r in zip(ids, rows, strict=True)]
         assert s.scalar(select(table.c.matched_version).where(table.c.id == ids[0])) is None  # defaults kept
+
+
+def test_bulk_rows_refuse_a_table_whose_defaults_are_computed_per_row(db_url: str) -> None:
+    """Neither COPY nor the driver's executemany computes a per-row default (``default=dict``): every
+    row after the first would be stored without it, so leaving such a column out is refused, and
+    nothing is written."""
+    rows = [{"case_id": 1, "kind": "RESTRICTION", "decided_at": datetime(2024, 1, 2),
+             "effective_date": date(2024, 1, 2)}]
+    with force_env(db_url) as env, env.uow() as uow:
+        s: Session = uow.session
+        table: Table = DecisionRow.__table__  # type: ignore[assignment]
+        with pytest.raises(ValueError, match="give payload, options_considered in the rows"):
+            bulk.insert_rows(s, table, rows * 2)
+        assert s.scalar(select(func.count()).select_from(table)) == 0
