@@ -340,15 +340,20 @@ class NoticeIndex:
             self._warrant = _by_identifier(warrant for _, warrant in ids)
 
     def _build(self) -> NameFrequencies:
-        """File every notice under its keys; count the names as they go by."""
+        """File every notice under its keys; count the names of their people as they go by."""
         keys = NoticeKeys(undated_register=True)
         counted = NameFrequencies()
         middles: dict[str, str] = {}  # the second forename of each spelling of the forenames
+        seen: set[tuple[tuple[str, ...], str, date | None]] = set()  # people counted (name and DOB)
         self._index = KeyIndex()
         for position, notice in enumerate(self._notices):
             names, given = keys.surname(notice.surname), keys.forenames(notice.forenames)
             self._index.add(position, keys.query(names, given, notice.date_of_birth).keys())
             forms = (names.form.joined, *names.form.parts) if names.form else ()
+            person = (forms, given.first, notice.date_of_birth)
+            if person in seen:  # one person with many notices is one person (as in a data wash)
+                continue
+            seen.add(person)
             middle = middles.get(notice.forenames)
             if middle is None:
                 names_given = tokens(notice.forenames)

@@ -316,7 +316,7 @@ def _combine(start: Model, u: dict[str, tuple[float, ...]], a: Session, b: Sessi
     if a.usable():
         prior = min(0.5, a.matches * scale / max(m["dob"][Dob.EXACT], 1e-3) / max(all_pairs, 1))
     note = f"; starting values kept for {', '.join(sorted(set(kept)))}" if kept else ""
-    source = (f"estimated from {names.register_people:,} people and {names.notices:,} notices "
+    source = (f"estimated from {names.register_people:,} people and {names.notices_read:,} notices "
               f"(EM: {a.rounds} and {b.rounds} rounds, about {a.matches * scale:,.0f} matches){note}")
     return Model(m, u, prior, names, source)
 

@@ -29,6 +29,8 @@ from datetime import date
 from itertools import compress
 from operator import add, itemgetter
 
+import numpy as np
+
 from app.domain.matching.names import surname_form, tokens
 
 _PSEUDO_PEOPLE = 2000.0  # weight of the prior, in people
@@ -57,8 +59,9 @@ class NameFrequencies:
         self.decades: Counter[int] = Counter()  # people and notices with a date of birth, per decade
         self.middles: Counter[str] = Counter()  # second forenames
         self._with_middle = 0
-        self._people = 0
+        self._people = 0  # register people, and the notices' people once add_pairs has run
         self.register_people = 0
+        self.repeated_notices = 0  # notices of a person already counted (add_pairs)
 
     def add(self, surnames: Iterable[str], first_forename: str, *, register: bool = True,
             born: date | None = None, middle: str = "") -> None:
@@ -113,36 +116,51 @@ class NameFrequencies:
 
     def add_pairs(self, surnames: Sequence[str], forenames: Sequence[str], born: Sequence[date | None],
                   full_names: Collection[tuple[str, str]], wanted: Collection[str]) -> None:
-        """Count the people in the notices bearing each of ``full_names`` (whole surname and first
-        forename: the register's, the only ones asked about) and the notices' first forenames in
-        ``wanted`` by decade of birth. A second pass over the notices, run with the model's
-        estimation (in its own process for a large file); each distinct spelling and date is looked
-        at once, the counting is done by ``Counter`` and ``map`` in C.
+        """A second pass over the notices ``add_notices`` counted, run with the model's estimation (in
+        its own process for a large file): count their PEOPLE, not their notices, and the people
+        bearing each of ``full_names`` (whole surname and first forename: the register's, the only
+        ones asked about), and the notices' first forenames in ``wanted`` by decade of birth. Each
+        distinct spelling and date is looked at once; the counting is done by ``Counter`` and ``map``
+        in C.
 
-        A full name is counted once per date of birth it is borne with, not once per notice: one
-        person with twenty notices is one person, and counting their notices made their own rare
-        full name look commoner than its two names apart, weakening exactly the true pairs. The
-        forenames by decade are counted from every ``_SAMPLE_EVERY``-th notice of a large file, the
-        counts scaled up: a forename's share of a decade is a matter of thousands of notices."""
+        A notice's person is its surname (as normalised, with its parts), first forename and date of
+        birth: one member with twenty notices is one person, and counting their notices made their
+        own rare surname, forename and full name look twenty times commoner, weakening exactly their
+        true pairs. Second forenames stay counted per notice. The forenames by decade are counted
+        from every ``_SAMPLE_EVERY``-th notice of a large file, the counts scaled up: a forename's
+        share of a decade is a matter of thousands of notices."""
         # names and decades as small integers, so that the million keys counted are integers (a
-        # tuple per notice costs three times as much)
-        surname_ids: dict[str, int] = {}
-        joined = {raw: surname_ids.setdefault(form.joined if (form := surname_form(raw)) else "", len(surname_ids))
-                  for raw in set(surnames)}
+        # tuple per notice costs three times as much); a surname's number stands for the names
+        # ``add_notices`` counted for it (the whole surname and its parts)
+        form_ids: dict[tuple[str, ...], int] = {}
+        counted_as: list[tuple[str, ...]] = []
+        numbers: dict[str, int] = {}
+        for raw in set(surnames):
+            form = surname_form(raw)
+            number = numbers[raw] = form_ids.setdefault((form.joined, *form.parts) if form else (), len(form_ids))
+            if number == len(counted_as):  # a new one: the names counted for it, once each
+                counted_as.append(tuple({form.joined: None} | dict.fromkeys(form.parts)) if form else ())
         first_ids: dict[str, int] = {}
-        firsts = {raw: first_ids.setdefault(given[0] if (given := tokens(raw)) else "", len(first_ids)) << _SHIFT
-                  for raw in set(forenames)}
-        asked = {first_ids[first] << _SHIFT | surname_ids[surname]: (surname, first) for surname, first in full_names
-                 if surname in surname_ids and first in first_ids}
-        as_first = firsts.__getitem__
-        keys = list(map(add, map(as_first, forenames), map(joined.__getitem__, surnames)))
-        borne = list(map(asked.__contains__, keys))
-        # the distinct (full name, date of birth) pairs, then how many per full name: counted in C
-        people = Counter(map(itemgetter(0), set(zip(compress(keys, borne), compress(born, borne), strict=True))))
-        for key, count in people.items():
-            self.full_names[asked[key]] += count
-        every = _SAMPLE_EVERY if len(surnames) >= _SAMPLE_FROM else 1
+        first_number = {raw: first_ids.setdefault(given[0] if (given := tokens(raw)) else "", len(first_ids))
+                        for raw in set(forenames)}
         first_of = list(first_ids)
+        width = len(counted_as)  # a name's key: first forename's number * width + surname's number
+        keys = list(map(add, map({raw: n * width for raw, n in first_number.items()}.__getitem__, forenames),
+                        map(numbers.__getitem__, surnames)))
+        self._count_people_not_notices(_repeats(keys, born, len(first_ids) * width), counted_as, first_of, width)
+        # the people bearing each full name asked about (a surname's spellings with other parts too)
+        spelt: dict[str, list[int]] = {}
+        for number, names in enumerate(counted_as):
+            if names:
+                spelt.setdefault(names[0], []).append(number)
+        asked = {first_ids[first] * width + number: (surname, first) for surname, first in full_names
+                 if first in first_ids for number in spelt.get(surname, ())}
+        borne = list(map(asked.__contains__, keys))
+        bearing = Counter(map(itemgetter(0), set(zip(compress(keys, borne), compress(born, borne), strict=True))))
+        for key, count in bearing.items():
+            self.full_names[asked[key]] += count
+        as_first = {raw: n << _SHIFT for raw, n in first_number.items()}.__getitem__
+        every = _SAMPLE_EVERY if len(surnames) >= _SAMPLE_FROM else 1
         keep_firsts = {key for name, key in first_ids.items() if name in wanted}
         decade_of = {d: _NO_DECADE if d is None else d.year // 10 for d in set(born)}
         for key, count in Counter(map(add, map(as_first, forenames[::every]),
@@ -153,13 +171,35 @@ class NameFrequencies:
                 if first in keep_firsts:
                     self.by_decade[first_of[first], decade] += count * every
 
+    def _count_people_not_notices(self, repeats: Iterable[tuple[int, int]], counted_as: Sequence[tuple[str, ...]],
+                                  first_of: Sequence[str], width: int) -> None:
+        """Take back what ``add_notices`` counted for notices that repeat a person already counted:
+        ``repeats`` gives (name's key, notices too many), the key first forename's number * ``width``
+        + surname's number."""
+        repeated = 0
+        for key, extra in repeats:
+            repeated += extra
+            for name in counted_as[key % width]:
+                self.surnames[name] -= extra
+            first = first_of[key // width]
+            if first:
+                self.forenames[first] -= extra
+                self.initials[first[0]] -= extra
+        self._people -= repeated
+        self.repeated_notices += repeated
+
     @property
     def people(self) -> int:
         return self._people
 
     @property
     def notices(self) -> int:
+        """The notices' people counted (each notice, until ``add_pairs`` has taken repeats back)."""
         return self._people - self.register_people
+
+    @property
+    def notices_read(self) -> int:
+        return self.notices + self.repeated_notices
 
     def surname(self, name: str) -> float:
         return self._smoothed(self.surnames[name], _TYPICAL_SURNAME)
@@ -205,3 +245,25 @@ class NameFrequencies:
         notices = max(self.notices, 1)
         people = max(self.register_people, 1)
         return sum(count / people * (combined[name] - count) / notices for name, count in register.items())
+
+
+def _repeats(keys: Sequence[int], born: Sequence[date | None], key_count: int) -> list[tuple[int, int]]:
+    """For each name (``keys``: a number per notice, below ``key_count``) borne by notices of fewer
+    people than notices — a person being a name and a date of birth —, how many notices too many.
+    A million notices are sorted as one integer each (name, then date of birth) in numpy, so that
+    this costs a fraction of a second."""
+    if not keys:
+        return []
+    days = {day: number for number, day in enumerate(set(born))}
+    size = len(days)
+    if key_count * size >= 2**63:  # beyond int64 (millions of distinct names and dates)
+        people = Counter(map(itemgetter(0), set(zip(keys, born, strict=True))))
+        return [(key, notices - people[key]) for key, notices in Counter(keys).items() if notices > people[key]]
+    person = np.array(keys, dtype=np.int64) * size + np.fromiter(map(days.__getitem__, born), np.int64, len(born))
+    person.sort()
+    name = person // size
+    starts = np.flatnonzero(np.concatenate(([True], name[1:] != name[:-1])))
+    extra = np.diff(np.append(starts, len(person))) - np.add.reduceat(
+        np.concatenate(([True], person[1:] != person[:-1])).astype(np.int64), starts)
+    repeated = extra > 0
+    return list(zip(name[starts][repeated].tolist(), extra[repeated].tolist(), strict=True))

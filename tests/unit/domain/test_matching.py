@@ -4,7 +4,7 @@ look-alikes are not proposed as matches."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -309,6 +309,21 @@ class TestBothDirections:
         assert "date of birth: day and month swapped (strong evidence for)" in by_key[10].reasons
         assert any("surname the same as their previous name William Jones" in r for r in by_key[12].reasons)
         assert all(c.person_id == 1 for c in found)
+
+    def test_new_person_against_many_notices_of_one_person_counts_the_person_once(self) -> None:
+        """Held notices are counted by their people too: thirty notices about one Xanthe Coleanfield
+        (one date of birth) leave her surname rare, thirty Coleanfields born on thirty dates make it
+        common."""
+        person = RegisterEntry(99, "19999", "Coleanfield", "Xanthe", date(1979, 11, 30))
+
+        def surname_reason(born: list[date]) -> str:
+            held = [notice("Coleanfield", "Xanthe", day, key=100 + i) for i, day in enumerate(born)]
+            found = match_person(person, NoticeIndex(held, HOME))
+            return next(r for r in found[0].reasons if r.startswith("surname"))
+
+        assert "common" not in surname_reason([date(1979, 11, 30)] * 30)
+        assert "Coleanfield, common" in surname_reason([date(1979, 11, 30)] + [
+            date(1950, 1, 1) + timedelta(days=400 * i) for i in range(29)])
 
     def test_both_directions_agree_on_a_pair(self) -> None:
         pair = notice("Lewandowsky", "Kate", date(1983, 9, 14), key=5)

@@ -203,6 +203,30 @@ def test_a_person_with_many_notices_does_not_make_their_own_full_name_look_commo
     assert "Xanthe Quarrington together commoner than the two names apart" in " ".join(c.reasons)
 
 
+def test_a_person_with_many_notices_does_not_make_their_own_surname_look_common() -> None:
+    """A surname's weight is how many PEOPLE bear it, not how many notices: a member with thirty
+    notices under a rare surname is matched on it at full strength (the reviewer is told it is
+    rare, and a pair whose day of birth differs scores as high as it should), while thirty
+    different people bearing it (thirty dates of birth) still make it common."""
+    register, notices, _ = _synthetic(11, 500, 4000, 0.05)
+    member = RegisterEntry(9999, "19999", "Coleanfield", "Xanthe", date(1979, 11, 30))
+
+    def surname_reason(born: list[date], notice: NoticeEntry) -> tuple[str, float]:
+        listed = notices + [NoticeEntry(10_000 + i, f"Q{i}", "PND", "Coleanfield", "Xanthe", day)
+                            for i, day in enumerate(born)]
+        index = MatchIndex([*register, member], HOME, notices=listed)
+        assert f"{len(listed):,} notices" in index.model.source  # notices read, not people
+        (c,) = [c for c in index.match(notice) if c.person_id == 9999]
+        return next(r for r in c.reasons if r.startswith("surname")), c.score
+
+    day_differs = NoticeEntry(1, "N1", "PND", "Coleanfield", "Xanthe", date(1979, 11, 3))
+    reason, score = surname_reason([date(1979, 11, 30)] * 30, day_differs)
+    assert "common" not in reason and "strong evidence for" in reason
+    assert score >= 0.995
+    reason, score = surname_reason([date(1950, 1, 1) + timedelta(days=400 * i) for i in range(30)], day_differs)
+    assert "Coleanfield, common" in reason
+
+
 def test_a_middle_name_commoner_as_a_middle_name_counts_as_such() -> None:
     """Kaur is rare as a first forename and borne as a second by most Sikh women: agreeing on it
     says little, and the reviewer is told how common it is as a middle name."""
