@@ -26,8 +26,6 @@ import math
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date
-from itertools import compress
-from operator import add, itemgetter
 
 import numpy as np
 
@@ -40,9 +38,6 @@ _TYPICAL_INITIAL = 1 / 20
 _FULL_NAME_OTHERS = 10
 _DECADE_PEOPLE = 1000
 _SAMPLE_FROM, _SAMPLE_EVERY = 200_000, 4  # add_pairs: from this many notices, count every 4th by decade
-_SHIFT = 32  # add_pairs: a forename's number in the high bits, a surname's or a decade's in the low
-_LOW = (1 << _SHIFT) - 1
-_NO_DECADE = _LOW
 
 
 class NameFrequencies:
@@ -129,9 +124,9 @@ class NameFrequencies:
         true pairs. Second forenames stay counted per notice. The forenames by decade are counted
         from every ``_SAMPLE_EVERY``-th notice of a large file, the counts scaled up: a forename's
         share of a decade is a matter of thousands of notices."""
-        # names and decades as small integers, so that the million keys counted are integers (a
-        # tuple per notice costs three times as much); a surname's number stands for the names
-        # ``add_notices`` counted for it (the whole surname and its parts)
+        # each distinct spelling numbered once (a national extract repeats names); then a name is a
+        # number per notice (first forename's number * width + surname's), counted in numpy. A
+        # surname's number stands for the names add_notices counted for it (whole and parts).
         form_ids: dict[tuple[str, ...], int] = {}
         counted_as: list[tuple[str, ...]] = []
         numbers: dict[str, int] = {}
@@ -144,10 +139,18 @@ class NameFrequencies:
         first_number = {raw: first_ids.setdefault(given[0] if (given := tokens(raw)) else "", len(first_ids))
                         for raw in set(forenames)}
         first_of = list(first_ids)
-        width = len(counted_as)  # a name's key: first forename's number * width + surname's number
-        keys = list(map(add, map({raw: n * width for raw, n in first_number.items()}.__getitem__, forenames),
-                        map(numbers.__getitem__, surnames)))
-        self._count_people_not_notices(_repeats(keys, born, len(first_ids) * width), counted_as, first_of, width)
+        width, count = len(counted_as), len(surnames)
+        if not count:
+            return
+        name = np.fromiter(map({raw: n * width for raw, n in first_number.items()}.__getitem__, forenames),
+                           np.int64, count)
+        name += np.fromiter(map(numbers.__getitem__, surnames), np.int64, count)
+        days = list(set(born))
+        day = np.fromiter(map({value: number for number, value in enumerate(days)}.__getitem__, born), np.int64, count)
+        counted = _People(name, day, len(days))
+
+        self._count_people_not_notices(counted.repeats(), counted_as, first_of, width)
+
         # the people bearing each full name asked about (a surname's spellings with other parts too)
         spelt: dict[str, list[int]] = {}
         for number, names in enumerate(counted_as):
@@ -155,26 +158,32 @@ class NameFrequencies:
                 spelt.setdefault(names[0], []).append(number)
         asked = {first_ids[first] * width + number: (surname, first) for surname, first in full_names
                  if first in first_ids for number in spelt.get(surname, ())}
-        borne = list(map(asked.__contains__, keys))
-        bearing = Counter(map(itemgetter(0), set(zip(compress(keys, borne), compress(born, borne), strict=True))))
-        for key, count in bearing.items():
-            self.full_names[asked[key]] += count
-        as_first = {raw: n << _SHIFT for raw, n in first_number.items()}.__getitem__
-        every = _SAMPLE_EVERY if len(surnames) >= _SAMPLE_FROM else 1
-        keep_firsts = {key for name, key in first_ids.items() if name in wanted}
-        decade_of = {d: _NO_DECADE if d is None else d.year // 10 for d in set(born)}
-        for key, count in Counter(map(add, map(as_first, forenames[::every]),
-                                      map(decade_of.__getitem__, born[::every]))).items():
-            first, decade = key >> _SHIFT, key & _LOW
-            if decade != _NO_DECADE:
-                self.decades[decade] += count * every
-                if first in keep_firsts:
-                    self.by_decade[first_of[first], decade] += count * every
+        for key, people in counted.people_bearing(asked.keys()):
+            self.full_names[asked[key]] += people
+
+        # forenames by decade of birth (every ``every``-th notice of a large file, scaled up)
+        every = _SAMPLE_EVERY if count >= _SAMPLE_FROM else 1
+        decade_of_day = np.array([-1 if value is None else value.year // 10 for value in days], np.int64)
+        decades = decade_of_day[day[::every]]
+        firsts = name[::every] // width
+        dated = decades >= 0
+        lowest = int(decades[dated].min()) if dated.any() else 0
+        for decade, notices in enumerate(np.bincount(decades[dated] - lowest).tolist(), lowest):
+            if notices:
+                self.decades[decade] += notices * every
+        keep = np.zeros(len(first_ids), bool)
+        keep[np.fromiter((number for first, number in first_ids.items() if first in wanted), np.int64)] = True
+        kept = dated & keep[firsts]
+        pairs = firsts[kept] * 1024 + (decades[kept] - lowest)  # decades span far fewer than 1024
+        pairs.sort()
+        starts = _starts(pairs)
+        for pair, notices in zip(pairs[starts].tolist(), np.diff(np.append(starts, len(pairs))).tolist(), strict=True):
+            self.by_decade[first_of[pair // 1024], pair % 1024 + lowest] += notices * every
 
     def _count_people_not_notices(self, repeats: Iterable[tuple[int, int]], counted_as: Sequence[tuple[str, ...]],
                                   first_of: Sequence[str], width: int) -> None:
         """Take back what ``add_notices`` counted for notices that repeat a person already counted:
-        ``repeats`` gives (name's key, notices too many), the key first forename's number * ``width``
+        ``repeats`` gives (name, notices too many), a name being first forename's number * ``width``
         + surname's number."""
         repeated = 0
         for key, extra in repeats:
@@ -247,23 +256,35 @@ class NameFrequencies:
         return sum(count / people * (combined[name] - count) / notices for name, count in register.items())
 
 
-def _repeats(keys: Sequence[int], born: Sequence[date | None], key_count: int) -> list[tuple[int, int]]:
-    """For each name (``keys``: a number per notice, below ``key_count``) borne by notices of fewer
-    people than notices — a person being a name and a date of birth —, how many notices too many.
-    A million notices are sorted as one integer each (name, then date of birth) in numpy, so that
-    this costs a fraction of a second."""
-    if not keys:
-        return []
-    days = {day: number for number, day in enumerate(set(born))}
-    size = len(days)
-    if key_count * size >= 2**63:  # beyond int64 (millions of distinct names and dates)
-        people = Counter(map(itemgetter(0), set(zip(keys, born, strict=True))))
-        return [(key, notices - people[key]) for key, notices in Counter(keys).items() if notices > people[key]]
-    person = np.array(keys, dtype=np.int64) * size + np.fromiter(map(days.__getitem__, born), np.int64, len(born))
-    person.sort()
-    name = person // size
-    starts = np.flatnonzero(np.concatenate(([True], name[1:] != name[:-1])))
-    extra = np.diff(np.append(starts, len(person))) - np.add.reduceat(
-        np.concatenate(([True], person[1:] != person[:-1])).astype(np.int64), starts)
-    repeated = extra > 0
-    return list(zip(name[starts][repeated].tolist(), extra[repeated].tolist(), strict=True))
+class _People:
+    """The notices' people — a person being a name and a date of birth (each a number per notice) —
+    found by sorting a million notices as one integer each, so that counting them costs a fraction
+    of a second."""
+
+    def __init__(self, name: np.ndarray, day: np.ndarray, days: int) -> None:
+        ordered = np.sort(name)
+        self.names = ordered[_starts(ordered)]  # distinct, sorted: a notice's name is its place here
+        place = np.searchsorted(self.names, name)
+        self.notices = np.bincount(place, minlength=len(self.names))
+        person = place * days + day
+        person.sort()
+        self.people = np.bincount(person[_starts(person)] // days, minlength=len(self.names))
+
+    def repeats(self) -> list[tuple[int, int]]:
+        """(name, notices less people) for every name borne by fewer people than notices."""
+        extra = self.notices - self.people
+        repeated = extra > 0
+        return list(zip(self.names[repeated].tolist(), extra[repeated].tolist(), strict=True))
+
+    def people_bearing(self, names: Iterable[int]) -> list[tuple[int, int]]:
+        """(name, people) for each of ``names`` that some notice bears."""
+        wanted = np.fromiter(names, np.int64)
+        place = np.searchsorted(self.names, wanted)
+        borne = place < len(self.names)
+        borne[borne] = self.names[place[borne]] == wanted[borne]
+        return list(zip(wanted[borne].tolist(), self.people[place[borne]].tolist(), strict=True))
+
+
+def _starts(ordered: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of a sorted array starts."""
+    return np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1]))) if len(ordered) else ordered

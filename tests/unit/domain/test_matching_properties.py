@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -171,16 +172,14 @@ def test_the_cheap_test_never_drops_a_pair_a_full_comparison_would_list(
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 30), st.one_of(st.none(), st.dates(date(1990, 1, 1), date(1990, 1, 20)))),
-                max_size=60))
-def test_notices_of_one_person_are_counted_once_whichever_way_they_are_counted(
-        notices: list[tuple[int, date | None]]) -> None:
-    """The sorted-integer count of repeated people (numpy) gives what counting distinct (name, date
-    of birth) pairs gives, and so does the fallback for more names than an int64 holds: for each
-    name, its notices less its people; notices without a date of birth are one person per name."""
-    keys, born = [key for key, _ in notices], [day for _, day in notices]
-    expected = {key: keys.count(key) - len({day for k, day in notices if k == key}) for key in set(keys)}
-    found = frequencies._repeats(keys, born, 31)
-    assert dict(found) == {key: extra for key, extra in expected.items() if extra}
-    assert found == sorted(found)  # each name once
-    assert sorted(frequencies._repeats(keys, born, 2**62 + 1)) == found  # too many names for int64: Counters
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 6)), max_size=60), st.sets(st.integers(0, 40)))
+def test_notices_of_one_person_are_counted_once(notices: list[tuple[int, int]], asked: set[int]) -> None:
+    """The sorted-integer count of the notices' people (numpy) gives what counting distinct (name,
+    date of birth) pairs gives: for each name its notices less its people, and the people bearing
+    each name asked about (names no notice bears are left out)."""
+    names, days = [name for name, _ in notices], [day for _, day in notices]
+    people = {name: len({day for n, day in notices if n == name}) for name in set(names)}
+    counted = frequencies._People(np.array(names, np.int64), np.array(days, np.int64), 7)
+    assert counted.repeats() == sorted((name, names.count(name) - n) for name, n in people.items()
+                                       if names.count(name) > n)
+    assert sorted(counted.people_bearing(asked)) == sorted((name, people[name]) for name in asked if name in people)
