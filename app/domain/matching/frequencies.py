@@ -26,10 +26,12 @@ import math
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from app.domain.matching.names import surname_form, tokens
+
+if TYPE_CHECKING:
+    import numpy as np  # imported where counted: only a data wash needs it, and every start would pay 0.1 s
 
 _PSEUDO_PEOPLE = 2000.0  # weight of the prior, in people
 _TYPICAL_SURNAME = 2e-4
@@ -142,6 +144,7 @@ class NameFrequencies:
         width, count = len(counted_as), len(surnames)
         if not count:
             return
+        import numpy as np
         name = np.fromiter(map({raw: n * width for raw, n in first_number.items()}.__getitem__, forenames),
                            np.int64, count)
         name += np.fromiter(map(numbers.__getitem__, surnames), np.int64, count)
@@ -262,6 +265,8 @@ class _People:
     of a second."""
 
     def __init__(self, name: np.ndarray, day: np.ndarray, days: int) -> None:
+        import numpy as np
+
         ordered = np.sort(name)
         self.names = ordered[_starts(ordered)]  # distinct, sorted: a notice's name is its place here
         place = np.searchsorted(self.names, name)
@@ -278,6 +283,8 @@ class _People:
 
     def people_bearing(self, names: Iterable[int]) -> list[tuple[int, int]]:
         """(name, people) for each of ``names`` that some notice bears."""
+        import numpy as np
+
         wanted = np.fromiter(names, np.int64)
         place = np.searchsorted(self.names, wanted)
         borne = place < len(self.names)
@@ -287,4 +294,6 @@ class _People:
 
 def _starts(ordered: np.ndarray) -> np.ndarray:
     """Where each run of equal values of a sorted array starts."""
+    import numpy as np
+
     return np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1]))) if len(ordered) else ordered
