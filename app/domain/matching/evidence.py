@@ -251,7 +251,7 @@ def _near_miss(field_name: str, level: Surname | Forename, spelt: float, model: 
 def surname_cap(person: Profile, model: Model) -> float:
     """The most a person's surnames can contribute (one of them agreeing exactly)."""
     freq, best = model.names, max(model.weight("surname", Surname.TYPO), model.weight("surname", Surname.SIMILAR))
-    top = max(model.m["surname"][level] for level in _NAME_LEVELS)
+    top = max(model.m_adjusted("surname", level) for level in _NAME_LEVELS)
     for form in person.surnames:
         for name in (form.joined, *form.parts):
             best = max(best, math.log(top / freq.surname(name)))

@@ -59,9 +59,11 @@ class NameFrequencies:
         self._people = 0  # register people, and the notices' people once add_pairs has run
         self.register_people = 0
         self.repeated_notices = 0  # notices of a person already counted (add_pairs)
+        self.register_parted = 0  # register people with a hyphenated or double-barrelled surname
+        self.register_renamed = 0  # ... with a previous surname held
 
     def add(self, surnames: Iterable[str], first_forename: str, *, register: bool = True,
-            born: date | None = None, middle: str = "") -> None:
+            born: date | None = None, middle: str = "", parted: bool = False, renamed: bool = False) -> None:
         """Count one person or notice: each (normalised) surname they go by, their first forename
         (by the decade they were born in, when known) and their second forename, if any."""
         self._people += 1
@@ -81,6 +83,8 @@ class NameFrequencies:
                 self.by_decade[first_forename, decade] += 1
         if register:
             self.register_people += 1
+            self.register_parted += parted
+            self.register_renamed += renamed
             self.register_surnames.update(names)
             if first_forename:
                 self.register_forenames[first_forename] += 1
@@ -232,6 +236,10 @@ class NameFrequencies:
         """How common a name is as a second forename, or as a first (in the decade), if commoner."""
         among = (self.middles[name] + _PSEUDO_PEOPLE * _TYPICAL_FORENAME) / (self._with_middle + _PSEUDO_PEOPLE)
         return max(among, self.forename_born(name, decade))
+
+    def register_share(self, people: int) -> float:
+        """``people`` as a share of the register's (shrunk a little towards one half)."""
+        return (people + 1) / (self.register_people + 2)
 
     def initial(self, letter: str) -> float:
         return self._smoothed(self.initials[letter], _TYPICAL_INITIAL)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 from app.domain.matching.frequencies import NameFrequencies
-from app.domain.matching.levels import ADJUSTED, FIELDS
+from app.domain.matching.levels import ADJUSTED, FIELDS, Surname
 
 Table = Mapping[str, tuple[float, ...]]
 
@@ -48,6 +48,7 @@ STARTING_U: dict[str, tuple[float, ...]] = {
 }
 STARTING_NOTICE_SHARE = 0.01  # about 1 notice in 100 concerns someone in the register
 _FLOOR = 1e-9
+_LEAST_SHARE = 0.01  # of true pairs able to show a level (a register with almost no such people)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ class Model:
     # share a surname (twins, siblings): far above what name frequencies alone predict.
     related: float = 0.02
     weights: dict[str, tuple[float, ...]] = field(init=False, repr=False, compare=False)
+    # m of an adjusted level among the pairs that can show it at all (see ``adjusted``)
+    eligible_m: dict[tuple[str, int], float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         table = {
@@ -72,6 +75,14 @@ class Model:
             for name in FIELDS
         }
         object.__setattr__(self, "weights", table)
+        # Only a person with a hyphenated or double-barrelled surname can be named by a part of it,
+        # and only one with a previous surname by that: m of such a level, an average over all true
+        # pairs, is divided by the register's share of such people (2 % and 10 % of a register, say:
+        # a true pair of one of them shows the level fifty or ten times as often as m says).
+        shares = {("surname", Surname.PART): self.names.register_share(self.names.register_parted),
+                  ("surname", Surname.PREVIOUS): self.names.register_share(self.names.register_renamed)}
+        object.__setattr__(self, "eligible_m", {
+            key: min(1.0, self.m[key[0]][key[1]] / max(share, _LEAST_SHARE)) for key, share in shares.items()})
 
     @property
     def prior_log_odds(self) -> float:
@@ -81,9 +92,14 @@ class Model:
         return self.weights[name][level]
 
     def adjusted(self, name: str, level: IntEnum, frequency: float) -> float:
-        """The weight of an agreeing level on a name of this frequency: log(m / frequency)."""
+        """The weight of an agreeing level on a name of this frequency: log(m / frequency), m being
+        how often a true pair that can show the level does (``frequency`` is how often a pair of
+        different people does, given the name: the chance a notice bears it)."""
         assert (name, level) in ADJUSTED
-        return math.log(max(self.m[name][level], _FLOOR) / max(frequency, _FLOOR))
+        return math.log(max(self.m_adjusted(name, level), _FLOOR) / max(frequency, _FLOOR))
+
+    def m_adjusted(self, name: str, level: IntEnum) -> float:
+        return self.eligible_m.get((name, int(level)), self.m[name][level])
 
     def describe(self) -> dict[str, object]:
         """Plain figures for the record (the data wash logs them; no personal data)."""

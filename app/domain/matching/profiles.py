@@ -97,5 +97,7 @@ def frequencies_of(profiles: list[Profile]) -> NameFrequencies:
     frequencies = NameFrequencies()
     for profile in profiles:
         frequencies.add(profile.name_forms(), profile.first_forename, born=profile.dob,
-                        middle=profile.forenames[1] if len(profile.forenames) > 1 else "")
+                        middle=profile.forenames[1] if len(profile.forenames) > 1 else "",
+                        parted=any(form.parts for form in profile.surnames),
+                        renamed=any(form.previous_name for form in profile.surnames))
     return frequencies

@@ -14,7 +14,7 @@ from app.domain.enums import MatchDecision
 from app.domain.matching import MatchIndex, NoticeEntry, RegisterEntry
 from app.domain.matching.estimation import MOST_DIFFERENT, estimate
 from app.domain.matching.frequencies import NameFrequencies
-from app.domain.matching.levels import Dob
+from app.domain.matching.levels import Dob, Surname
 from app.domain.matching.parameters import starting_model
 from app.domain.matching.profiles import frequencies_of, register_profile
 
@@ -225,6 +225,26 @@ def test_a_person_with_many_notices_does_not_make_their_own_surname_look_common(
     assert score >= 0.995
     reason, score = surname_reason([date(1950, 1, 1) + timedelta(days=400 * i) for i in range(30)], day_differs)
     assert "Coleanfield, common" in reason
+
+
+def test_a_part_of_a_double_barrelled_surname_or_a_previous_surname_counts_for_the_few_who_have_one() -> None:
+    """Only a member with a double-barrelled surname can be named by a part of it, and only one with
+    a previous surname by that: how often a true pair shows such a level is weighed among the
+    register people who can show it, not among all (where it is fifty or ten times rarer). A notice
+    naming Sullivan for Coleanfield-Sullivan, or her maiden name, with her forename and date of
+    birth, is the same person far more often than not."""
+    register, notices, _ = _synthetic(11, 500, 4000, 0.05)
+    parted = RegisterEntry(9998, "19998", "Coleanfield-Sullivan", "Katherine", date(1980, 3, 11))
+    renamed = RegisterEntry(9999, "19999", "Rogers", "Claire", date(1977, 9, 13), previous_names=("Claire Midgate",))
+    index = MatchIndex([*register, parted, renamed], HOME, notices=notices)
+    assert index.model.m_adjusted("surname", Surname.PART) > 10 * index.model.m["surname"][Surname.PART]
+
+    for notice, person in ((NoticeEntry(1, "N1", "PND", "SULLIVAN", "KATHERINE", date(1980, 3, 11)), 9998),
+                           (NoticeEntry(2, "N2", "PND", "MIDGATE", "CLAIRE", date(1977, 9, 13)), 9999)):
+        (c,) = [c for c in index.match(notice) if c.person_id == person]
+        assert c.score >= 0.9, c.reasons
+        assert any(r.startswith(("surnames share Sullivan", "surname the same as their previous name"))
+                   and r.endswith("evidence for)") and "weak" not in r for r in c.reasons), c.reasons
 
 
 def test_a_middle_name_commoner_as_a_middle_name_counts_as_such() -> None:
