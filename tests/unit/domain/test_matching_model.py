@@ -247,6 +247,23 @@ def test_a_part_of_a_double_barrelled_surname_or_a_previous_surname_counts_for_t
                    and r.endswith("evidence for)") and "weak" not in r for r in c.reasons), c.reasons
 
 
+def test_a_name_written_from_another_script_or_in_its_everyday_form_is_one_name() -> None:
+    """Muhammad Raza recorded as Mo Raza, or Mohammed Raza, and Piotr Nowak as Peter Nowak, with
+    their dates of birth, are put forward as matches, the reviewer told why."""
+    register, notices, _ = _synthetic(11, 500, 4000, 0.05)
+    raza = RegisterEntry(9998, "19998", "Raza", "Muhammad Naveed", date(1987, 12, 28))
+    nowak = RegisterEntry(9999, "19999", "Nowak", "Piotr", date(1990, 6, 2))
+    index = MatchIndex([*register, raza, nowak], HOME, notices=notices)
+    for notice, person, reason in (
+        (NoticeEntry(1, "N1", "PND", "RAZA", "MO", date(1987, 12, 28)), 9998, "(Mo / Muhammad)"),
+        (NoticeEntry(2, "N2", "PND", "Raza", "Mohammed", date(1987, 12, 28)), 9998, "(Mohammed / Muhammad)"),
+        (NoticeEntry(3, "N3", "PND", "NOWAK", "PETER", date(1990, 6, 2)), 9999, "(Peter / Piotr)"),
+    ):
+        (c,) = [c for c in index.match(notice) if c.person_id == person]
+        assert c.decision is MATCH, c.reasons
+        assert any(r.startswith(f"forenames are two forms of one name {reason}") for r in c.reasons), c.reasons
+
+
 def test_a_middle_name_commoner_as_a_middle_name_counts_as_such() -> None:
     """Kaur is rare as a first forename and borne as a second by most Sikh women: agreeing on it
     says little, and the reviewer is told how common it is as a middle name."""

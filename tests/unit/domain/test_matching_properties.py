@@ -117,6 +117,10 @@ def test_nickname_table_is_consistent() -> None:
     assert shared_full_name("BILL", "WILL") == "WILLIAM"
     assert shared_full_name("PEGGY", "MAGGIE") == "MARGARET"
     assert shared_full_name("CHRISTOPHER", "CHRISTINE") is None
+    # other communities' spellings and everyday forms of one name
+    assert shared_full_name("MO", "MOHAMMED") == shared_full_name("MOHAMED", "MUHAMMAD") == "MUHAMMAD"
+    assert shared_full_name("PETER", "PIOTR") == "PIOTR" and shared_full_name("SEUN", "OLUWASEUN") == "OLUWASEUN"
+    assert shared_full_name("KASIA", "KATARZYNA") == "KATARZYNA" and shared_full_name("UMAR", "OMAR") == "OMAR"
     assert len({s for shorts in SHORT_FORMS.values() for s in shorts}) >= 150
 
 
