@@ -16,7 +16,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from app.domain.collector import collector_paused
-from app.domain.matching.blocking import KeyIndex, NoticeKeys, register_keys
+from app.domain.matching.blocking import KeyIndex, KeyLookup, NoticeKeys, register_keys
 from app.domain.matching.dates import DobKey, compare, dob_key
 from app.domain.matching.decisions import decide_notice, rank, to_candidate
 from app.domain.matching.estimation import estimate
@@ -93,6 +93,7 @@ class MatchIndex:
             if not indexed:
                 self._build_index()
         self._keys = NoticeKeys(undated_register=any(p.dob is None for p in self._profiles))
+        self._lookup = KeyLookup(self._index, self._keys)
         self._differ_cache: dict[tuple[str, str], bool] = {}
         self._cross_cache: dict[tuple[str, str], bool] = {}
         self._surname_cache: dict[tuple[str, int], bool] = {}  # (notice's surname as given, person's surnames' id)
@@ -188,7 +189,7 @@ class MatchIndex:
         one tuple."""
         keys = self._keys
         surname, given = keys.surname(notice.surname), keys.forenames(notice.forenames)
-        positions = self._index.positions(keys.query(surname, given, notice.date_of_birth))
+        positions = self._lookup.positions(notice.surname, surname, given, notice.date_of_birth)
         kept: dict[int, Dob] = {}
         if not positions:
             return kept
@@ -285,10 +286,9 @@ class MatchIndex:
         for a notice without a date of birth that none of them was listed for (the name is too
         common to put to review), so that it is counted and reported, not dropped."""
         surname, given = self._keys.surname(notice.surname), self._keys.forenames(notice.forenames)
-        query = self._keys.query(surname, given, None)
         profile = notice_profile(notice, self._home or "")
         count = 0
-        for position in set(self._index.positions(query)):
+        for position in set(self._lookup.positions(notice.surname, surname, given, None)):
             person = self._profiles[position]
             if (
                 surname.form is not None

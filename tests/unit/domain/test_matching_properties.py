@@ -17,10 +17,12 @@ from app.domain.matching import (
     frequencies,
     match_person,
 )
+from app.domain.matching.blocking import KeyIndex, KeyLookup, NoticeKeys, register_keys
 from app.domain.matching.dates import DobKey, compare
 from app.domain.matching.levels import Dob
 from app.domain.matching.names import full_names_of, normalise, shared_full_name
 from app.domain.matching.nicknames import SHORT_FORMS
+from app.domain.matching.profiles import register_profile
 
 HOME = "NYP"
 names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=4, max_size=12).map(str.capitalize)
@@ -184,3 +186,44 @@ def test_notices_of_one_person_are_counted_once_whichever_way_they_are_counted(
     assert dict(found) == {key: extra for key, extra in expected.items() if extra}
     assert found == sorted(found)  # each name once
     assert sorted(frequencies._repeats(keys, born, 2**62 + 1)) == found  # too many names for int64: Counters
+
+
+# ---- the data wash's look-ups find every position the plain keys do ----------------------------------
+
+LOOKUP_SURNAMES = ["Smith", "Smyth", "Doe-Smith", "Doe Smith", "O'Brien", "Obrien", "Ng", "X", "-", "", "Łukasz",
+                   "William", "Quarrington-Jones"]
+LOOKUP_FORENAMES = ["William", "Bill", "W", "Will John", "- John", "", "Jane Mary", "J M", "Smith", "Ng", "Zoë"]
+LOOKUP_DATES = [date(1980, 3, 12), date(1980, 12, 3), date(1980, 1, 1), date(1981, 1, 3), date(1979, 12, 30),
+                date(1980, 3, 21), date(1980, 7, 7), date(1971, 2, 18), date(1970, 12, 18)]
+lookup_people = st.tuples(st.sampled_from(LOOKUP_SURNAMES), st.sampled_from(LOOKUP_FORENAMES),
+                          st.one_of(st.none(), st.sampled_from(LOOKUP_DATES), dobs),
+                          st.sampled_from(["", "Jane Doe", "Ng"]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(register=st.lists(lookup_people, min_size=1, max_size=15),
+       notices=st.lists(st.tuples(st.sampled_from(LOOKUP_SURNAMES), st.sampled_from(LOOKUP_FORENAMES),
+                                  st.one_of(st.none(), st.sampled_from(LOOKUP_DATES), dobs)), min_size=1, max_size=15))
+def test_the_washs_look_ups_find_the_same_positions_as_the_plain_keys(
+    register: list[tuple[str, str, date | None, str]], notices: list[tuple[str, str, date | None]]
+) -> None:
+    """KeyLookup caches which groups a surname and a forename lead to; it must find exactly the
+    positions the notice's keys are filed under (undated and placeholder dates, swapped and
+    transposed dates, near the turn of the year, hyphenated and one-letter names, nicknames,
+    initials, names the wrong way round, previous names, a register with and without undated people)."""
+    entries = [RegisterEntry(i, str(i), sur, fore, dob, previous_names=(previous,) if previous else ())
+               for i, (sur, fore, dob, previous) in enumerate(register)]
+    profiles = [register_profile(entry) for entry in entries]
+    index = KeyIndex()
+    for position, profile in enumerate(profiles):
+        index.add(position, register_keys(profile))
+    for undated in (True, False):
+        keys = NoticeKeys(undated_register=undated)
+        lookup = KeyLookup(index, keys)
+        for _ in range(2):  # the second time from the caches
+            for surname, forenames, dob in notices:
+                names, given = keys.surname(surname), keys.forenames(forenames)
+                query = keys.query(names, given, dob)
+                found = lookup.positions(surname, names, given, dob)
+                assert sorted(found) == sorted(index.positions(query)), (surname, forenames, dob)
+                assert set(found) == index.find(query.keys())
