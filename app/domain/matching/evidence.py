@@ -125,14 +125,19 @@ def forename_levels(notice: tuple[str, ...], person: tuple[str, ...]) -> tuple[F
     if first is Forename.MIDDLE or len(notice) < 2 or len(person) < 2:
         # compared whatever the first forenames do, so that the two comparisons stay independent
         return first, Middle.NOT_COMPARED, value, ""
-    ours, theirs = notice[1], person[1]
+    middle = middle_level(notice[1], person[1])
+    return first, middle, value, person[1] if middle is Middle.AGREE else ""
+
+
+def middle_level(ours: str, theirs: str) -> Middle:
+    """How two second forenames agree, when they are compared (``forename_levels``)."""
     if is_initial(ours) or is_initial(theirs):
-        return first, (Middle.INITIAL if ours[0] == theirs[0] else Middle.DIFFERENT), value, ""
+        return Middle.INITIAL if ours[0] == theirs[0] else Middle.DIFFERENT
     if ours == theirs or shared_full_name(ours, theirs):
-        return first, Middle.AGREE, value, theirs
+        return Middle.AGREE
     if similarity(ours, theirs, FUZZY_FORENAME) is not None:
-        return first, Middle.INITIAL, value, ""  # a slip in a middle name counts as its initial
-    return first, Middle.DIFFERENT, value, ""
+        return Middle.INITIAL  # a slip in a middle name counts as its initial
+    return Middle.DIFFERENT
 
 
 def _first_forename(notice: tuple[str, ...], person: tuple[str, ...]) -> Forename:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from math import inf
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -19,10 +20,11 @@ from app.domain.matching import (
 )
 from app.domain.matching.blocking import KeyIndex, KeyLookup, NoticeKeys, register_keys
 from app.domain.matching.dates import DobKey, compare
-from app.domain.matching.levels import Dob
+from app.domain.matching.evidence import compare_names, name_weights
+from app.domain.matching.levels import Dob, Forename, Middle
 from app.domain.matching.names import full_names_of, normalise, shared_full_name
 from app.domain.matching.nicknames import SHORT_FORMS
-from app.domain.matching.profiles import register_profile
+from app.domain.matching.profiles import notice_profile, register_profile
 
 HOME = "NYP"
 names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=4, max_size=12).map(str.capitalize)
@@ -149,6 +151,9 @@ class _Unfiltered(MatchIndex):
 @settings(max_examples=80, deadline=None)
 @example(register=[("Smith", "William", "John", DATES[0], None), ("Smith", "Jane", "", DATES[0], None)],
          notices=[("William", "Smith", "John", DATES[0], None)], review=0.15)  # names the wrong way round
+@example(register=[("Smith", "Robert", "John", DATES[0], None), ("Jones", "Mary", "Louise", DATES[1], None)],
+         notices=[("Smith", "William", "J", DATES[0], None), ("Smyth", "Jane", "Louise", DATES[1], None),
+                  ("Doe", "Liam", "John", DATES[0], None)], review=0.02)  # middle names: initial, agreeing
 @given(register=st.lists(people, min_size=1, max_size=12),
        notices=st.lists(people, min_size=1, max_size=12),
        review=st.sampled_from([0.15, 0.02]))
@@ -227,3 +232,47 @@ def test_the_washs_look_ups_find_the_same_positions_as_the_plain_keys(
                 found = lookup.positions(surname, names, given, dob)
                 assert sorted(found) == sorted(index.positions(query)), (surname, forenames, dob)
                 assert set(found) == index.find(query.keys())
+
+
+FILLER = [RegisterEntry(i, str(i), f"Zed{chr(65 + i % 26)}{chr(65 + i // 26 % 26)}", "Anne",
+                        date(1950, 1, 1) + timedelta(days=91 * i)) for i in range(10, 110)]
+
+
+@settings(max_examples=80, deadline=None)
+@example(person=("Robert", "Louise"), notice=("Quentin", "Louise"), dob=DATES[3], review=0.5)
+@given(person=st.tuples(st.sampled_from(FIRSTS), st.sampled_from(MIDDLES)),
+       notice=st.tuples(st.sampled_from(["Quentin", "Q", *FIRSTS]), st.sampled_from([*MIDDLES, "Lou", "Johnny"])),
+       dob=st.sampled_from(DATES), review=st.sampled_from([0.3, 0.5, 0.7, 0.9]))
+def test_the_cheap_test_keeps_a_pair_its_middle_names_could_lift_to_review(
+    person: tuple[str, str], notice: tuple[str, str], dob: date, review: float
+) -> None:
+    """The cheap test weighs two middle names exactly when the first forenames differ wholly (a
+    pair with different middle names is dropped early): it must never drop a pair that an agreeing,
+    initial or slipped middle name lifts to review. A hundred other people keep the prior low, and
+    a notice naming the home force as employer keeps the bound tight, so that the middle names decide."""
+    register = [RegisterEntry(1, "1", "Smith", f"{person[0]} {person[1]}".strip(), DATES[0]), *FILLER]
+    thresholds = Thresholds(match=0.999, review=review)
+    index = MatchIndex(register, HOME, thresholds)
+    full = _Unfiltered(register, HOME, thresholds, model=index.model)
+    found = NoticeEntry(1, "N-1", "KEN", "Smith", f"{notice[0]} {notice[1]}".strip(), dob, employing_force=HOME)
+    assert index.match(found) == full.match(found)
+
+
+@settings(max_examples=60, deadline=None)
+@given(ours=st.sampled_from(["Louise", "L", "Lou", "Lucy", "Mary", "M", "Jon", "John", "Johnny", "Bill", "William"]),
+       theirs=st.sampled_from(["Louise", "L", "Lucy", "Mary", "John", "Jonathan", "Will", "Wilhelmina"]))
+def test_the_cheap_tests_middle_names_weigh_what_the_full_comparison_gives(ours: str, theirs: str) -> None:
+    """What the cheap test lets two middle names add when the first forenames differ wholly is the
+    full comparison's middle-name weight (beyond not compared), or unbounded when they agree (then
+    the person's middle_cap bounds it)."""
+    index = MatchIndex([RegisterEntry(1, "1", "Smith", f"Robert {theirs}", DATES[0]), *FILLER], HOME)
+    notice = notice_profile(NoticeEntry(1, "N-1", "KEN", "Smith", f"Quentin {ours}", DATES[0]), HOME)
+    person = register_profile(RegisterEntry(1, "1", "Smith", f"Robert {theirs}", DATES[0]))
+    names = compare_names(notice, person)
+    assert names.forename is Forename.DIFFERENT
+    gain = index._middle(notice.forenames[1], person.forenames[1])
+    if names.middle is Middle.AGREE:
+        assert gain == inf
+    else:
+        expected = name_weights(names, index.model)[2] - index.model.weight("middle", Middle.NOT_COMPARED)
+        assert gain == expected
