@@ -28,12 +28,14 @@ from app.domain.matching.evidence import (
     middle_cap,
     middle_level,
     name_caps,
+    surname_level,
+    surname_weight,
     surnames_may_agree,
 )
 from app.domain.matching.frequencies import NameFrequencies
 from app.domain.matching.levels import Dob, Forename, Middle, Surname
 from app.domain.matching.model import Candidate, NoticeEntry, RegisterEntry, Thresholds
-from app.domain.matching.names import tokens
+from app.domain.matching.names import SurnameForm, tokens
 from app.domain.matching.parameters import Model, starting_model
 from app.domain.matching.profiles import (
     Profile,
@@ -49,7 +51,8 @@ _DIFFERENT = Dob.DIFFERENT
 UNDATED_AT_MOST = 5  # register people a notice without a whole date of birth may be put to review with
 _SURNAME, _FORENAMES, _BORN = attrgetter("surname"), attrgetter("forenames"), attrgetter("date_of_birth")
 _UNREAD: tuple[str, ...] = ("",)  # a notice's forenames that do not start with the blocking key's first forename
-SurnamesKey = tuple[tuple[str, tuple[str, ...]], ...]  # a person's surname forms, as a cache key
+SurnamesKey = tuple[tuple[str, tuple[str, ...], bool], ...]  # a person's surname forms (previous?), as a cache key
+_UNSEEN = float("nan")  # not in a cache yet (None is a value cached): told apart by identity
 _DEFAULT_THRESHOLDS = Thresholds()  # the default of the matchers below: one frozen value, as before
 
 
@@ -99,7 +102,8 @@ class MatchIndex:
         self._differ_cache: dict[tuple[str, str], bool] = {}
         self._cross_cache: dict[tuple[str, str], bool] = {}
         self._middle_cache: dict[tuple[str, str], float] = {}  # (notice's middle name, person's)
-        self._surname_cache: dict[tuple[str, int], bool] = {}  # (notice's surname as given, person's surnames' id)
+        # (notice's surname as given, person's surnames' id) -> _surname_gain
+        self._surname_cache: dict[tuple[str, int], float | None] = {}
         self._undated = frozenset(p for p, f in enumerate(self._facts) if f.dob is None)
         self._dobs: dict[date, DobKey | None] = {}
         self._year_only_dobs: dict[date, DobKey | None] = {}
@@ -134,7 +138,7 @@ class MatchIndex:
         base = model.prior_log_odds + max(model.weights["employer"]) + caps[0] - self._floor
         differs = model.weight("forename", Forename.DIFFERENT) + model.weight("middle", Middle.NOT_COMPARED)
         middle = middle_cap(person, model) - model.weight("middle", Middle.NOT_COMPARED)
-        surnames = tuple((form.joined, form.parts) for form in person.surnames)
+        surnames = tuple((form.joined, form.parts, bool(form.previous_name)) for form in person.surnames)
         surname_id = surname_ids.setdefault(surnames, len(surname_ids))
         return _Facts(dob_key(person.dob), base + caps[1], caps[0], base + differs, middle, surname_id,
                       person.surnames[0].joined if person.surnames else "", person.forenames)
@@ -227,11 +231,13 @@ class MatchIndex:
                 if self._ruled_out(best - may_agree + first_differs, first, others, forenames, position, cross):
                     continue
             if form is not None:
-                agree = surname_cache.get((raw, surname_id))
-                if agree is None:
-                    agree = surname_cache[raw, surname_id] = surnames_may_agree(form, self._profiles[position])
-                if not agree and not (first and forenames and self._crossable(first, position, cross)):
-                    best += differs - surname_cap  # unless the names are the wrong way round
+                gain = surname_cache.get((raw, surname_id), _UNSEEN)
+                if gain is _UNSEEN:
+                    gain = surname_cache[raw, surname_id] = self._surname_gain(form, position)
+                if gain is None and not (first and forenames and self._crossable(first, position, cross)):
+                    gain = differs  # unless the names are the wrong way round
+                if gain is not None and gain < surname_cap:  # what this surname adds, not the most any could
+                    best += gain - surname_cap
                     if best < 0.0:
                         continue
                     if best - may_agree + first_differs < 0.0 and first and forenames:
@@ -269,6 +275,20 @@ class MatchIndex:
             differ = self._differ_cache[first, theirs] = first_forenames_differ(first, theirs)
         return (differ and first not in forenames[1:] and theirs not in others
                 and not self._crossable(first, position, cross))
+
+    def _surname_gain(self, form: SurnameForm, position: int) -> float | None:
+        """The most a notice's surname adds against this person's, compared straight (the weight of
+        its level: a near miss or a common name adds far less than the person's surname_cap), or
+        None when they may not agree at all (then only names the wrong way round can help). Pairs
+        whose surnames are merely similar and first forenames differ were a quarter of those still
+        compared in full; cached by the notice's surname and the person's surnames."""
+        person = self._profiles[position]
+        if not surnames_may_agree(form, person):
+            return None
+        level, value, _previous, _shown = surname_level((form,), person.surnames)
+        if level is Surname.DIFFERENT:  # never: surnames_may_agree is the same test; the cap stands
+            return inf
+        return surname_weight(level, value, self.model)
 
     def _middle(self, ours: str, theirs: str) -> float:
         """What two middle names add to a pair whose first forenames differ wholly, beyond not being

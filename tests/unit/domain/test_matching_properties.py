@@ -21,7 +21,7 @@ from app.domain.matching import (
 from app.domain.matching.blocking import KeyIndex, KeyLookup, NoticeKeys, register_keys
 from app.domain.matching.dates import DobKey, compare
 from app.domain.matching.evidence import compare_names, name_weights
-from app.domain.matching.levels import Dob, Forename, Middle
+from app.domain.matching.levels import Dob, Forename, Middle, Surname
 from app.domain.matching.names import full_names_of, normalise, shared_full_name
 from app.domain.matching.nicknames import SHORT_FORMS
 from app.domain.matching.profiles import notice_profile, register_profile
@@ -276,3 +276,46 @@ def test_the_cheap_tests_middle_names_weigh_what_the_full_comparison_gives(ours:
     else:
         expected = name_weights(names, index.model)[2] - index.model.weight("middle", Middle.NOT_COMPARED)
         assert gain == expected
+
+
+SURNAME_SLIPS = ["Smith", "Smyth", "Smithe", "Smiht", "Smithson", "Doe-Smith", "Smith Doe", "Doe", "Schmidt", "Jones"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(ours=st.sampled_from(SURNAME_SLIPS), theirs=st.sampled_from(SURNAME_SLIPS),
+       previous=st.sampled_from([None, *SURNAME_SLIPS]), first=st.sampled_from(["Robert", "Quentin"]))
+def test_the_cheap_tests_surname_weighs_at_least_what_the_full_comparison_gives(
+    ours: str, theirs: str, previous: str | None, first: str
+) -> None:
+    """What the cheap test lets a notice's surname add is the full comparison's surname weight (an
+    agreement or a near miss, straight), or more: never less, else a pair could be dropped."""
+    entry = RegisterEntry(1, "1", theirs, "Robert Louise", DATES[0],
+                          previous_names=(f"Robert {previous}",) if previous else ())
+    index = MatchIndex([entry, *FILLER], HOME)
+    notice = notice_profile(NoticeEntry(1, "N-1", "KEN", ours, f"{first} Louise", DATES[0]), HOME)
+    gain = index._surname_gain(notice.surnames[0], 0)
+    names = compare_names(notice, register_profile(entry))
+    if gain is None:
+        assert names.surname in (Surname.DIFFERENT, Surname.TRANSPOSED)
+    else:
+        assert names.surname is not Surname.DIFFERENT
+        assert gain >= name_weights(names, index.model)[0]
+        if first == "Robert":  # the forenames agree: the weight itself
+            assert gain == name_weights(names, index.model)[0]
+
+
+@settings(max_examples=80, deadline=None)
+@given(theirs=st.sampled_from(SURNAME_SLIPS), ours=st.sampled_from(SURNAME_SLIPS),
+       first=st.sampled_from(["Robert", "Bob", "Quentin", "R"]), dob=st.sampled_from(DATES),
+       review=st.sampled_from([0.1, 0.3, 0.5, 0.7, 0.9]))
+def test_the_cheap_test_keeps_a_pair_its_surnames_could_lift_to_review(
+    theirs: str, ours: str, first: str, dob: date, review: float
+) -> None:
+    """As for middle names: a near-miss or common surname is weighed as such by the cheap test, and
+    a pair it lifts to review must still be listed (a low prior and a tight bound make it decide)."""
+    register = [RegisterEntry(1, "1", theirs, "Robert Louise", DATES[0]), *FILLER]
+    thresholds = Thresholds(match=0.999, review=review)
+    index = MatchIndex(register, HOME, thresholds)
+    full = _Unfiltered(register, HOME, thresholds, model=index.model)
+    found = NoticeEntry(1, "N-1", "KEN", ours, f"{first} Louise", dob, employing_force=HOME)
+    assert index.match(found) == full.match(found)
