@@ -68,6 +68,7 @@ class DobMembers(NamedTuple):
     whole: str
     whole_asked: tuple[str, ...]  # whole, and swapped when that is another date
     years: tuple[int, ...]  # the year, and the one next to it when the date is within NEAR_DAYS of it
+    partial: tuple[str, ...]  # Y, D and M (own[:3]): asked for under a ``G`` group
 
 
 def dob_members(value: date) -> DobMembers:
@@ -81,7 +82,7 @@ def dob_members(value: date) -> DobMembers:
         years.append(value.year - 1)
     if (date(value.year, 12, 31) - value).days < NEAR_DAYS:
         years.append(value.year + 1)
-    return DobMembers(own, own[:3] + tuple("S" + v for v in variants), text, whole_asked, tuple(years))
+    return DobMembers(own, own[:3] + tuple("S" + v for v in variants), text, whole_asked, tuple(years), own[:3])
 
 
 def _boundary_transpositions(text: str) -> list[str]:
@@ -142,6 +143,7 @@ def letters_of(person: Profile) -> frozenset[str]:
 class NoticeSurname(NamedTuple):
     form: SurnameForm | None
     codes: tuple[str, ...]
+    letter: str = ""  # the surname's initial ("" if none): the ``I:`` and ``G:`` groups
 
 
 class NoticeForenames(NamedTuple):
@@ -168,7 +170,8 @@ class NoticeKeys:
         found = self._surnames.get(raw)
         if found is None:
             form = surname_form(raw)
-            found = self._surnames[raw] = NoticeSurname(form, tuple(sorted(form.codes)) if form else ())
+            found = self._surnames[raw] = (
+                NoticeSurname(form, tuple(sorted(form.codes)), form.joined[:1]) if form else NoticeSurname(None, ()))
         return found
 
     def forenames(self, raw: str) -> NoticeForenames:
@@ -187,6 +190,13 @@ class NoticeKeys:
         """The groups and members a notice asks for."""
         if dob is None:
             return Query(names.codes, given.dateless)
+        members, asked = self.dated(given, dob)
+        initials, named = self.by_name(names, given)
+        return Query(names.codes, asked, initials, members.whole_asked, named, members.partial)
+
+    def dated(self, given: NoticeForenames, dob: date) -> tuple[DobMembers, tuple[str, ...]]:
+        """The members of a date of birth, and all a notice born then asks for under its surname
+        codes."""
         members = self._dates.get(dob)
         if members is None:
             members = self._dates[dob] = dob_members(dob)
@@ -200,13 +210,12 @@ class NoticeKeys:
         asked = members.asked + by_year
         if self._undated:
             asked += given.undated
-        initials, named = self._by_name(names, given)
-        return Query(names.codes, asked, initials, members.whole_asked, named, members.own[:3])
+        return members, asked
 
-    def _by_name(self, names: NoticeSurname, given: NoticeForenames) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def by_name(self, names: NoticeSurname, given: NoticeForenames) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The groups asked for with the whole date of birth (``F`` of the forename's initials and
         ``I`` of the surname's), and the ``G`` group asked for with its parts."""
-        letter = names.form.joined[0] if names.form is not None and names.form.joined else ""
+        letter = names.letter
         key = (given.first, letter)
         found = self._groups.get(key)
         if found is None:
@@ -265,3 +274,68 @@ class KeyIndex:
         for group, member in keys:
             found.update(self._groups.get(group, {}).get(member, ()))
         return found
+
+    def members(self, group: str) -> dict[str, list[int]] | None:
+        """The members filed under a group, and their positions (None if no one is)."""
+        return self._groups.get(group)
+
+
+Members = dict[str, list[int]]
+
+
+class KeyLookup:
+    """``KeyIndex.positions(NoticeKeys.query(...))`` in one call, for the hot loop of a data wash.
+
+    A notice's look-ups go through a handful of groups: its surname codes, the ``F`` groups of its
+    forename's initials, the ``I`` group of its surname's initial and one ``G`` group. Which of
+    them the index holds, and their member dictionaries, are found once per surname spelling and
+    once per first forename and surname initial (a million notices hold a few thousand of each),
+    not once per notice, and no ``Query`` is built: the members of each group are then looked up
+    as before. The same positions come back, each family of keys in the same order (a property
+    test compares the two ways on random names and dates)."""
+
+    def __init__(self, index: KeyIndex, keys: NoticeKeys) -> None:
+        self._index = index
+        self._keys = keys
+        self._codes: dict[str, tuple[Members, ...]] = {}  # surname as given -> its codes' members
+        self._names: dict[tuple[str, str], tuple[tuple[Members, ...], Members | None]] = {}
+
+    def positions(self, raw: str, surname: NoticeSurname, given: NoticeForenames, dob: date | None) -> list[int]:
+        """Every position filed under a key the notice asks for (a position may come more than
+        once). ``raw`` is the notice's surname as given, ``surname`` what ``NoticeKeys.surname``
+        made of it."""
+        by_code = self._codes.get(raw)
+        if by_code is None:
+            by_code = self._codes[raw] = self._present(surname.codes)
+        found: list[int] = []
+        if dob is None:
+            for members in by_code:
+                for member in members.keys() & given.dateless:
+                    found += members[member]
+            return found
+        dated, asked = self._keys.dated(given, dob)
+        for members in by_code:
+            for member in members.keys() & asked:  # one set operation in C; most miss
+                found += members[member]
+        key = (given.first, surname.letter)
+        by_name = self._names.get(key)
+        if by_name is None:
+            initials, named = self._keys.by_name(surname, given)
+            held = self._present(named)  # one G group at most
+            by_name = self._names[key] = (self._present(initials), held[0] if held else None)
+        initial_groups, named_group = by_name
+        for members in initial_groups:
+            for whole in dated.whole_asked:
+                bucket = members.get(whole)
+                if bucket is not None:
+                    found += bucket
+        if named_group is not None:
+            for part in dated.partial:
+                bucket = named_group.get(part)
+                if bucket is not None:
+                    found += bucket
+        return found
+
+    def _present(self, groups: Iterable[str]) -> tuple[Members, ...]:
+        """The member dictionaries of those groups the index holds, in order."""
+        return tuple(members for group in groups if (members := self._index.members(group)) is not None)

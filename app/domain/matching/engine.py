@@ -12,11 +12,12 @@ import gc
 import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from math import inf
 from operator import attrgetter
 from typing import NamedTuple
 
 from app.domain.collector import collector_paused
-from app.domain.matching.blocking import KeyIndex, NoticeKeys, register_keys
+from app.domain.matching.blocking import KeyIndex, KeyLookup, NoticeKeys, register_keys
 from app.domain.matching.dates import DobKey, compare, dob_key
 from app.domain.matching.decisions import decide_notice, rank, to_candidate
 from app.domain.matching.estimation import estimate
@@ -25,13 +26,16 @@ from app.domain.matching.evidence import (
     first_forenames_differ,
     forename_levels,
     middle_cap,
+    middle_level,
     name_caps,
+    surname_level,
+    surname_weight,
     surnames_may_agree,
 )
 from app.domain.matching.frequencies import NameFrequencies
 from app.domain.matching.levels import Dob, Forename, Middle, Surname
 from app.domain.matching.model import Candidate, NoticeEntry, RegisterEntry, Thresholds
-from app.domain.matching.names import tokens
+from app.domain.matching.names import SurnameForm, tokens
 from app.domain.matching.parameters import Model, starting_model
 from app.domain.matching.profiles import (
     Profile,
@@ -47,7 +51,8 @@ _DIFFERENT = Dob.DIFFERENT
 UNDATED_AT_MOST = 5  # register people a notice without a whole date of birth may be put to review with
 _SURNAME, _FORENAMES, _BORN = attrgetter("surname"), attrgetter("forenames"), attrgetter("date_of_birth")
 _UNREAD: tuple[str, ...] = ("",)  # a notice's forenames that do not start with the blocking key's first forename
-SurnamesKey = tuple[tuple[str, tuple[str, ...]], ...]  # a person's surname forms, as a cache key
+SurnamesKey = tuple[tuple[str, tuple[str, ...], bool], ...]  # a person's surname forms (previous?), as a cache key
+_UNSEEN = float("nan")  # not in a cache yet (None is a value cached): told apart by identity
 _DEFAULT_THRESHOLDS = Thresholds()  # the default of the matchers below: one frozen value, as before
 
 
@@ -93,9 +98,12 @@ class MatchIndex:
             if not indexed:
                 self._build_index()
         self._keys = NoticeKeys(undated_register=any(p.dob is None for p in self._profiles))
+        self._lookup = KeyLookup(self._index, self._keys)
         self._differ_cache: dict[tuple[str, str], bool] = {}
         self._cross_cache: dict[tuple[str, str], bool] = {}
-        self._surname_cache: dict[tuple[str, int], bool] = {}  # (notice's surname as given, person's surnames' id)
+        self._middle_cache: dict[tuple[str, str], float] = {}  # (notice's middle name, person's)
+        # (notice's surname as given, person's surnames' id) -> _surname_gain
+        self._surname_cache: dict[tuple[str, int], float | None] = {}
         self._undated = frozenset(p for p, f in enumerate(self._facts) if f.dob is None)
         self._dobs: dict[date, DobKey | None] = {}
         self._year_only_dobs: dict[date, DobKey | None] = {}
@@ -130,7 +138,7 @@ class MatchIndex:
         base = model.prior_log_odds + max(model.weights["employer"]) + caps[0] - self._floor
         differs = model.weight("forename", Forename.DIFFERENT) + model.weight("middle", Middle.NOT_COMPARED)
         middle = middle_cap(person, model) - model.weight("middle", Middle.NOT_COMPARED)
-        surnames = tuple((form.joined, form.parts) for form in person.surnames)
+        surnames = tuple((form.joined, form.parts, bool(form.previous_name)) for form in person.surnames)
         surname_id = surname_ids.setdefault(surnames, len(surname_ids))
         return _Facts(dob_key(person.dob), base + caps[1], caps[0], base + differs, middle, surname_id,
                       person.surnames[0].joined if person.surnames else "", person.forenames)
@@ -188,7 +196,7 @@ class MatchIndex:
         one tuple."""
         keys = self._keys
         surname, given = keys.surname(notice.surname), keys.forenames(notice.forenames)
-        positions = self._index.positions(keys.query(surname, given, notice.date_of_birth))
+        positions = self._lookup.positions(notice.surname, surname, given, notice.date_of_birth)
         kept: dict[int, Dob] = {}
         if not positions:
             return kept
@@ -223,11 +231,13 @@ class MatchIndex:
                 if self._ruled_out(best - may_agree + first_differs, first, others, forenames, position, cross):
                     continue
             if form is not None:
-                agree = surname_cache.get((raw, surname_id))
-                if agree is None:
-                    agree = surname_cache[raw, surname_id] = surnames_may_agree(form, self._profiles[position])
-                if not agree and not (first and forenames and self._crossable(first, position, cross)):
-                    best += differs - surname_cap  # unless the names are the wrong way round
+                gain = surname_cache.get((raw, surname_id), _UNSEEN)
+                if gain is _UNSEEN:
+                    gain = surname_cache[raw, surname_id] = self._surname_gain(form, position)
+                if gain is None and not (first and forenames and self._crossable(first, position, cross)):
+                    gain = differs  # unless the names are the wrong way round
+                if gain is not None and gain < surname_cap:  # what this surname adds, not the most any could
+                    best += gain - surname_cap
                     if best < 0.0:
                         continue
                     if best - may_agree + first_differs < 0.0 and first and forenames:
@@ -254,14 +264,45 @@ class MatchIndex:
         if others is _UNREAD:
             return False
         theirs = forenames[0]
-        middle = self._facts[position].middle_cap if others and len(forenames) > 1 else 0.0
-        if bound + middle >= 0.0:
+        if others and len(forenames) > 1:  # the middle names are compared: what can they add?
+            if (bound + self._facts[position].middle_cap >= 0.0
+                    and bound + self._middle(others[0], forenames[1]) >= 0.0):
+                return False
+        elif bound >= 0.0:
             return False
         differ = self._differ_cache.get((first, theirs))
         if differ is None:
             differ = self._differ_cache[first, theirs] = first_forenames_differ(first, theirs)
         return (differ and first not in forenames[1:] and theirs not in others
                 and not self._crossable(first, position, cross))
+
+    def _surname_gain(self, form: SurnameForm, position: int) -> float | None:
+        """The most a notice's surname adds against this person's, compared straight (the weight of
+        its level: a near miss or a common name adds far less than the person's surname_cap), or
+        None when they may not agree at all (then only names the wrong way round can help). Pairs
+        whose surnames are merely similar and first forenames differ were a quarter of those still
+        compared in full; cached by the notice's surname and the person's surnames."""
+        person = self._profiles[position]
+        if not surnames_may_agree(form, person):
+            return None
+        level, value, _previous, _shown = surname_level((form,), person.surnames)
+        if level is Surname.DIFFERENT:  # never: surnames_may_agree is the same test; the cap stands
+            return inf
+        return surname_weight(level, value, self.model)
+
+    def _middle(self, ours: str, theirs: str) -> float:
+        """What two middle names add to a pair whose first forenames differ wholly, beyond not being
+        compared: exactly, unless they agree (then the most they could, the person's middle_cap,
+        which the caller has tried first). Most pairs the bound of first forenames leaves are two
+        different people with different middle names (three in ten of the pairs once compared in
+        full on a million notices); cached by the two names."""
+        found = self._middle_cache.get((ours, theirs))
+        if found is None:
+            level = middle_level(ours, theirs)
+            found = self._middle_cache[ours, theirs] = (
+                inf if level is Middle.AGREE
+                else self.model.weight("middle", level) - self.model.weight("middle", Middle.NOT_COMPARED))
+        return found
 
     def _crossable(self, forename: str, position: int, surname: str) -> bool:
         """Whether the notice's forename looks like this person's surname (names transposed), cached
@@ -285,10 +326,9 @@ class MatchIndex:
         for a notice without a date of birth that none of them was listed for (the name is too
         common to put to review), so that it is counted and reported, not dropped."""
         surname, given = self._keys.surname(notice.surname), self._keys.forenames(notice.forenames)
-        query = self._keys.query(surname, given, None)
         profile = notice_profile(notice, self._home or "")
         count = 0
-        for position in set(self._index.positions(query)):
+        for position in set(self._lookup.positions(notice.surname, surname, given, None)):
             person = self._profiles[position]
             if (
                 surname.form is not None

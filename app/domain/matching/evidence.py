@@ -125,14 +125,19 @@ def forename_levels(notice: tuple[str, ...], person: tuple[str, ...]) -> tuple[F
     if first is Forename.MIDDLE or len(notice) < 2 or len(person) < 2:
         # compared whatever the first forenames do, so that the two comparisons stay independent
         return first, Middle.NOT_COMPARED, value, ""
-    ours, theirs = notice[1], person[1]
+    middle = middle_level(notice[1], person[1])
+    return first, middle, value, person[1] if middle is Middle.AGREE else ""
+
+
+def middle_level(ours: str, theirs: str) -> Middle:
+    """How two second forenames agree, when they are compared (``forename_levels``)."""
     if is_initial(ours) or is_initial(theirs):
-        return first, (Middle.INITIAL if ours[0] == theirs[0] else Middle.DIFFERENT), value, ""
+        return Middle.INITIAL if ours[0] == theirs[0] else Middle.DIFFERENT
     if ours == theirs or shared_full_name(ours, theirs):
-        return first, Middle.AGREE, value, theirs
+        return Middle.AGREE
     if similarity(ours, theirs, FUZZY_FORENAME) is not None:
-        return first, Middle.INITIAL, value, ""  # a slip in a middle name counts as its initial
-    return first, Middle.DIFFERENT, value, ""
+        return Middle.INITIAL  # a slip in a middle name counts as its initial
+    return Middle.DIFFERENT
 
 
 def _first_forename(notice: tuple[str, ...], person: tuple[str, ...]) -> Forename:
@@ -209,12 +214,10 @@ def name_weights(names: NameComparison, model: Model, decade: int | None = None)
     """The weights of the surname, first forename and middle name levels of one pair (``decade``:
     when both were born in it, forenames are as common as among people born then)."""
     freq = model.names
-    if names.surname in _NAME_LEVELS:
-        surname = model.adjusted("surname", names.surname, freq.surname(names.surname_value))
-        if names.forename is Forename.DIFFERENT:  # a relative, more likely than a rare surname says
-            surname = min(surname, model.adjusted("surname", names.surname, model.related))
-    else:
-        surname = _near_miss("surname", names.surname, freq.surname(names.surname_value), model)
+    surname = surname_weight(names.surname, names.surname_value, model)
+    if names.surname in _NAME_LEVELS and names.forename is Forename.DIFFERENT:
+        # a relative, more likely than a rare surname says
+        surname = min(surname, model.adjusted("surname", names.surname, model.related))
     level = names.forename
     if level is Forename.EXACT:
         forename = model.adjusted("forename", level, freq.forename_born(names.forename_value, decade))
@@ -234,6 +237,15 @@ def name_weights(names: NameComparison, model: Model, decade: int | None = None)
     else:
         middle = model.weight("middle", names.middle)
     return surname, forename, middle
+
+
+def surname_weight(level: Surname, value: str, model: Model) -> float:
+    """The weight of a surname level: for an agreement by how common the agreeing name (``value``)
+    is, for a near miss at most what the notice's spelling would weigh; before a wholly different
+    forename lowers an agreement's (``name_weights``)."""
+    if level in _NAME_LEVELS:
+        return model.adjusted("surname", level, model.names.surname(value))
+    return _near_miss("surname", level, model.names.surname(value), model)
 
 
 def _full_name(names: NameComparison) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from math import inf
 
 import numpy as np
 from hypothesis import example, given, settings
@@ -18,10 +19,13 @@ from app.domain.matching import (
     frequencies,
     match_person,
 )
+from app.domain.matching.blocking import KeyIndex, KeyLookup, NoticeKeys, register_keys
 from app.domain.matching.dates import DobKey, compare
-from app.domain.matching.levels import Dob
+from app.domain.matching.evidence import compare_names, name_weights
+from app.domain.matching.levels import Dob, Forename, Middle, Surname
 from app.domain.matching.names import full_names_of, normalise, shared_full_name
 from app.domain.matching.nicknames import SHORT_FORMS
+from app.domain.matching.profiles import notice_profile, register_profile
 
 HOME = "NYP"
 names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=4, max_size=12).map(str.capitalize)
@@ -152,6 +156,9 @@ class _Unfiltered(MatchIndex):
 @settings(max_examples=80, deadline=None)
 @example(register=[("Smith", "William", "John", DATES[0], None), ("Smith", "Jane", "", DATES[0], None)],
          notices=[("William", "Smith", "John", DATES[0], None)], review=0.15)  # names the wrong way round
+@example(register=[("Smith", "Robert", "John", DATES[0], None), ("Jones", "Mary", "Louise", DATES[1], None)],
+         notices=[("Smith", "William", "J", DATES[0], None), ("Smyth", "Jane", "Louise", DATES[1], None),
+                  ("Doe", "Liam", "John", DATES[0], None)], review=0.02)  # middle names: initial, agreeing
 @given(register=st.lists(people, min_size=1, max_size=12),
        notices=st.lists(people, min_size=1, max_size=12),
        review=st.sampled_from([0.15, 0.02]))
@@ -187,3 +194,146 @@ def test_notices_of_one_person_are_counted_once(notices: list[tuple[int, int]], 
     assert counted.repeats() == sorted((name, names.count(name) - n) for name, n in people.items()
                                        if names.count(name) > n)
     assert sorted(counted.people_bearing(asked)) == sorted((name, people[name]) for name in asked if name in people)
+
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.one_of(st.none(), st.dates(date(1990, 1, 1), date(1990, 1, 20)))),
+                max_size=60))
+def test_notices_of_one_person_are_counted_once_whichever_way_they_are_counted(
+        notices: list[tuple[int, date | None]]) -> None:
+    """The sorted-integer count of repeated people (numpy) gives what counting distinct (name, date
+    of birth) pairs gives, and so does the fallback for more names than an int64 holds: for each
+    name, its notices less its people; notices without a date of birth are one person per name."""
+    keys, born = [key for key, _ in notices], [day for _, day in notices]
+    expected = {key: keys.count(key) - len({day for k, day in notices if k == key}) for key in set(keys)}
+    found = frequencies._repeats(keys, born, 31)
+    assert dict(found) == {key: extra for key, extra in expected.items() if extra}
+    assert found == sorted(found)  # each name once
+    assert sorted(frequencies._repeats(keys, born, 2**62 + 1)) == found  # too many names for int64: Counters
+
+
+# ---- the data wash's look-ups find every position the plain keys do ----------------------------------
+
+LOOKUP_SURNAMES = ["Smith", "Smyth", "Doe-Smith", "Doe Smith", "O'Brien", "Obrien", "Ng", "X", "-", "", "Łukasz",
+                   "William", "Quarrington-Jones"]
+LOOKUP_FORENAMES = ["William", "Bill", "W", "Will John", "- John", "", "Jane Mary", "J M", "Smith", "Ng", "Zoë"]
+LOOKUP_DATES = [date(1980, 3, 12), date(1980, 12, 3), date(1980, 1, 1), date(1981, 1, 3), date(1979, 12, 30),
+                date(1980, 3, 21), date(1980, 7, 7), date(1971, 2, 18), date(1970, 12, 18)]
+lookup_people = st.tuples(st.sampled_from(LOOKUP_SURNAMES), st.sampled_from(LOOKUP_FORENAMES),
+                          st.one_of(st.none(), st.sampled_from(LOOKUP_DATES), dobs),
+                          st.sampled_from(["", "Jane Doe", "Ng"]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(register=st.lists(lookup_people, min_size=1, max_size=15),
+       notices=st.lists(st.tuples(st.sampled_from(LOOKUP_SURNAMES), st.sampled_from(LOOKUP_FORENAMES),
+                                  st.one_of(st.none(), st.sampled_from(LOOKUP_DATES), dobs)), min_size=1, max_size=15))
+def test_the_washs_look_ups_find_the_same_positions_as_the_plain_keys(
+    register: list[tuple[str, str, date | None, str]], notices: list[tuple[str, str, date | None]]
+) -> None:
+    """KeyLookup caches which groups a surname and a forename lead to; it must find exactly the
+    positions the notice's keys are filed under (undated and placeholder dates, swapped and
+    transposed dates, near the turn of the year, hyphenated and one-letter names, nicknames,
+    initials, names the wrong way round, previous names, a register with and without undated people)."""
+    entries = [RegisterEntry(i, str(i), sur, fore, dob, previous_names=(previous,) if previous else ())
+               for i, (sur, fore, dob, previous) in enumerate(register)]
+    profiles = [register_profile(entry) for entry in entries]
+    index = KeyIndex()
+    for position, profile in enumerate(profiles):
+        index.add(position, register_keys(profile))
+    for undated in (True, False):
+        keys = NoticeKeys(undated_register=undated)
+        lookup = KeyLookup(index, keys)
+        for _ in range(2):  # the second time from the caches
+            for surname, forenames, dob in notices:
+                names, given = keys.surname(surname), keys.forenames(forenames)
+                query = keys.query(names, given, dob)
+                found = lookup.positions(surname, names, given, dob)
+                assert sorted(found) == sorted(index.positions(query)), (surname, forenames, dob)
+                assert set(found) == index.find(query.keys())
+
+
+FILLER = [RegisterEntry(i, str(i), f"Zed{chr(65 + i % 26)}{chr(65 + i // 26 % 26)}", "Anne",
+                        date(1950, 1, 1) + timedelta(days=91 * i)) for i in range(10, 110)]
+
+
+@settings(max_examples=80, deadline=None)
+@example(person=("Robert", "Louise"), notice=("Quentin", "Louise"), dob=DATES[3], review=0.5)
+@given(person=st.tuples(st.sampled_from(FIRSTS), st.sampled_from(MIDDLES)),
+       notice=st.tuples(st.sampled_from(["Quentin", "Q", *FIRSTS]), st.sampled_from([*MIDDLES, "Lou", "Johnny"])),
+       dob=st.sampled_from(DATES), review=st.sampled_from([0.3, 0.5, 0.7, 0.9]))
+def test_the_cheap_test_keeps_a_pair_its_middle_names_could_lift_to_review(
+    person: tuple[str, str], notice: tuple[str, str], dob: date, review: float
+) -> None:
+    """The cheap test weighs two middle names exactly when the first forenames differ wholly (a
+    pair with different middle names is dropped early): it must never drop a pair that an agreeing,
+    initial or slipped middle name lifts to review. A hundred other people keep the prior low, and
+    a notice naming the home force as employer keeps the bound tight, so that the middle names decide."""
+    register = [RegisterEntry(1, "1", "Smith", f"{person[0]} {person[1]}".strip(), DATES[0]), *FILLER]
+    thresholds = Thresholds(match=0.999, review=review)
+    index = MatchIndex(register, HOME, thresholds)
+    full = _Unfiltered(register, HOME, thresholds, model=index.model)
+    found = NoticeEntry(1, "N-1", "KEN", "Smith", f"{notice[0]} {notice[1]}".strip(), dob, employing_force=HOME)
+    assert index.match(found) == full.match(found)
+
+
+@settings(max_examples=60, deadline=None)
+@given(ours=st.sampled_from(["Louise", "L", "Lou", "Lucy", "Mary", "M", "Jon", "John", "Johnny", "Bill", "William"]),
+       theirs=st.sampled_from(["Louise", "L", "Lucy", "Mary", "John", "Jonathan", "Will", "Wilhelmina"]))
+def test_the_cheap_tests_middle_names_weigh_what_the_full_comparison_gives(ours: str, theirs: str) -> None:
+    """What the cheap test lets two middle names add when the first forenames differ wholly is the
+    full comparison's middle-name weight (beyond not compared), or unbounded when they agree (then
+    the person's middle_cap bounds it)."""
+    index = MatchIndex([RegisterEntry(1, "1", "Smith", f"Robert {theirs}", DATES[0]), *FILLER], HOME)
+    notice = notice_profile(NoticeEntry(1, "N-1", "KEN", "Smith", f"Quentin {ours}", DATES[0]), HOME)
+    person = register_profile(RegisterEntry(1, "1", "Smith", f"Robert {theirs}", DATES[0]))
+    names = compare_names(notice, person)
+    assert names.forename is Forename.DIFFERENT
+    gain = index._middle(notice.forenames[1], person.forenames[1])
+    if names.middle is Middle.AGREE:
+        assert gain == inf
+    else:
+        expected = name_weights(names, index.model)[2] - index.model.weight("middle", Middle.NOT_COMPARED)
+        assert gain == expected
+
+
+SURNAME_SLIPS = ["Smith", "Smyth", "Smithe", "Smiht", "Smithson", "Doe-Smith", "Smith Doe", "Doe", "Schmidt", "Jones"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(ours=st.sampled_from(SURNAME_SLIPS), theirs=st.sampled_from(SURNAME_SLIPS),
+       previous=st.sampled_from([None, *SURNAME_SLIPS]), first=st.sampled_from(["Robert", "Quentin"]))
+def test_the_cheap_tests_surname_weighs_at_least_what_the_full_comparison_gives(
+    ours: str, theirs: str, previous: str | None, first: str
+) -> None:
+    """What the cheap test lets a notice's surname add is the full comparison's surname weight (an
+    agreement or a near miss, straight), or more: never less, else a pair could be dropped."""
+    entry = RegisterEntry(1, "1", theirs, "Robert Louise", DATES[0],
+                          previous_names=(f"Robert {previous}",) if previous else ())
+    index = MatchIndex([entry, *FILLER], HOME)
+    notice = notice_profile(NoticeEntry(1, "N-1", "KEN", ours, f"{first} Louise", DATES[0]), HOME)
+    gain = index._surname_gain(notice.surnames[0], 0)
+    names = compare_names(notice, register_profile(entry))
+    if gain is None:
+        assert names.surname in (Surname.DIFFERENT, Surname.TRANSPOSED)
+    else:
+        assert names.surname is not Surname.DIFFERENT
+        assert gain >= name_weights(names, index.model)[0]
+        if first == "Robert":  # the forenames agree: the weight itself
+            assert gain == name_weights(names, index.model)[0]
+
+
+@settings(max_examples=80, deadline=None)
+@given(theirs=st.sampled_from(SURNAME_SLIPS), ours=st.sampled_from(SURNAME_SLIPS),
+       first=st.sampled_from(["Robert", "Bob", "Quentin", "R"]), dob=st.sampled_from(DATES),
+       review=st.sampled_from([0.1, 0.3, 0.5, 0.7, 0.9]))
+def test_the_cheap_test_keeps_a_pair_its_surnames_could_lift_to_review(
+    theirs: str, ours: str, first: str, dob: date, review: float
+) -> None:
+    """As for middle names: a near-miss or common surname is weighed as such by the cheap test, and
+    a pair it lifts to review must still be listed (a low prior and a tight bound make it decide)."""
+    register = [RegisterEntry(1, "1", theirs, "Robert Louise", DATES[0]), *FILLER]
+    thresholds = Thresholds(match=0.999, review=review)
+    index = MatchIndex(register, HOME, thresholds)
+    full = _Unfiltered(register, HOME, thresholds, model=index.model)
+    found = NoticeEntry(1, "N-1", "KEN", ours, f"{first} Louise", dob, employing_force=HOME)
+    assert index.match(found) == full.match(found)
