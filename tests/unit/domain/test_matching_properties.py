@@ -196,21 +196,6 @@ def test_notices_of_one_person_are_counted_once(notices: list[tuple[int, int]], 
     assert sorted(counted.people_bearing(asked)) == sorted((name, people[name]) for name in asked if name in people)
 
 
-@given(st.lists(st.tuples(st.integers(0, 30), st.one_of(st.none(), st.dates(date(1990, 1, 1), date(1990, 1, 20)))),
-                max_size=60))
-def test_notices_of_one_person_are_counted_once_whichever_way_they_are_counted(
-        notices: list[tuple[int, date | None]]) -> None:
-    """The sorted-integer count of repeated people (numpy) gives what counting distinct (name, date
-    of birth) pairs gives, and so does the fallback for more names than an int64 holds: for each
-    name, its notices less its people; notices without a date of birth are one person per name."""
-    keys, born = [key for key, _ in notices], [day for _, day in notices]
-    expected = {key: keys.count(key) - len({day for k, day in notices if k == key}) for key in set(keys)}
-    found = frequencies._repeats(keys, born, 31)
-    assert dict(found) == {key: extra for key, extra in expected.items() if extra}
-    assert found == sorted(found)  # each name once
-    assert sorted(frequencies._repeats(keys, born, 2**62 + 1)) == found  # too many names for int64: Counters
-
-
 # ---- the data wash's look-ups find every position the plain keys do ----------------------------------
 
 LOOKUP_SURNAMES = ["Smith", "Smyth", "Doe-Smith", "Doe Smith", "O'Brien", "Obrien", "Ng", "X", "-", "", "Łukasz",
