@@ -121,8 +121,7 @@ class NameFrequencies:
         its own process for a large file): count their PEOPLE, not their notices, and the people
         bearing each of ``full_names`` (whole surname and first forename: the register's, the only
         ones asked about), and the notices' first forenames in ``wanted`` by decade of birth. Each
-        distinct spelling and date is looked at once; the counting is done by ``Counter`` and ``map``
-        in C.
+        distinct spelling and date is looked at once; the counting is done in numpy.
 
         A notice's person is its surname (as normalised, with its parts), first forename and date of
         birth: one member with twenty notices is one person, and counting their notices made their
@@ -238,8 +237,9 @@ class NameFrequencies:
         return max(among, self.forename_born(name, decade))
 
     def register_share(self, people: int) -> float:
-        """``people`` as a share of the register's (shrunk a little towards one half)."""
-        return (people + 1) / (self.register_people + 2)
+        """``people`` as a share of the register's (shrunk a little towards one half), or 1 when no
+        register was counted (the held notices' own counts, for a new person): nothing to divide by."""
+        return (people + 1) / (self.register_people + 2) if self.register_people else 1.0
 
     def initial(self, letter: str) -> float:
         return self._smoothed(self.initials[letter], _TYPICAL_INITIAL)
